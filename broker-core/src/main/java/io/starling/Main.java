@@ -1,0 +1,88 @@
+package io.starling;
+
+import com.typesafe.config.ConfigException;
+import io.starling.config.BrokerConfig;
+import io.starling.config.ConfigLoader;
+import java.io.File;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code starling [-c FILE] [-v]}: starts a broker node in the foreground. SIGTERM and
+ * SIGINT stop it cleanly (listener closed, connections closed, stores closed) and exit 0.
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        File configFile = null;
+        boolean verbose = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-c", "--config" -> {
+                    if (i + 1 == args.length) {
+                        usage("-c needs a file name");
+                    }
+                    configFile = new File(args[++i]);
+                }
+                case "-v", "--verbose" -> verbose = true;
+                case "-h", "--help" -> usage(null);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        Broker broker;
+        try {
+            Map<String, String> environment = new HashMap<>(System.getenv());
+            if (verbose) {
+                environment.put(ConfigLoader.environmentName("starling.log.verbose"), "true");
+            }
+            BrokerConfig config = BrokerConfig.from(ConfigLoader.load(configFile, environment));
+            broker = BrokerAssembly.assemble(config, Main.class.getClassLoader());
+            LOG.info("Starling {} starting.", version());
+            broker.start();
+        } catch (ConfigException e) {
+            System.err.println("starling: configuration error: " + e.getMessage());
+            LOG.error("Configuration error: {}", e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("starling: could not start: " + e);
+            LOG.error("Could not start", e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            LOG.info("Stopping.");
+            broker.stop();
+            stopped.countDown();
+        };
+        Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "starling-stop").start());
+        Signal.handle(new Signal("INT"), signal -> new Thread(stop, "starling-stop").start());
+        stopped.await();
+        System.exit(0);
+    }
+
+    private static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+
+    private static void usage(String error) {
+        if (error != null) {
+            System.err.println("starling: " + error);
+        }
+        System.err.println("usage: starling [-c FILE] [-v]");
+        System.err.println("  -c FILE  configuration file (HOCON; keys and defaults in reference.conf)");
+        System.err.println("  -v       log every packet received and sent");
+        System.exit(error == null ? 0 : 2);
+    }
+}

@@ -1,0 +1,87 @@
+package io.starling.auth;
+
+import io.starling.spi.AuthResult;
+import io.starling.spi.Authenticator;
+import io.starling.spi.Authorizer;
+import io.starling.spi.ClientIdentity;
+import io.starling.spi.ConnectInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured authenticators and authorizers, asked in order. Authenticators run on their
+ * own executor, never on a network thread; one that throws, fails or exceeds the timeout
+ * refuses the client (fail closed). When every authenticator passes, anonymous access
+ * decides. A publish or subscription is allowed only if no authorizer refuses it.
+ */
+public final class AuthChain implements Authorizer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthChain.class);
+
+    private final List<Authenticator> authenticators;
+    private final List<Authorizer> authorizers;
+    private final boolean allowAnonymous;
+    private final Duration timeout;
+    private final Executor executor;
+
+    public AuthChain(List<Authenticator> authenticators, List<Authorizer> authorizers, boolean allowAnonymous,
+                     Duration timeout, Executor executor) {
+        this.authenticators = List.copyOf(authenticators);
+        this.authorizers = List.copyOf(authorizers);
+        this.allowAnonymous = allowAnonymous;
+        this.timeout = timeout;
+        this.executor = executor;
+    }
+
+    /** The verdict: ACCEPT, BAD_USERNAME_OR_PASSWORD or NOT_AUTHORIZED, never NO_OPINION. */
+    public CompletionStage<AuthResult> authenticate(ConnectInfo info) {
+        return ask(0, info);
+    }
+
+    private CompletionStage<AuthResult> ask(int index, ConnectInfo info) {
+        if (index == authenticators.size()) {
+            return CompletableFuture.completedFuture(allowAnonymous ? AuthResult.ACCEPT : AuthResult.NOT_AUTHORIZED);
+        }
+        Authenticator authenticator = authenticators.get(index);
+        return CompletableFuture.supplyAsync(() -> authenticator.authenticate(info), executor)
+            .thenCompose(stage -> stage)
+            .toCompletableFuture()
+            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .handle((result, failure) -> {
+                if (failure != null || result == null) {
+                    LOG.warn("Authenticator {} failed for client {}; refusing it: {}", authenticator.getClass().getName(),
+                        info.clientId(), failure == null ? "no result" : failure.toString());
+                    return AuthResult.NOT_AUTHORIZED;
+                }
+                return result;
+            })
+            .thenCompose(result -> result == AuthResult.NO_OPINION ? ask(index + 1, info)
+                : CompletableFuture.completedFuture(result));
+    }
+
+    @Override
+    public boolean canPublish(ClientIdentity client, String topic) {
+        for (Authorizer authorizer : authorizers) {
+            if (!authorizer.canPublish(client, topic)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean canSubscribe(ClientIdentity client, String topicFilter) {
+        for (Authorizer authorizer : authorizers) {
+            if (!authorizer.canSubscribe(client, topicFilter)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

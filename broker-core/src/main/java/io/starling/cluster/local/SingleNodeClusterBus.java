@@ -1,0 +1,43 @@
+package io.starling.cluster.local;
+
+import io.starling.spi.ClusterBus;
+import io.starling.spi.ClusterNode;
+import io.starling.spi.StoredMessage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** The cluster of one: there is no other node to forward to or to claim a client id from. */
+public final class SingleNodeClusterBus implements ClusterBus {
+
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
+    @Override
+    public void start(ClusterNode node) {
+        // No members to join.
+    }
+
+    @Override
+    public CompletionStage<Void> filterAdded(String topicFilter) {
+        return DONE;
+    }
+
+    @Override
+    public void filterRemoved(String topicFilter) {
+        // No other node routes by this node's filters.
+    }
+
+    @Override
+    public CompletionStage<Void> forward(StoredMessage message) {
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> claimClientId(String clientId) {
+        return DONE;
+    }
+
+    @Override
+    public void close() {
+        // Nothing started.
+    }
+}

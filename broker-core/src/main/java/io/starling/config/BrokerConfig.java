@@ -1,0 +1,89 @@
+package io.starling.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueFactory;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The broker-core settings, read once from the effective {@link Config} and checked, so a
+ * bad value stops start-up with a message naming its key.
+ */
+public record BrokerConfig(
+    String host,
+    int port,
+    int maxPacketSize,
+    Duration connectTimeout,
+    int maxClientIdLength,
+    int maxInflightMessages,
+    int maxQueuedMessages,
+    QueueFullPolicy queueFullPolicy,
+    boolean queueQos0Messages,
+    boolean allowAnonymous,
+    String storageType,
+    String clusterType,
+    List<String> authPlugins,
+    Duration authTimeout,
+    boolean verbose,
+    Config raw) {
+
+    /** What to do with a message for a client whose queue is full. */
+    public enum QueueFullPolicy { DROP_NEWEST, DROP_OLDEST }
+
+    /** The largest packet MQTT can express: remaining length 268,435,455 plus a 5-byte fixed header. */
+    static final int MQTT_MAX_PACKET_SIZE = 268_435_460;
+
+    public static BrokerConfig from(Config config) {
+        Config c = config.getConfig("starling");
+        return new BrokerConfig(
+            c.getString("listener.host"),
+            intIn(c, "listener.port", 0, 65535),
+            intIn(c, "mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
+            positive(c, "mqtt.connect-timeout"),
+            intIn(c, "mqtt.max-client-id-length", 23, 65535),
+            intIn(c, "mqtt.max-inflight-messages", 1, 65535),
+            intIn(c, "mqtt.max-queued-messages", 0, Integer.MAX_VALUE),
+            policy(c, "mqtt.queue-full-policy"),
+            c.getBoolean("mqtt.queue-qos0-messages"),
+            c.getBoolean("mqtt.allow-anonymous"),
+            c.getString("storage.type"),
+            c.getString("cluster.type"),
+            c.getStringList("auth.plugins"),
+            positive(c, "auth.timeout"),
+            c.getBoolean("log.verbose"),
+            config);
+    }
+
+    /** The same settings with another listener port (tests bind port 0). */
+    public BrokerConfig withPort(int newPort) {
+        return from(raw.withValue("starling.listener.port", ConfigValueFactory.fromAnyRef(newPort)));
+    }
+
+    private static int intIn(Config c, String key, int min, int max) {
+        int value = c.getInt(key);
+        if (value < min || value > max) {
+            throw new ConfigException.BadValue(c.origin(), "starling." + key,
+                "must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(Config c, String key) {
+        Duration value = c.getDuration(key);
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException.BadValue(c.origin(), "starling." + key, "must be a positive duration, was " + value);
+        }
+        return value;
+    }
+
+    private static QueueFullPolicy policy(Config c, String key) {
+        String value = c.getString(key);
+        return switch (value) {
+            case "drop-newest" -> QueueFullPolicy.DROP_NEWEST;
+            case "drop-oldest" -> QueueFullPolicy.DROP_OLDEST;
+            default -> throw new ConfigException.BadValue(c.origin(), "starling." + key,
+                "must be drop-newest or drop-oldest, was '" + value + "'");
+        };
+    }
+}

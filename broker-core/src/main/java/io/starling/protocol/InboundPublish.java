@@ -1,0 +1,18 @@
+package io.starling.protocol;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+
+/** A received PUBLISH with its payload copied out of the network buffer, which is released at once. */
+record InboundPublish(String topic, int qos, boolean retain, boolean dup, int packetId, byte[] payload) {
+
+    static InboundPublish of(MqttPublishMessage message) {
+        return new InboundPublish(
+            message.variableHeader().topicName(),
+            message.fixedHeader().qosLevel().value(),
+            message.fixedHeader().isRetain(),
+            message.fixedHeader().isDup(),
+            message.variableHeader().packetId(),
+            ByteBufUtil.getBytes(message.payload()));
+    }
+}

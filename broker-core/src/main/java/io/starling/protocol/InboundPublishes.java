@@ -1,0 +1,89 @@
+package io.starling.protocol;
+
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.starling.routing.Topics;
+import io.starling.session.Session;
+import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.StoredMessage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QoS flows of PUBLISH packets a client sends: validation, authorization, routing, and
+ * the acknowledgement (PUBACK for QoS 1, PUBREC then PUBCOMP for QoS 2) once everything the
+ * message caused is durable. A QoS 2 message is routed once: a re-sent PUBLISH with the same
+ * packet id before PUBREL only gets its PUBREC again.
+ */
+final class InboundPublishes {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.starling.connections");
+
+    private final ProtocolServices services;
+    private final MqttConnection connection;
+
+    InboundPublishes(ProtocolServices services, MqttConnection connection) {
+        this.services = services;
+        this.connection = connection;
+    }
+
+    void onPublish(Session session, InboundPublish publish) {
+        if (!Topics.isValidTopicName(publish.topic())) {
+            connection.violation("PUBLISH to invalid topic name '" + publish.topic() + "'");
+            return;
+        }
+        session.execute(() -> route(session, publish));
+    }
+
+    private void route(Session session, InboundPublish publish) {
+        if (!services.auth().canPublish(connection.identity(), publish.topic())) {
+            LOG.info("Denied PUBLISH from {} to '{}': not authorized.", connection.clientId(), publish.topic());
+            acknowledge(session, publish);
+            return;
+        }
+        if (publish.qos() == 2 && !session.receiveQos2(publish.packetId())) {
+            acknowledge(session, publish);
+            return;
+        }
+        StoredMessage message = new StoredMessage(services.messageIds().next(), publish.topic(), publish.qos(),
+            publish.retain(), publish.payload(), System.currentTimeMillis());
+        InboundQos2Receipt receipt = publish.qos() == 2 && session.isPersistent()
+            ? new InboundQos2Receipt(session.clientId(), publish.packetId()) : null;
+        CompletionStage<Void> durable = services.router().publish(message, receipt);
+        durable.whenComplete((ignored, failure) -> session.execute(() -> {
+            if (failure != null) {
+                LOG.error("Message from {} to '{}' could not be stored and is not acknowledged: {}",
+                    connection.clientId(), publish.topic(), failure.toString());
+                if (publish.qos() == 2) {
+                    session.releaseQos2(publish.packetId());
+                }
+                connection.close("store failure");
+                return;
+            }
+            acknowledge(session, publish);
+        }));
+    }
+
+    private void acknowledge(Session session, InboundPublish publish) {
+        if (publish.qos() == 0 || !session.isAttachedTo(connection)) {
+            return;
+        }
+        MqttMessageType type = publish.qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
+        connection.send(Packets.ack(type, publish.packetId()));
+    }
+
+    void onPubrel(Session session, int packetId) {
+        session.execute(() -> {
+            boolean known = session.releaseQos2(packetId);
+            CompletionStage<Void> durable = known && session.isPersistent()
+                ? services.queues().releaseInboundQos2(session.clientId(), packetId)
+                : CompletableFuture.completedFuture(null);
+            durable.whenComplete((ignored, failure) -> session.execute(() -> {
+                if (session.isAttachedTo(connection)) {
+                    connection.send(Packets.ack(MqttMessageType.PUBCOMP, packetId));
+                }
+            }));
+        });
+    }
+}

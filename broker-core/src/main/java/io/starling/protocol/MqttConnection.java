@@ -1,0 +1,383 @@
+package io.starling.protocol;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.starling.session.ClientLink;
+import io.starling.session.Session;
+import io.starling.spi.AuthResult;
+import io.starling.spi.ClientIdentity;
+import io.starling.spi.ConnectInfo;
+import io.starling.spi.StoredMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the MQTT state machine from the first byte to the close. It
+ * enforces CONNECT-first, the connect timeout, keep alive and the one-CONNECT rule,
+ * authenticates, attaches the session, hands packets to the flows that handle them, and
+ * publishes the will when the connection ends without DISCONNECT. It is also the session's
+ * {@link ClientLink}: what the session sends goes out through it.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.starling.connections");
+    /** Netty's MQTT codec keeps the protocol version of the channel under this key. */
+    private static final AttributeKey<MqttVersion> CODEC_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+    private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+    private final ProtocolServices services;
+    private final InboundPublishes publishes;
+    private final SubscriptionRequests subscriptionRequests;
+    private Channel channel;
+    private State state = State.AWAIT_CONNECT;
+    private ScheduledFuture<?> connectTimeout;
+    /** Packets a client sent after CONNECT, before its CONNACK: handled once connected. */
+    private final List<MqttMessage> early = new ArrayList<>();
+    private String clientId;
+    private ClientIdentity identity;
+    private Session session;
+    private StoredMessage will;
+    private boolean disconnectReceived;
+    private String closeReason;
+
+    public MqttConnection(ProtocolServices services) {
+        this.services = services;
+        this.publishes = new InboundPublishes(services, this);
+        this.subscriptionRequests = new SubscriptionRequests(services, this);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        long timeoutMillis = services.config().connectTimeout().toMillis();
+        connectTimeout = ctx.executor().schedule(() -> {
+            if (state == State.AWAIT_CONNECT) {
+                close("no CONNECT within " + timeoutMillis + " ms");
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        MqttMessage message = (MqttMessage) msg;
+        if (state == State.CONNECTING && message.decoderResult().isSuccess()
+            && message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
+            early.add(message);
+            return;
+        }
+        try {
+            read(message);
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void read(MqttMessage message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (message.decoderResult().isFailure()) {
+            onDecoderFailure(message);
+            return;
+        }
+        MqttMessageType type = message.fixedHeader().messageType();
+        if (state == State.AWAIT_CONNECT) {
+            if (type != MqttMessageType.CONNECT) {
+                violation("first packet was " + type + ", not CONNECT");
+                return;
+            }
+            onConnect((MqttConnectMessage) message);
+            return;
+        }
+        services.packetLog().received(clientId, message);
+        switch (type) {
+            case CONNECT -> violation("second CONNECT on one connection");
+            case PUBLISH -> publishes.onPublish(session, InboundPublish.of((MqttPublishMessage) message));
+            case PUBACK -> session.execute(() -> session.onPuback(packetId(message)));
+            case PUBREC -> session.execute(() -> session.onPubrec(packetId(message)));
+            case PUBREL -> publishes.onPubrel(session, packetId(message));
+            case PUBCOMP -> session.execute(() -> session.onPubcomp(packetId(message)));
+            case SUBSCRIBE -> subscriptionRequests.onSubscribe(session, (MqttSubscribeMessage) message);
+            case UNSUBSCRIBE -> subscriptionRequests.onUnsubscribe(session, (MqttUnsubscribeMessage) message);
+            case PINGREQ -> send(Packets.PINGRESP);
+            case DISCONNECT -> {
+                disconnectReceived = true;
+                will = null;
+                close("disconnected");
+            }
+            default -> violation(type + " may only be sent by a server");
+        }
+    }
+
+    private static int packetId(MqttMessage message) {
+        return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    private void onDecoderFailure(MqttMessage message) {
+        Throwable cause = message.decoderResult().cause();
+        if (state == State.AWAIT_CONNECT && cause instanceof MqttUnacceptableProtocolVersionException) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, "unacceptable protocol version");
+        } else if (state == State.AWAIT_CONNECT && cause instanceof MqttIdentifierRejectedException) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client id rejected");
+        } else {
+            violation("malformed " + message.fixedHeader().messageType() + ": " + cause.getMessage());
+        }
+    }
+
+    private void onConnect(MqttConnectMessage connect) {
+        state = State.CONNECTING;
+        connectTimeout.cancel(false);
+        ConnectCheck check = ConnectCheck.of(connect, services.config().maxClientIdLength());
+        String requestedId = connect.payload().clientIdentifier();
+        if (check.violation() != null) {
+            violation("CONNECT with " + check.violation());
+            return;
+        }
+        if (check.refusal() != null) {
+            refuse(check.refusal(), "CONNECT from " + channel.remoteAddress() + " refused with client id '" + requestedId + "'");
+            return;
+        }
+        boolean clean = connect.variableHeader().isCleanSession();
+        clientId = requestedId.isEmpty() ? "auto-" + UUID.randomUUID() : requestedId;
+        String username = connect.payload().userName();
+        identity = new ClientIdentity(clientId, username);
+        if (connect.variableHeader().isWillFlag()) {
+            will = new StoredMessage(0, connect.payload().willTopic(), connect.variableHeader().willQos(),
+                connect.variableHeader().isWillRetain(), connect.payload().willMessageInBytes(), 0);
+        }
+        int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
+        int level = connect.variableHeader().version();
+        String description = "New client connected from " + remote() + " as " + clientId + " (p" + (level - 2) + ", c"
+            + (clean ? 1 : 0) + ", k" + keepAlive + (username == null ? "" : ", u'" + username + "'") + ").";
+        ConnectInfo info = new ConnectInfo(clientId, username, connect.payload().passwordInBytes(),
+            channel.remoteAddress(), level, null);
+        services.auth().authenticate(info).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
+            if (state != State.CONNECTING) {
+                return;
+            }
+            if (failure != null || result != AuthResult.ACCEPT) {
+                boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
+                refuse(badCredentials ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    "client " + clientId + " from " + remote() + " refused: "
+                        + (badCredentials ? "bad user name or password" : "not authorized"));
+                return;
+            }
+            attach(clean, keepAlive, description);
+        }));
+    }
+
+    private void attach(boolean clean, int keepAlive, String description) {
+        services.sessions().connect(clientId, clean, this, channel.eventLoop(), sessionPresent -> {
+            send(Packets.connack(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent == 1));
+            LOG.info(description);
+        }).whenComplete((attached, failure) -> channel.eventLoop().execute(() -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (!(cause instanceof CancellationException) && state == State.CONNECTING) {
+                    LOG.error("Could not store the session of client {}: {}", clientId, cause.toString());
+                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "session store failed");
+                }
+                return;
+            }
+            session = attached;
+            if (state != State.CONNECTING) {
+                // The connection closed while the session was being attached.
+                services.sessions().disconnected(session, this);
+                return;
+            }
+            state = State.CONNECTED;
+            if (keepAlive > 0) {
+                channel.pipeline().addBefore(channel.pipeline().context(this).name(), "keepalive",
+                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+            }
+            replayEarlyPackets();
+        }));
+    }
+
+    private void replayEarlyPackets() {
+        List<MqttMessage> pending = new ArrayList<>(early);
+        early.clear();
+        for (MqttMessage message : pending) {
+            try {
+                read(message);
+            } finally {
+                ReferenceCountUtil.release(message);
+            }
+        }
+        flush();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            close("has exceeded timeout");
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof MalformedPacketException || cause.getCause() instanceof MalformedPacketException) {
+            violation(cause.getMessage());
+        } else if (cause instanceof java.io.IOException) {
+            close("socket error: " + cause.getMessage());
+        } else {
+            LOG.error("Unexpected error on the connection of client {}", describeClient(), cause);
+            close("internal error");
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        State previous = state;
+        state = State.CLOSED;
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        if (previous == State.CONNECTED || previous == State.CONNECTING) {
+            logClose();
+        }
+        if (session != null) {
+            services.sessions().disconnected(session, this);
+        }
+        if (will != null && clientId != null && (previous == State.CONNECTED)) {
+            publishWill();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void logClose() {
+        String reason = closeReason == null ? "closed its connection" : closeReason;
+        if (disconnectReceived) {
+            LOG.info("Client {} disconnected.", clientId);
+        } else {
+            LOG.info("Client {} {}, disconnecting.", clientId, reason);
+        }
+    }
+
+    private void publishWill() {
+        if (!services.auth().canPublish(identity, will.topic())) {
+            LOG.info("Will of client {} on '{}' not published: not authorized.", clientId, will.topic());
+            return;
+        }
+        StoredMessage message = new StoredMessage(services.messageIds().next(), will.topic(), will.qos(), will.retain(),
+            will.payload(), System.currentTimeMillis());
+        services.router().publish(message, null).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("Will of client {} could not be stored: {}", clientId, failure.toString());
+            }
+        });
+    }
+
+    /** A protocol violation: the connection is closed without a reply (its will is published). */
+    void violation(String reason) {
+        LOG.info("Protocol violation from {}: {}; closing the connection.", describeClient(), reason);
+        close("protocol violation");
+    }
+
+    private void refuse(MqttConnectReturnCode code, String reason) {
+        LOG.info("{}: CONNACK {}.", reason, code.byteValue());
+        state = State.CLOSED;
+        // A 3.1.1-format CONNACK even to a client that asked for another protocol version.
+        channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1);
+        channel.writeAndFlush(Packets.connack(code, false)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void close(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        if (state != State.CONNECTED) {
+            // Will messages are published only for connections that were accepted.
+            will = state == State.CONNECTING ? null : will;
+        }
+        channel.close();
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    ClientIdentity identity() {
+        return identity;
+    }
+
+    private String describeClient() {
+        return clientId != null ? clientId : "<unknown> at " + remote();
+    }
+
+    private String remote() {
+        return channel.remoteAddress() == null ? "?" : channel.remoteAddress().toString().replaceFirst("^/", "");
+    }
+
+    void send(MqttMessage message) {
+        services.packetLog().sending(clientId, message);
+        channel.write(message, channel.voidPromise());
+    }
+
+    @Override
+    public void sendPublish(StoredMessage message, int qos, int packetId, boolean dup) {
+        send(Packets.publish(message, qos, packetId, dup));
+    }
+
+    @Override
+    public void sendPubrel(int packetId) {
+        send(Packets.ack(MqttMessageType.PUBREL, packetId));
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void closeForTakeover() {
+        channel.eventLoop().execute(() -> {
+            if (state != State.CLOSED) {
+                LOG.info("Client {} already connected, closing old connection.", clientId);
+                close("taken over by a new connection");
+            }
+        });
+    }
+}

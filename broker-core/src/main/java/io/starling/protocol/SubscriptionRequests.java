@@ -1,0 +1,100 @@
+package io.starling.protocol;
+
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.starling.routing.Topics;
+import io.starling.session.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SUBSCRIBE and UNSUBSCRIBE: a return code per filter (0x80 for an invalid or refused one,
+ * without failing the others), SUBACK / UNSUBACK once the change is durable, then the
+ * retained messages matching each granted filter (again on every re-subscription).
+ */
+final class SubscriptionRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.starling.connections");
+    private static final int FAILURE = 0x80;
+
+    private final ProtocolServices services;
+    private final MqttConnection connection;
+
+    SubscriptionRequests(ProtocolServices services, MqttConnection connection) {
+        this.services = services;
+        this.connection = connection;
+    }
+
+    private record Granted(String filter, int qos) {
+    }
+
+    void onSubscribe(Session session, MqttSubscribeMessage subscribe) {
+        List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
+        if (requested.isEmpty()) {
+            connection.violation("SUBSCRIBE without topic filters");
+            return;
+        }
+        int packetId = subscribe.variableHeader().messageId();
+        session.execute(() -> {
+            List<Integer> codes = new ArrayList<>(requested.size());
+            List<Granted> granted = new ArrayList<>();
+            CompletionStage<Void> durable = CompletableFuture.completedFuture(null);
+            for (MqttTopicSubscription subscription : requested) {
+                String filter = subscription.topicName();
+                int qos = subscription.qualityOfService().value();
+                if (!Topics.isValidFilter(filter)) {
+                    LOG.info("Invalid topic filter '{}' from {}: SUBACK 0x80.", filter, connection.clientId());
+                    codes.add(FAILURE);
+                } else if (!services.auth().canSubscribe(connection.identity(), filter)) {
+                    LOG.info("Denied SUBSCRIBE from {} to '{}': not authorized.", connection.clientId(), filter);
+                    codes.add(FAILURE);
+                } else {
+                    durable = durable.thenCombine(services.subscriptions().add(session, filter, qos), (a, b) -> null);
+                    codes.add(qos);
+                    granted.add(new Granted(filter, qos));
+                }
+            }
+            durable.whenComplete((ignored, failure) -> session.execute(() -> {
+                if (!session.isAttachedTo(connection)) {
+                    return;
+                }
+                if (failure != null) {
+                    LOG.error("Subscriptions of {} could not be stored: {}", connection.clientId(), failure.toString());
+                    connection.close("store failure");
+                    return;
+                }
+                connection.send(Packets.suback(packetId, codes));
+                for (Granted grant : granted) {
+                    services.retained().match(grant.filter(), retained ->
+                        session.deliver(retained, Math.min(retained.qos(), grant.qos()), false));
+                }
+            }));
+        });
+    }
+
+    void onUnsubscribe(Session session, MqttUnsubscribeMessage unsubscribe) {
+        List<String> filters = unsubscribe.payload().topics();
+        if (filters.isEmpty()) {
+            connection.violation("UNSUBSCRIBE without topic filters");
+            return;
+        }
+        int packetId = unsubscribe.variableHeader().messageId();
+        session.execute(() -> {
+            CompletionStage<Void> durable = CompletableFuture.completedFuture(null);
+            for (String filter : filters) {
+                durable = durable.thenCombine(services.subscriptions().remove(session, filter), (a, b) -> null);
+            }
+            durable.whenComplete((ignored, failure) -> session.execute(() -> {
+                if (session.isAttachedTo(connection)) {
+                    connection.send(Packets.ack(MqttMessageType.UNSUBACK, packetId));
+                }
+            }));
+        });
+    }
+}

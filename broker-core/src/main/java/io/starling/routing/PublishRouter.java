@@ -1,0 +1,83 @@
+package io.starling.routing;
+
+import io.starling.session.Session;
+import io.starling.spi.ClusterBus;
+import io.starling.spi.DeliveryTarget;
+import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.MessageQueueStore;
+import io.starling.spi.StoredMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Routes a published message: to the matching sessions of this node (one copy per session,
+ * at the highest QoS among its matching subscriptions, capped by the published QoS), into
+ * the stored queues of the persistent ones, to the retained messages, and to the other
+ * nodes of the cluster.
+ */
+public final class PublishRouter {
+
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final SubscriptionTrie<Session> trie;
+    private final RetainedMessages retained;
+    private final MessageQueueStore queues;
+    private final ClusterBus cluster;
+
+    public PublishRouter(SubscriptionTrie<Session> trie, RetainedMessages retained, MessageQueueStore queues,
+                         ClusterBus cluster) {
+        this.trie = trie;
+        this.retained = retained;
+        this.queues = queues;
+        this.cluster = cluster;
+    }
+
+    /**
+     * Routes a message published by a client of this node.
+     *
+     * @param receipt the publisher's QoS 2 packet id to record with the message, or null
+     * @return completes when everything the message caused is durable and handed to the
+     *     cluster: only then may the publisher get PUBACK / PUBREC
+     */
+    public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt) {
+        CompletionStage<Void> done = deliverLocally(message, receipt);
+        if (message.retain()) {
+            done = done.thenCombine(retained.retain(message), (a, b) -> null);
+        }
+        return done.thenCombine(cluster.forward(message.withRetain(false)), (a, b) -> null);
+    }
+
+    /** Delivers a message another node forwarded to this one; it is not forwarded again. */
+    public CompletionStage<Void> deliverForwarded(StoredMessage message) {
+        return deliverLocally(message, null);
+    }
+
+    private CompletionStage<Void> deliverLocally(StoredMessage message, InboundQos2Receipt receipt) {
+        Map<Session, Integer> matches = new HashMap<>();
+        trie.match(message.topic(), (session, qos) -> matches.merge(session, qos, Math::max));
+        StoredMessage live = message.withRetain(false);
+        List<DeliveryTarget> stored = new ArrayList<>();
+        List<Delivery> deliveries = new ArrayList<>(matches.size());
+        for (Map.Entry<Session, Integer> match : matches.entrySet()) {
+            Session session = match.getKey();
+            int qos = Math.min(message.qos(), match.getValue());
+            boolean isStored = qos > 0 && session.isPersistent();
+            if (isStored) {
+                stored.add(new DeliveryTarget(session.clientId(), qos));
+            }
+            deliveries.add(new Delivery(session, qos, isStored));
+        }
+        CompletionStage<Void> written = stored.isEmpty() && receipt == null ? DONE : queues.append(live, stored, receipt);
+        for (Delivery delivery : deliveries) {
+            delivery.session().execute(() -> delivery.session().deliver(live, delivery.qos(), delivery.stored()));
+        }
+        return written;
+    }
+
+    private record Delivery(Session session, int qos, boolean stored) {
+    }
+}

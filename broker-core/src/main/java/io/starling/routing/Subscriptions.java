@@ -1,0 +1,76 @@
+package io.starling.routing;
+
+import io.starling.session.Session;
+import io.starling.spi.ClusterBus;
+import io.starling.spi.SessionStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Keeps a session's subscriptions, the routing trie, the cluster's view of this node's
+ * filters and the session store in step. Called on the session's thread.
+ */
+public final class Subscriptions {
+
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final SubscriptionTrie<Session> trie;
+    private final ClusterBus cluster;
+    private final SessionStore store;
+
+    public Subscriptions(SubscriptionTrie<Session> trie, ClusterBus cluster, SessionStore store) {
+        this.trie = trie;
+        this.cluster = cluster;
+        this.store = store;
+    }
+
+    /**
+     * Subscribes (or re-subscribes with a new QoS).
+     *
+     * @return completes when the subscription is durable and known to the cluster
+     */
+    public CompletionStage<Void> add(Session session, String filter, int qos) {
+        session.subscriptions().put(filter, qos);
+        CompletionStage<Void> routed = trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : DONE;
+        if (!session.isPersistent()) {
+            return routed;
+        }
+        return routed.thenCombine(store.addSubscription(session.clientId(), filter, qos), (a, b) -> null);
+    }
+
+    /** Unsubscribes; completes when durable. */
+    public CompletionStage<Void> remove(Session session, String filter) {
+        if (session.subscriptions().remove(filter) == null) {
+            return DONE;
+        }
+        unroute(session, filter);
+        return session.isPersistent() ? store.removeSubscription(session.clientId(), filter) : DONE;
+    }
+
+    /** Takes every subscription of the session out of routing (its state is being discarded). */
+    public void removeAll(Session session) {
+        List<String> filters = new ArrayList<>(session.subscriptions().keySet());
+        for (String filter : filters) {
+            unroute(session, filter);
+        }
+        session.subscriptions().clear();
+    }
+
+    /** Puts a restored session's subscriptions back into routing. */
+    public void restore(Session session) {
+        for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
+            if (trie.subscribe(subscription.getKey(), session, subscription.getValue())) {
+                cluster.filterAdded(subscription.getKey());
+            }
+        }
+    }
+
+    private void unroute(Session session, String filter) {
+        if (trie.unsubscribe(filter, session)) {
+            cluster.filterRemoved(filter);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.starling.routing;
+
+/** The MQTT 3.1.1 rules for topic names (section 4.7) and topic filters. */
+public final class Topics {
+
+    private Topics() {
+    }
+
+    /** A topic name a client may publish to: non-empty, no wildcard characters. */
+    public static boolean isValidTopicName(String topic) {
+        return !topic.isEmpty() && topic.indexOf('+') < 0 && topic.indexOf('#') < 0 && topic.indexOf('\u0000') < 0;
+    }
+
+    /**
+     * A topic filter a client may subscribe to: non-empty; {@code +} and {@code #} occupy
+     * whole levels; {@code #} only as the last level.
+     */
+    public static boolean isValidFilter(String filter) {
+        if (filter.isEmpty() || filter.indexOf('\u0000') >= 0) {
+            return false;
+        }
+        int levelStart = 0;
+        int length = filter.length();
+        for (int i = 0; i <= length; i++) {
+            if (i == length || filter.charAt(i) == '/') {
+                if (!isValidFilterLevel(filter, levelStart, i, i == length)) {
+                    return false;
+                }
+                levelStart = i + 1;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isValidFilterLevel(String filter, int start, int end, boolean last) {
+        for (int i = start; i < end; i++) {
+            char c = filter.charAt(i);
+            if (c == '+' || c == '#') {
+                if (end - start != 1) {
+                    return false;
+                }
+                if (c == '#' && !last) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Splits a topic or filter into its levels; empty levels are kept ("a//b" has three). */
+    static String[] levels(String topic) {
+        return topic.split("/", -1);
+    }
+}

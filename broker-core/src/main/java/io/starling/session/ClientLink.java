@@ -1,0 +1,20 @@
+package io.starling.session;
+
+import io.starling.spi.StoredMessage;
+
+/** What a session needs of the network connection it is attached to. */
+public interface ClientLink {
+
+    void sendPublish(StoredMessage message, int qos, int packetId, boolean dup);
+
+    void sendPubrel(int packetId);
+
+    /** Writes everything sent so far to the socket. */
+    void flush();
+
+    /** False while the socket's outbound buffer is above its high-water mark. */
+    boolean isWritable();
+
+    /** Another connection took the session over: close this one (its will is published). */
+    void closeForTakeover();
+}

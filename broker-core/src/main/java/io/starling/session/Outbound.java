@@ -1,0 +1,194 @@
+package io.starling.session;
+
+import io.starling.config.BrokerConfig.QueueFullPolicy;
+import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueuedMessage;
+import io.starling.spi.StoredMessage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages on their way to one client: those in flight (sent, not yet acknowledged)
+ * in send order, and those queued behind the in-flight window or while the client is
+ * offline. Confined to its session's executor.
+ */
+final class Outbound {
+
+    /** A message sent with a packet id and not acknowledged yet. */
+    private static final class InFlight {
+        final StoredMessage message;
+        final int qos;
+        final boolean stored;
+        boolean released;
+
+        InFlight(StoredMessage message, int qos, boolean stored, boolean released) {
+            this.message = message;
+            this.qos = qos;
+            this.stored = stored;
+            this.released = released;
+        }
+    }
+
+    /** A message waiting for room in the in-flight window. */
+    private record Pending(StoredMessage message, int qos, boolean stored) {
+    }
+
+    private final String clientId;
+    private final Limits limits;
+    private final MessageQueueStore store;
+    private final DropLog drops;
+    private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final PacketIds packetIds = new PacketIds();
+
+    /** The per-client bounds this class enforces. */
+    record Limits(int maxInflight, int maxQueued, QueueFullPolicy policy, boolean queueQos0) {
+    }
+
+    Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops) {
+        this.clientId = clientId;
+        this.limits = limits;
+        this.store = store;
+        this.drops = drops;
+    }
+
+    /**
+     * Sends the message now if the client is online and the window has room, otherwise
+     * queues it (QoS 0 only when configured, and never for a client that is online but
+     * cannot keep up).
+     *
+     * @param stored whether the message was appended to the client's stored queue
+     */
+    void deliver(ClientLink link, StoredMessage message, int qos, boolean persistent, boolean stored) {
+        if (qos == 0) {
+            if (link != null) {
+                if (link.isWritable()) {
+                    link.sendPublish(message, 0, 0, false);
+                } else {
+                    drops.dropped(clientId, "QoS 0 message for a client that is not reading");
+                }
+            } else if (persistent && limits.queueQos0()) {
+                enqueue(message, 0, false);
+            }
+            return;
+        }
+        if (link != null && queue.isEmpty() && inFlight.size() < limits.maxInflight()) {
+            send(link, message, qos, stored);
+        } else {
+            enqueue(message, qos, stored);
+        }
+    }
+
+    private void enqueue(StoredMessage message, int qos, boolean stored) {
+        if (queue.size() >= limits.maxQueued()) {
+            if (limits.policy() == QueueFullPolicy.DROP_OLDEST && !queue.isEmpty()) {
+                Pending oldest = queue.pollFirst();
+                forget(oldest.message(), oldest.stored());
+                drops.dropped(clientId, "queue full (" + limits.maxQueued() + "), oldest message dropped");
+            } else {
+                forget(message, stored);
+                drops.dropped(clientId, "queue full (" + limits.maxQueued() + "), new message dropped");
+                return;
+            }
+        }
+        queue.addLast(new Pending(message, qos, stored));
+    }
+
+    private void forget(StoredMessage message, boolean stored) {
+        if (stored) {
+            store.remove(clientId, message.id());
+        }
+    }
+
+    private void send(ClientLink link, StoredMessage message, int qos, boolean stored) {
+        int packetId = packetIds.next(inFlight::containsKey);
+        inFlight.put(packetId, new InFlight(message, qos, stored, false));
+        if (stored) {
+            store.markSent(clientId, message.id(), packetId);
+        }
+        link.sendPublish(message, qos, packetId, false);
+    }
+
+    /** Fills the in-flight window from the queue, oldest first. */
+    void pump(ClientLink link) {
+        while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 || inFlight.size() < limits.maxInflight())) {
+            Pending next = queue.pollFirst();
+            if (next.qos() == 0) {
+                link.sendPublish(next.message(), 0, 0, false);
+            } else {
+                send(link, next.message(), next.qos(), next.stored());
+            }
+        }
+    }
+
+    /** A reconnecting client gets every unacknowledged message again, DUP=1, in the original order. */
+    void resend(ClientLink link) {
+        inFlight.forEach((packetId, entry) -> {
+            if (entry.released) {
+                link.sendPubrel(packetId);
+            } else {
+                link.sendPublish(entry.message, entry.qos, packetId, true);
+            }
+        });
+    }
+
+    /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the message is done. */
+    boolean acknowledged(int packetId, int expectedQos) {
+        InFlight entry = inFlight.get(packetId);
+        if (entry == null || entry.qos != expectedQos || (expectedQos == 2 && !entry.released)) {
+            return false;
+        }
+        inFlight.remove(packetId);
+        forget(entry.message, entry.stored);
+        return true;
+    }
+
+    /** PUBREC: the client has the QoS 2 message; PUBREL follows. */
+    boolean received(int packetId) {
+        InFlight entry = inFlight.get(packetId);
+        if (entry == null || entry.qos != 2) {
+            return false;
+        }
+        if (!entry.released) {
+            entry.released = true;
+            if (entry.stored) {
+                store.markReleased(clientId, entry.message.id());
+            }
+        }
+        return true;
+    }
+
+    /** Restores what a stored session had in flight and queued when the broker stopped. */
+    void restore(List<QueuedMessage> stored) {
+        for (QueuedMessage queued : stored) {
+            if (queued.packetId() != 0 && !inFlight.containsKey(queued.packetId())) {
+                inFlight.put(queued.packetId(), new InFlight(queued.message(), queued.qos(), true, queued.released()));
+            } else {
+                queue.addLast(new Pending(queued.message(), queued.qos(), true));
+            }
+        }
+    }
+
+    /** Everything is discarded (a clean session starts); the store is cleared by the caller. */
+    void clear() {
+        inFlight.clear();
+        queue.clear();
+    }
+
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    int queuedCount() {
+        return queue.size();
+    }
+
+    /** The ids of the messages in flight, in send order (for tests and diagnostics). */
+    List<Integer> inFlightPacketIds() {
+        return new ArrayList<>(inFlight.keySet());
+    }
+}

@@ -1,0 +1,191 @@
+package io.starling.session;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueuedMessage;
+import io.starling.spi.StoredMessage;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One client's MQTT session: its subscriptions, the messages on their way to it, the QoS 2
+ * packet ids it sent that await PUBREL, and the connection it is attached to, if any.
+ * Every method except {@link #execute}, {@link #clientId} and {@link #isPersistent} must run
+ * on the session's executor: one thread at a time, no locks.
+ */
+public final class Session {
+
+    private final String clientId;
+    private final SessionExecutor executor;
+    private final Outbound outbound;
+    private final Map<String, Integer> subscriptions = new HashMap<>();
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+    private ClientLink link;
+    /** The connection that is being attached (CONNACK pending); a newer connect replaces it. */
+    private ClientLink connecting;
+    private volatile boolean persistent;
+    private boolean discarded;
+
+    Session(String clientId, EventExecutor loop, Outbound.Limits limits, MessageQueueStore store, DropLog drops) {
+        this.clientId = clientId;
+        this.executor = new SessionExecutor(loop, this::flush);
+        this.outbound = new Outbound(clientId, limits, store, drops);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Runs the task on this session's thread, after every task submitted before it. */
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    /** Whether the session outlives its connection (clean session 0). Safe from any thread. */
+    public boolean isPersistent() {
+        return persistent;
+    }
+
+    void setPersistent(boolean value) {
+        persistent = value;
+    }
+
+    boolean isDiscarded() {
+        return discarded;
+    }
+
+    void markDiscarded() {
+        discarded = true;
+    }
+
+    /** Whether {@code candidate} is the connection this session is attached to. */
+    public boolean isAttachedTo(ClientLink candidate) {
+        return link != null && link == candidate;
+    }
+
+    /** Closes the current connection, if any, and remembers {@code next} as the one being attached. */
+    void startTakeover(ClientLink next) {
+        if (link != null) {
+            ClientLink old = link;
+            link = null;
+            old.closeForTakeover();
+        }
+        connecting = next;
+    }
+
+    /** Closes the attached connection as taken over (by a connection on another node). */
+    public void closeConnection() {
+        if (link != null) {
+            link.closeForTakeover();
+        }
+    }
+
+    boolean isConnecting(ClientLink candidate) {
+        return connecting == candidate;
+    }
+
+    /** Attaches the connection (its CONNACK was just sent) and resends what is owed to it. */
+    void attach(ClientLink newLink, EventExecutor loop) {
+        connecting = null;
+        link = newLink;
+        executor.bindTo(loop);
+        outbound.resend(newLink);
+        outbound.pump(newLink);
+    }
+
+    /** The connection closed; the session stays (persistent) or is discarded by the registry. */
+    boolean detach(ClientLink closed) {
+        if (connecting == closed) {
+            connecting = null;
+        }
+        if (link != closed) {
+            return false;
+        }
+        link = null;
+        return true;
+    }
+
+    /** Whether the session has a connection attached or being attached. */
+    boolean isOnline() {
+        return link != null || connecting != null;
+    }
+
+    /** Delivers a message routed to this session with the given QoS. */
+    public void deliver(StoredMessage message, int qos, boolean stored) {
+        if (discarded) {
+            return;
+        }
+        outbound.deliver(link, message, qos, persistent, stored);
+    }
+
+    /** PUBACK from the client. */
+    public void onPuback(int packetId) {
+        if (outbound.acknowledged(packetId, 1) && link != null) {
+            outbound.pump(link);
+        }
+    }
+
+    /** PUBREC from the client; answers PUBREL. */
+    public void onPubrec(int packetId) {
+        if (outbound.received(packetId) && link != null) {
+            link.sendPubrel(packetId);
+        }
+    }
+
+    /** PUBCOMP from the client. */
+    public void onPubcomp(int packetId) {
+        if (outbound.acknowledged(packetId, 2) && link != null) {
+            outbound.pump(link);
+        }
+    }
+
+    /**
+     * Records an inbound QoS 2 packet id.
+     *
+     * @return false if it was already recorded: a re-sent PUBLISH that must not be routed again
+     */
+    public boolean receiveQos2(int packetId) {
+        return inboundQos2.add(packetId);
+    }
+
+    /** PUBREL: forgets the inbound QoS 2 packet id. */
+    public boolean releaseQos2(int packetId) {
+        return inboundQos2.remove(packetId);
+    }
+
+    public Map<String, Integer> subscriptions() {
+        return subscriptions;
+    }
+
+    /** Puts back what the store kept of this session across a restart. */
+    void restore(Map<String, Integer> storedSubscriptions, List<QueuedMessage> queued, Set<Integer> inboundIds) {
+        persistent = true;
+        subscriptions.putAll(storedSubscriptions);
+        outbound.restore(queued);
+        inboundQos2.addAll(inboundIds);
+    }
+
+    /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
+    void reset() {
+        subscriptions.clear();
+        inboundQos2.clear();
+        outbound.clear();
+    }
+
+    private void flush() {
+        if (link != null) {
+            link.flush();
+        }
+    }
+
+    int inFlightCount() {
+        return outbound.inFlightCount();
+    }
+
+    int queuedCount() {
+        return outbound.queuedCount();
+    }
+}

@@ -1,0 +1,31 @@
+package io.starling.spi;
+
+import java.util.Objects;
+
+/**
+ * An application message as the broker keeps it: routed, queued, retained and stored.
+ * Immutable; the payload array is never modified after construction, so one instance
+ * can be shared by every subscriber it is delivered to.
+ *
+ * @param id        broker-wide unique, increasing per node; stores key queued copies by it
+ * @param topic     the topic name it was published to
+ * @param qos       the QoS it was published with (0, 1 or 2)
+ * @param retain    the retain flag it was published with
+ * @param payload   the payload bytes (never null, may be empty)
+ * @param timestamp milliseconds since the epoch when the broker received it
+ */
+public record StoredMessage(long id, String topic, int qos, boolean retain, byte[] payload, long timestamp) {
+
+    public StoredMessage {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("qos " + qos);
+        }
+    }
+
+    /** The same message with another retain flag (stored retained copies always carry retain=1). */
+    public StoredMessage withRetain(boolean newRetain) {
+        return newRetain == retain ? this : new StoredMessage(id, topic, qos, newRetain, payload, timestamp);
+    }
+}
