@@ -1,0 +1,72 @@
+package io.starling.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.starling.Broker;
+import io.starling.auth.AuthChain;
+import io.starling.config.BrokerConfig;
+import io.starling.config.ConfigLoader;
+import io.starling.spi.Authenticator;
+import io.starling.spi.Authorizer;
+import io.starling.spi.Storage;
+import io.starling.storage.memory.InMemoryStorageProvider;
+import io.starling.cluster.local.SingleNodeClusterBus;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * A broker in the test JVM on 127.0.0.1 and a free port. Settings are HOCON lines under
+ * {@code starling}, e.g. {@code "mqtt.max-packet-size = 1000"}.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private final Broker broker;
+    private final int port;
+
+    private EmbeddedBroker(Broker broker) throws InterruptedException {
+        this.broker = broker;
+        this.port = broker.start().getPort();
+    }
+
+    public static EmbeddedBroker start(String... settings) throws InterruptedException {
+        return start(InMemoryStorageProvider.newStorage(), List.of(), List.of(), settings);
+    }
+
+    /** A broker on the given storage (reuse one to test what survives a restart). */
+    public static EmbeddedBroker start(Storage storage, List<Authenticator> authenticators, List<Authorizer> authorizers,
+                                       String... settings) throws InterruptedException {
+        BrokerConfig config = config(settings);
+        Broker broker = new Broker(config, storage, new SingleNodeClusterBus(),
+            executor -> new AuthChain(authenticators, authorizers, config.allowAnonymous(), config.authTimeout(), executor),
+            Executors.newCachedThreadPool());
+        return new EmbeddedBroker(broker);
+    }
+
+    /** The effective configuration for these settings, on 127.0.0.1 and a free port. */
+    public static BrokerConfig config(String... settings) {
+        Config overrides = ConfigFactory.parseString("starling.listener.host = \"127.0.0.1\"\nstarling.listener.port = 0");
+        for (String setting : settings) {
+            overrides = ConfigFactory.parseString("starling." + setting).withFallback(overrides);
+        }
+        Config reference = ConfigLoader.load(null, Map.of());
+        return BrokerConfig.from(overrides.withFallback(reference).resolve());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    @Override
+    public void close() {
+        broker.stop();
+    }
+}
