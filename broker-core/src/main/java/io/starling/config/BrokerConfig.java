@@ -2,7 +2,6 @@ package io.starling.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValueFactory;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,35 +34,30 @@ public record BrokerConfig(
     static final int MQTT_MAX_PACKET_SIZE = 268_435_460;
 
     public static BrokerConfig from(Config config) {
-        Config c = config.getConfig("starling");
+        Config c = config;
         return new BrokerConfig(
-            c.getString("listener.host"),
-            intIn(c, "listener.port", 0, 65535),
-            intIn(c, "mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
-            positive(c, "mqtt.connect-timeout"),
-            intIn(c, "mqtt.max-client-id-length", 23, 65535),
-            intIn(c, "mqtt.max-inflight-messages", 1, 65535),
-            intIn(c, "mqtt.max-queued-messages", 0, Integer.MAX_VALUE),
-            policy(c, "mqtt.queue-full-policy"),
-            c.getBoolean("mqtt.queue-qos0-messages"),
-            c.getBoolean("mqtt.allow-anonymous"),
-            c.getString("storage.type"),
-            c.getString("cluster.type"),
-            c.getStringList("auth.plugins"),
-            positive(c, "auth.timeout"),
-            c.getBoolean("log.verbose"),
+            c.getString("starling.listener.host"),
+            intIn(c, "starling.listener.port", 0, 65535),
+            intIn(c, "starling.mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
+            positive(c, "starling.mqtt.connect-timeout"),
+            intIn(c, "starling.mqtt.max-client-id-length", 23, 65535),
+            intIn(c, "starling.mqtt.max-inflight-messages", 1, 65535),
+            intIn(c, "starling.mqtt.max-queued-messages", 0, Integer.MAX_VALUE),
+            policy(c, "starling.mqtt.queue-full-policy"),
+            c.getBoolean("starling.mqtt.queue-qos0-messages"),
+            c.getBoolean("starling.mqtt.allow-anonymous"),
+            c.getString("starling.storage.type"),
+            c.getString("starling.cluster.type"),
+            c.getStringList("starling.auth.plugins"),
+            positive(c, "starling.auth.timeout"),
+            c.getBoolean("starling.log.verbose"),
             config);
-    }
-
-    /** The same settings with another listener port (tests bind port 0). */
-    public BrokerConfig withPort(int newPort) {
-        return from(raw.withValue("starling.listener.port", ConfigValueFactory.fromAnyRef(newPort)));
     }
 
     private static int intIn(Config c, String key, int min, int max) {
         int value = c.getInt(key);
         if (value < min || value > max) {
-            throw new ConfigException.BadValue(c.origin(), "starling." + key,
+            throw new ConfigException.BadValue(c.origin(), key,
                 "must be between " + min + " and " + max + ", was " + value);
         }
         return value;
@@ -72,7 +66,7 @@ public record BrokerConfig(
     private static Duration positive(Config c, String key) {
         Duration value = c.getDuration(key);
         if (value.isNegative() || value.isZero()) {
-            throw new ConfigException.BadValue(c.origin(), "starling." + key, "must be a positive duration, was " + value);
+            throw new ConfigException.BadValue(c.origin(), key, "must be a positive duration, was " + value);
         }
         return value;
     }
@@ -82,7 +76,7 @@ public record BrokerConfig(
         return switch (value) {
             case "drop-newest" -> QueueFullPolicy.DROP_NEWEST;
             case "drop-oldest" -> QueueFullPolicy.DROP_OLDEST;
-            default -> throw new ConfigException.BadValue(c.origin(), "starling." + key,
+            default -> throw new ConfigException.BadValue(c.origin(), key,
                 "must be drop-newest or drop-oldest, was '" + value + "'");
         };
     }

@@ -6,7 +6,8 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.starling.routing.Topics;
 
 /**
- * The CONNECT rules Netty's decoder leaves to the broker. A result is either a reason to
+ * The CONNECT rules neither Netty's decoder nor {@link MqttFrameDecoder} enforce (the frame
+ * decoder already refused unknown protocol names and levels). A result is either a reason to
  * close without CONNACK (a protocol violation), a CONNACK return code to refuse with, or OK.
  */
 record ConnectCheck(String violation, MqttConnectReturnCode refusal) {
@@ -15,9 +16,6 @@ record ConnectCheck(String violation, MqttConnectReturnCode refusal) {
 
     static ConnectCheck of(MqttConnectMessage connect, int maxClientIdLength) {
         MqttConnectVariableHeader header = connect.variableHeader();
-        if (header.version() != 3 && header.version() != 4) {
-            return refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
-        }
         if (header.isWillFlag()) {
             if (header.willQos() > 2) {
                 return violation("will QoS 3");

@@ -3,7 +3,7 @@ package io.starling.protocol;
 import io.netty.handler.codec.DecoderException;
 
 /** The bytes a client sent break the MQTT packet format; its connection is closed. */
-final class MalformedPacketException extends DecoderException {
+class MalformedPacketException extends DecoderException {
 
     MalformedPacketException(String message) {
         super(message);

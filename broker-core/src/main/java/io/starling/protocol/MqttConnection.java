@@ -12,7 +12,6 @@ import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -129,7 +128,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case DISCONNECT -> {
                 disconnectReceived = true;
                 will = null;
-                close("disconnected");
+                channel.close();
             }
             default -> violation(type + " may only be sent by a server");
         }
@@ -141,9 +140,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void onDecoderFailure(MqttMessage message) {
         Throwable cause = message.decoderResult().cause();
-        if (state == State.AWAIT_CONNECT && cause instanceof MqttUnacceptableProtocolVersionException) {
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, "unacceptable protocol version");
-        } else if (state == State.AWAIT_CONNECT && cause instanceof MqttIdentifierRejectedException) {
+        if (state == State.AWAIT_CONNECT && cause instanceof MqttIdentifierRejectedException) {
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client id rejected");
         } else {
             violation("malformed " + message.fixedHeader().messageType() + ": " + cause.getMessage());
@@ -243,7 +240,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
-            close("has exceeded timeout");
+            close("keep alive timeout exceeded");
             return;
         }
         ctx.fireUserEventTriggered(event);
@@ -251,7 +248,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof MalformedPacketException || cause.getCause() instanceof MalformedPacketException) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (cause instanceof UnsupportedProtocolLevelException && state == State.AWAIT_CONNECT) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, cause.getMessage());
+        } else if (cause instanceof MalformedPacketException) {
             violation(cause.getMessage());
         } else if (cause instanceof java.io.IOException) {
             close("socket error: " + cause.getMessage());
@@ -270,8 +272,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         early.forEach(ReferenceCountUtil::release);
         early.clear();
-        if (previous == State.CONNECTED || previous == State.CONNECTING) {
-            logClose();
+        if (previous != State.CLOSED) {
+            logClose(previous);
         }
         if (session != null) {
             services.sessions().disconnected(session, this);
@@ -282,12 +284,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         ctx.fireChannelInactive();
     }
 
-    private void logClose() {
-        String reason = closeReason == null ? "closed its connection" : closeReason;
+    /** One line per closed connection, with the reason the broker closed it, if it did. */
+    private void logClose(State previous) {
         if (disconnectReceived) {
             LOG.info("Client {} disconnected.", clientId);
-        } else {
-            LOG.info("Client {} {}, disconnecting.", clientId, reason);
+        } else if (closeReason != null) {
+            LOG.info("Client {} disconnected: {}.", describeClient(), closeReason);
+        } else if (previous != State.AWAIT_CONNECT) {
+            LOG.info("Client {} closed its connection.", clientId);
         }
     }
 
@@ -307,8 +311,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** A protocol violation: the connection is closed without a reply (its will is published). */
     void violation(String reason) {
-        LOG.info("Protocol violation from {}: {}; closing the connection.", describeClient(), reason);
-        close("protocol violation");
+        close("protocol error: " + reason);
     }
 
     private void refuse(MqttConnectReturnCode code, String reason) {
@@ -375,8 +378,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void closeForTakeover() {
         channel.eventLoop().execute(() -> {
             if (state != State.CLOSED) {
-                LOG.info("Client {} already connected, closing old connection.", clientId);
-                close("taken over by a new connection");
+                close("taken over by a new connection with the same client id");
             }
         });
     }

@@ -175,8 +175,8 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         }
         int levelIndex = body + 2 + nameLength;
         int level = in.getByte(levelIndex);
-        if (level != 3 && level != 4) {
-            return; // Netty's decoder refuses the level; the connection answers CONNACK 0x01.
+        if (level != (name.equals("MQTT") ? 4 : 3)) {
+            throw new UnsupportedProtocolLevelException(name, level);
         }
         int flags = in.getByte(levelIndex + 1) & 0xFF;
         int i = checkString(in, levelIndex + 4, end, "client id");

@@ -33,10 +33,9 @@ public final class RetainedIndex {
     public void put(StoredMessage message) {
         String[] levels = Topics.levels(message.topic());
         while (true) {
-            Node node = root;
-            for (String level : levels) {
-                Node parent = node;
-                node = parent.children.computeIfAbsent(level, l -> new Node(parent, l));
+            Node node = path(levels);
+            if (node == null) {
+                continue;
             }
             synchronized (node) {
                 if (node.removed) {
@@ -46,20 +45,32 @@ public final class RetainedIndex {
                     count.incrementAndGet();
                 }
                 node.message = message;
-            }
-            if (!hasRemovedAncestor(node)) {
                 return;
             }
         }
     }
 
-    private static boolean hasRemovedAncestor(Node node) {
-        for (Node n = node.parent; n != null; n = n.parent) {
-            if (n.removed) {
-                return true;
+    /**
+     * The node of the topic, created where missing; null if a node on the way was being
+     * pruned. Children are added only under their parent's lock, which a prune holds while
+     * it checks that the parent is empty, so a node not marked removed is always reachable.
+     */
+    private Node path(String[] levels) {
+        Node node = root;
+        for (String level : levels) {
+            Node child = node.children.get(level);
+            if (child == null) {
+                synchronized (node) {
+                    if (node.removed) {
+                        return null;
+                    }
+                    Node parent = node;
+                    child = node.children.computeIfAbsent(level, l -> new Node(parent, l));
+                }
             }
+            node = child;
         }
-        return false;
+        return node;
     }
 
     /** Removes the retained message of the topic, if any. */

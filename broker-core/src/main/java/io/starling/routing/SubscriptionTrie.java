@@ -41,35 +41,43 @@ public final class SubscriptionTrie<S> {
     public boolean subscribe(String filter, S subscriber, int qos) {
         String[] levels = Topics.levels(filter);
         while (true) {
-            Node<S> node = root;
-            for (String level : levels) {
-                Node<S> parent = node;
-                node = parent.children.computeIfAbsent(level, l -> new Node<>(parent, l));
+            Node<S> node = path(levels);
+            if (node == null) {
+                continue;
             }
-            boolean first;
             synchronized (node) {
                 if (node.removed) {
                     continue;
                 }
-                first = node.subscribers.isEmpty();
+                boolean first = node.subscribers.isEmpty();
                 node.subscribers.put(subscriber, qos);
-            }
-            // A concurrent prune may have unlinked an ancestor before this path hung below it.
-            // Once the subscriber is in place no ancestor can be pruned any more, so checking
-            // now is enough; if one was, the node is unreachable and the add starts over.
-            if (!hasRemovedAncestor(node)) {
                 return first;
             }
         }
     }
 
-    private boolean hasRemovedAncestor(Node<S> node) {
-        for (Node<S> n = node.parent; n != null; n = n.parent) {
-            if (n.removed) {
-                return true;
+    /**
+     * The node of the filter, created where missing; null if a node on the way was being
+     * pruned (the caller starts over). Children are added only under their parent's lock,
+     * the lock a prune holds while it checks that the parent is empty, so a node that is
+     * not marked removed is always reachable from the root.
+     */
+    private Node<S> path(String[] levels) {
+        Node<S> node = root;
+        for (String level : levels) {
+            Node<S> child = node.children.get(level);
+            if (child == null) {
+                synchronized (node) {
+                    if (node.removed) {
+                        return null;
+                    }
+                    Node<S> parent = node;
+                    child = node.children.computeIfAbsent(level, l -> new Node<>(parent, l));
+                }
             }
+            node = child;
         }
-        return false;
+        return node;
     }
 
     /**

@@ -1,0 +1,118 @@
+package io.starling.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class SubscriptionTrieTest {
+
+    private final SubscriptionTrie<String> trie = new SubscriptionTrie<>();
+
+    private TreeSet<String> match(String topic) {
+        TreeSet<String> found = new TreeSet<>();
+        trie.match(topic, (subscriber, qos) -> found.add(subscriber));
+        return found;
+    }
+
+    @Test
+    void matchesPerTheSpecification() {
+        String[] filters = {"sport/tennis/player1", "sport/tennis/player1/#", "sport/#", "#", "sport/+", "+/+",
+            "/+", "+", "sport/+/player1", "+/tennis/#", "$SYS/#", "$SYS/+", "+/monitor"};
+        for (String filter : filters) {
+            trie.subscribe(filter, filter, 0);
+        }
+        assertEquals(new TreeSet<>(List.of("sport/tennis/player1", "sport/tennis/player1/#", "sport/#", "#",
+            "sport/+/player1", "+/tennis/#")), match("sport/tennis/player1"));
+        assertEquals(new TreeSet<>(List.of("sport/#", "#", "+")), match("sport"));
+        assertEquals(new TreeSet<>(List.of("sport/#", "#", "sport/+", "+/+")), match("sport/"));
+        assertEquals(new TreeSet<>(List.of("#", "+/+", "/+")), match("/finance"));
+        assertEquals(new TreeSet<>(List.of("$SYS/#", "$SYS/+")), match("$SYS/monitor"));
+        assertEquals(new TreeSet<>(List.of("sport/tennis/player1/#", "sport/#", "#", "+/tennis/#")),
+            match("sport/tennis/player1/ranking"));
+    }
+
+    @Test
+    void wildcardsAtTheFirstLevelDoNotMatchDollarTopics() {
+        trie.subscribe("#", "all", 0);
+        trie.subscribe("+/info", "plus", 0);
+        assertTrue(match("$SYS/info").isEmpty());
+        assertEquals(new TreeSet<>(List.of("all", "plus")), match("x/info"));
+    }
+
+    @Test
+    void resubscribingReplacesTheQos() {
+        assertTrue(trie.subscribe("a/b", "s", 0));
+        assertFalse(trie.subscribe("a/b", "s", 2));
+        Map<String, Integer> granted = new HashMap<>();
+        trie.match("a/b", granted::put);
+        assertEquals(Map.of("s", 2), granted);
+    }
+
+    @Test
+    void overlappingSubscriptionsAreAllVisited() {
+        trie.subscribe("a/+", "s", 0);
+        trie.subscribe("a/#", "s", 2);
+        List<Integer> qos = new ArrayList<>();
+        trie.match("a/b", (subscriber, q) -> qos.add(q));
+        qos.sort(null);
+        assertEquals(List.of(0, 2), qos);
+    }
+
+    @Test
+    void unsubscribingPrunesEmptyNodes() {
+        trie.subscribe("a/b/c", "s", 1);
+        trie.subscribe("a/b/c", "t", 1);
+        assertFalse(trie.unsubscribe("a/b/c", "s"));
+        assertTrue(trie.unsubscribe("a/b/c", "t"));
+        assertFalse(trie.unsubscribe("a/b/c", "t"));
+        assertTrue(trie.isEmpty());
+        assertTrue(match("a/b/c").isEmpty());
+    }
+
+    @Test
+    void concurrentSubscribeAndUnsubscribeNeverLoseASubscription() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String me = "keeper-" + t;
+                String churner = "churn-" + t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        String filter = "x/" + (i % 7) + "/y";
+                        trie.subscribe(filter, churner, 0);
+                        trie.unsubscribe(filter, churner);
+                    }
+                    trie.subscribe("x/3/y", me, 1);
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(new TreeSet<>(List.of("keeper-0", "keeper-1", "keeper-2", "keeper-3")), match("x/3/y"));
+    }
+
+    @Test
+    void matchingCostDoesNotDependOnNonMatchingSubscriptions() {
+        for (int i = 0; i < 100_000; i++) {
+            trie.subscribe("devices/" + i + "/telemetry", "d" + i, 0);
+        }
+        trie.subscribe("devices/+/telemetry", "all", 0);
+        int[] visited = {0};
+        trie.match("devices/42/telemetry", (s, q) -> visited[0]++);
+        assertEquals(2, visited[0]);
+    }
+}
