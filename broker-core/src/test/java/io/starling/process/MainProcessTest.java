@@ -1,0 +1,61 @@
+package io.starling.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.testing.BrokerProcess;
+import io.starling.testing.RawMqttClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real Main in its own JVM: configuration file, environment, SIGTERM, bad configuration. */
+class MainProcessTest {
+
+    private static final Map<String, String> LOOPBACK = Map.of("STARLING_LISTENER_HOST", "127.0.0.1",
+        "STARLING_LISTENER_PORT", "0");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesClientsAndStopsCleanlyOnSigterm() throws Exception {
+        Path conf = dir.resolve("starling.conf");
+        Files.writeString(conf, "starling.mqtt.max-inflight-messages = 4\n");
+        try (BrokerProcess broker = BrokerProcess.start(List.of("-c", conf.toString(), "-v"), LOOPBACK)) {
+            int port = broker.awaitPort(20_000);
+            try (RawMqttClient client = new RawMqttClient(port)) {
+                assertEquals(0, client.connect("process-client", true, 60));
+                client.send(RawMqttClient.pingreq());
+                client.expect(RawMqttClient.PINGRESP);
+                broker.terminate();
+                assertTrue(client.isClosedByServer(), "SIGTERM closes client connections");
+            }
+            assertEquals(0, broker.awaitExit(20_000), broker.output());
+            assertTrue(broker.output().contains("Received PINGREQ from process-client"), "-v logs packets");
+            assertTrue(broker.output().contains("Broker stopped."), broker.output());
+        }
+    }
+
+    @Test
+    void unknownKeyStopsStartUpWithAMessageNamingIt() throws Exception {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "starling.mqtt.max-inflight = 4\n");
+        try (BrokerProcess broker = BrokerProcess.start(List.of("-c", conf.toString()), LOOPBACK)) {
+            assertEquals(2, broker.awaitExit(20_000));
+            assertTrue(broker.output().contains("starling.mqtt.max-inflight"), broker.output());
+        }
+    }
+
+    @Test
+    void badEnvironmentValueStopsStartUpWithAMessageNamingTheKey() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.start(List.of(),
+            Map.of("STARLING_LISTENER_HOST", "127.0.0.1", "STARLING_LISTENER_PORT", "not-a-port"))) {
+            assertEquals(2, broker.awaitExit(20_000));
+            assertTrue(broker.output().contains("starling.listener.port"), broker.output());
+        }
+    }
+}
