@@ -80,7 +80,7 @@ public final class Broker implements ClusterNode {
         }
         cluster.start(this);
         address = server.start(config.host(), config.port());
-        LOG.info("Opening ipv4 listen socket on {}:{} ({} transport).", address.getHostString(), address.getPort(),
+        LOG.info("Opening ipv4 listen socket on {}:{} ({} transport).", config.host(), address.getPort(),
             EventLoops.nativeTransport() ? "epoll" : "nio");
         return address;
     }
