@@ -1,8 +1,14 @@
 package io.starling;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.auth.AuthChain;
 import io.starling.config.BrokerConfig;
+import io.starling.config.ListenerSettings;
+import io.starling.metrics.BrokerMetrics;
+import io.starling.metrics.MetricsSource;
+import io.starling.metrics.SysTopics;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.routing.MessageIds;
@@ -10,7 +16,6 @@ import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
-import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
@@ -19,7 +24,11 @@ import io.starling.spi.Storage;
 import io.starling.spi.StoredMessage;
 import io.starling.transport.EventLoops;
 import io.starling.transport.MqttServer;
+import io.starling.transport.OperationsHttpServer;
+import io.starling.transport.TlsContexts;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,10 +36,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One broker node, assembled from its parts: storage, cluster bus and auth chain come in
- * through the SPIs. {@link #start} restores stored state before the listener opens;
+ * through the SPIs. {@link #start} restores stored state before any listener opens;
  * {@link #stop} stops accepting, closes connections, then closes the stores.
  */
-public final class Broker implements ClusterNode {
+public final class Broker implements ClusterNode, MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
@@ -40,12 +49,15 @@ public final class Broker implements ClusterNode {
     private final ExecutorService authExecutor;
     private final EventLoopGroup acceptor = EventLoops.newGroup("starling-accept", 1);
     private final EventLoopGroup workers = EventLoops.newGroup("starling-io", 0);
+    private final BrokerMetrics metrics = new BrokerMetrics();
     private final SessionRegistry sessions;
     private final RetainedMessages retained;
     private final PublishRouter router;
+    private final MessageIds messageIds = new MessageIds();
     private final MqttServer server;
-    private final DropLog drops = new DropLog();
-    private InetSocketAddress address;
+    private final OperationsHttpServer http;
+    private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    private ScheduledFuture<?> sysTopics;
 
     /**
      * @param authExecutor where authenticators run; shut down by {@link #stop}
@@ -57,13 +69,14 @@ public final class Broker implements ClusterNode {
         this.cluster = cluster;
         this.authExecutor = authExecutor;
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
-        Subscriptions subscriptions = new Subscriptions(trie, cluster, storage.sessions());
+        Subscriptions subscriptions = new Subscriptions(trie, cluster, storage.sessions(), metrics);
         this.retained = new RetainedMessages(storage.retained());
         this.router = new PublishRouter(trie, retained, storage.queues(), cluster);
-        this.sessions = new SessionRegistry(storage.sessions(), storage.queues(), subscriptions, config, drops, workers);
+        this.sessions = new SessionRegistry(storage.sessions(), storage.queues(), subscriptions, config, metrics, workers);
         ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
-            storage.queues(), auth.create(authExecutor), new MessageIds(), new PacketLog(config.verbose()));
+            storage.queues(), auth.create(authExecutor), messageIds, new PacketLog(config.verbose()), metrics);
         this.server = new MqttServer(services, acceptor, workers);
+        this.http = new OperationsHttpServer(this, acceptor, workers);
     }
 
     /** Builds the auth chain once the broker's auth executor exists. */
@@ -72,25 +85,60 @@ public final class Broker implements ClusterNode {
         AuthChain create(ExecutorService executor);
     }
 
-    public InetSocketAddress start() throws InterruptedException {
+    /** Restores stored state, joins the cluster, then opens the listeners. */
+    public void start() throws InterruptedException {
         int retainedCount = retained.restore();
         int sessionCount = sessions.restore();
         if (retainedCount + sessionCount > 0) {
             LOG.info("Restored {} persistent session(s) and {} retained message(s).", sessionCount, retainedCount);
         }
         cluster.start(this);
-        address = server.start(config.host(), config.port());
-        LOG.info("Opening ipv4 listen socket on {}:{} ({} transport).", config.host(), address.getPort(),
-            EventLoops.nativeTransport() ? "epoll" : "nio");
-        return address;
+        SslContext tls = config.tls().enabled() || config.websocketTls().enabled()
+            ? TlsContexts.server(config.tlsSettings()) : null;
+        open(config.mqtt(), null, null);
+        if (config.tls().enabled()) {
+            open(config.tls(), tls, null);
+        }
+        if (config.websocket().enabled()) {
+            open(config.websocket(), null, config.websocketPath());
+        }
+        if (config.websocketTls().enabled()) {
+            open(config.websocketTls(), tls, config.websocketPath());
+        }
+        if (config.http().enabled()) {
+            InetSocketAddress address = http.open(config.http());
+            addresses.put(config.http().kind(), address);
+            LOG.info("Opening http listen socket on {}:{} (/metrics, /health).", config.http().host(), address.getPort());
+        }
+        if (!config.sysInterval().isZero()) {
+            long millis = config.sysInterval().toMillis();
+            SysTopics publisher = new SysTopics(this, router, messageIds, Main.version());
+            sysTopics = workers.next().scheduleAtFixedRate(publisher, 0, millis, TimeUnit.MILLISECONDS);
+        }
     }
 
-    public InetSocketAddress address() {
-        return address;
+    private void open(ListenerSettings listener, SslContext tls, String websocketPath) throws InterruptedException {
+        InetSocketAddress address = server.open(listener, tls, websocketPath);
+        addresses.put(listener.kind(), address);
+        LOG.info("Opening {} listen socket on {}:{}{}.", listener.kind(), listener.host(), address.getPort(),
+            listener.kind().equals("ipv4") ? " (" + (EventLoops.nativeTransport() ? "epoll" : "nio") + " transport)" : "");
+    }
+
+    /** The port a listener is bound to: ipv4, tls, websockets, websockets-tls or http. */
+    public int port(String listenerKind) {
+        InetSocketAddress address = addresses.get(listenerKind);
+        if (address == null) {
+            throw new IllegalArgumentException("listener " + listenerKind + " is not open");
+        }
+        return address.getPort();
     }
 
     public void stop() {
+        if (sysTopics != null) {
+            sysTopics.cancel(false);
+        }
         server.stopAccepting();
+        http.close();
         server.closeConnections();
         cluster.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -100,12 +148,24 @@ public final class Broker implements ClusterNode {
         LOG.info("Broker stopped.");
     }
 
-    public SessionRegistry sessions() {
-        return sessions;
+    @Override
+    public BrokerMetrics counters() {
+        return metrics;
     }
 
-    public long droppedMessages() {
-        return drops.total();
+    @Override
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public int retainedMessages() {
+        return retained.size();
+    }
+
+    @Override
+    public int clusterMembers() {
+        return cluster.memberCount();
     }
 
     @Override

@@ -71,7 +71,8 @@ public final class Main {
         System.exit(0);
     }
 
-    private static String version() {
+    /** The version from the jar manifest, or a marker when run from classes. */
+    static String version() {
         String version = Main.class.getPackage().getImplementationVersion();
         return version == null ? "(development build)" : version;
     }

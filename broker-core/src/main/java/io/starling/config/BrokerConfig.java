@@ -10,8 +10,14 @@ import java.util.List;
  * bad value stops start-up with a message naming its key.
  */
 public record BrokerConfig(
-    String host,
-    int port,
+    ListenerSettings mqtt,
+    ListenerSettings tls,
+    ListenerSettings websocket,
+    ListenerSettings websocketTls,
+    ListenerSettings http,
+    TlsSettings tlsSettings,
+    String websocketPath,
+    Duration sysInterval,
     int maxPacketSize,
     Duration connectTimeout,
     int maxClientIdLength,
@@ -35,9 +41,25 @@ public record BrokerConfig(
 
     public static BrokerConfig from(Config config) {
         Config c = config;
+        ListenerSettings tls = ListenerSettings.from(c, "tls", "tls");
+        ListenerSettings websocketTls = ListenerSettings.from(c, "websockets-tls", "websocket-tls");
+        TlsSettings tlsSettings = TlsSettings.from(c);
+        if (tls.enabled() || websocketTls.enabled()) {
+            tlsSettings.requireCertificate();
+        }
+        Duration sysInterval = c.getDuration("starling.sys-interval");
+        if (sysInterval.isNegative()) {
+            throw new ConfigException.BadValue(c.origin(), "starling.sys-interval", "must not be negative");
+        }
         return new BrokerConfig(
-            c.getString("starling.listener.host"),
-            intIn(c, "starling.listener.port", 0, 65535),
+            ListenerSettings.from(c, "ipv4", "listener"),
+            tls,
+            ListenerSettings.from(c, "websockets", "websocket"),
+            websocketTls,
+            ListenerSettings.from(c, "http", "http"),
+            tlsSettings,
+            c.getString("starling.websocket.path"),
+            sysInterval,
             intIn(c, "starling.mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
             positive(c, "starling.mqtt.connect-timeout"),
             intIn(c, "starling.mqtt.max-client-id-length", 23, 65535),
@@ -54,7 +76,7 @@ public record BrokerConfig(
             config);
     }
 
-    private static int intIn(Config c, String key, int min, int max) {
+    static int intIn(Config c, String key, int min, int max) {
         int value = c.getInt(key);
         if (value < min || value > max) {
             throw new ConfigException.BadValue(c.origin(), key,

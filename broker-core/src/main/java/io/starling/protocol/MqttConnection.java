@@ -117,7 +117,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         services.packetLog().received(clientId, message);
         switch (type) {
             case CONNECT -> violation("second CONNECT on one connection");
-            case PUBLISH -> publishes.onPublish(session, InboundPublish.of((MqttPublishMessage) message));
+            case PUBLISH -> {
+                services.metrics().messageReceived(message.fixedHeader().qosLevel().value());
+                publishes.onPublish(session, InboundPublish.of((MqttPublishMessage) message));
+            }
             case PUBACK -> session.execute(() -> session.onPuback(packetId(message)));
             case PUBREC -> session.execute(() -> session.onPubrec(packetId(message)));
             case PUBREL -> publishes.onPubrel(session, packetId(message));
@@ -180,6 +183,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             if (failure != null || result != AuthResult.ACCEPT) {
                 boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
+                services.metrics().authRefused(badCredentials);
                 refuse(badCredentials ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
                         : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                     "client " + clientId + " from " + remote() + " refused: "
@@ -210,6 +214,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 return;
             }
             state = State.CONNECTED;
+            services.metrics().clientConnected();
             if (keepAlive > 0) {
                 channel.pipeline().addBefore(channel.pipeline().context(this).name(), "keepalive",
                     new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
@@ -274,6 +279,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         early.clear();
         if (previous != State.CLOSED) {
             logClose(previous);
+        }
+        if (previous == State.CONNECTED) {
+            services.metrics().clientDisconnected();
         }
         if (session != null) {
             services.sessions().disconnected(session, this);
@@ -356,6 +364,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void sendPublish(StoredMessage message, int qos, int packetId, boolean dup) {
+        services.metrics().messageSent(qos);
         send(Packets.publish(message, qos, packetId, dup));
     }
 

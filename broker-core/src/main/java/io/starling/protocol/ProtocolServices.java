@@ -2,6 +2,7 @@ package io.starling.protocol;
 
 import io.starling.auth.AuthChain;
 import io.starling.config.BrokerConfig;
+import io.starling.metrics.BrokerMetrics;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
@@ -19,5 +20,6 @@ public record ProtocolServices(
     MessageQueueStore queues,
     AuthChain auth,
     MessageIds messageIds,
-    PacketLog packetLog) {
+    PacketLog packetLog,
+    BrokerMetrics metrics) {
 }

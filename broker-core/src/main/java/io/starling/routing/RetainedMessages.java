@@ -2,11 +2,18 @@ package io.starling.routing;
 
 import io.starling.spi.RetainedStore;
 import io.starling.spi.StoredMessage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-/** The retained message of each topic: indexed in memory for matching, kept durable by the store. */
+/**
+ * The retained message of each topic: indexed in memory for matching, kept durable by the
+ * store. {@code $SYS/} topics describe the running process and are kept in memory only.
+ */
 public final class RetainedMessages {
+
+    private static final String SYS_PREFIX = "$SYS/";
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final RetainedIndex index = new RetainedIndex();
     private final RetainedStore store;
@@ -26,13 +33,14 @@ public final class RetainedMessages {
      * any other replaces it.
      */
     public CompletionStage<Void> retain(StoredMessage message) {
+        boolean durable = !message.topic().startsWith(SYS_PREFIX);
         if (message.payload().length == 0) {
             index.remove(message.topic());
-            return store.delete(message.topic());
+            return durable ? store.delete(message.topic()) : DONE;
         }
         StoredMessage retained = message.withRetain(true);
         index.put(retained);
-        return store.put(retained);
+        return durable ? store.put(retained) : DONE;
     }
 
     /** Every retained message matching the filter (each carries retain=1). */

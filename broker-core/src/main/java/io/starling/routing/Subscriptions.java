@@ -1,5 +1,6 @@
 package io.starling.routing;
 
+import io.starling.metrics.BrokerMetrics;
 import io.starling.session.Session;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.SessionStore;
@@ -20,11 +21,13 @@ public final class Subscriptions {
     private final SubscriptionTrie<Session> trie;
     private final ClusterBus cluster;
     private final SessionStore store;
+    private final BrokerMetrics metrics;
 
-    public Subscriptions(SubscriptionTrie<Session> trie, ClusterBus cluster, SessionStore store) {
+    public Subscriptions(SubscriptionTrie<Session> trie, ClusterBus cluster, SessionStore store, BrokerMetrics metrics) {
         this.trie = trie;
         this.cluster = cluster;
         this.store = store;
+        this.metrics = metrics;
     }
 
     /**
@@ -33,7 +36,9 @@ public final class Subscriptions {
      * @return completes when the subscription is durable and known to the cluster
      */
     public CompletionStage<Void> add(Session session, String filter, int qos) {
-        session.subscriptions().put(filter, qos);
+        if (session.subscriptions().put(filter, qos) == null) {
+            metrics.subscriptions(1);
+        }
         CompletionStage<Void> routed = trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : DONE;
         if (!session.isPersistent()) {
             return routed;
@@ -46,6 +51,7 @@ public final class Subscriptions {
         if (session.subscriptions().remove(filter) == null) {
             return DONE;
         }
+        metrics.subscriptions(-1);
         unroute(session, filter);
         return session.isPersistent() ? store.removeSubscription(session.clientId(), filter) : DONE;
     }
@@ -56,12 +62,14 @@ public final class Subscriptions {
         for (String filter : filters) {
             unroute(session, filter);
         }
+        metrics.subscriptions(-filters.size());
         session.subscriptions().clear();
     }
 
     /** Puts a restored session's subscriptions back into routing. */
     public void restore(Session session) {
         for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
+            metrics.subscriptions(1);
             if (trie.subscribe(subscription.getKey(), session, subscription.getValue())) {
                 cluster.filterAdded(subscription.getKey());
             }

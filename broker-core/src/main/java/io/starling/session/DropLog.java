@@ -1,5 +1,6 @@
 package io.starling.session;
 
+import io.starling.metrics.BrokerMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -11,12 +12,16 @@ public final class DropLog {
     private static final Logger LOG = LoggerFactory.getLogger("io.starling.drops");
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final AtomicLong total = new AtomicLong();
+    private final BrokerMetrics metrics;
     private final AtomicLong sinceLastLog = new AtomicLong();
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
+    public DropLog(BrokerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public void dropped(String clientId, String reason) {
-        total.incrementAndGet();
+        metrics.messageDropped();
         sinceLastLog.incrementAndGet();
         long now = System.nanoTime();
         long last = lastLogNanos.get();
@@ -24,9 +29,5 @@ public final class DropLog {
             LOG.warn("Dropped {} message(s) in the last {} s; latest for client {}: {}.",
                 sinceLastLog.getAndSet(0), TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS), clientId, reason);
         }
-    }
-
-    public long total() {
-        return total.get();
     }
 }

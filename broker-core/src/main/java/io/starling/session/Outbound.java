@@ -1,6 +1,7 @@
 package io.starling.session;
 
 import io.starling.config.BrokerConfig.QueueFullPolicy;
+import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
@@ -41,6 +42,7 @@ final class Outbound {
     private final Limits limits;
     private final MessageQueueStore store;
     private final DropLog drops;
+    private final BrokerMetrics metrics;
     private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final PacketIds packetIds = new PacketIds();
@@ -49,11 +51,12 @@ final class Outbound {
     record Limits(int maxInflight, int maxQueued, QueueFullPolicy policy, boolean queueQos0) {
     }
 
-    Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops) {
+    Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops, BrokerMetrics metrics) {
         this.clientId = clientId;
         this.limits = limits;
         this.store = store;
         this.drops = drops;
+        this.metrics = metrics;
     }
 
     /**
@@ -87,6 +90,7 @@ final class Outbound {
         if (queue.size() >= limits.maxQueued()) {
             if (limits.policy() == QueueFullPolicy.DROP_OLDEST && !queue.isEmpty()) {
                 Pending oldest = queue.pollFirst();
+                metrics.queued(-1);
                 forget(oldest.message(), oldest.stored());
                 drops.dropped(clientId, "queue full (" + limits.maxQueued() + "), oldest message dropped");
             } else {
@@ -96,6 +100,7 @@ final class Outbound {
             }
         }
         queue.addLast(new Pending(message, qos, stored));
+        metrics.queued(1);
     }
 
     private void forget(StoredMessage message, boolean stored) {
@@ -117,6 +122,7 @@ final class Outbound {
     void pump(ClientLink link) {
         while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 || inFlight.size() < limits.maxInflight())) {
             Pending next = queue.pollFirst();
+            metrics.queued(-1);
             if (next.qos() == 0) {
                 link.sendPublish(next.message(), 0, 0, false);
             } else {
@@ -169,12 +175,14 @@ final class Outbound {
                 inFlight.put(queued.packetId(), new InFlight(queued.message(), queued.qos(), true, queued.released()));
             } else {
                 queue.addLast(new Pending(queued.message(), queued.qos(), true));
+                metrics.queued(1);
             }
         }
     }
 
     /** Everything is discarded (a clean session starts); the store is cleared by the caller. */
     void clear() {
+        metrics.queued(-queue.size());
         inFlight.clear();
         queue.clear();
     }

@@ -1,6 +1,7 @@
 package io.starling.session;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
@@ -29,10 +30,11 @@ public final class Session {
     private volatile boolean persistent;
     private boolean discarded;
 
-    Session(String clientId, EventExecutor loop, Outbound.Limits limits, MessageQueueStore store, DropLog drops) {
+    Session(String clientId, EventExecutor loop, Outbound.Limits limits, MessageQueueStore store, DropLog drops,
+            BrokerMetrics metrics) {
         this.clientId = clientId;
         this.executor = new SessionExecutor(loop, this::flush);
-        this.outbound = new Outbound(clientId, limits, store, drops);
+        this.outbound = new Outbound(clientId, limits, store, drops, metrics);
     }
 
     public String clientId() {

@@ -3,6 +3,7 @@ package io.starling.session;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.starling.config.BrokerConfig;
+import io.starling.metrics.BrokerMetrics;
 import io.starling.routing.Subscriptions;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.SessionRecord;
@@ -30,19 +31,21 @@ public final class SessionRegistry {
     private final Subscriptions subscriptions;
     private final Outbound.Limits limits;
     private final DropLog drops;
+    private final BrokerMetrics metrics;
     private final EventLoopGroup offlineLoops;
 
     /**
      * @param offlineLoops where sessions without a connection run their tasks
      */
     public SessionRegistry(SessionStore sessionStore, MessageQueueStore queueStore, Subscriptions subscriptions,
-                           BrokerConfig config, DropLog drops, EventLoopGroup offlineLoops) {
+                           BrokerConfig config, BrokerMetrics metrics, EventLoopGroup offlineLoops) {
         this.sessionStore = sessionStore;
         this.queueStore = queueStore;
         this.subscriptions = subscriptions;
         this.limits = new Outbound.Limits(config.maxInflightMessages(), config.maxQueuedMessages(),
             config.queueFullPolicy(), config.queueQos0Messages());
-        this.drops = drops;
+        this.drops = new DropLog(metrics);
+        this.metrics = metrics;
         this.offlineLoops = offlineLoops;
     }
 
@@ -61,7 +64,7 @@ public final class SessionRegistry {
     }
 
     private Session newSession(String clientId, EventExecutor loop) {
-        return new Session(clientId, loop, limits, queueStore, drops);
+        return new Session(clientId, loop, limits, queueStore, drops, metrics);
     }
 
     /**

@@ -30,6 +30,11 @@ public interface ClusterBus extends AutoCloseable {
      */
     CompletionStage<Void> claimClientId(String clientId);
 
+    /** Members of the cluster, this node included. */
+    default int memberCount() {
+        return 1;
+    }
+
     @Override
     void close();
 }

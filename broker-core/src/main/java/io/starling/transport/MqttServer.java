@@ -10,37 +10,56 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.starling.config.ListenerSettings;
 import io.starling.protocol.MqttConnection;
 import io.starling.protocol.MqttFrameDecoder;
 import io.starling.protocol.ProtocolServices;
 import java.net.InetSocketAddress;
 
-/** The MQTT TCP listener: one pipeline per connection, all connections tracked for shutdown. */
+/**
+ * The MQTT listeners (TCP, TLS, WebSocket, WebSocket over TLS): one pipeline per connection,
+ * the same MQTT handlers behind whatever carries the bytes; every connection is tracked so
+ * shutdown can close them.
+ */
 public final class MqttServer {
 
     /** Above this many bytes waiting to be written, a connection counts as not writable. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+    /** Largest HTTP upgrade request accepted on a WebSocket listener. */
+    private static final int MAX_UPGRADE_REQUEST = 16 * 1024;
 
     private final ProtocolServices services;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
+    private final TrafficCounter traffic;
+    private final ChannelGroup listeners = new DefaultChannelGroup("mqtt-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
-    private Channel serverChannel;
 
     public MqttServer(ProtocolServices services, EventLoopGroup acceptor, EventLoopGroup workers) {
         this.services = services;
         this.acceptor = acceptor;
         this.workers = workers;
+        this.traffic = new TrafficCounter(services.metrics());
     }
 
-    /** Binds the listener; returns the address it listens on. */
-    public InetSocketAddress start(String host, int port) throws InterruptedException {
-        int maxPacketSize = services.config().maxPacketSize();
-        int maxClientIdLength = services.config().maxClientIdLength();
+    /**
+     * Opens a listener.
+     *
+     * @param tls           the TLS context, or null for plain TCP
+     * @param websocketPath the WebSocket path, or null for MQTT directly on the stream
+     * @return the address it listens on
+     */
+    public InetSocketAddress open(ListenerSettings listener, SslContext tls, String websocketPath)
+        throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(acceptor, workers)
             .channel(EventLoops.serverChannel())
@@ -53,30 +72,48 @@ public final class MqttServer {
                 protected void initChannel(SocketChannel channel) {
                     connections.add(channel);
                     ChannelPipeline pipeline = channel.pipeline();
-                    pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
-                    pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
-                    pipeline.addLast("decoder", new MqttDecoder(maxPacketSize, maxClientIdLength));
-                    pipeline.addLast("encoder", MqttEncoder.INSTANCE);
-                    pipeline.addLast("mqtt", new MqttConnection(services));
+                    pipeline.addLast("traffic", traffic);
+                    if (tls != null) {
+                        pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+                    }
+                    if (websocketPath != null) {
+                        addWebSocket(pipeline, websocketPath);
+                    }
+                    addMqtt(pipeline);
                 }
             });
-        serverChannel = bootstrap.bind(host, port).sync().channel();
-        return (InetSocketAddress) serverChannel.localAddress();
+        Channel channel = bootstrap.bind(listener.host(), listener.port()).sync().channel();
+        listeners.add(channel);
+        return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Stops accepting connections. */
+    private void addWebSocket(ChannelPipeline pipeline, String path) {
+        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
+        pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(path)
+            .subprotocols("mqtt,mqttv3.1")
+            .maxFramePayloadLength(services.config().maxPacketSize())
+            .build()));
+        pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
+    }
+
+    private void addMqtt(ChannelPipeline pipeline) {
+        int maxPacketSize = services.config().maxPacketSize();
+        pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
+        pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
+        pipeline.addLast("decoder", new MqttDecoder(maxPacketSize, services.config().maxClientIdLength()));
+        pipeline.addLast("encoder", MqttEncoder.INSTANCE);
+        pipeline.addLast("mqtt", new MqttConnection(services));
+    }
+
+    /** Stops accepting connections on every listener. */
     public void stopAccepting() {
-        if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly();
-        }
+        listeners.close().awaitUninterruptibly();
     }
 
     /** Closes every open connection (their wills are published). */
     public void closeConnections() {
         connections.close().awaitUninterruptibly();
-    }
-
-    public int connectionCount() {
-        return connections.size();
     }
 }

@@ -27,8 +27,8 @@ class ConfigLoaderTest {
     @Test
     void defaultsComeFromReferenceConf() {
         BrokerConfig config = BrokerConfig.from(ConfigLoader.load(null, Map.of()));
-        assertEquals("0.0.0.0", config.host());
-        assertEquals(1883, config.port());
+        assertEquals("0.0.0.0", config.mqtt().host());
+        assertEquals(1883, config.mqtt().port());
         assertEquals(Duration.ofSeconds(10), config.connectTimeout());
         assertTrue(config.allowAnonymous());
     }
@@ -38,7 +38,7 @@ class ConfigLoaderTest {
         File conf = file("starling.listener.port = 1999\nstarling.mqtt.max-inflight-messages = 5");
         BrokerConfig config = BrokerConfig.from(ConfigLoader.load(conf, Map.of("STARLING_LISTENER_PORT", "2001",
             "STARLING_MQTT_QUEUE_FULL_POLICY", "drop-oldest")));
-        assertEquals(2001, config.port());
+        assertEquals(2001, config.mqtt().port());
         assertEquals(5, config.maxInflightMessages());
         assertEquals(BrokerConfig.QueueFullPolicy.DROP_OLDEST, config.queueFullPolicy());
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MainProcessTest {
 
     private static final Map<String, String> LOOPBACK = Map.of("STARLING_LISTENER_HOST", "127.0.0.1",
-        "STARLING_LISTENER_PORT", "0");
+        "STARLING_LISTENER_PORT", "0", "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0");
 
     @TempDir
     Path dir;
@@ -53,7 +53,8 @@ class MainProcessTest {
     @Test
     void badEnvironmentValueStopsStartUpWithAMessageNamingTheKey() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start(List.of(),
-            Map.of("STARLING_LISTENER_HOST", "127.0.0.1", "STARLING_LISTENER_PORT", "not-a-port"))) {
+            Map.of("STARLING_LISTENER_HOST", "127.0.0.1", "STARLING_LISTENER_PORT", "not-a-port",
+                "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0"))) {
             assertEquals(2, broker.awaitExit(20_000));
             assertTrue(broker.output().contains("starling.listener.port"), broker.output());
         }

@@ -26,7 +26,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private EmbeddedBroker(Broker broker) throws InterruptedException {
         this.broker = broker;
-        this.port = broker.start().getPort();
+        broker.start();
+        this.port = broker.port("ipv4");
     }
 
     public static EmbeddedBroker start(String... settings) throws InterruptedException {
@@ -45,7 +46,12 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The effective configuration for these settings, on 127.0.0.1 and a free port. */
     public static BrokerConfig config(String... settings) {
-        Config overrides = ConfigFactory.parseString("starling.listener.host = \"127.0.0.1\"\nstarling.listener.port = 0");
+        Config overrides = ConfigFactory.parseString(String.join("\n",
+            "starling.listener { host = \"127.0.0.1\", port = 0 }",
+            "starling.tls { host = \"127.0.0.1\", port = 0 }",
+            "starling.websocket { host = \"127.0.0.1\", port = 0 }",
+            "starling.websocket-tls { host = \"127.0.0.1\", port = 0 }",
+            "starling.http { host = \"127.0.0.1\", port = 0 }"));
         for (String setting : settings) {
             overrides = ConfigFactory.parseString("starling." + setting).withFallback(overrides);
         }

@@ -1,0 +1,21 @@
+package io.starling.config;
+
+import com.typesafe.config.Config;
+
+/**
+ * One network listener.
+ *
+ * @param kind    what it serves, as the start-up log names it (ipv4, tls, websockets, ...)
+ * @param enabled whether it is opened
+ * @param host    the address it binds
+ * @param port    the port (0 picks a free one)
+ */
+public record ListenerSettings(String kind, boolean enabled, String host, int port) {
+
+    static ListenerSettings from(Config config, String kind, String block) {
+        String prefix = "starling." + block + ".";
+        boolean enabled = !config.hasPath(prefix + "enabled") || config.getBoolean(prefix + "enabled");
+        return new ListenerSettings(kind, enabled, config.getString(prefix + "host"),
+            BrokerConfig.intIn(config, prefix + "port", 0, 65535));
+    }
+}

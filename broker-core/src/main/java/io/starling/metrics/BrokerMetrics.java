@@ -1,0 +1,122 @@
+package io.starling.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The broker's counters and gauges, updated on the hot paths without locks (LongAdder) and
+ * read by the $SYS publisher and the Prometheus endpoint.
+ */
+public final class BrokerMetrics {
+
+    private final long startMillis = System.currentTimeMillis();
+    private final LongAdder connected = new LongAdder();
+    private final LongAdder connectionsTotal = new LongAdder();
+    private final LongAdder[] received = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] sent = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder queued = new LongAdder();
+    private final LongAdder subscriptions = new LongAdder();
+    private final LongAdder badCredentials = new LongAdder();
+    private final LongAdder notAuthorized = new LongAdder();
+
+    public void clientConnected() {
+        connected.increment();
+        connectionsTotal.increment();
+    }
+
+    public void clientDisconnected() {
+        connected.decrement();
+    }
+
+    public void messageReceived(int qos) {
+        received[qos].increment();
+    }
+
+    public void messageSent(int qos) {
+        sent[qos].increment();
+    }
+
+    public void bytesReceived(long bytes) {
+        bytesReceived.add(bytes);
+    }
+
+    public void bytesSent(long bytes) {
+        bytesSent.add(bytes);
+    }
+
+    public void messageDropped() {
+        dropped.increment();
+    }
+
+    /** A message entered (+1) or left (-1) a client's queue. */
+    public void queued(int delta) {
+        queued.add(delta);
+    }
+
+    /** A subscription was added (+1) or removed (-1). */
+    public void subscriptions(int delta) {
+        subscriptions.add(delta);
+    }
+
+    public void authRefused(boolean badCredentialsReason) {
+        (badCredentialsReason ? badCredentials : notAuthorized).increment();
+    }
+
+    public long uptimeSeconds() {
+        return (System.currentTimeMillis() - startMillis) / 1000;
+    }
+
+    public long connected() {
+        return connected.sum();
+    }
+
+    public long connectionsTotal() {
+        return connectionsTotal.sum();
+    }
+
+    public long received(int qos) {
+        return received[qos].sum();
+    }
+
+    public long sent(int qos) {
+        return sent[qos].sum();
+    }
+
+    public long receivedTotal() {
+        return received(0) + received(1) + received(2);
+    }
+
+    public long sentTotal() {
+        return sent(0) + sent(1) + sent(2);
+    }
+
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    public long queued() {
+        return queued.sum();
+    }
+
+    public long subscriptions() {
+        return subscriptions.sum();
+    }
+
+    public long authBadCredentials() {
+        return badCredentials.sum();
+    }
+
+    public long authNotAuthorized() {
+        return notAuthorized.sum();
+    }
+}

@@ -1,0 +1,16 @@
+package io.starling.metrics;
+
+/** The figures the metrics outputs need beyond the counters: read when they are rendered. */
+public interface MetricsSource {
+
+    BrokerMetrics counters();
+
+    /** Sessions known to this node, connected or not. */
+    int sessionCount();
+
+    /** Retained messages. */
+    int retainedMessages();
+
+    /** Members of the cluster, this node included (1 when not clustered). */
+    int clusterMembers();
+}

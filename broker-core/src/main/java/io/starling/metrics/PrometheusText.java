@@ -1,0 +1,58 @@
+package io.starling.metrics;
+
+/** Renders the metrics in the Prometheus text exposition format (version 0.0.4). */
+public final class PrometheusText {
+
+    private final StringBuilder out = new StringBuilder(4096);
+
+    private PrometheusText() {
+    }
+
+    public static String render(MetricsSource source) {
+        BrokerMetrics m = source.counters();
+        PrometheusText text = new PrometheusText();
+        text.gauge("starling_connections", "Client connections currently open.", m.connected());
+        text.counter("starling_connections_total", "Client connections accepted since start.", m.connectionsTotal());
+        text.gauge("starling_sessions", "Sessions on this node, connected or not.", source.sessionCount());
+        text.header("starling_messages_received_total", "counter", "PUBLISH packets received from clients.");
+        for (int qos = 0; qos <= 2; qos++) {
+            text.sample("starling_messages_received_total{qos=\"" + qos + "\"}", m.received(qos));
+        }
+        text.header("starling_messages_sent_total", "counter", "PUBLISH packets sent to clients.");
+        for (int qos = 0; qos <= 2; qos++) {
+            text.sample("starling_messages_sent_total{qos=\"" + qos + "\"}", m.sent(qos));
+        }
+        text.counter("starling_messages_dropped_total", "Messages dropped (full queues, clients not reading).",
+            m.dropped());
+        text.gauge("starling_queued_messages", "Messages waiting in client queues.", m.queued());
+        text.counter("starling_bytes_received_total", "Bytes received from clients.", m.bytesReceived());
+        text.counter("starling_bytes_sent_total", "Bytes sent to clients.", m.bytesSent());
+        text.gauge("starling_subscriptions", "Subscriptions of all sessions.", m.subscriptions());
+        text.gauge("starling_retained_messages", "Retained messages.", source.retainedMessages());
+        text.header("starling_auth_failures_total", "counter", "Connections refused by authentication.");
+        text.sample("starling_auth_failures_total{reason=\"bad_username_or_password\"}", m.authBadCredentials());
+        text.sample("starling_auth_failures_total{reason=\"not_authorized\"}", m.authNotAuthorized());
+        text.gauge("starling_cluster_members", "Cluster members, this node included.", source.clusterMembers());
+        text.gauge("starling_uptime_seconds", "Seconds since the broker started.", m.uptimeSeconds());
+        return text.out.toString();
+    }
+
+    private void gauge(String name, String help, long value) {
+        header(name, "gauge", help);
+        sample(name, value);
+    }
+
+    private void counter(String name, String help, long value) {
+        header(name, "counter", help);
+        sample(name, value);
+    }
+
+    private void header(String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private void sample(String name, long value) {
+        out.append(name).append(' ').append(value).append('\n');
+    }
+}

@@ -1,0 +1,58 @@
+package io.starling.metrics;
+
+import io.starling.routing.MessageIds;
+import io.starling.routing.PublishRouter;
+import io.starling.spi.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Publishes the broker's figures under {@code $SYS/broker/...} with Mosquitto's topic names,
+ * retained and at QoS 0, every {@code sys-interval}. ($SYS retained messages are kept in
+ * memory only: they describe the running process.)
+ */
+public final class SysTopics implements Runnable {
+
+    private final MetricsSource source;
+    private final PublishRouter router;
+    private final MessageIds ids;
+    private final String version;
+
+    public SysTopics(MetricsSource source, PublishRouter router, MessageIds ids, String version) {
+        this.source = source;
+        this.router = router;
+        this.ids = ids;
+        this.version = version;
+    }
+
+    @Override
+    public void run() {
+        long now = System.currentTimeMillis();
+        values().forEach((topic, value) -> router.publish(
+            new StoredMessage(ids.next(), "$SYS/broker/" + topic, 0, true, value.getBytes(StandardCharsets.UTF_8), now),
+            null));
+    }
+
+    Map<String, String> values() {
+        BrokerMetrics m = source.counters();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("version", "starling version " + version);
+        values.put("uptime", m.uptimeSeconds() + " seconds");
+        values.put("clients/connected", Long.toString(m.connected()));
+        values.put("clients/total", Integer.toString(source.sessionCount()));
+        values.put("clients/disconnected", Long.toString(Math.max(0, source.sessionCount() - m.connected())));
+        values.put("messages/received", Long.toString(m.receivedTotal()));
+        values.put("messages/sent", Long.toString(m.sentTotal()));
+        values.put("publish/messages/received", Long.toString(m.receivedTotal()));
+        values.put("publish/messages/sent", Long.toString(m.sentTotal()));
+        values.put("publish/messages/dropped", Long.toString(m.dropped()));
+        values.put("bytes/received", Long.toString(m.bytesReceived()));
+        values.put("bytes/sent", Long.toString(m.bytesSent()));
+        values.put("messages/stored", Long.toString(m.queued()));
+        values.put("subscriptions/count", Long.toString(m.subscriptions()));
+        values.put("retained messages/count", Integer.toString(source.retainedMessages()));
+        values.put("cluster/members", Integer.toString(source.clusterMembers()));
+        return values;
+    }
+}
