@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -25,12 +27,16 @@ import io.starling.spi.AuthResult;
 import io.starling.spi.ClientIdentity;
 import io.starling.spi.ConnectInfo;
 import io.starling.spi.StoredMessage;
+import java.io.IOException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,7 +182,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         String description = "New client connected from " + remote() + " as " + clientId + " (p" + (level - 2) + ", c"
             + (clean ? 1 : 0) + ", k" + keepAlive + (username == null ? "" : ", u'" + username + "'") + ").";
         ConnectInfo info = new ConnectInfo(clientId, username, connect.payload().passwordInBytes(),
-            channel.remoteAddress(), level, null);
+            channel.remoteAddress(), level, tlsClientSubject());
         services.auth().authenticate(info).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
             if (state != State.CONNECTING) {
                 return;
@@ -192,6 +198,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             attach(clean, keepAlive, description);
         }));
+    }
+
+    /** The subject of the client's TLS certificate, if the connection is TLS and it sent one. */
+    private String tlsClientSubject() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate certificate
+                ? certificate.getSubjectX500Principal().getName() : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     private void attach(boolean clean, int keepAlive, String description) {
@@ -260,7 +281,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, cause.getMessage());
         } else if (cause instanceof MalformedPacketException) {
             violation(cause.getMessage());
-        } else if (cause instanceof java.io.IOException) {
+        } else if (cause instanceof DecoderException) {
+            // Bad bytes below MQTT: a failed TLS handshake, a broken WebSocket frame.
+            close("bad input: " + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()));
+        } else if (cause instanceof IOException) {
             close("socket error: " + cause.getMessage());
         } else {
             LOG.error("Unexpected error on the connection of client {}", describeClient(), cause);
