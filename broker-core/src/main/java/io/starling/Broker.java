@@ -20,6 +20,7 @@ import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
+import io.starling.spi.SessionSnapshot;
 import io.starling.spi.Storage;
 import io.starling.spi.StoredMessage;
 import io.starling.transport.EventLoops;
@@ -29,6 +30,8 @@ import io.starling.transport.TlsContexts;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -72,7 +75,8 @@ public final class Broker implements ClusterNode, MetricsSource {
         Subscriptions subscriptions = new Subscriptions(trie, cluster, storage.sessions(), metrics);
         this.retained = new RetainedMessages(storage.retained());
         this.router = new PublishRouter(trie, retained, storage.queues(), cluster);
-        this.sessions = new SessionRegistry(storage.sessions(), storage.queues(), subscriptions, config, metrics, workers);
+        this.sessions = new SessionRegistry(storage.sessions(), storage.queues(), subscriptions, cluster, config,
+            metrics, workers);
         ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
             storage.queues(), auth.create(authExecutor), messageIds, new PacketLog(config.verbose()), metrics);
         this.server = new MqttServer(services, acceptor, workers);
@@ -169,15 +173,17 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
-    public void deliverForwarded(StoredMessage message) {
-        router.deliverForwarded(message);
+    public CompletionStage<Void> deliverForwarded(StoredMessage message) {
+        return router.deliverForwarded(message);
     }
 
     @Override
-    public void disconnectTakenOver(String clientId) {
-        Session session = sessions.get(clientId);
-        if (session != null) {
-            session.execute(session::closeConnection);
-        }
+    public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId) {
+        return sessions.release(clientId);
+    }
+
+    @Override
+    public CompletionStage<Void> applyRetained(StoredMessage message) {
+        return retained.retain(message);
     }
 }

@@ -46,7 +46,8 @@ public final class PublishRouter {
     public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt) {
         CompletionStage<Void> done = deliverLocally(message, receipt);
         if (message.retain()) {
-            done = done.thenCombine(retained.retain(message), (a, b) -> null);
+            done = done.thenCombine(retained.retain(message), (a, b) -> null)
+                .thenCombine(cluster.replicateRetained(message), (a, b) -> null);
         }
         return done.thenCombine(cluster.forward(message.withRetain(false)), (a, b) -> null);
     }

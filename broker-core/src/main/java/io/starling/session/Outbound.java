@@ -180,6 +180,15 @@ final class Outbound {
         }
     }
 
+    /** In-flight messages (with their packet ids) then queued ones, in order: the session as it moves to another node. */
+    List<QueuedMessage> snapshot() {
+        List<QueuedMessage> messages = new ArrayList<>(inFlight.size() + queue.size());
+        inFlight.forEach((packetId, entry) ->
+            messages.add(new QueuedMessage(entry.message, entry.qos, packetId, entry.released)));
+        queue.forEach(pending -> messages.add(new QueuedMessage(pending.message(), pending.qos(), 0, false)));
+        return messages;
+    }
+
     /** Everything is discarded (a clean session starts); the store is cleared by the caller. */
     void clear() {
         metrics.queued(-queue.size());
@@ -187,16 +196,4 @@ final class Outbound {
         queue.clear();
     }
 
-    int inFlightCount() {
-        return inFlight.size();
-    }
-
-    int queuedCount() {
-        return queue.size();
-    }
-
-    /** The ids of the messages in flight, in send order (for tests and diagnostics). */
-    List<Integer> inFlightPacketIds() {
-        return new ArrayList<>(inFlight.keySet());
-    }
 }

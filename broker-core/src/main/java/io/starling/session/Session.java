@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,14 +76,10 @@ public final class Session {
             link = null;
             old.closeForTakeover();
         }
-        connecting = next;
-    }
-
-    /** Closes the attached connection as taken over (by a connection on another node). */
-    public void closeConnection() {
-        if (link != null) {
-            link.closeForTakeover();
+        if (connecting != null && connecting != next) {
+            connecting.closeForTakeover();
         }
+        connecting = next;
     }
 
     boolean isConnecting(ClientLink candidate) {
@@ -170,6 +167,11 @@ public final class Session {
         inboundQos2.addAll(inboundIds);
     }
 
+    /** The session's state, to continue on another node. */
+    SessionSnapshot snapshot() {
+        return new SessionSnapshot(clientId, subscriptions, outbound.snapshot(), inboundQos2);
+    }
+
     /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
     void reset() {
         subscriptions.clear();
@@ -183,11 +185,4 @@ public final class Session {
         }
     }
 
-    int inFlightCount() {
-        return outbound.inFlightCount();
-    }
-
-    int queuedCount() {
-        return outbound.queuedCount();
-    }
 }

@@ -5,10 +5,16 @@ import io.netty.util.concurrent.EventExecutor;
 import io.starling.config.BrokerConfig;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.routing.Subscriptions;
+import io.starling.spi.ClusterBus;
+import io.starling.spi.DeliveryTarget;
 import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRecord;
+import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +35,7 @@ public final class SessionRegistry {
     private final SessionStore sessionStore;
     private final MessageQueueStore queueStore;
     private final Subscriptions subscriptions;
+    private final ClusterBus cluster;
     private final Outbound.Limits limits;
     private final DropLog drops;
     private final BrokerMetrics metrics;
@@ -38,10 +45,11 @@ public final class SessionRegistry {
      * @param offlineLoops where sessions without a connection run their tasks
      */
     public SessionRegistry(SessionStore sessionStore, MessageQueueStore queueStore, Subscriptions subscriptions,
-                           BrokerConfig config, BrokerMetrics metrics, EventLoopGroup offlineLoops) {
+                           ClusterBus cluster, BrokerConfig config, BrokerMetrics metrics, EventLoopGroup offlineLoops) {
         this.sessionStore = sessionStore;
         this.queueStore = queueStore;
         this.subscriptions = subscriptions;
+        this.cluster = cluster;
         this.limits = new Outbound.Limits(config.maxInflightMessages(), config.maxQueuedMessages(),
             config.queueFullPolicy(), config.queueQos0Messages());
         this.drops = new DropLog(metrics);
@@ -68,9 +76,10 @@ public final class SessionRegistry {
     }
 
     /**
-     * Connects {@code link} to the client id's session, taking it over from any connection
-     * it has. {@code onAccepted} gets session-present and must send CONNACK: it runs on the
-     * session's thread before anything else is sent on the link.
+     * Connects {@code link} to the client id's session: claims the id in the cluster (taking
+     * over a session another node had), then takes the session over from any local connection.
+     * {@code onAccepted} gets session-present and must send CONNACK: it runs on the session's
+     * thread before anything else is sent on the link.
      *
      * @return the session, once attached; fails if the store could not record it, and is
      *     cancelled if a newer connection with the same id took over meanwhile
@@ -78,45 +87,112 @@ public final class SessionRegistry {
     public CompletionStage<Session> connect(String clientId, boolean cleanSession, ClientLink link, EventExecutor loop,
                                             IntConsumer onAccepted) {
         CompletableFuture<Session> result = new CompletableFuture<>();
-        connect(clientId, cleanSession, link, loop, onAccepted, result);
+        cluster.claimClientId(clientId).whenComplete((moved, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                connect(new Connect(clientId, cleanSession, link, loop, onAccepted, moved), result);
+            }
+        });
         return result;
     }
 
-    private void connect(String clientId, boolean cleanSession, ClientLink link, EventExecutor loop,
-                         IntConsumer onAccepted, CompletableFuture<Session> result) {
-        Session session = sessions.computeIfAbsent(clientId, id -> newSession(id, loop));
+    /** One connect request, with the session another node handed over, if any. */
+    private record Connect(String clientId, boolean cleanSession, ClientLink link, EventExecutor loop,
+                           IntConsumer onAccepted, Optional<SessionSnapshot> moved) {
+    }
+
+    private void connect(Connect request, CompletableFuture<Session> result) {
+        Session session = sessions.computeIfAbsent(request.clientId(), id -> newSession(id, request.loop()));
         session.execute(() -> {
             if (session.isDiscarded()) {
-                connect(clientId, cleanSession, link, loop, onAccepted, result);
+                connect(request, result);
                 return;
             }
-            boolean present = !cleanSession && session.isPersistent();
-            session.startTakeover(link);
-            CompletionStage<Void> written = DONE;
-            if (cleanSession || !session.isPersistent()) {
-                boolean wasStored = session.isPersistent();
-                subscriptions.removeAll(session);
-                session.reset();
-                session.setPersistent(!cleanSession);
-                if (cleanSession && wasStored) {
-                    written = sessionStore.delete(clientId);
-                } else if (!cleanSession) {
-                    written = sessionStore.save(new SessionRecord(clientId, Map.of()));
-                }
-            }
+            boolean existed = session.isPersistent() || request.moved().isPresent();
+            session.startTakeover(request.link());
+            CompletionStage<Void> written = request.cleanSession() || !existed
+                ? startFresh(session, request.cleanSession())
+                : request.moved().map(moved -> adopt(session, moved)).orElse(DONE);
             written.whenComplete((ignored, failure) -> session.execute(() -> {
-                if (!session.isConnecting(link)) {
+                if (!session.isConnecting(request.link())) {
                     result.completeExceptionally(new CancellationException("taken over by a newer connection"));
                 } else if (failure != null) {
-                    session.detach(link);
+                    session.detach(request.link());
                     result.completeExceptionally(failure);
                 } else {
-                    onAccepted.accept(present ? 1 : 0);
-                    session.attach(link, loop);
+                    request.onAccepted().accept(!request.cleanSession() && existed ? 1 : 0);
+                    session.attach(request.link(), request.loop());
                     result.complete(session);
                 }
             }));
         });
+    }
+
+    /** Discards whatever the session had; a persistent one is recorded anew, a clean one deleted. */
+    private CompletionStage<Void> startFresh(Session session, boolean cleanSession) {
+        boolean wasStored = session.isPersistent();
+        subscriptions.removeAll(session);
+        session.reset();
+        session.setPersistent(!cleanSession);
+        if (!cleanSession) {
+            return sessionStore.save(new SessionRecord(session.clientId(), Map.of()));
+        }
+        return wasStored ? sessionStore.delete(session.clientId()) : DONE;
+    }
+
+    /** Continues a session another node handed over: local state replaced by it, and stored. */
+    private CompletionStage<Void> adopt(Session session, SessionSnapshot moved) {
+        subscriptions.removeAll(session);
+        session.reset();
+        session.restore(moved.subscriptions(), moved.messages(), moved.inboundQos2());
+        subscriptions.restore(session);
+        String clientId = session.clientId();
+        CompletionStage<Void> written = sessionStore.save(new SessionRecord(clientId, moved.subscriptions()));
+        for (QueuedMessage queued : moved.messages()) {
+            written = written.thenCombine(
+                queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null),
+                (a, b) -> null);
+            if (queued.packetId() != 0) {
+                queueStore.markSent(clientId, queued.message().id(), queued.packetId());
+            }
+            if (queued.released()) {
+                queueStore.markReleased(clientId, queued.message().id());
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Gives the session up to another node: closes its connection (the will is published),
+     * removes it here, and returns its state if it was persistent.
+     */
+    public CompletionStage<Optional<SessionSnapshot>> release(String clientId) {
+        Session session = sessions.get(clientId);
+        if (session == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        CompletableFuture<Optional<SessionSnapshot>> released = new CompletableFuture<>();
+        session.execute(() -> {
+            if (session.isDiscarded()) {
+                released.complete(Optional.empty());
+                return;
+            }
+            session.startTakeover(null);
+            boolean persistent = session.isPersistent();
+            Optional<SessionSnapshot> snapshot = persistent ? Optional.of(session.snapshot()) : Optional.empty();
+            discard(session);
+            CompletionStage<Void> deleted = persistent ? sessionStore.delete(clientId) : DONE;
+            deleted.whenComplete((ignored, failure) -> released.complete(snapshot));
+        });
+        return released;
+    }
+
+    private void discard(Session session) {
+        subscriptions.removeAll(session);
+        session.reset();
+        session.markDiscarded();
+        sessions.remove(session.clientId(), session);
     }
 
     /** The connection ended; a clean session ends with it. */
@@ -124,10 +200,7 @@ public final class SessionRegistry {
         session.execute(() -> {
             session.detach(link);
             if (!session.isPersistent() && !session.isOnline() && !session.isDiscarded()) {
-                subscriptions.removeAll(session);
-                session.reset();
-                session.markDiscarded();
-                sessions.remove(session.clientId(), session);
+                discard(session);
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.starling.spi;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,16 +20,25 @@ public interface ClusterBus extends AutoCloseable {
     void filterRemoved(String topicFilter);
 
     /**
-     * Hands a message published on this node to the other nodes with matching subscribers.
-     * Completes when they have accepted it (for QoS 1/2, before the publisher is acknowledged).
+     * Hands a message published on this node to the other nodes with matching subscribers
+     * (live delivery: its retain flag is 0). Completes when they have accepted it (for QoS 1/2,
+     * before the publisher is acknowledged).
      */
     CompletionStage<Void> forward(StoredMessage message);
 
     /**
-     * Claims the client id for a connection on this node; a connection with the same id on
-     * another node is closed and its session handed over before the stage completes.
+     * Replicates a retained message set on this node (an empty payload deletes) to every other
+     * node, whether or not it has matching subscribers.
      */
-    CompletionStage<Void> claimClientId(String clientId);
+    CompletionStage<Void> replicateRetained(StoredMessage message);
+
+    /**
+     * Claims the client id for a connection on this node; a connection with the same id on
+     * another node is closed and that node's session is handed over.
+     *
+     * @return the session another node gave up (see {@link ClusterNode#releaseSession}), or empty
+     */
+    CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId);
 
     /** Members of the cluster, this node included. */
     default int memberCount() {

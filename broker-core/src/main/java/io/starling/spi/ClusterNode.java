@@ -1,11 +1,30 @@
 package io.starling.spi;
 
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
 /** What a {@link ClusterBus} may ask of the local broker node. */
 public interface ClusterNode {
 
-    /** Delivers a message forwarded from another node to this node's matching subscribers. */
-    void deliverForwarded(StoredMessage message);
+    /**
+     * Delivers a message forwarded from another node to this node's matching subscribers.
+     * Completes when the message is durable for this node's persistent subscribers: only then
+     * may the forwarding node acknowledge its publisher.
+     */
+    CompletionStage<Void> deliverForwarded(StoredMessage message);
 
-    /** Another node took this client id over: close the local connection of that id. */
-    void disconnectTakenOver(String clientId);
+    /**
+     * Another node takes the client id over: closes the local connection of that id (its will
+     * is published) and gives up the session, removing it from this node.
+     *
+     * @return the persistent session to continue on the other node, or empty if there was none
+     *     (no session, or a clean one)
+     */
+    CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId);
+
+    /**
+     * A retained message set (or, with an empty payload, deleted) on another node: applies it
+     * to this node's retained messages without delivering it.
+     */
+    CompletionStage<Void> applyRetained(StoredMessage message);
 }

@@ -8,6 +8,7 @@ import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
 import io.starling.spi.Authenticator;
 import io.starling.spi.Authorizer;
+import io.starling.spi.ClusterBus;
 import io.starling.spi.Storage;
 import io.starling.storage.memory.InMemoryStorageProvider;
 import io.starling.cluster.local.SingleNodeClusterBus;
@@ -37,8 +38,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** A broker on the given storage (reuse one to test what survives a restart). */
     public static EmbeddedBroker start(Storage storage, List<Authenticator> authenticators, List<Authorizer> authorizers,
                                        String... settings) throws InterruptedException {
+        return start(storage, new SingleNodeClusterBus(), authenticators, authorizers, settings);
+    }
+
+    /** A broker on the given storage and cluster bus. */
+    public static EmbeddedBroker start(Storage storage, ClusterBus cluster, List<Authenticator> authenticators,
+                                       List<Authorizer> authorizers, String... settings) throws InterruptedException {
         BrokerConfig config = config(settings);
-        Broker broker = new Broker(config, storage, new SingleNodeClusterBus(),
+        Broker broker = new Broker(config, storage, cluster,
             executor -> new AuthChain(authenticators, authorizers, config.allowAnonymous(), config.authTimeout(), executor),
             Executors.newCachedThreadPool());
         return new EmbeddedBroker(broker);

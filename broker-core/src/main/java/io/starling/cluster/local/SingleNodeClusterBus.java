@@ -2,7 +2,9 @@ package io.starling.cluster.local;
 
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
+import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -10,6 +12,8 @@ import java.util.concurrent.CompletionStage;
 public final class SingleNodeClusterBus implements ClusterBus {
 
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final CompletionStage<Optional<SessionSnapshot>> NO_SESSION =
+        CompletableFuture.completedFuture(Optional.empty());
 
     @Override
     public void start(ClusterNode node) {
@@ -32,8 +36,13 @@ public final class SingleNodeClusterBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Void> claimClientId(String clientId) {
+    public CompletionStage<Void> replicateRetained(StoredMessage message) {
         return DONE;
+    }
+
+    @Override
+    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
+        return NO_SESSION;
     }
 
     @Override

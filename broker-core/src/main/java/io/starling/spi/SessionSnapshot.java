@@ -1,0 +1,24 @@
+package io.starling.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything of a persistent session, as it moves from one node to another when its client
+ * reconnects elsewhere in the cluster.
+ *
+ * @param clientId      the client id
+ * @param subscriptions topic filter to granted QoS
+ * @param messages      in-flight (packet id set) and queued messages, in order
+ * @param inboundQos2   the client's QoS 2 packet ids still waiting for PUBREL
+ */
+public record SessionSnapshot(String clientId, Map<String, Integer> subscriptions, List<QueuedMessage> messages,
+                              Set<Integer> inboundQos2) {
+
+    public SessionSnapshot {
+        subscriptions = Map.copyOf(subscriptions);
+        messages = List.copyOf(messages);
+        inboundQos2 = Set.copyOf(inboundQos2);
+    }
+}
