@@ -81,16 +81,23 @@ public final class PluginLoader {
                 LOG.info("Loaded auth plugin '{}' ({}) from {}.", provider.id(), provider.getClass().getName(), jar);
                 providers.add(provider);
             }
-        } catch (ServiceConfigurationError | LinkageError e) {
-            throw new PluginLoadException(jar, e.toString(), e);
-        } catch (RuntimeException e) {
-            throw new PluginLoadException(jar, "plugin failed while loading: " + e, e);
+        } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+            throw new PluginLoadException(jar, withCauses(e), e);
         }
         if (providers.isEmpty()) {
             throw new PluginLoadException(jar, "it declares no " + AuthPluginProvider.class.getName()
                 + " in META-INF/services", null);
         }
         return providers;
+    }
+
+    /** ServiceLoader's own message says only "could not be instantiated"; the plugin's reason is in the causes. */
+    private static String withCauses(Throwable failure) {
+        StringBuilder message = new StringBuilder(failure.toString());
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            message.append("; caused by ").append(cause);
+        }
+        return message.toString();
     }
 
     /** Opens the jar once so a damaged zip or manifest is reported as such, not as a missing class later. */
