@@ -2,6 +2,7 @@ package io.starling.auth.acl;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.starling.auth.config.KnownKeys;
 import io.starling.auth.file.ReloadingFile;
 import io.starling.spi.AuthPluginProvider;
 import io.starling.spi.Authorizer;
@@ -34,6 +35,7 @@ public final class AclFilePlugin implements AuthPluginProvider {
 
     @Override
     public Optional<Authorizer> authorizer(Config pluginConfig) {
+        KnownKeys.check(ID, pluginConfig);
         Duration interval = pluginConfig.getDuration("reload-interval");
         if (interval.isNegative() || interval.isZero()) {
             throw new ConfigException.BadValue("starling.auth." + ID + ".reload-interval", "must be a positive duration");

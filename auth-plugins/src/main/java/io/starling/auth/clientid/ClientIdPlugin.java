@@ -1,6 +1,7 @@
 package io.starling.auth.clientid;
 
 import com.typesafe.config.Config;
+import io.starling.auth.config.KnownKeys;
 import io.starling.spi.AuthPluginProvider;
 import io.starling.spi.Authenticator;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ public final class ClientIdPlugin implements AuthPluginProvider {
 
     @Override
     public Optional<Authenticator> authenticator(Config pluginConfig) {
+        KnownKeys.check(ID, pluginConfig);
         return Optional.of(new ClientIdAuthenticator(new ClientIdRules(rules(pluginConfig, "allow"),
             rules(pluginConfig, "deny"))));
     }

@@ -1,6 +1,7 @@
 package io.starling.auth.password;
 
 import com.typesafe.config.Config;
+import io.starling.auth.config.KnownKeys;
 import io.starling.auth.file.ReloadingFile;
 import io.starling.spi.AuthPluginProvider;
 import io.starling.spi.Authenticator;
@@ -18,6 +19,7 @@ public final class PasswordFilePlugin implements AuthPluginProvider {
 
     @Override
     public Optional<Authenticator> authenticator(Config pluginConfig) {
+        KnownKeys.check(ID, pluginConfig);
         return Optional.of(new PasswordFileAuthenticator(ReloadingFile.configured(ID, pluginConfig, PasswordFile::parse)));
     }
 }
