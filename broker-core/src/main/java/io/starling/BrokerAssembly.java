@@ -21,14 +21,16 @@ import java.util.function.Function;
 /**
  * Puts a broker together from configuration: storage, cluster and auth plugins are found
  * with {@link ServiceLoader} by the names the configuration gives. A name nobody provides
- * stops start-up with a message listing the ones available.
+ * stops start-up with a message listing the ones available. Auth plugins come from the class
+ * path (the built-in ones) and from the plugin jars already loaded by
+ * {@link io.starling.auth.PluginLoader}.
  */
 public final class BrokerAssembly {
 
     private BrokerAssembly() {
     }
 
-    public static Broker assemble(BrokerConfig config, ClassLoader plugins) {
+    public static Broker assemble(BrokerConfig config, ClassLoader plugins, List<AuthPluginProvider> pluginJars) {
         Storage storage = find(StorageProvider.class, StorageProvider::name, config.storageType(),
             "starling.storage.type", plugins).open(config.raw());
         ClusterBus cluster = find(ClusterProvider.class, ClusterProvider::name, config.clusterType(),
@@ -36,8 +38,9 @@ public final class BrokerAssembly {
         List<Authenticator> authenticators = new ArrayList<>();
         List<Authorizer> authorizers = new ArrayList<>();
         for (String id : config.authPlugins()) {
-            AuthPluginProvider plugin = find(AuthPluginProvider.class, AuthPluginProvider::id, id, "starling.auth.plugins",
-                plugins);
+            AuthPluginProvider plugin = pluginJars.stream().filter(jarPlugin -> jarPlugin.id().equals(id)).findFirst()
+                .orElseGet(() -> find(AuthPluginProvider.class, AuthPluginProvider::id, id, "starling.auth.plugins",
+                    plugins));
             Config pluginConfig = config.raw().hasPath("starling.auth." + id)
                 ? config.raw().getConfig("starling.auth." + id) : ConfigFactory.empty();
             plugin.authenticator(pluginConfig).ifPresent(authenticators::add);

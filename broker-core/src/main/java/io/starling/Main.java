@@ -1,10 +1,14 @@
 package io.starling;
 
 import com.typesafe.config.ConfigException;
+import io.starling.auth.PluginLoader;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
+import io.starling.spi.AuthPluginProvider;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -45,7 +49,10 @@ public final class Main {
                 environment.put(ConfigLoader.environmentName("starling.log.verbose"), "true");
             }
             BrokerConfig config = BrokerConfig.from(ConfigLoader.load(configFile, environment));
-            broker = BrokerAssembly.assemble(config, Main.class.getClassLoader());
+            // Every plugin jar is loaded (or start-up stops) before the listener opens.
+            List<AuthPluginProvider> pluginJars = PluginLoader.load(
+                Path.of(config.raw().getString("starling.auth.plugin-directory")), Main.class.getClassLoader());
+            broker = BrokerAssembly.assemble(config, Main.class.getClassLoader(), pluginJars);
             LOG.info("Starling {} starting.", version());
             broker.start();
         } catch (ConfigException e) {
