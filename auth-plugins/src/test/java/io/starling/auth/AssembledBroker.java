@@ -17,7 +17,8 @@ final class AssembledBroker implements AutoCloseable {
 
     private AssembledBroker(Broker broker) throws InterruptedException {
         this.broker = broker;
-        this.port = broker.start().getPort();
+        broker.start();
+        this.port = broker.port("ipv4");
     }
 
     static AssembledBroker start(String... settings) throws InterruptedException {
