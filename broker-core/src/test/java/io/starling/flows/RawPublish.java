@@ -1,0 +1,41 @@
+package io.starling.flows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.starling.testing.RawMqttClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** A PUBLISH read off the wire by a {@link RawMqttClient}, with its exact header bits. */
+record RawPublish(String topic, int qos, boolean dup, boolean retain, int packetId, String payload) {
+
+    static RawPublish parse(RawMqttClient.Packet packet) {
+        assertEquals(RawMqttClient.PUBLISH, packet.type(), "expected a PUBLISH");
+        byte[] body = packet.body();
+        int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+        String topic = new String(body, 2, topicLength, StandardCharsets.UTF_8);
+        int position = 2 + topicLength;
+        int qos = (packet.flags() >> 1) & 0x03;
+        int packetId = 0;
+        if (qos > 0) {
+            packetId = ((body[position] & 0xFF) << 8) | (body[position + 1] & 0xFF);
+            position += 2;
+        }
+        String payload = new String(Arrays.copyOfRange(body, position, body.length), StandardCharsets.UTF_8);
+        return new RawPublish(topic, qos, (packet.flags() & 0x08) != 0, (packet.flags() & 0x01) != 0, packetId, payload);
+    }
+
+    /** Reads the next packet, which must be a PUBLISH. */
+    static RawPublish read(RawMqttClient client) throws IOException {
+        return parse(client.expect(RawMqttClient.PUBLISH));
+    }
+
+    /** Subscribes and checks the SUBACK's return codes. */
+    static void subscribe(RawMqttClient client, int packetId, String filter, int qos) throws IOException {
+        client.send(RawMqttClient.subscribePacket(packetId, filter, qos));
+        RawMqttClient.Packet suback = client.expect(RawMqttClient.SUBACK);
+        assertEquals(packetId, suback.packetId(), "SUBACK packet id");
+        assertEquals(qos, suback.body()[2], "granted QoS");
+    }
+}
