@@ -31,6 +31,20 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
         return parse(client.expect(RawMqttClient.PUBLISH));
     }
 
+    /** Connects (MQTT 3.1.1, keep alive 0), checks CONNACK 0 and returns its session-present flag. */
+    static boolean connect(RawMqttClient client, String clientId, boolean cleanSession) throws IOException {
+        client.send(RawMqttClient.connectPacket(clientId, cleanSession, 0));
+        RawMqttClient.Packet connack = client.expect(RawMqttClient.CONNACK);
+        assertEquals(0, connack.body()[1], "CONNACK return code");
+        return (connack.body()[0] & 0x01) != 0;
+    }
+
+    /** Publishes at QoS 1 and waits for the PUBACK. */
+    static void publishQos1(RawMqttClient client, String topic, int packetId, String payload) throws IOException {
+        client.send(RawMqttClient.publishPacket(topic, 1, packetId, payload));
+        assertEquals(packetId, client.expect(RawMqttClient.PUBACK).packetId(), "PUBACK packet id");
+    }
+
     /** Subscribes and checks the SUBACK's return codes. */
     static void subscribe(RawMqttClient client, int packetId, String filter, int qos) throws IOException {
         client.send(RawMqttClient.subscribePacket(packetId, filter, qos));
