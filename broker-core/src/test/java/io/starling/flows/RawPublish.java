@@ -39,6 +39,20 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
         return (connack.body()[0] & 0x01) != 0;
     }
 
+    /** A CONNECT (MQTT 3.1.1) with a will message. */
+    static byte[] connectWithWill(String clientId, boolean cleanSession, int keepAlive, String willTopic,
+                                  String willPayload, int willQos, boolean willRetain) {
+        int flags = 0x04 | (willQos << 3) | (willRetain ? 0x20 : 0) | (cleanSession ? 0x02 : 0);
+        return RawMqttClient.connectPacket("MQTT", 4, flags, keepAlive, clientId, willTopic, willPayload);
+    }
+
+    /** Connects with a will and checks CONNACK 0. */
+    static void connectWithWill(RawMqttClient client, String clientId, int keepAlive, String willTopic,
+                                String willPayload, int willQos, boolean willRetain) throws IOException {
+        client.send(connectWithWill(clientId, true, keepAlive, willTopic, willPayload, willQos, willRetain));
+        assertEquals(0, client.expect(RawMqttClient.CONNACK).body()[1], "CONNACK return code");
+    }
+
     /** Publishes at QoS 1 and waits for the PUBACK. */
     static void publishQos1(RawMqttClient client, String topic, int packetId, String payload) throws IOException {
         client.send(RawMqttClient.publishPacket(topic, 1, packetId, payload));
