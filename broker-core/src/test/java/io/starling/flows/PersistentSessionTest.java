@@ -36,6 +36,15 @@ class PersistentSessionTest {
         }
     }
 
+    /** Creates a persistent session subscribed to the filter and leaves it offline. */
+    private void goOffline(String clientId, String filter, int qos) throws Exception {
+        try (RawMqttClient client = new RawMqttClient(broker.port())) {
+            RawPublish.connect(client, clientId, false);
+            RawPublish.subscribe(client, 1, filter, qos);
+            SessionBarrier.disconnect(broker, client, clientId);
+        }
+    }
+
     @Test
     void sessionPresentIsZeroForANewSessionThenOneWhileItIsStored() throws Exception {
         start();
@@ -77,9 +86,7 @@ class PersistentSessionTest {
     @Test
     void qos1And2MessagesForAnOfflineSessionAreQueuedAndQos0IsNotByDefault() throws Exception {
         start();
-        Paho.Client subscriber = paho.connect("sub", false);
-        subscriber.subscribe("t/#", 2);
-        subscriber.disconnect();
+        goOffline("sub", "t/#", 2);
 
         Paho.Client publisher = paho.connect("pub");
         publisher.publish("t/1", "qos1", 1);
@@ -97,9 +104,7 @@ class PersistentSessionTest {
     @Test
     void qos0MessagesAreQueuedWhenConfigured() throws Exception {
         start("mqtt.queue-qos0-messages = true");
-        Paho.Client subscriber = paho.connect("sub", false);
-        subscriber.subscribe("t/#", 2);
-        subscriber.disconnect();
+        goOffline("sub", "t/#", 2);
 
         Paho.Client publisher = paho.connect("pub");
         publisher.publish("t/0", "qos0", 0);
@@ -117,8 +122,7 @@ class PersistentSessionTest {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
-            subscriber.send(RawMqttClient.disconnect());
-            assertTrue(subscriber.isClosedByServer());
+            SessionBarrier.disconnect(broker, subscriber, "sub");
         }
         try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);

@@ -33,8 +33,7 @@ class QueueLimitTest {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
-            subscriber.send(RawMqttClient.disconnect());
-            assertTrue(subscriber.isClosedByServer());
+            SessionBarrier.disconnect(broker, subscriber, "sub");
         }
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
              RawMqttClient subscriber = new RawMqttClient(broker.port())) {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.starling.testing.RawMqttClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** A PUBLISH read off the wire by a {@link RawMqttClient}, with its exact header bits. */
 record RawPublish(String topic, int qos, boolean dup, boolean retain, int packetId, String payload) {
@@ -57,6 +59,30 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
     static void publishQos1(RawMqttClient client, String topic, int packetId, String payload) throws IOException {
         client.send(RawMqttClient.publishPacket(topic, 1, packetId, payload));
         assertEquals(packetId, client.expect(RawMqttClient.PUBACK).packetId(), "PUBACK packet id");
+    }
+
+    /**
+     * Reads and acknowledges (PUBACK, or PUBREC then PUBCOMP on PUBREL) every message up to
+     * the one with payload {@code marker}; returns the payloads before it.
+     */
+    static List<String> receiveUntil(RawMqttClient client, String marker) throws IOException {
+        List<String> payloads = new ArrayList<>();
+        while (true) {
+            RawMqttClient.Packet packet = client.read();
+            if (packet.type() == RawMqttClient.PUBREL) {
+                client.send(RawMqttClient.ackPacket(RawMqttClient.PUBCOMP, packet.packetId()));
+                continue;
+            }
+            RawPublish publish = parse(packet);
+            if (publish.qos() > 0) {
+                int ack = publish.qos() == 1 ? RawMqttClient.PUBACK : RawMqttClient.PUBREC;
+                client.send(RawMqttClient.ackPacket(ack, publish.packetId()));
+            }
+            if (publish.payload().equals(marker)) {
+                return payloads;
+            }
+            payloads.add(publish.payload());
+        }
     }
 
     /** Subscribes and checks the SUBACK's return codes. */
