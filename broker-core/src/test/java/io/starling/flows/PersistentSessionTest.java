@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,7 +145,7 @@ class PersistentSessionTest {
     @Test
     void unacknowledgedMessagesAreResentWithDupInOriginalOrderOnReconnect() throws Exception {
         start();
-        List<RawPublish> firstDelivery = new java.util.ArrayList<>();
+        List<RawPublish> firstDelivery = new ArrayList<>();
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "t/#", 2);

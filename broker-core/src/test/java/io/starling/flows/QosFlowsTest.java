@@ -101,6 +101,22 @@ class QosFlowsTest {
     }
 
     @Test
+    void clientsWithEmptyIdsGetDistinctGeneratedIdsAndBothReceive() throws Exception {
+        try (RawMqttClient first = new RawMqttClient(broker.port());
+             RawMqttClient second = new RawMqttClient(broker.port())) {
+            assertEquals(0, first.connect("", true, 0));
+            RawPublish.subscribe(first, 1, "anon", 1);
+            assertEquals(0, second.connect("", true, 0));
+            RawPublish.subscribe(second, 1, "anon", 1);
+
+            paho.connect("pub").publish("anon", "to both", 1);
+            // Had both been given one id, the second would have taken the first one over.
+            assertEquals(List.of("to both"), RawPublish.receive(first, 1));
+            assertEquals(List.of("to both"), RawPublish.receive(second, 1));
+        }
+    }
+
+    @Test
     void pubrelForAnUnknownPacketIdStillGetsPubcomp() throws Exception {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             assertEquals(0, client.connect("raw", true, 0));

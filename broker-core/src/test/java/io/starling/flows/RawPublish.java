@@ -68,6 +68,26 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
     static List<String> receiveUntil(RawMqttClient client, String marker) throws IOException {
         List<String> payloads = new ArrayList<>();
         while (true) {
+            String payload = receiveNext(client);
+            if (payload.equals(marker)) {
+                return payloads;
+            }
+            payloads.add(payload);
+        }
+    }
+
+    /** Reads and acknowledges {@code count} messages; returns their payloads in arrival order. */
+    static List<String> receive(RawMqttClient client, int count) throws IOException {
+        List<String> payloads = new ArrayList<>();
+        while (payloads.size() < count) {
+            payloads.add(receiveNext(client));
+        }
+        return payloads;
+    }
+
+    /** The payload of the next PUBLISH, acknowledged; PUBRELs on the way are answered with PUBCOMP. */
+    private static String receiveNext(RawMqttClient client) throws IOException {
+        while (true) {
             RawMqttClient.Packet packet = client.read();
             if (packet.type() == RawMqttClient.PUBREL) {
                 client.send(RawMqttClient.ackPacket(RawMqttClient.PUBCOMP, packet.packetId()));
@@ -78,10 +98,7 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
                 int ack = publish.qos() == 1 ? RawMqttClient.PUBACK : RawMqttClient.PUBREC;
                 client.send(RawMqttClient.ackPacket(ack, publish.packetId()));
             }
-            if (publish.payload().equals(marker)) {
-                return payloads;
-            }
-            payloads.add(publish.payload());
+            return publish.payload();
         }
     }
 

@@ -95,6 +95,27 @@ class RestartSurvivalTest {
     }
 
     @Test
+    void unsubscribeOfAPersistentSessionSurvivesARestart() throws Exception {
+        try (RawMqttClient client = new RawMqttClient(broker.port())) {
+            RawPublish.connect(client, "sub", false);
+            RawPublish.subscribe(client, 1, "gone", 1);
+            RawPublish.subscribe(client, 2, "kept", 1);
+            client.send(RawMqttClient.unsubscribePacket(3, "gone"));
+            assertEquals(3, client.expect(RawMqttClient.UNSUBACK).packetId());
+            SessionBarrier.disconnect(broker, client, "sub");
+        }
+        restart();
+        try (RawMqttClient client = new RawMqttClient(broker.port());
+             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            assertTrue(RawPublish.connect(client, "sub", false));
+            RawPublish.connect(publisher, "pub", true);
+            RawPublish.publishQos1(publisher, "gone", 1, "unsubscribed before the restart");
+            RawPublish.publishQos1(publisher, "kept", 2, "marker");
+            assertEquals(List.of(), RawPublish.receiveUntil(client, "marker"));
+        }
+    }
+
+    @Test
     void cleanSessionsDoNotSurviveARestart() throws Exception {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             RawPublish.connect(client, "clean", true);

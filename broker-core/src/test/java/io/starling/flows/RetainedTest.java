@@ -1,9 +1,15 @@
 package io.starling.flows;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.EmbeddedBroker;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +56,7 @@ class RetainedTest {
         List<Received.Msg> received = retainedFor("sub", "r/+", 2);
         assertEquals(2, received.size(), received.toString());
         assertEquals(List.of(new Received.Msg("r/a", "a2", 1, true, false), new Received.Msg("r/b", "b1", 2, true, false)),
-            received.stream().sorted(java.util.Comparator.comparing(Received.Msg::topic)).toList());
+            received.stream().sorted(Comparator.comparing(Received.Msg::topic)).toList());
     }
 
     @Test
@@ -77,6 +83,34 @@ class RetainedTest {
         assertEquals(new Received.Msg("r/a", "live", 2, false, false), subscriber.received().next());
         // The same message is retained for later subscribers, who get retain=1.
         assertEquals(List.of(new Received.Msg("r/a", "live", 2, true, false)), retainedFor("late", "r/a", 2));
+    }
+
+    @Test
+    void emptyRetainedPublishIsStillForwardedToCurrentSubscribers() throws Exception {
+        Paho.Client subscriber = paho.connect("sub");
+        subscriber.subscribe("r/a", 1);
+        publisher.publish("r/a", "", 1, true);
+        assertEquals(new Received.Msg("r/a", "", 1, false, false), subscriber.received().next());
+    }
+
+    @Test
+    void retainedMessageWithUtf8TopicAndBinaryPayloadIsKeptIntact() throws Exception {
+        byte[] payload = new byte[300_000];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 31);
+        }
+        publisher.mqtt().publish("r/température/°C", payload, 1, true);
+        Paho.Client subscriber = paho.connect("sub");
+        CompletableFuture<MqttMessage> arrived =
+            new CompletableFuture<>();
+        subscriber.mqtt().subscribe("r/+/°C", 1, (topic, message) -> {
+            if (topic.equals("r/température/°C")) {
+                arrived.complete(message);
+            }
+        });
+        MqttMessage message = arrived.get(5, TimeUnit.SECONDS);
+        assertArrayEquals(payload, message.getPayload());
+        assertTrue(message.isRetained());
     }
 
     @Test

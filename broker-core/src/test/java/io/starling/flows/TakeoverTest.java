@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
+import java.util.List;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +61,7 @@ class TakeoverTest {
         Paho.Client publisher = paho.connect("pub");
         publisher.publish("cmd", "old subscription", 1);
         publisher.publish("marker", "end", 2);
-        assertEquals(java.util.List.of(), second.received().payloadsUntilMarker("marker"));
+        assertEquals(List.of(), second.received().payloadsUntilMarker("marker"));
     }
 
     @Test
@@ -78,6 +79,31 @@ class TakeoverTest {
             RawPublish resent = RawPublish.read(second);
             assertEquals(new RawPublish("cmd", 1, true, false, original.packetId(), "in flight"), resent);
             second.send(ackPacket(PUBACK, resent.packetId()));
+        }
+    }
+
+    @Test
+    void messagesQueuedBehindTheWindowOfTheOldConnectionFollowOnTheNewOneInOrder() throws Exception {
+        broker.close();
+        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1");
+        try (RawMqttClient first = new RawMqttClient(broker.port());
+             RawMqttClient second = new RawMqttClient(broker.port());
+             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            RawPublish.connect(first, "device", false);
+            RawPublish.subscribe(first, 1, "cmd", 1);
+            RawPublish.connect(publisher, "pub", true);
+            for (int i = 1; i <= 3; i++) {
+                RawPublish.publishQos1(publisher, "cmd", i, "m" + i);
+            }
+            RawPublish m1 = RawPublish.read(first);
+            assertEquals("m1", m1.payload());
+
+            assertTrue(RawPublish.connect(second, "device", false));
+            RawPublish resent = RawPublish.read(second);
+            assertEquals(new RawPublish("cmd", 1, true, false, m1.packetId(), "m1"), resent);
+            second.send(ackPacket(PUBACK, resent.packetId()));
+            RawPublish.publishQos1(publisher, "cmd", 4, "marker");
+            assertEquals(List.of("m2", "m3"), RawPublish.receiveUntil(second, "marker"));
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +48,7 @@ class WildcardTest {
                     publisher.send(RawMqttClient.publishPacket(topic, 0, 0, topic));
                 }
                 publisher.send(RawMqttClient.publishPacket("marker/end", 0, 0, "end"));
-                List<String> matched = new java.util.ArrayList<>();
+                List<String> matched = new ArrayList<>();
                 while (true) {
                     RawPublish publish = RawPublish.read(subscriber);
                     if (publish.topic().equals("marker/end")) {
