@@ -16,6 +16,7 @@ import io.starling.testing.RawMqttClient;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,6 +92,58 @@ class RestartSurvivalTest {
                 assertEquals("kept", retained.payload());
                 assertTrue(retained.retain());
             }
+        }
+    }
+
+    @Test
+    void pubrelOwedToASubscriberIsResentAfterARestart() throws Exception {
+        int packetId;
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port());
+             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            RawPublish.connect(subscriber, "sub", false);
+            RawPublish.subscribe(subscriber, 1, "t", 2);
+            RawPublish.connect(publisher, "pub", true);
+            publisher.send(RawMqttClient.publishPacket("t", 2, 1, "released"));
+            assertEquals(1, publisher.expect(PUBREC).packetId());
+            packetId = RawPublish.read(subscriber).packetId();
+            subscriber.send(ackPacket(PUBREC, packetId));
+            assertEquals(packetId, subscriber.expect(PUBREL).packetId());
+            SessionBarrier.disconnect(broker, subscriber, "sub"); // PUBCOMP never sent
+        }
+        restart();
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            assertTrue(RawPublish.connect(subscriber, "sub", false));
+            RawMqttClient.Packet pubrel = subscriber.expect(PUBREL);
+            assertEquals(packetId, pubrel.packetId(), "the PUBREL, not the message again");
+            subscriber.send(ackPacket(PUBCOMP, packetId));
+        }
+    }
+
+    @Test
+    @Disabled("BUG: SubscriptionRequests.onSubscribe delivers retained messages with stored=false, so a QoS 1/2 "
+        + "retained message sent to a persistent session is never written to the MessageQueueStore and an "
+        + "unacknowledged one is lost on restart")
+    void unacknowledgedRetainedMessageSentOnSubscribeIsResentAfterARestart() throws Exception {
+        try (RawMqttClient publisher = new RawMqttClient(broker.port());
+             RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            RawPublish.connect(publisher, "pub", true);
+            publisher.send(RawMqttClient.publishPacket("r/x", 1, 1, "retained".getBytes(), false, true));
+            assertEquals(1, publisher.expect(PUBACK).packetId());
+
+            RawPublish.connect(subscriber, "sub", false);
+            RawPublish.subscribe(subscriber, 1, "r/x", 1);
+            RawPublish retained = RawPublish.read(subscriber);
+            assertEquals("retained", retained.payload());
+            SessionBarrier.disconnect(broker, subscriber, "sub"); // without PUBACK
+        }
+        restart();
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port());
+             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            assertTrue(RawPublish.connect(subscriber, "sub", false));
+            RawPublish.connect(publisher, "pub", true);
+            RawPublish.publishQos1(publisher, "r/x", 2, "marker");
+            assertEquals(List.of("retained"), RawPublish.receiveUntil(subscriber, "marker"),
+                "the QoS 1 message the client never acknowledged is sent again");
         }
     }
 
