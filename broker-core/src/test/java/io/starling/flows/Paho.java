@@ -8,7 +8,6 @@ import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -41,14 +40,9 @@ final class Paho implements AutoCloseable {
     }
 
     private final List<MqttClient> clients = new ArrayList<>();
-    private String url;
+    private final String url;
 
     Paho(EmbeddedBroker broker) {
-        this.url = broker.url();
-    }
-
-    /** Points later clients at another broker (e.g. after a restart on a new port). */
-    void use(EmbeddedBroker broker) {
         this.url = broker.url();
     }
 
@@ -86,13 +80,6 @@ final class Paho implements AutoCloseable {
         Client client = connect(clientId);
         client.subscribe(filter, qos);
         return client;
-    }
-
-    static MqttMessage message(String payload, int qos, boolean retained) {
-        MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-        message.setQos(qos);
-        message.setRetained(retained);
-        return message;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.starling.flows;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.charset.StandardCharsets;
@@ -54,11 +53,6 @@ final class Received implements MqttCallback {
         return msg;
     }
 
-    /** The next message, or null if none arrives within the timeout. */
-    Msg poll(Duration timeout) throws InterruptedException {
-        return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /**
      * Every message before the first one on {@code markerTopic} (which is consumed too). A
      * marker published after the messages under test by the same publisher arrives after
@@ -80,9 +74,5 @@ final class Received implements MqttCallback {
     /** The payloads of every message before the marker. */
     List<String> payloadsUntilMarker(String markerTopic) throws InterruptedException {
         return untilMarker(markerTopic).stream().map(Msg::payload).toList();
-    }
-
-    void assertNothingElseQueued() {
-        assertEquals(List.of(), new ArrayList<>(messages), "unexpected further messages");
     }
 }
