@@ -1,0 +1,96 @@
+package io.starling.flows;
+
+import static io.starling.testing.RawMqttClient.PUBACK;
+import static io.starling.testing.RawMqttClient.ackPacket;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.RawMqttClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code mqtt.max-queued-messages} with the drop-newest and drop-oldest policies. */
+class QueueLimitTest {
+
+    private EmbeddedBroker broker;
+
+    @AfterEach
+    void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /**
+     * A persistent subscriber goes offline, six QoS 1 messages are published, it comes back:
+     * the payloads it receives before a marker published after its return.
+     */
+    private List<String> deliveredAfterOfflinePublishes(String... settings) throws Exception {
+        broker = EmbeddedBroker.start(settings);
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            RawPublish.connect(subscriber, "sub", false);
+            RawPublish.subscribe(subscriber, 1, "t", 1);
+            SessionBarrier.disconnect(broker, subscriber, "sub");
+        }
+        try (RawMqttClient publisher = new RawMqttClient(broker.port());
+             RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            RawPublish.connect(publisher, "pub", true);
+            for (int i = 1; i <= 6; i++) {
+                RawPublish.publishQos1(publisher, "t", i, "m" + i);
+            }
+            assertTrue(RawPublish.connect(subscriber, "sub", false));
+            RawPublish.publishQos1(publisher, "t", 100, "marker");
+            return readUntilMarker(subscriber);
+        }
+    }
+
+    private static List<String> readUntilMarker(RawMqttClient subscriber) throws Exception {
+        List<String> payloads = new ArrayList<>();
+        while (true) {
+            RawPublish publish = RawPublish.read(subscriber);
+            subscriber.send(ackPacket(PUBACK, publish.packetId()));
+            if (publish.payload().equals("marker")) {
+                return payloads;
+            }
+            payloads.add(publish.payload());
+        }
+    }
+
+    @Test
+    void dropNewestKeepsTheFirstMessagesOfAFullOfflineQueue() throws Exception {
+        assertEquals(List.of("m1", "m2", "m3"),
+            deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-newest"));
+        assertEquals(3, broker.broker().droppedMessages());
+    }
+
+    @Test
+    void dropOldestKeepsTheLastMessagesOfAFullOfflineQueue() throws Exception {
+        assertEquals(List.of("m4", "m5", "m6"),
+            deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(3, broker.broker().droppedMessages());
+    }
+
+    @Test
+    void queueBehindTheInflightWindowOfAnOnlineSubscriberIsBoundedToo() throws Exception {
+        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 2");
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port());
+             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            RawPublish.connect(subscriber, "sub", true);
+            RawPublish.subscribe(subscriber, 1, "t", 1);
+            RawPublish.connect(publisher, "pub", true);
+            for (int i = 1; i <= 5; i++) {
+                RawPublish.publishQos1(publisher, "t", i, "m" + i);
+            }
+            RawPublish first = RawPublish.read(subscriber);
+            assertEquals("m1", first.payload());
+            subscriber.send(ackPacket(PUBACK, first.packetId()));
+            RawPublish.publishQos1(publisher, "t", 100, "marker");
+            // m1 in flight, m2 and m3 queued, m4 and m5 dropped (drop-newest is the default).
+            assertEquals(List.of("m2", "m3"), readUntilMarker(subscriber));
+            assertEquals(2, broker.broker().droppedMessages());
+        }
+    }
+}
