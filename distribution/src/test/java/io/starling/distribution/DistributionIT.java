@@ -132,6 +132,11 @@ class DistributionIT {
         try (Proc broker = startStarling(List.of("-c", "e2e.conf", "-v"), Map.of())) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             assertTrue(broker.output().contains("Starling " + version + " starting."), broker.output());
+            // The script exec'd Java (so signals reach it), in the installation directory (where
+            // relative paths of the configuration resolve).
+            Path proc = Path.of("/proc", Long.toString(broker.pid()));
+            assertTrue(Files.readSymbolicLink(proc.resolve("exe")).endsWith("java"), "the script's process is java");
+            assertEquals(home.toRealPath(), Files.readSymbolicLink(proc.resolve("cwd")));
 
             mosquittoRoundTrips(broker, port);
             pahoRoundTrip(port, "paho-e2e");
@@ -145,8 +150,10 @@ class DistributionIT {
             assertEquals(0, broker.awaitExit(STOP), broker.output());
             assertTrue(broker.output().contains("Broker stopped."), broker.output());
         }
-        // Again, now with the installation's own conf/starling.conf (no -c) and the listener from the environment.
-        try (Proc broker = startStarling(List.of(), LOOPBACK)) {
+        // Again, through a symlink to the script (as from /usr/local/bin), with the installation's own
+        // conf/starling.conf (no -c) and the listener from the environment.
+        Path link = Files.createSymbolicLink(elsewhere.resolve("starling-link"), home.resolve("bin/starling"));
+        try (Proc broker = Proc.start(List.of(link.toString()), elsewhere, environment(LOOPBACK))) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             pahoRoundTrip(port, "paho-after-restart");
             broker.terminate();

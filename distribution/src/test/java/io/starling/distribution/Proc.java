@@ -96,6 +96,10 @@ final class Proc implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String output() {
         synchronized (lines) {
             return String.join("\n", lines);
