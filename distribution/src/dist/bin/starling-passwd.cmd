@@ -11,7 +11,7 @@ if defined JAVA_HOME (
 set "TOOL=io.starling.auth.passwd.PasswdTool"
 findstr /m /c:"io/starling/auth/passwd/PasswdTool.class" "%STARLING_HOME%\lib\*.jar" >nul 2>&1
 if errorlevel 1 (
-  echo starling: %TOOL% is not in %STARLING_HOME%\lib: this build has no password tool ^(it comes with the auth-plugins module^) 1>&2
+  echo starling: %TOOL% is not in "%STARLING_HOME%\lib": this build has no password tool ^(it comes with the auth-plugins module^) 1>&2
   exit /b 1
 )
 "%JAVA%" %JAVA_OPTS% -cp "%STARLING_HOME%\lib\*" %TOOL% %*

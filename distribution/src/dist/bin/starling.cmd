@@ -24,8 +24,10 @@ if defined JAVA_HOME if not exist "%JAVA%" (
 
 rem The version is the third word of the first line of "java -version", in quotes:
 rem "17.0.15", "21", "1.8.0_292". Its major version is the first number, or the second after "1.".
+rem (%%JAVA%% is expanded by the inner cmd, so a path with parentheses cannot break this
+rem line; "call" keeps that cmd from stripping the quotes around it.)
 set "JAVA_VERSION="
-for /f "tokens=3" %%v in ('""%JAVA%" -version 2>&1 | findstr /i /c:" version ""') do (
+for /f "tokens=3" %%v in ('call "%%JAVA%%" -version 2^>^&1 ^| findstr /i /c:" version "') do (
   if not defined JAVA_VERSION set "JAVA_VERSION=%%~v"
 )
 if not defined JAVA_VERSION (

@@ -100,9 +100,12 @@ class DistributionIT {
         assertTrue(Files.readString(home.resolve("README")).startsWith("Starling " + version), "README names the version");
     }
 
-    /** Keeps conf/starling.conf complete: a key added to any module's reference.conf must be listed there. */
+    /**
+     * Keeps conf/starling.conf in step with the modules: every key of every reference.conf in
+     * lib/ is listed there, and every key listed there exists.
+     */
     @Test
-    void confListsEveryKeyOfEveryReferenceConf() throws IOException {
+    void confListsExactlyTheKeysOfTheReferenceConfs() throws IOException {
         List<URL> jars = new ArrayList<>();
         try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
             for (Path jar : lib.toList()) {
@@ -121,6 +124,11 @@ class DistributionIT {
             .toList();
         assertTrue(reference.hasPath("starling.listener.port"), "reference.conf read from lib/");
         assertEquals(List.of(), missing, "keys missing from conf/starling.conf (as '#key = default')");
+        List<String> unknown = Pattern.compile("(?m)^#?(starling\\.[A-Za-z0-9._-]+) = ").matcher(conf).results()
+            .map(match -> match.group(1))
+            .filter(key -> !reference.hasPath(key))
+            .toList();
+        assertEquals(List.of(), unknown, "keys in conf/starling.conf that no reference.conf declares");
     }
 
     @Test
