@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests talk to (idempotent; does nothing when present):
-# mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests) and mosquitto (the
-# benchmarks' side-by-side comparison).
+# mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests), mosquitto (the
+# benchmarks' side-by-side comparison) and unzip (the distribution's end-to-end test
+# unzips the zip as a user would, keeping the scripts' executable bits).
 set -euo pipefail
 missing=()
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,0 +1,297 @@
+package io.starling.distribution;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built zip as a user meets it: unzipped into a directory whose path has a space,
+ * started with {@code bin/starling} from another directory, used by mosquitto_pub/sub, Paho
+ * and MQTT.js over 127.0.0.1, stopped with SIGTERM, started again.
+ */
+class DistributionIT {
+
+    private static final Pattern LISTENING = Pattern.compile("Opening ipv4 listen socket on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration STOP = Duration.ofSeconds(30);
+    private static final Duration CLIENT = Duration.ofSeconds(20);
+    /** The listener on loopback and a port the system picks (the log line tells which). */
+    private static final Map<String, String> LOOPBACK = Map.of("STARLING_LISTENER_HOST", "127.0.0.1",
+        "STARLING_LISTENER_PORT", "0");
+
+    @TempDir
+    static Path temp;
+
+    private static String version;
+    private static Path home;
+    /** The current directory of every script started here: not the installation. */
+    private static Path elsewhere;
+    private static Path mqttJs;
+    private static Proc npm;
+
+    @BeforeAll
+    static void unzipAndInstallMqttJs() throws Exception {
+        version = property("distribution.version");
+        Path parent = Files.createDirectories(temp.resolve("install dir"));
+        try (Proc unzip = Proc.start(List.of("unzip", "-q", property("distribution.zip"), "-d", parent.toString()), temp,
+            environment(Map.of()))) {
+            assertEquals(0, unzip.awaitExit(Duration.ofSeconds(60)), unzip.output());
+        }
+        home = parent.resolve("starling-" + version);
+        elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+
+        // MQTT.js installs (from the committed lock file) while the other tests run.
+        mqttJs = Files.createDirectories(Path.of(property("distribution.work.dir"), "mqtt-js"));
+        for (String file : List.of("package.json", "package-lock.json", "roundtrip.js")) {
+            Files.copy(Path.of(property("distribution.js.dir"), file), mqttJs.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        npm = Proc.start(List.of("npm", "ci", "--no-audit", "--no-fund"), mqttJs, environment(Map.of()));
+    }
+
+    @AfterAll
+    static void stopNpm() throws InterruptedException {
+        if (npm != null) {
+            npm.close();
+        }
+    }
+
+    @Test
+    void zipHasTheDocumentedLayout() throws IOException {
+        for (String dir : List.of("bin", "conf", "lib", "plugins", "data", "logs", "docs")) {
+            assertTrue(Files.isDirectory(home.resolve(dir)), dir);
+        }
+        for (String script : List.of("bin/starling", "bin/starling-passwd")) {
+            assertTrue(Files.isExecutable(home.resolve(script)), script);
+        }
+        for (String file : List.of("bin/starling.cmd", "bin/starling-passwd.cmd", "conf/starling.conf", "conf/logback.xml",
+            "plugins/README.md", "LICENSE", "NOTICE", "README", "docs/OPERATIONS.md", "docs/systemd/starling.service",
+            "lib/broker-core-" + version + ".jar")) {
+            assertTrue(Files.isRegularFile(home.resolve(file)), file);
+        }
+        assertTrue(Files.readString(home.resolve("README")).startsWith("Starling " + version), "README names the version");
+    }
+
+    /**
+     * Keeps conf/starling.conf in step with the modules: every key of every reference.conf in
+     * lib/ is listed there, and every key listed there exists.
+     */
+    @Test
+    void confListsExactlyTheKeysOfTheReferenceConfs() throws IOException {
+        List<URL> jars = new ArrayList<>();
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            for (Path jar : lib.toList()) {
+                jars.add(jar.toUri().toURL());
+            }
+        }
+        Config reference;
+        try (URLClassLoader loader = new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            reference = ConfigFactory.parseResources(loader, "reference.conf");
+        }
+        String conf = Files.readString(home.resolve("conf/starling.conf"));
+        List<String> missing = reference.withOnlyPath("starling").entrySet().stream()
+            .map(Map.Entry::getKey)
+            .filter(key -> !Pattern.compile("(?m)^#?" + Pattern.quote(key) + " = ").matcher(conf).find())
+            .sorted()
+            .toList();
+        assertTrue(reference.hasPath("starling.listener.port"), "reference.conf read from lib/");
+        assertEquals(List.of(), missing, "keys missing from conf/starling.conf (as '#key = default')");
+        List<String> unknown = Pattern.compile("(?m)^#?(starling\\.[A-Za-z0-9._-]+) = ").matcher(conf).results()
+            .map(match -> match.group(1))
+            .filter(key -> !reference.hasPath(key))
+            .toList();
+        assertEquals(List.of(), unknown, "keys in conf/starling.conf that no reference.conf declares");
+    }
+
+    @Test
+    void servesMqttClientsStopsCleanlyOnSigtermAndStartsAgain() throws Exception {
+        // The shipped configuration, with the listener moved to loopback; -c relative to the current directory.
+        Files.writeString(elsewhere.resolve("e2e.conf"), "include file(\"" + home.resolve("conf/starling.conf") + "\")\n"
+            + "starling.listener.host = \"127.0.0.1\"\n"
+            + "starling.listener.port = 0\n");
+        try (Proc broker = startStarling(List.of("-c", "e2e.conf", "-v"), Map.of())) {
+            int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
+            assertTrue(broker.output().contains("Starling " + version + " starting."), broker.output());
+            // The script exec'd Java (so signals reach it), in the installation directory (where
+            // relative paths of the configuration resolve).
+            Path proc = Path.of("/proc", Long.toString(broker.pid()));
+            assertTrue(Files.readSymbolicLink(proc.resolve("exe")).endsWith("java"), "the script's process is java");
+            assertEquals(home.toRealPath(), Files.readSymbolicLink(proc.resolve("cwd")));
+
+            mosquittoRoundTrips(broker, port);
+            pahoRoundTrip(port, "paho-e2e");
+            mqttJsRoundTrip(port);
+            broker.awaitLine(Pattern.compile("Received PUBLISH from mqttjs-e2e \\(d0, q1"), CLIENT);
+
+            String log = Files.readString(home.resolve("logs/starling.log"));
+            assertTrue(log.contains("Opening ipv4 listen socket on 127.0.0.1:" + port), "logs/starling.log:\n" + log);
+
+            broker.terminate();
+            assertEquals(0, broker.awaitExit(STOP), broker.output());
+            assertTrue(broker.output().contains("Broker stopped."), broker.output());
+        }
+        // Again, through a symlink to the script (as from /usr/local/bin), with the installation's own
+        // conf/starling.conf (no -c) and the listener from the environment.
+        Path link = Files.createSymbolicLink(elsewhere.resolve("starling-link"), home.resolve("bin/starling"));
+        try (Proc broker = Proc.start(List.of(link.toString()), elsewhere, environment(LOOPBACK))) {
+            int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
+            pahoRoundTrip(port, "paho-after-restart");
+            broker.terminate();
+            assertEquals(0, broker.awaitExit(STOP), broker.output());
+        }
+    }
+
+    @Test
+    void badConfigurationStopsStartUpNamingTheKey() throws Exception {
+        Files.writeString(elsewhere.resolve("bad.conf"), "starling.mqtt.max-inflight = 4\n");
+        try (Proc broker = startStarling(List.of("-c", "bad.conf"), LOOPBACK)) {
+            assertNotEquals(0, broker.awaitExit(START), broker.output());
+            assertTrue(broker.output().contains("starling.mqtt.max-inflight"), broker.output());
+        }
+    }
+
+    @Test
+    void refusesJavaOlderThan17() throws Exception {
+        Path oldJdk = temp.resolve("old jdk");
+        Path java = Files.createDirectories(oldJdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Map<String, String> environment = environment(LOOPBACK);
+        environment.put("JAVA_HOME", oldJdk.toString());
+        try (Proc starling = Proc.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
+            assertEquals(1, starling.awaitExit(START), starling.output());
+            assertTrue(starling.output().contains("needs Java 17 or newer"), starling.output());
+            assertTrue(starling.output().contains("11.0.2"), starling.output());
+        }
+    }
+
+    @Test
+    void passwdToolSaysSoWhenItsClassIsMissing() throws Exception {
+        // The zip's scripts in an installation with an empty lib/: no auth-plugins jar.
+        Path bare = temp.resolve("bare install");
+        Files.createDirectories(bare.resolve("lib"));
+        Files.createDirectories(bare.resolve("bin"));
+        for (String script : List.of("bin/starling-passwd", "bin/starling-env")) {
+            Files.copy(home.resolve(script), bare.resolve(script), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        try (Proc passwd = Proc.start(List.of(bare.resolve("bin/starling-passwd").toString()), elsewhere,
+            environment(Map.of()))) {
+            assertEquals(1, passwd.awaitExit(START), passwd.output());
+            assertTrue(passwd.output().contains("io.starling.auth.passwd.PasswdTool is not in"), passwd.output());
+        }
+    }
+
+    /** mosquitto_pub/mosquitto_sub: a retained message at QoS 1, and QoS 1 to a live subscriber. */
+    private static void mosquittoRoundTrips(Proc starling, int port) throws Exception {
+        List<String> broker = List.of("-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1");
+        // mosquitto_sub prints "QoS retain-flag topic payload" for each message.
+        List<String> format = List.of("-F", "%q %r %t %p", "-C", "1", "-W", "10");
+        run(concat(List.of("mosquitto_pub", "-i", "pub-retained", "-r", "-t", "e2e/retained", "-m", "kept"), broker));
+        try (Proc sub = Proc.start(concat(List.of("mosquitto_sub", "-i", "sub-retained", "-t", "e2e/retained"),
+            concat(broker, format)), elsewhere, environment(Map.of()))) {
+            assertEquals(0, sub.awaitExit(CLIENT), sub.output());
+            assertEquals("1 1 e2e/retained kept", sub.output());
+        }
+        try (Proc sub = Proc.start(concat(List.of("mosquitto_sub", "-i", "sub-qos1", "-t", "e2e/qos1"),
+            concat(broker, format)), elsewhere, environment(Map.of()))) {
+            // Publish once the subscription is in place (mosquitto_sub's own output is buffered in a pipe).
+            starling.awaitLine(Pattern.compile("Sending SUBACK to sub-qos1"), CLIENT);
+            run(concat(List.of("mosquitto_pub", "-i", "pub-qos1", "-t", "e2e/qos1", "-m", "hello"), broker));
+            assertEquals(0, sub.awaitExit(CLIENT), sub.output());
+            assertEquals("1 0 e2e/qos1 hello", sub.output());
+        }
+    }
+
+    private static void pahoRoundTrip(int port, String clientId) throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
+        client.setTimeToWait(CLIENT.toMillis());
+        try {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(true);
+            options.setConnectionTimeout((int) CLIENT.toSeconds());
+            client.connect(options);
+            BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+            client.subscribe("e2e/paho", 1, (topic, message) -> received.add(message));
+            client.publish("e2e/paho", "from paho".getBytes(UTF_8), 1, false);
+            MqttMessage message = received.poll(CLIENT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(message, "Paho received its own QoS 1 message");
+            assertEquals("from paho", new String(message.getPayload(), UTF_8));
+            assertEquals(1, message.getQos());
+            client.disconnect();
+        } finally {
+            client.close(true);
+        }
+    }
+
+    private static void mqttJsRoundTrip(int port) throws Exception {
+        assertEquals(0, npm.awaitExit(Duration.ofMinutes(3)), "npm ci failed:\n" + npm.output());
+        try (Proc node = Proc.start(List.of("node", "roundtrip.js", "mqtt://127.0.0.1:" + port), mqttJs,
+            environment(Map.of()))) {
+            assertEquals(0, node.awaitExit(CLIENT), node.output());
+        }
+    }
+
+    private static Proc startStarling(List<String> args, Map<String, String> extraEnvironment) throws IOException {
+        return Proc.start(concat(List.of(home.resolve("bin/starling").toString()), args), elsewhere,
+            environment(extraEnvironment));
+    }
+
+    private static void run(List<String> command) throws Exception {
+        try (Proc proc = Proc.start(command, elsewhere, environment(Map.of()))) {
+            assertEquals(0, proc.awaitExit(CLIENT), command + ":\n" + proc.output());
+        }
+    }
+
+    /**
+     * This JVM's environment without Starling's and the JVM's option variables (so the
+     * developer's shell cannot change the outcome), JAVA_HOME set to this JVM, plus {@code extra}.
+     */
+    private static Map<String, String> environment(Map<String, String> extra) {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.keySet().removeIf(name -> name.startsWith("STARLING_") || name.equals("JAVA_OPTS")
+            || name.equals("JAVA_TOOL_OPTIONS"));
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.putAll(extra);
+        return environment;
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        return Stream.concat(first.stream(), second.stream()).toList();
+    }
+
+    private static String property(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("system property " + name + " is not set: run this test with mvn verify");
+        }
+        return value;
+    }
+}
