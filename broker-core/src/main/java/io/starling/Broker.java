@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,7 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final OperationsHttpServer http;
     private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
     private ScheduledFuture<?> sysTopics;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     /**
      * @param authExecutor where authenticators run; shut down by {@link #stop}
@@ -137,7 +139,11 @@ public final class Broker implements ClusterNode, MetricsSource {
         return address.getPort();
     }
 
+    /** Stops the broker; a second call (a second SIGTERM) does nothing. */
     public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         if (sysTopics != null) {
             sysTopics.cancel(false);
         }

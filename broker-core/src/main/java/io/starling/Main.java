@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -67,10 +68,13 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
-            LOG.info("Stopping.");
-            broker.stop();
-            stopped.countDown();
+            if (stopping.compareAndSet(false, true)) {
+                LOG.info("Stopping.");
+                broker.stop();
+                stopped.countDown();
+            }
         };
         Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "starling-stop").start());
         Signal.handle(new Signal("INT"), signal -> new Thread(stop, "starling-stop").start());

@@ -27,7 +27,9 @@ public final class ConfigLoader {
 
     /** Loads {@code file} (may be null) with environment overrides and checks it. */
     public static Config load(File file, Map<String, String> environment) {
-        Config reference = ConfigFactory.defaultReference();
+        // Every module's reference.conf, without the JVM's system properties that
+        // defaultReference() would mix in (-Dstarling.home is not a setting).
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf").resolve();
         Config user = ConfigFactory.empty();
         if (file != null) {
             if (!file.isFile()) {

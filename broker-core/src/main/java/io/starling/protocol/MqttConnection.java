@@ -68,6 +68,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private Session session;
     private StoredMessage will;
     private boolean disconnectReceived;
+    private boolean detached;
     private String closeReason;
 
     public MqttConnection(ProtocolServices services) {
@@ -137,6 +138,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case DISCONNECT -> {
                 disconnectReceived = true;
                 will = null;
+                detachSession();
                 channel.close();
             }
             default -> violation(type + " may only be sent by a server");
@@ -307,9 +309,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (previous == State.CONNECTED) {
             services.metrics().clientDisconnected();
         }
-        if (session != null) {
-            services.sessions().disconnected(session, this);
-        }
+        detachSession();
         if (will != null && clientId != null && (previous == State.CONNECTED)) {
             publishWill();
         }
@@ -362,7 +362,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             // Will messages are published only for connections that were accepted.
             will = state == State.CONNECTING ? null : will;
         }
+        detachSession();
         channel.close();
+    }
+
+    /**
+     * Detaches the session at once when the broker closes the connection, so that messages
+     * routed to the session from now on are queued for it rather than written to a dying socket.
+     */
+    private void detachSession() {
+        if (session != null && !detached) {
+            detached = true;
+            services.sessions().disconnected(session, this);
+        }
     }
 
     String clientId() {

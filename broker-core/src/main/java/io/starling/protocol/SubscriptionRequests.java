@@ -6,6 +6,8 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
+import io.starling.spi.DeliveryTarget;
+import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -72,10 +74,26 @@ final class SubscriptionRequests {
                 connection.send(Packets.suback(packetId, codes));
                 for (Granted grant : granted) {
                     services.retained().match(grant.filter(), retained ->
-                        session.deliver(retained, Math.min(retained.qos(), grant.qos()), false));
+                        deliverRetained(session, retained, Math.min(retained.qos(), grant.qos())));
                 }
             }));
         });
+    }
+
+    /**
+     * Sends a retained message to a new subscription. For a persistent session a QoS 1/2 copy
+     * is stored like any queued message (under a new id: the session may hold the original
+     * already), so an unacknowledged one survives a restart.
+     */
+    private void deliverRetained(Session session, StoredMessage retained, int qos) {
+        if (qos == 0 || !session.isPersistent()) {
+            session.deliver(retained, qos, false);
+            return;
+        }
+        StoredMessage copy = new StoredMessage(services.messageIds().next(), retained.topic(), retained.qos(), true,
+            retained.payload(), retained.timestamp());
+        services.queues().append(copy, List.of(new DeliveryTarget(session.clientId(), qos)), null);
+        session.deliver(copy, qos, true);
     }
 
     void onUnsubscribe(Session session, MqttUnsubscribeMessage unsubscribe) {

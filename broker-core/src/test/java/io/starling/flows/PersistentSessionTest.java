@@ -42,7 +42,7 @@ class PersistentSessionTest {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             RawPublish.connect(client, clientId, false);
             RawPublish.subscribe(client, 1, filter, qos);
-            SessionBarrier.disconnect(broker, client, clientId);
+            Offline.disconnect(client);
         }
     }
 
@@ -123,7 +123,7 @@ class PersistentSessionTest {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
-            SessionBarrier.disconnect(broker, subscriber, "sub");
+            Offline.disconnect(subscriber);
         }
         try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);

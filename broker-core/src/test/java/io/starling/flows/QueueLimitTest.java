@@ -33,7 +33,7 @@ class QueueLimitTest {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
-            SessionBarrier.disconnect(broker, subscriber, "sub");
+            Offline.disconnect(subscriber);
         }
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
              RawMqttClient subscriber = new RawMqttClient(broker.port())) {
@@ -63,14 +63,14 @@ class QueueLimitTest {
     void dropNewestKeepsTheFirstMessagesOfAFullOfflineQueue() throws Exception {
         assertEquals(List.of("m1", "m2", "m3"),
             deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-newest"));
-        assertEquals(3, broker.broker().droppedMessages());
+        assertEquals(3, broker.broker().counters().dropped());
     }
 
     @Test
     void dropOldestKeepsTheLastMessagesOfAFullOfflineQueue() throws Exception {
         assertEquals(List.of("m4", "m5", "m6"),
             deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-oldest"));
-        assertEquals(3, broker.broker().droppedMessages());
+        assertEquals(3, broker.broker().counters().dropped());
     }
 
     @Test
@@ -90,7 +90,7 @@ class QueueLimitTest {
             RawPublish.publishQos1(publisher, "t", 100, "marker");
             // m1 in flight, m2 and m3 queued, m4 and m5 dropped (drop-newest is the default).
             assertEquals(List.of("m2", "m3"), readUntilMarker(subscriber));
-            assertEquals(2, broker.broker().droppedMessages());
+            assertEquals(2, broker.broker().counters().dropped());
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
- * A broker in the test JVM on 127.0.0.1 and a free port. Settings are HOCON lines under
+ * A broker in the test JVM on 127.0.0.1 and free ports, $SYS topics off. Settings are HOCON lines under
  * {@code starling}, e.g. {@code "mqtt.max-packet-size = 1000"}.
  */
 public final class EmbeddedBroker implements AutoCloseable {
@@ -58,7 +58,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             "starling.tls { host = \"127.0.0.1\", port = 0 }",
             "starling.websocket { host = \"127.0.0.1\", port = 0 }",
             "starling.websocket-tls { host = \"127.0.0.1\", port = 0 }",
-            "starling.http { host = \"127.0.0.1\", port = 0 }"));
+            "starling.http { host = \"127.0.0.1\", port = 0 }",
+            // $SYS retained messages would surprise tests subscribing to '$SYS/#'; tests of them set it.
+            "starling.sys-interval = 0"));
         for (String setting : settings) {
             overrides = ConfigFactory.parseString("starling." + setting).withFallback(overrides);
         }
