@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Runs the same load-generator scenarios against Starling and Mosquitto, side by side on
+# loopback, and writes the figures into BENCHMARKS.md at the repository root.
+#
+#   benchmarks/compare.sh            quick mode, about 2 minutes: for everyday use
+#   benchmarks/compare.sh --full     the issue's sizes (10,000 idle connections, 100,000 drained)
+#
+# Needs: Java 17, Maven (to build the jars if they are missing), and Debian's mosquitto
+# (apt-get install mosquitto). Environment: MOSQUITTO (default /usr/sbin/mosquitto),
+# STARLING_JAR (default broker-core/target/starling.jar), STARLING_JAVA_OPTS (default -Xmx1g).
+#
+# Both brokers are started by this script, recorded by PID and stopped by PID; nothing else
+# is touched. The comparable figure is messages per broker CPU-second (utime+stime from
+# /proc/PID/stat), because the generator shares the machine's cores with the broker.
+set -euo pipefail
+
+MODE=quick
+case "${1:-}" in
+  ""|--quick) MODE=quick ;;
+  --full) MODE=full ;;
+  *) echo "usage: $0 [--quick|--full]" >&2; exit 2 ;;
+esac
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+STARLING_JAR="${STARLING_JAR:-$ROOT/broker-core/target/starling.jar}"
+BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
+MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
+STARLING_JAVA_OPTS="${STARLING_JAVA_OPTS:--Xmx1g}"
+RESULTS_FILE="$ROOT/BENCHMARKS.md"
+
+if [[ "$MODE" == quick ]]; then
+  IDLE=1000; FAN_IN=8000; FAN_OUT=400; P2P=10000; RATE=2000; RATED=6000; DRAIN=10000; CAP=20
+else
+  IDLE=10000; FAN_IN=200000; FAN_OUT=5000; P2P=200000; RATE=5000; RATED=100000; DRAIN=100000; CAP=120
+fi
+# Both brokers hold the whole drain in a subscriber's queue and keep 32 messages in flight.
+QUEUE_LIMIT=$((DRAIN * 2))
+
+[[ -x "$MOSQUITTO" ]] || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
+if [[ ! -f "$STARLING_JAR" || ! -f "$BENCH_JAR" ]]; then
+  (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests)
+fi
+
+WORK="$(mktemp -d)"
+STARLING_PID=""
+MOSQUITTO_PID=""
+
+stop_broker() {
+  local pid="$1"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  stop_broker "$STARLING_PID"
+  stop_broker "$MOSQUITTO_PID"
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 10000))
+    port_open "$port" || { echo "$port"; return 0; }
+  done
+  echo "compare.sh: no free port found" >&2; exit 1
+}
+
+wait_for_port() {
+  local port="$1" pid="$2" name="$3"
+  for _ in $(seq 1 150); do
+    port_open "$port" && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "compare.sh: $name exited at start; see its log:" >&2; cat "$WORK/$name.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "compare.sh: $name did not open port $port within 30 s" >&2; exit 1
+}
+
+STARLING_PORT="$(free_port)"
+MOSQUITTO_PORT="$(free_port)"
+while [[ "$MOSQUITTO_PORT" == "$STARLING_PORT" ]]; do MOSQUITTO_PORT="$(free_port)"; done
+
+cat > "$WORK/starling.conf" <<EOF
+starling.listener.host = "127.0.0.1"
+starling.listener.port = $STARLING_PORT
+starling.mqtt.max-inflight-messages = 32
+starling.mqtt.max-queued-messages = $QUEUE_LIMIT
+EOF
+cat > "$WORK/mosquitto.conf" <<EOF
+listener $MOSQUITTO_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_inflight_messages 32
+max_queued_messages $QUEUE_LIMIT
+set_tcp_nodelay true
+log_dest stdout
+EOF
+
+# shellcheck disable=SC2086 # the options are meant to split into words
+java $STARLING_JAVA_OPTS -jar "$STARLING_JAR" -c "$WORK/starling.conf" > "$WORK/starling.log" 2>&1 &
+STARLING_PID=$!
+"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+MOSQUITTO_PID=$!
+wait_for_port "$STARLING_PORT" "$STARLING_PID" starling
+wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
+echo "Starling pid $STARLING_PID port $STARLING_PORT; Mosquitto pid $MOSQUITTO_PID port $MOSQUITTO_PORT; $MODE mode"
+
+# generate NAME PORT PID ARGS...: runs the generator, shows its output, prints its RESULT line.
+# Publishers keep at most 32 QoS 1/2 messages in flight, the brokers' own limit: Mosquitto
+# 2.0.11 acknowledges inbound QoS 2 messages beyond max_inflight_messages and then drops them.
+generate() {
+  local name="$1" port="$2" pid="$3"; shift 3
+  local out
+  out="$(java -cp "$BENCH_JAR" io.starling.bench.LoadGenerator --port "$port" --broker-pid "$pid" \
+    --duration "$CAP" --grace 10 --window 32 "$@" 2>&1)" || true
+  echo "$out" | sed "s/^/  [$name] /" >&2
+  grep '^RESULT' <<<"$out" | tail -1 || echo "RESULT status=ERROR"
+}
+
+FAILED=0
+# check RESULT-LINE...: remembers that a run did not pass (the table is still written).
+check() {
+  local line
+  for line in "$@"; do
+    [[ "$(field "$line" status)" == PASS ]] || FAILED=1
+  done
+}
+
+field() { # field RESULT-LINE KEY
+  sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"
+}
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "-" }'
+}
+
+ms() { # microseconds to milliseconds
+  awk -v us="$1" 'BEGIN { if (us ~ /^[0-9]+$/) printf "%.1f", us / 1000; else print "-" }'
+}
+
+ROWS=""
+# compare LABEL ARGS...: the same run against both brokers, one table row.
+compare() {
+  local label="$1"; shift
+  local s m
+  s="$(generate starling "$STARLING_PORT" "$STARLING_PID" "$@")"
+  m="$(generate mosquitto "$MOSQUITTO_PORT" "$MOSQUITTO_PID" "$@")"
+  check "$s" "$m"
+  ROWS+="| $label | $(field "$s" msgs_per_s) | $(field "$s" cpu_s) | $(field "$s" msgs_per_cpu_s)"
+  ROWS+=" | $(field "$m" msgs_per_s) | $(field "$m" cpu_s) | $(field "$m" msgs_per_cpu_s)"
+  ROWS+=" | **$(ratio "$(field "$s" msgs_per_cpu_s)" "$(field "$m" msgs_per_cpu_s)")**"
+  ROWS+=" | $(ms "$(field "$s" p50_us)") / $(ms "$(field "$s" p99_us)")"
+  ROWS+=" | $(ms "$(field "$m" p50_us)") / $(ms "$(field "$m" p99_us)")"
+  ROWS+=" | $(field "$s" status) / $(field "$m" status) |"$'\n'
+}
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+START=$(date +%s)
+
+# Idle first, while both brokers are fresh: a JVM that already grew its heap would hide the cost.
+IDLE_S="$(generate starling "$STARLING_PORT" "$STARLING_PID" --scenario idle --connections "$IDLE")"
+IDLE_M="$(generate mosquitto "$MOSQUITTO_PORT" "$MOSQUITTO_PID" --scenario idle --connections "$IDLE")"
+check "$IDLE_S" "$IDLE_M"
+
+# One unrecorded run lets the JIT compile Starling's publish path before it is measured.
+generate starling "$STARLING_PORT" "$STARLING_PID" --scenario p2p --qos 1 --messages "$P2P" > /dev/null
+
+for qos in 0 1 2; do
+  compare "fan-in (100 → 1), QoS $qos, $FAN_IN msgs" --scenario fan-in --qos "$qos" --messages "$FAN_IN"
+done
+for qos in 0 1 2; do
+  compare "fan-out (1 → 100), QoS $qos, $FAN_OUT × 100 msgs" --scenario fan-out --qos "$qos" --messages "$FAN_OUT"
+done
+for qos in 0 1 2; do
+  compare "p2p (100 pairs), QoS $qos, $P2P msgs" --scenario p2p --qos "$qos" --messages "$P2P"
+done
+compare "p2p, QoS 1, offered $RATE msg/s, $RATED msgs" --scenario p2p --qos 1 --rate "$RATE" --messages "$RATED"
+compare "drain, $DRAIN queued QoS 1 msgs" --scenario drain --messages "$DRAIN"
+
+ELAPSED=$(( $(date +%s) - START ))
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+COMMIT="$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . ':!BENCHMARKS.md' || echo '+uncommitted')"
+ARGS=""; [[ "$MODE" == full ]] && ARGS=" --full"
+
+SECTION="$WORK/section.md"
+{
+  echo "## Latest comparison"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$COMMIT\`; mode: $MODE ($ELAPSED s)"
+  echo "- command: \`benchmarks/compare.sh$ARGS\`"
+  echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo);" \
+    "load average $LOAD_BEFORE before, $LOAD_AFTER after;" \
+    "$(java -version 2>&1 | head -1 | tr -d '"'); $("$MOSQUITTO" -h 2>&1 | head -1)"
+  echo "- Starling: \`java $STARLING_JAVA_OPTS -jar starling.jar\`, in-memory storage, 32 in flight, queue $QUEUE_LIMIT;" \
+    "Mosquitto: persistence off, \`max_inflight_messages 32\`, \`max_queued_messages $QUEUE_LIMIT\`, \`set_tcp_nodelay true\`"
+  echo
+  echo "| scenario | Starling msg/s | Starling CPU s | Starling msg/CPU-s | Mosquitto msg/s | Mosquitto CPU s | Mosquitto msg/CPU-s | Starling/Mosquitto msg/CPU-s | Starling p50 / p99 ms | Mosquitto p50 / p99 ms | verified |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  printf '%s' "$ROWS"
+  echo
+  echo "Idle connections ($IDLE, fresh brokers): Starling $(field "$IDLE_S" kib_per_conn) KiB RSS per connection," \
+    "Mosquitto $(field "$IDLE_M" kib_per_conn) KiB ($(field "$IDLE_S" status) / $(field "$IDLE_M" status))."
+} > "$SECTION"
+
+# Replace the previous results between the markers; keep the rest of BENCHMARKS.md as written by hand.
+BEGIN_MARK="<!-- compare.sh results: begin -->"
+END_MARK="<!-- compare.sh results: end -->"
+if [[ -f "$RESULTS_FILE" ]] && grep -qF "$BEGIN_MARK" "$RESULTS_FILE"; then
+  awk -v begin="$BEGIN_MARK" -v end="$END_MARK" -v section="$SECTION" '
+    $0 == begin { print; while ((getline line < section) > 0) print line; skip = 1; next }
+    $0 == end { skip = 0 }
+    !skip { print }' "$RESULTS_FILE" > "$WORK/BENCHMARKS.md"
+  cp "$WORK/BENCHMARKS.md" "$RESULTS_FILE"
+else
+  { echo "# Benchmarks"; echo; echo "$BEGIN_MARK"; cat "$SECTION"; echo "$END_MARK"; } >> "$RESULTS_FILE"
+fi
+cat "$SECTION"
+[[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }

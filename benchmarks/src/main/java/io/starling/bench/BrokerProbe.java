@@ -1,0 +1,61 @@
+package io.starling.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads a broker process's CPU time and resident memory from {@code /proc}. CPU time is the
+ * figure that compares brokers fairly here: the generator shares the machine's cores with
+ * the broker, so wall-clock throughput partly measures the generator.
+ */
+final class BrokerProbe {
+
+    /** Clock ticks per second of utime/stime; 100 on every Linux this runs on (getconf CLK_TCK). */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private final long pid;
+
+    BrokerProbe(long pid) {
+        this.pid = pid;
+    }
+
+    boolean known() {
+        return pid > 0;
+    }
+
+    /** utime + stime in seconds, NaN when no broker process is known. */
+    double cpuSeconds() {
+        if (!known()) {
+            return Double.NaN;
+        }
+        String stat = read("stat");
+        // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        long utime = Long.parseLong(fields[11]);
+        long stime = Long.parseLong(fields[12]);
+        return (utime + stime) / TICKS_PER_SECOND;
+    }
+
+    /** VmRSS in KiB, NaN when no broker process is known. */
+    double rssKiB() {
+        if (!known()) {
+            return Double.NaN;
+        }
+        for (String line : read("status").split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
+    }
+
+    private String read(String file) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/" + pid + "/" + file + " (is the broker running?)", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.starling.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.starling.transport.EventLoops;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
+
+/**
+ * Opens MQTT client connections to one broker, all of them on a few event loops (the same
+ * native transport as the broker's), at most {@link #MAX_PENDING} CONNECTs at a time so
+ * thousands of connections do not overflow the broker's accept backlog.
+ */
+final class Connector implements AutoCloseable {
+
+    private static final int MAX_PENDING = 256;
+    private static final int MAX_PACKET = 16 * 1024 * 1024;
+
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+
+    Connector(String host, int port, int threads) {
+        group = EventLoops.newGroup("bench-client", threads);
+        bootstrap = new Bootstrap()
+            .group(group)
+            .channel(EventLoops.nativeTransport() ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .remoteAddress(host, port);
+    }
+
+    /** Completes on CONNACK 0 with the connected client. */
+    Future<MqttClient> connect(String clientId, boolean cleanSession, MqttClient.Listener listener) {
+        Promise<MqttClient> connected = group.next().newPromise();
+        MqttClient client = new MqttClient(clientId, cleanSession, listener, connected);
+        bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, client);
+            }
+        }).connect().addListener(f -> {
+            if (!f.isSuccess()) {
+                connected.tryFailure(f.cause());
+            }
+        });
+        return connected;
+    }
+
+    /** Connects every client id, at most MAX_PENDING at a time; fails on the first refusal or at the deadline. */
+    List<MqttClient> connectAll(List<String> clientIds, boolean cleanSession, IntFunction<MqttClient.Listener> listeners,
+                                long deadlineNanos) throws InterruptedException, TimeoutException {
+        Semaphore pending = new Semaphore(MAX_PENDING);
+        List<Future<MqttClient>> futures = new ArrayList<>(clientIds.size());
+        for (int i = 0; i < clientIds.size(); i++) {
+            if (!pending.tryAcquire(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
+                throw new TimeoutException("connecting " + clientIds.size() + " clients took too long");
+            }
+            Future<MqttClient> future = connect(clientIds.get(i), cleanSession, listeners.apply(i));
+            future.addListener(f -> pending.release());
+            futures.add(future);
+        }
+        List<MqttClient> clients = new ArrayList<>(futures.size());
+        for (Future<MqttClient> future : futures) {
+            clients.add(await(future, deadlineNanos, "CONNACK"));
+        }
+        return clients;
+    }
+
+    static <T> T await(Future<T> future, long deadlineNanos, String what) throws InterruptedException, TimeoutException {
+        if (!future.await(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
+            throw new TimeoutException("no " + what + " before the deadline");
+        }
+        if (!future.isSuccess()) {
+            throw new IllegalStateException(what + " failed: " + future.cause().getMessage(), future.cause());
+        }
+        return future.getNow();
+    }
+
+    static long remaining(long deadlineNanos) {
+        return Math.max(0, deadlineNanos - System.nanoTime());
+    }
+
+    /** Closes every client and waits for the closes (bounded by the deadline). */
+    static void disconnectAll(List<MqttClient> clients, long deadlineNanos) throws InterruptedException {
+        List<Future<Void>> closes = new ArrayList<>(clients.size());
+        for (MqttClient client : clients) {
+            closes.add(client.disconnect());
+        }
+        for (Future<Void> close : closes) {
+            close.await(remaining(deadlineNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

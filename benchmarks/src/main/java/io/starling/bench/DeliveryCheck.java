@@ -1,0 +1,89 @@
+package io.starling.bench;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Compares what the publishers sent and had acknowledged with what the subscribers received.
+ * At QoS 1 and 2 every acknowledged message must reach every subscriber that hears its
+ * publisher, in order; at QoS 2 exactly once. At QoS 0 missing copies are only counted.
+ */
+record DeliveryCheck(int qos, long published, long expected, long delivered, long missing, long duplicates,
+                     long reordered, long unacknowledged, long unexpectedAcks, long foreign) {
+
+    /** @param heardBy for each subscriber, the indexes of the publishers it hears */
+    static DeliveryCheck of(int qos, List<Publisher> publishers, List<Subscriber> subscribers, int[][] heardBy) {
+        long published = 0;
+        long unacknowledged = 0;
+        long unexpectedAcks = 0;
+        for (Publisher publisher : publishers) {
+            published += publisher.sent();
+            unacknowledged += publisher.unacknowledged();
+            unexpectedAcks += publisher.unexpectedAcks();
+        }
+        long expected = 0;
+        long delivered = 0;
+        long missing = 0;
+        long duplicates = 0;
+        long reordered = 0;
+        long foreign = 0;
+        for (int s = 0; s < subscribers.size(); s++) {
+            Subscriber subscriber = subscribers.get(s);
+            for (int p : heardBy[s]) {
+                Publisher publisher = publishers.get(p);
+                BitSet received = subscriber.receivedFrom(publisher.index());
+                delivered += received.cardinality();
+                if (qos == 0) {
+                    expected += publisher.sent();
+                    missing += publisher.sent() - received.cardinality();
+                } else {
+                    BitSet lost = (BitSet) publisher.acked().clone();
+                    lost.andNot(received);
+                    expected += publisher.acked().cardinality();
+                    missing += lost.cardinality();
+                }
+            }
+            duplicates += subscriber.duplicates();
+            reordered += subscriber.reordered();
+            foreign += subscriber.foreign();
+        }
+        return new DeliveryCheck(qos, published, expected, delivered, missing, duplicates, reordered, unacknowledged,
+            unexpectedAcks, foreign);
+    }
+
+    /** What breaks the broker's promises; empty when the run passes. */
+    List<String> failures() {
+        List<String> failures = new ArrayList<>();
+        if (qos > 0) {
+            add(failures, missing, "acknowledged message copies never delivered");
+            add(failures, unacknowledged, "published messages never acknowledged");
+            add(failures, reordered, "messages delivered out of order");
+        }
+        if (qos == 2) {
+            add(failures, duplicates, "QoS 2 messages delivered twice");
+        }
+        add(failures, unexpectedAcks, "acknowledgements for packet ids not in flight");
+        add(failures, foreign, "messages that no publisher of this run sent");
+        return failures;
+    }
+
+    /** What is worth knowing but allowed: QoS 0 drops, QoS 1 duplicates. */
+    List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        if (qos == 0) {
+            add(notes, missing, "QoS 0 message copies dropped (allowed at QoS 0)");
+            add(notes, reordered, "QoS 0 messages out of order");
+        }
+        if (qos == 1) {
+            add(notes, duplicates, "QoS 1 duplicates (allowed at QoS 1)");
+        }
+        return notes;
+    }
+
+    private static void add(List<String> list, long count, String what) {
+        if (count > 0) {
+            list.add(count + " " + what);
+        }
+    }
+}

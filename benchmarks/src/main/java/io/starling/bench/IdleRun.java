@@ -1,0 +1,40 @@
+package io.starling.bench;
+
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+
+/** Opens many connections that do nothing else, and reports the broker's RSS growth per connection. */
+final class IdleRun {
+
+    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {
+    };
+
+    private final Options options;
+    private final Connector connector;
+    private final BrokerProbe probe;
+    private final String runId;
+
+    IdleRun(Options options, Connector connector, BrokerProbe probe, String runId) {
+        this.options = options;
+        this.connector = connector;
+        this.probe = probe;
+        this.runId = runId;
+    }
+
+    Result run() throws InterruptedException, TimeoutException {
+        int count = options.connections();
+        List<String> ids = IntStream.range(0, count).mapToObj(i -> "bench-" + runId + "-idle-" + i).toList();
+        double rssBefore = probe.rssKiB();
+        double cpuBefore = probe.cpuSeconds();
+        long start = System.nanoTime();
+        List<MqttClient> clients = connector.connectAll(ids, true, i -> SILENT, start + options.duration().toNanos());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuAfter = probe.cpuSeconds();
+        double rssAfter = probe.rssKiB();
+        Connector.disconnectAll(clients, System.nanoTime() + options.grace().toNanos());
+        // Every connection got CONNACK 0, or connectAll would have thrown.
+        return new Result(options, 0, clients.size(), seconds, cpuBefore, cpuAfter, null,
+            (rssAfter - rssBefore) / count, List.of(), List.of());
+    }
+}

@@ -1,0 +1,136 @@
+package io.starling.bench;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What one load-generator run does. Every run is bounded: by its message count, and in time
+ * by {@code duration} (publishing stops there) plus {@code grace} (for acknowledgements and
+ * deliveries still on their way).
+ *
+ * @param messages    messages published in total (traffic scenarios) or queued (drain)
+ * @param rate        offered messages per second over all publishers; 0 means as fast as possible
+ * @param clients     publishers or subscribers on the "many" side of a traffic scenario
+ * @param connections connections the idle scenario opens
+ * @param window      QoS 1/2 messages a publisher has in flight at most
+ * @param threads     client event loops
+ * @param brokerPid   the broker process whose CPU and RSS are reported; 0 when unknown
+ */
+public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
+                      Duration duration, Duration grace, int clients, int connections, int window, int threads,
+                      long brokerPid) {
+
+    public Options {
+        // Benchmarks only ever load this machine's loopback.
+        require(host.equals("127.0.0.1"), "host must be 127.0.0.1 (benchmarks run on loopback only)");
+        require(port > 0 && port < 65536, "port must be 1-65535");
+        require(qos >= 0 && qos <= 2, "qos must be 0, 1 or 2");
+        require(messages > 0, "messages must be positive");
+        require(payloadSize >= Payloads.HEADER, "payload must be at least " + Payloads.HEADER + " bytes");
+        require(rate >= 0, "rate must be 'max' or a positive number");
+        require(duration.toMillis() > 0 && grace.toMillis() > 0, "duration and grace must be positive");
+        require(clients > 0 && clients <= 10_000, "clients must be 1-10000");
+        require(connections > 0 && connections <= 100_000, "connections must be 1-100000");
+        require(window > 0 && window < 65_535, "window must be 1-65534");
+        require(threads > 0 && threads <= 64, "threads must be 1-64");
+    }
+
+    /**
+     * After the publishers finished, this long without a new delivery ends a run: what has
+     * not arrived by then is lost (QoS 0 may drop; at QoS 1/2 it is a failure).
+     */
+    long quietNanos() {
+        return Math.min(grace.toNanos(), 2_000_000_000L);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static final String USAGE = String.join("\n",
+        "usage: java -cp benchmarks.jar io.starling.bench.LoadGenerator --port PORT [options]",
+        "  --host 127.0.0.1        broker address (loopback only)",
+        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain (default fan-in)",
+        "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain is always 1)",
+        "  --messages N            messages published in total, or queued for drain (default 10000)",
+        "  --payload BYTES         payload size, at least " + Payloads.HEADER + " (default 64)",
+        "  --rate max|N            offered messages/s over all publishers (default max)",
+        "  --duration SECONDS      publishing stops after this (default 60)",
+        "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
+        "  --clients N             the 'many' side of fan-in, fan-out, p2p (default 100)",
+        "  --connections N         connections the idle scenario opens (default 10000)",
+        "  --window N              QoS 1/2 messages in flight per publisher (default 64)",
+        "  --threads N             client event loops (default 2)",
+        "  --broker-pid PID        report this process's CPU seconds and RSS (from /proc)");
+
+    public static Options parse(String[] args) {
+        Builder b = new Builder();
+        b.port = 0;
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i];
+            if (i + 1 == args.length) {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            String value = args[i + 1];
+            switch (name) {
+                case "--host" -> b.host = value;
+                case "--port" -> b.port = integer(name, value);
+                case "--scenario" -> b.scenario = Scenario.byName(value);
+                case "--qos" -> b.qos = integer(name, value);
+                case "--messages" -> b.messages = integer(name, value);
+                case "--payload" -> b.payloadSize = integer(name, value);
+                case "--rate" -> b.rate = value.toLowerCase(Locale.ROOT).equals("max") ? 0 : integer(name, value);
+                case "--duration" -> b.duration = seconds(name, value);
+                case "--grace" -> b.grace = seconds(name, value);
+                case "--clients" -> b.clients = integer(name, value);
+                case "--connections" -> b.connections = integer(name, value);
+                case "--window" -> b.window = integer(name, value);
+                case "--threads" -> b.threads = integer(name, value);
+                case "--broker-pid" -> b.brokerPid = Long.parseLong(value);
+                default -> throw new IllegalArgumentException("unknown option " + name);
+            }
+        }
+        return b.build();
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": not a number: " + value);
+        }
+    }
+
+    private static Duration seconds(String name, String value) {
+        try {
+            return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": not a number of seconds: " + value);
+        }
+    }
+
+    /** Options with their defaults; set the fields that differ, then {@link #build}. */
+    public static final class Builder {
+        public String host = "127.0.0.1";
+        public int port = 1883;
+        public Scenario scenario = Scenario.FAN_IN;
+        public int qos = 1;
+        public int messages = 10_000;
+        public int payloadSize = 64;
+        public int rate;
+        public Duration duration = Duration.ofSeconds(60);
+        public Duration grace = Duration.ofSeconds(10);
+        public int clients = 100;
+        public int connections = 10_000;
+        public int window = 64;
+        public int threads = 2;
+        public long brokerPid;
+
+        public Options build() {
+            return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
+                connections, window, threads, brokerPid);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.starling.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The figures of one run and what failed. {@link #line} is the one-line form that
+ * {@code compare.sh} parses; the rest is for people.
+ *
+ * @param messages         messages counted for throughput (copies delivered; connections for idle)
+ * @param seconds          from the first publish to the last delivery
+ * @param latency          microseconds, or null when the scenario does not measure it
+ * @param kibPerConnection broker RSS growth per connection (idle), NaN otherwise
+ */
+public record Result(Options options, long published, long messages, double seconds, double cpuBefore, double cpuAfter,
+              Histogram latency, double kibPerConnection, List<String> failures, List<String> notes) {
+
+    public boolean passed() {
+        return failures.isEmpty();
+    }
+
+    double messagesPerSecond() {
+        return seconds > 0 ? messages / seconds : Double.NaN;
+    }
+
+    double cpuSeconds() {
+        return cpuAfter - cpuBefore;
+    }
+
+    /** The comparable figure: how much the broker did per second of its own CPU time. */
+    double messagesPerCpuSecond() {
+        return cpuSeconds() > 0 ? messages / cpuSeconds() : Double.NaN;
+    }
+
+    void print(PrintStream out) {
+        out.println(title());
+        out.printf(Locale.ROOT, "  published %d, counted %d in %.3f s: %.0f msg/s%n", published, messages, seconds,
+            messagesPerSecond());
+        if (!Double.isNaN(cpuBefore)) {
+            out.printf(Locale.ROOT, "  broker CPU %.2f s -> %.2f s: %.2f s, %.0f msg per broker CPU-second%n",
+                cpuBefore, cpuAfter, cpuSeconds(), messagesPerCpuSecond());
+        }
+        if (latency != null && latency.getTotalCount() > 0) {
+            out.printf(Locale.ROOT, "  latency p50 %d us, p99 %d us, max %d us%n", latency.getValueAtPercentile(50),
+                latency.getValueAtPercentile(99), latency.getMaxValue());
+        }
+        if (!Double.isNaN(kibPerConnection)) {
+            out.printf(Locale.ROOT, "  broker RSS %.2f KiB per connection%n", kibPerConnection);
+        }
+        notes.forEach(note -> out.println("  note: " + note));
+        failures.forEach(failure -> out.println("  FAILED: " + failure));
+        out.println(line());
+    }
+
+    private String title() {
+        return switch (options.scenario()) {
+            case IDLE -> String.format(Locale.ROOT, "idle, %d connections", options.connections());
+            case DRAIN -> String.format(Locale.ROOT, "drain, %d queued QoS 1 messages of %d bytes", options.messages(),
+                options.payloadSize());
+            default -> String.format(Locale.ROOT, "%s, QoS %d, %s, %d byte payloads", options.scenario().label(),
+                options.qos(), options.rate() == 0 ? "max rate" : "offered " + options.rate() + " msg/s",
+                options.payloadSize());
+        };
+    }
+
+    /** {@code RESULT key=value ...}, unknown figures as {@code -}. */
+    String line() {
+        List<String> fields = new ArrayList<>();
+        fields.add("scenario=" + options.scenario().label());
+        fields.add("qos=" + options.qos());
+        fields.add("rate=" + (options.rate() == 0 ? "max" : Integer.toString(options.rate())));
+        fields.add("published=" + published);
+        fields.add("messages=" + messages);
+        fields.add("seconds=" + number(seconds, 3));
+        fields.add("msgs_per_s=" + number(messagesPerSecond(), 0));
+        fields.add("cpu_s=" + number(cpuSeconds(), 2));
+        fields.add("msgs_per_cpu_s=" + number(messagesPerCpuSecond(), 0));
+        boolean hasLatency = latency != null && latency.getTotalCount() > 0;
+        fields.add("p50_us=" + (hasLatency ? Long.toString(latency.getValueAtPercentile(50)) : "-"));
+        fields.add("p99_us=" + (hasLatency ? Long.toString(latency.getValueAtPercentile(99)) : "-"));
+        fields.add("max_us=" + (hasLatency ? Long.toString(latency.getMaxValue()) : "-"));
+        fields.add("kib_per_conn=" + number(kibPerConnection, 2));
+        fields.add("status=" + (passed() ? "PASS" : "FAIL"));
+        return "RESULT " + String.join(" ", fields);
+    }
+
+    private static String number(double value, int decimals) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+}

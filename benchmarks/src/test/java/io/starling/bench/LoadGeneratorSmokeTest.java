@@ -1,0 +1,115 @@
+package io.starling.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.testing.EmbeddedBroker;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The QUICK=1 run: every scenario of the load generator at small counts against a broker in
+ * this JVM, checking counts only (no figures), so the tool keeps working as the broker changes.
+ */
+class LoadGeneratorSmokeTest {
+
+    private static EmbeddedBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws InterruptedException {
+        broker = EmbeddedBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    /** Small counts, tight bounds; this JVM is the "broker process" so the /proc probe is exercised too. */
+    private static Options.Builder quick(Scenario scenario, int qos, int messages) {
+        Options.Builder options = new Options.Builder();
+        options.port = broker.port();
+        options.scenario = scenario;
+        options.qos = qos;
+        options.messages = messages;
+        options.clients = 20;
+        options.duration = Duration.ofSeconds(20);
+        options.grace = Duration.ofSeconds(5);
+        options.brokerPid = ProcessHandle.current().pid();
+        return options;
+    }
+
+    @ParameterizedTest(name = "{0} at QoS {1}")
+    @CsvSource({
+        "fan-in, 0, 200, 200", "fan-in, 1, 200, 200", "fan-in, 2, 200, 200",
+        "fan-out, 0, 10, 200", "fan-out, 1, 10, 200", "fan-out, 2, 10, 200",
+        "p2p, 0, 200, 200", "p2p, 1, 200, 200", "p2p, 2, 200, 200"})
+    void trafficScenariosDeliverEveryMessage(String scenario, int qos, int messages, long copies) throws Exception {
+        Result result = LoadGenerator.run(quick(Scenario.byName(scenario), qos, messages).build());
+
+        assertTrue(result.passed(), result.failures()::toString);
+        assertEquals(messages, result.published());
+        assertEquals(copies, result.messages());
+        assertTrue(result.latency().getTotalCount() == copies && result.cpuSeconds() >= 0);
+    }
+
+    @Test
+    void fixedRateRunDeliversEveryMessage() throws Exception {
+        Options.Builder options = quick(Scenario.POINT_TO_POINT, 1, 300);
+        options.rate = 3000;
+
+        Result result = LoadGenerator.run(options.build());
+
+        assertTrue(result.passed(), result.failures()::toString);
+        assertEquals(300, result.messages());
+    }
+
+    @Test
+    void idleConnectionsAllConnectAndRssIsMeasured() throws Exception {
+        Options.Builder options = quick(Scenario.IDLE, 0, 1);
+        options.connections = 200;
+
+        Result result = LoadGenerator.run(options.build());
+
+        assertTrue(result.passed(), result.failures()::toString);
+        assertEquals(200, result.messages());
+        assertFalse(Double.isNaN(result.kibPerConnection()));
+    }
+
+    @Test
+    void drainDeliversEveryQueuedMessage() throws Exception {
+        Result result = LoadGenerator.run(quick(Scenario.DRAIN, 1, 500).build());
+
+        assertTrue(result.passed(), result.failures()::toString);
+        assertEquals(500, result.messages());
+    }
+
+    @Test
+    void drainFailsWhenTheBrokerDropsAcknowledgedMessages() throws Exception {
+        // A queue of 100 with drop-newest acknowledges messages it then drops: the check must catch it.
+        try (EmbeddedBroker lossy = EmbeddedBroker.start("mqtt.max-queued-messages = 100")) {
+            Options.Builder options = quick(Scenario.DRAIN, 1, 300);
+            options.port = lossy.port();
+            options.grace = Duration.ofSeconds(1);
+
+            Result result = LoadGenerator.run(options.build());
+
+            assertFalse(result.passed());
+            assertTrue(result.failures().get(0).contains("acknowledged message copies never delivered"),
+                result.failures()::toString);
+        }
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        assertEquals("host must be 127.0.0.1 (benchmarks run on loopback only)",
+            assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--port", "1883", "--host", "10.0.0.1"})).getMessage());
+    }
+}
