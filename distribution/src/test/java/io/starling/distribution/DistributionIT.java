@@ -8,10 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.starling.testing.TestCertificates;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -22,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -46,7 +52,12 @@ class DistributionIT {
     private static final Duration CLIENT = Duration.ofSeconds(20);
     /** The listener on loopback and a port the system picks (the log line tells which). */
     private static final Map<String, String> LOOPBACK = Map.of("STARLING_LISTENER_HOST", "127.0.0.1",
-        "STARLING_LISTENER_PORT", "0");
+        "STARLING_LISTENER_PORT", "0", "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0");
+    /** The same in a configuration file, for the tests that include the shipped configuration. */
+    private static final String LOOPBACK_CONF = "starling.listener.host = \"127.0.0.1\"\n"
+        + "starling.listener.port = 0\n"
+        + "starling.http.host = \"127.0.0.1\"\n"
+        + "starling.http.port = 0\n";
 
     @TempDir
     static Path temp;
@@ -135,8 +146,7 @@ class DistributionIT {
     void servesMqttClientsStopsCleanlyOnSigtermAndStartsAgain() throws Exception {
         // The shipped configuration, with the listener moved to loopback; -c relative to the current directory.
         Files.writeString(elsewhere.resolve("e2e.conf"), "include file(\"" + home.resolve("conf/starling.conf") + "\")\n"
-            + "starling.listener.host = \"127.0.0.1\"\n"
-            + "starling.listener.port = 0\n");
+            + LOOPBACK_CONF);
         try (Proc broker = startStarling(List.of("-c", "e2e.conf", "-v"), Map.of())) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             assertTrue(broker.output().contains("Starling " + version + " starting."), broker.output());
@@ -148,7 +158,7 @@ class DistributionIT {
 
             mosquittoRoundTrips(broker, port);
             pahoRoundTrip(port, "paho-e2e");
-            mqttJsRoundTrip(port);
+            mqttJsRoundTrip("mqtt://127.0.0.1:" + port);
             broker.awaitLine(Pattern.compile("Received PUBLISH from mqttjs-e2e \\(d0, q1"), CLIENT);
 
             String log = Files.readString(home.resolve("logs/starling.log"));
@@ -167,6 +177,54 @@ class DistributionIT {
             broker.terminate();
             assertEquals(0, broker.awaitExit(STOP), broker.output());
         }
+    }
+
+    @Test
+    void servesTlsWebSocketAndMetrics() throws Exception {
+        TestCertificates certificate = TestCertificates.create(temp, "e2e-server", "localhost");
+        Path caFile = certificate.writeCertificatePem(temp.resolve("e2e-server.pem"));
+        Files.writeString(elsewhere.resolve("listeners.conf"), "include file(\"" + home.resolve("conf/starling.conf")
+            + "\")\n" + LOOPBACK_CONF
+            + "starling.tls { enabled = true, host = \"127.0.0.1\", port = 0, keystore-file = \""
+            + certificate.keystore() + "\", keystore-password = \"" + TestCertificates.PASSWORD + "\" }\n"
+            + "starling.websocket { enabled = true, host = \"127.0.0.1\", port = 0 }\n");
+        try (Proc broker = startStarling(List.of("-c", "listeners.conf", "-v"), Map.of())) {
+            int tlsPort = port(broker, "tls");
+            int webSocketPort = port(broker, "websockets");
+            int httpPort = port(broker, "http");
+
+            List<String> tls = List.of("-h", "127.0.0.1", "-p", Integer.toString(tlsPort), "-q", "1", "--cafile",
+                caFile.toString());
+            run(concat(List.of("mosquitto_pub", "-i", "tls-pub", "-r", "-t", "e2e/tls", "-m", "secure"), tls));
+            try (Proc sub = Proc.start(concat(List.of("mosquitto_sub", "-i", "tls-sub", "-t", "e2e/tls", "-F",
+                "%q %r %t %p", "-C", "1", "-W", "10"), tls), elsewhere, environment(Map.of()))) {
+                assertEquals(0, sub.awaitExit(CLIENT), sub.output());
+                assertEquals("1 1 e2e/tls secure", sub.output());
+            }
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setSocketFactory(TestCertificates.clientFactory(certificate, null));
+            pahoRoundTrip("ssl://127.0.0.1:" + tlsPort, "paho-tls", options);
+            mqttJsRoundTrip("ws://127.0.0.1:" + webSocketPort + "/mqtt");
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            Matcher total = Pattern.compile("\nstarling_connections_total (\\d+)\n").matcher(metrics.body());
+            assertTrue(total.find(), metrics.body());
+            assertTrue(Long.parseLong(total.group(1)) >= 4, "TLS, Paho and MQTT.js clients counted:\n" + metrics.body());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            broker.terminate();
+            assertEquals(0, broker.awaitExit(STOP), broker.output());
+        }
+    }
+
+    /** The port a listener reports in its start-up line. */
+    private static int port(Proc broker, String listener) throws Exception {
+        return Integer.parseInt(broker.awaitLine(Pattern.compile("Opening " + listener
+            + " listen socket on 127\\.0\\.0\\.1:(\\d+)"), START).group(1));
     }
 
     @Test
@@ -231,10 +289,13 @@ class DistributionIT {
     }
 
     private static void pahoRoundTrip(int port, String clientId) throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
+        pahoRoundTrip("tcp://127.0.0.1:" + port, clientId, new MqttConnectOptions());
+    }
+
+    private static void pahoRoundTrip(String uri, String clientId, MqttConnectOptions options) throws Exception {
+        MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
         client.setTimeToWait(CLIENT.toMillis());
         try {
-            MqttConnectOptions options = new MqttConnectOptions();
             options.setCleanSession(true);
             options.setConnectionTimeout((int) CLIENT.toSeconds());
             client.connect(options);
@@ -251,9 +312,9 @@ class DistributionIT {
         }
     }
 
-    private static void mqttJsRoundTrip(int port) throws Exception {
+    private static void mqttJsRoundTrip(String url) throws Exception {
         assertEquals(0, npm.awaitExit(Duration.ofMinutes(3)), "npm ci failed:\n" + npm.output());
-        try (Proc node = Proc.start(List.of("node", "roundtrip.js", "mqtt://127.0.0.1:" + port), mqttJs,
+        try (Proc node = Proc.start(List.of("node", "roundtrip.js", url), mqttJs,
             environment(Map.of()))) {
             assertEquals(0, node.awaitExit(CLIENT), node.output());
         }
