@@ -52,7 +52,7 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final ClusterBus cluster;
     private final ExecutorService authExecutor;
     private final EventLoopGroup acceptor = EventLoops.newGroup("starling-accept", 1);
-    private final EventLoopGroup workers = EventLoops.newGroup("starling-io", 0);
+    private final EventLoopGroup workers;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SessionRegistry sessions;
     private final RetainedMessages retained;
@@ -73,6 +73,7 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.storage = storage;
         this.cluster = cluster;
         this.authExecutor = authExecutor;
+        this.workers = EventLoops.newGroup("starling-io", config.ioThreads());
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
         Subscriptions subscriptions = new Subscriptions(trie, cluster, storage.sessions(), metrics);
         this.retained = new RetainedMessages(storage.retained());

@@ -18,6 +18,7 @@ public record BrokerConfig(
     TlsSettings tlsSettings,
     String websocketPath,
     Duration sysInterval,
+    int ioThreads,
     int maxPacketSize,
     Duration connectTimeout,
     int maxClientIdLength,
@@ -60,6 +61,7 @@ public record BrokerConfig(
             tlsSettings,
             c.getString("starling.websocket.path"),
             sysInterval,
+            ioThreads(c),
             intIn(c, "starling.mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
             positive(c, "starling.mqtt.connect-timeout"),
             intIn(c, "starling.mqtt.max-client-id-length", 23, 65535),
@@ -74,6 +76,11 @@ public record BrokerConfig(
             positive(c, "starling.auth.timeout"),
             c.getBoolean("starling.log.verbose"),
             config);
+    }
+
+    private static int ioThreads(Config c) {
+        int configured = intIn(c, "starling.io-threads", 0, 1024);
+        return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
     }
 
     static int intIn(Config c, String key, int min, int max) {

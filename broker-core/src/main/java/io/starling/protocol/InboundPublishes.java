@@ -1,11 +1,11 @@
 package io.starling.protocol;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.starling.routing.Stages;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.StoredMessage;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +51,16 @@ final class InboundPublishes {
         InboundQos2Receipt receipt = publish.qos() == 2 && session.isPersistent()
             ? new InboundQos2Receipt(session.clientId(), publish.packetId()) : null;
         CompletionStage<Void> durable = services.router().publish(message, receipt);
+        if (publish.qos() == 0) {
+            // Nothing to acknowledge: no hop back to the session, only a failure to report.
+            durable.whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.error("QoS 0 message from {} to '{}' could not be stored: {}", connection.clientId(),
+                        publish.topic(), failure.toString());
+                }
+            });
+            return;
+        }
         durable.whenComplete((ignored, failure) -> session.execute(() -> {
             if (failure != null) {
                 LOG.error("Message from {} to '{}' could not be stored and is not acknowledged: {}",
@@ -78,7 +88,7 @@ final class InboundPublishes {
             boolean known = session.releaseQos2(packetId);
             CompletionStage<Void> durable = known && session.isPersistent()
                 ? services.queues().releaseInboundQos2(session.clientId(), packetId)
-                : CompletableFuture.completedFuture(null);
+                : Stages.DONE;
             durable.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (session.isAttachedTo(connection)) {
                     connection.send(Packets.ack(MqttMessageType.PUBCOMP, packetId));

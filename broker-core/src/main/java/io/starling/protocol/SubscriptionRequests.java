@@ -4,13 +4,13 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.starling.routing.Stages;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ final class SubscriptionRequests {
         session.execute(() -> {
             List<Integer> codes = new ArrayList<>(requested.size());
             List<Granted> granted = new ArrayList<>();
-            CompletionStage<Void> durable = CompletableFuture.completedFuture(null);
+            CompletionStage<Void> durable = Stages.DONE;
             for (MqttTopicSubscription subscription : requested) {
                 String filter = subscription.topicName();
                 int qos = subscription.qualityOfService().value();
@@ -57,7 +57,7 @@ final class SubscriptionRequests {
                     LOG.info("Denied SUBSCRIBE from {} to '{}': not authorized.", connection.clientId(), filter);
                     codes.add(FAILURE);
                 } else {
-                    durable = durable.thenCombine(services.subscriptions().add(session, filter, qos), (a, b) -> null);
+                    durable = Stages.both(durable, services.subscriptions().add(session, filter, qos));
                     codes.add(qos);
                     granted.add(new Granted(filter, qos));
                 }
@@ -104,9 +104,9 @@ final class SubscriptionRequests {
         }
         int packetId = unsubscribe.variableHeader().messageId();
         session.execute(() -> {
-            CompletionStage<Void> durable = CompletableFuture.completedFuture(null);
+            CompletionStage<Void> durable = Stages.DONE;
             for (String filter : filters) {
-                durable = durable.thenCombine(services.subscriptions().remove(session, filter), (a, b) -> null);
+                durable = Stages.both(durable, services.subscriptions().remove(session, filter));
             }
             durable.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (session.isAttachedTo(connection)) {

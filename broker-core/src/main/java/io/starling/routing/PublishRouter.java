@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -20,8 +19,6 @@ import java.util.concurrent.CompletionStage;
  * nodes of the cluster.
  */
 public final class PublishRouter {
-
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final SubscriptionTrie<Session> trie;
     private final RetainedMessages retained;
@@ -46,10 +43,9 @@ public final class PublishRouter {
     public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt) {
         CompletionStage<Void> done = deliverLocally(message, receipt);
         if (message.retain()) {
-            done = done.thenCombine(retained.retain(message), (a, b) -> null)
-                .thenCombine(cluster.replicateRetained(message), (a, b) -> null);
+            done = Stages.both(Stages.both(done, retained.retain(message)), cluster.replicateRetained(message));
         }
-        return done.thenCombine(cluster.forward(message.withRetain(false)), (a, b) -> null);
+        return Stages.both(done, cluster.forward(message.withRetain(false)));
     }
 
     /** Delivers a message another node forwarded to this one; it is not forwarded again. */
@@ -72,7 +68,7 @@ public final class PublishRouter {
             }
             deliveries.add(new Delivery(session, qos, isStored));
         }
-        CompletionStage<Void> written = stored.isEmpty() && receipt == null ? DONE : queues.append(live, stored, receipt);
+        CompletionStage<Void> written = stored.isEmpty() && receipt == null ? Stages.DONE : queues.append(live, stored, receipt);
         for (Delivery delivery : deliveries) {
             delivery.session().execute(() -> delivery.session().deliver(live, delivery.qos(), delivery.stored()));
         }

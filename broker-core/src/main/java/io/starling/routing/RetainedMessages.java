@@ -2,7 +2,6 @@ package io.starling.routing;
 
 import io.starling.spi.RetainedStore;
 import io.starling.spi.StoredMessage;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -13,7 +12,6 @@ import java.util.function.Consumer;
 public final class RetainedMessages {
 
     private static final String SYS_PREFIX = "$SYS/";
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final RetainedIndex index = new RetainedIndex();
     private final RetainedStore store;
@@ -36,11 +34,11 @@ public final class RetainedMessages {
         boolean durable = !message.topic().startsWith(SYS_PREFIX);
         if (message.payload().length == 0) {
             index.remove(message.topic());
-            return durable ? store.delete(message.topic()) : DONE;
+            return durable ? store.delete(message.topic()) : Stages.DONE;
         }
         StoredMessage retained = message.withRetain(true);
         index.put(retained);
-        return durable ? store.put(retained) : DONE;
+        return durable ? store.put(retained) : Stages.DONE;
     }
 
     /** Every retained message matching the filter (each carries retain=1). */

@@ -8,7 +8,10 @@ import java.util.function.BiConsumer;
  * Subscriptions indexed by topic filter level by level. Matching a topic walks only the
  * branches its levels select (the literal level, {@code +} and {@code #}), so its cost does
  * not grow with the number of subscriptions that cannot match. Lookups take no lock; adds
- * and removes lock only the node they change.
+ * and removes lock only the nodes they change.
+ *
+ * <p>Memory matters at a million subscriptions: the wildcard children are plain fields, and a
+ * node's maps are created only when it gets its first literal child or subscriber.
  *
  * @param <S> the subscriber (a session)
  */
@@ -22,14 +25,70 @@ public final class SubscriptionTrie<S> {
     private static final class Node<S> {
         final Node<S> parent;
         final String level;
-        final Map<String, Node<S>> children = new ConcurrentHashMap<>();
-        final Map<S, Integer> subscribers = new ConcurrentHashMap<>();
+        /** Literal child levels; null until the first one. Written under this node's lock. */
+        volatile Map<String, Node<S>> children;
+        volatile Node<S> single;
+        volatile Node<S> multi;
+        /** Subscriber to granted QoS; null until the first one. Written under this node's lock. */
+        volatile Map<S, Integer> subscribers;
         /** Set under the node's lock when it is unlinked; an add that sees it starts over. */
         volatile boolean removed;
 
         Node(Node<S> parent, String level) {
             this.parent = parent;
             this.level = level;
+        }
+
+        Node<S> child(String name) {
+            if (name.equals(SINGLE)) {
+                return single;
+            }
+            if (name.equals(MULTI)) {
+                return multi;
+            }
+            Map<String, Node<S>> literal = children;
+            return literal == null ? null : literal.get(name);
+        }
+
+        /** The child, created if missing. Call under this node's lock. */
+        Node<S> addChild(String name) {
+            Node<S> existing = child(name);
+            if (existing != null) {
+                return existing;
+            }
+            Node<S> created = new Node<>(this, name);
+            if (name.equals(SINGLE)) {
+                single = created;
+            } else if (name.equals(MULTI)) {
+                multi = created;
+            } else {
+                if (children == null) {
+                    children = new ConcurrentHashMap<>(4);
+                }
+                children.put(name, created);
+            }
+            return created;
+        }
+
+        /** Unlinks the child. Call under this node's lock. */
+        void removeChild(Node<S> child) {
+            if (single == child) {
+                single = null;
+            } else if (multi == child) {
+                multi = null;
+            } else if (children != null) {
+                children.remove(child.level, child);
+            }
+        }
+
+        boolean hasSubscribers() {
+            Map<S, Integer> current = subscribers;
+            return current != null && !current.isEmpty();
+        }
+
+        boolean isEmpty() {
+            Map<String, Node<S>> literal = children;
+            return !hasSubscribers() && (literal == null || literal.isEmpty()) && single == null && multi == null;
         }
     }
 
@@ -49,7 +108,10 @@ public final class SubscriptionTrie<S> {
                 if (node.removed) {
                     continue;
                 }
-                boolean first = node.subscribers.isEmpty();
+                boolean first = !node.hasSubscribers();
+                if (node.subscribers == null) {
+                    node.subscribers = new ConcurrentHashMap<>(2);
+                }
                 node.subscribers.put(subscriber, qos);
                 return first;
             }
@@ -65,14 +127,13 @@ public final class SubscriptionTrie<S> {
     private Node<S> path(String[] levels) {
         Node<S> node = root;
         for (String level : levels) {
-            Node<S> child = node.children.get(level);
+            Node<S> child = node.child(level);
             if (child == null) {
                 synchronized (node) {
                     if (node.removed) {
                         return null;
                     }
-                    Node<S> parent = node;
-                    child = node.children.computeIfAbsent(level, l -> new Node<>(parent, l));
+                    child = node.addChild(level);
                 }
             }
             node = child;
@@ -88,17 +149,18 @@ public final class SubscriptionTrie<S> {
     public boolean unsubscribe(String filter, S subscriber) {
         Node<S> node = root;
         for (String level : Topics.levels(filter)) {
-            node = node.children.get(level);
+            node = node.child(level);
             if (node == null) {
                 return false;
             }
         }
         boolean last;
         synchronized (node) {
-            if (node.subscribers.remove(subscriber) == null) {
+            Map<S, Integer> current = node.subscribers;
+            if (current == null || current.remove(subscriber) == null) {
                 return false;
             }
-            last = node.subscribers.isEmpty();
+            last = current.isEmpty();
         }
         prune(node);
         return last;
@@ -107,12 +169,14 @@ public final class SubscriptionTrie<S> {
     private void prune(Node<S> node) {
         while (node != root) {
             Node<S> parent = node.parent;
-            synchronized (node) {
-                if (node.removed || !node.subscribers.isEmpty() || !node.children.isEmpty()) {
-                    return;
+            synchronized (parent) {
+                synchronized (node) {
+                    if (node.removed || !node.isEmpty()) {
+                        return;
+                    }
+                    node.removed = true;
+                    parent.removeChild(node);
                 }
-                node.removed = true;
-                parent.children.remove(node.level, node);
             }
             node = parent;
         }
@@ -124,38 +188,51 @@ public final class SubscriptionTrie<S> {
      * match topics starting with {@code $}.
      */
     public void match(String topic, BiConsumer<S, Integer> visitor) {
-        String[] levels = Topics.levels(topic);
-        boolean system = topic.startsWith("$");
-        match(root, levels, 0, visitor, system);
+        match(root, topic, 0, visitor, topic.startsWith("$"));
     }
 
-    private void match(Node<S> node, String[] levels, int index, BiConsumer<S, Integer> visitor, boolean system) {
-        boolean wildcardsAllowed = !(system && index == 0);
+    /** Matches the levels of {@code topic} from {@code start}; past its end, all levels are consumed. */
+    private void match(Node<S> node, String topic, int start, BiConsumer<S, Integer> visitor, boolean system) {
+        boolean wildcardsAllowed = !(system && node == root);
         if (wildcardsAllowed) {
-            Node<S> multi = node.children.get(MULTI);
+            Node<S> multi = node.multi;
             if (multi != null) {
                 // "#" matches the parent level too: "sport/#" matches "sport".
-                multi.subscribers.forEach(visitor);
+                visit(multi, visitor);
             }
         }
-        if (index == levels.length) {
-            node.subscribers.forEach(visitor);
+        if (start > topic.length()) {
+            visit(node, visitor);
             return;
         }
-        Node<S> literal = node.children.get(levels[index]);
+        int end = topic.indexOf('/', start);
+        if (end < 0) {
+            end = topic.length();
+        }
+        Map<String, Node<S>> literal = node.children;
         if (literal != null) {
-            match(literal, levels, index + 1, visitor, system);
+            Node<S> child = literal.get(topic.substring(start, end));
+            if (child != null) {
+                match(child, topic, end + 1, visitor, system);
+            }
         }
         if (wildcardsAllowed) {
-            Node<S> single = node.children.get(SINGLE);
+            Node<S> single = node.single;
             if (single != null) {
-                match(single, levels, index + 1, visitor, system);
+                match(single, topic, end + 1, visitor, system);
             }
+        }
+    }
+
+    private static <S> void visit(Node<S> node, BiConsumer<S, Integer> visitor) {
+        Map<S, Integer> current = node.subscribers;
+        if (current != null) {
+            current.forEach(visitor);
         }
     }
 
     /** Whether nothing at all is subscribed. */
     public boolean isEmpty() {
-        return root.children.isEmpty();
+        return root.isEmpty();
     }
 }

@@ -7,7 +7,6 @@ import io.starling.spi.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,8 +14,6 @@ import java.util.concurrent.CompletionStage;
  * filters and the session store in step. Called on the session's thread.
  */
 public final class Subscriptions {
-
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final SubscriptionTrie<Session> trie;
     private final ClusterBus cluster;
@@ -39,21 +36,21 @@ public final class Subscriptions {
         if (session.subscriptions().put(filter, qos) == null) {
             metrics.subscriptions(1);
         }
-        CompletionStage<Void> routed = trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : DONE;
+        CompletionStage<Void> routed = trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : Stages.DONE;
         if (!session.isPersistent()) {
             return routed;
         }
-        return routed.thenCombine(store.addSubscription(session.clientId(), filter, qos), (a, b) -> null);
+        return Stages.both(routed, store.addSubscription(session.clientId(), filter, qos));
     }
 
     /** Unsubscribes; completes when durable. */
     public CompletionStage<Void> remove(Session session, String filter) {
         if (session.subscriptions().remove(filter) == null) {
-            return DONE;
+            return Stages.DONE;
         }
         metrics.subscriptions(-1);
         unroute(session, filter);
-        return session.isPersistent() ? store.removeSubscription(session.clientId(), filter) : DONE;
+        return session.isPersistent() ? store.removeSubscription(session.clientId(), filter) : Stages.DONE;
     }
 
     /** Takes every subscription of the session out of routing (its state is being discarded). */

@@ -20,7 +20,9 @@ public final class SessionExecutor implements Executor {
     /** Tasks run per batch before the loop is handed back to other channels. */
     private static final int BATCH = 256;
 
-    private final Queue<Runnable> tasks = PlatformDependent.newMpscQueue();
+    /** Small chunks: a session usually has few tasks queued, and a 1024-slot chunk per session
+     *  would cost 4 KiB for every idle connection. */
+    private final Queue<Runnable> tasks = PlatformDependent.newMpscQueue(16, 1 << 30);
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable afterBatch;
     private volatile EventExecutor loop;

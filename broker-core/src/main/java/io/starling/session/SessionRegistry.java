@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.starling.config.BrokerConfig;
 import io.starling.metrics.BrokerMetrics;
+import io.starling.routing.Stages;
 import io.starling.routing.Subscriptions;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.DeliveryTarget;
@@ -29,7 +30,6 @@ import java.util.function.IntConsumer;
  */
 public final class SessionRegistry {
 
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SessionStore sessionStore;
@@ -113,7 +113,7 @@ public final class SessionRegistry {
             session.startTakeover(request.link());
             CompletionStage<Void> written = request.cleanSession() || !existed
                 ? startFresh(session, request.cleanSession())
-                : request.moved().map(moved -> adopt(session, moved)).orElse(DONE);
+                : request.moved().map(moved -> adopt(session, moved)).orElse(Stages.DONE);
             written.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (!session.isConnecting(request.link())) {
                     result.completeExceptionally(new CancellationException("taken over by a newer connection"));
@@ -138,7 +138,7 @@ public final class SessionRegistry {
         if (!cleanSession) {
             return sessionStore.save(new SessionRecord(session.clientId(), Map.of()));
         }
-        return wasStored ? sessionStore.delete(session.clientId()) : DONE;
+        return wasStored ? sessionStore.delete(session.clientId()) : Stages.DONE;
     }
 
     /** Continues a session another node handed over: local state replaced by it, and stored. */
@@ -150,9 +150,8 @@ public final class SessionRegistry {
         String clientId = session.clientId();
         CompletionStage<Void> written = sessionStore.save(new SessionRecord(clientId, moved.subscriptions()));
         for (QueuedMessage queued : moved.messages()) {
-            written = written.thenCombine(
-                queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null),
-                (a, b) -> null);
+            written = Stages.both(written,
+                queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
             if (queued.packetId() != 0) {
                 queueStore.markSent(clientId, queued.message().id(), queued.packetId());
             }
@@ -182,7 +181,7 @@ public final class SessionRegistry {
             boolean persistent = session.isPersistent();
             Optional<SessionSnapshot> snapshot = persistent ? Optional.of(session.snapshot()) : Optional.empty();
             discard(session);
-            CompletionStage<Void> deleted = persistent ? sessionStore.delete(clientId) : DONE;
+            CompletionStage<Void> deleted = persistent ? sessionStore.delete(clientId) : Stages.DONE;
             deleted.whenComplete((ignored, failure) -> released.complete(snapshot));
         });
         return released;

@@ -1,0 +1,31 @@
+package io.starling.routing;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Combining completion stages on the publish path without allocating when one side is
+ * already done (in-memory storage and a single node complete everything at once).
+ */
+public final class Stages {
+
+    public static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private Stages() {
+    }
+
+    /** Completes when both complete; fails if either fails. */
+    public static CompletionStage<Void> both(CompletionStage<Void> first, CompletionStage<Void> second) {
+        if (succeeded(first)) {
+            return second;
+        }
+        if (succeeded(second)) {
+            return first;
+        }
+        return first.thenCombine(second, (a, b) -> null);
+    }
+
+    private static boolean succeeded(CompletionStage<Void> stage) {
+        return stage instanceof CompletableFuture<Void> future && future.isDone() && !future.isCompletedExceptionally();
+    }
+}
