@@ -8,31 +8,13 @@ import static io.starling.testing.RawMqttClient.ackPacket;
 import static io.starling.testing.RawMqttClient.publishPacket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** QoS 0, 1 and 2 flows end to end, and the QoS 2 exactly-once rule on the publisher side. */
-class QosFlowsTest {
-
-    private EmbeddedBroker broker;
-    private Paho paho;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = EmbeddedBroker.start();
-        paho = new Paho(broker);
-    }
-
-    @AfterEach
-    void stop() {
-        paho.close();
-        broker.close();
-    }
+class QosFlowsTest extends BrokerWithPaho {
 
     @Test
     void eachQosIsDeliveredEndToEndWithItsQos() throws Exception {

@@ -2,32 +2,14 @@ package io.starling.flows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.starling.testing.EmbeddedBroker;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The QoS a subscriber gets: min(published, granted), one copy for overlapping filters, re-subscribe replaces. */
-class SubscriptionQosTest {
-
-    private EmbeddedBroker broker;
-    private Paho paho;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = EmbeddedBroker.start();
-        paho = new Paho(broker);
-    }
-
-    @AfterEach
-    void stop() {
-        paho.close();
-        broker.close();
-    }
+class SubscriptionQosTest extends BrokerWithPaho {
 
     @Test
     void deliveredQosIsTheMinimumOfPublishedAndGrantedQos() throws Exception {

@@ -10,27 +10,10 @@ import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
 import java.util.List;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A second connection with a client id already connected takes the session over. */
-class TakeoverTest {
-
-    private EmbeddedBroker broker;
-    private Paho paho;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = EmbeddedBroker.start();
-        paho = new Paho(broker);
-    }
-
-    @AfterEach
-    void stop() {
-        paho.close();
-        broker.close();
-    }
+class TakeoverTest extends BrokerWithPaho {
 
     @Test
     void secondConnectionClosesTheFirstKeepsTheSessionAndPublishesTheFirstOnesWill() throws Exception {

@@ -5,36 +5,18 @@ import static io.starling.testing.RawMqttClient.subscribePacket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Topic filters with + and # end to end, $-topics, and per-entry SUBACK failure codes. */
-class WildcardTest {
+class WildcardTest extends BrokerWithPaho {
 
     private static final List<String> TOPICS = List.of(
         "sport", "sport/tennis", "sport/tennis/player1", "sport/tennis/player1/ranking", "sports",
         "/finance", "a/x", "$SYS/x", "$SYS/broker/load");
-
-    private EmbeddedBroker broker;
-    private Paho paho;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = EmbeddedBroker.start();
-        paho = new Paho(broker);
-    }
-
-    @AfterEach
-    void stop() {
-        paho.close();
-        broker.close();
-    }
 
     /** Which of {@link #TOPICS} a subscriber to {@code filter} receives. */
     private List<String> matchedTopics(String filter) throws Exception {
