@@ -37,19 +37,19 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     @Override
     public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
-        return writer.write(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
+        return writer.update(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
             (key, entry) -> QueueEntry.decode(entry).withPacketId(packetId).encode()));
     }
 
     @Override
     public CompletionStage<Void> markReleased(String clientId, long messageId) {
-        return writer.write(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
+        return writer.update(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
             (key, entry) -> QueueEntry.decode(entry).asReleased().encode()));
     }
 
     @Override
     public CompletionStage<Void> remove(String clientId, long messageId) {
-        return writer.write(tables -> tables.dequeue(clientId, messageId));
+        return writer.update(tables -> tables.dequeue(clientId, messageId));
     }
 
     @Override
@@ -72,7 +72,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     @Override
     public CompletionStage<Void> releaseInboundQos2(String clientId, int packetId) {
-        return writer.write(tables -> tables.inboundQos2.remove(new Object[] {clientId, packetId}));
+        return writer.update(tables -> tables.inboundQos2.remove(new Object[] {clientId, packetId}));
     }
 
     @Override

@@ -27,7 +27,7 @@ final class MapDbRetainedStore implements RetainedStore {
 
     @Override
     public CompletionStage<Void> delete(String topic) {
-        return writer.write(tables -> tables.retained.remove(topic));
+        return writer.update(tables -> tables.retained.remove(topic));
     }
 
     @Override

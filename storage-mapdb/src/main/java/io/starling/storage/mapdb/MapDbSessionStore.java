@@ -55,12 +55,12 @@ final class MapDbSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Void> removeSubscription(String clientId, String filter) {
-        return writer.write(tables -> tables.subscriptions.remove(new Object[] {clientId, filter}));
+        return writer.update(tables -> tables.subscriptions.remove(new Object[] {clientId, filter}));
     }
 
     @Override
     public CompletionStage<Void> delete(String clientId) {
-        return writer.write(tables -> {
+        return writer.update(tables -> {
             tables.sessions.remove(clientId);
             tables.subscriptions.prefixSubMap(new Object[] {clientId}).clear();
             tables.dropClient(clientId);

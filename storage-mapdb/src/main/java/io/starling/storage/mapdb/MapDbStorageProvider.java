@@ -18,8 +18,7 @@ public final class MapDbStorageProvider implements StorageProvider {
     }
 
     static Storage open(MapDbSettings settings) {
-        StoreWriter writer = new StoreWriter(StoreOpener.open(settings), settings.durability(),
-            settings.commitInterval());
+        StoreWriter writer = new StoreWriter(settings);
         return new Storage(new MapDbSessionStore(writer), new MapDbMessageQueueStore(writer),
             new MapDbRetainedStore(writer));
     }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.mapdb.DB;
 import org.mapdb.DBException;
+import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
-import org.mapdb.StoreWAL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +29,7 @@ final class StoreOpener {
         DB db = null;
         try {
             Files.createDirectories(file.getParent());
-            db = openDb(file.toString(), settings.maxSize());
+            db = openDb(file.toString());
             StoreTables tables = checkFormat(db, file);
             LOG.info("Opened MapDB store {} (format {}, durability {}).", file, StoreTables.FORMAT,
                 settings.durability().name().toLowerCase(Locale.ROOT));
@@ -48,23 +48,21 @@ final class StoreOpener {
             return refused(file, "is in use by another process (is another broker running on the same directory?)", e);
         }
         if (e instanceof IOException || e instanceof DBException.VolumeIOError) {
-            return refused(file, "cannot be read or written (" + rootMessage(e) + ")", e);
+            return refused(file, "cannot be read or written (" + Causes.rootMessage(e) + ")", e);
         }
         // MapDB reports damaged files with a variety of exceptions (broken header checksum,
         // wrong format, data corruption, end of file in the middle of a record).
-        return refused(file, "is corrupt or not a MapDB store (" + rootMessage(e) + ")", e);
+        return refused(file, "is corrupt or not a MapDB store (" + Causes.rootMessage(e) + ")", e);
     }
 
     /**
-     * Builds the store as {@code DBMaker.fileDB(file).transactionEnable().fileChannelEnable()
-     * .concurrencyDisable().make()} would, but on {@link StoreVolumes}, which DBMaker has no
-     * option for. Single-threaded: only the writer thread touches it.
+     * With a write-ahead log (the only MapDB mode that survives kill -9) on plain file
+     * channels: not memory-mapped, because a full disk under a mapped file kills the JVM with
+     * SIGBUS, while a channel write fails with an IOException the writer can survive.
+     * Single-threaded: only the writer thread touches it. MapDB 3 has no instance cache.
      */
-    private static DB openDb(String file, long maxSize) {
-        StoreVolumes volumes = new StoreVolumes(file, maxSize);
-        boolean existed = volumes.exists(file);
-        StoreWAL store = StoreWAL.make(file, volumes, 0L, false, 0, 0L, 0L, false, false, false, true, false);
-        return new DB(store, existed, false, StoreOpener.class.getClassLoader(), 0);
+    private static DB openDb(String file) {
+        return DBMaker.fileDB(file).transactionEnable().fileChannelEnable().concurrencyDisable().make();
     }
 
     private static StoreTables checkFormat(DB db, Path file) {
@@ -93,14 +91,6 @@ final class StoreOpener {
             + "as they are. To start with an empty store, stop the broker and move " + file.getFileName() + " and " + file.getFileName() + ".wal.* out of " + file.getParent()
             + " (keep them to examine or to put back), or restore them from a backup. See docs/STORAGE.md, "
             + "\"When the store cannot be opened\".", cause);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static void closeQuietly(DB db) {

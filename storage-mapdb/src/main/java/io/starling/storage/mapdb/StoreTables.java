@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.Serializer;
+import org.mapdb.StoreWAL;
 import org.mapdb.serializer.SerializerArrayTuple;
 
 /**
@@ -58,6 +59,12 @@ final class StoreTables {
         for (byte[] entry : queued.values()) {
             lastSequence = Math.max(lastSequence, QueueEntry.decode(entry).sequence());
         }
+    }
+
+    /** How far the store file extends once what is applied now is committed. */
+    long fileSize() {
+        // MapDB keeps the store's end offset in a Kotlin-internal property; 3.1.0 is pinned in the root pom.
+        return ((StoreWAL) db.getStore()).getFileTail$mapdb();
     }
 
     /** Stores the message once (if new) and queues it for the client. */

@@ -1,8 +1,10 @@
 package io.starling.storage.mapdb;
 
-import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * callers never block and the store needs no locks. It takes everything queued, applies it,
  * and commits once for the whole batch (group commit): while one commit's fsync runs, the
  * next batch gathers. When a write's future completes depends on the {@link Durability}.
- * A failed write or commit rolls the transaction back and fails the futures of every write
- * in it; the thread carries on with the next batch.
+ *
+ * <p>A write that fails (or would grow the store beyond max-size) fails alone: the
+ * transaction is rolled back and the other writes applied since the last commit are applied
+ * again, because the broker does not wait for some of them (a removal after PUBACK) and
+ * silently losing those would redeliver messages after a restart. A failed commit fails
+ * every write it held and reopens the store from disk. The thread always carries on.
  */
 final class StoreWriter implements AutoCloseable {
 
@@ -31,18 +37,22 @@ final class StoreWriter implements AutoCloseable {
     private static final class Task<T> {
         final Function<StoreTables, T> work;
         final boolean write;
+        /** Whether max-size may refuse it (writes that add data). */
+        final boolean sizeChecked;
         final CompletableFuture<T> done = new CompletableFuture<>();
         T result;
 
-        Task(Function<StoreTables, T> work, boolean write) {
+        Task(Function<StoreTables, T> work, boolean write, boolean sizeChecked) {
             this.work = work;
             this.write = write;
+            this.sizeChecked = sizeChecked;
         }
 
         void run(StoreTables tables) {
             result = work.apply(tables);
         }
 
+        /** Completes the future; later calls (a write applied again after a rollback) change nothing. */
         void succeed() {
             done.complete(result);
         }
@@ -53,40 +63,52 @@ final class StoreWriter implements AutoCloseable {
     }
 
     /** Queued by {@link #close}: everything before it is applied and committed, then the store closes. */
-    private static final Task<Void> CLOSE = new Task<>(tables -> null, false);
+    private static final Task<Void> CLOSE = new Task<>(tables -> null, false, false);
 
-    private final StoreTables tables;
-    private final Durability durability;
-    private final long commitIntervalNanos;
+    private final MapDbSettings settings;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong commits = new AtomicLong();
     private final Thread thread;
-    /** Writes applied but not committed whose futures wait for the commit (durability always). */
-    private final List<Task<?>> awaitingCommit = new ArrayList<>();
+    /** Null while the store cannot be reopened after a failed commit. */
+    private StoreTables tables;
+    /** Writes applied since the last commit, to apply again after a rollback (not kept with durability none). */
+    private final List<Task<?>> uncommitted = new ArrayList<>();
     private int uncommittedWrites;
     private long lastCommitNanos = System.nanoTime();
 
-    StoreWriter(StoreTables tables, Durability durability, Duration commitInterval) {
-        this.tables = tables;
-        this.durability = durability;
-        this.commitIntervalNanos = commitInterval.toNanos();
+    /** Opens the store (see {@link StoreOpener}) and starts the writer thread. */
+    StoreWriter(MapDbSettings settings) {
+        this.settings = settings;
+        this.tables = StoreOpener.open(settings);
         this.thread = new Thread(this::run, "starling-mapdb-writer");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Queues a change; completes when it is durable at the configured level. */
+    /** Queues a change that adds data; completes when it is durable at the configured level. */
     CompletionStage<Void> write(Consumer<StoreTables> change) {
-        return submit(new Task<>(tables -> {
-            change.accept(tables);
+        return submit(writeTask(change, true));
+    }
+
+    /**
+     * Queues a removal or an in-place change. max-size never refuses these, so that a full
+     * store can still drain, and in-flight state (which the broker does not wait for) is kept.
+     */
+    CompletionStage<Void> update(Consumer<StoreTables> change) {
+        return submit(writeTask(change, false));
+    }
+
+    private static Task<Void> writeTask(Consumer<StoreTables> change, boolean sizeChecked) {
+        return new Task<>(store -> {
+            change.accept(store);
             return null;
-        }, true));
+        }, true, sizeChecked);
     }
 
     /** Reads on the writer thread and waits for the result: for start-up only, never on an event loop. */
     <T> T read(Function<StoreTables, T> query) {
-        return submit(new Task<>(query, false)).join();
+        return submit(new Task<>(query, false, false)).join();
     }
 
     private <T> CompletableFuture<T> submit(Task<T> task) {
@@ -131,13 +153,8 @@ final class StoreWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch);
             }
-            for (Task<?> task : batch) {
-                if (task == CLOSE) {
-                    open = false;
-                } else {
-                    apply(task);
-                }
-            }
+            open = !batch.remove(CLOSE);
+            applyAll(batch);
             batch.clear();
             if (commitDue(open)) {
                 commit();
@@ -149,8 +166,8 @@ final class StoreWriter implements AutoCloseable {
     /** The next task, or null when an interval commit falls due first. */
     private Task<?> next() {
         try {
-            if (durability == Durability.INTERVAL && uncommittedWrites > 0) {
-                long wait = lastCommitNanos + commitIntervalNanos - System.nanoTime();
+            if (settings.durability() == Durability.INTERVAL && uncommittedWrites > 0) {
+                long wait = lastCommitNanos + settings.commitInterval().toNanos() - System.nanoTime();
                 return queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
             }
             return queue.take();
@@ -160,35 +177,88 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private void apply(Task<?> task) {
-        try {
-            task.run(tables);
-        } catch (RuntimeException e) {
-            if (task.write) {
-                abandonTransaction(e);
+    private void applyAll(List<Task<?>> batch) {
+        if (tables == null && !batch.isEmpty()) {
+            reopen();
+        }
+        Deque<Task<?>> todo = new ArrayDeque<>(batch);
+        while (!todo.isEmpty()) {
+            Task<?> task = todo.pollFirst();
+            if (tables == null) {
+                task.fail(new StoreWriteException("the MapDB store " + settings.file() + " is unavailable", null));
+                continue;
             }
-            task.fail(task.write ? failure(e) : e);
-            return;
-        }
-        if (!task.write) {
-            task.succeed();
-            return;
-        }
-        uncommittedWrites++;
-        if (durability.completesBeforeCommit()) {
-            task.succeed();
-        } else {
-            awaitingCommit.add(task);
+            try {
+                long sizeBefore = tables.fileSize();
+                task.run(tables);
+                if (task.sizeChecked) {
+                    checkGrowth(sizeBefore);
+                }
+            } catch (RuntimeException e) {
+                if (task.write) {
+                    task.fail(writeFailure(e));
+                    List<Task<?>> undone = rollBack(e);
+                    for (ListIterator<Task<?>> it = undone.listIterator(undone.size()); it.hasPrevious(); ) {
+                        todo.addFirst(it.previous());
+                    }
+                } else {
+                    task.fail(e);
+                }
+                continue;
+            }
+            if (task.write) {
+                applied(task);
+            } else {
+                task.succeed();
+            }
         }
     }
 
+    private void applied(Task<?> task) {
+        uncommittedWrites++;
+        if (settings.durability() != Durability.NONE) {
+            uncommitted.add(task);
+        }
+        if (settings.durability().completesBeforeCommit()) {
+            task.succeed();
+        }
+    }
+
+    /** max-size: refuses a write that makes the store file grow beyond it, as a full disk would. */
+    private void checkGrowth(long sizeBefore) {
+        long size = tables.fileSize();
+        if (settings.maxSize() > 0 && size > sizeBefore && size > settings.maxSize()) {
+            throw new StoreWriteException("the store " + settings.file() + " would grow to " + size
+                + " bytes, beyond max-size " + settings.maxSize(), null);
+        }
+    }
+
+    /** Undoes everything since the last commit; returns the writes to apply again, in order. */
+    private List<Task<?>> rollBack(RuntimeException cause) {
+        LOG.error("MapDB store write failed and was not stored: {}", Causes.rootMessage(cause));
+        LOG.debug("Store write failure", cause);
+        if (settings.durability() == Durability.NONE && uncommittedWrites > 0) {
+            LOG.error("{} write(s) since the last commit are lost (durability none).", uncommittedWrites);
+        }
+        List<Task<?>> undone = new ArrayList<>(uncommitted);
+        uncommitted.clear();
+        uncommittedWrites = 0;
+        try {
+            tables.db.rollback();
+        } catch (RuntimeException e) {
+            LOG.error("MapDB rollback failed, reopening the store: {}", Causes.rootMessage(e));
+            reopen();
+        }
+        return undone;
+    }
+
     private boolean commitDue(boolean open) {
-        if (uncommittedWrites == 0) {
+        if (uncommittedWrites == 0 || tables == null) {
             return false;
         }
-        return switch (durability) {
+        return switch (settings.durability()) {
             case ALWAYS -> true;
-            case INTERVAL -> !open || System.nanoTime() - lastCommitNanos >= commitIntervalNanos;
+            case INTERVAL -> !open || System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos();
             case NONE -> !open;
         };
     }
@@ -197,49 +267,56 @@ final class StoreWriter implements AutoCloseable {
         try {
             tables.db.commit();
         } catch (RuntimeException e) {
-            abandonTransaction(e);
+            // The commit may have stopped half-way (its log written, the store file not): only
+            // reopening from disk gives a consistent store again.
+            LOG.error("MapDB commit of {} write(s) failed, reopening the store: {}", uncommittedWrites,
+                Causes.rootMessage(e));
+            StoreWriteException failure = writeFailure(e);
+            uncommitted.forEach(task -> task.fail(failure));
+            uncommitted.clear();
+            uncommittedWrites = 0;
+            reopen();
             return;
         }
         commits.incrementAndGet();
         lastCommitNanos = System.nanoTime();
         uncommittedWrites = 0;
-        awaitingCommit.forEach(Task::succeed);
-        awaitingCommit.clear();
+        uncommitted.forEach(Task::succeed);
+        uncommitted.clear();
     }
 
-    /** Rolls back every write since the last commit and fails the futures still waiting for it. */
-    private void abandonTransaction(RuntimeException cause) {
-        LOG.error("MapDB store write failed, {} write(s) rolled back: {}", uncommittedWrites + 1, cause.toString());
-        int acknowledged = uncommittedWrites - awaitingCommit.size();
-        if (acknowledged > 0) {
-            LOG.error("{} write(s) reported done before commit (durability {}) are lost.", acknowledged, durability);
+    private void reopen() {
+        if (tables != null) {
+            closeQuietly(tables);
+            tables = null;
         }
         try {
-            tables.db.rollback();
-        } catch (RuntimeException e) {
-            LOG.error("MapDB rollback failed", e);
+            tables = StoreOpener.open(settings);
+        } catch (StoreUnavailableException e) {
+            LOG.error("MapDB store could not be reopened; writes fail until it can be: {}", e.getMessage());
         }
-        StoreWriteException failure = failure(cause);
-        awaitingCommit.forEach(task -> task.fail(failure));
-        awaitingCommit.clear();
-        uncommittedWrites = 0;
-        lastCommitNanos = System.nanoTime();
     }
 
-    private static StoreWriteException failure(RuntimeException cause) {
+    private static StoreWriteException writeFailure(RuntimeException cause) {
         return cause instanceof StoreWriteException known ? known
-            : new StoreWriteException("the message store could not be written: " + cause.getMessage(), cause);
+            : new StoreWriteException("the message store could not be written: " + Causes.rootMessage(cause), cause);
     }
 
     private void closeStore() {
-        try {
-            tables.db.close();
-        } catch (RuntimeException e) {
-            LOG.error("Closing the MapDB store failed", e);
+        if (tables != null) {
+            closeQuietly(tables);
         }
         IllegalStateException closedFailure = new IllegalStateException("the MapDB store is closed");
         for (Task<?> task = queue.poll(); task != null; task = queue.poll()) {
             task.fail(closedFailure);
+        }
+    }
+
+    private static void closeQuietly(StoreTables store) {
+        try {
+            store.db.close();
+        } catch (RuntimeException e) {
+            LOG.error("Closing the MapDB store failed: {}", Causes.rootMessage(e));
         }
     }
 }

@@ -16,7 +16,7 @@ final class OpenStore implements AutoCloseable {
     final MapDbRetainedStore retained;
 
     private OpenStore(MapDbSettings settings) {
-        writer = new StoreWriter(StoreOpener.open(settings), settings.durability(), settings.commitInterval());
+        writer = new StoreWriter(settings);
         sessions = new MapDbSessionStore(writer);
         queues = new MapDbMessageQueueStore(writer);
         retained = new MapDbRetainedStore(writer);
