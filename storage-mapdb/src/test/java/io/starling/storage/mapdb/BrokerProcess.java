@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The real {@code io.starling.Main} in its own JVM, on this test's class path. Its output goes
  * to a log file; the port it listens on is read from its "Opening ipv4 listen socket" line.
  */
-final class BrokerProcess implements AutoCloseable {
+final class BrokerProcess {
 
     private static final Pattern LISTENING = Pattern.compile("listen socket on 127\\.0\\.0\\.1:(\\d+)");
 
@@ -62,8 +62,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** SIGTERM: a clean stop. */
-    @Override
-    public void close() throws InterruptedException {
+    void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();

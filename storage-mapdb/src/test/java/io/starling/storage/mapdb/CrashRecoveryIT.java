@@ -68,7 +68,7 @@ class CrashRecoveryIT {
                 assertEquals(retained, readRetained(broker.url()), "retained message after kill " + cycle);
             }
         } finally {
-            broker.close();
+            broker.stop();
         }
         assertNoDuplicates(q2Subscriber.received());
         System.out.printf("crash test: %d kills, %d QoS 1 and %d QoS 2 messages acknowledged and all delivered%n",
@@ -107,14 +107,18 @@ class CrashRecoveryIT {
     private void streamAndKill(BrokerProcess broker, int cycle) throws Exception {
         int q1Target = q1Acknowledged.size() + ThreadLocalRandom.current().nextInt(100, 400);
         int q2Target = q2Acknowledged.size() + ThreadLocalRandom.current().nextInt(100, 400);
-        try (NumberedPublisher q1 = new NumberedPublisher(broker.url(), "crash-pub-q1", Q1_TOPIC, 1, q1Numbers,
-                 q1Acknowledged);
-             NumberedPublisher q2 = new NumberedPublisher(broker.url(), "crash-pub-q2", Q2_TOPIC, 2, q2Numbers,
-                 q2Acknowledged)) {
+        NumberedPublisher q1 = new NumberedPublisher(broker.url(), "crash-pub-q1", Q1_TOPIC, 1, q1Numbers,
+            q1Acknowledged);
+        NumberedPublisher q2 = new NumberedPublisher(broker.url(), "crash-pub-q2", Q2_TOPIC, 2, q2Numbers,
+            q2Acknowledged);
+        try {
             awaitCondition(() -> q1Acknowledged.size() >= q1Target && q2Acknowledged.size() >= q2Target,
                 () -> "acknowledgements in cycle " + cycle + ": QoS 1 " + q1Acknowledged.size() + " of " + q1Target
                     + ", QoS 2 " + q2Acknowledged.size() + " of " + q2Target);
             broker.kill();
+        } finally {
+            q1.stop();
+            q2.stop();
         }
     }
 

@@ -18,7 +18,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * the connection is lost or {@link #MAX_MESSAGES} were sent; records the numbers the broker
  * acknowledged (PUBACK for QoS 1, PUBCOMP for QoS 2).
  */
-final class NumberedPublisher implements AutoCloseable {
+final class NumberedPublisher {
 
     static final int MAX_MESSAGES = 20_000;
     private static final int WINDOW = 16;
@@ -79,8 +79,8 @@ final class NumberedPublisher implements AutoCloseable {
         };
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Stops publishing (bounded wait) and drops the connection. */
+    void stop() throws InterruptedException, MqttException {
         running = false;
         thread.join(TIMEOUT_MILLIS);
         try {
