@@ -1,0 +1,82 @@
+package io.starling.storage.mapdb;
+
+import io.starling.spi.DeliveryTarget;
+import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueuedMessage;
+import io.starling.spi.StoredMessage;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/** Queued and in-flight messages and inbound QoS 2 ids in the MapDB store; every call only queues work. */
+final class MapDbMessageQueueStore implements MessageQueueStore {
+
+    private final StoreWriter writer;
+
+    MapDbMessageQueueStore(StoreWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public CompletionStage<Void> append(StoredMessage message, Collection<DeliveryTarget> targets,
+                                        InboundQos2Receipt receipt) {
+        List<DeliveryTarget> copy = List.copyOf(targets);
+        // One task, so the message, its queue entries and the receipt are in the same commit.
+        return writer.write(tables -> {
+            for (DeliveryTarget target : copy) {
+                tables.enqueue(message, target.clientId(), target.qos());
+            }
+            if (receipt != null) {
+                tables.inboundQos2.put(new Object[] {receipt.clientId(), receipt.packetId()}, Boolean.TRUE);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
+        return writer.update(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
+            (key, entry) -> QueueEntry.decode(entry).withPacketId(packetId).encode()));
+    }
+
+    @Override
+    public CompletionStage<Void> markReleased(String clientId, long messageId) {
+        return writer.update(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
+            (key, entry) -> QueueEntry.decode(entry).asReleased().encode()));
+    }
+
+    @Override
+    public CompletionStage<Void> remove(String clientId, long messageId) {
+        return writer.update(tables -> tables.dequeue(clientId, messageId));
+    }
+
+    @Override
+    public List<QueuedMessage> load(String clientId) {
+        return writer.read(tables -> tables.entries(clientId).stream()
+            .map(e -> new QueuedMessage(e.getValue(), e.getKey().qos(), e.getKey().packetId(), e.getKey().released()))
+            .toList());
+    }
+
+    @Override
+    public Set<Integer> loadInboundQos2(String clientId) {
+        return writer.read(tables -> {
+            Set<Integer> packetIds = new HashSet<>();
+            for (Object[] key : tables.inboundQos2.prefixSubMap(new Object[] {clientId}).keySet()) {
+                packetIds.add((Integer) key[1]);
+            }
+            return packetIds;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> releaseInboundQos2(String clientId, int packetId) {
+        return writer.update(tables -> tables.inboundQos2.remove(new Object[] {clientId, packetId}));
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

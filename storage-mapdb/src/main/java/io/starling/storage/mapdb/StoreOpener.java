@@ -1,0 +1,105 @@
+package io.starling.storage.mapdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.mapdb.DB;
+import org.mapdb.DBException;
+import org.mapdb.DBMaker;
+import org.mapdb.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the store file, creating it with the current format when it does not exist, and
+ * refuses to start on a store it cannot trust: corrupt, written by a newer format, not a
+ * Starling store, unreadable or in use. It never deletes or rewrites such a store; the
+ * message says which file and how to get going again.
+ */
+final class StoreOpener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
+
+    private StoreOpener() {
+    }
+
+    static StoreTables open(MapDbSettings settings) {
+        Path file = settings.file().toAbsolutePath();
+        DB db = null;
+        try {
+            Files.createDirectories(file.getParent());
+            db = openDb(file.toString());
+            StoreTables tables = checkFormat(db, file);
+            LOG.info("Opened MapDB store {} (format {}, durability {}).", file, StoreTables.FORMAT,
+                settings.durability().name().toLowerCase(Locale.ROOT));
+            return tables;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(db);
+            throw explain(file, e);
+        }
+    }
+
+    private static StoreUnavailableException explain(Path file, Exception e) {
+        if (e instanceof StoreUnavailableException refusal) {
+            return refusal;
+        }
+        if (e instanceof DBException.FileLocked) {
+            return refused(file, "is in use by another process (is another broker running on the same directory?)", e);
+        }
+        if (e instanceof IOException || e instanceof DBException.VolumeIOError) {
+            return refused(file, "cannot be read or written (" + Causes.rootMessage(e) + ")", e);
+        }
+        // MapDB reports damaged files with a variety of exceptions (broken header checksum,
+        // wrong format, data corruption, end of file in the middle of a record).
+        return refused(file, "is corrupt or not a MapDB store (" + Causes.rootMessage(e) + ")", e);
+    }
+
+    /**
+     * With a write-ahead log (the only MapDB mode that survives kill -9) on plain file
+     * channels: not memory-mapped, because a full disk under a mapped file kills the JVM with
+     * SIGBUS, while a channel write fails with an IOException the writer can survive.
+     * Single-threaded: only the writer thread touches it. MapDB 3 has no instance cache.
+     */
+    private static DB openDb(String file) {
+        return DBMaker.fileDB(file).transactionEnable().fileChannelEnable().concurrencyDisable().make();
+    }
+
+    private static StoreTables checkFormat(DB db, Path file) {
+        if (!db.getAllNames().iterator().hasNext()) {
+            StoreTables tables = new StoreTables(db);
+            tables.meta.put(StoreTables.FORMAT_KEY, StoreTables.FORMAT);
+            db.commit();
+            return tables;
+        }
+        Integer format = db.exists(StoreTables.META)
+            ? db.treeMap(StoreTables.META, Serializer.STRING, Serializer.INTEGER).open()
+                .get(StoreTables.FORMAT_KEY)
+            : null;
+        if (format == null) {
+            throw refused(file, "is a MapDB store but not one written by Starling (no format version)", null);
+        }
+        if (format > StoreTables.FORMAT) {
+            throw refused(file, "was written by a newer Starling (store format " + format + "; this version reads "
+                + "format " + StoreTables.FORMAT + "); run that version again", null);
+        }
+        return new StoreTables(db);
+    }
+
+    private static StoreUnavailableException refused(Path file, String reason, Throwable cause) {
+        return new StoreUnavailableException("MapDB store " + file + " " + reason + ". Starling leaves the files "
+            + "as they are. To start with an empty store, stop the broker and move " + file.getFileName() + " and " + file.getFileName() + ".wal.* out of " + file.getParent()
+            + " (keep them to examine or to put back), or restore them from a backup. See docs/STORAGE.md, "
+            + "\"When the store cannot be opened\".", cause);
+    }
+
+    private static void closeQuietly(DB db) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing the refused store failed", e);
+            }
+        }
+    }
+}

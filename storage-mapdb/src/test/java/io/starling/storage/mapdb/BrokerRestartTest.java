@@ -1,0 +1,78 @@
+package io.starling.storage.mapdb;
+
+import static io.starling.testing.RawMqttClient.PUBCOMP;
+import static io.starling.testing.RawMqttClient.PUBLISH;
+import static io.starling.testing.RawMqttClient.PUBREC;
+import static io.starling.testing.RawMqttClient.PUBREL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.RawMqttClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole broker on the MapDB store, stopped cleanly and started again on the same files. */
+class BrokerRestartTest {
+
+    @TempDir
+    Path directory;
+
+    private EmbeddedBroker start() throws InterruptedException {
+        return EmbeddedBroker.start(MapDbStorageProvider.open(
+            new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0)), List.of(), List.of());
+    }
+
+    @Test
+    void anOutboundQos2FlowStoppedAfterPubrecCompletesWithPubrelAfterARestart() throws Exception {
+        int packetId;
+        try (EmbeddedBroker broker = start()) {
+            try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+                assertEquals(0, connect(subscriber, "sub"));
+                subscriber.send(RawMqttClient.subscribePacket(1, "t", 2)).expect(RawMqttClient.SUBACK);
+            }
+            try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                publisher.connect("pub", true, 60);
+                publisher.send(RawMqttClient.publishPacket("t", 2, 5, "exactly once")).expect(PUBREC);
+                publisher.send(RawMqttClient.ackPacket(PUBREL, 5)).expect(PUBCOMP);
+            }
+            try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+                assertEquals(1, connect(subscriber, "sub"));
+                RawMqttClient.Packet publish = subscriber.expect(PUBLISH);
+                packetId = publishPacketId(publish);
+                subscriber.send(RawMqttClient.ackPacket(PUBREC, packetId)).expect(PUBREL);
+                // Gone without PUBCOMP: the broker must remember that only PUBREL is left.
+            }
+        }
+        try (EmbeddedBroker broker = start();
+             RawMqttClient subscriber = new RawMqttClient(broker.port(), 500)) {
+            assertEquals(1, connect(subscriber, "sub"));
+            assertEquals(packetId, subscriber.expect(PUBREL).packetId());
+            subscriber.send(RawMqttClient.ackPacket(PUBCOMP, packetId));
+            assertTrue(subscriber.isSilent(), "nothing but PUBREL is owed");
+        }
+        try (EmbeddedBroker broker = start();
+             RawMqttClient subscriber = new RawMqttClient(broker.port(), 500)) {
+            assertEquals(1, connect(subscriber, "sub"));
+            assertTrue(subscriber.isSilent(), "the completed flow is forgotten");
+        }
+    }
+
+    /** Connects with clean session 0; returns CONNACK's session-present flag. */
+    private static int connect(RawMqttClient client, String clientId) throws Exception {
+        RawMqttClient.Packet connack = client.send(RawMqttClient.connectPacket(clientId, false, 60))
+            .expect(RawMqttClient.CONNACK);
+        assertEquals(0, connack.body()[1], "CONNACK return code");
+        return connack.body()[0];
+    }
+
+    /** A PUBLISH's packet id follows its topic name (2-byte length and the name). */
+    private static int publishPacketId(RawMqttClient.Packet publish) {
+        int topicLength = ((publish.body()[0] & 0xFF) << 8) | (publish.body()[1] & 0xFF);
+        int at = 2 + topicLength;
+        return ((publish.body()[at] & 0xFF) << 8) | (publish.body()[at + 1] & 0xFF);
+    }
+}

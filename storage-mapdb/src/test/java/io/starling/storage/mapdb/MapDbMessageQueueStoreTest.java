@@ -1,0 +1,124 @@
+package io.starling.storage.mapdb;
+
+import static io.starling.storage.mapdb.OpenStore.await;
+import static io.starling.storage.mapdb.OpenStore.message;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.spi.DeliveryTarget;
+import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.QueuedMessage;
+import io.starling.spi.StoredMessage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MapDbMessageQueueStoreTest {
+
+    @TempDir
+    Path directory;
+    private OpenStore store;
+
+    @BeforeEach
+    void open() {
+        store = OpenStore.open(directory);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void aMessageForManyClientsIsStoredOnceAndDeletedWithItsLastReference() throws Exception {
+        StoredMessage message = message(7, "a/b", "hello");
+        await(store.queues.append(message, List.of(new DeliveryTarget("c1", 1), new DeliveryTarget("c2", 2)), null));
+
+        assertEquals(1, storedMessages());
+        QueuedMessage forC2 = store.queues.load("c2").get(0);
+        assertEquals(2, forC2.qos());
+        assertArrayEquals(message.payload(), forC2.message().payload());
+        assertEquals(message.topic(), forC2.message().topic());
+        assertEquals(message.timestamp(), forC2.message().timestamp());
+
+        await(store.queues.remove("c1", 7));
+        assertEquals(1, storedMessages());
+        await(store.queues.remove("c2", 7));
+        assertEquals(0, storedMessages());
+        assertEquals(0, (int) store.writer.read(tables -> tables.references.size()));
+    }
+
+    @Test
+    void queuedMessagesComeBackInAppendOrderNotIdOrder() throws Exception {
+        for (long id : new long[] {30, 10, 20}) {
+            await(store.queues.append(message(id, "t", "m" + id), List.of(new DeliveryTarget("c", 1)), null));
+        }
+        List<Long> ids = store.queues.load("c").stream().map(queued -> queued.message().id()).toList();
+        assertEquals(List.of(30L, 10L, 20L), ids);
+    }
+
+    @Test
+    void sentAndReleasedStateIsKeptPerClient() throws Exception {
+        await(store.queues.append(message(1, "t", "x"), List.of(new DeliveryTarget("c1", 2), new DeliveryTarget("c2", 2)),
+            null));
+        await(store.queues.markSent("c1", 1, 42));
+        assertEquals(new QueuedState(42, false), state("c1"));
+        assertEquals(new QueuedState(0, false), state("c2"));
+
+        await(store.queues.markReleased("c1", 1));
+        assertEquals(new QueuedState(42, true), state("c1"));
+    }
+
+    @Test
+    void changesToUnknownEntriesAreIgnored() throws Exception {
+        await(store.queues.markSent("nobody", 5, 1));
+        await(store.queues.markReleased("nobody", 5));
+        await(store.queues.remove("nobody", 5));
+        assertEquals(List.of(), store.queues.load("nobody"));
+    }
+
+    @Test
+    void theInboundQos2ReceiptIsWrittenWithTheMessage() throws Exception {
+        await(store.queues.append(message(1, "t", "x"), List.of(new DeliveryTarget("sub", 2)),
+            new InboundQos2Receipt("pub", 17)));
+        assertEquals(Set.of(17), store.queues.loadInboundQos2("pub"));
+
+        await(store.queues.releaseInboundQos2("pub", 17));
+        assertEquals(Set.of(), store.queues.loadInboundQos2("pub"));
+    }
+
+    @Test
+    void aReceiptWithoutTargetsIsStoredToo() throws Exception {
+        await(store.queues.append(message(1, "nobody/listens", "x"), List.of(), new InboundQos2Receipt("pub", 3)));
+        assertEquals(Set.of(3), store.queues.loadInboundQos2("pub"));
+        assertEquals(0, storedMessages());
+    }
+
+    @Test
+    void appendingTheSameMessageTwiceForAClientKeepsOneEntry() throws Exception {
+        StoredMessage message = message(1, "t", "x");
+        await(store.queues.append(message, List.of(new DeliveryTarget("c", 1)), null));
+        await(store.queues.append(message, List.of(new DeliveryTarget("c", 1)), null));
+        assertEquals(1, store.queues.load("c").size());
+        await(store.queues.remove("c", 1));
+        assertTrue(store.queues.load("c").isEmpty());
+        assertEquals(0, storedMessages());
+    }
+
+    private int storedMessages() {
+        return store.writer.read(tables -> tables.messages.size());
+    }
+
+    private QueuedState state(String clientId) {
+        QueuedMessage queued = store.queues.load(clientId).get(0);
+        return new QueuedState(queued.packetId(), queued.released());
+    }
+
+    private record QueuedState(int packetId, boolean released) {
+    }
+}
