@@ -158,6 +158,7 @@ class DistributionIT {
 
             mosquittoRoundTrips(broker, port);
             pahoRoundTrip(port, "paho-e2e");
+            queueForOfflinePersistentSession(port);
             mqttJsRoundTrip("mqtt://127.0.0.1:" + port);
             broker.awaitLine(Pattern.compile("Received PUBLISH from mqttjs-e2e \\(d0, q1"), CLIENT);
 
@@ -174,6 +175,10 @@ class DistributionIT {
         try (Proc broker = Proc.start(List.of(link.toString()), elsewhere, environment(LOOPBACK))) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             pahoRoundTrip(port, "paho-after-restart");
+            // The shipped configuration stores on disk (MapDB under data/): what the first run
+            // acknowledged is still there.
+            assertEquals("kept", receiveOne(port, "retained-after-restart", true, "e2e/retained"));
+            assertEquals("queued", receiveOne(port, PERSISTENT_CLIENT, false, "e2e/queued"));
             broker.terminate();
             assertEquals(0, broker.awaitExit(STOP), broker.output());
         }
@@ -285,6 +290,67 @@ class DistributionIT {
             run(concat(List.of("mosquitto_pub", "-i", "pub-qos1", "-t", "e2e/qos1", "-m", "hello"), broker));
             assertEquals(0, sub.awaitExit(CLIENT), sub.output());
             assertEquals("1 0 e2e/qos1 hello", sub.output());
+        }
+    }
+
+    private static final String PERSISTENT_CLIENT = "persistent-e2e";
+
+    /** A persistent session subscribes and goes offline; a QoS 1 message is then queued for it. */
+    private static void queueForOfflinePersistentSession(int port) throws Exception {
+        MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + port, PERSISTENT_CLIENT, new MemoryPersistence());
+        try {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(false);
+            subscriber.connect(options);
+            subscriber.subscribe("e2e/queued", 1);
+            subscriber.disconnect();
+        } finally {
+            subscriber.close(true);
+        }
+        MqttClient publisher = new MqttClient("tcp://127.0.0.1:" + port, "queue-publisher", new MemoryPersistence());
+        try {
+            publisher.connect();
+            publisher.publish("e2e/queued", "queued".getBytes(UTF_8), 1, false);
+            publisher.disconnect();
+        } finally {
+            publisher.close(true);
+        }
+    }
+
+    /** Connects, subscribes to {@code topic} at QoS 1 and returns the first payload that arrives. */
+    private static String receiveOne(int port, String clientId, boolean cleanSession, String topic) throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
+        client.setTimeToWait(CLIENT.toMillis());
+        try {
+            BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+            client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                    // The poll below times out and fails the test.
+                }
+
+                @Override
+                public void messageArrived(String arrivedTopic, MqttMessage message) {
+                    received.add(message);
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                    // Nothing is published here.
+                }
+            });
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(cleanSession);
+            client.connect(options);
+            if (cleanSession) {
+                client.subscribe(topic, 1);
+            }
+            MqttMessage message = received.poll(CLIENT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(message, clientId + " received a message on " + topic);
+            client.disconnect();
+            return new String(message.getPayload(), UTF_8);
+        } finally {
+            client.close(true);
         }
     }
 

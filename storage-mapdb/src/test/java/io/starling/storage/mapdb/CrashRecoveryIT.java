@@ -80,6 +80,8 @@ class CrashRecoveryIT {
         Files.writeString(config, String.join("\n",
             "starling.listener.host = \"127.0.0.1\"",
             "starling.listener.port = 0",
+            "starling.http.host = \"127.0.0.1\"",
+            "starling.http.port = 0",
             "starling.storage.type = mapdb",
             "starling.storage.mapdb.directory = \"" + directory.resolve("data") + "\"",
             "starling.storage.mapdb.durability = always",
