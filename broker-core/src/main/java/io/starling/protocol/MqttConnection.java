@@ -238,7 +238,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             state = State.CONNECTED;
             services.metrics().clientConnected();
-            if (will != null) {
+            if (will != null && services.auth().canPublish(identity, will.topic())) {
                 registeredWill = will;
                 services.cluster().willRegistered(clientId, will);
             }
