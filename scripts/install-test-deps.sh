@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests talk to (idempotent; does nothing when present):
-# mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests) and mosquitto (the
-# benchmarks' side-by-side comparison).
+# mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests), mosquitto (the
+# benchmarks' side-by-side comparison) and haproxy (the cluster tests' load balancer).
 set -euo pipefail
 missing=()
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -79,8 +79,16 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("starling-cluster-timer"));
     private volatile HazelcastInstance hazelcast;
     private volatile IMap<String, String> owners;
+    private volatile IMap<String, String> sessionRecords;
+    private volatile IMap<String, String> wills;
+    private final Map<String, LocalWill> localWills = new ConcurrentHashMap<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("starling-cluster-work"));
     private volatile ClusterNode node;
     private volatile boolean closed;
+
+    /** A will this node put into the cluster's will map, with the token of its entry. */
+    private record LocalWill(StoredMessage will, long token) {
+    }
 
     /** A session hand-over asked of another node. */
     private record Request(String target, CompletableFuture<Optional<SessionSnapshot>> result) {
@@ -147,6 +155,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig());
         this.hazelcast = instance;
         this.owners = instance.getMap(OWNERS);
+        this.sessionRecords = instance.getMap(SessionRecords.MAP);
+        this.wills = instance.getMap(Wills.MAP);
         ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
         inbox.addMessageListener(this::onMessage);
         instance.getCluster().addMembershipListener(new InitialMembershipListener() {
@@ -235,7 +245,10 @@ public final class HazelcastClusterBus implements ClusterBus {
         LOG.info("Cluster member {} ({}) left; dropped its {} route(s). Cluster now has {} member(s).", other,
             member.getAddress(), dropped, memberCount());
         if (isOldestMember()) {
-            sender.execute(() -> purgeOwnerships(other));
+            worker.execute(() -> {
+                purgeOwnerships(other);
+                publishWillsOf(other);
+            });
         }
     }
 
@@ -253,6 +266,39 @@ public final class HazelcastClusterBus implements ClusterBus {
             owners.removeAll(Predicates.like("this", lostNode + "/%"));
         } catch (RuntimeException e) {
             LOG.warn("Could not drop the client ids owned by lost node {}: {}", lostNode, e.toString());
+        }
+    }
+
+    /**
+     * Publishes the wills of the clients that were connected to the lost node, as that node
+     * would have when their connections ended. Each entry is removed with a compare-and-remove
+     * first, so a will is published at most once even if several nodes do this.
+     */
+    private void publishWillsOf(String lostNode) {
+        try {
+            int published = 0;
+            for (Map.Entry<String, String> entry : wills.entrySet(Predicates.like("this", lostNode + "|%"))) {
+                if (!wills.remove(entry.getKey(), entry.getValue())) {
+                    continue;
+                }
+                StoredMessage stored = Wills.will(entry.getValue());
+                StoredMessage will = new StoredMessage((System.currentTimeMillis() << 20) + ids.incrementAndGet(),
+                    stored.topic(), stored.qos(), stored.retain(), stored.payload(), System.currentTimeMillis());
+                LOG.info("Publishing the will of client {} (connected to lost node {}) on '{}'.", entry.getKey(),
+                    lostNode, will.topic());
+                node.deliverForwarded(will.withRetain(false));
+                forward(will.withRetain(false));
+                if (will.retain()) {
+                    node.applyRetained(will);
+                    replicateRetained(will);
+                }
+                published++;
+            }
+            if (published > 0) {
+                LOG.info("Published {} will(s) of clients of lost node {}.", published, lostNode);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not publish the wills of lost node {}: {}", lostNode, e.toString());
         }
     }
 
@@ -376,9 +422,15 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
             ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
             claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
-            Channel channel = previous == null || previous.node().equals(nodeId) ? null : channels.get(previous.node());
-            if (channel == null) {
+            if (previous != null && previous.node().equals(nodeId)) {
                 finish(clientId, claim, result, Optional.empty(), null);
+                return;
+            }
+            Channel channel = previous == null ? null : channels.get(previous.node());
+            if (channel == null) {
+                // Nobody holds the session now: a session of a lost node continues from its record.
+                orphanedSession(clientId).whenComplete((snapshot, error) ->
+                    finish(clientId, claim, result, snapshot, error));
                 return;
             }
             long requestId = ids.incrementAndGet();
@@ -394,6 +446,25 @@ public final class HazelcastClusterBus implements ClusterBus {
             channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
         });
         return result;
+    }
+
+    /**
+     * The cluster's record of the client's persistent session, if the node it names is gone:
+     * subscriptions only (its queued messages stay in the lost node's store).
+     */
+    private CompletionStage<Optional<SessionSnapshot>> orphanedSession(String clientId) {
+        return sessionRecords.getAsync(clientId).thenApply(text -> {
+            if (text == null) {
+                return Optional.<SessionSnapshot>empty();
+            }
+            SessionRecords.Value record = SessionRecords.Value.parse(text);
+            if (record.node().equals(nodeId) || channels.containsKey(record.node())) {
+                return Optional.<SessionSnapshot>empty();
+            }
+            LOG.info("Continuing the session of {} from lost node {} ({} subscription(s)).", clientId, record.node(),
+                record.subscriptions().size());
+            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of()));
+        });
     }
 
     /**
@@ -415,7 +486,13 @@ public final class HazelcastClusterBus implements ClusterBus {
         });
     }
 
-    /** Completes once this node's claim with that epoch, if any is in progress, has finished. */
+    /**
+     * Completes once this node's claims up to that epoch, if any are in progress, have
+     * finished: the session to release is the one the last of them attached (an older claim of
+     * this node that finishes late still attaches its connection first, then loses it to the
+     * newer one here). Claims only wait for claims with smaller epochs, so nothing waits in a
+     * circle.
+     */
     private CompletableFuture<Void> afterLocalClaim(String clientId, long epoch) {
         List<LocalClaim> inProgress = claims.get(clientId);
         if (inProgress == null || inProgress.isEmpty()) {
@@ -423,9 +500,63 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (LocalClaim claim : inProgress) {
-            waits.add(claim.epoch.thenCompose(e -> e == epoch ? claim.done : CompletableFuture.completedFuture(null)));
+            waits.add(claim.epoch.thenCompose(e -> e > 0 && e <= epoch ? claim.done : CompletableFuture.completedFuture(null)));
         }
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletionStage<Void> sessionSaved(io.starling.spi.SessionRecord record) {
+        return changeRecord(record.clientId(),
+            new SessionRecords.Change(SessionRecords.Change.Kind.SAVE, nodeId, null, 0, record.subscriptions()));
+    }
+
+    @Override
+    public CompletionStage<Void> subscriptionSaved(String clientId, String topicFilter, int qos) {
+        return changeRecord(clientId,
+            new SessionRecords.Change(SessionRecords.Change.Kind.SUBSCRIBE, nodeId, topicFilter, qos, null));
+    }
+
+    @Override
+    public CompletionStage<Void> subscriptionRemoved(String clientId, String topicFilter) {
+        return changeRecord(clientId,
+            new SessionRecords.Change(SessionRecords.Change.Kind.UNSUBSCRIBE, nodeId, topicFilter, 0, null));
+    }
+
+    @Override
+    public CompletionStage<Void> sessionDeleted(String clientId) {
+        return changeRecord(clientId, new SessionRecords.Change(SessionRecords.Change.Kind.DELETE, nodeId, null, 0, null));
+    }
+
+    private CompletionStage<Void> changeRecord(String clientId, SessionRecords.Change change) {
+        IMap<String, String> map = sessionRecords;
+        if (map == null || closed) {
+            return DONE;
+        }
+        return timed(map.submitToKey(clientId, change).toCompletableFuture()).thenApply(ignored -> null);
+    }
+
+    @Override
+    public void willRegistered(String clientId, StoredMessage will) {
+        IMap<String, String> map = wills;
+        if (map == null || closed) {
+            return;
+        }
+        LocalWill local = new LocalWill(will, ids.incrementAndGet());
+        localWills.put(clientId, local);
+        map.setAsync(clientId, Wills.value(nodeId, local.token(), will));
+    }
+
+    @Override
+    public void willCleared(String clientId, StoredMessage will) {
+        IMap<String, String> map = wills;
+        LocalWill local = localWills.get(clientId);
+        if (map == null || local == null || local.will() != will || !localWills.remove(clientId, local)) {
+            return;
+        }
+        if (!closed) {
+            map.submitToKey(clientId, new Wills.RemoveIfOwned(Wills.prefix(nodeId, local.token())));
+        }
     }
 
     @Override
@@ -461,6 +592,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
         }
         sender.shutdownNow();
+        worker.shutdownNow();
         timer.shutdownNow();
     }
 

@@ -195,13 +195,23 @@ class HazelcastClusterTest {
                     open++;
                 }
             }
-            assertEquals(1, open, "exactly one connection with the id survives");
+            assertEquals(1, open, () -> "exactly one connection with the id survives; the nodes logged:\n"
+                + logLines("racer"));
         } finally {
             pool.shutdownNow();
             for (RawMqttClient connection : connections) {
                 connection.close();
             }
         }
+    }
+
+    private static String logLines(String text) {
+        StringBuilder lines = new StringBuilder();
+        for (ClusterProcesses.Node node : cluster.nodes) {
+            node.process.output().lines().filter(line -> line.contains(text))
+                .forEach(line -> lines.append(node.mqttPort).append(": ").append(line).append('\n'));
+        }
+        return lines.toString();
     }
 
     /** Waits until the connection got its CONNACK or was closed (taken over before CONNACK). */
@@ -256,15 +266,20 @@ class HazelcastClusterTest {
     void aKilledNodeIsDroppedAndTheOthersKeepServing() throws Exception {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
+        options.setWill("will/doomed-c", bytes("c is gone"), 1, false);
         try (PahoClients onB = PahoClients.connect(b.url(), "survivor-b");
-             PahoClients onC = PahoClients.connect(c.url(), "doomed-c")) {
+             PahoClients onC = PahoClients.connect(c.url(), "doomed-c", options)) {
             onB.client().subscribe("loss/#", 1);
+            onB.client().subscribe("will/#", 1);
             onC.client().subscribe("loss/#", 1);
             int fromA = a.process.lineCount();
             int fromB = b.process.lineCount();
             c.process.kill();
             a.process.awaitLine("left; dropped its", fromA, 30_000);
             b.process.awaitLine("left; dropped its", fromB, 30_000);
+            PahoClients.Received will = onB.next();
+            assertEquals("will/doomed-c", will.topic());
+            assertEquals("c is gone", will.text(), "a survivor published the will of the lost node's client");
             try (PahoClients publisher = PahoClients.connect(a.url(), "after-loss")) {
                 long start = System.nanoTime();
                 publisher.client().publish("loss/x", bytes("still here"), 1, false);
