@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests talk to (idempotent; does nothing when present):
 # mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests), mosquitto (the
-# benchmarks' side-by-side comparison) and unzip (the distribution's end-to-end test
-# unzips the zip as a user would, keeping the scripts' executable bits).
+# benchmarks' side-by-side comparison), unzip (the distribution's end-to-end test unzips
+# the zip as a user would, keeping the scripts' executable bits) and haproxy (the cluster
+# tests' load balancer).
 set -euo pipefail
 missing=()
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -16,11 +16,13 @@ import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
+import io.starling.session.ClusterMirroredSessionStore;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.SessionSnapshot;
+import io.starling.spi.SessionStore;
 import io.starling.spi.Storage;
 import io.starling.spi.StoredMessage;
 import io.starling.transport.EventLoops;
@@ -75,13 +77,14 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.authExecutor = authExecutor;
         this.workers = EventLoops.newGroup("starling-io", config.ioThreads());
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
-        Subscriptions subscriptions = new Subscriptions(trie, cluster, storage.sessions(), metrics);
+        SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
+        Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         this.retained = new RetainedMessages(storage.retained());
         this.router = new PublishRouter(trie, retained, storage.queues(), cluster);
-        this.sessions = new SessionRegistry(storage.sessions(), storage.queues(), subscriptions, cluster, config,
+        this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, workers);
         ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
-            storage.queues(), auth.create(authExecutor), messageIds, new PacketLog(config.verbose()), metrics);
+            storage.queues(), auth.create(authExecutor), messageIds, new PacketLog(config.verbose()), metrics, cluster);
         this.server = new MqttServer(services, acceptor, workers);
         this.http = new OperationsHttpServer(this, acceptor, workers);
     }

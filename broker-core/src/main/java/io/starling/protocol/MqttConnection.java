@@ -67,6 +67,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ClientIdentity identity;
     private Session session;
     private StoredMessage will;
+    /** The will handed to the cluster while connected (it publishes it if this node is lost). */
+    private StoredMessage registeredWill;
     private boolean disconnectReceived;
     private boolean detached;
     private String closeReason;
@@ -238,6 +240,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             state = State.CONNECTED;
             services.metrics().clientConnected();
+            if (will != null && services.auth().canPublish(identity, will.topic())) {
+                registeredWill = will;
+                services.cluster().willRegistered(clientId, will);
+            }
             if (keepAlive > 0) {
                 channel.pipeline().addBefore(channel.pipeline().context(this).name(), "keepalive",
                     new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
@@ -312,6 +318,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         detachSession();
         if (will != null && clientId != null && (previous == State.CONNECTED)) {
             publishWill();
+        }
+        if (registeredWill != null) {
+            services.cluster().willCleared(clientId, registeredWill);
+            registeredWill = null;
         }
         ctx.fireChannelInactive();
     }

@@ -8,6 +8,7 @@ import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
 import io.starling.routing.Subscriptions;
 import io.starling.session.SessionRegistry;
+import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
 
 /** The broker-wide services every connection uses. */
@@ -21,5 +22,6 @@ public record ProtocolServices(
     AuthChain auth,
     MessageIds messageIds,
     PacketLog packetLog,
-    BrokerMetrics metrics) {
+    BrokerMetrics metrics,
+    ClusterBus cluster) {
 }

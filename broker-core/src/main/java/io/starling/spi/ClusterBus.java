@@ -1,6 +1,7 @@
 package io.starling.spi;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,6 +40,45 @@ public interface ClusterBus extends AutoCloseable {
      * @return the session another node gave up (see {@link ClusterNode#releaseSession}), or empty
      */
     CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId);
+
+    /**
+     * A persistent session was created or replaced on this node (as {@link SessionStore#save}).
+     * This and the three methods below mirror the session store's writes, so that the cluster
+     * can keep the session's subscriptions for another node to continue if this one is lost.
+     * Completes when the cluster has the change; a failure is logged, never fails the client.
+     */
+    default CompletionStage<Void> sessionSaved(SessionRecord record) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** A persistent session of this node subscribed (as {@link SessionStore#addSubscription}). */
+    default CompletionStage<Void> subscriptionSaved(String clientId, String topicFilter, int qos) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** A persistent session of this node unsubscribed (as {@link SessionStore#removeSubscription}). */
+    default CompletionStage<Void> subscriptionRemoved(String clientId, String topicFilter) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** A persistent session left this node: deleted, or handed to another node (as {@link SessionStore#delete}). */
+    default CompletionStage<Void> sessionDeleted(String clientId) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * A client with a will is connected to this node (CONNACK sent). The cluster may keep the
+     * will so that the other nodes publish it if this node is lost while the client is connected.
+     */
+    default void willRegistered(String clientId, StoredMessage will) {
+    }
+
+    /**
+     * The connection that registered {@code will} (the same instance) ended: its will was
+     * published here or is not to be published (DISCONNECT). Nobody else may publish it now.
+     */
+    default void willCleared(String clientId, StoredMessage will) {
+    }
 
     /** Members of the cluster, this node included. */
     default int memberCount() {

@@ -33,9 +33,20 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Starts {@code io.starling.Main} with the given arguments and extra environment. */
     public static BrokerProcess start(List<String> args, java.util.Map<String, String> environment) throws IOException {
+        return start(List.of(), args, environment);
+    }
+
+    /**
+     * Starts {@code io.starling.Main} in a JVM with extra options (e.g. the {@code --add-opens}
+     * flags Hazelcast asks for; they come after the default {@code -Xmx256m}, so they may
+     * override it), the given arguments and extra environment.
+     */
+    public static BrokerProcess start(List<String> jvmArgs, List<String> args, java.util.Map<String, String> environment)
+        throws IOException {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("-Xmx256m");
+        command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.starling.Main");
@@ -77,6 +88,40 @@ public final class BrokerProcess implements AutoCloseable {
                 lines.wait(Math.min(left, 100));
             }
         }
+    }
+
+    /**
+     * Waits for an output line containing {@code text} at or after line {@code fromLine}
+     * (see {@link #lineCount}); returns its index. Fails with the output if the process exits
+     * or time runs out.
+     */
+    public int awaitLine(String text, int fromLine, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        synchronized (lines) {
+            while (true) {
+                for (int i = fromLine; i < lines.size(); i++) {
+                    if (lines.get(i).contains(text)) {
+                        return i;
+                    }
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+                    throw new AssertionError("no line with '" + text + "' in the output:\n" + String.join("\n", lines));
+                }
+                lines.wait(Math.min(left, 100));
+            }
+        }
+    }
+
+    /** How many output lines were read so far. */
+    public int lineCount() {
+        synchronized (lines) {
+            return lines.size();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Waits for the process to end and for its output to be read; returns the exit code. */

@@ -1,0 +1,67 @@
+package io.starling.session;
+
+import io.starling.spi.ClusterBus;
+import io.starling.spi.SessionRecord;
+import io.starling.spi.SessionStore;
+import java.util.Collection;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's session store, with every write mirrored to the cluster (which keeps persistent
+ * sessions' subscriptions for the case this node is lost). A write completes when both are
+ * done; the store decides success, a failed cluster copy is only logged.
+ */
+public final class ClusterMirroredSessionStore implements SessionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMirroredSessionStore.class);
+
+    private final SessionStore store;
+    private final ClusterBus cluster;
+
+    public ClusterMirroredSessionStore(SessionStore store, ClusterBus cluster) {
+        this.store = store;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public Collection<SessionRecord> loadAll() {
+        return store.loadAll();
+    }
+
+    @Override
+    public CompletionStage<Void> save(SessionRecord record) {
+        return both(store.save(record), cluster.sessionSaved(record), record.clientId());
+    }
+
+    @Override
+    public CompletionStage<Void> addSubscription(String clientId, String filter, int qos) {
+        return both(store.addSubscription(clientId, filter, qos), cluster.subscriptionSaved(clientId, filter, qos),
+            clientId);
+    }
+
+    @Override
+    public CompletionStage<Void> removeSubscription(String clientId, String filter) {
+        return both(store.removeSubscription(clientId, filter), cluster.subscriptionRemoved(clientId, filter), clientId);
+    }
+
+    @Override
+    public CompletionStage<Void> delete(String clientId) {
+        return both(store.delete(clientId), cluster.sessionDeleted(clientId), clientId);
+    }
+
+    private static CompletionStage<Void> both(CompletionStage<Void> stored, CompletionStage<Void> mirrored,
+                                              String clientId) {
+        CompletionStage<Void> tolerated = mirrored.exceptionally(failure -> {
+            LOG.warn("The cluster's copy of the session of {} was not updated: {}", clientId, failure.toString());
+            return null;
+        });
+        return stored.thenCombine(tolerated, (a, b) -> null);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

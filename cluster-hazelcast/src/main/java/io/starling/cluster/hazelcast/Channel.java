@@ -1,0 +1,205 @@
+package io.starling.cluster.hazelcast;
+
+import com.hazelcast.topic.ITopic;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ordered channel from this node to one other node: items are queued in call order and
+ * sent in batches, by one sender at a time, to the other node's inbox topic. Hazelcast
+ * delivers the messages one member publishes to a topic in publication order, so the other
+ * node sees the items in the order they were queued. Until the other node has said hello
+ * (its inbox listener is registered), items wait here.
+ */
+final class Channel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Channel.class);
+
+    /** An item to send and, if the sender waits for the receiving node, what completes then. */
+    record Outgoing(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
+    }
+
+    /** A sent batch waiting for its acknowledgement. */
+    record Batch(String target, List<Outgoing> items) {
+    }
+
+    private final String source;
+    private final String target;
+    private final ITopic<byte[]> inbox;
+    private final Executor sender;
+    private final HazelcastSettings settings;
+    private final Consumer<Wire.Frame> onSent;
+    private final Batches batches;
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    private boolean ready;
+    private boolean scheduled;
+    private boolean closed;
+
+    /** Registers batches waiting for acknowledgements. */
+    interface Batches {
+        long register(Batch batch);
+    }
+
+    Channel(String source, String target, ITopic<byte[]> inbox, Executor sender, HazelcastSettings settings,
+            Batches batches, Consumer<Wire.Frame> onSent) {
+        this.source = source;
+        this.target = target;
+        this.inbox = inbox;
+        this.sender = sender;
+        this.settings = settings;
+        this.batches = batches;
+        this.onSent = onSent;
+    }
+
+    String target() {
+        return target;
+    }
+
+    /**
+     * Queues an item. {@code done} (may be null) completes when the other node acknowledged the
+     * batch holding it; if the node leaves first it completes normally when {@code okIfGone},
+     * exceptionally otherwise.
+     *
+     * @return false if the channel is closed or full (then {@code done} was failed)
+     */
+    boolean send(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
+        boolean schedule;
+        synchronized (this) {
+            if (closed || queue.size() >= settings.maxPendingPerNode()) {
+                if (done != null) {
+                    if (closed && okIfGone) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(new IllegalStateException(
+                            closed ? "node " + target + " left the cluster" : "too much pending for node " + target));
+                    }
+                }
+                return false;
+            }
+            queue.add(new Outgoing(item, done, okIfGone));
+            schedule = ready && !scheduled;
+            if (schedule) {
+                scheduled = true;
+            }
+        }
+        if (schedule) {
+            submitDrain();
+        }
+        return true;
+    }
+
+    /** The other node's inbox listens: queued items may go. Returns false if it was ready already. */
+    boolean markReady() {
+        boolean schedule;
+        synchronized (this) {
+            if (ready || closed) {
+                return false;
+            }
+            ready = true;
+            schedule = !scheduled && !queue.isEmpty();
+            if (schedule) {
+                scheduled = true;
+            }
+        }
+        if (schedule) {
+            submitDrain();
+        }
+        return true;
+    }
+
+    synchronized boolean isReady() {
+        return ready;
+    }
+
+    /** Publishes one frame at once, whether or not the other node is ready (hello). */
+    void publishNow(Wire.Item item) {
+        inbox.publish(Wire.encode(new Wire.Frame(source, 0, List.of(item))));
+    }
+
+    /** The other node left: nothing more is sent; what is queued completes as if gone. */
+    void close() {
+        List<Outgoing> dropped;
+        synchronized (this) {
+            closed = true;
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+        }
+        for (Outgoing outgoing : dropped) {
+            gone(outgoing, target);
+        }
+    }
+
+    static void gone(Outgoing outgoing, String target) {
+        if (outgoing.done() == null) {
+            return;
+        }
+        if (outgoing.okIfGone()) {
+            outgoing.done().complete(null);
+        } else {
+            outgoing.done().completeExceptionally(new IllegalStateException("node " + target + " left the cluster"));
+        }
+    }
+
+    private void submitDrain() {
+        try {
+            sender.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                scheduled = false;
+            }
+        }
+    }
+
+    private void drain() {
+        for (int round = 0; round < 16; round++) {
+            List<Outgoing> batch = new ArrayList<>();
+            synchronized (this) {
+                int bytes = 0;
+                while (!queue.isEmpty() && batch.size() < settings.maxBatchMessages()) {
+                    Outgoing next = queue.peek();
+                    int size = next.item().size();
+                    if (!batch.isEmpty() && bytes + size > settings.maxBatchBytes()) {
+                        break;
+                    }
+                    batch.add(queue.poll());
+                    bytes += size;
+                }
+                if (batch.isEmpty() || closed) {
+                    scheduled = false;
+                    return;
+                }
+            }
+            send(batch);
+        }
+        submitDrain();
+    }
+
+    private void send(List<Outgoing> batch) {
+        boolean wantsAck = false;
+        List<Wire.Item> items = new ArrayList<>(batch.size());
+        for (Outgoing outgoing : batch) {
+            items.add(outgoing.item());
+            wantsAck |= outgoing.done() != null;
+        }
+        long batchId = wantsAck ? batches.register(new Batch(target, batch)) : 0;
+        Wire.Frame frame = new Wire.Frame(source, batchId, items);
+        try {
+            inbox.publish(Wire.encode(frame));
+            onSent.accept(frame);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not send {} item(s) to cluster node {}: {}", items.size(), target, e.toString());
+            for (Outgoing outgoing : batch) {
+                if (outgoing.done() != null) {
+                    outgoing.done().completeExceptionally(e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,693 @@
+package io.starling.cluster.hazelcast;
+
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import io.starling.spi.ClusterBus;
+import io.starling.spi.ClusterNode;
+import io.starling.spi.SessionSnapshot;
+import io.starling.spi.StoredMessage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster bus on an embedded Hazelcast member.
+ *
+ * <ul>
+ * <li>Each node has an inbox, a Hazelcast topic named after its node id; everything nodes
+ *     tell each other (route changes, forwarded publishes, retained messages, session
+ *     hand-over requests and acknowledgements) travels as batched frames through one ordered
+ *     {@link Channel} per pair of nodes. Hazelcast keeps the order of one member's messages
+ *     to a topic, so a node sees another node's items in the order they were sent.</li>
+ * <li>Routes: every node tells every other node which filters it has subscribers for (one
+ *     entry per filter and node), and each keeps them in a {@link RemoteRoutes} trie. A
+ *     publish goes only to the nodes with a matching filter. {@code filterAdded} completes when
+ *     every other node acknowledged the route, so SUBACK follows it.</li>
+ * <li>Client ids: the IMap {@code starling.client-owners} maps a client id to
+ *     {@code node/epoch}, changed only by {@link ClaimProcessor} on the key's partition owner.
+ *     A claim asks the previous owner node to release its session and carries it over.</li>
+ * </ul>
+ */
+public final class HazelcastClusterBus implements ClusterBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterBus.class);
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+    static final String NODE_ATTRIBUTE = "starling.node";
+    static final String OWNERS = "starling.client-owners";
+    static final String INBOX_PREFIX = "starling.inbox.";
+
+    private final HazelcastSettings settings;
+    private final String nodeId = UUID.randomUUID().toString();
+    private final RemoteRoutes routes = new RemoteRoutes();
+    private final Set<String> localFilters = new HashSet<>();
+    private final Object routeLock = new Object();
+    private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<UUID, String> memberNodes = new ConcurrentHashMap<>();
+    private final Map<Long, Channel.Batch> batches = new ConcurrentHashMap<>();
+    private final Map<Long, Request> requests = new ConcurrentHashMap<>();
+    private final Map<String, List<LocalClaim>> claims = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(daemon("starling-cluster-send"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("starling-cluster-timer"));
+    private volatile HazelcastInstance hazelcast;
+    private volatile IMap<String, String> owners;
+    private volatile IMap<String, String> sessionRecords;
+    private volatile IMap<String, String> wills;
+    private final Map<String, LocalWill> localWills = new ConcurrentHashMap<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("starling-cluster-work"));
+    private volatile ClusterNode node;
+    private volatile boolean closed;
+
+    /** A will this node put into the cluster's will map, with the token of its entry. */
+    private record LocalWill(StoredMessage will, long token) {
+    }
+
+    /** A session hand-over asked of another node. */
+    private record Request(String target, CompletableFuture<Optional<SessionSnapshot>> result) {
+    }
+
+    /** A claim of this node still in progress; its epoch is known once the owner entry changed. */
+    private static final class LocalClaim {
+        final CompletableFuture<Long> epoch = new CompletableFuture<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+    }
+
+    HazelcastClusterBus(HazelcastSettings settings) {
+        this.settings = settings;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** This node's id in the cluster (a new one at every start). */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    Config hazelcastConfig() {
+        Config config = new Config();
+        config.setClusterName(settings.clusterName());
+        config.setInstanceName("starling-" + nodeId);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.heartbeat.interval.seconds",
+            Long.toString(Math.max(1, settings.heartbeatInterval().toSeconds())));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds",
+            Long.toString(Math.max(2, settings.memberTimeout().toSeconds())));
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.max.wait.seconds.before.join",
+            Long.toString(Math.max(1, settings.joinTimeout().toSeconds())));
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+        config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(settings.memberPort()).setPortAutoIncrement(false);
+        network.setPublicAddress(settings.memberHost() + ":" + settings.memberPort());
+        network.getInterfaces().setEnabled(true).addInterface(settings.memberHost());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members())
+            .setConnectionTimeoutSeconds((int) Math.max(1, settings.joinTimeout().toSeconds()));
+        return config;
+    }
+
+    @Override
+    public void start(ClusterNode clusterNode) {
+        this.node = clusterNode;
+        LOG.info("Cluster node {} joining cluster '{}' as {}:{} (members {}).", nodeId, settings.clusterName(),
+            settings.memberHost(), settings.memberPort(), settings.members());
+        HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig());
+        this.hazelcast = instance;
+        this.owners = instance.getMap(OWNERS);
+        this.sessionRecords = instance.getMap(SessionRecords.MAP);
+        this.wills = instance.getMap(Wills.MAP);
+        ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
+        inbox.addMessageListener(this::onMessage);
+        instance.getCluster().addMembershipListener(new InitialMembershipListener() {
+            @Override
+            public void init(InitialMembershipEvent event) {
+                for (Member member : event.getMembers()) {
+                    HazelcastClusterBus.this.memberAdded(member);
+                }
+                logMembers();
+            }
+
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                HazelcastClusterBus.this.memberAdded(event.getMember());
+                logMembers();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                HazelcastClusterBus.this.memberRemoved(event.getMember());
+            }
+        });
+        for (Channel channel : channels.values()) {
+            channel.publishNow(Wire.Item.hello());
+        }
+    }
+
+    private void logMembers() {
+        LOG.info("Cluster now has {} member(s).", memberCount());
+    }
+
+    private void memberAdded(Member member) {
+        if (member.localMember()) {
+            return;
+        }
+        String other = member.getAttribute(NODE_ATTRIBUTE);
+        if (other == null) {
+            LOG.warn("Cluster member {} is not a Starling node (no {} attribute); ignored.", member, NODE_ATTRIBUTE);
+            return;
+        }
+        memberNodes.put(member.getUuid(), other);
+        channel(other);
+    }
+
+    /** The channel to the node, created with the full set of this node's filters queued first. */
+    private Channel channel(String other) {
+        Channel existing = channels.get(other);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (routeLock) {
+            return channels.computeIfAbsent(other, id -> {
+                Channel channel = new Channel(nodeId, id, hazelcast.getTopic(INBOX_PREFIX + id), sender, settings,
+                    this::register, this::sent);
+                channel.send(Wire.Item.routes(Set.copyOf(localFilters)), timed(new CompletableFuture<>()), true);
+                return channel;
+            });
+        }
+    }
+
+    private void memberRemoved(Member member) {
+        String other = memberNodes.remove(member.getUuid());
+        if (other == null) {
+            return;
+        }
+        Channel channel = channels.remove(other);
+        if (channel != null) {
+            channel.close();
+        }
+        batches.entrySet().removeIf(entry -> {
+            if (!entry.getValue().target().equals(other)) {
+                return false;
+            }
+            entry.getValue().items().forEach(outgoing -> Channel.gone(outgoing, other));
+            return true;
+        });
+        requests.entrySet().removeIf(entry -> {
+            if (!entry.getValue().target().equals(other)) {
+                return false;
+            }
+            // The node that had the session is gone, and its session with it (until it returns).
+            entry.getValue().result().complete(Optional.empty());
+            return true;
+        });
+        int dropped = routes.removeNode(other);
+        LOG.info("Cluster member {} ({}) left; dropped its {} route(s). Cluster now has {} member(s).", other,
+            member.getAddress(), dropped, memberCount());
+        if (isOldestMember()) {
+            worker.execute(() -> {
+                purgeOwnerships(other);
+                publishWillsOf(other);
+            });
+        }
+    }
+
+    private boolean isOldestMember() {
+        HazelcastInstance instance = hazelcast;
+        if (instance == null) {
+            return false;
+        }
+        Set<Member> members = instance.getCluster().getMembers();
+        return !members.isEmpty() && members.iterator().next().localMember();
+    }
+
+    private void purgeOwnerships(String lostNode) {
+        try {
+            owners.removeAll(Predicates.like("this", lostNode + "/%"));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not drop the client ids owned by lost node {}: {}", lostNode, e.toString());
+        }
+    }
+
+    /**
+     * Publishes the wills of the clients that were connected to the lost node, as that node
+     * would have when their connections ended. Each entry is removed with a compare-and-remove
+     * first, so a will is published at most once even if several nodes do this.
+     */
+    private void publishWillsOf(String lostNode) {
+        try {
+            int published = 0;
+            for (Map.Entry<String, String> entry : wills.entrySet(Predicates.like("this", lostNode + "|%"))) {
+                if (!wills.remove(entry.getKey(), entry.getValue())) {
+                    continue;
+                }
+                StoredMessage stored = Wills.will(entry.getValue());
+                StoredMessage will = new StoredMessage((System.currentTimeMillis() << 20) + ids.incrementAndGet(),
+                    stored.topic(), stored.qos(), stored.retain(), stored.payload(), System.currentTimeMillis());
+                LOG.info("Publishing the will of client {} (connected to lost node {}) on '{}'.", entry.getKey(),
+                    lostNode, will.topic());
+                node.deliverForwarded(will.withRetain(false));
+                forward(will.withRetain(false));
+                if (will.retain()) {
+                    node.applyRetained(will);
+                    replicateRetained(will);
+                }
+                published++;
+            }
+            if (published > 0) {
+                LOG.info("Published {} will(s) of clients of lost node {}.", published, lostNode);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not publish the wills of lost node {}: {}", lostNode, e.toString());
+        }
+    }
+
+    // ---- sending
+
+    private long register(Channel.Batch batch) {
+        long id = ids.incrementAndGet();
+        batches.put(id, batch);
+        timer.schedule(() -> {
+            Channel.Batch late = batches.remove(id);
+            if (late != null) {
+                LOG.warn("Cluster node {} did not acknowledge batch {} ({} item(s)) within {} ms.", late.target(), id,
+                    late.items().size(), settings.requestTimeout().toMillis());
+                TimeoutException timeout = new TimeoutException("no acknowledgement from node " + late.target());
+                late.items().forEach(outgoing -> {
+                    if (outgoing.done() != null) {
+                        outgoing.done().completeExceptionally(timeout);
+                    }
+                });
+            }
+        }, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return id;
+    }
+
+    private void sent(Wire.Frame frame) {
+        for (Wire.Item item : frame.items()) {
+            if (item.type() == Wire.FORWARD) {
+                forwarded.incrementAndGet();
+            }
+        }
+    }
+
+    private <T> CompletableFuture<T> timed(CompletableFuture<T> future) {
+        return future.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends an item to every other node; completes when all acknowledged (or left). */
+    private CompletionStage<Void> broadcast(Wire.Item item) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (Channel channel : channels.values()) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            channel.send(item, ack, true);
+            acks.add(ack);
+        }
+        return acks.isEmpty() ? DONE : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    }
+
+    private static boolean isLocalOnly(String topic) {
+        return topic.startsWith("$SYS/") || topic.equals("$SYS");
+    }
+
+    // ---- the ClusterBus SPI
+
+    @Override
+    public CompletionStage<Void> filterAdded(String topicFilter) {
+        synchronized (routeLock) {
+            localFilters.add(topicFilter);
+            return broadcast(Wire.Item.route(Wire.ROUTE_ADD, topicFilter));
+        }
+    }
+
+    @Override
+    public void filterRemoved(String topicFilter) {
+        synchronized (routeLock) {
+            localFilters.remove(topicFilter);
+            for (Channel channel : channels.values()) {
+                channel.send(Wire.Item.route(Wire.ROUTE_REMOVE, topicFilter), null, true);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> forward(StoredMessage message) {
+        if (isLocalOnly(message.topic())) {
+            return DONE;
+        }
+        Set<String> targets = routes.match(message.topic());
+        if (targets.isEmpty()) {
+            return DONE;
+        }
+        Wire.Item item = Wire.Item.message(Wire.FORWARD, message);
+        List<CompletableFuture<Void>> acks = new ArrayList<>(targets.size());
+        for (String target : targets) {
+            Channel channel = channels.get(target);
+            if (channel == null) {
+                continue;
+            }
+            if (message.qos() == 0) {
+                channel.send(item, null, false);
+            } else {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                channel.send(item, ack, false);
+                acks.add(ack);
+            }
+        }
+        return acks.isEmpty() ? DONE : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletionStage<Void> replicateRetained(StoredMessage message) {
+        if (isLocalOnly(message.topic())) {
+            return DONE;
+        }
+        return broadcast(Wire.Item.message(Wire.RETAINED, message));
+    }
+
+    @Override
+    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
+        IMap<String, String> map = owners;
+        if (map == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        LocalClaim claim = new LocalClaim();
+        claims.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(claim);
+        CompletableFuture<Optional<SessionSnapshot>> result = new CompletableFuture<>();
+        map.submitToKey(clientId, new ClaimProcessor(nodeId)).whenComplete((previousValue, failure) -> {
+            if (failure != null) {
+                claim.epoch.complete(-1L);
+                finish(clientId, claim, result, null, failure);
+                return;
+            }
+            ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
+            claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
+            if (previous != null && previous.node().equals(nodeId)) {
+                finish(clientId, claim, result, Optional.empty(), null);
+                return;
+            }
+            Channel channel = previous == null ? null : channels.get(previous.node());
+            if (channel == null) {
+                // Nobody holds the session now: a session of a lost node continues from its record.
+                orphanedSession(clientId).whenComplete((snapshot, error) ->
+                    finish(clientId, claim, result, snapshot, error));
+                return;
+            }
+            long requestId = ids.incrementAndGet();
+            CompletableFuture<Optional<SessionSnapshot>> answer = timed(new CompletableFuture<>());
+            requests.put(requestId, new Request(previous.node(), answer));
+            answer.whenComplete((snapshot, error) -> {
+                requests.remove(requestId);
+                if (error != null) {
+                    LOG.warn("Node {} did not hand over the session of {}: {}", previous.node(), clientId, error.toString());
+                }
+                finish(clientId, claim, result, snapshot, error);
+            });
+            channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
+        });
+        return result;
+    }
+
+    /**
+     * The cluster's record of the client's persistent session, if the node it names is gone:
+     * subscriptions only (its queued messages stay in the lost node's store).
+     */
+    private CompletionStage<Optional<SessionSnapshot>> orphanedSession(String clientId) {
+        return sessionRecords.getAsync(clientId).thenApply(text -> {
+            if (text == null) {
+                return Optional.<SessionSnapshot>empty();
+            }
+            SessionRecords.Value record = SessionRecords.Value.parse(text);
+            if (record.node().equals(nodeId) || channels.containsKey(record.node())) {
+                return Optional.<SessionSnapshot>empty();
+            }
+            LOG.info("Continuing the session of {} from lost node {} ({} subscription(s)).", clientId, record.node(),
+                record.subscriptions().size());
+            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of()));
+        });
+    }
+
+    /**
+     * Completes the claim. The session registry's callbacks run inside {@code complete}, so
+     * once it returns the registry has taken the session up (or queued that on the session's
+     * executor); only then may a release asked by a later claim go on.
+     */
+    private void finish(String clientId, LocalClaim claim, CompletableFuture<Optional<SessionSnapshot>> result,
+                        Optional<SessionSnapshot> snapshot, Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(snapshot);
+        }
+        claim.done.complete(null);
+        claims.computeIfPresent(clientId, (id, list) -> {
+            list.remove(claim);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /**
+     * Completes once this node's claims up to that epoch, if any are in progress, have
+     * finished: the session to release is the one the last of them attached (an older claim of
+     * this node that finishes late still attaches its connection first, then loses it to the
+     * newer one here). Claims only wait for claims with smaller epochs, so nothing waits in a
+     * circle.
+     */
+    private CompletableFuture<Void> afterLocalClaim(String clientId, long epoch) {
+        List<LocalClaim> inProgress = claims.get(clientId);
+        if (inProgress == null || inProgress.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (LocalClaim claim : inProgress) {
+            waits.add(claim.epoch.thenCompose(e -> e > 0 && e <= epoch ? claim.done : CompletableFuture.completedFuture(null)));
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletionStage<Void> sessionSaved(io.starling.spi.SessionRecord record) {
+        return changeRecord(record.clientId(),
+            new SessionRecords.Change(SessionRecords.Change.Kind.SAVE, nodeId, null, 0, record.subscriptions()));
+    }
+
+    @Override
+    public CompletionStage<Void> subscriptionSaved(String clientId, String topicFilter, int qos) {
+        return changeRecord(clientId,
+            new SessionRecords.Change(SessionRecords.Change.Kind.SUBSCRIBE, nodeId, topicFilter, qos, null));
+    }
+
+    @Override
+    public CompletionStage<Void> subscriptionRemoved(String clientId, String topicFilter) {
+        return changeRecord(clientId,
+            new SessionRecords.Change(SessionRecords.Change.Kind.UNSUBSCRIBE, nodeId, topicFilter, 0, null));
+    }
+
+    @Override
+    public CompletionStage<Void> sessionDeleted(String clientId) {
+        return changeRecord(clientId, new SessionRecords.Change(SessionRecords.Change.Kind.DELETE, nodeId, null, 0, null));
+    }
+
+    private CompletionStage<Void> changeRecord(String clientId, SessionRecords.Change change) {
+        IMap<String, String> map = sessionRecords;
+        if (map == null || closed) {
+            return DONE;
+        }
+        return timed(map.submitToKey(clientId, change).toCompletableFuture()).thenApply(ignored -> null);
+    }
+
+    @Override
+    public void willRegistered(String clientId, StoredMessage will) {
+        IMap<String, String> map = wills;
+        if (map == null || closed) {
+            return;
+        }
+        LocalWill local = new LocalWill(will, ids.incrementAndGet());
+        localWills.put(clientId, local);
+        map.setAsync(clientId, Wills.value(nodeId, local.token(), will));
+    }
+
+    @Override
+    public void willCleared(String clientId, StoredMessage will) {
+        IMap<String, String> map = wills;
+        LocalWill local = localWills.get(clientId);
+        if (map == null || local == null || local.will() != will || !localWills.remove(clientId, local)) {
+            return;
+        }
+        if (!closed) {
+            map.submitToKey(clientId, new Wills.RemoveIfOwned(Wills.prefix(nodeId, local.token())));
+        }
+    }
+
+    @Override
+    public int memberCount() {
+        HazelcastInstance instance = hazelcast;
+        if (instance == null || closed) {
+            return 1;
+        }
+        try {
+            return instance.getCluster().getMembers().size();
+        } catch (RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /** Messages forwarded to other nodes since start. */
+    public long forwardedCount() {
+        return forwarded.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        HazelcastInstance instance = hazelcast;
+        if (instance != null) {
+            try {
+                instance.shutdown();
+            } catch (RuntimeException e) {
+                LOG.warn("Hazelcast shut down with an error: {}", e.toString());
+            }
+        }
+        sender.shutdownNow();
+        worker.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    // ---- receiving
+
+    private void onMessage(Message<byte[]> message) {
+        Wire.Frame frame;
+        try {
+            frame = Wire.decode(message.getMessageObject());
+        } catch (RuntimeException e) {
+            LOG.error("Dropped an unreadable cluster frame: {}", e.toString());
+            return;
+        }
+        if (frame.source().equals(nodeId) || closed) {
+            return;
+        }
+        try {
+            receive(frame);
+        } catch (RuntimeException e) {
+            LOG.error("Could not handle a cluster frame from node {}", frame.source(), e);
+        }
+    }
+
+    private void receive(Wire.Frame frame) {
+        String source = frame.source();
+        Channel back = channel(source);
+        boolean newlyReady = back.markReady();
+        List<CompletableFuture<?>> stages = new ArrayList<>();
+        for (Wire.Item item : frame.items()) {
+            switch (item.type()) {
+                case Wire.HELLO -> {
+                    if (newlyReady) {
+                        back.send(Wire.Item.hello(), null, false);
+                    }
+                }
+                case Wire.ROUTE_ADD -> routes.add(source, item.text());
+                case Wire.ROUTE_REMOVE -> routes.remove(source, item.text());
+                case Wire.ROUTES_SYNC -> routes.replaceAll(source, item.filters());
+                case Wire.FORWARD -> {
+                    CompletionStage<Void> stage = node.deliverForwarded(item.message());
+                    if (item.message().qos() > 0) {
+                        stages.add(stage.toCompletableFuture());
+                    }
+                }
+                case Wire.RETAINED -> stages.add(node.applyRetained(item.message()).toCompletableFuture());
+                case Wire.RELEASE -> release(back, item);
+                case Wire.RELEASED -> {
+                    Request request = requests.remove(item.id());
+                    if (request != null) {
+                        request.result().complete(Optional.ofNullable(item.snapshot()));
+                    }
+                }
+                case Wire.ACK -> acknowledged(item.id(), item.flag());
+                default -> LOG.warn("Ignored cluster item of type {} from node {}.", item.type(), source);
+            }
+        }
+        if (frame.batchId() != 0) {
+            long batchId = frame.batchId();
+            CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.error("Could not store what cluster node {} sent (batch {}): {}", source, batchId, failure.toString());
+                }
+                back.send(Wire.Item.ack(batchId, failure == null), null, false);
+            });
+        }
+    }
+
+    private void release(Channel back, Wire.Item item) {
+        String clientId = item.text();
+        afterLocalClaim(clientId, item.number())
+            .thenCompose(ignored -> node.releaseSession(clientId))
+            .whenComplete((snapshot, failure) -> {
+                if (failure != null) {
+                    LOG.error("Could not release the session of {} to node {}: {}", clientId, back.target(), failure.toString());
+                }
+                SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
+                back.send(Wire.Item.released(item.id(), moved), null, false);
+            });
+    }
+
+    private void acknowledged(long batchId, boolean ok) {
+        Channel.Batch batch = batches.remove(batchId);
+        if (batch == null) {
+            return;
+        }
+        for (Channel.Outgoing outgoing : batch.items()) {
+            if (outgoing.done() == null) {
+                continue;
+            }
+            if (ok) {
+                outgoing.done().complete(null);
+            } else {
+                outgoing.done().completeExceptionally(new IllegalStateException("node " + batch.target()
+                    + " could not store the forwarded messages"));
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.starling.cluster.hazelcast;
+
+import io.starling.testing.BrokerProcess;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starling nodes clustered with Hazelcast, each the real {@code io.starling.Main} in a JVM of
+ * its own on 127.0.0.1, with its own MQTT and Hazelcast ports and a cluster name of its own
+ * (so clusters of different test classes never meet).
+ */
+final class ClusterProcesses implements AutoCloseable {
+
+    /** One node: its process, MQTT port and Hazelcast port. */
+    static final class Node {
+        final int memberPort;
+        final Path config;
+        BrokerProcess process;
+        int mqttPort;
+
+        Node(int memberPort, Path config) {
+            this.memberPort = memberPort;
+            this.config = config;
+        }
+
+        String url() {
+            return "tcp://127.0.0.1:" + mqttPort;
+        }
+
+        /** Waits until this node's log says the cluster has {@code members} members. */
+        void awaitMembers(int members, int fromLine) throws InterruptedException {
+            process.awaitLine("Cluster now has " + members + " member(s).", fromLine, 60_000);
+        }
+    }
+
+    private static final List<String> JVM_ARGS = Arrays.stream(
+        System.getProperty("starling.test.node.jvm.args", "").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+
+    final List<Node> nodes = new ArrayList<>();
+
+    /** Starts {@code count} nodes at once and waits until each sees all of them. */
+    static ClusterProcesses start(Path dir, int count, String... settings) throws Exception {
+        ClusterProcesses cluster = new ClusterProcesses();
+        String clusterName = "test-" + UUID.randomUUID();
+        int[] memberPorts = new int[count];
+        for (int i = 0; i < count; i++) {
+            memberPorts[i] = freePort();
+        }
+        List<String> members = new ArrayList<>();
+        for (int port : memberPorts) {
+            members.add("\"127.0.0.1:" + port + "\"");
+        }
+        for (int i = 0; i < count; i++) {
+            Path config = dir.resolve("node" + i + ".conf");
+            List<String> lines = new ArrayList<>(List.of(
+                "starling.listener { host = \"127.0.0.1\", port = 0 }",
+                "starling.http { host = \"127.0.0.1\", port = 0 }",
+                "starling.sys-interval = 0",
+                "starling.cluster.type = hazelcast",
+                "starling.cluster.hazelcast {",
+                "  cluster-name = \"" + clusterName + "\"",
+                "  member-port = " + memberPorts[i],
+                "  members = " + members,
+                "  member-timeout = 4s",
+                "  join-timeout = 3s",
+                "}"));
+            lines.addAll(Arrays.asList(settings));
+            Files.write(config, lines);
+            cluster.nodes.add(new Node(memberPorts[i], config));
+        }
+        try {
+            for (Node node : cluster.nodes) {
+                cluster.launch(node);
+            }
+            for (Node node : cluster.nodes) {
+                node.mqttPort = node.process.awaitPort(90_000);
+            }
+            for (Node node : cluster.nodes) {
+                node.awaitMembers(count, 0);
+            }
+        } catch (Throwable e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** Starts (or restarts) the node's process. */
+    void launch(Node node) throws IOException {
+        node.process = BrokerProcess.start(JVM_ARGS, List.of("-c", node.config.toString()), Map.of());
+    }
+
+    Node node(int index) {
+        return nodes.get(index);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Node node : nodes) {
+            if (node.process != null) {
+                node.process.terminate();
+            }
+        }
+        for (Node node : nodes) {
+            if (node.process != null) {
+                try {
+                    node.process.awaitExit(15_000);
+                } catch (AssertionError e) {
+                    // close() below kills it.
+                }
+                node.process.close();
+            }
+        }
+    }
+}
