@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.starling.testing.TestCertificates;
+import io.starling.testing.TestProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.net.URI;
@@ -67,13 +68,13 @@ class DistributionIT {
     /** The current directory of every script started here: not the installation. */
     private static Path elsewhere;
     private static Path mqttJs;
-    private static Proc npm;
+    private static TestProcess npm;
 
     @BeforeAll
     static void unzipAndInstallMqttJs() throws Exception {
         version = property("distribution.version");
         Path parent = Files.createDirectories(temp.resolve("install dir"));
-        try (Proc unzip = Proc.start(List.of("unzip", "-q", property("distribution.zip"), "-d", parent.toString()), temp,
+        try (TestProcess unzip = TestProcess.start(List.of("unzip", "-q", property("distribution.zip"), "-d", parent.toString()), temp,
             environment(Map.of()))) {
             assertEquals(0, unzip.awaitExit(Duration.ofSeconds(60)), unzip.output());
         }
@@ -85,7 +86,7 @@ class DistributionIT {
         for (String file : List.of("package.json", "package-lock.json", "roundtrip.js")) {
             Files.copy(Path.of(property("distribution.js.dir"), file), mqttJs.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        npm = Proc.start(List.of("npm", "ci", "--no-audit", "--no-fund"), mqttJs, environment(Map.of()));
+        npm = TestProcess.start(List.of("npm", "ci", "--no-audit", "--no-fund"), mqttJs, environment(Map.of()));
     }
 
     @AfterAll
@@ -147,7 +148,7 @@ class DistributionIT {
         // The shipped configuration, with the listener moved to loopback; -c relative to the current directory.
         Files.writeString(elsewhere.resolve("e2e.conf"), "include file(\"" + home.resolve("conf/starling.conf") + "\")\n"
             + LOOPBACK_CONF);
-        try (Proc broker = startStarling(List.of("-c", "e2e.conf", "-v"), Map.of())) {
+        try (TestProcess broker = startStarling(List.of("-c", "e2e.conf", "-v"), Map.of())) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             assertTrue(broker.output().contains("Starling " + version + " starting."), broker.output());
             // The script exec'd Java (so signals reach it), in the installation directory (where
@@ -172,7 +173,7 @@ class DistributionIT {
         // Again, through a symlink to the script (as from /usr/local/bin), with the installation's own
         // conf/starling.conf (no -c) and the listener from the environment.
         Path link = Files.createSymbolicLink(elsewhere.resolve("starling-link"), home.resolve("bin/starling"));
-        try (Proc broker = Proc.start(List.of(link.toString()), elsewhere, environment(LOOPBACK))) {
+        try (TestProcess broker = TestProcess.start(List.of(link.toString()), elsewhere, environment(LOOPBACK))) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             pahoRoundTrip(port, "paho-after-restart");
             // The shipped configuration stores on disk (MapDB under data/): what the first run
@@ -193,7 +194,7 @@ class DistributionIT {
             + "starling.tls { enabled = true, host = \"127.0.0.1\", port = 0, keystore-file = \""
             + certificate.keystore() + "\", keystore-password = \"" + TestCertificates.PASSWORD + "\" }\n"
             + "starling.websocket { enabled = true, host = \"127.0.0.1\", port = 0 }\n");
-        try (Proc broker = startStarling(List.of("-c", "listeners.conf", "-v"), Map.of())) {
+        try (TestProcess broker = startStarling(List.of("-c", "listeners.conf", "-v"), Map.of())) {
             int tlsPort = port(broker, "tls");
             int webSocketPort = port(broker, "websockets");
             int httpPort = port(broker, "http");
@@ -201,7 +202,7 @@ class DistributionIT {
             List<String> tls = List.of("-h", "127.0.0.1", "-p", Integer.toString(tlsPort), "-q", "1", "--cafile",
                 caFile.toString());
             run(concat(List.of("mosquitto_pub", "-i", "tls-pub", "-r", "-t", "e2e/tls", "-m", "secure"), tls));
-            try (Proc sub = Proc.start(concat(List.of("mosquitto_sub", "-i", "tls-sub", "-t", "e2e/tls", "-F",
+            try (TestProcess sub = TestProcess.start(concat(List.of("mosquitto_sub", "-i", "tls-sub", "-t", "e2e/tls", "-F",
                 "%q %r %t %p", "-C", "1", "-W", "10"), tls), elsewhere, environment(Map.of()))) {
                 assertEquals(0, sub.awaitExit(CLIENT), sub.output());
                 assertEquals("1 1 e2e/tls secure", sub.output());
@@ -227,7 +228,7 @@ class DistributionIT {
     }
 
     /** The port a listener reports in its start-up line. */
-    private static int port(Proc broker, String listener) throws Exception {
+    private static int port(TestProcess broker, String listener) throws Exception {
         return Integer.parseInt(broker.awaitLine(Pattern.compile("Opening " + listener
             + " listen socket on 127\\.0\\.0\\.1:(\\d+)"), START).group(1));
     }
@@ -235,7 +236,7 @@ class DistributionIT {
     @Test
     void badConfigurationStopsStartUpNamingTheKey() throws Exception {
         Files.writeString(elsewhere.resolve("bad.conf"), "starling.mqtt.max-inflight = 4\n");
-        try (Proc broker = startStarling(List.of("-c", "bad.conf"), LOOPBACK)) {
+        try (TestProcess broker = startStarling(List.of("-c", "bad.conf"), LOOPBACK)) {
             assertNotEquals(0, broker.awaitExit(START), broker.output());
             assertTrue(broker.output().contains("starling.mqtt.max-inflight"), broker.output());
         }
@@ -249,7 +250,7 @@ class DistributionIT {
         assertTrue(java.toFile().setExecutable(true));
         Map<String, String> environment = environment(LOOPBACK);
         environment.put("JAVA_HOME", oldJdk.toString());
-        try (Proc starling = Proc.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
+        try (TestProcess starling = TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
             assertEquals(1, starling.awaitExit(START), starling.output());
             assertTrue(starling.output().contains("needs Java 17 or newer"), starling.output());
             assertTrue(starling.output().contains("11.0.2"), starling.output());
@@ -265,7 +266,7 @@ class DistributionIT {
         for (String script : List.of("bin/starling-passwd", "bin/starling-env")) {
             Files.copy(home.resolve(script), bare.resolve(script), StandardCopyOption.COPY_ATTRIBUTES);
         }
-        try (Proc passwd = Proc.start(List.of(bare.resolve("bin/starling-passwd").toString()), elsewhere,
+        try (TestProcess passwd = TestProcess.start(List.of(bare.resolve("bin/starling-passwd").toString()), elsewhere,
             environment(Map.of()))) {
             assertEquals(1, passwd.awaitExit(START), passwd.output());
             assertTrue(passwd.output().contains("io.starling.auth.passwd.PasswdTool is not in"), passwd.output());
@@ -273,17 +274,17 @@ class DistributionIT {
     }
 
     /** mosquitto_pub/mosquitto_sub: a retained message at QoS 1, and QoS 1 to a live subscriber. */
-    private static void mosquittoRoundTrips(Proc starling, int port) throws Exception {
+    private static void mosquittoRoundTrips(TestProcess starling, int port) throws Exception {
         List<String> broker = List.of("-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1");
         // mosquitto_sub prints "QoS retain-flag topic payload" for each message.
         List<String> format = List.of("-F", "%q %r %t %p", "-C", "1", "-W", "10");
         run(concat(List.of("mosquitto_pub", "-i", "pub-retained", "-r", "-t", "e2e/retained", "-m", "kept"), broker));
-        try (Proc sub = Proc.start(concat(List.of("mosquitto_sub", "-i", "sub-retained", "-t", "e2e/retained"),
+        try (TestProcess sub = TestProcess.start(concat(List.of("mosquitto_sub", "-i", "sub-retained", "-t", "e2e/retained"),
             concat(broker, format)), elsewhere, environment(Map.of()))) {
             assertEquals(0, sub.awaitExit(CLIENT), sub.output());
             assertEquals("1 1 e2e/retained kept", sub.output());
         }
-        try (Proc sub = Proc.start(concat(List.of("mosquitto_sub", "-i", "sub-qos1", "-t", "e2e/qos1"),
+        try (TestProcess sub = TestProcess.start(concat(List.of("mosquitto_sub", "-i", "sub-qos1", "-t", "e2e/qos1"),
             concat(broker, format)), elsewhere, environment(Map.of()))) {
             // Publish once the subscription is in place (mosquitto_sub's own output is buffered in a pipe).
             starling.awaitLine(Pattern.compile("Sending SUBACK to sub-qos1"), CLIENT);
@@ -380,19 +381,19 @@ class DistributionIT {
 
     private static void mqttJsRoundTrip(String url) throws Exception {
         assertEquals(0, npm.awaitExit(Duration.ofMinutes(3)), "npm ci failed:\n" + npm.output());
-        try (Proc node = Proc.start(List.of("node", "roundtrip.js", url), mqttJs,
+        try (TestProcess node = TestProcess.start(List.of("node", "roundtrip.js", url), mqttJs,
             environment(Map.of()))) {
             assertEquals(0, node.awaitExit(CLIENT), node.output());
         }
     }
 
-    private static Proc startStarling(List<String> args, Map<String, String> extraEnvironment) throws IOException {
-        return Proc.start(concat(List.of(home.resolve("bin/starling").toString()), args), elsewhere,
+    private static TestProcess startStarling(List<String> args, Map<String, String> extraEnvironment) throws IOException {
+        return TestProcess.start(concat(List.of(home.resolve("bin/starling").toString()), args), elsewhere,
             environment(extraEnvironment));
     }
 
     private static void run(List<String> command) throws Exception {
-        try (Proc proc = Proc.start(command, elsewhere, environment(Map.of()))) {
+        try (TestProcess proc = TestProcess.start(command, elsewhere, environment(Map.of()))) {
             assertEquals(0, proc.awaitExit(CLIENT), command + ":\n" + proc.output());
         }
     }

@@ -1,4 +1,4 @@
-package io.starling.distribution;
+package io.starling.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,10 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An external process (bin/starling, mosquitto_sub, node, ...) whose standard output and
- * error are collected line by line, so a test can wait for a line with a time limit.
+ * An external process (a broker JVM, bin/starling, mosquitto_sub, node, ...) whose standard
+ * output and error are collected line by line, so a test can wait for a line with a time limit.
  */
-final class Proc implements AutoCloseable {
+public final class TestProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -25,7 +25,7 @@ final class Proc implements AutoCloseable {
     private final Thread reader;
     private boolean ended; // the output is read to its end; guarded by lines
 
-    private Proc(String name, Process process) {
+    private TestProcess(String name, Process process) {
         this.name = name;
         this.process = process;
         this.reader = new Thread(this::collect, name + "-output");
@@ -34,11 +34,11 @@ final class Proc implements AutoCloseable {
     }
 
     /** Starts {@code command} in {@code directory} with exactly {@code environment}. */
-    static Proc start(List<String> command, Path directory, Map<String, String> environment) throws IOException {
+    public static TestProcess start(List<String> command, Path directory, Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(environment);
-        return new Proc(Path.of(command.get(0)).getFileName().toString(), builder.start());
+        return new TestProcess(Path.of(command.get(0)).getFileName().toString(), builder.start());
     }
 
     private void collect() {
@@ -61,7 +61,7 @@ final class Proc implements AutoCloseable {
     }
 
     /** Waits for a line matching {@code pattern}; fails with the output if the process ends first or time runs out. */
-    Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    public Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             int checked = 0;
@@ -82,8 +82,49 @@ final class Proc implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for a line containing {@code text} at or after line {@code fromLine} (see
+     * {@link #lineCount}); returns its index. Fails with the output if the process ends first
+     * or time runs out.
+     */
+    public int awaitLine(String text, int fromLine, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            int checked = fromLine;
+            while (true) {
+                for (; checked < lines.size(); checked++) {
+                    if (lines.get(checked).contains(text)) {
+                        return checked;
+                    }
+                }
+                long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMillis <= 0 || ended) {
+                    throw new AssertionError(name + ": no line with '" + text + "' within " + timeout
+                        + (ended ? " (it ended)" : "") + "; output:\n" + output());
+                }
+                lines.wait(leftMillis);
+            }
+        }
+    }
+
+    /** How many output lines were read so far. */
+    public int lineCount() {
+        synchronized (lines) {
+            return lines.size();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL. */
+    public void kill() {
+        process.toHandle().destroyForcibly();
+    }
+
     /** Waits for the process to end and its output to be read; returns the exit code. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
         }
@@ -92,15 +133,15 @@ final class Proc implements AutoCloseable {
     }
 
     /** SIGTERM, through the handle: {@code Process.destroy} would also close the output pipe. */
-    void terminate() {
+    public void terminate() {
         process.toHandle().destroy();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String output() {
+    public String output() {
         synchronized (lines) {
             return String.join("\n", lines);
         }
