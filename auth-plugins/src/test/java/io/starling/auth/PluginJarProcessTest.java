@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.testing.BrokerProcess;
 import io.starling.testing.RawMqttClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +25,7 @@ class PluginJarProcessTest {
         return Files.writeString(work.resolve("starling.conf"), String.join("\n",
             "starling {",
             "  listener { host = \"127.0.0.1\", port = 0 }",
+            "  http { host = \"127.0.0.1\", port = 0 }",
             "  mqtt.allow-anonymous = false",
             "  auth {",
             "    plugins = [shared-secret]",
@@ -31,11 +35,15 @@ class PluginJarProcessTest {
             "}"));
     }
 
+    private BrokerProcess start() throws Exception {
+        return BrokerProcess.start(List.of("-c", config().toString()), Map.of());
+    }
+
     @Test
     void theExamplePluginJarDecidesConnackCodes() throws Exception {
         PluginJars.example(work, work.resolve("plugins/starling-example-plugin.jar"));
-        try (BrokerProcess broker = BrokerProcess.start(config())) {
-            int port = broker.awaitListening();
+        try (BrokerProcess broker = start()) {
+            int port = broker.awaitPort(60_000);
             String url = "tcp://127.0.0.1:" + port;
             assertEquals(0, pahoConnack(url, "c1", "alice", "open-sesame"));
             assertEquals(4, pahoConnack(url, "c2", "alice", "wrong"));
@@ -50,8 +58,8 @@ class PluginJarProcessTest {
     void aBrokenJarStopsStartupNamingTheJar() throws Exception {
         PluginJars.example(work, work.resolve("plugins/starling-example-plugin.jar"));
         Path broken = Files.writeString(work.resolve("plugins/broken-plugin.jar"), "not a zip");
-        try (BrokerProcess broker = BrokerProcess.start(config())) {
-            assertEquals(1, broker.awaitExit());
+        try (BrokerProcess broker = start()) {
+            assertEquals(1, broker.awaitExit(60_000));
             assertTrue(broker.output().contains("cannot load plugin jar " + broken), broker.output());
             assertFalse(broker.output().contains("Opening ipv4 listen socket"), "the listener never opened");
         }
