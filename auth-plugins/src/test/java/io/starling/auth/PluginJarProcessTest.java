@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.BrokerProcess;
+import io.starling.testing.PluginJars;
 import io.starling.testing.RawMqttClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The example plugin built into a jar, dropped into plugins/ of a broker running as its own process. */
 class PluginJarProcessTest {
+
+    private static final Path EXAMPLE_PROJECT = Path.of("example-plugin");
 
     @TempDir
     Path work;
@@ -41,7 +44,7 @@ class PluginJarProcessTest {
 
     @Test
     void theExamplePluginJarDecidesConnackCodes() throws Exception {
-        PluginJars.example(work, work.resolve("plugins/starling-example-plugin.jar"));
+        PluginJars.project(EXAMPLE_PROJECT, work, work.resolve("plugins/starling-example-plugin.jar"));
         try (BrokerProcess broker = start()) {
             int port = broker.awaitPort(60_000);
             String url = "tcp://127.0.0.1:" + port;
@@ -56,7 +59,7 @@ class PluginJarProcessTest {
 
     @Test
     void aBrokenJarStopsStartupNamingTheJar() throws Exception {
-        PluginJars.example(work, work.resolve("plugins/starling-example-plugin.jar"));
+        PluginJars.project(EXAMPLE_PROJECT, work, work.resolve("plugins/starling-example-plugin.jar"));
         Path broken = Files.writeString(work.resolve("plugins/broken-plugin.jar"), "not a zip");
         try (BrokerProcess broker = start()) {
             assertEquals(1, broker.awaitExit(60_000));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.spi.AuthPluginProvider;
 import io.starling.spi.Authenticator;
+import io.starling.testing.PluginJars;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginLoaderTest {
 
     private static final String SERVICES = "META-INF/services/" + AuthPluginProvider.class.getName();
+    private static final Path EXAMPLE_PROJECT = Path.of("example-plugin");
 
     @TempDir
     Path work;
@@ -46,7 +48,7 @@ class PluginLoaderTest {
 
     @Test
     void aGoodJarIsLoadedInItsOwnClassLoaderThatSeesOnlyTheSpi() throws Exception {
-        PluginJars.example(work, plugins().resolve("example.jar"));
+        PluginJars.project(EXAMPLE_PROJECT, work, plugins().resolve("example.jar"));
         List<AuthPluginProvider> providers = load();
         assertEquals(1, providers.size());
         AuthPluginProvider plugin = providers.get(0);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.starling.testing.PluginJars;
 import io.starling.testing.TestCertificates;
 import io.starling.testing.TestProcess;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
@@ -224,6 +226,65 @@ class DistributionIT {
 
             broker.terminate();
             assertEquals(0, broker.awaitExit(STOP), broker.output());
+        }
+    }
+
+    @Test
+    void passwordFileWrittenWithStarlingPasswdAndAclFileAreEnforced() throws Exception {
+        run(List.of(home.resolve("bin/starling-passwd").toString(), "-b", home.resolve("conf/passwd").toString(),
+            "alice", "wonderland"));
+        Files.writeString(elsewhere.resolve("auth.conf"), "include file(\"" + home.resolve("conf/starling.conf")
+            + "\")\n" + LOOPBACK_CONF
+            + "starling.mqtt.allow-anonymous = false\n"
+            + "starling.auth.plugins = [password-file, acl-file]\n");
+        try (TestProcess broker = startStarling(List.of("-c", "auth.conf"), Map.of())) {
+            int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
+            assertEquals(0, connack(port, "alice-1", "alice", "wonderland"));
+            assertEquals(4, connack(port, "alice-2", "alice", "wrong"));
+            assertEquals(4, connack(port, "mallory-1", "mallory", "wonderland"));
+            assertEquals(5, connack(port, "anonymous-1", null, null));
+            broker.terminate();
+            assertEquals(0, broker.awaitExit(STOP), broker.output());
+        }
+    }
+
+    @Test
+    void aPluginJarDroppedIntoPluginsIsLoaded() throws Exception {
+        PluginJars.project(Path.of("..", "auth-plugins", "example-plugin"), temp,
+            home.resolve("plugins/starling-example-plugin.jar"));
+        Files.writeString(elsewhere.resolve("plugin.conf"), "include file(\"" + home.resolve("conf/starling.conf")
+            + "\")\n" + LOOPBACK_CONF
+            + "starling.mqtt.allow-anonymous = false\n"
+            + "starling.auth.plugins = [shared-secret]\n"
+            + "starling.auth.shared-secret.secret = \"open-sesame\"\n");
+        try (TestProcess broker = startStarling(List.of("-c", "plugin.conf"), Map.of())) {
+            int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
+            assertEquals(0, connack(port, "plugin-1", "anyone", "open-sesame"));
+            assertEquals(4, connack(port, "plugin-2", "anyone", "guess"));
+            broker.terminate();
+            assertEquals(0, broker.awaitExit(STOP), broker.output());
+        } finally {
+            Files.delete(home.resolve("plugins/starling-example-plugin.jar"));
+        }
+    }
+
+    /** The CONNACK return code Paho gets for these credentials (0 when accepted). */
+    private static int connack(int port, String clientId, String username, String password) throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
+        try {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setConnectionTimeout((int) CLIENT.toSeconds());
+            if (username != null) {
+                options.setUserName(username);
+                options.setPassword(password.toCharArray());
+            }
+            client.connect(options);
+            client.disconnect();
+            return 0;
+        } catch (MqttException e) {
+            return e.getReasonCode();
+        } finally {
+            client.close(true);
         }
     }
 

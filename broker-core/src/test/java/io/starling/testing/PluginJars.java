@@ -1,4 +1,4 @@
-package io.starling.auth;
+package io.starling.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,22 +19,21 @@ import javax.tools.ToolProvider;
 /**
  * Builds real plugin jars in tests: compiles a source tree against the test's class path
  * (which holds the SPI) with the JDK compiler and packs classes and resources as {@code jar}
- * would. The example plugin project is built this way from its own sources.
+ * would. The example plugin project (auth-plugins/example-plugin) is built this way from its
+ * own sources.
  */
-final class PluginJars {
-
-    static final Path EXAMPLE_PROJECT = Path.of("example-plugin");
+public final class PluginJars {
 
     private PluginJars() {
     }
 
-    /** The example plugin from example-plugin/src/main, as {@code jar}. */
-    static Path example(Path work, Path jar) throws IOException {
-        return build(work, EXAMPLE_PROJECT.resolve("src/main/java"), EXAMPLE_PROJECT.resolve("src/main/resources"), jar);
+    /** The plugin of a Maven-layout project (src/main/java, src/main/resources), as {@code jar}. */
+    public static Path project(Path projectDirectory, Path work, Path jar) throws IOException {
+        return build(work, projectDirectory.resolve("src/main/java"), projectDirectory.resolve("src/main/resources"), jar);
     }
 
     /** A jar from source files and resources given as text, keyed by their path in the tree. */
-    static Path fromText(Path work, Map<String, String> sources, Map<String, String> resources, Path jar)
+    public static Path fromText(Path work, Map<String, String> sources, Map<String, String> resources, Path jar)
         throws IOException {
         Path sourceRoot = writeAll(Files.createTempDirectory(work, "src"), sources);
         Path resourceRoot = writeAll(Files.createTempDirectory(work, "resources"), resources);
