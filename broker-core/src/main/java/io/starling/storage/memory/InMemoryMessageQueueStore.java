@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /** Queued and in-flight messages in maps; the message object itself is shared, not copied. */
 public final class InMemoryMessageQueueStore implements MessageQueueStore {
@@ -52,20 +53,20 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
 
     @Override
     public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
-        ClientQueue queue = queue(clientId);
-        synchronized (queue) {
-            queue.messages.computeIfPresent(messageId,
-                (id, queued) -> new QueuedMessage(queued.message(), queued.qos(), packetId, queued.released()));
-        }
-        return DONE;
+        return update(clientId, messageId,
+            queued -> new QueuedMessage(queued.message(), queued.qos(), packetId, queued.released()));
     }
 
     @Override
     public CompletionStage<Void> markReleased(String clientId, long messageId) {
+        return update(clientId, messageId,
+            queued -> new QueuedMessage(queued.message(), queued.qos(), queued.packetId(), true));
+    }
+
+    private CompletionStage<Void> update(String clientId, long messageId, UnaryOperator<QueuedMessage> change) {
         ClientQueue queue = queue(clientId);
         synchronized (queue) {
-            queue.messages.computeIfPresent(messageId,
-                (id, queued) -> new QueuedMessage(queued.message(), queued.qos(), queued.packetId(), true));
+            queue.messages.computeIfPresent(messageId, (id, queued) -> change.apply(queued));
         }
         return DONE;
     }
