@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.mapdb.DB;
 import org.mapdb.DBException;
-import org.mapdb.DBMaker;
+import org.mapdb.CC;
 import org.mapdb.Serializer;
+import org.mapdb.StoreWAL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +26,20 @@ final class StoreOpener {
     }
 
     static StoreTables open(MapDbSettings settings) {
+        return open(settings, () -> { });
+    }
+
+    /** With a hook called after each write to the store file or its redo log (tests simulate crashes there). */
+    static StoreTables open(MapDbSettings settings, RedoLogVolume.WriteHook hook) {
         Path file = settings.file().toAbsolutePath();
         DB db = null;
         try {
             Files.createDirectories(file.getParent());
-            db = openDb(file.toString());
+            RedoLogVolume.recover(file);
+            db = openDb(file, hook);
             StoreTables tables = checkFormat(db, file);
+            StoreVerifier.verify(tables);
+            tables.restoreSequence();
             LOG.info("Opened MapDB store {} (format {}, durability {}).", file, StoreTables.FORMAT,
                 settings.durability().name().toLowerCase(Locale.ROOT));
             return tables;
@@ -56,13 +65,19 @@ final class StoreOpener {
     }
 
     /**
-     * With a write-ahead log (the only MapDB mode that survives kill -9) on plain file
-     * channels: not memory-mapped, because a full disk under a mapped file kills the JVM with
-     * SIGBUS, while a channel write fails with an IOException the writer can survive.
-     * Single-threaded: only the writer thread touches it. MapDB 3 has no instance cache.
+     * What {@code DBMaker.fileDB(file).transactionEnable().fileChannelEnable().concurrencyDisable()}
+     * builds (StoreWAL: changes stay in memory and in scratch files until commit, so rollback
+     * works), except that the store file goes through a {@link RedoLogVolume}: MapDB 3.1.0's own
+     * WAL is never replayed and its commit is not atomic under kill -9. Plain file channels,
+     * not memory-mapped, because a full disk under a mapped file kills the JVM with SIGBUS, while
+     * a channel write fails with an IOException the writer can survive. Single-threaded: only
+     * the writer thread touches it. MapDB 3 has no instance cache.
      */
-    private static DB openDb(String file) {
-        return DBMaker.fileDB(file).transactionEnable().fileChannelEnable().concurrencyDisable().make();
+    private static DB openDb(Path file, RedoLogVolume.WriteHook hook) {
+        boolean existed = Files.exists(file);
+        StoreWAL store = StoreWAL.make(file.toString(), RedoLogVolume.factory(file, hook), 0L, false,
+            CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
+        return new DB(store, existed, false, DB.class.getClassLoader(), 0);
     }
 
     private static StoreTables checkFormat(DB db, Path file) {
@@ -88,7 +103,8 @@ final class StoreOpener {
 
     private static StoreUnavailableException refused(Path file, String reason, Throwable cause) {
         return new StoreUnavailableException("MapDB store " + file + " " + reason + ". Starling leaves the files "
-            + "as they are. To start with an empty store, stop the broker and move " + file.getFileName() + " and " + file.getFileName() + ".wal.* out of " + file.getParent()
+            + "as they are. To start with an empty store, stop the broker and move " + file.getFileName() + ", " + file.getFileName() + ".redo and "
+            + file.getFileName() + ".wal.* out of " + file.getParent()
             + " (keep them to examine or to put back), or restore them from a backup. See docs/STORAGE.md, "
             + "\"When the store cannot be opened\".", cause);
     }

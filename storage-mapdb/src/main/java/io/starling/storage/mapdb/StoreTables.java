@@ -56,6 +56,10 @@ final class StoreTables {
             Serializer.INTEGER).createOrOpen();
         retained = db.treeMap("retained", Serializer.STRING, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
             .createOrOpen();
+    }
+
+    /** Continues the queue sequence after the highest stored one (once the store is verified: a torn tree may loop). */
+    void restoreSequence() {
         for (byte[] entry : queued.values()) {
             lastSequence = Math.max(lastSequence, QueueEntry.decode(entry).sequence());
         }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
 
-    private static final int CYCLES = 5;
+    private static final int CYCLES = 8;
     private static final Duration AWAIT = Duration.ofSeconds(60);
     private static final String Q1_TOPIC = "crash/q1";
     private static final String Q2_TOPIC = "crash/q2";

@@ -104,7 +104,7 @@ class StoreOpeningTest {
         String message = refused.getMessage();
         assertTrue(message.contains(reason), message);
         assertTrue(message.contains(file().toAbsolutePath().toString()), message);
-        assertTrue(message.contains("move starling.mapdb and starling.mapdb.wal.*"), message);
+        assertTrue(message.contains("move starling.mapdb, starling.mapdb.redo and starling.mapdb.wal.*"), message);
         assertArrayEquals(before, Files.readAllBytes(file()), "the refused store was changed");
     }
 }

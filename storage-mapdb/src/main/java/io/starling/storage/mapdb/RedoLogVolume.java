@@ -1,0 +1,421 @@
+package io.starling.storage.mapdb;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import org.mapdb.DataInput2;
+import org.mapdb.volume.FileChannelVol;
+import org.mapdb.volume.Volume;
+import org.mapdb.volume.VolumeFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store file, made crash-atomic per commit. MapDB 3.1.0's {@code StoreWAL} does not
+ * replay its write-ahead log on open (nothing in 3.1.0 calls {@code WriteAheadLog.replayWAL}),
+ * and its {@code commit()} writes the new header first and then, one write at a time, index
+ * values, free-space ("long stack") pages and records into the store file in place. A process
+ * killed in the middle of that leaves a store whose header describes free-space pages that were
+ * never written: it opens and reads fine, and every later allocation fails ("Broken bit parity",
+ * "Index 160 out of bounds for length 160").
+ *
+ * <p>This volume keeps every write since the last {@link #sync()} in memory (4 KiB page
+ * images; StoreWAL writes the store file only inside {@code commit()}). {@code sync()} first
+ * writes all those pages to a redo file next to the store ({@code starling.mapdb.redo}) with a
+ * CRC and fsyncs it, then writes them into the store file and fsyncs that, then empties the redo
+ * file. {@link #recover} runs before the store opens: a complete redo file is applied again
+ * (page images, so applying twice is harmless); an incomplete one means the process died before
+ * the store file was touched, so it is set aside unread. Either way the store file holds exactly
+ * the last completed commit. Only the writer thread uses it.
+ */
+final class RedoLogVolume extends Volume {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedoLogVolume.class);
+
+    static final String SUFFIX = ".redo";
+    static final int PAGE = 4096;
+    private static final long MAGIC = 0x53544c5245444f31L; // "STLREDO1"
+    /** magic, store length, page count; then (offset, page) per page; then CRC32C of all before. */
+    private static final int HEADER = 8 + 8 + 4;
+
+    /** Test seam: called after each write to the redo file or the store file (simulated crash points). */
+    interface WriteHook {
+        void afterWrite();
+    }
+
+    private final Volume file;
+    private final FileChannel redo;
+    private final WriteHook hook;
+    private final TreeMap<Long, byte[]> dirty = new TreeMap<>();
+    private long length;
+
+    private RedoLogVolume(Volume file, FileChannel redo, WriteHook hook) {
+        this.file = file;
+        this.redo = redo;
+        this.hook = hook;
+        this.length = file.length();
+    }
+
+    static Path redoFile(Path store) {
+        return store.resolveSibling(store.getFileName() + SUFFIX);
+    }
+
+    /**
+     * The factory for {@code StoreWAL}: the store file itself through this volume, its scratch
+     * {@code .wal.N} files (only read back within one process) as plain file channels.
+     */
+    static VolumeFactory factory(Path store, WriteHook hook) {
+        String storeName = store.toString();
+        return new VolumeFactory() {
+            @Override
+            public Volume makeVolume(String name, boolean readOnly, long fileLockWait, int sliceShift,
+                                     long initSize, boolean fixedSize) {
+                Volume plain = FileChannelVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize,
+                    fixedSize);
+                if (!storeName.equals(name)) {
+                    return plain;
+                }
+                try {
+                    return new RedoLogVolume(plain, openRedo(store), hook);
+                } catch (IOException e) {
+                    plain.close();
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public boolean exists(String name) {
+                return FileChannelVol.FACTORY.exists(name);
+            }
+
+            @Override
+            public boolean handlesReadonly() {
+                return FileChannelVol.FACTORY.handlesReadonly();
+            }
+        };
+    }
+
+    private static FileChannel openRedo(Path store) throws IOException {
+        Path path = redoFile(store);
+        boolean created = !Files.exists(path);
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        if (created) {
+            syncDirectory(store.toAbsolutePath().getParent());
+        }
+        return channel;
+    }
+
+    /**
+     * Before the store opens: finishes the commit a crash interrupted after its redo file was
+     * complete, or sets aside a redo file the crash cut short (the store file was not yet touched
+     * by that commit, and no write in it was acknowledged).
+     */
+    static void recover(Path store) throws IOException {
+        Path path = redoFile(store);
+        if (!Files.exists(path) || Files.size(path) == 0) {
+            return;
+        }
+        TreeMap<Long, byte[]> pages = new TreeMap<>();
+        long length = read(path, pages);
+        if (length < 0) {
+            Path aside = path.resolveSibling(path.getFileName() + ".incomplete");
+            Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("The broker stopped while writing a commit to {}; that commit never reached the store and none "
+                + "of its writes were acknowledged. The incomplete log was moved to {}.", path, aside);
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(store, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (Map.Entry<Long, byte[]> page : pages.entrySet()) {
+                writeFully(channel, ByteBuffer.wrap(page.getValue()), page.getKey());
+            }
+            if (channel.size() < length) {
+                writeFully(channel, ByteBuffer.allocate(1), length - 1);
+            }
+            channel.force(true);
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+            channel.force(true);
+        }
+        LOG.info("Completed the commit the broker was writing to {} when it stopped ({} page(s) from {}).",
+            store.getFileName(), pages.size(), path.getFileName());
+    }
+
+    /** Reads a complete redo file into pages and returns the store length it records; -1 when it is incomplete. */
+    private static long read(Path path, TreeMap<Long, byte[]> pages) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
+        if (bytes.length < HEADER + 4) {
+            return -1;
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (in.getLong() != MAGIC) {
+            return -1;
+        }
+        long length = in.getLong();
+        int count = in.getInt();
+        long end = HEADER + (long) count * (8 + PAGE);
+        if (count < 0 || length < 0 || end + 4 != bytes.length) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, (int) end);
+        if ((int) crc.getValue() != ByteBuffer.wrap(bytes, (int) end, 4).getInt()) {
+            return -1;
+        }
+        for (int i = 0; i < count; i++) {
+            long offset = in.getLong();
+            byte[] page = new byte[PAGE];
+            in.get(page);
+            pages.put(offset, page);
+        }
+        return length;
+    }
+
+    @Override
+    public void sync() {
+        if (dirty.isEmpty() && length <= file.length()) {
+            file.sync();
+            return;
+        }
+        try {
+            writeRedo();
+            file.ensureAvailable(length);
+            for (Map.Entry<Long, byte[]> page : dirty.entrySet()) {
+                file.putData(page.getKey(), page.getValue(), 0, PAGE);
+                hook.afterWrite();
+            }
+            file.sync();
+            dirty.clear();
+            // Not forced: if this is lost, the next open applies the same page images again.
+            redo.truncate(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the store's redo log could not be written", e);
+        }
+    }
+
+    private void writeRedo() throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer header = ByteBuffer.allocate(HEADER).putLong(MAGIC).putLong(length).putInt(dirty.size()).flip();
+        crc.update(header.duplicate());
+        long position = 0;
+        position += writeFully(redo, header, position);
+        hook.afterWrite();
+        ByteBuffer offset = ByteBuffer.allocate(8);
+        for (Map.Entry<Long, byte[]> page : dirty.entrySet()) {
+            offset.clear();
+            offset.putLong(page.getKey()).flip();
+            crc.update(offset.duplicate());
+            crc.update(page.getValue());
+            position += writeFully(redo, offset, position);
+            position += writeFully(redo, ByteBuffer.wrap(page.getValue()), position);
+            hook.afterWrite();
+        }
+        position += writeFully(redo, ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip(), position);
+        redo.truncate(position);
+        redo.force(false);
+        hook.afterWrite();
+    }
+
+    private static int writeFully(FileChannel channel, ByteBuffer data, long position) throws IOException {
+        int written = 0;
+        while (data.hasRemaining()) {
+            written += channel.write(data, position + written);
+        }
+        return written;
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory; the file's own fsync still holds its content.
+            LOG.debug("Could not sync directory {}", directory, e);
+        }
+    }
+
+    /** The page image to change, read from the file (or zeros beyond its end) the first time. */
+    private byte[] page(long pageOffset) {
+        byte[] page = dirty.get(pageOffset);
+        if (page == null) {
+            page = new byte[PAGE];
+            long available = file.length() - pageOffset;
+            if (available > 0) {
+                file.getData(pageOffset, page, 0, (int) Math.min(PAGE, available));
+            }
+            dirty.put(pageOffset, page);
+        }
+        return page;
+    }
+
+    @Override
+    public void putData(long offset, byte[] src, int srcPos, int size) {
+        while (size > 0) {
+            long pageOffset = offset - offset % PAGE;
+            int inPage = (int) (offset - pageOffset);
+            int n = Math.min(size, PAGE - inPage);
+            System.arraycopy(src, srcPos, page(pageOffset), inPage, n);
+            offset += n;
+            srcPos += n;
+            size -= n;
+        }
+        length = Math.max(length, offset);
+    }
+
+    @Override
+    public void putData(long offset, ByteBuffer buf) {
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        putData(offset, bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void putLong(long offset, long value) {
+        putData(offset, ByteBuffer.allocate(8).putLong(value).array(), 0, 8);
+    }
+
+    @Override
+    public void putInt(long offset, int value) {
+        putData(offset, ByteBuffer.allocate(4).putInt(value).array(), 0, 4);
+    }
+
+    @Override
+    public void putByte(long offset, byte value) {
+        putData(offset, new byte[] {value}, 0, 1);
+    }
+
+    @Override
+    public void clear(long startOffset, long endOffset) {
+        byte[] zeros = new byte[PAGE];
+        for (long offset = startOffset; offset < endOffset; offset += PAGE) {
+            putData(offset, zeros, 0, (int) Math.min(PAGE, endOffset - offset));
+        }
+    }
+
+    @Override
+    public void getData(long offset, byte[] dst, int dstPos, int size) {
+        if (dirty.isEmpty()) {
+            file.getData(offset, dst, dstPos, size);
+            return;
+        }
+        while (size > 0) {
+            long pageOffset = offset - offset % PAGE;
+            int inPage = (int) (offset - pageOffset);
+            int n = Math.min(size, PAGE - inPage);
+            byte[] page = dirty.get(pageOffset);
+            if (page != null) {
+                System.arraycopy(page, inPage, dst, dstPos, n);
+            } else {
+                file.getData(offset, dst, dstPos, n);
+            }
+            offset += n;
+            dstPos += n;
+            size -= n;
+        }
+    }
+
+    @Override
+    public long getLong(long offset) {
+        if (dirty.isEmpty()) {
+            return file.getLong(offset);
+        }
+        byte[] bytes = new byte[8];
+        getData(offset, bytes, 0, 8);
+        return ByteBuffer.wrap(bytes).getLong();
+    }
+
+    @Override
+    public int getInt(long offset) {
+        if (dirty.isEmpty()) {
+            return file.getInt(offset);
+        }
+        byte[] bytes = new byte[4];
+        getData(offset, bytes, 0, 4);
+        return ByteBuffer.wrap(bytes).getInt();
+    }
+
+    @Override
+    public byte getByte(long offset) {
+        if (dirty.isEmpty()) {
+            return file.getByte(offset);
+        }
+        byte[] bytes = new byte[1];
+        getData(offset, bytes, 0, 1);
+        return bytes[0];
+    }
+
+    @Override
+    public DataInput2 getDataInput(long offset, int size) {
+        if (dirty.isEmpty()) {
+            return file.getDataInput(offset, size);
+        }
+        byte[] bytes = new byte[size];
+        getData(offset, bytes, 0, size);
+        return new DataInput2.ByteArray(bytes);
+    }
+
+    @Override
+    public void ensureAvailable(long offset) {
+        // The file grows when the commit is applied; until then the new space reads as zeros.
+        length = Math.max(length, offset);
+    }
+
+    @Override
+    public void truncate(long size) {
+        sync();
+        file.truncate(size);
+        length = file.length();
+    }
+
+    @Override
+    public long length() {
+        return Math.max(length, file.length());
+    }
+
+    @Override
+    public void close() {
+        // Writes not synced are not committed: dropping them is what a crash would do too.
+        dirty.clear();
+        try {
+            redo.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the redo log failed", e);
+        } finally {
+            file.close();
+        }
+    }
+
+    @Override
+    public int sliceSize() {
+        return file.sliceSize();
+    }
+
+    @Override
+    public boolean isSliced() {
+        return file.isSliced();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return file.isReadOnly();
+    }
+
+    @Override
+    public File getFile() {
+        return file.getFile();
+    }
+
+    @Override
+    public boolean getFileLocked() {
+        return file.getFileLocked();
+    }
+}
