@@ -24,6 +24,7 @@ import io.starling.spi.ClusterNode;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
 import io.starling.spi.Storage;
+import io.starling.spi.StoreStatistics;
 import io.starling.spi.StoredMessage;
 import io.starling.transport.EventLoops;
 import io.starling.transport.MqttServer;
@@ -175,6 +176,11 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public int retainedMessages() {
         return retained.size();
+    }
+
+    @Override
+    public StoreStatistics store() {
+        return storage.statistics();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.starling.metrics;
 
+import io.starling.spi.StoreStatistics;
+
 /** The figures the metrics outputs need beyond the counters: read when they are rendered. */
 public interface MetricsSource {
 
@@ -10,6 +12,9 @@ public interface MetricsSource {
 
     /** Retained messages. */
     int retainedMessages();
+
+    /** What the storage back end reports. */
+    StoreStatistics store();
 
     /** Members of the cluster, this node included (1 when not clustered). */
     int clusterMembers();

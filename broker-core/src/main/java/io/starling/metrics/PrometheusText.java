@@ -1,5 +1,7 @@
 package io.starling.metrics;
 
+import io.starling.spi.StoreStatistics;
+
 /** Renders the metrics in the Prometheus text exposition format (version 0.0.4). */
 public final class PrometheusText {
 
@@ -29,6 +31,11 @@ public final class PrometheusText {
         text.counter("starling_bytes_sent_total", "Bytes sent to clients.", m.bytesSent());
         text.gauge("starling_subscriptions", "Subscriptions of all sessions.", m.subscriptions());
         text.gauge("starling_retained_messages", "Retained messages.", source.retainedMessages());
+        StoreStatistics store = source.store();
+        text.gauge("starling_store_size_bytes", "Bytes the message store occupies on disk.", store.sizeBytes());
+        text.header("starling_store_commit_seconds", "summary", "Store commits (write and fsync) and their duration.");
+        text.sample("starling_store_commit_seconds_count", store.commits());
+        text.sample("starling_store_commit_seconds_sum", store.commitNanos() / 1e9);
         text.header("starling_auth_failures_total", "counter", "Connections refused by authentication.");
         text.sample("starling_auth_failures_total{reason=\"bad_username_or_password\"}", m.authBadCredentials());
         text.sample("starling_auth_failures_total{reason=\"not_authorized\"}", m.authNotAuthorized());
@@ -53,6 +60,10 @@ public final class PrometheusText {
     }
 
     private void sample(String name, long value) {
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private void sample(String name, double value) {
         out.append(name).append(' ').append(value).append('\n');
     }
 }

@@ -37,6 +37,8 @@ class OperationsHttpServerTest {
             assertTrue(body.contains("starling_messages_sent_total{qos=\"1\"} 1\n"), body);
             assertTrue(body.contains("\nstarling_subscriptions 1\n"), body);
             assertTrue(body.contains("# TYPE starling_bytes_received_total counter"), body);
+            assertTrue(body.contains("# TYPE starling_store_commit_seconds summary"), body);
+            assertTrue(body.contains("\nstarling_store_commit_seconds_count 0\n"), "in-memory storage never commits");
         }
     }
 

@@ -20,6 +20,6 @@ public final class MapDbStorageProvider implements StorageProvider {
     static Storage open(MapDbSettings settings) {
         StoreWriter writer = new StoreWriter(settings);
         return new Storage(new MapDbSessionStore(writer), new MapDbMessageQueueStore(writer),
-            new MapDbRetainedStore(writer));
+            new MapDbRetainedStore(writer), writer);
     }
 }

@@ -1,5 +1,6 @@
 package io.starling.storage.mapdb;
 
+import io.starling.spi.StoreStatistics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * silently losing those would redeliver messages after a restart. A failed commit fails
  * every write it held and reopens the store from disk. The thread always carries on.
  */
-final class StoreWriter implements AutoCloseable {
+final class StoreWriter implements AutoCloseable, StoreStatistics {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
 
@@ -69,6 +70,9 @@ final class StoreWriter implements AutoCloseable {
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
+    /** The store file's size after the last commit, for monitoring. */
+    private volatile long sizeBytes;
     private final Thread thread;
     /** Null while the store cannot be reopened after a failed commit. */
     private StoreTables tables;
@@ -121,8 +125,19 @@ final class StoreWriter implements AutoCloseable {
     }
 
     /** Commits done so far (each covers every write applied since the one before). */
-    long commits() {
+    @Override
+    public long commits() {
         return commits.get();
+    }
+
+    @Override
+    public long commitNanos() {
+        return commitNanos.get();
+    }
+
+    @Override
+    public long sizeBytes() {
+        return sizeBytes;
     }
 
     /** Applies and commits everything queued before, closes the store and ends the thread. */
@@ -264,6 +279,7 @@ final class StoreWriter implements AutoCloseable {
     }
 
     private void commit() {
+        long started = System.nanoTime();
         try {
             tables.db.commit();
         } catch (RuntimeException e) {
@@ -280,6 +296,8 @@ final class StoreWriter implements AutoCloseable {
         }
         commits.incrementAndGet();
         lastCommitNanos = System.nanoTime();
+        commitNanos.addAndGet(lastCommitNanos - started);
+        sizeBytes = tables.fileSize();
         uncommittedWrites = 0;
         uncommitted.forEach(Task::succeed);
         uncommitted.clear();

@@ -43,6 +43,9 @@ class GroupCommitTest {
                     .get(30, TimeUnit.SECONDS);
             }
             commits = store.writer.commits() - commitsBefore;
+            // What /metrics reports: the store's size on disk and the time its commits took.
+            assertTrue(store.writer.sizeBytes() > 0, "store size reported");
+            assertTrue(store.writer.commitNanos() > 0, "commit time reported");
             for (int t = 0; t < THREADS; t++) {
                 assertEquals(APPENDS_PER_THREAD, store.queues.load("client-" + t).size());
             }

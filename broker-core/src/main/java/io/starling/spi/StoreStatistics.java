@@ -1,0 +1,35 @@
+package io.starling.spi;
+
+/**
+ * Figures a storage back end reports for monitoring (Prometheus {@code /metrics}). Read from
+ * any thread; values may lag the store by one commit.
+ */
+public interface StoreStatistics {
+
+    /** A store that keeps nothing on disk and never commits. */
+    StoreStatistics NONE = new StoreStatistics() {
+        @Override
+        public long sizeBytes() {
+            return 0;
+        }
+
+        @Override
+        public long commits() {
+            return 0;
+        }
+
+        @Override
+        public long commitNanos() {
+            return 0;
+        }
+    };
+
+    /** Bytes the store occupies on disk. */
+    long sizeBytes();
+
+    /** Commits since the store was opened. */
+    long commits();
+
+    /** Time spent in those commits (write and fsync), in nanoseconds. */
+    long commitNanos();
+}
