@@ -130,10 +130,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 services.metrics().messageReceived(message.fixedHeader().qosLevel().value());
                 publishes.onPublish(session, InboundPublish.of((MqttPublishMessage) message));
             }
-            case PUBACK -> session.execute(() -> session.onPuback(packetId(message)));
-            case PUBREC -> session.execute(() -> session.onPubrec(packetId(message)));
+            case PUBACK -> {
+                int packetId = packetId(message);
+                session.execute(() -> session.onPuback(packetId));
+            }
+            case PUBREC -> {
+                int packetId = packetId(message);
+                session.execute(() -> session.onPubrec(packetId));
+            }
             case PUBREL -> publishes.onPubrel(session, packetId(message));
-            case PUBCOMP -> session.execute(() -> session.onPubcomp(packetId(message)));
+            case PUBCOMP -> {
+                int packetId = packetId(message);
+                session.execute(() -> session.onPubcomp(packetId));
+            }
             case SUBSCRIBE -> subscriptionRequests.onSubscribe(session, (MqttSubscribeMessage) message);
             case UNSUBSCRIBE -> subscriptionRequests.onUnsubscribe(session, (MqttUnsubscribeMessage) message);
             case PINGREQ -> send(Packets.PINGRESP);
@@ -163,6 +172,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onConnect(MqttConnectMessage connect) {
         state = State.CONNECTING;
         connectTimeout.cancel(false);
+        // Nothing more is read from the socket until the client is connected, so what it may
+        // send before its CONNACK stays bounded by what was already read.
+        channel.config().setAutoRead(false);
         ConnectCheck check = ConnectCheck.of(connect, services.config().maxClientIdLength());
         String requestedId = connect.payload().clientIdentifier();
         if (check.violation() != null) {
@@ -249,6 +261,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
             }
             replayEarlyPackets();
+            channel.config().setAutoRead(true);
         }));
     }
 
