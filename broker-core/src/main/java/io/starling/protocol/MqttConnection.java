@@ -239,8 +239,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                 if (!(cause instanceof CancellationException) && state == State.CONNECTING) {
-                    LOG.error("Could not store the session of client {}: {}", clientId, cause.toString());
-                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "session store failed");
+                    LOG.error("Could not set up the session of client {} (store or cluster): {}", clientId,
+                        cause.toString());
+                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "session could not be set up");
                 }
                 return;
             }
