@@ -5,9 +5,15 @@
 #   benchmarks/compare.sh            quick mode, about 2 minutes: for everyday use
 #   benchmarks/compare.sh --full     the issue's sizes (10,000 idle connections, 100,000 drained)
 #
-# Needs: Java 17, Maven (to build the jars if they are missing), and Debian's mosquitto
+# Needs: Java 17, Maven (to build the jars if they are missing), unzip, and Debian's mosquitto
 # (apt-get install mosquitto). Environment: MOSQUITTO (default /usr/sbin/mosquitto),
-# STARLING_JAR (default broker-core/target/starling.jar), STARLING_JAVA_OPTS (default -Xmx1g).
+# STARLING_JAR (default broker-core/target/starling.jar), STARLING_JAVA_OPTS (default -Xmx1g),
+# STARLING_DIST (default distribution/target/starling-*.zip).
+#
+# Persistent QoS 1 (MapDB against in-memory): starling.jar holds broker-core only, so the MapDB
+# run starts a second Starling from the distribution zip, unzipped into the temporary directory
+# (bin/starling -c FILE, storage.type = mapdb, durability always, its data directory in the
+# temporary directory too), after the in-memory Starling ran the same scenario.
 #
 # Both brokers are started by this script, recorded by PID and stopped by PID; nothing else
 # is touched. The comparable figure is messages per broker CPU-second (utime+stime from
@@ -26,24 +32,28 @@ STARLING_JAR="${STARLING_JAR:-$ROOT/broker-core/target/starling.jar}"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
 STARLING_JAVA_OPTS="${STARLING_JAVA_OPTS:--Xmx1g}"
+STARLING_DIST="${STARLING_DIST:-$(ls "$ROOT"/distribution/target/starling-*.zip 2>/dev/null | head -1)}"
 RESULTS_FILE="$ROOT/BENCHMARKS.md"
 
 if [[ "$MODE" == quick ]]; then
-  IDLE=1000; FAN_IN=8000; FAN_OUT=400; P2P=10000; RATE=2000; RATED=6000; DRAIN=10000; CAP=20
+  IDLE=1000; FAN_IN=8000; FAN_OUT=400; P2P=10000; RATE=2000; RATED=6000; DRAIN=10000; PERSIST=10000; CAP=20
 else
-  IDLE=10000; FAN_IN=200000; FAN_OUT=5000; P2P=200000; RATE=5000; RATED=100000; DRAIN=100000; CAP=120
+  IDLE=10000; FAN_IN=200000; FAN_OUT=5000; P2P=200000; RATE=5000; RATED=100000; DRAIN=100000; PERSIST=100000; CAP=120
 fi
 # Both brokers hold the whole drain in a subscriber's queue and keep 32 messages in flight.
 QUEUE_LIMIT=$((DRAIN * 2))
 
 [[ -x "$MOSQUITTO" ]] || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
-if [[ ! -f "$STARLING_JAR" || ! -f "$BENCH_JAR" ]]; then
-  (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests)
+if [[ ! -f "$STARLING_JAR" || ! -f "$BENCH_JAR" || ! -f "$STARLING_DIST" ]]; then
+  (cd "$ROOT" && mvn -B -q -pl benchmarks,distribution -am package -DskipTests)
+  STARLING_DIST="$(ls "$ROOT"/distribution/target/starling-*.zip | head -1)"
 fi
+command -v unzip > /dev/null || { echo "compare.sh: unzip not found (apt-get install unzip)" >&2; exit 2; }
 
 WORK="$(mktemp -d)"
 STARLING_PID=""
 MOSQUITTO_PID=""
+MAPDB_PID=""
 
 stop_broker() {
   local pid="$1"
@@ -56,6 +66,7 @@ stop_broker() {
 cleanup() {
   stop_broker "$STARLING_PID"
   stop_broker "$MOSQUITTO_PID"
+  stop_broker "$MAPDB_PID"
   wait 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -91,6 +102,8 @@ while [[ "$MOSQUITTO_PORT" == "$STARLING_PORT" ]]; do MOSQUITTO_PORT="$(free_por
 cat > "$WORK/starling.conf" <<EOF
 starling.listener.host = "127.0.0.1"
 starling.listener.port = $STARLING_PORT
+starling.http.host = "127.0.0.1"
+starling.http.port = 0
 starling.mqtt.max-inflight-messages = 32
 starling.mqtt.max-queued-messages = $QUEUE_LIMIT
 EOF
@@ -185,6 +198,43 @@ done
 compare "p2p, QoS 1, offered $RATE msg/s, $RATED msgs" --scenario p2p --qos 1 --rate "$RATE" --messages "$RATED"
 compare "drain, $DRAIN queued QoS 1 msgs" --scenario drain --messages "$DRAIN"
 
+# Persistent QoS 1: p2p with persistent (clean session 0) subscribers, so a broker with a store
+# writes every copy before PUBACK. In-memory first (the running Starling), then MapDB.
+PERSIST_ARGS=(--scenario p2p --qos 1 --persistent true --messages "$PERSIST")
+PERSIST_MEM="$(generate starling "$STARLING_PORT" "$STARLING_PID" "${PERSIST_ARGS[@]}")"
+stop_broker "$STARLING_PID"; STARLING_PID=""
+unzip -q "$STARLING_DIST" -d "$WORK/dist"
+MAPDB_HOME="$(ls -d "$WORK"/dist/starling-*)"
+MAPDB_PORT="$(free_port)"
+cat > "$WORK/starling-mapdb.conf" <<CONF
+starling.listener.host = "127.0.0.1"
+starling.listener.port = $MAPDB_PORT
+starling.http.host = "127.0.0.1"
+starling.http.port = 0
+starling.mqtt.max-inflight-messages = 32
+starling.mqtt.max-queued-messages = $QUEUE_LIMIT
+starling.storage.type = mapdb
+starling.storage.mapdb.directory = "$WORK/mapdb-data"
+starling.storage.mapdb.durability = always
+CONF
+# bin/starling ends by exec'ing Java, so $! is the broker's PID.
+JAVA_OPTS="$STARLING_JAVA_OPTS" "$MAPDB_HOME/bin/starling" -c "$WORK/starling-mapdb.conf" \
+  > "$WORK/starling-mapdb.log" 2>&1 &
+MAPDB_PID=$!
+wait_for_port "$MAPDB_PORT" "$MAPDB_PID" starling-mapdb
+echo "Starling (MapDB, durability always) pid $MAPDB_PID port $MAPDB_PORT" >&2
+# The same unrecorded warm-up the in-memory Starling had, with the store in the path.
+generate starling-mapdb "$MAPDB_PORT" "$MAPDB_PID" "${PERSIST_ARGS[@]:0:6}" --messages "$P2P" > /dev/null
+PERSIST_MAPDB="$(generate starling-mapdb "$MAPDB_PORT" "$MAPDB_PID" "${PERSIST_ARGS[@]}")"
+check "$PERSIST_MEM" "$PERSIST_MAPDB"
+MAPDB_DISK="$(df --output=source,fstype "$WORK" 2>/dev/null | tail -1 | tr -s ' ')"
+stop_broker "$MAPDB_PID"; MAPDB_PID=""
+
+persist_row() { # persist_row LABEL RESULT-LINE
+  echo "| $1 | $(field "$2" msgs_per_s) | $(field "$2" cpu_s) | $(field "$2" msgs_per_cpu_s)" \
+    "| $(ms "$(field "$2" p50_us)") / $(ms "$(field "$2" p99_us)") | $(field "$2" status) |"
+}
+
 ELAPSED=$(( $(date +%s) - START ))
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 COMMIT="$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . ':!BENCHMARKS.md' || echo '+uncommitted')"
@@ -208,6 +258,22 @@ SECTION="$WORK/section.md"
   echo
   echo "Idle connections ($IDLE, fresh brokers): Starling $(field "$IDLE_S" kib_per_conn) KiB RSS per connection," \
     "Mosquitto $(field "$IDLE_M" kib_per_conn) KiB ($(field "$IDLE_S" status) / $(field "$IDLE_M" status))."
+  echo
+  echo "### Persistent QoS 1: MapDB (durability always, group commit) vs in-memory"
+  echo
+  echo "p2p (100 pairs), QoS 1, $PERSIST msgs, subscribers with persistent sessions (clean session 0):" \
+    "every copy is stored for its subscriber; with MapDB it is committed and fsynced before PUBACK." \
+    "In-memory: the Starling above. MapDB: the distribution zip, \`bin/starling\` with" \
+    "\`storage.type = mapdb\`, \`durability = always\`, same JVM options, data directory on $MAPDB_DISK."
+  echo
+  echo "| store | msg/s | CPU s | msg/CPU-s | p50 / p99 ms | verified |"
+  echo "|---|---:|---:|---:|---:|---|"
+  persist_row "in-memory" "$PERSIST_MEM"
+  persist_row "MapDB, always" "$PERSIST_MAPDB"
+  echo
+  echo "MapDB / in-memory: **$(ratio "$(field "$PERSIST_MAPDB" msgs_per_cpu_s)" "$(field "$PERSIST_MEM" msgs_per_cpu_s)")**" \
+    "per broker CPU-second, $(ratio "$(field "$PERSIST_MAPDB" msgs_per_s)" "$(field "$PERSIST_MEM" msgs_per_s)")" \
+    "wall-clock (target: at least 0.50 per CPU-second)."
 } > "$SECTION"
 
 # Replace the previous results between the markers; keep the rest of BENCHMARKS.md as written by hand.

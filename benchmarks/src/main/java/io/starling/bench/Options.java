@@ -15,10 +15,12 @@ import java.util.Locale;
  * @param window      QoS 1/2 messages a publisher has in flight at most
  * @param threads     client event loops
  * @param brokerPid   the broker process whose CPU and RSS are reported; 0 when unknown
+ * @param persistent  traffic scenarios: subscribers keep persistent sessions (clean session 0),
+ *                    so a broker with a store writes every QoS 1/2 copy before acknowledging it
  */
 public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
                       Duration duration, Duration grace, int clients, int connections, int window, int threads,
-                      long brokerPid) {
+                      long brokerPid, boolean persistent) {
 
     public Options {
         // Benchmarks only ever load this machine's loopback.
@@ -63,7 +65,9 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         "  --connections N         connections the idle scenario opens (default 10000)",
         "  --window N              QoS 1/2 messages in flight per publisher (default 64)",
         "  --threads N             client event loops (default 2)",
-        "  --broker-pid PID        report this process's CPU seconds and RSS (from /proc)");
+        "  --broker-pid PID        report this process's CPU seconds and RSS (from /proc)",
+        "  --persistent true|false traffic scenarios: subscribers use clean session 0, so the",
+        "                          broker stores every QoS 1/2 copy (default false)");
 
     public static Options parse(String[] args) {
         Builder b = new Builder();
@@ -89,6 +93,7 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
                 case "--window" -> b.window = integer(name, value);
                 case "--threads" -> b.threads = integer(name, value);
                 case "--broker-pid" -> b.brokerPid = Long.parseLong(value);
+                case "--persistent" -> b.persistent = bool(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -101,6 +106,14 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": not a number: " + value);
         }
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + ": true or false, was " + value);
+        };
     }
 
     private static Duration seconds(String name, String value) {
@@ -127,10 +140,11 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         public int window = 64;
         public int threads = 2;
         public long brokerPid;
+        public boolean persistent;
 
         public Options build() {
             return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
-                connections, window, threads, brokerPid);
+                connections, window, threads, brokerPid, persistent);
         }
     }
 }

@@ -60,9 +60,9 @@ public record Result(Options options, long published, long messages, double seco
             case IDLE -> String.format(Locale.ROOT, "idle, %d connections", options.connections());
             case DRAIN -> String.format(Locale.ROOT, "drain, %d queued QoS 1 messages of %d bytes", options.messages(),
                 options.payloadSize());
-            default -> String.format(Locale.ROOT, "%s, QoS %d, %s, %d byte payloads", options.scenario().label(),
+            default -> String.format(Locale.ROOT, "%s, QoS %d, %s, %d byte payloads%s", options.scenario().label(),
                 options.qos(), options.rate() == 0 ? "max rate" : "offered " + options.rate() + " msg/s",
-                options.payloadSize());
+                options.payloadSize(), options.persistent() ? ", persistent subscribers" : "");
         };
     }
 
@@ -72,6 +72,7 @@ public record Result(Options options, long published, long messages, double seco
         fields.add("scenario=" + options.scenario().label());
         fields.add("qos=" + options.qos());
         fields.add("rate=" + (options.rate() == 0 ? "max" : Integer.toString(options.rate())));
+        fields.add("persistent=" + options.persistent());
         fields.add("published=" + published);
         fields.add("messages=" + messages);
         fields.add("seconds=" + number(seconds, 3));

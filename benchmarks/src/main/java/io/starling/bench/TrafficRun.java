@@ -34,7 +34,8 @@ final class TrafficRun {
         for (int s = 0; s < topology.subscribers(); s++) {
             subscribers.add(new Subscriber(topology.publishers(), progress, latency));
         }
-        List<MqttClient> subscriberClients = connector.connectAll(ids("sub", topology.subscribers()), true,
+        List<String> subscriberIds = ids("sub", topology.subscribers());
+        List<MqttClient> subscriberClients = connector.connectAll(subscriberIds, !options.persistent(),
             subscribers::get, setupDeadline);
         for (int s = 0; s < subscriberClients.size(); s++) {
             Connector.await(subscriberClients.get(s).subscribe(topology.subscriberFilter(s), options.qos()),
@@ -62,6 +63,11 @@ final class TrafficRun {
         List<MqttClient> all = new ArrayList<>(publisherClients);
         all.addAll(subscriberClients);
         Connector.disconnectAll(all, System.nanoTime() + options.grace().toNanos());
+        if (options.persistent()) {
+            // Clean-session connects make the broker forget the persistent sessions (and their store entries).
+            Connector.disconnectAll(connector.connectAll(subscriberIds, true, i -> new MqttClient.Listener() {
+            }, System.nanoTime() + options.grace().toNanos()), System.nanoTime() + options.grace().toNanos());
+        }
 
         int[][] heardBy = IntStream.range(0, topology.subscribers()).mapToObj(topology::heardBy).toArray(int[][]::new);
         DeliveryCheck check = DeliveryCheck.of(options.qos(), publishers, subscribers, heardBy);

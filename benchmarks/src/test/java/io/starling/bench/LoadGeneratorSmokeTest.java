@@ -45,6 +45,17 @@ class LoadGeneratorSmokeTest {
         return options;
     }
 
+    @Test
+    void persistentSubscribersGetEveryMessageAndTheirSessionsAreDiscardedAfterwards() throws Exception {
+        Options.Builder options = quick(Scenario.POINT_TO_POINT, 1, 200);
+        options.persistent = true;
+        Result result = LoadGenerator.run(options.build());
+
+        assertTrue(result.passed(), result.failures()::toString);
+        assertEquals(200, result.messages());
+        assertTrue(result.line().contains(" persistent=true "), result.line());
+    }
+
     @ParameterizedTest(name = "{0} at QoS {1}")
     @CsvSource({
         "fan-in, 0, 200, 200", "fan-in, 1, 200, 200", "fan-in, 2, 200, 200",

@@ -24,6 +24,7 @@ public record BrokerConfig(
     int maxClientIdLength,
     int maxInflightMessages,
     int maxQueuedMessages,
+    long maxQueuedBytes,
     QueueFullPolicy queueFullPolicy,
     boolean queueQos0Messages,
     boolean allowAnonymous,
@@ -67,6 +68,7 @@ public record BrokerConfig(
             intIn(c, "starling.mqtt.max-client-id-length", 23, 65535),
             intIn(c, "starling.mqtt.max-inflight-messages", 1, 65535),
             intIn(c, "starling.mqtt.max-queued-messages", 0, Integer.MAX_VALUE),
+            bytesAtLeastZero(c, "starling.mqtt.max-queued-bytes"),
             policy(c, "starling.mqtt.queue-full-policy"),
             c.getBoolean("starling.mqtt.queue-qos0-messages"),
             c.getBoolean("starling.mqtt.allow-anonymous"),
@@ -88,6 +90,15 @@ public record BrokerConfig(
         if (value < min || value > max) {
             throw new ConfigException.BadValue(c.origin(), key,
                 "must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    /** A size in bytes ({@code 0}, {@code 65536}, {@code 64 MiB}); negative values are refused. */
+    private static long bytesAtLeastZero(Config c, String key) {
+        long value = c.getBytes(key);
+        if (value < 0) {
+            throw new ConfigException.BadValue(c.origin(), key, "must not be negative, was " + value);
         }
         return value;
     }

@@ -46,9 +46,14 @@ final class Outbound {
     private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final PacketIds packetIds = new PacketIds();
+    /** Payload bytes of the messages in {@link #queue}. */
+    private long queuedBytes;
 
-    /** The per-client bounds this class enforces. */
-    record Limits(int maxInflight, int maxQueued, QueueFullPolicy policy, boolean queueQos0) {
+    /**
+     * The per-client bounds this class enforces. {@code maxQueuedBytes} bounds the payload
+     * bytes of the queue; 0 means no byte limit.
+     */
+    record Limits(int maxInflight, int maxQueued, long maxQueuedBytes, QueueFullPolicy policy, boolean queueQos0) {
     }
 
     Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops, BrokerMetrics metrics) {
@@ -87,20 +92,54 @@ final class Outbound {
     }
 
     private void enqueue(StoredMessage message, int qos, boolean stored) {
-        if (queue.size() >= limits.maxQueued()) {
-            if (limits.policy() == QueueFullPolicy.DROP_OLDEST && !queue.isEmpty()) {
-                Pending oldest = queue.pollFirst();
-                metrics.queued(-1);
+        long size = message.payload().length;
+        long maxBytes = limits.maxQueuedBytes();
+        if (maxBytes > 0 && size > maxBytes) {
+            // Could never fit, whatever is dropped: refused under either policy.
+            forget(message, stored);
+            drops.dropped(clientId, "message of " + size + " bytes larger than the queue (" + maxBytes
+                + " bytes), new message dropped");
+            return;
+        }
+        if (limits.policy() == QueueFullPolicy.DROP_OLDEST) {
+            while (!queue.isEmpty() && full(size)) {
+                String reason = reason(size);
+                Pending oldest = removeFirst();
                 forget(oldest.message(), oldest.stored());
-                drops.dropped(clientId, "queue full (" + limits.maxQueued() + "), oldest message dropped");
-            } else {
-                forget(message, stored);
-                drops.dropped(clientId, "queue full (" + limits.maxQueued() + "), new message dropped");
-                return;
+                drops.dropped(clientId, reason + ", oldest message dropped");
             }
         }
-        queue.addLast(new Pending(message, qos, stored));
+        if (full(size)) {
+            forget(message, stored);
+            drops.dropped(clientId, reason(size) + ", new message dropped");
+            return;
+        }
+        addLast(new Pending(message, qos, stored));
+    }
+
+    /** Whether a message of {@code size} payload bytes does not fit in the queue as it is. */
+    private boolean full(long size) {
+        return queue.size() >= limits.maxQueued()
+            || (limits.maxQueuedBytes() > 0 && queuedBytes + size > limits.maxQueuedBytes());
+    }
+
+    private String reason(long size) {
+        return queue.size() >= limits.maxQueued()
+            ? "queue full (" + limits.maxQueued() + " messages)"
+            : "queue full (" + queuedBytes + " + " + size + " bytes > " + limits.maxQueuedBytes() + " bytes)";
+    }
+
+    private void addLast(Pending pending) {
+        queue.addLast(pending);
+        queuedBytes += pending.message().payload().length;
         metrics.queued(1);
+    }
+
+    private Pending removeFirst() {
+        Pending first = queue.pollFirst();
+        queuedBytes -= first.message().payload().length;
+        metrics.queued(-1);
+        return first;
     }
 
     private void forget(StoredMessage message, boolean stored) {
@@ -121,8 +160,7 @@ final class Outbound {
     /** Fills the in-flight window from the queue, oldest first. */
     void pump(ClientLink link) {
         while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 || inFlight.size() < limits.maxInflight())) {
-            Pending next = queue.pollFirst();
-            metrics.queued(-1);
+            Pending next = removeFirst();
             if (next.qos() == 0) {
                 link.sendPublish(next.message(), 0, 0, false);
             } else {
@@ -174,8 +212,7 @@ final class Outbound {
             if (queued.packetId() != 0 && !inFlight.containsKey(queued.packetId())) {
                 inFlight.put(queued.packetId(), new InFlight(queued.message(), queued.qos(), true, queued.released()));
             } else {
-                queue.addLast(new Pending(queued.message(), queued.qos(), true));
-                metrics.queued(1);
+                addLast(new Pending(queued.message(), queued.qos(), true));
             }
         }
     }
@@ -194,6 +231,7 @@ final class Outbound {
         metrics.queued(-queue.size());
         inFlight.clear();
         queue.clear();
+        queuedBytes = 0;
     }
 
 }

@@ -31,6 +31,21 @@ class ConfigLoaderTest {
         assertEquals(1883, config.mqtt().port());
         assertEquals(Duration.ofSeconds(10), config.connectTimeout());
         assertTrue(config.allowAnonymous());
+        assertEquals(0, config.maxQueuedBytes());
+    }
+
+    @Test
+    void maxQueuedBytesTakesASize() throws Exception {
+        File conf = file("starling.mqtt.max-queued-bytes = 64 MiB");
+        assertEquals(64L << 20, BrokerConfig.from(ConfigLoader.load(conf, Map.of())).maxQueuedBytes());
+    }
+
+    @Test
+    void negativeMaxQueuedBytesStopsStartUpNamingTheKey() throws Exception {
+        File conf = file("starling.mqtt.max-queued-bytes = -1");
+        ConfigException e = assertThrows(ConfigException.class,
+            () -> BrokerConfig.from(ConfigLoader.load(conf, Map.of())));
+        assertTrue(e.getMessage().contains("starling.mqtt.max-queued-bytes"), e.getMessage());
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code mqtt.max-queued-messages} with the drop-newest and drop-oldest policies. */
+/** {@code mqtt.max-queued-messages} and {@code mqtt.max-queued-bytes} with the drop-newest and drop-oldest policies. */
 class QueueLimitTest {
 
     private EmbeddedBroker broker;
@@ -29,6 +29,11 @@ class QueueLimitTest {
      * the payloads it receives before a marker published after its return.
      */
     private List<String> deliveredAfterOfflinePublishes(String... settings) throws Exception {
+        return deliveredAfterOfflinePublishes(List.of("m1", "m2", "m3", "m4", "m5", "m6"), settings);
+    }
+
+    /** As above with the given payloads, published in order while the subscriber is offline. */
+    private List<String> deliveredAfterOfflinePublishes(List<String> payloads, String... settings) throws Exception {
         broker = EmbeddedBroker.start(settings);
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
@@ -38,8 +43,8 @@ class QueueLimitTest {
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
              RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);
-            for (int i = 1; i <= 6; i++) {
-                RawPublish.publishQos1(publisher, "t", i, "m" + i);
+            for (int i = 0; i < payloads.size(); i++) {
+                RawPublish.publishQos1(publisher, "t", i + 1, payloads.get(i));
             }
             assertTrue(RawPublish.connect(subscriber, "sub", false));
             RawPublish.publishQos1(publisher, "t", 100, "marker");
@@ -96,5 +101,55 @@ class QueueLimitTest {
             assertEquals(List.of("m3"), readUntilMarker(subscriber));
             assertEquals(2, broker.broker().counters().dropped());
         }
+    }
+
+    // Payloads of 2 bytes ("m1".."m6") under a 7-byte limit: three fit (6 bytes), a fourth would make 8.
+
+    @Test
+    void dropNewestByBytesKeepsTheFirstMessagesThatFit() throws Exception {
+        assertEquals(List.of("m1", "m2", "m3"),
+            deliveredAfterOfflinePublishes("mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-newest"));
+        assertEquals(3, broker.broker().counters().dropped());
+    }
+
+    @Test
+    void dropOldestByBytesKeepsTheLastMessagesThatFit() throws Exception {
+        assertEquals(List.of("m4", "m5", "m6"),
+            deliveredAfterOfflinePublishes("mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(3, broker.broker().counters().dropped());
+    }
+
+    @Test
+    void dropOldestByBytesDropsAsManyOldMessagesAsTheNewOneNeeds() throws Exception {
+        // 10-byte limit: a, bb, ccc (6 bytes) then dddddddd (8) needs all three gone; then e fits (9).
+        assertEquals(List.of("dddddddd", "e"),
+            deliveredAfterOfflinePublishes(List.of("a", "bb", "ccc", "dddddddd", "e"),
+                "mqtt.max-queued-bytes = 10", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(3, broker.broker().counters().dropped());
+    }
+
+    @Test
+    void dropNewestByBytesStillQueuesASmallerMessageThatFits() throws Exception {
+        // 10-byte limit: aaaa, bbbb (8 bytes); cccc would make 12 and is dropped; d makes 9 and fits.
+        assertEquals(List.of("aaaa", "bbbb", "d"),
+            deliveredAfterOfflinePublishes(List.of("aaaa", "bbbb", "cccc", "d"),
+                "mqtt.max-queued-bytes = 10", "mqtt.queue-full-policy = drop-newest"));
+        assertEquals(1, broker.broker().counters().dropped());
+    }
+
+    @Test
+    void aMessageLargerThanTheByteLimitIsDroppedEvenUnderDropOldest() throws Exception {
+        assertEquals(List.of("m1", "m2"),
+            deliveredAfterOfflinePublishes(List.of("m1", "m2", "far-too-large"),
+                "mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(1, broker.broker().counters().dropped());
+    }
+
+    @Test
+    void countAndByteLimitsApplyTogether() throws Exception {
+        // Count limit 2 bites first with small payloads, the byte limit would allow 3.
+        assertEquals(List.of("m1", "m2"),
+            deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 2", "mqtt.max-queued-bytes = 7"));
+        assertEquals(4, broker.broker().counters().dropped());
     }
 }
