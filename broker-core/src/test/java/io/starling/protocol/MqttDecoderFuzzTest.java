@@ -10,12 +10,12 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.util.ReferenceCountUtil;
+import io.starling.testing.Bounded;
 import io.starling.testing.FuzzInput;
 import io.starling.testing.PipelineEnd;
 import io.starling.testing.TrackingAllocator;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes the decoding path of every connection: {@link MqttFrameDecoder} followed by Netty's
@@ -30,9 +30,15 @@ class MqttDecoderFuzzTest {
     private static final int MAX_PACKET_SIZE = 4096;
     private static final int MAX_CLIENT_ID_LENGTH = 65535;
 
+    /** Per input: more means a hang. */
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
     @FuzzTest(maxDuration = "5m")
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void decode(byte[] data) {
+        Bounded.run(LIMIT, () -> run(data));
+    }
+
+    private static void run(byte[] data) {
         FuzzInput input = FuzzInput.parse(data);
         TrackingAllocator allocator = new TrackingAllocator();
         PipelineEnd end = new PipelineEnd(true);

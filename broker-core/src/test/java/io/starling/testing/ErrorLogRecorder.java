@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Records what the broker logs at ERROR: the broker catches unexpected exceptions of a
  * connection and logs them ("Unexpected error on the connection ...", "Session task failed"),
  * so a fuzz test fails on those log lines rather than on an exception. Installing it also
- * quiets the broker's per-connection INFO lines, which would slow a fuzzing run down.
+ * quiets the broker's per-connection INFO and WARN lines, which would slow a fuzzing run down.
  */
 public final class ErrorLogRecorder extends AppenderBase<ILoggingEvent> {
 
@@ -20,7 +20,7 @@ public final class ErrorLogRecorder extends AppenderBase<ILoggingEvent> {
 
     public static ErrorLogRecorder install() {
         Logger broker = (Logger) LoggerFactory.getLogger("io.starling");
-        broker.setLevel(Level.WARN);
+        broker.setLevel(Level.ERROR);
         ErrorLogRecorder recorder = new ErrorLogRecorder();
         recorder.setContext(broker.getLoggerContext());
         recorder.start();

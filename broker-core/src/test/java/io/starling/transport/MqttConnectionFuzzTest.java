@@ -11,13 +11,14 @@ import io.starling.config.BrokerConfig;
 import io.starling.protocol.ProtocolServices;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.ErrorLogRecorder;
+import io.starling.testing.Bounded;
 import io.starling.testing.FuzzInput;
 import io.starling.testing.PipelineEnd;
 import io.starling.testing.TestProtocolServices;
 import io.starling.testing.TrackingAllocator;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes one connection's state machine: an {@link EmbeddedChannel} with the pipeline
@@ -36,9 +37,15 @@ class MqttConnectionFuzzTest {
         "mqtt.max-inflight-messages = 4", "mqtt.max-queued-messages = 8");
     private static final ErrorLogRecorder ERRORS = ErrorLogRecorder.install();
 
+    /** Per input: more means a hang. */
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
     @FuzzTest(maxDuration = "5m")
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void connection(byte[] data) {
+        Bounded.run(LIMIT, () -> run(data));
+    }
+
+    private static void run(byte[] data) {
         FuzzInput input = FuzzInput.parse(data);
         ERRORS.drain();
         TrackingAllocator allocator = new TrackingAllocator();
