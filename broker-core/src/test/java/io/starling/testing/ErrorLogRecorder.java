@@ -30,6 +30,15 @@ public final class ErrorLogRecorder extends AppenderBase<ILoggingEvent> {
         return recorder;
     }
 
+    /** Detaches it and gives the broker's loggers their configured levels back. */
+    public void uninstall() {
+        Logger broker = (Logger) LoggerFactory.getLogger("io.starling");
+        broker.detachAppender(this);
+        broker.setLevel(null);
+        ((Logger) LoggerFactory.getLogger("io.netty.util.ResourceLeakDetector")).detachAppender(this);
+        stop();
+    }
+
     @Override
     protected synchronized void append(ILoggingEvent event) {
         if (event.getLevel().isGreaterOrEqual(Level.ERROR)) {

@@ -19,6 +19,7 @@ import io.starling.testing.TrackingAllocator;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzzes one connection's state machine: an {@link EmbeddedChannel} with the pipeline
@@ -39,6 +40,11 @@ class MqttConnectionFuzzTest {
 
     /** Per input: more means a hang. */
     private static final Duration LIMIT = Duration.ofSeconds(10);
+
+    @AfterAll
+    static void restoreLogging() {
+        ERRORS.uninstall();
+    }
 
     @FuzzTest(maxDuration = "5m")
     void connection(byte[] data) {
