@@ -98,7 +98,8 @@ public final class MqttServer {
         pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
     }
 
-    private void addMqtt(ChannelPipeline pipeline) {
+    /** The MQTT handlers every listener ends with; package-private so the fuzz test drives the same pipeline. */
+    void addMqtt(ChannelPipeline pipeline) {
         int maxPacketSize = services.config().maxPacketSize();
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
         pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
