@@ -9,13 +9,16 @@ import com.typesafe.config.Config;
  * @param enabled whether it is opened
  * @param host    the address it binds
  * @param port    the port (0 picks a free one)
+ * @param maxConnectionsPerSecond new connections accepted per second (0: no limit)
  */
-public record ListenerSettings(String kind, boolean enabled, String host, int port) {
+public record ListenerSettings(String kind, boolean enabled, String host, int port, int maxConnectionsPerSecond) {
 
     static ListenerSettings from(Config config, String kind, String block) {
         String prefix = "starling." + block + ".";
         boolean enabled = !config.hasPath(prefix + "enabled") || config.getBoolean(prefix + "enabled");
+        int rate = config.hasPath(prefix + "max-connections-per-second")
+            ? BrokerConfig.intIn(config, prefix + "max-connections-per-second", 0, 1_000_000) : 0;
         return new ListenerSettings(kind, enabled, config.getString(prefix + "host"),
-            BrokerConfig.intIn(config, prefix + "port", 0, 65535));
+            BrokerConfig.intIn(config, prefix + "port", 0, 65535), rate);
     }
 }

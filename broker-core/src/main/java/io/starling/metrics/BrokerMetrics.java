@@ -11,6 +11,7 @@ public final class BrokerMetrics {
     private final long startMillis = System.currentTimeMillis();
     private final LongAdder connected = new LongAdder();
     private final LongAdder connectionsTotal = new LongAdder();
+    private final LongAdder connectionsRefusedByRate = new LongAdder();
     private final LongAdder[] received = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder[] sent = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder bytesReceived = new LongAdder();
@@ -24,6 +25,15 @@ public final class BrokerMetrics {
     public void clientConnected() {
         connected.increment();
         connectionsTotal.increment();
+    }
+
+    /** A new connection was closed at once: its listener's connection rate limit was exceeded. */
+    public void connectionRateLimited() {
+        connectionsRefusedByRate.increment();
+    }
+
+    public long connectionsRateLimited() {
+        return connectionsRefusedByRate.sum();
     }
 
     public void clientDisconnected() {

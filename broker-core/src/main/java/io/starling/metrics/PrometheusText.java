@@ -15,6 +15,9 @@ public final class PrometheusText {
         PrometheusText text = new PrometheusText();
         text.gauge("starling_connections", "Client connections currently open.", m.connected());
         text.counter("starling_connections_total", "Client connections accepted since start.", m.connectionsTotal());
+        text.counter("starling_connections_rate_limited_total",
+            "New connections closed because their listener's connection rate limit was exceeded.",
+            m.connectionsRateLimited());
         text.gauge("starling_sessions", "Sessions on this node, connected or not.", source.sessionCount());
         text.header("starling_messages_received_total", "counter", "PUBLISH packets received from clients.");
         for (int qos = 0; qos <= 2; qos++) {

@@ -20,10 +20,13 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.starling.config.ListenerSettings;
+import io.starling.metrics.ThrottledLog;
 import io.starling.protocol.MqttConnection;
 import io.starling.protocol.MqttFrameDecoder;
 import io.starling.protocol.ProtocolServices;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT listeners (TCP, TLS, WebSocket, WebSocket over TLS): one pipeline per connection,
@@ -43,6 +46,8 @@ public final class MqttServer {
     private final TrafficCounter traffic;
     private final ChannelGroup listeners = new DefaultChannelGroup("mqtt-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
+    private final ThrottledLog refusedByRate = new ThrottledLog(LoggerFactory.getLogger("io.starling.connections"),
+        Duration.ofSeconds(10));
 
     public MqttServer(ProtocolServices services, EventLoopGroup acceptor, EventLoopGroup workers) {
         this.services = services;
@@ -60,6 +65,8 @@ public final class MqttServer {
      */
     public InetSocketAddress open(ListenerSettings listener, SslContext tls, String websocketPath)
         throws InterruptedException {
+        ConnectionRateLimiter rateLimit = listener.maxConnectionsPerSecond() > 0
+            ? new ConnectionRateLimiter(listener.maxConnectionsPerSecond(), System::nanoTime) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(acceptor, workers)
             .channel(EventLoops.serverChannel())
@@ -70,6 +77,14 @@ public final class MqttServer {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel channel) {
+                    if (rateLimit != null && !rateLimit.tryAcquire()) {
+                        services.metrics().connectionRateLimited();
+                        refusedByRate.event("Closed {} new connection(s) on the {} listener since the last report: "
+                            + "more than {} per second (latest from {}).", listener.kind(),
+                            listener.maxConnectionsPerSecond(), channel.remoteAddress());
+                        channel.close();
+                        return;
+                    }
                     connections.add(channel);
                     ChannelPipeline pipeline = channel.pipeline();
                     pipeline.addLast("traffic", traffic);
