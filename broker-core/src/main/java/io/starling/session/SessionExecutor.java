@@ -54,10 +54,6 @@ public final class SessionExecutor implements Executor {
         loop = newLoop;
     }
 
-    public boolean inLoop() {
-        return loop.inEventLoop();
-    }
-
     private void drain() {
         EventExecutor startedOn = loop;
         try {

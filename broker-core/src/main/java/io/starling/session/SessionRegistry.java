@@ -204,10 +204,6 @@ public final class SessionRegistry {
         });
     }
 
-    public Session get(String clientId) {
-        return sessions.get(clientId);
-    }
-
     public int size() {
         return sessions.size();
     }
