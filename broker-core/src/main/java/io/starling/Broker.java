@@ -21,6 +21,7 @@ import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
+import io.starling.spi.ClusterStatistics;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
 import io.starling.spi.Storage;
@@ -34,10 +35,12 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,8 +187,8 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
-    public int clusterMembers() {
-        return cluster.memberCount();
+    public ClusterStatistics cluster() {
+        return cluster.statistics();
     }
 
     @Override
@@ -201,5 +204,15 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public CompletionStage<Void> applyRetained(StoredMessage message) {
         return retained.retain(message);
+    }
+
+    @Override
+    public void forEachRetained(Consumer<StoredMessage> visitor) {
+        retained.forEachDurable(visitor);
+    }
+
+    @Override
+    public CompletionStage<Integer> reconcileRetained(Map<String, StoredMessage> cluster, Set<String> keep) {
+        return retained.reconcile(cluster, keep);
     }
 }

@@ -1,5 +1,6 @@
 package io.starling.metrics;
 
+import io.starling.spi.ClusterStatistics;
 import io.starling.spi.StoreStatistics;
 
 /** The figures the metrics outputs need beyond the counters: read when they are rendered. */
@@ -16,6 +17,6 @@ public interface MetricsSource {
     /** What the storage back end reports. */
     StoreStatistics store();
 
-    /** Members of the cluster, this node included (1 when not clustered). */
-    int clusterMembers();
+    /** What the cluster back end reports (one member, nothing forwarded, when not clustered). */
+    ClusterStatistics cluster();
 }

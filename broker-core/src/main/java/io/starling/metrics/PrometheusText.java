@@ -1,5 +1,6 @@
 package io.starling.metrics;
 
+import io.starling.spi.ClusterStatistics;
 import io.starling.spi.StoreStatistics;
 
 /** Renders the metrics in the Prometheus text exposition format (version 0.0.4). */
@@ -42,7 +43,21 @@ public final class PrometheusText {
         text.header("starling_auth_failures_total", "counter", "Connections refused by authentication.");
         text.sample("starling_auth_failures_total{reason=\"bad_username_or_password\"}", m.authBadCredentials());
         text.sample("starling_auth_failures_total{reason=\"not_authorized\"}", m.authNotAuthorized());
-        text.gauge("starling_cluster_members", "Cluster members, this node included.", source.clusterMembers());
+        ClusterStatistics cluster = source.cluster();
+        text.gauge("starling_cluster_members", "Cluster members, this node included.", cluster.members());
+        text.counter("starling_cluster_messages_forwarded_total",
+            "Messages sent to other cluster nodes (once per receiving node).", cluster.messagesForwarded());
+        text.counter("starling_cluster_messages_received_total",
+            "Messages other cluster nodes forwarded to this one.", cluster.messagesReceived());
+        text.counter("starling_cluster_forward_failures_total",
+            "QoS 1/2 messages another node did not acknowledge (its publisher was not acknowledged either).",
+            cluster.forwardFailures());
+        text.header("starling_cluster_forward_ack_seconds", "summary",
+            "Batches sent to other nodes and the time until they acknowledged them (forwarding lag).");
+        text.sample("starling_cluster_forward_ack_seconds_count", cluster.acknowledgedBatches());
+        text.sample("starling_cluster_forward_ack_seconds_sum", cluster.acknowledgementNanos() / 1e9);
+        text.gauge("starling_cluster_pending",
+            "Items waiting to be sent to other nodes or acknowledged by them.", cluster.pending());
         text.gauge("starling_uptime_seconds", "Seconds since the broker started.", m.uptimeSeconds());
         return text.out.toString();
     }

@@ -2,9 +2,11 @@ package io.starling.metrics;
 
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
+import io.starling.spi.ClusterStatistics;
 import io.starling.spi.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +20,10 @@ public final class SysTopics implements Runnable {
     private final PublishRouter router;
     private final MessageIds ids;
     private final String version;
+
+    /** Acknowledged batches and their summed lag at the previous run, to average over the interval. */
+    private long lastBatches;
+    private long lastNanos;
 
     public SysTopics(MetricsSource source, PublishRouter router, MessageIds ids, String version) {
         this.source = source;
@@ -52,7 +58,27 @@ public final class SysTopics implements Runnable {
         values.put("messages/stored", Long.toString(m.queued()));
         values.put("subscriptions/count", Long.toString(m.subscriptions()));
         values.put("retained messages/count", Integer.toString(source.retainedMessages()));
-        values.put("cluster/members", Integer.toString(source.clusterMembers()));
+        ClusterStatistics cluster = source.cluster();
+        values.put("cluster/members", Integer.toString(cluster.members()));
+        values.put("cluster/messages/forwarded", Long.toString(cluster.messagesForwarded()));
+        values.put("cluster/messages/received", Long.toString(cluster.messagesReceived()));
+        values.put("cluster/messages/failed", Long.toString(cluster.forwardFailures()));
+        values.put("cluster/pending", Long.toString(cluster.pending()));
+        values.put("cluster/latency", ackLatencyMillis(cluster));
         return values;
+    }
+
+    /**
+     * Mean time other nodes took to acknowledge the batches acknowledged since the previous
+     * run (as Mosquitto's load figures, a recent value rather than one since start).
+     */
+    private String ackLatencyMillis(ClusterStatistics cluster) {
+        long batches = cluster.acknowledgedBatches();
+        long nanos = cluster.acknowledgementNanos();
+        long newBatches = batches - lastBatches;
+        double mean = newBatches > 0 ? (nanos - lastNanos) / 1e6 / newBatches : 0;
+        lastBatches = batches;
+        lastNanos = nanos;
+        return String.format(Locale.ROOT, "%.3f", mean);
     }
 }

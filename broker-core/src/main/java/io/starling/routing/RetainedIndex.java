@@ -73,6 +73,23 @@ public final class RetainedIndex {
         return node;
     }
 
+    /** The retained message of the topic, or null. */
+    public StoredMessage get(String topic) {
+        Node node = root;
+        for (String level : Topics.levels(topic)) {
+            node = node.children.get(level);
+            if (node == null) {
+                return null;
+            }
+        }
+        return node.message;
+    }
+
+    /** Calls {@code visitor} with every retained message, {@code $} topics included. */
+    public void forEach(Consumer<StoredMessage> visitor) {
+        visitAll(root, visitor);
+    }
+
     /** Removes the retained message of the topic, if any. */
     public void remove(String topic) {
         Node node = root;

@@ -80,9 +80,9 @@ public interface ClusterBus extends AutoCloseable {
     default void willCleared(String clientId, StoredMessage will) {
     }
 
-    /** Members of the cluster, this node included. */
-    default int memberCount() {
-        return 1;
+    /** Members and forwarding figures, for monitoring. */
+    default ClusterStatistics statistics() {
+        return ClusterStatistics.SINGLE_NODE;
     }
 
     @Override

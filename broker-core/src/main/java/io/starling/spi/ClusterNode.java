@@ -1,7 +1,10 @@
 package io.starling.spi;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /** What a {@link ClusterBus} may ask of the local broker node. */
 public interface ClusterNode {
@@ -27,4 +30,16 @@ public interface ClusterNode {
      * to this node's retained messages without delivering it.
      */
     CompletionStage<Void> applyRetained(StoredMessage message);
+
+    /** Calls {@code visitor} with every retained message this node keeps ({@code $SYS} excluded). */
+    void forEachRetained(Consumer<StoredMessage> visitor);
+
+    /**
+     * Takes over the cluster's retained messages (those another node keeps, by topic) when this
+     * node joins: newer ones replace this node's, and this node's messages of topics missing
+     * there are deleted, except for the topics in {@code keep}, which changed meanwhile.
+     *
+     * @return the number of retained messages changed on this node
+     */
+    CompletionStage<Integer> reconcileRetained(Map<String, StoredMessage> cluster, Set<String> keep);
 }

@@ -52,11 +52,6 @@ final class PairedClusterBus implements ClusterBus {
     }
 
     @Override
-    public int memberCount() {
-        return 2;
-    }
-
-    @Override
     public void close() {
         peer = null;
     }

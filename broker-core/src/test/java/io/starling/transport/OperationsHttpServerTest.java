@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Prometheus /metrics and /health endpoint, and the $SYS topics. */
@@ -66,6 +68,16 @@ class OperationsHttpServerTest {
                 version = sys.next();
             } while (!version.topic().equals("$SYS/broker/version"));
             assertTrue(version.text().startsWith("starling version"), version.text());
+            sys.client().subscribe("$SYS/broker/cluster/#", 0);
+            Map<String, String> cluster = new HashMap<>();
+            while (cluster.size() < 6) {
+                PahoClients.Received next = sys.next();
+                if (next.topic().startsWith("$SYS/broker/cluster/")) {
+                    cluster.put(next.topic().substring("$SYS/broker/cluster/".length()), next.text());
+                }
+            }
+            assertEquals(Map.of("members", "1", "messages/forwarded", "0", "messages/received", "0",
+                "messages/failed", "0", "pending", "0", "latency", "0.000"), cluster, "a single node's cluster figures");
             assertEquals(null, all.poll(300), "# must not match $SYS topics");
         }
     }

@@ -26,8 +26,8 @@ final class Channel {
     record Outgoing(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
     }
 
-    /** A sent batch waiting for its acknowledgement. */
-    record Batch(String target, List<Outgoing> items) {
+    /** A sent batch waiting for its acknowledgement, and when it was sent ({@link System#nanoTime()}). */
+    record Batch(String target, List<Outgoing> items, long sentNanos) {
     }
 
     private final String source;
@@ -114,8 +114,9 @@ final class Channel {
         return true;
     }
 
-    synchronized boolean isReady() {
-        return ready;
+    /** Items queued and not sent yet. */
+    synchronized int queued() {
+        return queue.size();
     }
 
     /** Publishes one frame at once, whether or not the other node is ready (hello). */
@@ -188,7 +189,7 @@ final class Channel {
             items.add(outgoing.item());
             wantsAck |= outgoing.done() != null;
         }
-        long batchId = wantsAck ? batches.register(new Batch(target, batch)) : 0;
+        long batchId = wantsAck ? batches.register(new Batch(target, batch, System.nanoTime())) : 0;
         Wire.Frame frame = new Wire.Frame(source, batchId, items);
         try {
             inbox.publish(Wire.encode(frame));

@@ -9,12 +9,14 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
+import io.starling.spi.ClusterStatistics;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +65,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     static final String NODE_ATTRIBUTE = "starling.node";
     static final String OWNERS = "starling.client-owners";
     static final String INBOX_PREFIX = "starling.inbox.";
+    /** Retained messages a node sends a joining node before it waits for their acknowledgement. */
+    private static final int RETAINED_SYNC_CHUNK = 1000;
 
     private final HazelcastSettings settings;
     private final String nodeId = UUID.randomUUID().toString();
@@ -74,7 +79,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
     private final Map<String, List<LocalClaim>> claims = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicLong forwarded = new AtomicLong();
+    private final ClusterCounters counters = new ClusterCounters(this::memberCount, this::pending);
+    private volatile RetainedSync retainedSync;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(daemon("starling-cluster-send"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("starling-cluster-timer"));
     private volatile HazelcastInstance hazelcast;
@@ -171,6 +177,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             @Override
             public void memberAdded(MembershipEvent event) {
                 HazelcastClusterBus.this.memberAdded(event.getMember());
+                greet(event.getMember());
                 logMembers();
             }
 
@@ -181,6 +188,106 @@ public final class HazelcastClusterBus implements ClusterBus {
         });
         for (Channel channel : channels.values()) {
             channel.publishNow(Wire.Item.hello());
+        }
+        instance.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                // This side of a network split joined the other, larger side: take its retained messages.
+                worker.execute(this::takeRetainedFromCluster);
+            }
+        });
+        takeRetainedFromCluster();
+    }
+
+    /**
+     * Takes the retained messages over from the oldest other member before this node opens
+     * its listeners, so that a new node, or one that was away, matches new subscriptions against
+     * the cluster's retained messages, not an outdated copy.
+     */
+    private void takeRetainedFromCluster() {
+        String source = oldestOtherNode();
+        if (source == null) {
+            return;
+        }
+        RetainedSync sync = new RetainedSync(source, ids.incrementAndGet());
+        retainedSync = sync;
+        long waitMillis = settings.requestTimeout().toMillis() * 10;
+        try {
+            channel(source).send(Wire.Item.retainedSyncRequest(sync.requestId()), null, false);
+            if (!sync.result().get(waitMillis, TimeUnit.MILLISECONDS)) {
+                LOG.warn("Node {} did not send all its retained messages; this node's may be out of date.", source);
+                return;
+            }
+            int changed = node.reconcileRetained(sync.messages(), sync.changedTopics()).toCompletableFuture()
+                .get(waitMillis, TimeUnit.MILLISECONDS);
+            LOG.info("Took the cluster's {} retained message(s) over from node {} ({} changed here).",
+                sync.messages().size(), source, changed);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("Could not take the retained messages over from node {}; this node's may be out of date: {}",
+                source, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            retainedSync = null;
+        }
+    }
+
+    /** The node id of the oldest cluster member other than this one, or null if alone. */
+    private String oldestOtherNode() {
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            String other = member.getAttribute(NODE_ATTRIBUTE);
+            if (!member.localMember() && other != null) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sends a joining node every retained message, in chunks, each acknowledged before the
+     * next (the channel's pending limit bounds what may wait), then says whether all went.
+     */
+    private void sendRetained(Channel back, long requestId) {
+        List<StoredMessage> all = new ArrayList<>();
+        node.forEachRetained(all::add);
+        boolean allSent = true;
+        for (int from = 0; from < all.size() && allSent; from += RETAINED_SYNC_CHUNK) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (StoredMessage message : all.subList(from, Math.min(all.size(), from + RETAINED_SYNC_CHUNK))) {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                back.send(Wire.Item.message(Wire.RETAINED_SYNC, message), ack, false);
+                acks.add(ack);
+            }
+            try {
+                // Every batch is acknowledged, times out or fails when the node leaves: this ends.
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
+            } catch (ExecutionException e) {
+                LOG.warn("Node {} did not take the retained messages: {}", back.target(), e.getCause().toString());
+                allSent = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                allSent = false;
+            }
+        }
+        back.send(Wire.Item.retainedSyncDone(requestId, allSent), null, false);
+        if (allSent) {
+            LOG.info("Sent {} retained message(s) to joining node {}.", all.size(), back.target());
+        }
+    }
+
+    /**
+     * Says hello to a member that appeared after this node started. A starting node greets
+     * everyone itself, but members that meet again after a network split have both been
+     * running: without this their new channels would wait for each other's hello forever.
+     */
+    private void greet(Member member) {
+        Channel channel = channels.get(String.valueOf(member.getAttribute(NODE_ATTRIBUTE)));
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.publishNow(Wire.Item.hello());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not greet cluster node {}: {}", channel.target(), e.toString());
         }
     }
 
@@ -241,6 +348,10 @@ public final class HazelcastClusterBus implements ClusterBus {
             entry.getValue().result().complete(Optional.empty());
             return true;
         });
+        RetainedSync sync = retainedSync;
+        if (sync != null) {
+            sync.sourceLeft(other);
+        }
         int dropped = routes.removeNode(other);
         LOG.info("Cluster member {} ({}) left; dropped its {} route(s). Cluster now has {} member(s).", other,
             member.getAddress(), dropped, memberCount());
@@ -326,9 +437,21 @@ public final class HazelcastClusterBus implements ClusterBus {
     private void sent(Wire.Frame frame) {
         for (Wire.Item item : frame.items()) {
             if (item.type() == Wire.FORWARD) {
-                forwarded.incrementAndGet();
+                counters.forwarded();
             }
         }
+    }
+
+    /** Items queued for other nodes or sent and not acknowledged yet. */
+    private long pending() {
+        long pending = 0;
+        for (Channel channel : channels.values()) {
+            pending += channel.queued();
+        }
+        for (Channel.Batch batch : batches.values()) {
+            pending += batch.items().size();
+        }
+        return pending;
     }
 
     private <T> CompletableFuture<T> timed(CompletableFuture<T> future) {
@@ -390,6 +513,11 @@ public final class HazelcastClusterBus implements ClusterBus {
                 channel.send(item, null, false);
             } else {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
+                ack.whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        counters.failed();
+                    }
+                });
                 channel.send(item, ack, false);
                 acks.add(ack);
             }
@@ -401,6 +529,10 @@ public final class HazelcastClusterBus implements ClusterBus {
     public CompletionStage<Void> replicateRetained(StoredMessage message) {
         if (isLocalOnly(message.topic())) {
             return DONE;
+        }
+        RetainedSync sync = retainedSync;
+        if (sync != null) {
+            sync.changed(message.topic());
         }
         return broadcast(Wire.Item.message(Wire.RETAINED, message));
     }
@@ -560,7 +692,11 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     @Override
-    public int memberCount() {
+    public ClusterStatistics statistics() {
+        return counters;
+    }
+
+    private int memberCount() {
         HazelcastInstance instance = hazelcast;
         if (instance == null || closed) {
             return 1;
@@ -570,11 +706,6 @@ public final class HazelcastClusterBus implements ClusterBus {
         } catch (RuntimeException e) {
             return 1;
         }
-    }
-
-    /** Messages forwarded to other nodes since start. */
-    public long forwardedCount() {
-        return forwarded.get();
     }
 
     @Override
@@ -632,12 +763,32 @@ public final class HazelcastClusterBus implements ClusterBus {
                 case Wire.ROUTE_REMOVE -> routes.remove(source, item.text());
                 case Wire.ROUTES_SYNC -> routes.replaceAll(source, item.filters());
                 case Wire.FORWARD -> {
+                    counters.received();
                     CompletionStage<Void> stage = node.deliverForwarded(item.message());
                     if (item.message().qos() > 0) {
                         stages.add(stage.toCompletableFuture());
                     }
                 }
-                case Wire.RETAINED -> stages.add(node.applyRetained(item.message()).toCompletableFuture());
+                case Wire.RETAINED -> {
+                    RetainedSync sync = retainedSync;
+                    if (sync != null) {
+                        sync.changed(item.message().topic());
+                    }
+                    stages.add(node.applyRetained(item.message()).toCompletableFuture());
+                }
+                case Wire.RETAINED_SYNC_REQUEST -> worker.execute(() -> sendRetained(back, item.id()));
+                case Wire.RETAINED_SYNC -> {
+                    RetainedSync sync = retainedSync;
+                    if (sync != null && sync.source().equals(source)) {
+                        sync.received(item.message());
+                    }
+                }
+                case Wire.RETAINED_SYNC_DONE -> {
+                    RetainedSync sync = retainedSync;
+                    if (sync != null && sync.source().equals(source)) {
+                        sync.finished(item.id(), item.flag());
+                    }
+                }
                 case Wire.RELEASE -> release(back, item);
                 case Wire.RELEASED -> {
                     Request request = requests.remove(item.id());
@@ -678,6 +829,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         if (batch == null) {
             return;
         }
+        counters.acknowledged(System.nanoTime() - batch.sentNanos());
         for (Channel.Outgoing outgoing : batch.items()) {
             if (outgoing.done() == null) {
                 continue;

@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class Wire {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final byte HELLO = 1;
     static final byte ROUTE_ADD = 2;
@@ -35,6 +35,9 @@ final class Wire {
     static final byte RELEASED = 8;
     static final byte ACK = 9;
     static final byte WILL = 10;
+    static final byte RETAINED_SYNC_REQUEST = 11;
+    static final byte RETAINED_SYNC = 12;
+    static final byte RETAINED_SYNC_DONE = 13;
 
     /** One item of a frame; which fields are used depends on the type. */
     record Item(byte type, String text, StoredMessage message, long id, long number, boolean flag,
@@ -68,10 +71,14 @@ final class Wire {
             return new Item(ACK, null, null, batchId, 0, ok, null, null);
         }
 
-        /** Whether the sender wants the batch holding this item acknowledged. */
-        boolean wantsAck() {
-            return type == ROUTE_ADD || type == ROUTES_SYNC || type == RETAINED || type == WILL
-                || type == FORWARD && message.qos() > 0;
+        /** A joining node asks for every retained message of the receiving node. */
+        static Item retainedSyncRequest(long requestId) {
+            return new Item(RETAINED_SYNC_REQUEST, null, null, requestId, 0, false, null, null);
+        }
+
+        /** All retained messages asked for were sent ({@code allSent}) or the sender gave up. */
+        static Item retainedSyncDone(long requestId, boolean allSent) {
+            return new Item(RETAINED_SYNC_DONE, null, null, requestId, 0, allSent, null, null);
         }
 
         int size() {
@@ -105,7 +112,8 @@ final class Wire {
                             writeString(out, filter);
                         }
                     }
-                    case FORWARD, RETAINED, WILL -> writeMessage(out, item.message());
+                    case FORWARD, RETAINED, WILL, RETAINED_SYNC -> writeMessage(out, item.message());
+                    case RETAINED_SYNC_REQUEST -> out.writeLong(item.id());
                     case RELEASE -> {
                         out.writeLong(item.id());
                         writeString(out, item.text());
@@ -118,7 +126,7 @@ final class Wire {
                             writeSnapshot(out, item.snapshot());
                         }
                     }
-                    case ACK -> {
+                    case ACK, RETAINED_SYNC_DONE -> {
                         out.writeLong(item.id());
                         out.writeBoolean(item.flag());
                     }
@@ -156,7 +164,9 @@ final class Wire {
                         }
                         yield Item.routes(filters);
                     }
-                    case FORWARD, RETAINED, WILL -> Item.message(type, readMessage(in));
+                    case FORWARD, RETAINED, WILL, RETAINED_SYNC -> Item.message(type, readMessage(in));
+                    case RETAINED_SYNC_REQUEST -> Item.retainedSyncRequest(in.readLong());
+                    case RETAINED_SYNC_DONE -> Item.retainedSyncDone(in.readLong(), in.readBoolean());
                     case RELEASE -> Item.release(in.readLong(), readString(in), in.readLong());
                     case RELEASED -> {
                         long id = in.readLong();

@@ -25,6 +25,7 @@ final class ClusterProcesses implements AutoCloseable {
         final Path config;
         BrokerProcess process;
         int mqttPort;
+        int httpPort;
 
         Node(int memberPort, Path config) {
             this.memberPort = memberPort;
@@ -82,6 +83,7 @@ final class ClusterProcesses implements AutoCloseable {
             }
             for (Node node : cluster.nodes) {
                 node.mqttPort = node.process.awaitPort(90_000);
+                node.httpPort = node.process.awaitHttpPort(30_000);
             }
             for (Node node : cluster.nodes) {
                 node.awaitMembers(count, 0);

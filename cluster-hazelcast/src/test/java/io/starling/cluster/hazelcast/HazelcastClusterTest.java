@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.PahoClients;
 import io.starling.testing.RawMqttClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -262,6 +266,37 @@ class HazelcastClusterTest {
     }
 
     @Test
+    @Order(8)
+    void forwardedMessagesAreCountedOnBothNodes() throws Exception {
+        long forwardedBefore = metric(a, "starling_cluster_messages_forwarded_total");
+        long acknowledgedBefore = metric(a, "starling_cluster_forward_ack_seconds_count");
+        long receivedBefore = metric(b, "starling_cluster_messages_received_total");
+        try (PahoClients onB = PahoClients.connect(b.url(), "counted-b");
+             PahoClients publisher = PahoClients.connect(a.url(), "counting-a")) {
+            onB.client().subscribe("counted/#", 1);
+            for (int i = 0; i < 5; i++) {
+                publisher.client().publish("counted/" + i, bytes("m" + i), 1, false);
+                assertEquals("m" + i, onB.next().text());
+            }
+        }
+        assertTrue(metric(a, "starling_cluster_messages_forwarded_total") >= forwardedBefore + 5);
+        assertTrue(metric(a, "starling_cluster_forward_ack_seconds_count") > acknowledgedBefore,
+            "the QoS 1 batches were acknowledged");
+        assertTrue(metric(b, "starling_cluster_messages_received_total") >= receivedBefore + 5);
+        assertEquals(3, metric(c, "starling_cluster_members"));
+    }
+
+    /** A sample of the node's Prometheus /metrics. */
+    private static long metric(ClusterProcesses.Node node, String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + node.httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return response.body().lines().filter(line -> line.startsWith(name + " ")).findFirst()
+            .map(line -> (long) Double.parseDouble(line.substring(name.length() + 1)))
+            .orElseThrow(() -> new AssertionError(name + " missing in " + response.body()));
+    }
+
+    @Test
     @Order(100)
     void aKilledNodeIsDroppedAndTheOthersKeepServing() throws Exception {
         MqttConnectOptions options = new MqttConnectOptions();
@@ -295,6 +330,25 @@ class HazelcastClusterTest {
             }
         }
         assertEquals(2, alive.size());
+    }
+
+    @Test
+    @Order(101)
+    void aNodeJoiningLaterTakesTheClusterRetainedMessagesOver() throws Exception {
+        try (PahoClients publisher = PahoClients.connect(a.url(), "retainer-late")) {
+            publisher.client().publish("late/set-while-away", bytes("news"), 1, true);
+        }
+        int fromA = a.process.lineCount();
+        c.process.close();
+        cluster.launch(c);
+        c.mqttPort = c.process.awaitPort(90_000);
+        a.awaitMembers(3, fromA);
+        try (PahoClients reader = PahoClients.connect(c.url(), "late-reader")) {
+            reader.client().subscribe("late/#", 1);
+            PahoClients.Received retained = reader.next();
+            assertEquals("news", retained.text(), "a retained message set before the node started");
+            assertTrue(retained.message().isRetained());
+        }
     }
 
     private static int packetIdOf(RawMqttClient.Packet publish) {
