@@ -21,6 +21,7 @@ public final class BrokerProcess implements AutoCloseable {
     private static final Pattern HTTP_LISTENING = Pattern.compile("Opening http listen socket on [^ ]*:(\\d+)");
 
     private final TestProcess process;
+    private volatile int port;
 
     private BrokerProcess(TestProcess process) {
         this.process = process;
@@ -53,7 +54,16 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Waits for the listener's log line; fails with the output if the process exits or time runs out. */
     public int awaitPort(long timeoutMillis) throws InterruptedException {
-        return Integer.parseInt(process.awaitLine(LISTENING, Duration.ofMillis(timeoutMillis)).group(1));
+        port = Integer.parseInt(process.awaitLine(LISTENING, Duration.ofMillis(timeoutMillis)).group(1));
+        return port;
+    }
+
+    /** The MQTT listener's URL, once {@link #awaitPort} returned. */
+    public String url() {
+        if (port == 0) {
+            throw new IllegalStateException("awaitPort first");
+        }
+        return "tcp://127.0.0.1:" + port;
     }
 
     /** Waits for the HTTP listener's log line (/metrics, /health) and returns its port. */

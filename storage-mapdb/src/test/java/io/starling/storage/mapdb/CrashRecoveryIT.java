@@ -3,10 +3,12 @@ package io.starling.storage.mapdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.testing.BrokerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,7 +77,7 @@ class CrashRecoveryIT {
                     + " so far, all delivered%n", cycle, CYCLES, q1Acknowledged.size(), q2Acknowledged.size());
             }
         } finally {
-            broker.stop();
+            end(broker, false);
         }
         assertNoDuplicates(q2Subscriber.received());
         System.out.printf("crash test: PASS: %d kills in %d s, %d QoS 1 messages acknowledged and all delivered"
@@ -98,11 +100,26 @@ class CrashRecoveryIT {
         return config;
     }
 
-    /** Starts the broker; its log stays in target/crash-recovery-logs for a look after a failure. */
     private BrokerProcess start(Path config) throws Exception {
         brokerStarts++;
+        BrokerProcess broker = BrokerProcess.start(List.of("-c", config.toString()), Map.of());
+        broker.awaitPort(AWAIT.toMillis());
+        return broker;
+    }
+
+    /**
+     * Kills (SIGKILL) or stops (SIGTERM) the broker; its log stays in target/crash-recovery-logs
+     * for a look after a failure.
+     */
+    private void end(BrokerProcess broker, boolean kill) throws Exception {
+        if (kill) {
+            broker.kill();
+        } else {
+            broker.terminate();
+        }
+        broker.awaitExit(AWAIT.toMillis());
         Path logs = Files.createDirectories(Path.of("target", "crash-recovery-logs"));
-        return BrokerProcess.start(config, logs.resolve("broker-" + brokerStarts + ".log"));
+        Files.writeString(logs.resolve("broker-" + brokerStarts + ".log"), broker.output());
     }
 
     private void subscribeOffline(String url) throws Exception {
@@ -126,7 +143,7 @@ class CrashRecoveryIT {
             awaitCondition(() -> q1Acknowledged.size() >= q1Target && q2Acknowledged.size() >= q2Target,
                 () -> "acknowledgements in cycle " + cycle + ": QoS 1 " + q1Acknowledged.size() + " of " + q1Target
                     + ", QoS 2 " + q2Acknowledged.size() + " of " + q2Target);
-            broker.kill();
+            end(broker, true);
         } finally {
             q1.stop();
             q2.stop();
