@@ -103,6 +103,26 @@ public final class BrokerProcess implements AutoCloseable {
         process.kill();
     }
 
+    /**
+     * SIGSTOP: the process stays, its sockets stay open, it answers nothing (a frozen VM, a
+     * very long GC pause, a network cut as its peers see it).
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -1,6 +1,7 @@
 package io.starling.cluster.hazelcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -349,6 +350,74 @@ class HazelcastClusterTest {
             assertEquals("news", retained.text(), "a retained message set before the node started");
             assertTrue(retained.message().isRetained());
         }
+    }
+
+    /**
+     * A split brain on loopback: node C is frozen (SIGSTOP) past the member timeout, so A and B
+     * drop it and go on; when it runs again it finds itself alone (its own one-node cluster),
+     * then Hazelcast merges it back. Afterwards messages cross between C and the others again,
+     * C has the retained message set on the larger side meanwhile, and a client id connected on
+     * C is still unique: connecting it on A closes C's connection.
+     */
+    @Test
+    @Order(102)
+    void aNodeCutOffAndBackIsMergedAndServesAgain() throws Exception {
+        try (PahoClients onC = PahoClients.connect(c.url(), "split-c");
+             PahoClients onA = PahoClients.connect(a.url(), "split-a")) {
+            onC.client().subscribe("split/#", 0);
+            onA.client().subscribe("split/#", 0);
+            int fromA = a.process.lineCount();
+            int fromC = c.process.lineCount();
+            c.process.pause();
+            try {
+                a.process.awaitLine("left; dropped its", fromA, 30_000);
+                onA.client().publish("split/during", bytes("larger side"), 1, true);
+                assertEquals("larger side", onA.next().text());
+            } finally {
+                c.process.resume();
+            }
+            c.process.awaitLine("left; dropped its", fromC, 30_000);
+            int merged = c.process.awaitLine("Cluster now has 3 member(s).", fromC, 90_000);
+            c.process.awaitLine("retained message(s) over from node", merged, 30_000);
+            a.awaitMembers(3, fromA);
+
+            PahoClients.Received atC = publishUntilReceived(onA, "split/to-c", onC);
+            assertEquals("split/to-c", atC.topic(), "A's publish reaches C's subscriber again");
+
+            try (RawMqttClient reader = new RawMqttClient(c.mqttPort)) {
+                assertEquals(0, reader.connect("split-reader", true, 60));
+                reader.send(RawMqttClient.subscribePacket(1, "split/during", 0));
+                reader.expect(RawMqttClient.SUBACK);
+                RawMqttClient.Packet retained = reader.expect(RawMqttClient.PUBLISH);
+                assertTrue(new String(retained.body(), StandardCharsets.UTF_8).endsWith("larger side"),
+                    "C took the larger side's retained messages over");
+            }
+
+            try (PahoClients again = PahoClients.connect(a.url(), "split-c")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (onC.client().isConnected() && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                assertFalse(onC.client().isConnected(), "the client id stays unique across the merged cluster");
+                assertTrue(again.client().isConnected());
+            }
+        }
+    }
+
+    /**
+     * Publishes QoS 0 messages on {@code topic} until {@code subscriber} receives one (the routes
+     * of a merged node arrive shortly after the membership change); bounded to 60 tries of 500 ms.
+     */
+    private static PahoClients.Received publishUntilReceived(PahoClients publisher, String topic,
+                                                            PahoClients subscriber) throws Exception {
+        for (int attempt = 0; attempt < 60; attempt++) {
+            publisher.client().publish(topic, bytes("try " + attempt), 0, false);
+            PahoClients.Received received = subscriber.poll(500);
+            if (received != null) {
+                return received;
+            }
+        }
+        throw new AssertionError("nothing published on " + topic + " arrived in 60 tries");
     }
 
     private static int packetIdOf(RawMqttClient.Packet publish) {
