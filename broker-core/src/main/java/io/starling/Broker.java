@@ -56,6 +56,7 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final BrokerConfig config;
     private final Storage storage;
     private final ClusterBus cluster;
+    private final AuthChain authChain;
     private final ExecutorService authExecutor;
     private final EventLoopGroup acceptor = EventLoops.newGroup("starling-accept", 1);
     private final EventLoopGroup workers;
@@ -87,8 +88,9 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.router = new PublishRouter(trie, retained, storage.queues(), cluster);
         this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, workers);
+        this.authChain = auth.create(authExecutor);
         ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
-            storage.queues(), auth.create(authExecutor), messageIds, new PacketLog(config.verbose()), metrics, cluster);
+            storage.queues(), authChain, messageIds, new PacketLog(config.verbose()), metrics, cluster);
         this.server = new MqttServer(services, acceptor, workers);
         this.http = new OperationsHttpServer(this, acceptor, workers);
     }
@@ -162,6 +164,7 @@ public final class Broker implements ClusterNode, MetricsSource {
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         authExecutor.shutdownNow();
+        authChain.close();
         storage.close();
         LOG.info("Broker stopped.");
     }

@@ -4,9 +4,13 @@ import io.starling.spi.AuthResult;
 import io.starling.spi.Authenticator;
 import io.starling.spi.Authorizer;
 import io.starling.spi.ClientIdentity;
+import io.starling.spi.ClosablePlugin;
 import io.starling.spi.ConnectInfo;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -83,5 +87,20 @@ public final class AuthChain implements Authorizer {
             }
         }
         return true;
+    }
+
+    /** Closes every plugin once (one object may both authenticate and authorize). */
+    @Override
+    public void close() {
+        Set<ClosablePlugin> plugins = Collections.newSetFromMap(new IdentityHashMap<>());
+        plugins.addAll(authenticators);
+        plugins.addAll(authorizers);
+        for (ClosablePlugin plugin : plugins) {
+            try {
+                plugin.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Auth plugin {} failed to close: {}", plugin.getClass().getName(), e.toString());
+            }
+        }
     }
 }

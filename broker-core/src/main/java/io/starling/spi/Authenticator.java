@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
  * the network threads, so it may block, but a stage that fails or does not complete within
  * the configured timeout refuses the client with CONNACK 0x05.
  */
-public interface Authenticator {
+public interface Authenticator extends ClosablePlugin {
 
     CompletionStage<AuthResult> authenticate(ConnectInfo info);
 }

@@ -6,7 +6,7 @@ package io.starling.spi;
  * A refused subscription gets return code 0x80; a refused PUBLISH is acknowledged as MQTT
  * 3.1.1 requires, but not delivered.
  */
-public interface Authorizer {
+public interface Authorizer extends ClosablePlugin {
 
     boolean canPublish(ClientIdentity client, String topic);
 

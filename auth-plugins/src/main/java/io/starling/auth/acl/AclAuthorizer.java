@@ -3,6 +3,7 @@ package io.starling.auth.acl;
 import io.starling.auth.file.ReloadingFile;
 import io.starling.spi.Authorizer;
 import io.starling.spi.ClientIdentity;
+import java.util.concurrent.Future;
 
 /**
  * Grants publishing by the ACL's write rules and subscribing by its read rules: a
@@ -13,9 +14,17 @@ import io.starling.spi.ClientIdentity;
 final class AclAuthorizer implements Authorizer {
 
     private final ReloadingFile<AclRules> rules;
+    private final Future<?> reloading;
 
-    AclAuthorizer(ReloadingFile<AclRules> rules) {
+    /** {@code reloading} re-reads the file in the background; it ends with this authorizer. */
+    AclAuthorizer(ReloadingFile<AclRules> rules, Future<?> reloading) {
         this.rules = rules;
+        this.reloading = reloading;
+    }
+
+    @Override
+    public void close() {
+        reloading.cancel(false);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +42,8 @@ public final class AclFilePlugin implements AuthPluginProvider {
             throw new ConfigException.BadValue("starling.auth." + ID + ".reload-interval", "must be a positive duration");
         }
         ReloadingFile<AclRules> rules = ReloadingFile.configured(ID, pluginConfig, AclFile::parse);
-        RELOADER.scheduleWithFixedDelay(rules::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return Optional.of(new AclAuthorizer(rules));
+        ScheduledFuture<?> reloading = RELOADER.scheduleWithFixedDelay(rules::refresh, interval.toMillis(),
+            interval.toMillis(), TimeUnit.MILLISECONDS);
+        return Optional.of(new AclAuthorizer(rules, reloading));
     }
 }
