@@ -39,18 +39,23 @@ install_packages() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
   if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    log "installing ${missing[*]} (log: $STATE_DIR/apt.log)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$STATE_DIR/apt.log" 2>&1; then
+      tail -n 30 "$STATE_DIR/apt.log" >&2
+      log "FAILED: apt-get install ${missing[*]}"
+      exit 1
+    fi
   fi
 }
 
 # Starts dockerd with the given extra options; true once `docker info` answers.
 start_daemon() {
-  log "starting dockerd $* (log: $STATE_DIR/dockerd.log)"
-  # setsid: the daemon outlives this script and the build that called it.
+  log "starting dockerd${*:+ $*} (log: $STATE_DIR/dockerd.log)"
+  # setsid: the daemon outlives this script and the build that called it. 9>&-: it must not
+  # inherit the lock, or it would hold it for its whole life.
   setsid dockerd --bridge=none --iptables=false --ip-forward=false \
-    --pidfile "$STATE_DIR/dockerd.pid" "$@" >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
+    --pidfile "$STATE_DIR/dockerd.pid" "$@" >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null 9>&- &
   local pid=$!
   for _ in $(seq 1 60); do
     if docker info >/dev/null 2>&1; then
@@ -138,4 +143,4 @@ install_packages
 ensure_daemon
 remove_leftover_containers
 build_images
-log "ready: $(docker version --format 'server {{.Server.Version}}'), images $JRE_IMAGE and $HAPROXY_IMAGE"
+log "ready in ${SECONDS} s: Docker $(docker version --format '{{.Server.Version}}'), images $JRE_IMAGE and $HAPROXY_IMAGE"

@@ -57,7 +57,7 @@ final class StarlingContainers {
             .withEnv("JAVA_OPTS", "-Xmx256m")
             .withCommand(HOME + "/bin/starling", "-c", "/etc/starling/node.conf")
             .waitingFor(new WaitAllStrategy(WaitAllStrategy.Mode.WITH_INDIVIDUAL_TIMEOUTS_ONLY)
-                .withStrategy(Wait.forLogMessage(".*Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + mqttPort + "\\..*\\n", 1)
+                .withStrategy(Wait.forLogMessage(".*Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + mqttPort + " .*\\n", 1)
                     .withStartupTimeout(START))
                 .withStrategy(Wait.forLogMessage(".*Cluster now has " + members + " member\\(s\\)\\..*\\n", 1)
                     .withStartupTimeout(START)));
