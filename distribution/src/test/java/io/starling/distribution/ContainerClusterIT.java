@@ -137,15 +137,14 @@ class ContainerClusterIT {
         int home = nodeLogging(" as tc-away (");
         int victim = (home + 1) % NODES;
         int third = (home + 2) % NODES;
-        // Another persistent session lives on the node that will be killed.
-        PahoClients moved = PahoClients.connect(node(victim), "tc-moved", persistent());
-        moved.client().subscribe("tc/moved", 1);
-
-        nodes.get(victim).getDockerClient().killContainerCmd(nodes.get(victim).getContainerId()).exec();
-        for (int survivor : List.of(home, third)) {
-            awaitLog(survivor, "left; dropped its");
+        // Another persistent session lives on the node that is killed (SIGKILL, as docker kill does).
+        try (PahoClients moved = PahoClients.connect(node(victim), "tc-moved", persistent())) {
+            moved.client().subscribe("tc/moved", 1);
+            nodes.get(victim).getDockerClient().killContainerCmd(nodes.get(victim).getContainerId()).exec();
+            for (int survivor : List.of(home, third)) {
+                awaitLog(survivor, "left; dropped its");
+            }
         }
-        moved.close();
 
         // Queued on the away client's node while it is offline, published on the third node.
         try (PahoClients publisher = PahoClients.connect(node(third), "tc-pub-away")) {
@@ -167,7 +166,9 @@ class ContainerClusterIT {
             assertEquals("after the kill", after == null ? null : new String(after.getPayload(), UTF_8));
         } finally {
             for (MqttClient client : List.of(away, movedAgain)) {
-                client.disconnect();
+                if (client.isConnected()) {
+                    client.disconnect();
+                }
                 client.close(true);
             }
         }

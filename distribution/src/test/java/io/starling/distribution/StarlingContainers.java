@@ -29,7 +29,7 @@ final class StarlingContainers {
 
     static final DockerImageName JRE = DockerImageName.parse("starling-test/jre17:1");
     static final DockerImageName HAPROXY = DockerImageName.parse("starling-test/haproxy:1");
-    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration START = Duration.ofSeconds(120);
     /** Where the unzipped distribution appears in a node's container. */
     private static final String HOME = "/opt/starling";
 
@@ -54,7 +54,8 @@ final class StarlingContainers {
             .withFileSystemBind(nodeDir.resolve("data").toString(), HOME + "/data", BindMode.READ_WRITE)
             .withFileSystemBind(nodeDir.resolve("logs").toString(), HOME + "/logs", BindMode.READ_WRITE)
             .withFileSystemBind(nodeDir.resolve("node.conf").toString(), "/etc/starling/node.conf", BindMode.READ_ONLY)
-            .withEnv("JAVA_OPTS", "-Xmx256m")
+            // Three JVMs start at once on a small machine: C1 only and one GC thread start them sooner.
+            .withEnv("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
             .withCommand(HOME + "/bin/starling", "-c", "/etc/starling/node.conf")
             .waitingFor(new WaitAllStrategy(WaitAllStrategy.Mode.WITH_INDIVIDUAL_TIMEOUTS_ONLY)
                 .withStrategy(Wait.forLogMessage(".*Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + mqttPort + " .*\\n", 1)
