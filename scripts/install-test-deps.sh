@@ -3,7 +3,7 @@
 # mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests), mosquitto (the
 # benchmarks' side-by-side comparison), unzip (the distribution's end-to-end test unzips
 # the zip as a user would, keeping the scripts' executable bits) and haproxy (the cluster
-# tests' load balancer).
+# tests' load balancer); then makes Docker ready for the container test (docker-setup.sh).
 set -euo pipefail
 missing=()
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
@@ -16,3 +16,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+"$(dirname "$0")/docker-setup.sh"
