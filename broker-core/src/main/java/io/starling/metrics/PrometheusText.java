@@ -27,9 +27,19 @@ public final class PrometheusText {
         for (int qos = 0; qos <= 2; qos++) {
             text.sample("starling_messages_sent_total{qos=\"" + qos + "\"}", m.sent(qos));
         }
-        text.counter("starling_messages_dropped_total", "Messages dropped (full queues, clients not reading).",
-            m.dropped());
+        text.header("starling_messages_dropped_total", "counter", "Messages dropped (full queues, clients not reading).");
+        for (int qos = 0; qos <= 2; qos++) {
+            text.sample("starling_messages_dropped_total{qos=\"" + qos + "\"}", m.dropped(qos));
+        }
         text.gauge("starling_queued_messages", "Messages waiting in client queues.", m.queued());
+        text.gauge("starling_queued_bytes", "Payload bytes waiting in client queues (bounded by max-queued-bytes-total).",
+            m.queuedBytes());
+        text.counter("starling_publishers_paused_total",
+            "Times a publisher's socket stopped being read because a queue it feeds was full (push-back).",
+            m.publishersPaused());
+        text.counter("starling_slow_consumers_disconnected_total",
+            "Clients disconnected because their full queue held publishers back longer than push-back-timeout.",
+            m.slowConsumersDisconnected());
         text.counter("starling_bytes_received_total", "Bytes received from clients.", m.bytesReceived());
         text.counter("starling_bytes_sent_total", "Bytes sent to clients.", m.bytesSent());
         text.gauge("starling_subscriptions", "Subscriptions of all sessions.", m.subscriptions());
