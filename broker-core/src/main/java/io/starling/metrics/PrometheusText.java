@@ -1,6 +1,8 @@
 package io.starling.metrics;
 
 import io.starling.spi.StoreStatistics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 
 /** Renders the metrics in the Prometheus text exposition format (version 0.0.4). */
 public final class PrometheusText {
@@ -54,6 +56,9 @@ public final class PrometheusText {
         text.sample("starling_auth_failures_total{reason=\"not_authorized\"}", m.authNotAuthorized());
         text.gauge("starling_cluster_members", "Cluster members, this node included.", source.clusterMembers());
         text.gauge("starling_uptime_seconds", "Seconds since the broker started.", m.uptimeSeconds());
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        text.gauge("starling_jvm_heap_used_bytes", "Heap in use (garbage not yet collected included).", heap.getUsed());
+        text.gauge("starling_jvm_heap_max_bytes", "The heap's maximum size (-Xmx).", heap.getMax());
         return text.out.toString();
     }
 
