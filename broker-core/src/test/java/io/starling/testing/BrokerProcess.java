@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class BrokerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Opening ipv4 listen socket on [^ ]*:(\\d+)");
+    private static final Pattern HTTP_LISTENING = Pattern.compile("Opening http listen socket on [^ ]*:(\\d+)");
 
     private final TestProcess process;
 
@@ -53,6 +54,11 @@ public final class BrokerProcess implements AutoCloseable {
     /** Waits for the listener's log line; fails with the output if the process exits or time runs out. */
     public int awaitPort(long timeoutMillis) throws InterruptedException {
         return Integer.parseInt(process.awaitLine(LISTENING, Duration.ofMillis(timeoutMillis)).group(1));
+    }
+
+    /** Waits for the HTTP listener's log line (/metrics) and returns its port. */
+    public int awaitHttpPort(long timeoutMillis) throws InterruptedException {
+        return Integer.parseInt(process.awaitLine(HTTP_LISTENING, Duration.ofMillis(timeoutMillis)).group(1));
     }
 
     /**
