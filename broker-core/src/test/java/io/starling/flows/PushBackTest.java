@@ -135,8 +135,9 @@ class PushBackTest {
             RawPublish.connect(subscriber, "stuck", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             RawPublish.connect(publisher, "pub", true);
-            // m1 in flight, m2 and m3 fill the queue, m4 goes past it (or meets the paused publisher).
-            for (int i = 1; i <= 4; i++) {
+            // m1 in flight, m2 and m3 fill the queue. (A further message could meet the paused
+            // publisher, be read only once the subscriber is gone and meet its full offline queue.)
+            for (int i = 1; i <= 3; i++) {
                 RawPublish.publishQos1(publisher, "t", i, "m" + i);
             }
             assertTrue(subscriber.isClosedByServer(), "the subscriber that does not read is disconnected");
@@ -146,7 +147,7 @@ class PushBackTest {
         }
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             assertTrue(RawPublish.connect(subscriber, "stuck", false));
-            assertEquals(List.of("m1", "m2", "m3", "m4"), RawPublish.receive(subscriber, 4));
+            assertEquals(List.of("m1", "m2", "m3"), RawPublish.receive(subscriber, 3));
             assertEquals(0, metrics().dropped());
         }
     }
