@@ -165,6 +165,29 @@ class QueueLimitTest {
     }
 
     @Test
+    void overTheBudgetOfAllQueuesQos0IsDroppedAndCounted() throws Exception {
+        broker = EmbeddedBroker.start("mqtt.queue-qos0-messages = true", "mqtt.max-queued-bytes-total = 7");
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            RawPublish.connect(subscriber, "sub", false);
+            RawPublish.subscribe(subscriber, 1, "t", 1);
+            Offline.disconnect(subscriber);
+        }
+        try (RawMqttClient publisher = new RawMqttClient(broker.port());
+             RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            RawPublish.connect(publisher, "pub", true);
+            for (int i = 1; i <= 6; i++) {
+                publisher.send(RawMqttClient.publishPacket("t", 0, 0, "m" + i));
+            }
+            // The publisher's messages are routed in order: once this one is acknowledged the QoS 0 ones were routed.
+            RawPublish.publishQos1(publisher, "elsewhere", 1, "sync");
+            assertTrue(RawPublish.connect(subscriber, "sub", false));
+            RawPublish.publishQos1(publisher, "t", 100, "marker");
+            assertEquals(List.of("m1", "m2", "m3"), RawPublish.receiveUntil(subscriber, "marker"));
+            assertEquals(3, broker.broker().counters().dropped(0));
+        }
+    }
+
+    @Test
     void countAndByteLimitsApplyTogether() throws Exception {
         // Count limit 2 bites first with small payloads, the byte limit would allow 3.
         assertEquals(List.of("m1", "m2"),
