@@ -103,11 +103,20 @@ final class Outbound {
     }
 
     /**
-     * Push-back: the message is queued even past the limits, so nothing acknowledged is
-     * dropped; at the limits the publishers that feed this client are told to stop reading,
-     * which bounds how far past the limits the queue can grow.
+     * Push-back: the message is queued even past the client's limits, so nothing acknowledged
+     * is dropped; at the limits the publishers that feed this client are told to stop reading,
+     * which bounds how far past the limits the queue can grow. The budget of all queues is
+     * the hard bound: past it even push-back drops the newest (many publishers that each
+     * had a read batch in progress could otherwise overshoot without limit).
      */
     private void pushBack(StoredMessage message, int qos, boolean stored) {
+        long size = message.payload().length;
+        if (overBudget(size)) {
+            pushBack.markFull();
+            forget(message, stored);
+            drops.dropped(clientId, qos, budgetExhausted());
+            return;
+        }
         addLast(new Pending(message, qos, stored));
         if (queue.size() >= limits.maxQueued()
             || (limits.maxQueuedBytes() > 0 && queuedBytes >= limits.maxQueuedBytes())
@@ -135,8 +144,7 @@ final class Outbound {
         if (overBudget(size)) {
             // The budget is shared: dropping this client's oldest would not make room for it.
             forget(message, stored);
-            drops.dropped(clientId, qos, "queues of all clients at max-queued-bytes-total ("
-                + limits.maxQueuedBytesTotal() + " bytes), new message dropped");
+            drops.dropped(clientId, qos, budgetExhausted());
             return;
         }
         if (limits.policy() == QueueFullPolicy.DROP_OLDEST) {
@@ -153,6 +161,11 @@ final class Outbound {
             return;
         }
         addLast(new Pending(message, qos, stored));
+    }
+
+    private String budgetExhausted() {
+        return "queues of all clients at max-queued-bytes-total (" + limits.maxQueuedBytesTotal()
+            + " bytes), new message dropped";
     }
 
     /** Whether a message of {@code size} payload bytes does not fit in the queue as it is. */

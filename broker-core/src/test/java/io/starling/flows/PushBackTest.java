@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -94,6 +95,31 @@ class PushBackTest {
             }
             assertEquals(0, metrics().dropped());
             assertEquals(0, metrics().queued());
+        }
+    }
+
+    @Test
+    void pastTheBudgetOfAllQueuesEvenPushBackDropsTheNewest() throws Exception {
+        // The budget is the hard memory bound: 7 bytes, so of six 2-byte messages m1 is in
+        // flight, m2..m4 are queued (6 bytes) and m5, m6 dropped, counted.
+        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-bytes-total = 7");
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port());
+             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            RawPublish.connect(subscriber, "sub", true);
+            RawPublish.subscribe(subscriber, 1, "t", 1);
+            RawPublish.connect(publisher, "pub", true);
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            for (int i = 1; i <= 6; i++) {
+                burst.writeBytes(RawMqttClient.publishPacket("t", 1, i, "m" + i));
+            }
+            // One write, so the broker reads all six before it could pause the publisher.
+            publisher.send(burst.toByteArray());
+            Await.until("two messages dropped", () -> metrics().dropped(1) == 2);
+            assertEquals(List.of("m1", "m2", "m3", "m4"), RawPublish.receive(subscriber, 4));
+            for (int i = 1; i <= 6; i++) {
+                assertEquals(i, publisher.expect(RawMqttClient.PUBACK).packetId());
+            }
+            assertEquals(0, metrics().queuedBytes());
         }
     }
 
