@@ -26,6 +26,8 @@ public record BrokerConfig(
     int maxQueuedMessages,
     long maxQueuedBytes,
     QueueFullPolicy queueFullPolicy,
+    Duration pushBackTimeout,
+    long maxQueuedBytesTotal,
     boolean queueQos0Messages,
     boolean allowAnonymous,
     String storageType,
@@ -35,8 +37,12 @@ public record BrokerConfig(
     boolean verbose,
     Config raw) {
 
-    /** What to do with a message for a client whose queue is full. */
-    public enum QueueFullPolicy { DROP_NEWEST, DROP_OLDEST }
+    /**
+     * What to do with a message for a client whose queue is full: push back on the publishers
+     * feeding an online client (an offline one drops the newest), or drop the newest or the
+     * oldest messages.
+     */
+    public enum QueueFullPolicy { PUSH_BACK, DROP_NEWEST, DROP_OLDEST }
 
     /** The largest packet MQTT can express: remaining length 268,435,455 plus a 5-byte fixed header. */
     static final int MQTT_MAX_PACKET_SIZE = 268_435_460;
@@ -70,6 +76,8 @@ public record BrokerConfig(
             intIn(c, "starling.mqtt.max-queued-messages", 0, Integer.MAX_VALUE),
             bytesAtLeastZero(c, "starling.mqtt.max-queued-bytes"),
             policy(c, "starling.mqtt.queue-full-policy"),
+            positive(c, "starling.mqtt.push-back-timeout"),
+            sizeOrHeapShare(c, "starling.mqtt.max-queued-bytes-total"),
             c.getBoolean("starling.mqtt.queue-qos0-messages"),
             c.getBoolean("starling.mqtt.allow-anonymous"),
             c.getString("starling.storage.type"),
@@ -103,6 +111,27 @@ public record BrokerConfig(
         return value;
     }
 
+    /**
+     * A size in bytes, or a share of the maximum heap ({@code "25%"}), as the bound of memory
+     * the broker may hold for something. 0 means no bound.
+     */
+    static long sizeOrHeapShare(Config c, String key) {
+        String text = c.getString(key).trim();
+        if (!text.endsWith("%")) {
+            return bytesAtLeastZero(c, key);
+        }
+        double percent;
+        try {
+            percent = Double.parseDouble(text.substring(0, text.length() - 1).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException.BadValue(c.origin(), key, "must be a size or a percentage of the heap, was '" + text + "'");
+        }
+        if (percent <= 0 || percent > 100) {
+            throw new ConfigException.BadValue(c.origin(), key, "percentage must be above 0 and at most 100, was " + text);
+        }
+        return (long) (Runtime.getRuntime().maxMemory() * percent / 100);
+    }
+
     private static Duration positive(Config c, String key) {
         Duration value = c.getDuration(key);
         if (value.isNegative() || value.isZero()) {
@@ -114,10 +143,11 @@ public record BrokerConfig(
     private static QueueFullPolicy policy(Config c, String key) {
         String value = c.getString(key);
         return switch (value) {
+            case "push-back" -> QueueFullPolicy.PUSH_BACK;
             case "drop-newest" -> QueueFullPolicy.DROP_NEWEST;
             case "drop-oldest" -> QueueFullPolicy.DROP_OLDEST;
             default -> throw new ConfigException.BadValue(c.origin(), key,
-                "must be drop-newest or drop-oldest, was '" + value + "'");
+                "must be push-back, drop-newest or drop-oldest, was '" + value + "'");
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.starling.metrics;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,8 +17,12 @@ public final class BrokerMetrics {
     private final LongAdder[] sent = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
+    private final LongAdder[] dropped = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder queued = new LongAdder();
+    /** An AtomicLong, not a LongAdder: every enqueue compares it with the broker-wide budget. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final LongAdder publishersPaused = new LongAdder();
+    private final LongAdder slowConsumersDisconnected = new LongAdder();
     private final LongAdder subscriptions = new LongAdder();
     private final LongAdder badCredentials = new LongAdder();
     private final LongAdder notAuthorized = new LongAdder();
@@ -56,13 +61,28 @@ public final class BrokerMetrics {
         bytesSent.add(bytes);
     }
 
-    public void messageDropped() {
-        dropped.increment();
+    public void messageDropped(int qos) {
+        dropped[qos].increment();
     }
 
     /** A message entered (+1) or left (-1) a client's queue. */
     public void queued(int delta) {
         queued.add(delta);
+    }
+
+    /** Payload bytes entered (positive) or left (negative) the client queues. */
+    public void queuedBytes(long delta) {
+        queuedBytes.addAndGet(delta);
+    }
+
+    /** A publisher's socket stopped being read because a queue it feeds is full (push-back). */
+    public void publisherPaused() {
+        publishersPaused.increment();
+    }
+
+    /** A client was disconnected because its full queue held publishers back too long. */
+    public void slowConsumerDisconnected() {
+        slowConsumersDisconnected.increment();
     }
 
     /** A subscription was added (+1) or removed (-1). */
@@ -111,7 +131,23 @@ public final class BrokerMetrics {
     }
 
     public long dropped() {
-        return dropped.sum();
+        return dropped(0) + dropped(1) + dropped(2);
+    }
+
+    public long dropped(int qos) {
+        return dropped[qos].sum();
+    }
+
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    public long publishersPaused() {
+        return publishersPaused.sum();
+    }
+
+    public long slowConsumersDisconnected() {
+        return slowConsumersDisconnected.sum();
     }
 
     public long queued() {

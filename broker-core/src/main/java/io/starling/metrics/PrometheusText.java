@@ -2,6 +2,8 @@ package io.starling.metrics;
 
 import io.starling.spi.ClusterStatistics;
 import io.starling.spi.StoreStatistics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 
 /** Renders the metrics in the Prometheus text exposition format (version 0.0.4). */
 public final class PrometheusText {
@@ -28,9 +30,19 @@ public final class PrometheusText {
         for (int qos = 0; qos <= 2; qos++) {
             text.sample("starling_messages_sent_total{qos=\"" + qos + "\"}", m.sent(qos));
         }
-        text.counter("starling_messages_dropped_total", "Messages dropped (full queues, clients not reading).",
-            m.dropped());
+        text.header("starling_messages_dropped_total", "counter", "Messages dropped (full queues, clients not reading).");
+        for (int qos = 0; qos <= 2; qos++) {
+            text.sample("starling_messages_dropped_total{qos=\"" + qos + "\"}", m.dropped(qos));
+        }
         text.gauge("starling_queued_messages", "Messages waiting in client queues.", m.queued());
+        text.gauge("starling_queued_bytes", "Payload bytes waiting in client queues (bounded by max-queued-bytes-total).",
+            m.queuedBytes());
+        text.counter("starling_publishers_paused_total",
+            "Times a publisher's socket stopped being read because a queue it feeds was full (push-back).",
+            m.publishersPaused());
+        text.counter("starling_slow_consumers_disconnected_total",
+            "Clients disconnected because their full queue held publishers back longer than push-back-timeout.",
+            m.slowConsumersDisconnected());
         text.counter("starling_bytes_received_total", "Bytes received from clients.", m.bytesReceived());
         text.counter("starling_bytes_sent_total", "Bytes sent to clients.", m.bytesSent());
         text.gauge("starling_subscriptions", "Subscriptions of all sessions.", m.subscriptions());
@@ -59,6 +71,9 @@ public final class PrometheusText {
         text.gauge("starling_cluster_pending",
             "Items waiting to be sent to other nodes or acknowledged by them.", cluster.pending());
         text.gauge("starling_uptime_seconds", "Seconds since the broker started.", m.uptimeSeconds());
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        text.gauge("starling_jvm_heap_used_bytes", "Heap in use (garbage not yet collected included).", heap.getUsed());
+        text.gauge("starling_jvm_heap_max_bytes", "The heap's maximum size (-Xmx).", heap.getMax());
         return text.out.toString();
     }
 

@@ -55,7 +55,12 @@ public final class SysTopics implements Runnable {
         values.put("publish/messages/dropped", Long.toString(m.dropped()));
         values.put("bytes/received", Long.toString(m.bytesReceived()));
         values.put("bytes/sent", Long.toString(m.bytesSent()));
+        values.put("publish/messages/dropped/qos0", Long.toString(m.dropped(0)));
+        values.put("publish/messages/dropped/qos1", Long.toString(m.dropped(1)));
+        values.put("publish/messages/dropped/qos2", Long.toString(m.dropped(2)));
         values.put("messages/stored", Long.toString(m.queued()));
+        values.put("store/messages/bytes", Long.toString(m.queuedBytes()));
+        values.put("publishers/paused", Long.toString(m.publishersPaused()));
         values.put("subscriptions/count", Long.toString(m.subscriptions()));
         values.put("retained messages/count", Integer.toString(source.retainedMessages()));
         ClusterStatistics cluster = source.cluster();

@@ -50,7 +50,7 @@ final class InboundPublishes {
             publish.retain(), publish.payload(), System.currentTimeMillis());
         InboundQos2Receipt receipt = publish.qos() == 2 && session.isPersistent()
             ? new InboundQos2Receipt(session.clientId(), publish.packetId()) : null;
-        CompletionStage<Void> durable = services.router().publish(message, receipt);
+        CompletionStage<Void> durable = services.router().publish(message, receipt, connection.readPause());
         if (publish.qos() == 0) {
             // Nothing to acknowledge: no hop back to the session, only a failure to report.
             durable.whenComplete((ignored, failure) -> {

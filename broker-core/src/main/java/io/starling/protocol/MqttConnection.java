@@ -66,6 +66,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private String clientId;
     private ClientIdentity identity;
     private Session session;
+    /** Set with the session: stops reading this client while queues it publishes to are full. */
+    private ReadPause readPause;
     private StoredMessage will;
     /** The will handed to the cluster while connected (it publishes it if this node is lost). */
     private StoredMessage registeredWill;
@@ -246,6 +248,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 return;
             }
             session = attached;
+            readPause = new ReadPause(channel, attached, services.metrics());
             if (state != State.CONNECTING) {
                 // The connection closed while the session was being attached.
                 services.sessions().disconnected(session, this);
@@ -262,7 +265,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
             }
             replayEarlyPackets();
-            channel.config().setAutoRead(true);
+            // An early PUBLISH may have met a full queue already.
+            channel.config().setAutoRead(!readPause.isPaused());
         }));
     }
 
@@ -405,6 +409,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return clientId;
     }
 
+    ReadPause readPause() {
+        return readPause;
+    }
+
     ClientIdentity identity() {
         return identity;
     }
@@ -441,6 +449,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public boolean isWritable() {
         return channel.isWritable();
+    }
+
+    @Override
+    public void closeAsSlowConsumer(String reason) {
+        channel.eventLoop().execute(() -> {
+            if (state != State.CLOSED) {
+                close(reason);
+            }
+        });
     }
 
     @Override

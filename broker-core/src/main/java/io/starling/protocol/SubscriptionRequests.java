@@ -86,14 +86,15 @@ final class SubscriptionRequests {
      * already), so an unacknowledged one survives a restart.
      */
     private void deliverRetained(Session session, StoredMessage retained, int qos) {
+        // Not pausable: there is no publisher to stop, and the retained message itself stays.
         if (qos == 0 || !session.isPersistent()) {
-            session.deliver(retained, qos, false);
+            session.deliver(retained, qos, false, false);
             return;
         }
         StoredMessage copy = new StoredMessage(services.messageIds().next(), retained.topic(), retained.qos(), true,
             retained.payload(), retained.timestamp());
         services.queues().append(copy, List.of(new DeliveryTarget(session.clientId(), qos)), null);
-        session.deliver(copy, qos, true);
+        session.deliver(copy, qos, true, false);
     }
 
     void onUnsubscribe(Session session, MqttUnsubscribeMessage unsubscribe) {

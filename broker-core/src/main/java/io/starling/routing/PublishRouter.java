@@ -34,14 +34,26 @@ public final class PublishRouter {
     }
 
     /**
+     * Routes a message that has no publisher to pause ($SYS, a will).
+     *
+     * @see #publish(StoredMessage, InboundQos2Receipt, PausablePublisher)
+     */
+    public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt) {
+        return publish(message, receipt, null);
+    }
+
+    /**
      * Routes a message published by a client of this node.
      *
-     * @param receipt the publisher's QoS 2 packet id to record with the message, or null
+     * @param receipt   the publisher's QoS 2 packet id to record with the message, or null
+     * @param publisher the client that sent it, told about each subscriber whose queue is
+     *     full under push-back; null if there is none to pause
      * @return completes when everything the message caused is durable and handed to the
      *     cluster: only then may the publisher get PUBACK / PUBREC
      */
-    public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt) {
-        CompletionStage<Void> done = deliverLocally(message, receipt);
+    public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt,
+                                         PausablePublisher publisher) {
+        CompletionStage<Void> done = deliverLocally(message, receipt, publisher);
         if (message.retain()) {
             done = Stages.both(Stages.both(done, retained.retain(message)), cluster.replicateRetained(message));
         }
@@ -50,10 +62,11 @@ public final class PublishRouter {
 
     /** Delivers a message another node forwarded to this one; it is not forwarded again. */
     public CompletionStage<Void> deliverForwarded(StoredMessage message) {
-        return deliverLocally(message, null);
+        return deliverLocally(message, null, null);
     }
 
-    private CompletionStage<Void> deliverLocally(StoredMessage message, InboundQos2Receipt receipt) {
+    private CompletionStage<Void> deliverLocally(StoredMessage message, InboundQos2Receipt receipt,
+                                                 PausablePublisher publisher) {
         Map<Session, Integer> matches = new HashMap<>();
         trie.match(message.topic(), (session, qos) -> matches.merge(session, qos, Math::max));
         StoredMessage live = message.withRetain(false);
@@ -66,15 +79,21 @@ public final class PublishRouter {
             if (isStored) {
                 stored.add(new DeliveryTarget(session.clientId(), qos));
             }
-            deliveries.add(new Delivery(session, qos, isStored));
+            // A client is never paused for its own queue: it could not read the acks that drain it.
+            boolean pausable = publisher != null && session != publisher.session();
+            deliveries.add(new Delivery(session, qos, isStored, pausable));
         }
         CompletionStage<Void> written = stored.isEmpty() && receipt == null ? Stages.DONE : queues.append(live, stored, receipt);
         for (Delivery delivery : deliveries) {
-            delivery.session().execute(() -> delivery.session().deliver(live, delivery.qos(), delivery.stored()));
+            Session session = delivery.session();
+            session.execute(() -> session.deliver(live, delivery.qos(), delivery.stored(), delivery.pausable()));
+            if (delivery.pausable() && delivery.qos() > 0 && session.pushBack().isFull()) {
+                publisher.pauseFor(session.pushBack());
+            }
         }
         return written;
     }
 
-    private record Delivery(Session session, int qos, boolean stored) {
+    private record Delivery(Session session, int qos, boolean stored, boolean pausable) {
     }
 }

@@ -17,4 +17,7 @@ public interface ClientLink {
 
     /** Another connection took the session over: close this one (its will is published). */
     void closeForTakeover();
+
+    /** The client does not drain its queue: close the connection with this reason (its will is published). */
+    void closeAsSlowConsumer(String reason);
 }

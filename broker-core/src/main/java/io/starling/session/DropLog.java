@@ -15,8 +15,8 @@ public final class DropLog {
         this.metrics = metrics;
     }
 
-    public void dropped(String clientId, String reason) {
-        metrics.messageDropped();
+    public void dropped(String clientId, int qos, String reason) {
+        metrics.messageDropped(qos);
         log.event("Dropped {} message(s) since the last report; latest for client {}: {}.", clientId, reason);
     }
 }

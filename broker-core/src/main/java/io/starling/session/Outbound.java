@@ -5,6 +5,7 @@ import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -43,6 +44,7 @@ final class Outbound {
     private final MessageQueueStore store;
     private final DropLog drops;
     private final BrokerMetrics metrics;
+    private final PushBack pushBack;
     private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final PacketIds packetIds = new PacketIds();
@@ -50,18 +52,22 @@ final class Outbound {
     private long queuedBytes;
 
     /**
-     * The per-client bounds this class enforces. {@code maxQueuedBytes} bounds the payload
-     * bytes of the queue; 0 means no byte limit.
+     * The bounds this class enforces. {@code maxQueuedBytes} bounds the payload bytes of this
+     * client's queue, {@code maxQueuedBytesTotal} those of all clients' queues together; 0
+     * means no byte limit. {@code pushBackTimeout} is enforced by the {@link Session}.
      */
-    record Limits(int maxInflight, int maxQueued, long maxQueuedBytes, QueueFullPolicy policy, boolean queueQos0) {
+    record Limits(int maxInflight, int maxQueued, long maxQueuedBytes, long maxQueuedBytesTotal, QueueFullPolicy policy,
+                  Duration pushBackTimeout, boolean queueQos0) {
     }
 
-    Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops, BrokerMetrics metrics) {
+    Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops, BrokerMetrics metrics,
+             PushBack pushBack) {
         this.clientId = clientId;
         this.limits = limits;
         this.store = store;
         this.drops = drops;
         this.metrics = metrics;
+        this.pushBack = pushBack;
     }
 
     /**
@@ -69,15 +75,18 @@ final class Outbound {
      * queues it (QoS 0 only when configured, and never for a client that is online but
      * cannot keep up).
      *
-     * @param stored whether the message was appended to the client's stored queue
+     * @param stored   whether the message was appended to the client's stored queue
+     * @param pausable whether the message comes from a publisher of this node that stops
+     *     reading when it sees {@link PushBack#isFull()} (not a will, $SYS or another node)
      */
-    void deliver(ClientLink link, StoredMessage message, int qos, boolean persistent, boolean stored) {
+    void deliver(ClientLink link, StoredMessage message, int qos, boolean persistent, boolean stored,
+                 boolean pausable) {
         if (qos == 0) {
             if (link != null) {
                 if (link.isWritable()) {
                     link.sendPublish(message, 0, 0, false);
                 } else {
-                    drops.dropped(clientId, "QoS 0 message for a client that is not reading");
+                    drops.dropped(clientId, 0, "QoS 0 message for a client that is not reading");
                 }
             } else if (persistent && limits.queueQos0()) {
                 enqueue(message, 0, false);
@@ -86,19 +95,56 @@ final class Outbound {
         }
         if (link != null && queue.isEmpty() && inFlight.size() < limits.maxInflight()) {
             send(link, message, qos, stored);
+        } else if (link != null && pausable && limits.policy() == QueueFullPolicy.PUSH_BACK) {
+            pushBack(message, qos, stored);
         } else {
             enqueue(message, qos, stored);
         }
     }
 
+    /**
+     * Push-back: the message is queued even past the client's limits, so nothing acknowledged
+     * is dropped; at the limits the publishers that feed this client are told to stop reading,
+     * which bounds how far past the limits the queue can grow. The budget of all queues is
+     * the hard bound: past it even push-back drops the newest (many publishers that each
+     * had a read batch in progress could otherwise overshoot without limit).
+     */
+    private void pushBack(StoredMessage message, int qos, boolean stored) {
+        long size = message.payload().length;
+        if (overBudget(size)) {
+            pushBack.markFull();
+            forget(message, stored);
+            drops.dropped(clientId, qos, budgetExhausted());
+            return;
+        }
+        addLast(new Pending(message, qos, stored));
+        if (queue.size() >= limits.maxQueued()
+            || (limits.maxQueuedBytes() > 0 && queuedBytes >= limits.maxQueuedBytes())
+            || overBudget(0)) {
+            pushBack.markFull();
+        }
+    }
+
+    /** Whether {@code size} more payload bytes would take all clients' queues past their budget. */
+    private boolean overBudget(long size) {
+        return limits.maxQueuedBytesTotal() > 0 && metrics.queuedBytes() + size > limits.maxQueuedBytesTotal();
+    }
+
+    /** Queues the message under the drop policies (push-back drops the newest when it cannot push back). */
     private void enqueue(StoredMessage message, int qos, boolean stored) {
         long size = message.payload().length;
         long maxBytes = limits.maxQueuedBytes();
         if (maxBytes > 0 && size > maxBytes) {
             // Could never fit, whatever is dropped: refused under either policy.
             forget(message, stored);
-            drops.dropped(clientId, "message of " + size + " bytes larger than the queue (" + maxBytes
+            drops.dropped(clientId, qos, "message of " + size + " bytes larger than the queue (" + maxBytes
                 + " bytes), new message dropped");
+            return;
+        }
+        if (overBudget(size)) {
+            // The budget is shared: dropping this client's oldest would not make room for it.
+            forget(message, stored);
+            drops.dropped(clientId, qos, budgetExhausted());
             return;
         }
         if (limits.policy() == QueueFullPolicy.DROP_OLDEST) {
@@ -106,15 +152,20 @@ final class Outbound {
                 String reason = reason(size);
                 Pending oldest = removeFirst();
                 forget(oldest.message(), oldest.stored());
-                drops.dropped(clientId, reason + ", oldest message dropped");
+                drops.dropped(clientId, oldest.qos(), reason + ", oldest message dropped");
             }
         }
         if (full(size)) {
             forget(message, stored);
-            drops.dropped(clientId, reason(size) + ", new message dropped");
+            drops.dropped(clientId, qos, reason(size) + ", new message dropped");
             return;
         }
         addLast(new Pending(message, qos, stored));
+    }
+
+    private String budgetExhausted() {
+        return "queues of all clients at max-queued-bytes-total (" + limits.maxQueuedBytesTotal()
+            + " bytes), new message dropped";
     }
 
     /** Whether a message of {@code size} payload bytes does not fit in the queue as it is. */
@@ -133,12 +184,14 @@ final class Outbound {
         queue.addLast(pending);
         queuedBytes += pending.message().payload().length;
         metrics.queued(1);
+        metrics.queuedBytes(pending.message().payload().length);
     }
 
     private Pending removeFirst() {
         Pending first = queue.pollFirst();
         queuedBytes -= first.message().payload().length;
         metrics.queued(-1);
+        metrics.queuedBytes(-first.message().payload().length);
         return first;
     }
 
@@ -166,6 +219,12 @@ final class Outbound {
             } else {
                 send(link, next.message(), next.qos(), next.stored());
             }
+        }
+        // Down to half the limits, not just under them: publishers are not paused again at
+        // once. The shared budget is left out: other clients' queues may keep it full.
+        if (pushBack.isFull() && queue.size() <= limits.maxQueued() / 2
+            && (limits.maxQueuedBytes() == 0 || queuedBytes <= limits.maxQueuedBytes() / 2)) {
+            pushBack.markRoom();
         }
     }
 
@@ -229,9 +288,11 @@ final class Outbound {
     /** Everything is discarded (a clean session starts); the store is cleared by the caller. */
     void clear() {
         metrics.queued(-queue.size());
+        metrics.queuedBytes(-queuedBytes);
         inFlight.clear();
         queue.clear();
         queuedBytes = 0;
+        pushBack.markRoom();
     }
 
 }

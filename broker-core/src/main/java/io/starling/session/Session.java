@@ -23,6 +23,11 @@ public final class Session {
     private final String clientId;
     private final SessionExecutor executor;
     private final Outbound outbound;
+    private final PushBack pushBack = new PushBack();
+    private final Outbound.Limits limits;
+    private final BrokerMetrics metrics;
+    /** Counts the times the queue became full, so a slow-consumer check knows whether it is stale. */
+    private long fullEpisodes;
     private final Map<String, Integer> subscriptions = new HashMap<>();
     private final Set<Integer> inboundQos2 = new HashSet<>();
     private ClientLink link;
@@ -35,7 +40,9 @@ public final class Session {
             BrokerMetrics metrics) {
         this.clientId = clientId;
         this.executor = new SessionExecutor(loop, this::flush);
-        this.outbound = new Outbound(clientId, limits, store, drops, metrics);
+        this.limits = limits;
+        this.metrics = metrics;
+        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack);
     }
 
     public String clientId() {
@@ -104,6 +111,8 @@ public final class Session {
             return false;
         }
         link = null;
+        // An offline client cannot drain its queue: the publishers it held back go on.
+        pushBack.markRoom();
         return true;
     }
 
@@ -112,12 +121,40 @@ public final class Session {
         return link != null || connecting != null;
     }
 
-    /** Delivers a message routed to this session with the given QoS. */
-    public void deliver(StoredMessage message, int qos, boolean stored) {
+    /** Whether publishers feeding this client should stop reading (push-back), and where they wait for room. */
+    public PushBack pushBack() {
+        return pushBack;
+    }
+
+    /**
+     * Delivers a message routed to this session with the given QoS.
+     *
+     * @param pausable whether its publisher is a client of this node that stops reading when
+     *     it sees {@link #pushBack()} full
+     */
+    public void deliver(StoredMessage message, int qos, boolean stored, boolean pausable) {
         if (discarded) {
             return;
         }
-        outbound.deliver(link, message, qos, persistent, stored);
+        boolean wasFull = pushBack.isFull();
+        outbound.deliver(link, message, qos, persistent, stored, pausable);
+        if (!wasFull && pushBack.isFull()) {
+            long episode = ++fullEpisodes;
+            executor.schedule(() -> disconnectIfStillFull(episode), limits.pushBackTimeout());
+        }
+    }
+
+    /**
+     * A client whose queue stayed full for the whole push-back timeout is disconnected: it
+     * would hold its publishers forever (or be one of clients publishing to each other that
+     * all stopped reading). Its session goes offline, which releases the publishers.
+     */
+    private void disconnectIfStillFull(long episode) {
+        if (episode == fullEpisodes && pushBack.isFull() && link != null) {
+            metrics.slowConsumerDisconnected();
+            link.closeAsSlowConsumer("slow consumer: queue full for " + limits.pushBackTimeout().toSeconds()
+                + " s while publishers waited");
+        }
     }
 
     /** PUBACK from the client. */

@@ -2,8 +2,10 @@ package io.starling.session;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,11 @@ public final class SessionExecutor implements Executor {
                 current.execute(this::drain);
             }
         }
+    }
+
+    /** Runs the task on this executor after the delay. */
+    public void schedule(Runnable task, Duration delay) {
+        loop.schedule(() -> execute(task), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Moves later batches to {@code newLoop}. Call it from a task of this executor. */

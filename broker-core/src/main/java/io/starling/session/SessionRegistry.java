@@ -51,7 +51,8 @@ public final class SessionRegistry {
         this.subscriptions = subscriptions;
         this.cluster = cluster;
         this.limits = new Outbound.Limits(config.maxInflightMessages(), config.maxQueuedMessages(),
-            config.maxQueuedBytes(), config.queueFullPolicy(), config.queueQos0Messages());
+            config.maxQueuedBytes(), config.maxQueuedBytesTotal(), config.queueFullPolicy(), config.pushBackTimeout(),
+            config.queueQos0Messages());
         this.drops = new DropLog(metrics);
         this.metrics = metrics;
         this.offlineLoops = offlineLoops;

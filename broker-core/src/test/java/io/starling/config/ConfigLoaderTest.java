@@ -32,6 +32,21 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(10), config.connectTimeout());
         assertTrue(config.allowAnonymous());
         assertEquals(0, config.maxQueuedBytes());
+        assertEquals(BrokerConfig.QueueFullPolicy.PUSH_BACK, config.queueFullPolicy());
+        assertEquals(Runtime.getRuntime().maxMemory() / 4, config.maxQueuedBytesTotal());
+    }
+
+    @Test
+    void maxQueuedBytesTotalTakesASizeOrAShareOfTheHeap() throws Exception {
+        assertEquals(512L << 20, BrokerConfig.from(ConfigLoader.load(file("starling.mqtt.max-queued-bytes-total = 512 MiB"),
+            Map.of())).maxQueuedBytesTotal());
+        assertEquals(Runtime.getRuntime().maxMemory() / 10, BrokerConfig.from(ConfigLoader.load(null,
+            Map.of("STARLING_MQTT_MAX_QUEUED_BYTES_TOTAL", "10%"))).maxQueuedBytesTotal());
+        for (String bad : new String[] {"150%", "0%", "lots%", "-1"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.from(
+                ConfigLoader.load(null, Map.of("STARLING_MQTT_MAX_QUEUED_BYTES_TOTAL", bad))), bad);
+            assertTrue(e.getMessage().contains("starling.mqtt.max-queued-bytes-total"), e.getMessage());
+        }
     }
 
     @Test

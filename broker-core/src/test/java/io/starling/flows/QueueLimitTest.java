@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code mqtt.max-queued-messages} and {@code mqtt.max-queued-bytes} with the drop-newest and drop-oldest policies. */
+/**
+ * {@code mqtt.max-queued-messages}, {@code mqtt.max-queued-bytes} and {@code max-queued-bytes-total} with the
+ * drop-newest and drop-oldest policies, and push-back's drop-newest for offline clients.
+ */
 class QueueLimitTest {
 
     private EmbeddedBroker broker;
@@ -80,7 +83,8 @@ class QueueLimitTest {
 
     @Test
     void queueBehindTheInflightWindowOfAnOnlineSubscriberIsBoundedToo() throws Exception {
-        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 2");
+        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 2",
+            "mqtt.queue-full-policy = drop-newest");
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
              RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", true);
@@ -89,7 +93,7 @@ class QueueLimitTest {
             for (int i = 1; i <= 5; i++) {
                 RawPublish.publishQos1(publisher, "t", i, "m" + i);
             }
-            // m1 in flight, m2 and m3 queued, m4 and m5 dropped (drop-newest is the default).
+            // m1 in flight, m2 and m3 queued, m4 and m5 dropped.
             RawPublish first = RawPublish.read(subscriber);
             assertEquals("m1", first.payload());
             subscriber.send(ackPacket(PUBACK, first.packetId()));
@@ -143,6 +147,44 @@ class QueueLimitTest {
             deliveredAfterOfflinePublishes(List.of("m1", "m2", "far-too-large"),
                 "mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-oldest"));
         assertEquals(1, broker.broker().counters().dropped());
+    }
+
+    @Test
+    void pushBackDropsTheNewestForAnOfflineClient() throws Exception {
+        assertEquals(List.of("m1", "m2", "m3"), deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3"));
+        assertEquals(3, broker.broker().counters().dropped(1));
+    }
+
+    @Test
+    void theBudgetOfAllQueuesDropsNewMessagesWhateverThePolicy() throws Exception {
+        // 7 bytes for all clients: m1..m3 (6 bytes) fit, the others would take the total past it.
+        assertEquals(List.of("m1", "m2", "m3"),
+            deliveredAfterOfflinePublishes("mqtt.max-queued-bytes-total = 7", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(3, broker.broker().counters().dropped(1));
+        assertEquals(0, broker.broker().counters().queuedBytes());
+    }
+
+    @Test
+    void overTheBudgetOfAllQueuesQos0IsDroppedAndCounted() throws Exception {
+        broker = EmbeddedBroker.start("mqtt.queue-qos0-messages = true", "mqtt.max-queued-bytes-total = 7");
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            RawPublish.connect(subscriber, "sub", false);
+            RawPublish.subscribe(subscriber, 1, "t", 1);
+            Offline.disconnect(subscriber);
+        }
+        try (RawMqttClient publisher = new RawMqttClient(broker.port());
+             RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            RawPublish.connect(publisher, "pub", true);
+            for (int i = 1; i <= 6; i++) {
+                publisher.send(RawMqttClient.publishPacket("t", 0, 0, "m" + i));
+            }
+            // The publisher's messages are routed in order: once this one is acknowledged the QoS 0 ones were routed.
+            RawPublish.publishQos1(publisher, "elsewhere", 1, "sync");
+            assertTrue(RawPublish.connect(subscriber, "sub", false));
+            RawPublish.publishQos1(publisher, "t", 100, "marker");
+            assertEquals(List.of("m1", "m2", "m3"), RawPublish.receiveUntil(subscriber, "marker"));
+            assertEquals(3, broker.broker().counters().dropped(0));
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -49,7 +50,16 @@ public final class RawMqttClient implements AutoCloseable {
     }
 
     public RawMqttClient(int port, int readTimeoutMillis) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, readTimeoutMillis, 0);
+    }
+
+    /** @param receiveBufferBytes the socket's receive buffer (set before connecting), 0 for the default */
+    public RawMqttClient(int port, int readTimeoutMillis, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(readTimeoutMillis);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());

@@ -1,0 +1,131 @@
+package io.starling.flows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.testing.BrokerProcess;
+import io.starling.testing.RawMqttClient;
+import io.starling.testing.ScrapedMetrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A subscriber that stops reading, in a broker of its own JVM with a 64 MB heap, while a
+ * publisher pushes 256 MB through it: the broker holds a bounded amount for the slow client
+ * (drop-oldest policy here; the default push-back is {@link PushBackTest}), counts what it
+ * drops by QoS, and a second subscriber of the same topic gets every message.
+ */
+class SlowConsumerTest {
+
+    private static final int MESSAGES = 8000;
+    private static final int SIZE = 32 * 1024;
+    private static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
+    private static final int MAX_INFLIGHT = 32;
+
+    private static String payload(int number) {
+        char[] padding = new char[SIZE - 6];
+        Arrays.fill(padding, '.');
+        return String.format("%06d", number) + new String(padding);
+    }
+
+    @Test
+    void aSubscriberThatStopsReadingCostsBoundedMemoryAndTheOtherSubscriberGetsEverything() throws Exception {
+        Map<String, String> environment = Map.of("STARLING_LISTENER_HOST", "127.0.0.1", "STARLING_LISTENER_PORT", "0",
+            "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0",
+            "STARLING_MQTT_QUEUE_FULL_POLICY", "drop-oldest",
+            "STARLING_MQTT_MAX_QUEUED_BYTES", Long.toString(MAX_QUEUED_BYTES),
+            "STARLING_MQTT_MAX_INFLIGHT_MESSAGES", Integer.toString(MAX_INFLIGHT));
+        try (BrokerProcess broker = BrokerProcess.start(List.of("-Xmx64m"), List.of(), environment)) {
+            int port = broker.awaitPort(20_000);
+            int httpPort = broker.awaitHttpPort(20_000);
+            try (RawMqttClient slow = new RawMqttClient(port, 10_000, 4096);
+                 RawMqttClient fast = new RawMqttClient(port, 10_000);
+                 RawMqttClient publisher = new RawMqttClient(port, 10_000)) {
+                RawPublish.connect(slow, "slow", true);
+                RawPublish.subscribe(slow, 1, "load", 1);
+                RawPublish.connect(fast, "fast", true);
+                RawPublish.subscribe(fast, 1, "load", 1);
+                RawPublish.connect(publisher, "pub", true);
+
+                Semaphore delivered = new Semaphore(0);
+                CompletableFuture<List<RawPublish>> received = CompletableFuture.supplyAsync(() -> {
+                    List<RawPublish> publishes = new ArrayList<>();
+                    try {
+                        while (publishes.size() < MESSAGES) {
+                            RawPublish publish = RawPublish.parse(fast.read());
+                            if (publish.qos() == 1) {
+                                fast.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, publish.packetId()));
+                            }
+                            publishes.add(publish);
+                            delivered.release();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return publishes;
+                });
+
+                long mostQueuedBytes = 0;
+                long mostHeapUsed = 0;
+                for (int i = 0; i < MESSAGES; i++) {
+                    // QoS 0 and 1 in turn; the next one only once the fast subscriber has this one,
+                    // so that its queue never fills and any loss would be the broker's.
+                    if (i % 2 == 1) {
+                        RawPublish.publishQos1(publisher, "load", i % 65_535 + 1, payload(i));
+                    } else {
+                        publisher.send(RawMqttClient.publishPacket("load", 0, 0, payload(i)));
+                    }
+                    assertTrue(delivered.tryAcquire(10, TimeUnit.SECONDS), "the fast subscriber got message " + i);
+                    if (i % 250 == 0) {
+                        ScrapedMetrics metrics = ScrapedMetrics.scrape(httpPort);
+                        mostQueuedBytes = Math.max(mostQueuedBytes, metrics.value("starling_queued_bytes"));
+                        mostHeapUsed = Math.max(mostHeapUsed, metrics.value("starling_jvm_heap_used_bytes"));
+                    }
+                }
+                List<RawPublish> publishes = received.get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < MESSAGES; i++) {
+                    assertEquals(String.format("%06d", i), publishes.get(i).payload().substring(0, 6), "message " + i);
+                    assertEquals(i % 2, publishes.get(i).qos(), "QoS of message " + i);
+                }
+
+                ScrapedMetrics end = ScrapedMetrics.scrape(httpPort);
+                long heapMax = end.value("starling_jvm_heap_max_bytes");
+                long droppedQos0 = end.value("starling_messages_dropped_total{qos=\"0\"}");
+                long droppedQos1 = end.value("starling_messages_dropped_total{qos=\"1\"}");
+                long sentQos0ToSlow = end.value("starling_messages_sent_total{qos=\"0\"}") - MESSAGES / 2;
+                long queued = end.value("starling_queued_messages");
+                System.out.printf("slow consumer: %d MB published through a %d MB heap; at most %d queued bytes, "
+                        + "heap used at most %d MB; QoS 0 to the slow client: %d sent, %d dropped; QoS 1: %d in flight, "
+                        + "%d queued, %d dropped%n", (long) MESSAGES * SIZE >> 20, heapMax >> 20, mostQueuedBytes,
+                    mostHeapUsed >> 20, sentQos0ToSlow, droppedQos0, MAX_INFLIGHT, queued, droppedQos1);
+
+                assertTrue((long) MESSAGES * SIZE > 3 * heapMax, "far more was published than the heap could hold");
+                assertTrue(broker.isAlive(), "the broker is still running");
+                assertTrue(mostQueuedBytes <= MAX_QUEUED_BYTES, "queued bytes bounded: " + mostQueuedBytes);
+                assertTrue(droppedQos0 > 0, "QoS 0 for the client that does not read is dropped");
+                assertEquals(MESSAGES / 2, sentQos0ToSlow + droppedQos0, "every QoS 0 copy for it sent or counted");
+                assertTrue(queued <= MAX_QUEUED_BYTES / SIZE, "its queue holds at most its byte limit: " + queued);
+                assertEquals(MESSAGES / 2, MAX_INFLIGHT + queued + droppedQos1,
+                    "every QoS 1 copy for it in flight, queued or counted as dropped");
+                // Once it reads, the slow client gets its window, then its queue: the newest QoS 1 messages.
+                List<Integer> qos1 = new ArrayList<>();
+                while (qos1.size() < MAX_INFLIGHT + queued) {
+                    RawPublish publish = RawPublish.parse(slow.read());
+                    if (publish.qos() == 1) {
+                        slow.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, publish.packetId()));
+                        qos1.add(Integer.parseInt(publish.payload().substring(0, 6)));
+                    }
+                }
+                for (int k = 0; k < queued; k++) {
+                    assertEquals(MESSAGES - 1 - 2 * k, qos1.get(qos1.size() - 1 - k), "newest kept under drop-oldest");
+                }
+            }
+        }
+    }
+}
