@@ -2,20 +2,22 @@
 # Runs the same load-generator scenarios against Starling and Mosquitto, side by side on
 # loopback, and writes the figures into BENCHMARKS.md at the repository root.
 #
-#   benchmarks/compare.sh            quick mode, about 2 minutes: for everyday use
-#   benchmarks/compare.sh --full     the issue's sizes (10,000 idle connections, 100,000 drained)
+#   benchmarks/compare.sh               quick mode, about 2 minutes: for everyday use
+#   benchmarks/compare.sh --full        the issue's sizes (10,000 idle connections, 100,000 drained)
+#   benchmarks/compare.sh --cross-node  Starling only: two nodes clustered with Hazelcast, publishers
+#                                       on node 1 and subscribers on node 2, against one node
 #
 # Needs: Java 17, Maven (to build the jars if they are missing), unzip, and Debian's mosquitto
 # (apt-get install mosquitto). Environment: MOSQUITTO (default /usr/sbin/mosquitto),
-# STARLING_JAR (default broker-core/target/starling.jar), STARLING_JAVA_OPTS (default -Xmx1g),
-# STARLING_DIST (default distribution/target/starling-*.zip).
+# STARLING_JAVA_OPTS (default -Xmx1g), STARLING_DIST (default distribution/target/starling-*.zip).
 #
-# Persistent QoS 1 (MapDB against in-memory): starling.jar holds broker-core only, so the MapDB
-# run starts a second Starling from the distribution zip, unzipped into the temporary directory
-# (bin/starling -c FILE, storage.type = mapdb, durability always, its data directory in the
-# temporary directory too), after the in-memory Starling ran the same scenario.
+# Starling runs as users run it: the distribution zip, unzipped into the script's temporary
+# directory, started with its own bin/starling -c FILE and a configuration written here
+# (loopback ports only). Persistent QoS 1 (MapDB against in-memory): a second Starling from the
+# same installation with storage.type = mapdb, durability always and its data directory in the
+# temporary directory, after the in-memory Starling ran the same scenario.
 #
-# Both brokers are started by this script, recorded by PID and stopped by PID; nothing else
+# Every broker is started by this script, recorded by PID and stopped by PID; nothing else
 # is touched. The comparable figure is messages per broker CPU-second (utime+stime from
 # /proc/PID/stat), because the generator shares the machine's cores with the broker.
 set -euo pipefail
@@ -24,18 +26,18 @@ MODE=quick
 case "${1:-}" in
   ""|--quick) MODE=quick ;;
   --full) MODE=full ;;
-  *) echo "usage: $0 [--quick|--full]" >&2; exit 2 ;;
+  --cross-node) MODE=cross-node ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node]" >&2; exit 2 ;;
 esac
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-STARLING_JAR="${STARLING_JAR:-$ROOT/broker-core/target/starling.jar}"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
 STARLING_JAVA_OPTS="${STARLING_JAVA_OPTS:--Xmx1g}"
 STARLING_DIST="${STARLING_DIST:-$(ls "$ROOT"/distribution/target/starling-*.zip 2>/dev/null | head -1)}"
 RESULTS_FILE="$ROOT/BENCHMARKS.md"
 
-if [[ "$MODE" == quick ]]; then
+if [[ "$MODE" != full ]]; then
   IDLE=1000; FAN_IN=8000; FAN_OUT=400; P2P=10000; RATE=2000; RATED=6000; DRAIN=10000; PERSIST=10000; CAP=20
 else
   IDLE=10000; FAN_IN=200000; FAN_OUT=5000; P2P=200000; RATE=5000; RATED=100000; DRAIN=100000; PERSIST=100000; CAP=120
@@ -43,8 +45,9 @@ fi
 # Both brokers hold the whole drain in a subscriber's queue and keep 32 messages in flight.
 QUEUE_LIMIT=$((DRAIN * 2))
 
-[[ -x "$MOSQUITTO" ]] || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
-if [[ ! -f "$STARLING_JAR" || ! -f "$BENCH_JAR" || ! -f "$STARLING_DIST" ]]; then
+[[ "$MODE" == cross-node || -x "$MOSQUITTO" ]] \
+  || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
+if [[ ! -f "$BENCH_JAR" || ! -f "$STARLING_DIST" ]]; then
   (cd "$ROOT" && mvn -B -q -pl benchmarks,distribution -am package -DskipTests)
   STARLING_DIST="$(ls "$ROOT"/distribution/target/starling-*.zip | head -1)"
 fi
@@ -54,6 +57,7 @@ WORK="$(mktemp -d)"
 STARLING_PID=""
 MOSQUITTO_PID=""
 MAPDB_PID=""
+NODE2_PID=""
 
 stop_broker() {
   local pid="$1"
@@ -67,6 +71,7 @@ cleanup() {
   stop_broker "$STARLING_PID"
   stop_broker "$MOSQUITTO_PID"
   stop_broker "$MAPDB_PID"
+  stop_broker "$NODE2_PID"
   wait 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -76,11 +81,17 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+USED_PORTS=" "
+# free_port: a loopback port nothing listens on and this script has not handed out yet.
 free_port() {
   local port
   for _ in $(seq 1 50); do
     port=$((20000 + RANDOM % 10000))
-    port_open "$port" || { echo "$port"; return 0; }
+    if [[ "$USED_PORTS" != *" $port "* ]] && ! port_open "$port"; then
+      USED_PORTS+="$port "
+      echo "$port"
+      return 0
+    fi
   done
   echo "compare.sh: no free port found" >&2; exit 1
 }
@@ -95,36 +106,30 @@ wait_for_port() {
   echo "compare.sh: $name did not open port $port within 30 s" >&2; exit 1
 }
 
-STARLING_PORT="$(free_port)"
-MOSQUITTO_PORT="$(free_port)"
-while [[ "$MOSQUITTO_PORT" == "$STARLING_PORT" ]]; do MOSQUITTO_PORT="$(free_port)"; done
+unzip -q "$STARLING_DIST" -d "$WORK/dist"
+STARLING_HOME="$(ls -d "$WORK"/dist/starling-*)"
 
-cat > "$WORK/starling.conf" <<EOF
+# starling_conf NAME PORT [MORE-SETTINGS]: writes $WORK/NAME.conf, a Starling on loopback PORT.
+starling_conf() {
+  cat > "$WORK/$1.conf" <<CONF
 starling.listener.host = "127.0.0.1"
-starling.listener.port = $STARLING_PORT
+starling.listener.port = $2
 starling.http.host = "127.0.0.1"
 starling.http.port = 0
 starling.mqtt.max-inflight-messages = 32
 starling.mqtt.max-queued-messages = $QUEUE_LIMIT
-EOF
-cat > "$WORK/mosquitto.conf" <<EOF
-listener $MOSQUITTO_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 32
-max_queued_messages $QUEUE_LIMIT
-set_tcp_nodelay true
-log_dest stdout
-EOF
+${3:-}
+CONF
+}
 
-# shellcheck disable=SC2086 # the options are meant to split into words
-java $STARLING_JAVA_OPTS -jar "$STARLING_JAR" -c "$WORK/starling.conf" > "$WORK/starling.log" 2>&1 &
-STARLING_PID=$!
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
-MOSQUITTO_PID=$!
-wait_for_port "$STARLING_PORT" "$STARLING_PID" starling
-wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
-echo "Starling pid $STARLING_PID port $STARLING_PORT; Mosquitto pid $MOSQUITTO_PID port $MOSQUITTO_PORT; $MODE mode"
+# start_starling NAME PORT: starts the installation's bin/starling -c $WORK/NAME.conf (log in
+# $WORK/NAME.log), waits for PORT and sets LAST_PID. bin/starling ends by exec'ing Java, so $!
+# is the broker's PID.
+start_starling() {
+  JAVA_OPTS="$STARLING_JAVA_OPTS" "$STARLING_HOME/bin/starling" -c "$WORK/$1.conf" > "$WORK/$1.log" 2>&1 &
+  LAST_PID=$!
+  wait_for_port "$2" "$LAST_PID" "$1"
+}
 
 # generate NAME PORT PID ARGS...: runs the generator, shows its output, prints its RESULT line.
 # Publishers keep at most 32 QoS 1/2 messages in flight, the brokers' own limit: Mosquitto
@@ -158,6 +163,59 @@ ratio() {
 ms() { # microseconds to milliseconds
   awk -v us="$1" 'BEGIN { if (us ~ /^[0-9]+$/) printf "%.1f", us / 1000; else print "-" }'
 }
+
+commit_id() {
+  echo "$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . ':!BENCHMARKS.md' || echo '+uncommitted')"
+}
+
+machine() {
+  echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo);" \
+    "$(java -version 2>&1 | head -1 | tr -d '"')"
+}
+
+# write_section NAME FILE: puts FILE between BENCHMARKS.md's "compare.sh NAME" markers (appended
+# with its markers the first time); the rest of BENCHMARKS.md stays as written by hand.
+write_section() {
+  local begin="<!-- compare.sh $1: begin -->" end="<!-- compare.sh $1: end -->" section="$2"
+  if [[ -f "$RESULTS_FILE" ]] && grep -qF "$begin" "$RESULTS_FILE"; then
+    awk -v begin="$begin" -v end="$end" -v section="$section" '
+      $0 == begin { print; while ((getline line < section) > 0) print line; skip = 1; next }
+      $0 == end { skip = 0 }
+      !skip { print }' "$RESULTS_FILE" > "$WORK/BENCHMARKS.md"
+    cp "$WORK/BENCHMARKS.md" "$RESULTS_FILE"
+  else
+    { echo; echo "$begin"; cat "$section"; echo "$end"; } >> "$RESULTS_FILE"
+  fi
+  cat "$section"
+}
+
+if [[ "$MODE" == cross-node ]]; then
+  # shellcheck source=benchmarks/cross-node.sh
+  . "$ROOT/benchmarks/cross-node.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
+  exit 0
+fi
+
+STARLING_PORT="$(free_port)"
+MOSQUITTO_PORT="$(free_port)"
+
+starling_conf starling "$STARLING_PORT"
+cat > "$WORK/mosquitto.conf" <<EOF
+listener $MOSQUITTO_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_inflight_messages 32
+max_queued_messages $QUEUE_LIMIT
+set_tcp_nodelay true
+log_dest stdout
+EOF
+
+"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+MOSQUITTO_PID=$!
+start_starling starling "$STARLING_PORT"
+STARLING_PID=$LAST_PID
+wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
+echo "Starling pid $STARLING_PID port $STARLING_PORT; Mosquitto pid $MOSQUITTO_PID port $MOSQUITTO_PORT; $MODE mode"
 
 ROWS=""
 # compare LABEL ARGS...: the same run against both brokers, one table row.
@@ -203,25 +261,12 @@ compare "drain, $DRAIN queued QoS 1 msgs" --scenario drain --messages "$DRAIN"
 PERSIST_ARGS=(--scenario p2p --qos 1 --persistent true --messages "$PERSIST")
 PERSIST_MEM="$(generate starling "$STARLING_PORT" "$STARLING_PID" "${PERSIST_ARGS[@]}")"
 stop_broker "$STARLING_PID"; STARLING_PID=""
-unzip -q "$STARLING_DIST" -d "$WORK/dist"
-MAPDB_HOME="$(ls -d "$WORK"/dist/starling-*)"
 MAPDB_PORT="$(free_port)"
-cat > "$WORK/starling-mapdb.conf" <<CONF
-starling.listener.host = "127.0.0.1"
-starling.listener.port = $MAPDB_PORT
-starling.http.host = "127.0.0.1"
-starling.http.port = 0
-starling.mqtt.max-inflight-messages = 32
-starling.mqtt.max-queued-messages = $QUEUE_LIMIT
-starling.storage.type = mapdb
-starling.storage.mapdb.directory = "$WORK/mapdb-data"
-starling.storage.mapdb.durability = always
-CONF
-# bin/starling ends by exec'ing Java, so $! is the broker's PID.
-JAVA_OPTS="$STARLING_JAVA_OPTS" "$MAPDB_HOME/bin/starling" -c "$WORK/starling-mapdb.conf" \
-  > "$WORK/starling-mapdb.log" 2>&1 &
-MAPDB_PID=$!
-wait_for_port "$MAPDB_PORT" "$MAPDB_PID" starling-mapdb
+starling_conf starling-mapdb "$MAPDB_PORT" "starling.storage.type = mapdb
+starling.storage.mapdb.directory = \"$WORK/mapdb-data\"
+starling.storage.mapdb.durability = always"
+start_starling starling-mapdb "$MAPDB_PORT"
+MAPDB_PID=$LAST_PID
 echo "Starling (MapDB, durability always) pid $MAPDB_PID port $MAPDB_PORT" >&2
 # The same unrecorded warm-up the in-memory Starling had, with the store in the path.
 generate starling-mapdb "$MAPDB_PORT" "$MAPDB_PID" "${PERSIST_ARGS[@]:0:6}" --messages "$P2P" > /dev/null
@@ -237,19 +282,17 @@ persist_row() { # persist_row LABEL RESULT-LINE
 
 ELAPSED=$(( $(date +%s) - START ))
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-COMMIT="$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . ':!BENCHMARKS.md' || echo '+uncommitted')"
 ARGS=""; [[ "$MODE" == full ]] && ARGS=" --full"
 
 SECTION="$WORK/section.md"
 {
   echo "## Latest comparison"
   echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$COMMIT\`; mode: $MODE ($ELAPSED s)"
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; mode: $MODE ($ELAPSED s)"
   echo "- command: \`benchmarks/compare.sh$ARGS\`"
-  echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo);" \
-    "load average $LOAD_BEFORE before, $LOAD_AFTER after;" \
-    "$(java -version 2>&1 | head -1 | tr -d '"'); $("$MOSQUITTO" -h 2>&1 | head -1)"
-  echo "- Starling: \`java $STARLING_JAVA_OPTS -jar starling.jar\`, in-memory storage, 32 in flight, queue $QUEUE_LIMIT;" \
+  echo "- machine: $(machine); load average $LOAD_BEFORE before, $LOAD_AFTER after; $("$MOSQUITTO" -h 2>&1 | head -1)"
+  echo "- Starling: the distribution's \`bin/starling\` with \`JAVA_OPTS=$STARLING_JAVA_OPTS\`, in-memory storage," \
+    "32 in flight, queue $QUEUE_LIMIT;" \
     "Mosquitto: persistence off, \`max_inflight_messages 32\`, \`max_queued_messages $QUEUE_LIMIT\`, \`set_tcp_nodelay true\`"
   echo
   echo "| scenario | Starling msg/s | Starling CPU s | Starling msg/CPU-s | Mosquitto msg/s | Mosquitto CPU s | Mosquitto msg/CPU-s | Starling/Mosquitto msg/CPU-s | Starling p50 / p99 ms | Mosquitto p50 / p99 ms | verified |"
@@ -263,7 +306,7 @@ SECTION="$WORK/section.md"
   echo
   echo "p2p (100 pairs), QoS 1, $PERSIST msgs, subscribers with persistent sessions (clean session 0):" \
     "every copy is stored for its subscriber; with MapDB it is committed and fsynced before PUBACK." \
-    "In-memory: the Starling above. MapDB: the distribution zip, \`bin/starling\` with" \
+    "In-memory: the Starling above. MapDB: a second Starling from the same installation with" \
     "\`storage.type = mapdb\`, \`durability = always\`, same JVM options, data directory on $MAPDB_DISK."
   echo
   echo "| store | msg/s | CPU s | msg/CPU-s | p50 / p99 ms | verified |"
@@ -276,17 +319,5 @@ SECTION="$WORK/section.md"
     "wall-clock (target: at least 0.50 per CPU-second)."
 } > "$SECTION"
 
-# Replace the previous results between the markers; keep the rest of BENCHMARKS.md as written by hand.
-BEGIN_MARK="<!-- compare.sh results: begin -->"
-END_MARK="<!-- compare.sh results: end -->"
-if [[ -f "$RESULTS_FILE" ]] && grep -qF "$BEGIN_MARK" "$RESULTS_FILE"; then
-  awk -v begin="$BEGIN_MARK" -v end="$END_MARK" -v section="$SECTION" '
-    $0 == begin { print; while ((getline line < section) > 0) print line; skip = 1; next }
-    $0 == end { skip = 0 }
-    !skip { print }' "$RESULTS_FILE" > "$WORK/BENCHMARKS.md"
-  cp "$WORK/BENCHMARKS.md" "$RESULTS_FILE"
-else
-  { echo "# Benchmarks"; echo; echo "$BEGIN_MARK"; cat "$SECTION"; echo "$END_MARK"; } >> "$RESULTS_FILE"
-fi
-cat "$SECTION"
+write_section results "$SECTION"
 [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Reads a broker process's CPU time and resident memory from {@code /proc}. CPU time is the
@@ -15,35 +16,48 @@ final class BrokerProbe {
     /** Clock ticks per second of utime/stime; 100 on every Linux this runs on (getconf CLK_TCK). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private final long pid;
+    private final long[] pids;
 
-    BrokerProbe(long pid) {
-        this.pid = pid;
+    /** The broker processes to add up (0s are left out): one, or the nodes of a cross-node run. */
+    BrokerProbe(long... pids) {
+        this.pids = Arrays.stream(pids).filter(pid -> pid > 0).toArray();
     }
 
     boolean known() {
-        return pid > 0;
+        return pids.length > 0;
     }
 
-    /** utime + stime in seconds, NaN when no broker process is known. */
+    /** utime + stime in seconds of all the processes, NaN when no broker process is known. */
     double cpuSeconds() {
         if (!known()) {
             return Double.NaN;
         }
-        String stat = read("stat");
-        // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        long utime = Long.parseLong(fields[11]);
-        long stime = Long.parseLong(fields[12]);
-        return (utime + stime) / TICKS_PER_SECOND;
+        double seconds = 0;
+        for (long pid : pids) {
+            String stat = read(pid, "stat");
+            // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            long utime = Long.parseLong(fields[11]);
+            long stime = Long.parseLong(fields[12]);
+            seconds += (utime + stime) / TICKS_PER_SECOND;
+        }
+        return seconds;
     }
 
-    /** VmRSS in KiB, NaN when no broker process is known. */
+    /** VmRSS in KiB of all the processes, NaN when no broker process is known. */
     double rssKiB() {
         if (!known()) {
             return Double.NaN;
         }
-        for (String line : read("status").split("\n")) {
+        double kib = 0;
+        for (long pid : pids) {
+            kib += rssKiB(pid);
+        }
+        return kib;
+    }
+
+    private static double rssKiB(long pid) {
+        for (String line : read(pid, "status").split("\n")) {
             if (line.startsWith("VmRSS:")) {
                 return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]);
             }
@@ -51,7 +65,7 @@ final class BrokerProbe {
         throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
     }
 
-    private String read(String file) {
+    private static String read(long pid, String file) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), file));
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.starling.transport.EventLoops;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 
 /**
- * Opens MQTT client connections to one broker, all of them on a few event loops (the same
+ * Opens MQTT client connections to one broker (or, with {@link #to}, to another node too), all
+ * of them on a few event loops (the same
  * native transport as the broker's), at most {@link #MAX_PENDING} CONNECTs at a time so
  * thousands of connections do not overflow the broker's accept backlog.
  */
@@ -31,6 +33,8 @@ final class Connector implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    /** Whether closing this connector stops the event loops (not for one made by {@link #to}). */
+    private final boolean ownsGroup;
 
     Connector(String host, int port, int threads) {
         group = EventLoops.newGroup("bench-client", threads);
@@ -40,6 +44,19 @@ final class Connector implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
             .remoteAddress(host, port);
+        ownsGroup = true;
+    }
+
+    private Connector(Connector base, int port) {
+        group = base.group;
+        InetSocketAddress address = (InetSocketAddress) base.bootstrap.config().remoteAddress();
+        bootstrap = base.bootstrap.clone().remoteAddress(address.getHostString(), port);
+        ownsGroup = false;
+    }
+
+    /** Connections to {@code port} on the same host, on this connector's event loops. */
+    Connector to(int port) {
+        return new Connector(this, port);
     }
 
     /** Completes on CONNACK 0 with the connected client. */
@@ -106,6 +123,8 @@ final class Connector implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 }

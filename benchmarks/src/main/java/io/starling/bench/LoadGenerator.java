@@ -41,10 +41,11 @@ public final class LoadGenerator {
     public static Result run(Options options) throws InterruptedException, TimeoutException {
         // A run id keeps client ids and topics apart from earlier runs against the same broker.
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        BrokerProbe probe = new BrokerProbe(options.brokerPid());
+        BrokerProbe probe = new BrokerProbe(options.brokerPid(), options.subscriberBrokerPid());
         try (Connector connector = new Connector(options.host(), options.port(), options.threads())) {
             return switch (options.scenario()) {
-                case FAN_IN, FAN_OUT, POINT_TO_POINT -> new TrafficRun(options, connector, probe, runId).run();
+                case FAN_IN, FAN_OUT, POINT_TO_POINT -> new TrafficRun(options, connector,
+                    connector.to(options.subscriberPortOrDefault()), probe, runId).run();
                 case IDLE -> new IdleRun(options, connector, probe, runId).run();
                 case DRAIN -> new DrainRun(options, connector, probe, runId).run();
             };

@@ -17,10 +17,13 @@ import java.util.Locale;
  * @param brokerPid   the broker process whose CPU and RSS are reported; 0 when unknown
  * @param persistent  traffic scenarios: subscribers keep persistent sessions (clean session 0),
  *                    so a broker with a store writes every QoS 1/2 copy before acknowledging it
+ * @param subscriberPort      traffic scenarios: the port subscribers connect to, another node of
+ *                            the same cluster for cross-node runs; 0 means {@code port}
+ * @param subscriberBrokerPid that node's process, whose CPU seconds are added to the broker's; 0 when none
  */
 public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
                       Duration duration, Duration grace, int clients, int connections, int window, int threads,
-                      long brokerPid, boolean persistent) {
+                      long brokerPid, boolean persistent, int subscriberPort, long subscriberBrokerPid) {
 
     public Options {
         // Benchmarks only ever load this machine's loopback.
@@ -35,12 +38,18 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         require(connections > 0 && connections <= 100_000, "connections must be 1-100000");
         require(window > 0 && window < 65_535, "window must be 1-65534");
         require(threads > 0 && threads <= 64, "threads must be 1-64");
+        require(subscriberPort >= 0 && subscriberPort < 65536, "subscriber port must be 1-65535");
     }
 
     /**
      * After the publishers finished, this long without a new delivery ends a run: what has
      * not arrived by then is lost (QoS 0 may drop; at QoS 1/2 it is a failure).
      */
+    /** Where subscribers connect: {@code subscriberPort}, or the publishers' port. */
+    int subscriberPortOrDefault() {
+        return subscriberPort == 0 ? port : subscriberPort;
+    }
+
     long quietNanos() {
         return Math.min(grace.toNanos(), 2_000_000_000L);
     }
@@ -67,7 +76,10 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         "  --threads N             client event loops (default 2)",
         "  --broker-pid PID        report this process's CPU seconds and RSS (from /proc)",
         "  --persistent true|false traffic scenarios: subscribers use clean session 0, so the",
-        "                          broker stores every QoS 1/2 copy (default false)");
+        "                          broker stores every QoS 1/2 copy (default false)",
+        "  --subscriber-port PORT  traffic scenarios: subscribers connect here, e.g. to another",
+        "                          node of the same cluster (default: --port)",
+        "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added");
 
     public static Options parse(String[] args) {
         Builder b = new Builder();
@@ -94,6 +106,8 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
                 case "--threads" -> b.threads = integer(name, value);
                 case "--broker-pid" -> b.brokerPid = Long.parseLong(value);
                 case "--persistent" -> b.persistent = bool(name, value);
+                case "--subscriber-port" -> b.subscriberPort = integer(name, value);
+                case "--subscriber-broker-pid" -> b.subscriberBrokerPid = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -141,10 +155,12 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         public int threads = 2;
         public long brokerPid;
         public boolean persistent;
+        public int subscriberPort;
+        public long subscriberBrokerPid;
 
         public Options build() {
             return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
-                connections, window, threads, brokerPid, persistent);
+                connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid);
         }
     }
 }

@@ -14,12 +14,15 @@ final class TrafficRun {
 
     private final Options options;
     private final Connector connector;
+    /** Subscribers' connections: to the publishers' broker, or to another node of its cluster. */
+    private final Connector subscriberConnector;
     private final BrokerProbe probe;
     private final String runId;
 
-    TrafficRun(Options options, Connector connector, BrokerProbe probe, String runId) {
+    TrafficRun(Options options, Connector connector, Connector subscriberConnector, BrokerProbe probe, String runId) {
         this.options = options;
         this.connector = connector;
+        this.subscriberConnector = subscriberConnector;
         this.probe = probe;
         this.runId = runId;
     }
@@ -35,7 +38,7 @@ final class TrafficRun {
             subscribers.add(new Subscriber(topology.publishers(), progress, latency));
         }
         List<String> subscriberIds = ids("sub", topology.subscribers());
-        List<MqttClient> subscriberClients = connector.connectAll(subscriberIds, !options.persistent(),
+        List<MqttClient> subscriberClients = subscriberConnector.connectAll(subscriberIds, !options.persistent(),
             subscribers::get, setupDeadline);
         for (int s = 0; s < subscriberClients.size(); s++) {
             Connector.await(subscriberClients.get(s).subscribe(topology.subscriberFilter(s), options.qos()),
@@ -65,7 +68,7 @@ final class TrafficRun {
         Connector.disconnectAll(all, System.nanoTime() + options.grace().toNanos());
         if (options.persistent()) {
             // Clean-session connects make the broker forget the persistent sessions (and their store entries).
-            Connector.disconnectAll(connector.connectAll(subscriberIds, true, i -> new MqttClient.Listener() {
+            Connector.disconnectAll(subscriberConnector.connectAll(subscriberIds, true, i -> new MqttClient.Listener() {
             }, System.nanoTime() + options.grace().toNanos()), System.nanoTime() + options.grace().toNanos());
         }
 

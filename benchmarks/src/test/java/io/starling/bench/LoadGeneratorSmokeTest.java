@@ -118,6 +118,33 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
+    void subscribersConnectToTheSubscriberPort() throws Exception {
+        // A second broker, not clustered with the first: subscribers there hear nothing, which
+        // shows they connected there (cross-node runs point it at another node of a cluster).
+        try (EmbeddedBroker other = EmbeddedBroker.start()) {
+            Options.Builder options = quick(Scenario.POINT_TO_POINT, 1, 100);
+            options.subscriberPort = other.port();
+            options.grace = Duration.ofSeconds(1);
+
+            Result result = LoadGenerator.run(options.build());
+
+            assertFalse(result.passed());
+            assertEquals(0, result.messages());
+        }
+    }
+
+    @Test
+    void bothNodesCpuIsCountedAndSubscribersDefaultToThePublishersPort() {
+        long self = ProcessHandle.current().pid();
+
+        double once = new BrokerProbe(self).cpuSeconds();
+        double twice = new BrokerProbe(self, self).cpuSeconds();
+
+        assertTrue(twice >= 2 * once, once + " s once, " + twice + " s counted twice");
+        assertEquals(1883, Options.parse(new String[] {"--port", "1883"}).subscriberPortOrDefault());
+    }
+
+    @Test
     void badOptionsAreRefused() {
         assertEquals("host must be 127.0.0.1 (benchmarks run on loopback only)",
             assertThrows(IllegalArgumentException.class,

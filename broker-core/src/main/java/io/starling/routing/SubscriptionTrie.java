@@ -188,11 +188,51 @@ public final class SubscriptionTrie<S> {
      * match topics starting with {@code $}.
      */
     public void match(String topic, BiConsumer<S, Integer> visitor) {
-        match(root, topic, 0, visitor, topic.startsWith("$"));
+        match(root, topic, 0, visitor, topic.startsWith("$"), new Level(topic));
+    }
+
+    /**
+     * One level of the topic being matched, looked up in a node's children without copying it
+     * out into a String of its own (that allocation and copy was a third of a match). It hashes
+     * like the String of the level and equals it, which is all {@link Map#get} asks of a key:
+     * {@code Objects.equals(key, k)}, with the key first. Reused level by level within one match.
+     */
+    private static final class Level {
+        private final String topic;
+        private int start;
+        private int end;
+        private int hash;
+
+        Level(String topic) {
+            this.topic = topic;
+        }
+
+        Level of(int levelStart, int levelEnd) {
+            start = levelStart;
+            end = levelEnd;
+            int h = 0;
+            for (int i = levelStart; i < levelEnd; i++) {
+                h = 31 * h + topic.charAt(i);
+            }
+            hash = h;
+            return this;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof String level && level.length() == end - start
+                && topic.regionMatches(start, level, 0, end - start);
+        }
     }
 
     /** Matches the levels of {@code topic} from {@code start}; past its end, all levels are consumed. */
-    private void match(Node<S> node, String topic, int start, BiConsumer<S, Integer> visitor, boolean system) {
+    private void match(Node<S> node, String topic, int start, BiConsumer<S, Integer> visitor, boolean system,
+                       Level level) {
         boolean wildcardsAllowed = !(system && node == root);
         if (wildcardsAllowed) {
             Node<S> multi = node.multi;
@@ -211,15 +251,15 @@ public final class SubscriptionTrie<S> {
         }
         Map<String, Node<S>> literal = node.children;
         if (literal != null) {
-            Node<S> child = literal.get(topic.substring(start, end));
+            Node<S> child = literal.get(level.of(start, end));
             if (child != null) {
-                match(child, topic, end + 1, visitor, system);
+                match(child, topic, end + 1, visitor, system, level);
             }
         }
         if (wildcardsAllowed) {
             Node<S> single = node.single;
             if (single != null) {
-                match(single, topic, end + 1, visitor, system);
+                match(single, topic, end + 1, visitor, system, level);
             }
         }
     }

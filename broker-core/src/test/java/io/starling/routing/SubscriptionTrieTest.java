@@ -50,6 +50,20 @@ class SubscriptionTrieTest {
     }
 
     @Test
+    void levelsWithEqualHashesOrPrefixesAreToldApart() {
+        // "Aa" and "BB" have the same String hash: matching compares the level itself, not the hash.
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        for (String filter : new String[] {"x/Aa/y", "x/BB/y", "x/A/y", "x/Aab/y", "x//y"}) {
+            trie.subscribe(filter, filter, 0);
+        }
+        assertEquals(new TreeSet<>(List.of("x/Aa/y")), match("x/Aa/y"));
+        assertEquals(new TreeSet<>(List.of("x/BB/y")), match("x/BB/y"));
+        assertEquals(new TreeSet<>(List.of("x//y")), match("x//y"));
+        assertTrue(match("x/Aa").isEmpty());
+        assertTrue(match("x/B/y").isEmpty());
+    }
+
+    @Test
     void resubscribingReplacesTheQos() {
         assertTrue(trie.subscribe("a/b", "s", 0));
         assertFalse(trie.subscribe("a/b", "s", 2));

@@ -3,16 +3,21 @@ package io.starling.storage.mapdb;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.mapdb.DataInput2;
+import org.mapdb.volume.ByteArrayVol;
 import org.mapdb.volume.FileChannelVol;
 import org.mapdb.volume.Volume;
 import org.mapdb.volume.VolumeFactory;
@@ -35,7 +40,14 @@ import org.slf4j.LoggerFactory;
  * file. {@link #recover} runs before the store opens: a complete redo file is applied again
  * (page images, so applying twice is harmless); an incomplete one means the process died before
  * the store file was touched, so it is set aside unread. Either way the store file holds exactly
- * the last completed commit. Only the writer thread uses it.
+ * the last completed commit.
+ *
+ * <p>Reads go through a cache of the store file's pages (at most {@value #CACHED_PAGES} of them,
+ * least recently used out first), dirty pages first: MapDB reads its index values, tree nodes
+ * and free-space lists eight bytes or one byte at a time, which straight from the file channel
+ * is one read syscall each, hundreds per stored message. A cached page always equals the
+ * file's content (a page becomes dirty as a copy, and goes into the cache once it is in the
+ * file). Only the writer thread uses it.
  */
 final class RedoLogVolume extends Volume {
 
@@ -46,6 +58,10 @@ final class RedoLogVolume extends Volume {
     private static final long MAGIC = 0x53544c5245444f31L; // "STLREDO1"
     /** magic, store length, page count; then (offset, page) per page; then CRC32C of all before. */
     private static final int HEADER = 8 + 8 + 4;
+    /** 16 MiB of the store file cached for reading: the recently used tree nodes and free-space pages. */
+    static final int CACHED_PAGES = 4096;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     /** Test seam: called after each write to the redo file or the store file (simulated crash points). */
     interface WriteHook {
@@ -56,6 +72,12 @@ final class RedoLogVolume extends Volume {
     private final FileChannel redo;
     private final WriteHook hook;
     private final TreeMap<Long, byte[]> dirty = new TreeMap<>();
+    private final Map<Long, byte[]> cached = new LinkedHashMap<>(CACHED_PAGES, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+            return size() > CACHED_PAGES;
+        }
+    };
     private long length;
 
     private RedoLogVolume(Volume file, FileChannel redo, WriteHook hook) {
@@ -70,20 +92,27 @@ final class RedoLogVolume extends Volume {
     }
 
     /**
-     * The factory for {@code StoreWAL}: the store file itself through this volume, its scratch
-     * {@code .wal.N} files (only read back within one process) as plain file channels.
+     * The factory for {@code StoreWAL}: the store file itself through this volume. Its scratch
+     * {@code .wal.N} volumes hold the records written since the last commit; StoreWAL reads them
+     * back (a byte at a time) within the same process and discards them at every commit, and
+     * nothing in 3.1.0 replays them, so with {@code scratchInMemory} they live on the heap: on
+     * disk they cost hundreds of read syscalls and one more fsync per commit. Only with
+     * durability none, whose scratch grows until shutdown, are they files.
      */
-    static VolumeFactory factory(Path store, WriteHook hook) {
+    static VolumeFactory factory(Path store, WriteHook hook, boolean scratchInMemory) {
         String storeName = store.toString();
         return new VolumeFactory() {
             @Override
             public Volume makeVolume(String name, boolean readOnly, long fileLockWait, int sliceShift,
                                      long initSize, boolean fixedSize) {
+                if (!storeName.equals(name)) {
+                    return scratchInMemory
+                        ? ByteArrayVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize, fixedSize)
+                        : FileChannelVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize,
+                            fixedSize);
+                }
                 Volume plain = FileChannelVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize,
                     fixedSize);
-                if (!storeName.equals(name)) {
-                    return plain;
-                }
                 try {
                     return new RedoLogVolume(plain, openRedo(store), hook);
                 } catch (IOException e) {
@@ -195,6 +224,7 @@ final class RedoLogVolume extends Volume {
                 hook.afterWrite();
             }
             file.sync();
+            cached.putAll(dirty);
             dirty.clear();
             // Not forced: if this is lost, the next open applies the same page images again.
             redo.truncate(0);
@@ -243,27 +273,44 @@ final class RedoLogVolume extends Volume {
         }
     }
 
-    /** The page image to change, read from the file (or zeros beyond its end) the first time. */
-    private byte[] page(long pageOffset) {
+    /** The page image to change: a copy of the page as read, the first time. */
+    private byte[] dirtyPage(long pageOffset) {
         byte[] page = dirty.get(pageOffset);
+        if (page == null) {
+            page = readPage(pageOffset).clone();
+            dirty.put(pageOffset, page);
+        }
+        return page;
+    }
+
+    /** The page as MapDB sees it now: changed since the last sync, cached, or read from the file (zeros beyond its end). */
+    private byte[] readPage(long pageOffset) {
+        byte[] page = dirty.get(pageOffset);
+        if (page == null) {
+            page = cached.get(pageOffset);
+        }
         if (page == null) {
             page = new byte[PAGE];
             long available = file.length() - pageOffset;
             if (available > 0) {
                 file.getData(pageOffset, page, 0, (int) Math.min(PAGE, available));
             }
-            dirty.put(pageOffset, page);
+            cached.put(pageOffset, page);
         }
         return page;
+    }
+
+    private static long pageOf(long offset) {
+        return offset - offset % PAGE;
     }
 
     @Override
     public void putData(long offset, byte[] src, int srcPos, int size) {
         while (size > 0) {
-            long pageOffset = offset - offset % PAGE;
+            long pageOffset = pageOf(offset);
             int inPage = (int) (offset - pageOffset);
             int n = Math.min(size, PAGE - inPage);
-            System.arraycopy(src, srcPos, page(pageOffset), inPage, n);
+            System.arraycopy(src, srcPos, dirtyPage(pageOffset), inPage, n);
             offset += n;
             srcPos += n;
             size -= n;
@@ -303,20 +350,11 @@ final class RedoLogVolume extends Volume {
 
     @Override
     public void getData(long offset, byte[] dst, int dstPos, int size) {
-        if (dirty.isEmpty()) {
-            file.getData(offset, dst, dstPos, size);
-            return;
-        }
         while (size > 0) {
-            long pageOffset = offset - offset % PAGE;
+            long pageOffset = pageOf(offset);
             int inPage = (int) (offset - pageOffset);
             int n = Math.min(size, PAGE - inPage);
-            byte[] page = dirty.get(pageOffset);
-            if (page != null) {
-                System.arraycopy(page, inPage, dst, dstPos, n);
-            } else {
-                file.getData(offset, dst, dstPos, n);
-            }
+            System.arraycopy(readPage(pageOffset), inPage, dst, dstPos, n);
             offset += n;
             dstPos += n;
             size -= n;
@@ -325,39 +363,33 @@ final class RedoLogVolume extends Volume {
 
     @Override
     public long getLong(long offset) {
-        if (dirty.isEmpty()) {
-            return file.getLong(offset);
+        int inPage = (int) (offset % PAGE);
+        if (inPage > PAGE - 8) {
+            byte[] bytes = new byte[8];
+            getData(offset, bytes, 0, 8);
+            return (long) LONGS.get(bytes, 0);
         }
-        byte[] bytes = new byte[8];
-        getData(offset, bytes, 0, 8);
-        return ByteBuffer.wrap(bytes).getLong();
+        return (long) LONGS.get(readPage(offset - inPage), inPage);
     }
 
     @Override
     public int getInt(long offset) {
-        if (dirty.isEmpty()) {
-            return file.getInt(offset);
+        int inPage = (int) (offset % PAGE);
+        if (inPage > PAGE - 4) {
+            byte[] bytes = new byte[4];
+            getData(offset, bytes, 0, 4);
+            return (int) INTS.get(bytes, 0);
         }
-        byte[] bytes = new byte[4];
-        getData(offset, bytes, 0, 4);
-        return ByteBuffer.wrap(bytes).getInt();
+        return (int) INTS.get(readPage(offset - inPage), inPage);
     }
 
     @Override
     public byte getByte(long offset) {
-        if (dirty.isEmpty()) {
-            return file.getByte(offset);
-        }
-        byte[] bytes = new byte[1];
-        getData(offset, bytes, 0, 1);
-        return bytes[0];
+        return readPage(pageOf(offset))[(int) (offset % PAGE)];
     }
 
     @Override
     public DataInput2 getDataInput(long offset, int size) {
-        if (dirty.isEmpty()) {
-            return file.getDataInput(offset, size);
-        }
         byte[] bytes = new byte[size];
         getData(offset, bytes, 0, size);
         return new DataInput2.ByteArray(bytes);
@@ -373,6 +405,7 @@ final class RedoLogVolume extends Volume {
     public void truncate(long size) {
         sync();
         file.truncate(size);
+        cached.clear();
         length = file.length();
     }
 
@@ -385,6 +418,7 @@ final class RedoLogVolume extends Volume {
     public void close() {
         // Writes not synced are not committed: dropping them is what a crash would do too.
         dirty.clear();
+        cached.clear();
         try {
             redo.close();
         } catch (IOException e) {

@@ -36,7 +36,7 @@ final class StoreOpener {
         try {
             Files.createDirectories(file.getParent());
             RedoLogVolume.recover(file);
-            db = openDb(file, hook);
+            db = openDb(file, hook, settings.durability() != Durability.NONE);
             StoreTables tables = checkFormat(db, file);
             StoreVerifier.verify(tables);
             tables.restoreSequence();
@@ -68,16 +68,18 @@ final class StoreOpener {
      * What {@code DBMaker.fileDB(file).transactionEnable().fileChannelEnable().concurrencyDisable()}
      * builds (StoreWAL: changes stay in memory and in scratch files until commit, so rollback
      * works), except that the store file goes through a {@link RedoLogVolume}: MapDB 3.1.0's own
-     * WAL is never replayed and its commit is not atomic under kill -9. Plain file channels,
+     * WAL is never replayed and its commit is not atomic under kill -9 (its scratch volumes are in
+     * memory unless {@code scratchInMemory} is false, see {@link RedoLogVolume#factory}). Plain file channels,
      * not memory-mapped, because a full disk under a mapped file kills the JVM with SIGBUS, while
      * a channel write fails with an IOException the writer can survive. Single-threaded: only
-     * the writer thread touches it. MapDB 3 has no instance cache.
+     * the writer thread touches it. MapDB 3 has no instance cache: {@link NodeCachingStore} adds
+     * one for BTree nodes.
      */
-    private static DB openDb(Path file, RedoLogVolume.WriteHook hook) {
+    private static DB openDb(Path file, RedoLogVolume.WriteHook hook, boolean scratchInMemory) {
         boolean existed = Files.exists(file);
-        StoreWAL store = StoreWAL.make(file.toString(), RedoLogVolume.factory(file, hook), 0L, false,
+        StoreWAL store = StoreWAL.make(file.toString(), RedoLogVolume.factory(file, hook, scratchInMemory), 0L, false,
             CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
-        return new DB(store, existed, false, DB.class.getClassLoader(), 0);
+        return new DB(new NodeCachingStore(store), existed, false, DB.class.getClassLoader(), 0);
     }
 
     private static StoreTables checkFormat(DB db, Path file) {

@@ -8,8 +8,6 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.Serializer;
-import org.mapdb.StoreWAL;
-import org.mapdb.serializer.SerializerArrayTuple;
 
 /**
  * The named maps of one open store and the operations that keep them consistent with each
@@ -47,12 +45,12 @@ final class StoreTables {
         // Payloads live outside the tree nodes so that changing one entry does not rewrite its neighbours' payloads.
         messages = db.treeMap("messages", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().createOrOpen();
         references = db.treeMap("references", Serializer.LONG, Serializer.INTEGER).createOrOpen();
-        queued = db.treeMap("queued", new SerializerArrayTuple(Serializer.STRING, Serializer.LONG), Serializer.BYTE_ARRAY)
+        queued = db.treeMap("queued", new TupleKeySerializer(Serializer.STRING, Serializer.LONG), Serializer.BYTE_ARRAY)
             .createOrOpen();
-        inboundQos2 = db.treeMap("inbound-qos2", new SerializerArrayTuple(Serializer.STRING, Serializer.INTEGER),
+        inboundQos2 = db.treeMap("inbound-qos2", new TupleKeySerializer(Serializer.STRING, Serializer.INTEGER),
             Serializer.BOOLEAN).createOrOpen();
         sessions = db.treeMap("sessions", Serializer.STRING, Serializer.BOOLEAN).createOrOpen();
-        subscriptions = db.treeMap("subscriptions", new SerializerArrayTuple(Serializer.STRING, Serializer.STRING),
+        subscriptions = db.treeMap("subscriptions", new TupleKeySerializer(Serializer.STRING, Serializer.STRING),
             Serializer.INTEGER).createOrOpen();
         retained = db.treeMap("retained", Serializer.STRING, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
             .createOrOpen();
@@ -68,19 +66,19 @@ final class StoreTables {
     /** How far the store file extends once what is applied now is committed. */
     long fileSize() {
         // MapDB keeps the store's end offset in a Kotlin-internal property; 3.1.0 is pinned in the root pom.
-        return ((StoreWAL) db.getStore()).getFileTail$mapdb();
+        return NodeCachingStore.walOf(db).getFileTail$mapdb();
     }
 
     /** Stores the message once (if new) and queues it for the client. */
     void enqueue(StoredMessage message, String clientId, int qos) {
         Object[] key = {clientId, message.id()};
-        if (queued.containsKey(key)) {
+        if (queued.putIfAbsent(key, new QueueEntry(lastSequence + 1, qos, 0, false).encode()) != null) {
             return;
         }
+        lastSequence++;
         if (references.merge(message.id(), 1, Integer::sum) == 1) {
             messages.put(message.id(), MessageCodec.encode(message));
         }
-        queued.put(key, new QueueEntry(++lastSequence, qos, 0, false).encode());
     }
 
     /** The client's entries, oldest first. */

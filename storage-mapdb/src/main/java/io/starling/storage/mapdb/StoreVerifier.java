@@ -46,7 +46,7 @@ final class StoreVerifier {
         for (byte[] entry : tables.queued.values()) {
             QueueEntry.decode(entry);
         }
-        verifyFreeSpaceLists((StoreWAL) tables.db.getStore());
+        verifyFreeSpaceLists(NodeCachingStore.walOf(tables.db));
     }
 
     /**
