@@ -1,5 +1,6 @@
 package io.starling.spi;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -21,6 +22,14 @@ public interface ClusterNode {
      *     (no session, or a clean one)
      */
     CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId);
+
+    /**
+     * Messages another node had stored for the client's session before it went down, while the
+     * client continued the session here: queued for the session like new deliveries (they go
+     * out with new packet ids). Completes when they are stored; if the session is not a
+     * persistent session of this node (any more), they are dropped.
+     */
+    CompletionStage<Void> takeMessages(String clientId, List<QueuedMessage> messages);
 
     /**
      * A retained message set (or, with an empty payload, deleted) on another node: applies it

@@ -35,6 +35,7 @@ final class Wire {
     static final byte RELEASED = 8;
     static final byte ACK = 9;
     static final byte WILL = 10;
+    static final byte HAND_BACK = 11;
 
     /** One item of a frame; which fields are used depends on the type. */
     record Item(byte type, String text, StoredMessage message, long id, long number, boolean flag,
@@ -64,13 +65,18 @@ final class Wire {
             return new Item(RELEASED, null, null, requestId, 0, false, snapshot, null);
         }
 
+        /** Messages a restarted node had stored for a session that continued on the receiving node. */
+        static Item handBack(SessionSnapshot messages) {
+            return new Item(HAND_BACK, null, null, 0, 0, false, messages, null);
+        }
+
         static Item ack(long batchId, boolean ok) {
             return new Item(ACK, null, null, batchId, 0, ok, null, null);
         }
 
         /** Whether the sender wants the batch holding this item acknowledged. */
         boolean wantsAck() {
-            return type == ROUTE_ADD || type == ROUTES_SYNC || type == RETAINED || type == WILL
+            return type == ROUTE_ADD || type == ROUTES_SYNC || type == RETAINED || type == WILL || type == HAND_BACK
                 || type == FORWARD && message.qos() > 0;
         }
 
@@ -118,6 +124,7 @@ final class Wire {
                             writeSnapshot(out, item.snapshot());
                         }
                     }
+                    case HAND_BACK -> writeSnapshot(out, item.snapshot());
                     case ACK -> {
                         out.writeLong(item.id());
                         out.writeBoolean(item.flag());
@@ -162,6 +169,7 @@ final class Wire {
                         long id = in.readLong();
                         yield Item.released(id, in.readBoolean() ? readSnapshot(in) : null);
                     }
+                    case HAND_BACK -> Item.handBack(readSnapshot(in));
                     case ACK -> Item.ack(in.readLong(), in.readBoolean());
                     default -> throw new IOException("unknown item type " + type);
                 });
