@@ -208,6 +208,11 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
+    public CompletionStage<Void> adoptSession(SessionSnapshot orphan) {
+        return sessions.adoptOffline(orphan);
+    }
+
+    @Override
     public CompletionStage<Void> takeMessages(String clientId, List<QueuedMessage> messages) {
         return sessions.takeMessages(clientId, messages);
     }

@@ -131,6 +131,30 @@ public final class SessionRegistry {
     }
 
     /**
+     * Continues a lost node's session here without a connection (see
+     * {@link io.starling.spi.ClusterNode#adoptSession}); left alone if a client with the id is
+     * connected or connecting here.
+     */
+    public CompletionStage<Void> adoptOffline(SessionSnapshot orphan) {
+        Session session = sessions.computeIfAbsent(orphan.clientId(), id -> newSession(id, offlineLoops.next()));
+        CompletableFuture<Void> adopted = new CompletableFuture<>();
+        session.execute(() -> {
+            if (session.isDiscarded() || session.isOnline()) {
+                adopted.complete(null);
+                return;
+            }
+            adopt(session, orphan).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    adopted.completeExceptionally(failure);
+                } else {
+                    adopted.complete(null);
+                }
+            });
+        });
+        return adopted;
+    }
+
+    /**
      * Messages another node had stored for a session that continued here while it was down:
      * queued for the session as new deliveries. Dropped if the session is not persistent here,
      * and so are QoS 2 messages whose PUBREC that node had received: the client has them, and

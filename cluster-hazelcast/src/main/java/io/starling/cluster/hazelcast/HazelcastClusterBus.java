@@ -256,6 +256,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             worker.execute(() -> {
                 purgeOwnerships(other);
                 publishWillsOf(other);
+                adoptSessionsOf(other);
             });
         }
     }
@@ -308,6 +309,59 @@ public final class HazelcastClusterBus implements ClusterBus {
         } catch (RuntimeException e) {
             LOG.warn("Could not publish the wills of lost node {}: {}", lostNode, e.toString());
         }
+    }
+
+    /**
+     * Continues the lost node's persistent sessions on this node, offline, from their records, so
+     * that messages for their clients are queued from now on instead of reaching nobody until the
+     * clients reconnect. Each id is claimed like a connect (a release asked meanwhile waits for
+     * it), unless a live node holds it already: that client continued its session there.
+     */
+    private void adoptSessionsOf(String lostNode) {
+        try {
+            Set<String> live = new HashSet<>(memberNodes.values());
+            live.add(nodeId);
+            List<CompletableFuture<Boolean>> adoptions = new ArrayList<>();
+            for (Map.Entry<String, String> entry : sessionRecords.entrySet(Predicates.like("this", lostNode + "%"))) {
+                SessionRecords.Value record = SessionRecords.Value.parse(entry.getValue());
+                if (record.node().equals(lostNode)) {
+                    adoptions.add(adopt(entry.getKey(), record.subscriptions(), live));
+                }
+            }
+            CompletableFuture.allOf(adoptions.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+                long adopted = adoptions.stream()
+                    .filter(adoption -> !adoption.isCompletedExceptionally() && adoption.join()).count();
+                LOG.info("Took over {} persistent session(s) of lost node {} ({} continued elsewhere){}.", adopted, lostNode,
+                    adoptions.size() - adopted, failure == null ? "" : "; some failed: " + failure);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not take over the sessions of lost node {}: {}", lostNode, e.toString());
+        }
+    }
+
+    /** Claims the id unless a live node holds it and, if claimed, continues its session here offline. */
+    private CompletableFuture<Boolean> adopt(String clientId, Map<String, Integer> subscriptions, Set<String> live) {
+        LocalClaim claim = new LocalClaim();
+        claims.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(claim);
+        CompletableFuture<Boolean> adopted = owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
+            .toCompletableFuture().thenCompose(previousValue -> {
+                ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
+                if (previous != null && live.contains(previous.node())) {
+                    claim.epoch.complete(-1L);
+                    return CompletableFuture.completedFuture(false);
+                }
+                claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
+                return node.adoptSession(new SessionSnapshot(clientId, subscriptions, List.of(), Set.of()))
+                    .thenApply(ignored -> true);
+            });
+        return adopted.whenComplete((ignored, failure) -> {
+            claim.epoch.complete(-1L);
+            claim.done.complete(null);
+            claims.computeIfPresent(clientId, (id, list) -> {
+                list.remove(claim);
+                return list.isEmpty() ? null : list;
+            });
+        });
     }
 
     // ---- sending

@@ -139,6 +139,20 @@ class HazelcastClusterTest {
         }
     }
 
+    /** Waits until one of the two nodes logs {@code text} (after the given lines). */
+    private static void awaitLineOnEither(ClusterProcesses.Node first, ClusterProcesses.Node second, String text,
+                                          int fromFirst, int fromSecond) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!contains(first, text, fromFirst) && !contains(second, text, fromSecond)) {
+            assertTrue(System.nanoTime() < deadline, "no node logged '" + text + "'");
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static boolean contains(ClusterProcesses.Node node, String text, int fromLine) {
+        return node.process.output().lines().skip(fromLine).anyMatch(line -> line.contains(text));
+    }
+
     private static String logLines(String text) {
         StringBuilder lines = new StringBuilder();
         for (ClusterProcesses.Node node : cluster.nodes) {
@@ -188,6 +202,13 @@ class HazelcastClusterTest {
             assertEquals(0, persistentOnC.connect("hasty", false, 60));
             persistentOnC.send(RawMqttClient.subscribePacket(1, "hasty/#", 1));
             persistentOnC.expect(RawMqttClient.SUBACK);
+            try (RawMqttClient offline = new RawMqttClient(c.mqttPort)) {
+                assertEquals(0, offline.connect("away", false, 60));
+                offline.send(RawMqttClient.subscribePacket(1, "away/#", 1));
+                offline.expect(RawMqttClient.SUBACK);
+                offline.send(RawMqttClient.disconnect());
+                assertTrue(offline.isClosedByServer());
+            }
             int fromA = a.process.lineCount();
             int fromB = b.process.lineCount();
             c.process.kill();
@@ -212,6 +233,18 @@ class HazelcastClusterTest {
             }
             assertTrue(new String(persistentOnA.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8).endsWith("found"),
                 "the subscription of the session came along");
+
+            // The offline session of C was taken over by a survivor: what is published for it now is queued.
+            awaitLineOnEither(a, b, "Took over", fromA, fromB);
+            try (PahoClients publisher = PahoClients.connect(a.url(), "away-pub")) {
+                publisher.client().publish("away/x", bytes("kept for you"), 1, false);
+            }
+            try (RawMqttClient back = new RawMqttClient(b.mqttPort)) {
+                back.send(RawMqttClient.connectPacket("away", false, 60));
+                assertEquals(1, back.expect(RawMqttClient.CONNACK).body()[0], "session-present");
+                assertTrue(new String(back.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8).endsWith("kept for you"),
+                    "published while the client was offline and its node lost, queued for it");
+            }
         }
         Set<Integer> alive = new HashSet<>();
         for (ClusterProcesses.Node node : List.of(a, b)) {
