@@ -31,7 +31,10 @@ import io.starling.transport.EventLoops;
 import io.starling.transport.MqttServer;
 import io.starling.transport.OperationsHttpServer;
 import io.starling.transport.TlsContexts;
+import io.starling.spi.QueuedMessage;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +73,8 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
     private ScheduledFuture<?> sysTopics;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** How long start-up waits for the cluster's answers about restored sessions. */
+    private static final Duration RESTORED_SESSIONS_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * @param authExecutor where authenticators run; shut down by {@link #stop}
@@ -101,7 +106,10 @@ public final class Broker implements ClusterNode, MetricsSource {
         AuthChain create(ExecutorService executor);
     }
 
-    /** Restores stored state, joins the cluster, then opens the listeners. */
+    /**
+     * Restores stored state, joins the cluster, settles with it which restored sessions stay
+     * here, then opens the listeners.
+     */
     public void start() throws InterruptedException {
         int retainedCount = retained.restore();
         int sessionCount = sessions.restore();
@@ -109,6 +117,7 @@ public final class Broker implements ClusterNode, MetricsSource {
             LOG.info("Restored {} persistent session(s) and {} retained message(s).", sessionCount, retainedCount);
         }
         cluster.start(this);
+        sessions.settleRestored(RESTORED_SESSIONS_TIMEOUT);
         SslContext tls = config.tls().enabled() || config.websocketTls().enabled()
             ? TlsContexts.server(config.tlsSettings()) : null;
         open(config.mqtt(), null, null);
@@ -202,6 +211,16 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId) {
         return sessions.release(clientId);
+    }
+
+    @Override
+    public CompletionStage<Void> adoptSession(SessionSnapshot orphan) {
+        return sessions.adoptOffline(orphan);
+    }
+
+    @Override
+    public CompletionStage<Void> takeMessages(String clientId, List<QueuedMessage> messages) {
+        return sessions.takeMessages(clientId, messages);
     }
 
     @Override

@@ -63,14 +63,20 @@ public final class Subscriptions {
         session.subscriptions().clear();
     }
 
-    /** Puts a restored session's subscriptions back into routing. */
-    public void restore(Session session) {
+    /**
+     * Puts a restored session's subscriptions back into routing.
+     *
+     * @return completes when the cluster knows them (as {@link #add})
+     */
+    public CompletionStage<Void> restore(Session session) {
+        CompletionStage<Void> routed = Stages.DONE;
         for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
             metrics.subscriptions(1);
             if (trie.subscribe(subscription.getKey(), session, subscription.getValue())) {
-                cluster.filterAdded(subscription.getKey());
+                routed = Stages.both(routed, cluster.filterAdded(subscription.getKey()));
             }
         }
+        return routed;
     }
 
     private void unroute(Session session, String filter) {

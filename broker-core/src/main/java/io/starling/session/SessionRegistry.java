@@ -13,6 +13,8 @@ import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,12 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sessions of this node by client id: connecting (with takeover of an existing
@@ -30,6 +37,7 @@ import java.util.function.IntConsumer;
  */
 public final class SessionRegistry {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SessionStore sessionStore;
@@ -40,6 +48,8 @@ public final class SessionRegistry {
     private final DropLog drops;
     private final BrokerMetrics metrics;
     private final EventLoopGroup offlineLoops;
+    /** Sessions restored at start and not yet settled with the cluster. */
+    private final List<Session> restored = new ArrayList<>();
 
     /**
      * @param offlineLoops where sessions without a connection run their tasks
@@ -58,18 +68,131 @@ public final class SessionRegistry {
         this.offlineLoops = offlineLoops;
     }
 
-    /** Rebuilds the stored sessions and their routing. Runs once, before listeners open. */
+    /**
+     * Rebuilds the stored sessions, not yet routed: {@link #settleRestored} does that once the
+     * cluster has said which of them stay here. Runs once, before listeners open.
+     */
     public int restore() {
-        int restored = 0;
         for (SessionRecord record : sessionStore.loadAll()) {
             Session session = newSession(record.clientId(), offlineLoops.next());
             session.restore(record.subscriptions(), queueStore.load(record.clientId()),
                 queueStore.loadInboundQos2(record.clientId()));
-            subscriptions.restore(session);
             sessions.put(record.clientId(), session);
-            restored++;
+            restored.add(session);
         }
-        return restored;
+        return restored.size();
+    }
+
+    /**
+     * Asks the cluster about each restored session ({@link ClusterBus#sessionRestored}): routes
+     * the ones that stay here and drops the ones whose client continued its session on another
+     * node (their messages went there). Waits at most {@code timeout} for the answers; a session
+     * answered later is settled then. Runs once, after the cluster started, before listeners open.
+     */
+    public void settleRestored(Duration timeout) throws InterruptedException {
+        List<CompletableFuture<Void>> settled = new ArrayList<>();
+        for (Session session : restored) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            settled.add(done);
+            cluster.sessionRestored(session.snapshot()).whenComplete((stays, failure) -> session.execute(() -> {
+                if (failure == null && !stays) {
+                    dropRestored(session);
+                } else {
+                    if (failure != null) {
+                        LOG.warn("The cluster did not settle the restored session of {}; it stays here: {}",
+                            session.clientId(), failure.toString());
+                    }
+                    subscriptions.restore(session);
+                }
+                done.complete(null);
+            }));
+        }
+        restored.clear();
+        try {
+            CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("The cluster did not settle every restored session within {} ms; the rest are settled when it does.",
+                timeout.toMillis());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A restored session (never routed) whose client continued it on another node. */
+    private void dropRestored(Session session) {
+        session.reset();
+        session.markDiscarded();
+        sessions.remove(session.clientId(), session);
+        sessionStore.delete(session.clientId()).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("Could not delete the stored session of {}, which continued on another node: {}",
+                    session.clientId(), failure.toString());
+            }
+        });
+    }
+
+    /**
+     * Continues a lost node's session here without a connection (see
+     * {@link io.starling.spi.ClusterNode#adoptSession}); left alone if a client with the id is
+     * connected or connecting here.
+     */
+    public CompletionStage<Void> adoptOffline(SessionSnapshot orphan) {
+        Session session = sessions.computeIfAbsent(orphan.clientId(), id -> newSession(id, offlineLoops.next()));
+        CompletableFuture<Void> adopted = new CompletableFuture<>();
+        session.execute(() -> {
+            if (session.isDiscarded() || session.isOnline()) {
+                adopted.complete(null);
+                return;
+            }
+            adopt(session, orphan).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    adopted.completeExceptionally(failure);
+                } else {
+                    adopted.complete(null);
+                }
+            });
+        });
+        return adopted;
+    }
+
+    /**
+     * Messages another node had stored for a session that continued here while it was down:
+     * queued for the session as new deliveries. Dropped if the session is not persistent here,
+     * and so are QoS 2 messages whose PUBREC that node had received: the client has them, and
+     * sending them again would deliver them twice.
+     */
+    public CompletionStage<Void> takeMessages(String clientId, List<QueuedMessage> messages) {
+        Session session = sessions.get(clientId);
+        if (session == null) {
+            LOG.info("Dropped {} message(s) handed back for {}: it has no session here.", messages.size(), clientId);
+            return Stages.DONE;
+        }
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        session.execute(() -> {
+            if (session.isDiscarded() || !session.isPersistent()) {
+                LOG.info("Dropped {} message(s) handed back for {}: its session here is not persistent.", messages.size(),
+                    clientId);
+                stored.complete(null);
+                return;
+            }
+            CompletionStage<Void> written = Stages.DONE;
+            for (QueuedMessage queued : messages) {
+                if (queued.released()) {
+                    continue;
+                }
+                written = Stages.both(written,
+                    queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
+                session.deliver(queued.message(), queued.qos(), true, false);
+            }
+            written.whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    stored.completeExceptionally(failure);
+                } else {
+                    stored.complete(null);
+                }
+            });
+        });
+        return stored;
     }
 
     private Session newSession(String clientId, EventExecutor loop) {
@@ -147,9 +270,11 @@ public final class SessionRegistry {
         subscriptions.removeAll(session);
         session.reset();
         session.restore(moved.subscriptions(), moved.messages(), moved.inboundQos2());
-        subscriptions.restore(session);
+        // CONNACK waits for the routes too: a message published anywhere after it reaches the session.
+        CompletionStage<Void> routed = subscriptions.restore(session);
         String clientId = session.clientId();
-        CompletionStage<Void> written = sessionStore.save(new SessionRecord(clientId, moved.subscriptions()));
+        CompletionStage<Void> written = Stages.both(routed,
+            sessionStore.save(new SessionRecord(clientId, moved.subscriptions())));
         for (QueuedMessage queued : moved.messages()) {
             written = Stages.both(written,
                 queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));

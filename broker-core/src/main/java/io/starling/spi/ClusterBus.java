@@ -42,6 +42,17 @@ public interface ClusterBus extends AutoCloseable {
     CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId);
 
     /**
+     * A persistent session this node restored from its store at start, before it is routed.
+     * Its client may have continued the session on another node while this one was down: then
+     * the cluster hands the restored messages (queued and in flight) to that node (see
+     * {@link ClusterNode#takeMessages}) and the result is false, so this node drops its copy.
+     * True: the session stays on this node.
+     */
+    default CompletionStage<Boolean> sessionRestored(SessionSnapshot restored) {
+        return CompletableFuture.completedFuture(true);
+    }
+
+    /**
      * A persistent session was created or replaced on this node (as {@link SessionStore#save}).
      * This and the three methods below mirror the session store's writes, so that the cluster
      * can keep the session's subscriptions for another node to continue if this one is lost.

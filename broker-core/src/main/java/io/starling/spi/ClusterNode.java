@@ -1,5 +1,6 @@
 package io.starling.spi;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,23 @@ public interface ClusterNode {
      *     (no session, or a clean one)
      */
     CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId);
+
+    /**
+     * Continues a persistent session of a lost node here, offline, from the cluster's record of
+     * it (subscriptions only): from now on messages for its client are queued here, until the
+     * client connects here or another node takes the session over. Nothing happens if a client
+     * with that id is connected here meanwhile. Completes when the session is stored and every
+     * node knows its subscriptions.
+     */
+    CompletionStage<Void> adoptSession(SessionSnapshot orphan);
+
+    /**
+     * Messages another node had stored for the client's session before it went down, while the
+     * client continued the session here: queued for the session like new deliveries (they go
+     * out with new packet ids). Completes when they are stored; if the session is not a
+     * persistent session of this node (any more), they are dropped.
+     */
+    CompletionStage<Void> takeMessages(String clientId, List<QueuedMessage> messages);
 
     /**
      * A retained message set (or, with an empty payload, deleted) on another node: applies it

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -100,14 +99,15 @@ class DistributionIT {
 
     @Test
     void zipHasTheDocumentedLayout() throws IOException {
-        for (String dir : List.of("bin", "conf", "lib", "plugins", "data", "logs", "docs")) {
+        for (String dir : List.of("bin", "conf", "examples", "lib", "plugins", "data", "logs", "docs")) {
             assertTrue(Files.isDirectory(home.resolve(dir)), dir);
         }
         for (String script : List.of("bin/starling", "bin/starling-passwd")) {
             assertTrue(Files.isExecutable(home.resolve(script)), script);
         }
         for (String file : List.of("bin/starling.cmd", "bin/starling-passwd.cmd", "conf/starling.conf", "conf/logback.xml",
-            "plugins/README.md", "LICENSE", "NOTICE", "README", "docs/OPERATIONS.md", "docs/systemd/starling.service",
+            "plugins/README.md", "LICENSE", "NOTICE", "README", "docs/OPERATIONS.md", "docs/CLUSTER.md",
+            "docs/systemd/starling.service", "examples/cluster/haproxy.cfg", "examples/cluster/node1.conf",
             "lib/broker-core-" + version + ".jar")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file);
         }
@@ -459,17 +459,8 @@ class DistributionIT {
         }
     }
 
-    /**
-     * This JVM's environment without Starling's and the JVM's option variables (so the
-     * developer's shell cannot change the outcome), JAVA_HOME set to this JVM, plus {@code extra}.
-     */
     private static Map<String, String> environment(Map<String, String> extra) {
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.keySet().removeIf(name -> name.startsWith("STARLING_") || name.equals("JAVA_OPTS")
-            || name.equals("JAVA_TOOL_OPTIONS"));
-        environment.put("JAVA_HOME", System.getProperty("java.home"));
-        environment.putAll(extra);
-        return environment;
+        return CleanEnvironment.of(extra);
     }
 
     private static List<String> concat(List<String> first, List<String> second) {

@@ -1,7 +1,9 @@
 package io.starling.cluster.hazelcast;
 
 import com.hazelcast.map.EntryProcessor;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Claims a client id: runs on the partition owner of the id, so concurrent claims are applied
@@ -14,14 +16,33 @@ final class ClaimProcessor implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;
 
     private final String node;
+    /** If not null: claim only if the id is held by none of these nodes. */
+    private final HashSet<String> unlessHeldBy;
 
     ClaimProcessor(String node) {
+        this(node, null);
+    }
+
+    private ClaimProcessor(String node, Set<String> unlessHeldBy) {
         this.node = node;
+        this.unlessHeldBy = unlessHeldBy == null ? null : new HashSet<>(unlessHeldBy);
+    }
+
+    /**
+     * A claim that leaves the entry alone if one of {@code liveNodes} holds the id (for a
+     * session restored at start, which must not displace the session its client continued
+     * elsewhere); the previous value is returned either way.
+     */
+    static ClaimProcessor unlessHeldBy(String node, Set<String> liveNodes) {
+        return new ClaimProcessor(node, liveNodes);
     }
 
     @Override
     public String process(Map.Entry<String, String> entry) {
         String previous = entry.getValue();
+        if (previous != null && unlessHeldBy != null && unlessHeldBy.contains(Owner.parse(previous).node())) {
+            return previous;
+        }
         long epoch = previous == null ? 1 : Owner.parse(previous).epoch() + 1;
         entry.setValue(new Owner(node, epoch).toString());
         return previous;

@@ -97,7 +97,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     /** A session hand-over asked of another node. */
-    private record Request(String target, CompletableFuture<Optional<SessionSnapshot>> result) {
+    private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {
     }
 
     /** A claim of this node still in progress; its epoch is known once the owner entry changed. */
@@ -344,8 +344,16 @@ public final class HazelcastClusterBus implements ClusterBus {
             if (!entry.getValue().target().equals(other)) {
                 return false;
             }
-            // The node that had the session is gone, and its session with it (until it returns).
-            entry.getValue().result().complete(Optional.empty());
+            // The node that had the session is gone: the session continues from the cluster's record
+            // of it, as for a claim made after the node was noticed gone.
+            Request request = entry.getValue();
+            orphanedSession(request.clientId()).whenComplete((snapshot, error) -> {
+                if (error != null) {
+                    request.result().completeExceptionally(error);
+                } else {
+                    request.result().complete(snapshot);
+                }
+            });
             return true;
         });
         RetainedSync sync = retainedSync;
@@ -359,6 +367,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             worker.execute(() -> {
                 purgeOwnerships(other);
                 publishWillsOf(other);
+                adoptSessionsOf(other);
             });
         }
     }
@@ -411,6 +420,59 @@ public final class HazelcastClusterBus implements ClusterBus {
         } catch (RuntimeException e) {
             LOG.warn("Could not publish the wills of lost node {}: {}", lostNode, e.toString());
         }
+    }
+
+    /**
+     * Continues the lost node's persistent sessions on this node, offline, from their records, so
+     * that messages for their clients are queued from now on instead of reaching nobody until the
+     * clients reconnect. Each id is claimed like a connect (a release asked meanwhile waits for
+     * it), unless a live node holds it already: that client continued its session there.
+     */
+    private void adoptSessionsOf(String lostNode) {
+        try {
+            Set<String> live = new HashSet<>(memberNodes.values());
+            live.add(nodeId);
+            List<CompletableFuture<Boolean>> adoptions = new ArrayList<>();
+            for (Map.Entry<String, String> entry : sessionRecords.entrySet(Predicates.like("this", lostNode + "%"))) {
+                SessionRecords.Value record = SessionRecords.Value.parse(entry.getValue());
+                if (record.node().equals(lostNode)) {
+                    adoptions.add(adopt(entry.getKey(), record.subscriptions(), live));
+                }
+            }
+            CompletableFuture.allOf(adoptions.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+                long adopted = adoptions.stream()
+                    .filter(adoption -> !adoption.isCompletedExceptionally() && adoption.join()).count();
+                LOG.info("Took over {} persistent session(s) of lost node {} ({} continued elsewhere){}.", adopted, lostNode,
+                    adoptions.size() - adopted, failure == null ? "" : "; some failed: " + failure);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not take over the sessions of lost node {}: {}", lostNode, e.toString());
+        }
+    }
+
+    /** Claims the id unless a live node holds it and, if claimed, continues its session here offline. */
+    private CompletableFuture<Boolean> adopt(String clientId, Map<String, Integer> subscriptions, Set<String> live) {
+        LocalClaim claim = new LocalClaim();
+        claims.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(claim);
+        CompletableFuture<Boolean> adopted = owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
+            .toCompletableFuture().thenCompose(previousValue -> {
+                ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
+                if (previous != null && live.contains(previous.node())) {
+                    claim.epoch.complete(-1L);
+                    return CompletableFuture.completedFuture(false);
+                }
+                claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
+                return node.adoptSession(new SessionSnapshot(clientId, subscriptions, List.of(), Set.of()))
+                    .thenApply(ignored -> true);
+            });
+        return adopted.whenComplete((ignored, failure) -> {
+            claim.epoch.complete(-1L);
+            claim.done.complete(null);
+            claims.computeIfPresent(clientId, (id, list) -> {
+                list.remove(claim);
+                return list.isEmpty() ? null : list;
+            });
+        });
     }
 
     // ---- sending
@@ -512,13 +574,16 @@ public final class HazelcastClusterBus implements ClusterBus {
             if (message.qos() == 0) {
                 channel.send(item, null, false);
             } else {
+                // A node that leaves before acknowledging: QoS 1 fails (the publisher resends, at least
+                // once); QoS 2 counts as done, since a resend would deliver it twice to everyone else
+                // (what the lost node stored reaches its sessions when it returns).
                 CompletableFuture<Void> ack = new CompletableFuture<>();
                 ack.whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         counters.failed();
                     }
                 });
-                channel.send(item, ack, false);
+                channel.send(item, ack, message.qos() == 2);
                 acks.add(ack);
             }
         }
@@ -567,7 +632,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
             long requestId = ids.incrementAndGet();
             CompletableFuture<Optional<SessionSnapshot>> answer = timed(new CompletableFuture<>());
-            requests.put(requestId, new Request(previous.node(), answer));
+            requests.put(requestId, new Request(previous.node(), clientId, answer));
             answer.whenComplete((snapshot, error) -> {
                 requests.remove(requestId);
                 if (error != null) {
@@ -597,6 +662,40 @@ public final class HazelcastClusterBus implements ClusterBus {
                 record.subscriptions().size());
             return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of()));
         });
+    }
+
+    /**
+     * A session restored from this node's store at start. If its client continued it on another
+     * live node meanwhile (that node holds the id), the restored messages go there and this
+     * node drops its copy (false); otherwise this node claims the id and keeps the session (true).
+     */
+    @Override
+    public CompletionStage<Boolean> sessionRestored(SessionSnapshot restored) {
+        String clientId = restored.clientId();
+        Set<String> live = new HashSet<>(memberNodes.values());
+        return owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live)).thenCompose(previousValue -> {
+            String holder = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue).node();
+            Channel channel = holder == null ? null : channels.get(holder);
+            if (holder == null || !live.contains(holder) || channel == null) {
+                return changeRecord(clientId, new SessionRecords.Change(SessionRecords.Change.Kind.SAVE, nodeId, null, 0,
+                    restored.subscriptions())).thenApply(ignored -> true);
+            }
+            if (restored.messages().isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            CompletableFuture<Void> handedBack = timed(new CompletableFuture<>());
+            channel.send(Wire.Item.handBack(restored), handedBack, false);
+            return handedBack.handle((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.warn("Could not hand the {} stored message(s) of {} to node {}, which holds its session now;"
+                        + " keeping them here: {}", restored.messages().size(), clientId, holder, failure.toString());
+                    return true;
+                }
+                LOG.info("Handed the {} stored message(s) of {} to node {}, where its session continued.",
+                    restored.messages().size(), clientId, holder);
+                return false;
+            });
+        }).toCompletableFuture();
     }
 
     /**
@@ -790,6 +889,8 @@ public final class HazelcastClusterBus implements ClusterBus {
                     }
                 }
                 case Wire.RELEASE -> release(back, item);
+                case Wire.HAND_BACK -> stages.add(node.takeMessages(item.snapshot().clientId(), item.snapshot().messages())
+                    .toCompletableFuture());
                 case Wire.RELEASED -> {
                     Request request = requests.remove(item.id());
                     if (request != null) {

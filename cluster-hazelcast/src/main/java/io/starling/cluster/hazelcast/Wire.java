@@ -38,6 +38,7 @@ final class Wire {
     static final byte RETAINED_SYNC_REQUEST = 11;
     static final byte RETAINED_SYNC = 12;
     static final byte RETAINED_SYNC_DONE = 13;
+    static final byte HAND_BACK = 14;
 
     /** One item of a frame; which fields are used depends on the type. */
     record Item(byte type, String text, StoredMessage message, long id, long number, boolean flag,
@@ -65,6 +66,11 @@ final class Wire {
 
         static Item released(long requestId, SessionSnapshot snapshot) {
             return new Item(RELEASED, null, null, requestId, 0, false, snapshot, null);
+        }
+
+        /** Messages a restarted node had stored for a session that continued on the receiving node. */
+        static Item handBack(SessionSnapshot messages) {
+            return new Item(HAND_BACK, null, null, 0, 0, false, messages, null);
         }
 
         static Item ack(long batchId, boolean ok) {
@@ -126,6 +132,7 @@ final class Wire {
                             writeSnapshot(out, item.snapshot());
                         }
                     }
+                    case HAND_BACK -> writeSnapshot(out, item.snapshot());
                     case ACK, RETAINED_SYNC_DONE -> {
                         out.writeLong(item.id());
                         out.writeBoolean(item.flag());
@@ -172,6 +179,7 @@ final class Wire {
                         long id = in.readLong();
                         yield Item.released(id, in.readBoolean() ? readSnapshot(in) : null);
                     }
+                    case HAND_BACK -> Item.handBack(readSnapshot(in));
                     case ACK -> Item.ack(in.readLong(), in.readBoolean());
                     default -> throw new IOException("unknown item type " + type);
                 });

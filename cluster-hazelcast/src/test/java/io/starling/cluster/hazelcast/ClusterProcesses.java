@@ -47,7 +47,10 @@ final class ClusterProcesses implements AutoCloseable {
 
     final List<Node> nodes = new ArrayList<>();
 
-    /** Starts {@code count} nodes at once and waits until each sees all of them. */
+    /**
+     * Starts {@code count} nodes at once and waits until each sees all of them. In
+     * {@code settings}, {@code {node}} stands for the node's index (e.g. for its data directory).
+     */
     static ClusterProcesses start(Path dir, int count, String... settings) throws Exception {
         ClusterProcesses cluster = new ClusterProcesses();
         String clusterName = "test-" + UUID.randomUUID();
@@ -73,7 +76,9 @@ final class ClusterProcesses implements AutoCloseable {
                 "  member-timeout = 4s",
                 "  join-timeout = 3s",
                 "}"));
-            lines.addAll(Arrays.asList(settings));
+            for (String setting : settings) {
+                lines.add(setting.replace("{node}", Integer.toString(i)));
+            }
             Files.write(config, lines);
             cluster.nodes.add(new Node(memberPorts[i], config));
         }

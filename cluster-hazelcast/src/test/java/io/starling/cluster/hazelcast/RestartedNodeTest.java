@@ -1,0 +1,85 @@
+package io.starling.cluster.hazelcast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.testing.PahoClients;
+import io.starling.testing.RawMqttClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node killed while it stores messages for an offline persistent session, whose client
+ * then continues the session on another node: when the killed node starts again with its
+ * store, it hands those messages to the node holding the session and keeps no copy of it.
+ */
+class RestartedNodeTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRestartedNodeHandsItsStoredMessagesToTheNodeWhereTheSessionContinued() throws Exception {
+        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 2, "starling.storage.type = mapdb",
+            "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"")) {
+            ClusterProcesses.Node a = cluster.node(0);
+            ClusterProcesses.Node b = cluster.node(1);
+            try (RawMqttClient subscriber = new RawMqttClient(a.mqttPort)) {
+                assertEquals(0, subscriber.connect("returner", false, 60));
+                subscriber.send(RawMqttClient.subscribePacket(1, "back/#", 1));
+                subscriber.expect(RawMqttClient.SUBACK);
+                subscriber.send(RawMqttClient.disconnect());
+                assertTrue(subscriber.isClosedByServer());
+            }
+            try (PahoClients publisher = PahoClients.connect(b.url(), "back-pub")) {
+                for (int i = 1; i <= 3; i++) {
+                    publisher.client().publish("back/x", bytes("stored" + i), 1, false);
+                }
+            }
+            int fromB = b.process.lineCount();
+            a.process.kill();
+            b.process.awaitLine("left; dropped its", fromB, 30_000);
+
+            try (RawMqttClient subscriber = new RawMqttClient(b.mqttPort)) {
+                subscriber.send(RawMqttClient.connectPacket("returner", false, 60));
+                assertEquals(1, subscriber.expect(RawMqttClient.CONNACK).body()[0], "the session continues on B");
+                cluster.launch(a);
+                a.mqttPort = a.process.awaitPort(90_000);
+                for (int i = 1; i <= 3; i++) {
+                    RawMqttClient.Packet publish = subscriber.expect(RawMqttClient.PUBLISH);
+                    assertTrue(text(publish).endsWith("stored" + i), "message " + i + " A had stored reaches B");
+                    subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, packetIdOf(publish)));
+                }
+                a.process.awaitLine("Handed the 3 stored message(s) of returner", 0, 30_000);
+            }
+            // A kept no copy: taking the session over on A brings nothing delivered twice.
+            try (RawMqttClient subscriber = new RawMqttClient(a.mqttPort)) {
+                subscriber.send(RawMqttClient.connectPacket("returner", false, 60));
+                assertEquals(1, subscriber.expect(RawMqttClient.CONNACK).body()[0], "session-present on A");
+                subscriber.setReadTimeout(500);
+                assertTrue(subscriber.isSilent(), "nothing queued twice");
+                subscriber.setReadTimeout(10_000);
+                try (PahoClients publisher = PahoClients.connect(b.url(), "back-pub")) {
+                    publisher.client().publish("back/y", bytes("live"), 1, false);
+                }
+                assertTrue(text(subscriber.expect(RawMqttClient.PUBLISH)).endsWith("live"));
+            }
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(RawMqttClient.Packet packet) {
+        return new String(packet.body(), StandardCharsets.UTF_8);
+    }
+
+    private static int packetIdOf(RawMqttClient.Packet publish) {
+        int topicLength = ((publish.body()[0] & 0xFF) << 8) | (publish.body()[1] & 0xFF);
+        int index = 2 + topicLength;
+        return ((publish.body()[index] & 0xFF) << 8) | (publish.body()[index + 1] & 0xFF);
+    }
+}
