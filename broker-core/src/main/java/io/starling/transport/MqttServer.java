@@ -65,8 +65,6 @@ public final class MqttServer {
      */
     public InetSocketAddress open(ListenerSettings listener, SslContext tls, String websocketPath)
         throws InterruptedException {
-        ConnectionRateLimiter rateLimit = listener.maxConnectionsPerSecond() > 0
-            ? new ConnectionRateLimiter(listener.maxConnectionsPerSecond(), System::nanoTime) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(acceptor, workers)
             .channel(EventLoops.serverChannel())
@@ -77,14 +75,6 @@ public final class MqttServer {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel channel) {
-                    if (rateLimit != null && !rateLimit.tryAcquire()) {
-                        services.metrics().connectionRateLimited();
-                        refusedByRate.event("Closed {} new connection(s) on the {} listener since the last report: "
-                            + "more than {} per second (latest from {}).", listener.kind(),
-                            listener.maxConnectionsPerSecond(), channel.remoteAddress());
-                        channel.close();
-                        return;
-                    }
                     connections.add(channel);
                     ChannelPipeline pipeline = channel.pipeline();
                     pipeline.addLast("traffic", traffic);
@@ -97,6 +87,9 @@ public final class MqttServer {
                     addMqtt(pipeline);
                 }
             });
+        if (listener.maxConnectionsPerSecond() > 0) {
+            bootstrap.handler(new ConnectionRateGate(listener, services.metrics(), refusedByRate));
+        }
         Channel channel = bootstrap.bind(listener.host(), listener.port()).sync().channel();
         listeners.add(channel);
         return (InetSocketAddress) channel.localAddress();

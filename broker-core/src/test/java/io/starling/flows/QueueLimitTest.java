@@ -35,14 +35,19 @@ class QueueLimitTest {
         return deliveredAfterOfflinePublishes(List.of("m1", "m2", "m3", "m4", "m5", "m6"), settings);
     }
 
-    /** As above with the given payloads, published in order while the subscriber is offline. */
-    private List<String> deliveredAfterOfflinePublishes(List<String> payloads, String... settings) throws Exception {
-        broker = EmbeddedBroker.start(settings);
+    /** Client "sub" subscribes to "t" at QoS 1 with a persistent session and goes offline. */
+    private void subscribeOffline() throws Exception {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             Offline.disconnect(subscriber);
         }
+    }
+
+    /** As above with the given payloads, published in order while the subscriber is offline. */
+    private List<String> deliveredAfterOfflinePublishes(List<String> payloads, String... settings) throws Exception {
+        broker = EmbeddedBroker.start(settings);
+        subscribeOffline();
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
              RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);
@@ -167,11 +172,7 @@ class QueueLimitTest {
     @Test
     void overTheBudgetOfAllQueuesQos0IsDroppedAndCounted() throws Exception {
         broker = EmbeddedBroker.start("mqtt.queue-qos0-messages = true", "mqtt.max-queued-bytes-total = 7");
-        try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
-            RawPublish.connect(subscriber, "sub", false);
-            RawPublish.subscribe(subscriber, 1, "t", 1);
-            Offline.disconnect(subscriber);
-        }
+        subscribeOffline();
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
              RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);
