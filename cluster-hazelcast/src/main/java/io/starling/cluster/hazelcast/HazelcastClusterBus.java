@@ -31,7 +31,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * <li>Client ids: the IMap {@code starling.client-owners} maps a client id to
  *     {@code node/epoch}, changed only by {@link ClaimProcessor} on the key's partition owner.
  *     A claim asks the previous owner node to release its session and carries it over.</li>
+ * <li>A lost node's clients: the oldest member purges their client-id entries, publishes
+ *     their wills ({@link Wills}) and takes their persistent sessions over.</li>
+ * <li>A joining node takes the retained messages over first ({@link RetainedTakeOver}).</li>
  * </ul>
  */
 public final class HazelcastClusterBus implements ClusterBus {
@@ -65,8 +67,6 @@ public final class HazelcastClusterBus implements ClusterBus {
     static final String NODE_ATTRIBUTE = "starling.node";
     static final String OWNERS = "starling.client-owners";
     static final String INBOX_PREFIX = "starling.inbox.";
-    /** Retained messages a node sends a joining node before it waits for their acknowledgement. */
-    private static final int RETAINED_SYNC_CHUNK = 1000;
 
     private final HazelcastSettings settings;
     private final String nodeId = UUID.randomUUID().toString();
@@ -80,21 +80,16 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final Map<String, List<LocalClaim>> claims = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final ClusterCounters counters = new ClusterCounters(this::memberCount, this::pending);
-    private volatile RetainedSync retainedSync;
+    private final RetainedTakeOver retainedTakeOver;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(daemon("starling-cluster-send"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("starling-cluster-timer"));
     private volatile HazelcastInstance hazelcast;
     private volatile IMap<String, String> owners;
     private volatile IMap<String, String> sessionRecords;
-    private volatile IMap<String, String> wills;
-    private final Map<String, LocalWill> localWills = new ConcurrentHashMap<>();
+    private final Wills wills;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("starling-cluster-work"));
     private volatile ClusterNode node;
     private volatile boolean closed;
-
-    /** A will this node put into the cluster's will map, with the token of its entry. */
-    private record LocalWill(StoredMessage will, long token) {
-    }
 
     /** A session hand-over asked of another node. */
     private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {
@@ -108,6 +103,9 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     HazelcastClusterBus(HazelcastSettings settings) {
         this.settings = settings;
+        this.wills = new Wills(nodeId, ids::incrementAndGet);
+        this.retainedTakeOver = new RetainedTakeOver(this::channel, ids::incrementAndGet,
+            settings.requestTimeout().multipliedBy(10));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -156,13 +154,14 @@ public final class HazelcastClusterBus implements ClusterBus {
     @Override
     public void start(ClusterNode clusterNode) {
         this.node = clusterNode;
+        retainedTakeOver.start(clusterNode);
         LOG.info("Cluster node {} joining cluster '{}' as {}:{} (members {}).", nodeId, settings.clusterName(),
             settings.memberHost(), settings.memberPort(), settings.members());
         HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig());
         this.hazelcast = instance;
         this.owners = instance.getMap(OWNERS);
         this.sessionRecords = instance.getMap(SessionRecords.MAP);
-        this.wills = instance.getMap(Wills.MAP);
+        wills.start(instance.getMap(Wills.MAP));
         ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
         inbox.addMessageListener(this::onMessage);
         instance.getCluster().addMembershipListener(new InitialMembershipListener() {
@@ -192,43 +191,10 @@ public final class HazelcastClusterBus implements ClusterBus {
         instance.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 // This side of a network split joined the other, larger side: take its retained messages.
-                worker.execute(this::takeRetainedFromCluster);
+                worker.execute(() -> retainedTakeOver.takeOver(oldestOtherNode()));
             }
         });
-        takeRetainedFromCluster();
-    }
-
-    /**
-     * Takes the retained messages over from the oldest other member before this node opens
-     * its listeners, so that a new node, or one that was away, matches new subscriptions against
-     * the cluster's retained messages, not an outdated copy.
-     */
-    private void takeRetainedFromCluster() {
-        String source = oldestOtherNode();
-        if (source == null) {
-            return;
-        }
-        RetainedSync sync = new RetainedSync(source, ids.incrementAndGet());
-        retainedSync = sync;
-        long waitMillis = settings.requestTimeout().toMillis() * 10;
-        try {
-            channel(source).send(Wire.Item.retainedSyncRequest(sync.requestId()), null, false);
-            if (!sync.result().get(waitMillis, TimeUnit.MILLISECONDS)) {
-                LOG.warn("Node {} did not send all its retained messages; this node's may be out of date.", source);
-                return;
-            }
-            int changed = node.reconcileRetained(sync.messages(), sync.changedTopics()).toCompletableFuture()
-                .get(waitMillis, TimeUnit.MILLISECONDS);
-            LOG.info("Took the cluster's {} retained message(s) over from node {} ({} changed here).",
-                sync.messages().size(), source, changed);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("Could not take the retained messages over from node {}; this node's may be out of date: {}",
-                source, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            retainedSync = null;
-        }
+        retainedTakeOver.takeOver(oldestOtherNode());
     }
 
     /** The node id of the oldest cluster member other than this one, or null if alone. */
@@ -240,38 +206,6 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
         }
         return null;
-    }
-
-    /**
-     * Sends a joining node every retained message, in chunks, each acknowledged before the
-     * next (the channel's pending limit bounds what may wait), then says whether all went.
-     */
-    private void sendRetained(Channel back, long requestId) {
-        List<StoredMessage> all = new ArrayList<>();
-        node.forEachRetained(all::add);
-        boolean allSent = true;
-        for (int from = 0; from < all.size() && allSent; from += RETAINED_SYNC_CHUNK) {
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (StoredMessage message : all.subList(from, Math.min(all.size(), from + RETAINED_SYNC_CHUNK))) {
-                CompletableFuture<Void> ack = new CompletableFuture<>();
-                back.send(Wire.Item.message(Wire.RETAINED_SYNC, message), ack, false);
-                acks.add(ack);
-            }
-            try {
-                // Every batch is acknowledged, times out or fails when the node leaves: this ends.
-                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
-            } catch (ExecutionException e) {
-                LOG.warn("Node {} did not take the retained messages: {}", back.target(), e.getCause().toString());
-                allSent = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                allSent = false;
-            }
-        }
-        back.send(Wire.Item.retainedSyncDone(requestId, allSent), null, false);
-        if (allSent) {
-            LOG.info("Sent {} retained message(s) to joining node {}.", all.size(), back.target());
-        }
     }
 
     /**
@@ -356,10 +290,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             });
             return true;
         });
-        RetainedSync sync = retainedSync;
-        if (sync != null) {
-            sync.sourceLeft(other);
-        }
+        retainedTakeOver.nodeLeft(other);
         int dropped = routes.removeNode(other);
         LOG.info("Cluster member {} ({}) left; dropped its {} route(s). Cluster now has {} member(s).", other,
             member.getAddress(), dropped, memberCount());
@@ -391,17 +322,13 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     /**
      * Publishes the wills of the clients that were connected to the lost node, as that node
-     * would have when their connections ended. Each entry is removed with a compare-and-remove
-     * first, so a will is published at most once even if several nodes do this.
+     * would have when their connections ended (each at most once, see {@link Wills#takeWillsOf}).
      */
     private void publishWillsOf(String lostNode) {
         try {
             int published = 0;
-            for (Map.Entry<String, String> entry : wills.entrySet(Predicates.like("this", lostNode + "|%"))) {
-                if (!wills.remove(entry.getKey(), entry.getValue())) {
-                    continue;
-                }
-                StoredMessage stored = Wills.will(entry.getValue());
+            for (Map.Entry<String, StoredMessage> entry : wills.takeWillsOf(lostNode).entrySet()) {
+                StoredMessage stored = entry.getValue();
                 StoredMessage will = new StoredMessage((System.currentTimeMillis() << 20) + ids.incrementAndGet(),
                     stored.topic(), stored.qos(), stored.retain(), stored.payload(), System.currentTimeMillis());
                 LOG.info("Publishing the will of client {} (connected to lost node {}) on '{}'.", entry.getKey(),
@@ -595,10 +522,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         if (isLocalOnly(message.topic())) {
             return DONE;
         }
-        RetainedSync sync = retainedSync;
-        if (sync != null) {
-            sync.changed(message.topic());
-        }
+        retainedTakeOver.changed(message.topic());
         return broadcast(Wire.Item.message(Wire.RETAINED, message));
     }
 
@@ -769,25 +693,14 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     @Override
     public void willRegistered(String clientId, StoredMessage will) {
-        IMap<String, String> map = wills;
-        if (map == null || closed) {
-            return;
+        if (!closed) {
+            wills.registered(clientId, will);
         }
-        LocalWill local = new LocalWill(will, ids.incrementAndGet());
-        localWills.put(clientId, local);
-        map.setAsync(clientId, Wills.value(nodeId, local.token(), will));
     }
 
     @Override
     public void willCleared(String clientId, StoredMessage will) {
-        IMap<String, String> map = wills;
-        LocalWill local = localWills.get(clientId);
-        if (map == null || local == null || local.will() != will || !localWills.remove(clientId, local)) {
-            return;
-        }
-        if (!closed) {
-            map.submitToKey(clientId, new Wills.RemoveIfOwned(Wills.prefix(nodeId, local.token())));
-        }
+        wills.cleared(clientId, will, !closed);
     }
 
     @Override
@@ -869,25 +782,12 @@ public final class HazelcastClusterBus implements ClusterBus {
                     }
                 }
                 case Wire.RETAINED -> {
-                    RetainedSync sync = retainedSync;
-                    if (sync != null) {
-                        sync.changed(item.message().topic());
-                    }
+                    retainedTakeOver.changed(item.message().topic());
                     stages.add(node.applyRetained(item.message()).toCompletableFuture());
                 }
-                case Wire.RETAINED_SYNC_REQUEST -> worker.execute(() -> sendRetained(back, item.id()));
-                case Wire.RETAINED_SYNC -> {
-                    RetainedSync sync = retainedSync;
-                    if (sync != null && sync.source().equals(source)) {
-                        sync.received(item.message());
-                    }
-                }
-                case Wire.RETAINED_SYNC_DONE -> {
-                    RetainedSync sync = retainedSync;
-                    if (sync != null && sync.source().equals(source)) {
-                        sync.finished(item.id(), item.flag());
-                    }
-                }
+                case Wire.RETAINED_SYNC_REQUEST -> worker.execute(() -> retainedTakeOver.send(back, item.id()));
+                case Wire.RETAINED_SYNC -> retainedTakeOver.received(source, item.message());
+                case Wire.RETAINED_SYNC_DONE -> retainedTakeOver.finished(source, item.id(), item.flag());
                 case Wire.RELEASE -> release(back, item);
                 case Wire.HAND_BACK -> stages.add(node.takeMessages(item.snapshot().clientId(), item.snapshot().messages())
                     .toCompletableFuture());

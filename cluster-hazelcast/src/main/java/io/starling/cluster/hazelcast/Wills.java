@@ -1,9 +1,15 @@
 package io.starling.cluster.hazelcast;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
 import io.starling.spi.StoredMessage;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The wills of clients connected anywhere in the cluster, for the case their node is lost:
@@ -14,12 +20,70 @@ final class Wills {
 
     static final String MAP = "starling.wills";
 
-    private Wills() {
+    /** A will this node put into the map, with the token of its entry. */
+    private record LocalWill(StoredMessage will, long token) {
+    }
+
+    private final String nodeId;
+    private final LongSupplier tokens;
+    private final Map<String, LocalWill> local = new ConcurrentHashMap<>();
+    private volatile IMap<String, String> map;
+
+    Wills(String nodeId, LongSupplier tokens) {
+        this.nodeId = nodeId;
+        this.tokens = tokens;
+    }
+
+    void start(IMap<String, String> willMap) {
+        this.map = willMap;
+    }
+
+    /** A client with a will connected here: the cluster keeps its will. */
+    void registered(String clientId, StoredMessage will) {
+        IMap<String, String> wills = map;
+        if (wills == null) {
+            return;
+        }
+        LocalWill entry = new LocalWill(will, tokens.getAsLong());
+        local.put(clientId, entry);
+        wills.setAsync(clientId, value(nodeId, entry.token(), will));
+    }
+
+    /**
+     * The connection that registered {@code will} ended here: its entry goes, unless a newer
+     * connection of the id registered its own meanwhile. {@code mapUsable} is false while the
+     * node shuts down (then only the local record goes).
+     */
+    void cleared(String clientId, StoredMessage will, boolean mapUsable) {
+        IMap<String, String> wills = map;
+        LocalWill entry = local.get(clientId);
+        if (wills == null || entry == null || entry.will() != will || !local.remove(clientId, entry)) {
+            return;
+        }
+        if (mapUsable) {
+            wills.submitToKey(clientId, new RemoveIfOwned(prefix(nodeId, entry.token())));
+        }
+    }
+
+    /**
+     * Removes and returns (by client id) the wills of the clients that were connected to the
+     * lost node. Each entry is removed with a compare-and-remove first, so a will is returned
+     * to one node at most, even if several nodes do this.
+     */
+    Map<String, StoredMessage> takeWillsOf(String lostNode) {
+        Map<String, StoredMessage> taken = new LinkedHashMap<>();
+        IMap<String, String> wills = map;
+        for (Map.Entry<String, String> entry : wills.entrySet(Predicates.like("this", lostNode + "|%"))) {
+            if (wills.remove(entry.getKey(), entry.getValue())) {
+                taken.put(entry.getKey(), will(entry.getValue()));
+            }
+        }
+        return taken;
     }
 
     static String value(String node, long token, StoredMessage will) {
         return prefix(node, token) + Base64.getEncoder().encodeToString(Wire.encode(
-            new Wire.Frame(node, 0, java.util.List.of(Wire.Item.message(Wire.WILL, will)))));
+            new Wire.Frame(node, 0, List.of(Wire.Item.message(Wire.WILL, will)))));
     }
 
     static String prefix(String node, long token) {
