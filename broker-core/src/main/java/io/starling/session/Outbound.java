@@ -2,6 +2,7 @@ package io.starling.session;
 
 import io.starling.config.BrokerConfig.QueueFullPolicy;
 import io.starling.metrics.BrokerMetrics;
+import io.starling.routing.Stages;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
@@ -12,6 +13,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The messages on their way to one client: those in flight (sent, not yet acknowledged)
@@ -250,19 +252,25 @@ final class Outbound {
         return true;
     }
 
-    /** PUBREC: the client has the QoS 2 message; PUBREL follows. */
-    boolean received(int packetId) {
+    /**
+     * PUBREC: the client has the QoS 2 message; PUBREL follows once the stage completes, when
+     * the store has recorded that it was received. (A PUBREL sent earlier could be followed by a
+     * crash that forgets it: the message would be sent again, and a client that hands QoS 2
+     * messages over at PUBREL, as Paho does, would have it twice.)
+     *
+     * @return when PUBREL may be sent, or null for an unknown packet id
+     */
+    CompletionStage<Void> received(int packetId) {
         InFlight entry = inFlight.get(packetId);
         if (entry == null || entry.qos != 2) {
-            return false;
+            return null;
         }
-        if (!entry.released) {
+        if (entry.released || !entry.stored) {
             entry.released = true;
-            if (entry.stored) {
-                store.markReleased(clientId, entry.message.id());
-            }
+            return Stages.DONE;
         }
-        return true;
+        entry.released = true;
+        return store.markReleased(clientId, entry.message.id());
     }
 
     /** Restores what a stored session had in flight and queued when the broker stopped. */

@@ -11,6 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client's MQTT session: its subscriptions, the messages on their way to it, the QoS 2
@@ -19,6 +22,8 @@ import java.util.Set;
  * on the session's executor: one thread at a time, no locks.
  */
 public final class Session {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final String clientId;
     private final SessionExecutor executor;
@@ -164,11 +169,22 @@ public final class Session {
         }
     }
 
-    /** PUBREC from the client; answers PUBREL. */
+    /** PUBREC from the client; answers PUBREL once the store knows (see {@link Outbound#received}). */
     public void onPubrec(int packetId) {
-        if (outbound.received(packetId) && link != null) {
-            link.sendPubrel(packetId);
+        CompletionStage<Void> recorded = outbound.received(packetId);
+        if (recorded == null) {
+            return;
         }
+        ClientLink received = link;
+        recorded.whenComplete((ignored, failure) -> execute(() -> {
+            if (failure != null) {
+                LOG.error("Could not record the PUBREC of {} for packet {}; PUBREL withheld: {}", clientId, packetId,
+                    failure.toString());
+            } else if (link != null && link == received) {
+                // A newer connection gets its PUBREL with the resend of what was in flight.
+                link.sendPubrel(packetId);
+            }
+        }));
     }
 
     /** PUBCOMP from the client. */
