@@ -131,6 +131,11 @@ public final class BrokerProcess implements AutoCloseable {
         return process.output();
     }
 
+    /** The output lines from line {@code fromLine} on (see {@link #lineCount}), for failure messages. */
+    public String outputFrom(int fromLine) {
+        return process.outputFrom(fromLine);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.close();

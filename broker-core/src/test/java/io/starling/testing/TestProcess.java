@@ -142,8 +142,13 @@ public final class TestProcess implements AutoCloseable {
     }
 
     public String output() {
+        return outputFrom(0);
+    }
+
+    /** The output lines from line {@code fromLine} on. */
+    public String outputFrom(int fromLine) {
         synchronized (lines) {
-            return String.join("\n", lines);
+            return String.join("\n", lines.subList(Math.min(fromLine, lines.size()), lines.size()));
         }
     }
 

@@ -252,9 +252,20 @@ public final class HazelcastClusterBus implements ClusterBus {
             return channels.computeIfAbsent(other, id -> {
                 Channel channel = new Channel(nodeId, id, hazelcast.getTopic(INBOX_PREFIX + id), sender, settings,
                     this::register, this::sent);
-                channel.send(Wire.Item.routes(Set.copyOf(localFilters)), timed(new CompletableFuture<>()), true);
+                sendAllRoutes(channel);
                 return channel;
             });
+        }
+    }
+
+    /**
+     * Queues this node's whole route set on the channel; the other node replaces what it knew
+     * of this node's routes with it. Under the route lock, so it is ordered with the single
+     * route changes.
+     */
+    private void sendAllRoutes(Channel channel) {
+        synchronized (routeLock) {
+            channel.send(Wire.Item.routes(Set.copyOf(localFilters)), timed(new CompletableFuture<>()), true);
         }
     }
 
@@ -769,6 +780,11 @@ public final class HazelcastClusterBus implements ClusterBus {
                 case Wire.HELLO -> {
                     if (newlyReady) {
                         back.send(Wire.Item.hello(), null, false);
+                    } else {
+                        // Greeted again on a working channel: the other node made a new channel to this
+                        // one (after a network split it dropped this node, while this node kept it) and
+                        // lost this node's routes with the old one.
+                        sendAllRoutes(back);
                     }
                 }
                 case Wire.ROUTE_ADD -> routes.add(source, item.text());

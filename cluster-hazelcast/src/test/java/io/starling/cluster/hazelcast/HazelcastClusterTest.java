@@ -359,7 +359,13 @@ class HazelcastClusterTest {
             c.process.awaitLine("retained message(s) over from node", merged, 30_000);
             a.awaitMembers(3, fromA);
 
-            PahoClients.Received atC = publishUntilReceived(onA, "split/to-c", onC);
+            PahoClients.Received atC;
+            try {
+                atC = publishUntilReceived(onA, "split/to-c", onC);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n--- node A since the freeze:\n" + a.process.outputFrom(fromA)
+                    + "\n--- node C since the freeze:\n" + c.process.outputFrom(fromC), e);
+            }
             assertEquals("split/to-c", atC.topic(), "A's publish reaches C's subscriber again");
 
             try (RawMqttClient reader = new RawMqttClient(c.mqttPort)) {
