@@ -136,6 +136,11 @@ public final class BrokerProcess implements AutoCloseable {
         return process.outputFrom(fromLine);
     }
 
+    /** {@link TestProcess#stopAll} for brokers. */
+    public static void stopAll(List<BrokerProcess> brokers, Duration grace) throws InterruptedException {
+        TestProcess.stopAll(brokers.stream().map(broker -> broker.process).toList(), grace);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.close();

@@ -152,6 +152,25 @@ public final class TestProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops several processes at once: SIGTERM to all, then up to {@code grace} for each to
+     * exit, then SIGKILL for any still running. (Terminating all first lets them shut down in
+     * parallel.)
+     */
+    public static void stopAll(List<TestProcess> processes, Duration grace) throws InterruptedException {
+        for (TestProcess process : processes) {
+            process.terminate();
+        }
+        for (TestProcess process : processes) {
+            try {
+                process.awaitExit(grace);
+            } catch (AssertionError e) {
+                // close() below kills it.
+            }
+            process.close();
+        }
+    }
+
     /** Kills the process (SIGKILL) if a test left it running. */
     @Override
     public void close() throws InterruptedException {

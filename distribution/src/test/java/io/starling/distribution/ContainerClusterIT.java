@@ -4,11 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.testing.FreePort;
 import io.starling.testing.PahoClients;
-import io.starling.testing.TestProcess;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,12 +58,12 @@ class ContainerClusterIT {
 
     @BeforeAll
     static void startClusterAndBalancer() throws Exception {
-        Path home = unzipDistribution();
+        Path home = DistributionZip.unzipInto(temp);
         String clusterName = "containers-" + UUID.randomUUID();
         List<Integer> memberPorts = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
-            mqttPorts.add(freePort());
-            memberPorts.add(freePort());
+            mqttPorts.add(FreePort.next());
+            memberPorts.add(FreePort.next());
         }
         String members = memberPorts.stream().map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", "));
         for (int i = 0; i < NODES; i++) {
@@ -86,7 +83,7 @@ class ContainerClusterIT {
             nodes.add(StarlingContainers.node(home, nodeDir, mqttPorts.get(i), NODES));
         }
         Startables.deepStart(nodes).join();
-        int haproxyPort = freePort();
+        int haproxyPort = FreePort.next();
         haproxy = StarlingContainers.haproxy(haproxyPort, mqttPorts);
         haproxy.start();
         balancer = "tcp://127.0.0.1:" + haproxyPort;
@@ -231,22 +228,4 @@ class ContainerClusterIT {
         consumer.waitUntil(frame -> frame.getUtf8String().contains(text), (int) CLIENT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** Unzips the built zip with unzip, as a user would (keeping the scripts' executable bits). */
-    private static Path unzipDistribution() throws Exception {
-        String zip = System.getProperty("distribution.zip");
-        String version = System.getProperty("distribution.version");
-        if (zip == null || version == null) {
-            throw new IllegalStateException("distribution.zip/version are not set: run this test with mvn verify");
-        }
-        try (TestProcess unzip = TestProcess.start(List.of("unzip", "-q", zip, "-d", temp.toString()), temp, System.getenv())) {
-            assertEquals(0, unzip.awaitExit(Duration.ofSeconds(60)), unzip.output());
-        }
-        return temp.resolve("starling-" + version);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

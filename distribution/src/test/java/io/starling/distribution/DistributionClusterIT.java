@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.PahoClients;
 import io.starling.testing.RawMqttClient;
-import io.starling.testing.TestProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,13 +42,9 @@ class DistributionClusterIT {
 
     @BeforeAll
     static void unzipAndStartTheExampleCluster() throws Exception {
-        String version = System.getProperty("distribution.version");
-        try (TestProcess unzip = TestProcess.start(List.of("unzip", "-q", System.getProperty("distribution.zip"), "-d",
-            temp.toString()), temp, CleanEnvironment.of(Map.of()))) {
-            assertEquals(0, unzip.awaitExit(Duration.ofSeconds(60)), unzip.output());
-        }
+        Path home = DistributionZip.unzipInto(temp);
         Path work = Files.createDirectories(temp.resolve("work"));
-        cluster = ExampleCluster.start(temp.resolve("starling-" + version), work);
+        cluster = ExampleCluster.start(home, work);
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.starling.distribution;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.starling.distribution.DistributionZip.property;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -75,11 +76,7 @@ class DistributionIT {
     static void unzipAndInstallMqttJs() throws Exception {
         version = property("distribution.version");
         Path parent = Files.createDirectories(temp.resolve("install dir"));
-        try (TestProcess unzip = TestProcess.start(List.of("unzip", "-q", property("distribution.zip"), "-d", parent.toString()), temp,
-            environment(Map.of()))) {
-            assertEquals(0, unzip.awaitExit(Duration.ofSeconds(60)), unzip.output());
-        }
-        home = parent.resolve("starling-" + version);
+        home = DistributionZip.unzipInto(parent);
         elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
 
         // MQTT.js installs (from the committed lock file) while the other tests run.
@@ -467,11 +464,4 @@ class DistributionIT {
         return Stream.concat(first.stream(), second.stream()).toList();
     }
 
-    private static String property(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new IllegalStateException("system property " + name + " is not set: run this test with mvn verify");
-        }
-        return value;
-    }
 }

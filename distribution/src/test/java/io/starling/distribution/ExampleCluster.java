@@ -1,10 +1,9 @@
 package io.starling.distribution;
 
+import io.starling.testing.FreePort;
 import io.starling.testing.TestProcess;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -72,7 +72,7 @@ final class ExampleCluster implements AutoCloseable {
     static ExampleCluster start(Path home, Path work) throws Exception {
         Map<String, String> ports = new LinkedHashMap<>();
         for (String port : EXAMPLE_PORTS) {
-            ports.put(port, Integer.toString(freePort()));
+            ports.put(port, Integer.toString(FreePort.next()));
         }
         String clusterName = "it-" + UUID.randomUUID();
         ExampleCluster cluster = new ExampleCluster(home, work, Integer.parseInt(ports.get("1883")));
@@ -190,13 +190,6 @@ final class ExampleCluster implements AutoCloseable {
         throw new AssertionError("haproxy is not installed: run scripts/install-test-deps.sh");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-
     /** Keeps the output of every process of the cluster in {@code dir}, for reading after a failure. */
     void saveLogs(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -212,26 +205,11 @@ final class ExampleCluster implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        List<TestProcess> running = new ArrayList<>();
         if (haproxy != null) {
-            haproxy.terminate();
+            running.add(haproxy);
         }
-        for (Node node : nodes) {
-            if (node.process != null) {
-                node.process.terminate();
-            }
-        }
-        for (Node node : nodes) {
-            if (node.process != null) {
-                try {
-                    node.process.awaitExit(Duration.ofSeconds(20));
-                } catch (AssertionError e) {
-                    // close() below kills it.
-                }
-                node.process.close();
-            }
-        }
-        if (haproxy != null) {
-            haproxy.close();
-        }
+        nodes.stream().map(node -> node.process).filter(Objects::nonNull).forEach(running::add);
+        TestProcess.stopAll(running, Duration.ofSeconds(20));
     }
 }

@@ -1,15 +1,16 @@
 package io.starling.cluster.hazelcast;
 
 import io.starling.testing.BrokerProcess;
+import io.starling.testing.FreePort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -56,7 +57,7 @@ final class ClusterProcesses implements AutoCloseable {
         String clusterName = "test-" + UUID.randomUUID();
         int[] memberPorts = new int[count];
         for (int i = 0; i < count; i++) {
-            memberPorts[i] = freePort();
+            memberPorts[i] = FreePort.next();
         }
         List<String> members = new ArrayList<>();
         for (int port : memberPorts) {
@@ -109,28 +110,9 @@ final class ClusterProcesses implements AutoCloseable {
         return nodes.get(index);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Override
     public void close() throws InterruptedException {
-        for (Node node : nodes) {
-            if (node.process != null) {
-                node.process.terminate();
-            }
-        }
-        for (Node node : nodes) {
-            if (node.process != null) {
-                try {
-                    node.process.awaitExit(15_000);
-                } catch (AssertionError e) {
-                    // close() below kills it.
-                }
-                node.process.close();
-            }
-        }
+        BrokerProcess.stopAll(nodes.stream().map(node -> node.process).filter(Objects::nonNull).toList(),
+            Duration.ofSeconds(15));
     }
 }
