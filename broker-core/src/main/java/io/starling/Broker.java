@@ -11,6 +11,7 @@ import io.starling.metrics.MetricsSource;
 import io.starling.metrics.SysTopics;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
+import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
@@ -34,6 +35,7 @@ import io.starling.transport.TlsContexts;
 import io.starling.spi.QueuedMessage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,6 +70,7 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final RetainedMessages retained;
     private final PublishRouter router;
     private final MessageIds messageIds = new MessageIds();
+    private final DuplicateWindows duplicates = new DuplicateWindows();
     private final MqttServer server;
     private final OperationsHttpServer http;
     private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
@@ -90,9 +93,9 @@ public final class Broker implements ClusterNode, MetricsSource {
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
         Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         this.retained = new RetainedMessages(storage.retained());
-        this.router = new PublishRouter(trie, retained, storage.queues(), cluster);
         this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, workers);
+        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates);
         this.authChain = auth.create(authExecutor);
         ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
             storage.queues(), authChain, messageIds, new PacketLog(config.verbose()), metrics, cluster);
@@ -206,6 +209,26 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public CompletionStage<Void> deliverForwarded(StoredMessage message) {
         return router.deliverForwarded(message);
+    }
+
+    @Override
+    public CompletionStage<Void> deliverTo(Collection<String> clientIds, StoredMessage message) {
+        return router.deliverTo(clientIds, message);
+    }
+
+    @Override
+    public void watchForDuplicates(String clientId) {
+        duplicates.open(clientId);
+    }
+
+    @Override
+    public void stopWatchingForDuplicates(Collection<String> clientIds) {
+        duplicates.close(clientIds);
+    }
+
+    @Override
+    public Set<String> connectedClientIds() {
+        return sessions.connectedClientIds();
     }
 
     @Override

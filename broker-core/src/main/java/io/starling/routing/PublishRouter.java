@@ -7,10 +7,13 @@ import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Routes a published message: to the matching sessions of this node (one copy per session,
@@ -24,13 +27,21 @@ public final class PublishRouter {
     private final RetainedMessages retained;
     private final MessageQueueStore queues;
     private final ClusterBus cluster;
+    private final Function<String, Session> sessions;
+    private final DuplicateWindows duplicates;
 
+    /**
+     * @param sessions   this node's session of a client id, or null
+     * @param duplicates sessions that may be offered one message twice (see {@link #deliverTo})
+     */
     public PublishRouter(SubscriptionTrie<Session> trie, RetainedMessages retained, MessageQueueStore queues,
-                         ClusterBus cluster) {
+                         ClusterBus cluster, Function<String, Session> sessions, DuplicateWindows duplicates) {
         this.trie = trie;
         this.retained = retained;
         this.queues = queues;
         this.cluster = cluster;
+        this.sessions = sessions;
+        this.duplicates = duplicates;
     }
 
     /**
@@ -65,6 +76,57 @@ public final class PublishRouter {
         return deliverLocally(message, null, null);
     }
 
+    /**
+     * Delivers a message to the named sessions of this node whose subscriptions match it (a lost
+     * node's forward, relayed by the node that placed its sessions): like a forwarded message,
+     * but to no other session. Sessions continuing a lost node's sessions may also get the
+     * message by their routes; {@link DuplicateWindows} lets one copy through.
+     */
+    public CompletionStage<Void> deliverTo(Collection<String> clientIds, StoredMessage message) {
+        StoredMessage live = message.withRetain(false);
+        CompletionStage<Void> all = Stages.DONE;
+        for (String clientId : clientIds) {
+            Session session = sessions.apply(clientId);
+            if (session == null) {
+                continue;
+            }
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            // The session's subscriptions change on its own thread only.
+            session.execute(() -> {
+                // A discarded session has no subscriptions left.
+                int qos = Math.min(message.qos(), matchingQos(session, message.topic()));
+                if (qos < 0 || !duplicates.firstDelivery(clientId, live)) {
+                    written.complete(null);
+                    return;
+                }
+                boolean isStored = qos > 0 && session.isPersistent();
+                CompletionStage<Void> append = isStored
+                    ? queues.append(live, List.of(new DeliveryTarget(clientId, qos)), null) : Stages.DONE;
+                session.deliver(live, qos, isStored, false);
+                append.whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        written.completeExceptionally(failure);
+                    } else {
+                        written.complete(null);
+                    }
+                });
+            });
+            all = Stages.both(all, written);
+        }
+        return all;
+    }
+
+    /** The highest QoS of the session's subscriptions matching the topic; -1 if none does. */
+    private static int matchingQos(Session session, String topic) {
+        int qos = -1;
+        for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
+            if (Topics.matches(subscription.getKey(), topic)) {
+                qos = Math.max(qos, subscription.getValue());
+            }
+        }
+        return qos;
+    }
+
     private CompletionStage<Void> deliverLocally(StoredMessage message, InboundQos2Receipt receipt,
                                                  PausablePublisher publisher) {
         Map<Session, Integer> matches = new HashMap<>();
@@ -74,6 +136,9 @@ public final class PublishRouter {
         List<Delivery> deliveries = new ArrayList<>(matches.size());
         for (Map.Entry<Session, Integer> match : matches.entrySet()) {
             Session session = match.getKey();
+            if (!duplicates.firstDelivery(session.clientId(), live)) {
+                continue;
+            }
             int qos = Math.min(message.qos(), match.getValue());
             boolean isStored = qos > 0 && session.isPersistent();
             if (isStored) {

@@ -47,6 +47,29 @@ public final class Topics {
         return true;
     }
 
+    /**
+     * Whether the filter matches the topic name, as {@link SubscriptionTrie} decides it for
+     * many filters at once: {@code +} matches one level, {@code #} the rest (including the
+     * parent level), and a filter starting with a wildcard does not match a {@code $} topic.
+     */
+    public static boolean matches(String filter, String topic) {
+        if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
+            return false;
+        }
+        String[] filterLevels = levels(filter);
+        String[] topicLevels = levels(topic);
+        for (int i = 0; i < filterLevels.length; i++) {
+            String level = filterLevels[i];
+            if (level.equals("#")) {
+                return true;
+            }
+            if (i >= topicLevels.length || !level.equals("+") && !level.equals(topicLevels[i])) {
+                return false;
+            }
+        }
+        return filterLevels.length == topicLevels.length;
+    }
+
     /** Splits a topic or filter into its levels; empty levels are kept ("a//b" has three). */
     static String[] levels(String topic) {
         return topic.split("/", -1);

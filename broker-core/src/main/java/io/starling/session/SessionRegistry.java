@@ -15,9 +15,11 @@ import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -271,9 +273,11 @@ public final class SessionRegistry {
         session.reset();
         session.restore(moved.subscriptions(), moved.messages(), moved.inboundQos2());
         // CONNACK waits for the routes too: a message published anywhere after it reaches the session.
+        // The cluster's record of the session is written once every node knows the routes: the
+        // cluster takes it as the sign that the session is reachable here.
         CompletionStage<Void> routed = subscriptions.restore(session);
         String clientId = session.clientId();
-        CompletionStage<Void> written = Stages.both(routed,
+        CompletionStage<Void> written = routed.thenCompose(ignored ->
             sessionStore.save(new SessionRecord(clientId, moved.subscriptions())));
         for (QueuedMessage queued : moved.messages()) {
             written = Stages.both(written,
@@ -328,6 +332,22 @@ public final class SessionRegistry {
                 discard(session);
             }
         });
+    }
+
+    /** The client ids whose session has a connection now. */
+    public Set<String> connectedClientIds() {
+        Set<String> connected = new HashSet<>();
+        sessions.forEach((clientId, session) -> {
+            if (session.isOnline()) {
+                connected.add(clientId);
+            }
+        });
+        return connected;
+    }
+
+    /** This node's session of the client id, or null. */
+    public Session get(String clientId) {
+        return sessions.get(clientId);
     }
 
     public int size() {

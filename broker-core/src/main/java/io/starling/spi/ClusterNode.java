@@ -1,5 +1,6 @@
 package io.starling.spi;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,26 @@ public interface ClusterNode {
      * may the forwarding node acknowledge its publisher.
      */
     CompletionStage<Void> deliverForwarded(StoredMessage message);
+
+    /**
+     * Delivers a message to those of the named sessions of this node whose subscriptions match
+     * it, and to no other: a message for a lost node's clients, relayed to where their sessions
+     * continue. Completes when it is durable for them.
+     */
+    CompletionStage<Void> deliverTo(Collection<String> clientIds, StoredMessage message);
+
+    /**
+     * From now on the client's session may be offered one message twice (by its routes and
+     * relayed by {@link #deliverTo}); each message is delivered to it once until
+     * {@link #stopWatchingForDuplicates}. Call it before the session gets its first message.
+     */
+    void watchForDuplicates(String clientId);
+
+    /** Ends {@link #watchForDuplicates} for the clients: nothing more is remembered for them. */
+    void stopWatchingForDuplicates(Collection<String> clientIds);
+
+    /** The client ids with a connection to this node now. */
+    Set<String> connectedClientIds();
 
     /**
      * Another node takes the client id over: closes the local connection of that id (its will

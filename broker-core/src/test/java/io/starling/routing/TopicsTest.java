@@ -3,6 +3,12 @@ package io.starling.routing;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +36,29 @@ class TopicsTest {
     @ValueSource(strings = {"", "a/+", "#", "a/#/b"})
     void invalidTopicNames(String topic) {
         assertFalse(Topics.isValidTopicName(topic));
+    }
+
+    /** One filter against one topic decides as the trie does for many. */
+    @Test
+    void matchesAgreesWithTheTrie() {
+        List<String> filters = List.of("#", "+", "a", "a/#", "a/+", "a/+/c", "+/b/#", "a//c", "/+", "+/+", "$SYS/#",
+            "$SYS/+/x", "a/b/c/#", "+/#");
+        List<String> topics = List.of("a", "a/b", "a/b/c", "a/b/c/d", "/", "/a", "a//c", "b/b", "$SYS/x", "$SYS/y/x",
+            "a/", "x/b/c");
+        SubscriptionTrie<String> trie = new SubscriptionTrie<>();
+        filters.forEach(filter -> trie.subscribe(filter, filter, 1));
+        for (String topic : topics) {
+            Set<String> byTrie = new HashSet<>();
+            trie.match(topic, (filter, qos) -> byTrie.add(filter));
+            Set<String> byMatches = new HashSet<>();
+            for (String filter : filters) {
+                if (Topics.matches(filter, topic)) {
+                    byMatches.add(filter);
+                }
+            }
+            assertEquals(byTrie, byMatches, topic);
+        }
+        assertTrue(Topics.matches("a/#", "a"));
+        assertFalse(Topics.matches("+", "$SYS"));
     }
 }

@@ -8,6 +8,7 @@ import io.starling.metrics.BrokerMetrics;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.routing.MessageIds;
+import io.starling.routing.DuplicateWindows;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
 import io.starling.routing.SubscriptionTrie;
@@ -50,9 +51,10 @@ public final class TestProtocolServices {
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
         Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         RetainedMessages retained = new RetainedMessages(storage.retained());
-        PublishRouter router = new PublishRouter(trie, retained, storage.queues(), cluster);
         SessionRegistry sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, loops);
+        PublishRouter router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get,
+            new DuplicateWindows());
         // No authenticator: the chain answers at once (allow-anonymous decides), never on another thread.
         AuthChain auth = new AuthChain(List.of(), List.of(), config.allowAnonymous(), config.authTimeout(), Runnable::run);
         return new ProtocolServices(config, sessions, subscriptions, router, retained, storage.queues(), auth,

@@ -139,7 +139,7 @@ class ContainerClusterIT {
             moved.client().subscribe("tc/moved", 1);
             nodes.get(victim).getDockerClient().killContainerCmd(nodes.get(victim).getContainerId()).exec();
             for (int survivor : List.of(home, third)) {
-                awaitLog(survivor, "left; dropped its");
+                awaitLog(survivor, "left; its routes lead");
             }
         }
 

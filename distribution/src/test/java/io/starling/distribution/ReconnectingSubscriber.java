@@ -35,8 +35,6 @@ final class ReconnectingSubscriber implements MqttCallback, AutoCloseable {
     final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     /** The session-present flag of every reconnection. */
     final List<Boolean> sessionPresentOnReconnect = new CopyOnWriteArrayList<>();
-    /** When (System.nanoTime) the last reconnection got its CONNACK; 0 before any. */
-    volatile long reconnectedAt;
 
     /** Connects to {@code firstUrl} (a chosen node), subscribes, and later reconnects to {@code balancerUrl}. */
     ReconnectingSubscriber(String firstUrl, String balancerUrl, String clientId, String filter) throws MqttException {
@@ -74,7 +72,6 @@ final class ReconnectingSubscriber implements MqttCallback, AutoCloseable {
         while (!closed && System.nanoTime() < deadline) {
             try {
                 boolean sessionPresent = client.connectWithResult(options).getSessionPresent();
-                reconnectedAt = System.nanoTime();
                 sessionPresentOnReconnect.add(sessionPresent);
                 return;
             } catch (MqttException e) {

@@ -3,7 +3,6 @@ package io.starling.distribution;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,10 +26,6 @@ final class ResendingPublisher implements Runnable {
     private final int count;
     private final long deadlineNanos;
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    /** For each acknowledged message, when (System.nanoTime) its acknowledged attempt was sent. */
-    final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    /** For each acknowledged message, when (System.nanoTime) the acknowledgement arrived. */
-    final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     final AtomicInteger reconnects = new AtomicInteger();
     private MqttClient client;
 
@@ -80,10 +75,7 @@ final class ResendingPublisher implements Runnable {
 
     private boolean publish(String payload) {
         try {
-            long sent = System.nanoTime();
             client.publish(topic, payload.getBytes(UTF_8), qos, false);
-            sentAt.put(payload, sent);
-            acknowledgedAt.put(payload, System.nanoTime());
             acknowledged.add(payload);
             return true;
         } catch (MqttException e) {

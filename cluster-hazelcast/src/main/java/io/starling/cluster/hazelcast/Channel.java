@@ -70,17 +70,27 @@ final class Channel {
      * @return false if the channel is closed or full (then {@code done} was failed)
      */
     boolean send(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
+        if (offer(item, done, okIfGone)) {
+            return true;
+        }
+        if (done != null) {
+            if (isClosed()) {
+                gone(new Outgoing(item, done, okIfGone), target);
+            } else {
+                done.completeExceptionally(new IllegalStateException("too much pending for node " + target));
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Queues an item like {@link #send}, but if the channel is closed or full returns false and
+     * leaves {@code done} alone, for the caller to send the item elsewhere.
+     */
+    boolean offer(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
         boolean schedule;
         synchronized (this) {
             if (closed || queue.size() >= settings.maxPendingPerNode()) {
-                if (done != null) {
-                    if (closed && okIfGone) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(new IllegalStateException(
-                            closed ? "node " + target + " left the cluster" : "too much pending for node " + target));
-                    }
-                }
                 return false;
             }
             queue.add(new Outgoing(item, done, okIfGone));
@@ -124,17 +134,22 @@ final class Channel {
         inbox.publish(Wire.encode(new Wire.Frame(source, 0, List.of(item))));
     }
 
-    /** The other node left: nothing more is sent; what is queued completes as if gone. */
-    void close() {
-        List<Outgoing> dropped;
+    /**
+     * The other node left: nothing more is sent (later sends fail, see {@link #isClosed}).
+     *
+     * @return the items queued and never sent, for the caller to complete or send elsewhere
+     */
+    List<Outgoing> close() {
         synchronized (this) {
             closed = true;
-            dropped = new ArrayList<>(queue);
+            List<Outgoing> unsent = new ArrayList<>(queue);
             queue.clear();
+            return unsent;
         }
-        for (Outgoing outgoing : dropped) {
-            gone(outgoing, target);
-        }
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
     }
 
     static void gone(Outgoing outgoing, String target) {

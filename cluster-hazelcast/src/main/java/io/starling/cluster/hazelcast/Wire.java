@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class Wire {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     static final byte HELLO = 1;
     static final byte ROUTE_ADD = 2;
@@ -39,6 +39,12 @@ final class Wire {
     static final byte RETAINED_SYNC = 12;
     static final byte RETAINED_SYNC_DONE = 13;
     static final byte HAND_BACK = 14;
+    static final byte FORWARD_LOST = 15;
+    static final byte DELIVER_TO = 16;
+    static final byte ADOPTED = 17;
+    static final byte SETTLED = 18;
+    static final byte PLACED = 19;
+    static final byte SYNC = 20;
 
     /** One item of a frame; which fields are used depends on the type. */
     record Item(byte type, String text, StoredMessage message, long id, long number, boolean flag,
@@ -64,8 +70,44 @@ final class Wire {
             return new Item(RELEASE, clientId, null, requestId, epoch, false, null, null);
         }
 
-        static Item released(long requestId, SessionSnapshot snapshot) {
-            return new Item(RELEASED, null, null, requestId, 0, false, snapshot, null);
+        /**
+         * The answer to a release: the session (null if none), the lost node whose session it
+         * continues while that node's messages are still relayed (null if none), and the
+         * session's {@link InDoubtMessages} keys.
+         */
+        static Item released(long requestId, SessionSnapshot snapshot, String lostNode, Set<String> inDoubt) {
+            return new Item(RELEASED, lostNode, null, requestId, 0, false, snapshot, inDoubt);
+        }
+
+        /**
+         * A message routed to a lost node, sent to the node relaying for it; {@code inDoubt}: the
+         * lost node may have stored it (see {@link InDoubtMessages}).
+         */
+        static Item forwardLost(String lostNode, StoredMessage message, boolean inDoubt) {
+            return new Item(FORWARD_LOST, lostNode, message, 0, 0, inDoubt, null, null);
+        }
+
+        /** A relayed message for the named sessions of the receiving node only. */
+        static Item deliverTo(Set<String> clientIds, StoredMessage message, boolean inDoubt) {
+            return new Item(DELIVER_TO, null, message, 0, 0, inDoubt, null, clientIds);
+        }
+
+        /** {@link #ADOPTED}: drop the lost node's routes; {@link #SETTLED}: its relaying is over. */
+        static Item lostNode(byte type, String lostNode) {
+            return new Item(type, lostNode, null, 0, 0, false, null, null);
+        }
+
+        /**
+         * The sending node continues these sessions of the lost node: {@code reachable} once every
+         * node knows their routes, not yet when it has just claimed them.
+         */
+        static Item placed(String lostNode, Set<String> clientIds, boolean reachable) {
+            return new Item(PLACED, lostNode, null, 0, 0, reachable, null, clientIds);
+        }
+
+        /** Nothing to do: its acknowledgement says the receiver handled everything sent before. */
+        static Item sync() {
+            return new Item(SYNC, null, null, 0, 0, false, null, null);
         }
 
         /** Messages a restarted node had stored for a session that continued on the receiving node. */
@@ -110,15 +152,26 @@ final class Wire {
             for (Item item : frame.items()) {
                 out.writeByte(item.type());
                 switch (item.type()) {
-                    case HELLO -> { }
+                    case HELLO, SYNC -> { }
                     case ROUTE_ADD, ROUTE_REMOVE -> writeString(out, item.text());
-                    case ROUTES_SYNC -> {
-                        out.writeInt(item.filters().size());
-                        for (String filter : item.filters()) {
-                            writeString(out, filter);
-                        }
-                    }
+                    case ROUTES_SYNC -> writeStrings(out, item.filters());
                     case FORWARD, RETAINED, WILL, RETAINED_SYNC -> writeMessage(out, item.message());
+                    case FORWARD_LOST -> {
+                        writeString(out, item.text());
+                        writeMessage(out, item.message());
+                        out.writeBoolean(item.flag());
+                    }
+                    case DELIVER_TO -> {
+                        writeStrings(out, item.filters());
+                        writeMessage(out, item.message());
+                        out.writeBoolean(item.flag());
+                    }
+                    case ADOPTED, SETTLED -> writeString(out, item.text());
+                    case PLACED -> {
+                        writeString(out, item.text());
+                        writeStrings(out, item.filters());
+                        out.writeBoolean(item.flag());
+                    }
                     case RETAINED_SYNC_REQUEST -> out.writeLong(item.id());
                     case RELEASE -> {
                         out.writeLong(item.id());
@@ -131,6 +184,11 @@ final class Wire {
                         if (item.snapshot() != null) {
                             writeSnapshot(out, item.snapshot());
                         }
+                        out.writeBoolean(item.text() != null);
+                        if (item.text() != null) {
+                            writeString(out, item.text());
+                        }
+                        writeStrings(out, item.filters());
                     }
                     case HAND_BACK -> writeSnapshot(out, item.snapshot());
                     case ACK, RETAINED_SYNC_DONE -> {
@@ -162,22 +220,34 @@ final class Wire {
                 byte type = in.readByte();
                 items.add(switch (type) {
                     case HELLO -> Item.hello();
+                    case SYNC -> Item.sync();
                     case ROUTE_ADD, ROUTE_REMOVE -> Item.route(type, readString(in));
-                    case ROUTES_SYNC -> {
-                        int n = in.readInt();
-                        Set<String> filters = new HashSet<>();
-                        for (int f = 0; f < n; f++) {
-                            filters.add(readString(in));
-                        }
-                        yield Item.routes(filters);
-                    }
+                    case ROUTES_SYNC -> Item.routes(readStrings(in));
                     case FORWARD, RETAINED, WILL, RETAINED_SYNC -> Item.message(type, readMessage(in));
+                    case FORWARD_LOST -> {
+                        String lostNode = readString(in);
+                        StoredMessage message = readMessage(in);
+                        yield Item.forwardLost(lostNode, message, in.readBoolean());
+                    }
+                    case DELIVER_TO -> {
+                        Set<String> clientIds = readStrings(in);
+                        StoredMessage message = readMessage(in);
+                        yield Item.deliverTo(clientIds, message, in.readBoolean());
+                    }
+                    case ADOPTED, SETTLED -> Item.lostNode(type, readString(in));
+                    case PLACED -> {
+                        String lostNode = readString(in);
+                        Set<String> clientIds = readStrings(in);
+                        yield Item.placed(lostNode, clientIds, in.readBoolean());
+                    }
                     case RETAINED_SYNC_REQUEST -> Item.retainedSyncRequest(in.readLong());
                     case RETAINED_SYNC_DONE -> Item.retainedSyncDone(in.readLong(), in.readBoolean());
                     case RELEASE -> Item.release(in.readLong(), readString(in), in.readLong());
                     case RELEASED -> {
                         long id = in.readLong();
-                        yield Item.released(id, in.readBoolean() ? readSnapshot(in) : null);
+                        SessionSnapshot snapshot = in.readBoolean() ? readSnapshot(in) : null;
+                        String lostNode = in.readBoolean() ? readString(in) : null;
+                        yield Item.released(id, snapshot, lostNode, readStrings(in));
                     }
                     case HAND_BACK -> Item.handBack(readSnapshot(in));
                     case ACK -> Item.ack(in.readLong(), in.readBoolean());
@@ -200,6 +270,22 @@ final class Wire {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
         return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void writeStrings(DataOutputStream out, Set<String> values) throws IOException {
+        out.writeInt(values.size());
+        for (String value : values) {
+            writeString(out, value);
+        }
+    }
+
+    private static Set<String> readStrings(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        Set<String> values = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            values.add(readString(in));
+        }
+        return values;
     }
 
     private static void writeMessage(DataOutputStream out, StoredMessage message) throws IOException {

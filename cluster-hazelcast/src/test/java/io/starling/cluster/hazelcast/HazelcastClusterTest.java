@@ -232,7 +232,8 @@ class HazelcastClusterTest {
         // whose owner entry C does not keep, A asks C to hand the session over before it sees C gone.)
         List<RawMqttClient> hastyOnC = new ArrayList<>();
         List<RawMqttClient> hastyOnA = new ArrayList<>();
-        try (PahoClients onB = PahoClients.connect(b.url(), "survivor-b");
+        try (RawMqttClient intoTheGap = new RawMqttClient(a.mqttPort);
+             PahoClients onB = PahoClients.connect(b.url(), "survivor-b");
              PahoClients onC = PahoClients.connect(c.url(), "doomed-c", options)) {
             onB.client().subscribe("loss/#", 1);
             onB.client().subscribe("will/#", 1);
@@ -260,8 +261,14 @@ class HazelcastClusterTest {
             for (int i = 0; i < hastyOnA.size(); i++) {
                 hastyOnA.get(i).send(RawMqttClient.connectPacket("hasty-" + i, false, 60));
             }
-            a.process.awaitLine("left; dropped its", fromA, 30_000);
-            b.process.awaitLine("left; dropped its", fromB, 30_000);
+            assertTrue(c.process.awaitExit(30_000) != 0, "C killed");
+            // Published once C is dead and before the survivors notice (a member timeout of 4 s): A
+            // forwards it to C; once C is seen gone it goes to where C's offline session went.
+            intoTheGap.connect("gap-pub", true, 60);
+            intoTheGap.send(RawMqttClient.publishPacket("away/gap", 1, 1, "sent into the gap"));
+            a.process.awaitLine("left; its routes lead", fromA, 30_000);
+            b.process.awaitLine("left; its routes lead", fromB, 30_000);
+            intoTheGap.expect(RawMqttClient.PUBACK);
             for (int i = 0; i < hastyOnA.size(); i++) {
                 assertEquals(1, hastyOnA.get(i).expect(RawMqttClient.CONNACK).body()[0], "hasty-" + i + ": session-present on A");
             }
@@ -291,6 +298,8 @@ class HazelcastClusterTest {
             try (RawMqttClient back = new RawMqttClient(b.mqttPort)) {
                 back.send(RawMqttClient.connectPacket("away", false, 60));
                 assertEquals(1, back.expect(RawMqttClient.CONNACK).body()[0], "session-present");
+                assertTrue(new String(back.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8)
+                    .endsWith("sent into the gap"), "published after its node died and before that was noticed");
                 assertTrue(new String(back.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8).endsWith("kept for you"),
                     "published while the client was offline and its node lost, queued for it");
             }
@@ -348,13 +357,13 @@ class HazelcastClusterTest {
             int fromC = c.process.lineCount();
             c.process.pause();
             try {
-                a.process.awaitLine("left; dropped its", fromA, 30_000);
+                a.process.awaitLine("left; its routes lead", fromA, 30_000);
                 onA.client().publish("split/during", bytes("larger side"), 1, true);
                 assertEquals("larger side", onA.next().text());
             } finally {
                 c.process.resume();
             }
-            c.process.awaitLine("left; dropped its", fromC, 30_000);
+            c.process.awaitLine("left; its routes lead", fromC, 30_000);
             int merged = c.process.awaitLine("Cluster now has 3 member(s).", fromC, 90_000);
             c.process.awaitLine("retained message(s) over from node", merged, 30_000);
             a.awaitMembers(3, fromA);
@@ -382,7 +391,9 @@ class HazelcastClusterTest {
                 while (onC.client().isConnected() && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(20);
                 }
-                assertFalse(onC.client().isConnected(), "the client id stays unique across the merged cluster");
+                assertFalse(onC.client().isConnected(), () -> "the client id stays unique across the merged cluster"
+                    + "\n--- node A since the freeze:\n" + a.process.outputFrom(fromA)
+                    + "\n--- node C since the freeze:\n" + c.process.outputFrom(fromC));
                 assertTrue(again.client().isConnected());
             }
         }

@@ -40,7 +40,7 @@ class RestartedNodeTest {
             }
             int fromB = b.process.lineCount();
             a.process.kill();
-            b.process.awaitLine("left; dropped its", fromB, 30_000);
+            b.process.awaitLine("left; its routes lead", fromB, 30_000);
 
             try (RawMqttClient subscriber = new RawMqttClient(b.mqttPort)) {
                 subscriber.send(RawMqttClient.connectPacket("returner", false, 60));
