@@ -227,8 +227,8 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
-    public Set<String> connectedClientIds() {
-        return sessions.connectedClientIds();
+    public Set<String> clientIds() {
+        return sessions.clientIds();
     }
 
     @Override

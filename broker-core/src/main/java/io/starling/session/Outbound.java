@@ -273,6 +273,18 @@ final class Outbound {
         return store.markReleased(clientId, entry.message.id());
     }
 
+    /** See {@link Session#takeRelease}. */
+    boolean takeRelease(ClientLink link, QueuedMessage released) {
+        if (inFlight.containsKey(released.packetId())) {
+            return false;
+        }
+        inFlight.put(released.packetId(), new InFlight(released.message(), 2, true, true));
+        if (link != null) {
+            link.sendPubrel(released.packetId());
+        }
+        return true;
+    }
+
     /** Restores what a stored session had in flight and queued when the broker stopped. */
     void restore(List<QueuedMessage> stored) {
         for (QueuedMessage queued : stored) {

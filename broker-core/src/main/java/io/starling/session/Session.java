@@ -162,6 +162,16 @@ public final class Session {
         }
     }
 
+    /**
+     * A QoS 2 message whose PUBREC another node received: sends its PUBREL (with its packet id)
+     * now if the client is connected, and again when it reconnects, until PUBCOMP.
+     *
+     * @return false if this session has that packet id in flight already
+     */
+    boolean takeRelease(QueuedMessage released) {
+        return outbound.takeRelease(link, released);
+    }
+
     /** PUBACK from the client. */
     public void onPuback(int packetId) {
         if (outbound.acknowledged(packetId, 1) && link != null) {

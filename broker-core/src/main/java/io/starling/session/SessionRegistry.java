@@ -15,7 +15,6 @@ import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,9 +158,10 @@ public final class SessionRegistry {
 
     /**
      * Messages another node had stored for a session that continued here while it was down:
-     * queued for the session as new deliveries. Dropped if the session is not persistent here,
-     * and so are QoS 2 messages whose PUBREC that node had received: the client has them, and
-     * sending them again would deliver them twice.
+     * queued for the session as new deliveries. Dropped if the session is not persistent here.
+     * A QoS 2 message whose PUBREC that node had received is not sent again (the client has it):
+     * its PUBREL is taken over with its packet id, so that a client that hands QoS 2 messages to
+     * the application at PUBREL, as Paho does, gets it (unless this session uses the packet id).
      */
     public CompletionStage<Void> takeMessages(String clientId, List<QueuedMessage> messages) {
         Session session = sessions.get(clientId);
@@ -179,12 +179,19 @@ public final class SessionRegistry {
             }
             CompletionStage<Void> written = Stages.DONE;
             for (QueuedMessage queued : messages) {
-                if (queued.released()) {
+                if (queued.released() && !session.takeRelease(queued)) {
+                    LOG.warn("Dropped the PUBREL of packet id {} handed back for {}: its session here uses that id.",
+                        queued.packetId(), clientId);
                     continue;
                 }
                 written = Stages.both(written,
                     queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
-                session.deliver(queued.message(), queued.qos(), true, false);
+                if (queued.released()) {
+                    queueStore.markSent(clientId, queued.message().id(), queued.packetId());
+                    queueStore.markReleased(clientId, queued.message().id());
+                } else {
+                    session.deliver(queued.message(), queued.qos(), true, false);
+                }
             }
             written.whenComplete((ignored, failure) -> {
                 if (failure != null) {
@@ -334,15 +341,9 @@ public final class SessionRegistry {
         });
     }
 
-    /** The client ids whose session has a connection now. */
-    public Set<String> connectedClientIds() {
-        Set<String> connected = new HashSet<>();
-        sessions.forEach((clientId, session) -> {
-            if (session.isOnline()) {
-                connected.add(clientId);
-            }
-        });
-        return connected;
+    /** The client ids with a session here now. */
+    public Set<String> clientIds() {
+        return Set.copyOf(sessions.keySet());
     }
 
     /** This node's session of the client id, or null. */

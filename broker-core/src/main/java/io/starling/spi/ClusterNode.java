@@ -35,8 +35,8 @@ public interface ClusterNode {
     /** Ends {@link #watchForDuplicates} for the clients: nothing more is remembered for them. */
     void stopWatchingForDuplicates(Collection<String> clientIds);
 
-    /** The client ids with a connection to this node now. */
-    Set<String> connectedClientIds();
+    /** The client ids with a session on this node now (connected or not). */
+    Set<String> clientIds();
 
     /**
      * Another node takes the client id over: closes the local connection of that id (its will

@@ -229,6 +229,7 @@ class DistributionClusterIT {
             publishers.forEach(pool::execute);
             awaitAcknowledged(publishers.get(0), perPublisher / 3, deadline);
             int balancerFrom = cluster.balancerLogLines();
+            long killedAt = System.nanoTime();
             victim.process.kill();
             assertTrue(victim.process.awaitExit(Duration.ofSeconds(30)) != 0, "killed");
             cluster.awaitBalancerSees(victim, "DOWN", balancerFrom);
@@ -247,13 +248,21 @@ class DistributionClusterIT {
 
             int victimIndex = cluster.nodes.indexOf(victim);
             long deliveryDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            ResendingPublisher qos2Publisher = publishers.get(2);
             for (int i = 0; i < subscribers.size(); i++) {
                 ReconnectingSubscriber subscriber = subscribers.get(i);
-                if (i % 3 == victimIndex) {
-                    assertFalse(subscriber.sessionPresentOnReconnect.isEmpty(),
-                        subscriber.clientId + " on the killed node reconnected through the balancer");
+                if (i % 3 != victimIndex) {
+                    assertEquals(0, awaitAll(subscriber, publishers, deliveryDeadline, (publisher, payload) -> false));
+                    continue;
                 }
-                awaitAll(subscriber, publishers, deliveryDeadline);
+                assertFalse(subscriber.sessionPresentOnReconnect.isEmpty(),
+                    subscriber.clientId + " on the killed node reconnected through the balancer");
+                // Known limit (docs/CLUSTER.md, Failures): a QoS 2 message the killed node had sent and
+                // the client had answered with PUBREC before the kill, when the node the session moved
+                // to has reused its packet id meanwhile. At most the in-flight window (32).
+                int lacking = awaitAll(subscriber, publishers, deliveryDeadline, (publisher, payload) ->
+                    publisher == qos2Publisher && publisher.acknowledgedAt.get(payload) < killedAt);
+                assertTrue(lacking <= 32, subscriber.clientId + " lacks " + lacking + " QoS 2 messages");
             }
             for (ReconnectingSubscriber subscriber : subscribers) {
                 assertFalse(subscriber.sessionPresentOnReconnect.contains(false),
@@ -281,19 +290,36 @@ class DistributionClusterIT {
         }
     }
 
-    /** Waits until the subscriber has every acknowledged message of every publisher. */
-    private static void awaitAll(ReconnectingSubscriber subscriber, List<ResendingPublisher> publishers, long deadline) {
+    /** Which acknowledged messages a subscriber may lack. */
+    private interface MayLack {
+        boolean test(ResendingPublisher publisher, String payload);
+    }
+
+    /**
+     * Waits until the subscriber has every acknowledged message of every publisher, except
+     * those it {@code mayLack}; returns how many of those it lacks (and prints it).
+     */
+    private static int awaitAll(ReconnectingSubscriber subscriber, List<ResendingPublisher> publishers, long deadline,
+                                MayLack mayLack) {
         while (true) {
             List<String> missing = new ArrayList<>();
+            int lacking = 0;
             for (ResendingPublisher publisher : publishers) {
                 for (String payload : publisher.acknowledged) {
-                    if (subscriber.count(payload) == 0) {
+                    if (subscriber.count(payload) > 0) {
+                        continue;
+                    }
+                    if (mayLack.test(publisher, payload)) {
+                        lacking++;
+                    } else {
                         missing.add(payload);
                     }
                 }
             }
             if (missing.isEmpty()) {
-                return;
+                System.out.println(subscriber.clientId + " has every acknowledged message"
+                    + (lacking == 0 ? "" : " but " + lacking + " QoS 2 one(s) it had answered with PUBREC before the kill"));
+                return lacking;
             }
             if (System.nanoTime() > deadline) {
                 missing.sort(null);

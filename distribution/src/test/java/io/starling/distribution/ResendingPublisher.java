@@ -3,6 +3,7 @@ package io.starling.distribution;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,8 @@ final class ResendingPublisher implements Runnable {
     private final int count;
     private final long deadlineNanos;
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** For each acknowledged message, when (System.nanoTime) the acknowledgement arrived. */
+    final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     final AtomicInteger reconnects = new AtomicInteger();
     private MqttClient client;
 
@@ -76,6 +79,7 @@ final class ResendingPublisher implements Runnable {
     private boolean publish(String payload) {
         try {
             client.publish(topic, payload.getBytes(UTF_8), qos, false);
+            acknowledgedAt.put(payload, System.nanoTime());
             acknowledged.add(payload);
             return true;
         } catch (MqttException e) {

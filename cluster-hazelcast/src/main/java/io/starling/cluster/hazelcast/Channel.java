@@ -3,8 +3,10 @@ package io.starling.cluster.hazelcast;
 import com.hazelcast.topic.ITopic;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -150,6 +152,17 @@ final class Channel {
 
     synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** Sends an item on each channel; completes when all acknowledged (or their nodes left). */
+    static CompletionStage<Void> sendToAll(Collection<Channel> targets, Wire.Item item) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (Channel channel : targets) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            channel.send(item, ack, true);
+            acks.add(ack);
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     static void gone(Outgoing outgoing, String target) {

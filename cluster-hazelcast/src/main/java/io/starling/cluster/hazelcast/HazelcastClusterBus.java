@@ -20,7 +20,6 @@ import io.starling.spi.ClusterStatistics;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,11 +51,10 @@ import org.slf4j.LoggerFactory;
  *     entry per filter and node), and each keeps them in a {@link RemoteRoutes} trie. A
  *     publish goes only to the nodes with a matching filter. {@code filterAdded} completes when
  *     every other node acknowledged the route, so SUBACK follows it.</li>
- * <li>Client ids: the IMap {@code starling.client-owners} maps a client id to
- *     {@code node/epoch}, changed only by {@link ClaimProcessor} on the key's partition owner.
- *     A claim asks the previous owner node to release its session and carries it over.</li>
+ * <li>Client ids are unique across the cluster ({@link ClientIdOwnership}).</li>
  * <li>A lost node's clients: the oldest member purges their client-id entries, publishes
- *     their wills ({@link Wills}) and takes their persistent sessions over.</li>
+ *     their wills ({@link Wills}); its messages and persistent sessions are taken over
+ *     without losing what was acknowledged ({@link LostNodes}).</li>
  * <li>A joining node takes the retained messages over first ({@link RetainedTakeOver}).</li>
  * </ul>
  */
@@ -65,7 +62,6 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterBus.class);
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
-    private static final CompletableFuture<Void> DONE_FUTURE = CompletableFuture.completedFuture(null);
     static final String NODE_ATTRIBUTE = "starling.node";
     static final String OWNERS = "starling.client-owners";
     static final String INBOX_PREFIX = "starling.inbox.";
@@ -78,18 +74,10 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<UUID, String> memberNodes = new ConcurrentHashMap<>();
     private final Map<Long, Channel.Batch> batches = new ConcurrentHashMap<>();
-    private final Map<Long, Request> requests = new ConcurrentHashMap<>();
-    private final Map<String, List<LocalClaim>> claims = new ConcurrentHashMap<>();
-    /** Lost nodes whose routes are still kept, and the node that relays what is routed to them. */
-    private final Map<String, String> lostAdopters = new ConcurrentHashMap<>();
-    /** Lost nodes whose adopter said "adopted" before this node noticed them gone, and that adopter. */
-    private final Map<String, String> adoptedEarly = new ConcurrentHashMap<>();
-    /** Sessions here that continue a lost node's, by client id, while its messages are relayed. */
-    private final Map<String, String> continuedFrom = new ConcurrentHashMap<>();
-    /** Per sending node: when its forwards so far have been handed to the local broker (see inOrder). */
-    private final Map<String, CompletableFuture<Void>> forwardTails = new ConcurrentHashMap<>();
-    private final LostNodeRelay relay;
-    private final InDoubtMessages inDoubt = new InDoubtMessages();
+    private final LocalClaims claims = new LocalClaims();
+    private final ForwardOrder forwardOrder = new ForwardOrder();
+    private final LostNodes lostNodes;
+    private final ClientIdOwnership ownership;
     private final AtomicLong ids = new AtomicLong();
     private final ClusterCounters counters = new ClusterCounters(this::memberCount, this::pending);
     private final RetainedTakeOver retainedTakeOver;
@@ -103,22 +91,14 @@ public final class HazelcastClusterBus implements ClusterBus {
     private volatile ClusterNode node;
     private volatile boolean closed;
 
-    /** A session hand-over asked of another node. */
-    private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {
-    }
-
-    /** A claim of this node still in progress; its epoch is known once the owner entry changed. */
-    private static final class LocalClaim {
-        final CompletableFuture<Long> epoch = new CompletableFuture<>();
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-    }
-
     HazelcastClusterBus(HazelcastSettings settings) {
         this.settings = settings;
         this.wills = new Wills(nodeId, ids::incrementAndGet);
         this.retainedTakeOver = new RetainedTakeOver(this::channel, ids::incrementAndGet,
             settings.requestTimeout().multipliedBy(10));
-        this.relay = new LostNodeRelay(nodeId, this::deliverRelayed, settings.requestTimeout());
+        this.lostNodes = new LostNodes(nodeId, channels, memberNodes, claims, routes, settings, timer);
+        this.ownership = new ClientIdOwnership(nodeId, channels, claims, lostNodes, ids::incrementAndGet,
+            settings.requestTimeout());
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -175,6 +155,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.owners = instance.getMap(OWNERS);
         this.sessionRecords = instance.getMap(SessionRecords.MAP);
         wills.start(instance.getMap(Wills.MAP));
+        lostNodes.start(clusterNode, owners, sessionRecords);
+        ownership.start(clusterNode, owners, sessionRecords);
         ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
         inbox.addMessageListener(this::onMessage);
         instance.getCluster().addMembershipListener(new InitialMembershipListener() {
@@ -205,7 +187,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 // This side of a network split joined the other, larger side: take its retained messages.
                 worker.execute(() -> {
-                    reclaimConnectedClients();
+                    reclaimClientIds();
                     retainedTakeOver.takeOver(oldestOtherNode());
                 });
             }
@@ -216,15 +198,16 @@ public final class HazelcastClusterBus implements ClusterBus {
     /**
      * After a merge, this node's client-id entries may be missing (the other side removed them as
      * a lost node's, and Hazelcast merges the map data in later): claims them again for the
-     * clients connected here, so that a connect elsewhere displaces them; a client whose id a live
-     * node of the other side holds meanwhile was connected on both sides, and its connection here
-     * is closed.
+     * sessions here, so that a connect elsewhere displaces them. A session whose id a live node
+     * of the other side holds was continued there during the split (its client connected there,
+     * or that side took this node's sessions over): the copy here is dropped, its connection
+     * closed, and what was queued here for it goes to that node.
      */
-    private void reclaimConnectedClients() {
+    private void reclaimClientIds() {
         Set<String> live = new HashSet<>(memberNodes.values());
         live.add(nodeId);
-        Set<String> connected = node.connectedClientIds();
-        for (String clientId : connected) {
+        Set<String> sessions = node.clientIds();
+        for (String clientId : sessions) {
             owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live)).whenComplete((previousValue, failure) -> {
                 if (failure != null) {
                     LOG.warn("Could not claim client id {} again after the merge: {}", clientId, failure.toString());
@@ -232,14 +215,15 @@ public final class HazelcastClusterBus implements ClusterBus {
                 }
                 String holder = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue).node();
                 if (holder != null && !holder.equals(nodeId) && live.contains(holder)) {
-                    LOG.info("Client {} connected here and to node {} during the split; closing it here.", clientId, holder);
+                    LOG.info("The session of {} continued on node {} during the split; dropping the copy here.", clientId,
+                        holder);
                     node.releaseSession(clientId).thenAccept(released -> released
                         .filter(session -> !session.messages().isEmpty())
                         .ifPresent(session -> handBack(holder, session)));
                 }
             });
         }
-        LOG.info("Claimed the ids of {} connected client(s) again after the merge.", connected.size());
+        LOG.info("Claimed the ids of {} session(s) here again after the merge.", sessions.size());
     }
 
     /** Sends the messages stored here for a session to the node that holds the session now. */
@@ -336,237 +320,32 @@ public final class HazelcastClusterBus implements ClusterBus {
             return;
         }
         String adopter = oldestNode();
-        String earlyAdopter = adoptedEarly.remove(other);
-        if (earlyAdopter == null) {
-            lostAdopters.put(other, adopter);
-        }
-        String relayTo = earlyAdopter != null ? earlyAdopter : adopter;
-        // Nodes the lost one was relaying for: the new oldest member relays for them now.
-        List<String> orphanedTakeovers = new ArrayList<>();
-        lostAdopters.replaceAll((lost, by) -> {
-            if (!by.equals(other)) {
-                return by;
-            }
-            orphanedTakeovers.add(lost);
-            return adopter;
-        });
+        LostNodes.Loss loss = lostNodes.nodeLost(other, adopter);
+        String relayTo = loss.relayTo();
         Channel channel = channels.remove(other);
         if (channel != null) {
-            channel.close().forEach(outgoing -> redirect(other, relayTo, outgoing, false));
+            channel.close().forEach(outgoing -> lostNodes.redirect(other, relayTo, outgoing, false));
         }
+        forwardOrder.forget(other);
         batches.entrySet().removeIf(entry -> {
             if (!entry.getValue().target().equals(other)) {
                 return false;
             }
-            entry.getValue().items().forEach(outgoing -> redirect(other, relayTo, outgoing, true));
+            entry.getValue().items().forEach(outgoing -> lostNodes.redirect(other, relayTo, outgoing, true));
             return true;
         });
-        requests.entrySet().removeIf(entry -> {
-            if (!entry.getValue().target().equals(other)) {
-                return false;
-            }
-            // The node that had the session is gone: the session continues from the cluster's record
-            // of it, as for a claim made after the node was noticed gone.
-            Request request = entry.getValue();
-            orphanedSession(request.clientId()).whenComplete((snapshot, error) -> {
-                if (error != null) {
-                    request.result().completeExceptionally(error);
-                } else {
-                    request.result().complete(snapshot);
-                }
-            });
-            return true;
-        });
+        ownership.nodeLeft(other);
         retainedTakeOver.nodeLeft(other);
         LOG.info("Cluster member {} ({}) left; its routes lead to node {} until that node has taken its sessions over."
             + " Cluster now has {} member(s).", other, member.getAddress(), relayTo, memberCount());
         if (adopter.equals(nodeId)) {
-            // The nodes that keep the lost node's routes now; members joining later never had them
-            // (and a side merged back after a split may have the lost node alive).
             List<Channel> keeping = List.copyOf(channels.values());
             worker.execute(() -> {
                 purgeOwnerships(other);
                 publishWillsOf(other);
-                if (earlyAdopter == null) {
-                    takeOver(other, keeping);
-                }
-                orphanedTakeovers.forEach(lost -> takeOver(lost, keeping));
+                loss.toTakeOver().forEach(lost -> lostNodes.takeOver(lost, keeping));
             });
         }
-    }
-
-    /**
-     * An item that was queued or sent to a node that left: a forward goes to the node relaying
-     * for it. One sent and not acknowledged is in doubt: the lost node may have stored it before
-     * dying, and would hand it over when it returns.
-     */
-    private void redirect(String lostNode, String adopter, Channel.Outgoing outgoing, boolean sent) {
-        Wire.Item item = outgoing.item();
-        if (item.type() != Wire.FORWARD) {
-            Channel.gone(outgoing, lostNode);
-            return;
-        }
-        forwardLost(lostNode, adopter, item.message(), outgoing.done(), sent);
-    }
-
-    /** Sends a message routed to a lost node to the node relaying for it (or relays it here). */
-    private void forwardLost(String lostNode, String adopter, StoredMessage message, CompletableFuture<Void> done,
-                             boolean inDoubtThere) {
-        if (adopter.equals(nodeId)) {
-            CompletionStage<Void> relayed = relay.relay(lostNode, message, inDoubtThere);
-            if (done != null) {
-                relayed.whenComplete((ignored, failure) -> complete(done, failure));
-            }
-            return;
-        }
-        Channel channel = channels.get(adopter);
-        Wire.Item item = Wire.Item.forwardLost(lostNode, message, inDoubtThere);
-        if (channel != null) {
-            channel.send(item, done, message.qos() == 2);
-        } else if (done != null) {
-            Channel.gone(new Channel.Outgoing(item, done, message.qos() == 2), adopter);
-        }
-    }
-
-    private static void complete(CompletableFuture<Void> future, Throwable failure) {
-        if (failure != null) {
-            future.completeExceptionally(failure);
-        } else {
-            future.complete(null);
-        }
-    }
-
-    /** Where this node relays a lost node's message to some of its sessions. */
-    private CompletionStage<Void> deliverRelayed(String holder, Set<String> clientIds, StoredMessage message,
-                                                 boolean inDoubtThere) {
-        if (holder.equals(nodeId)) {
-            return deliverHere(clientIds, message, inDoubtThere);
-        }
-        Channel channel = channels.get(holder);
-        if (channel == null) {
-            // That node left as well; the sessions are taken over from it.
-            return DONE;
-        }
-        CompletableFuture<Void> ack = message.qos() == 0 ? null : new CompletableFuture<>();
-        channel.send(Wire.Item.deliverTo(clientIds, message, inDoubtThere), ack, true);
-        return ack == null ? DONE : ack;
-    }
-
-    /** A relayed message for sessions of this node, once claims of theirs in progress here are done. */
-    private CompletionStage<Void> deliverHere(Set<String> clientIds, StoredMessage message, boolean inDoubtThere) {
-        if (inDoubtThere) {
-            inDoubt.add(clientIds, message);
-        }
-        CompletableFuture<?>[] claimed = clientIds.stream()
-            .map(clientId -> afterLocalClaim(clientId, Long.MAX_VALUE)).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(claimed).thenCompose(ignored -> node.deliverTo(clientIds, message));
-    }
-
-    /**
-     * Takes a lost node's sessions over: places each (here, or where its client reconnected),
-     * waits until every placed session is reachable, then tells every node to drop the lost
-     * node's routes; once all did, its messages are no longer relayed (nodes stop watching the
-     * placed sessions for duplicates).
-     */
-    private void takeOver(String lostNode, List<Channel> keeping) {
-        adoptSessionsOf(lostNode, keeping)
-            .thenCompose(ignored -> relay.allConfirmed(lostNode))
-            .thenCompose(ignored -> sendToAll(keeping, Wire.Item.lostNode(Wire.ADOPTED, lostNode)))
-            .whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.warn("Not every node confirmed dropping the routes of lost node {}: {}", lostNode,
-                        failure.toString());
-                }
-                routes.removeNode(lostNode);
-                lostAdopters.remove(lostNode);
-                sendToAll(keeping, Wire.Item.lostNode(Wire.SETTLED, lostNode));
-                lostNodeSettled(lostNode);
-                // Forwards to the lost node still unacknowledged on a node that noticed it late come here.
-                timer.schedule(() -> relay.forget(lostNode), settings.requestTimeout().toMillis() * 10,
-                    TimeUnit.MILLISECONDS);
-                LOG.info("Took over lost node {}: its routes are dropped everywhere.", lostNode);
-            });
-    }
-
-    /** The adopter of a lost node said all its sessions are placed: its routes are no longer needed. */
-    private void lostNodeAdopted(String lostNode, String adopter) {
-        routes.removeNode(lostNode);
-        if (lostAdopters.remove(lostNode) == null && memberNodes.containsValue(lostNode)) {
-            adoptedEarly.put(lostNode, adopter);
-        }
-    }
-
-    /** The lost node's messages are no longer relayed: sessions continuing its sessions here are normal now. */
-    private void lostNodeSettled(String lostNode) {
-        List<String> settled = new ArrayList<>();
-        continuedFrom.entrySet().removeIf(entry -> {
-            if (!entry.getValue().equals(lostNode)) {
-                return false;
-            }
-            settled.add(entry.getKey());
-            return true;
-        });
-        node.stopWatchingForDuplicates(settled);
-    }
-
-    /**
-     * A session that continues a lost node's session is reachable here (its routes are known
-     * everywhere, since the record is written after them): tells the node relaying for the lost node.
-     */
-    private void confirmPlaced(String clientId) {
-        String lostNode = continuedFrom.get(clientId);
-        if (lostNode != null) {
-            tellAdopter(lostNode, clientId, true);
-        }
-    }
-
-    /** Tells the node relaying for the lost node that the session continues here (see {@link Wire.Item#placed}). */
-    private void tellAdopter(String lostNode, String clientId, boolean reachable) {
-        String adopter = lostAdopters.get(lostNode);
-        if (adopter == null) {
-            return;
-        }
-        if (adopter.equals(nodeId)) {
-            relay.confirmed(lostNode, Set.of(clientId), nodeId, reachable);
-            return;
-        }
-        Channel channel = channels.get(adopter);
-        if (channel != null) {
-            channel.send(Wire.Item.placed(lostNode, Set.of(clientId), reachable), null, false);
-        }
-    }
-
-    /**
-     * The session continues here from a lost node's: it may get relayed copies of routed
-     * messages. Unless this node placed it itself, the node relaying for the lost node is told
-     * at once, before the session's record names this node (see {@link #takeOver}).
-     */
-    private void continuesLostSession(String clientId, String lostNode, boolean placedHere) {
-        node.watchForDuplicates(clientId);
-        continuedFrom.put(clientId, lostNode);
-        if (!placedHere) {
-            tellAdopter(lostNode, clientId, false);
-        }
-    }
-
-    /**
-     * Per sending node, forwards are handed to the local broker in the order they came; a relayed
-     * one waits for its lost node's sessions to be placed, and so do the ones after it.
-     *
-     * @param ready when the item may go, apart from the items before it; null if at once
-     */
-    private CompletableFuture<Void> inOrder(String source, CompletableFuture<Void> ready,
-                                            java.util.function.Supplier<CompletionStage<Void>> delivery) {
-        CompletableFuture<Void> previous = forwardTails.get(source);
-        boolean previousDone = previous == null || previous.isDone();
-        if (previousDone && (ready == null || ready.isDone() && !ready.isCompletedExceptionally())) {
-            return delivery.get().toCompletableFuture();
-        }
-        CompletableFuture<Void> start = CompletableFuture.allOf(previousDone ? DONE_FUTURE : previous,
-            ready == null ? DONE_FUTURE : ready);
-        CompletableFuture<CompletionStage<Void>> handed = start.thenApply(ignored -> delivery.get());
-        forwardTails.put(source, handed.handle((ignored, failure) -> null));
-        return handed.thenCompose(stage -> stage);
     }
 
     /** The oldest member's node id: every member sees the same one once they agree on the members. */
@@ -617,77 +396,6 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
     }
 
-    /**
-     * Continues the lost node's persistent sessions on this node, offline, from their records, so
-     * that messages for their clients are queued from now on instead of reaching nobody until the
-     * clients reconnect. Each id is claimed like a connect (a release asked meanwhile waits for
-     * it), unless a live node holds it already: that client continued its session there. Tells
-     * the relay where each session is; completes when all are placed (failed ones are left out).
-     */
-    private CompletableFuture<Void> adoptSessionsOf(String lostNode, List<Channel> keeping) {
-        Map<String, Map<String, Integer>> subscriptions = new ConcurrentHashMap<>();
-        Map<String, String> holders = new ConcurrentHashMap<>();
-        List<CompletableFuture<Void>> adoptions = new ArrayList<>();
-        try {
-            Set<String> live = new HashSet<>(memberNodes.values());
-            live.add(nodeId);
-            for (Map.Entry<String, String> entry : sessionRecords.entrySet(Predicates.like("this", lostNode + "%"))) {
-                SessionRecords.Value record = SessionRecords.Value.parse(entry.getValue());
-                if (record.node().equals(lostNode)) {
-                    String clientId = entry.getKey();
-                    subscriptions.put(clientId, record.subscriptions());
-                    adoptions.add(adopt(clientId, record.subscriptions(), live, lostNode)
-                        .thenAccept(holder -> holders.put(clientId, holder)));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not take over the sessions of lost node {}: {}", lostNode, e.toString());
-        }
-        // A session another node continued before the records were read here no longer names the
-        // lost node; that node said so before rewriting the record, so once every node answered a
-        // sync sent now, all such notices have arrived.
-        CompletableFuture<Void> adopted = CompletableFuture.allOf(adoptions.toArray(CompletableFuture[]::new));
-        return adopted.handle((ignored, failure) -> failure)
-            .thenCompose(failure -> sendToAll(keeping, Wire.Item.sync()).handle((ignored, syncFailure) -> failure))
-            .thenApply(failure -> {
-                long here = holders.values().stream().filter(nodeId::equals).count();
-                LOG.info("Took over {} persistent session(s) of lost node {} ({} continued elsewhere){}.", here, lostNode,
-                    holders.size() - here, failure == null ? "" : "; some failed: " + failure);
-                relay.placed(lostNode, subscriptions, holders);
-                return null;
-            });
-    }
-
-    /**
-     * Claims the id unless a live node holds it and, if claimed, continues its session here
-     * offline. Completes with the node that holds the session now.
-     */
-    private CompletableFuture<String> adopt(String clientId, Map<String, Integer> subscriptions, Set<String> live,
-                                            String lostNode) {
-        LocalClaim claim = new LocalClaim();
-        claims.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(claim);
-        CompletableFuture<String> adopted = owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
-            .toCompletableFuture().thenCompose(previousValue -> {
-                ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
-                if (previous != null && live.contains(previous.node())) {
-                    claim.epoch.complete(-1L);
-                    return CompletableFuture.completedFuture(previous.node());
-                }
-                claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
-                continuesLostSession(clientId, lostNode, true);
-                return node.adoptSession(new SessionSnapshot(clientId, subscriptions, List.of(), Set.of()))
-                    .thenApply(ignored -> nodeId);
-            });
-        return adopted.whenComplete((ignored, failure) -> {
-            claim.epoch.complete(-1L);
-            claim.done.complete(null);
-            claims.computeIfPresent(clientId, (id, list) -> {
-                list.remove(claim);
-                return list.isEmpty() ? null : list;
-            });
-        });
-    }
-
     // ---- sending
 
     private long register(Channel.Batch batch) {
@@ -735,18 +443,7 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     /** Sends an item to every other node; completes when all acknowledged (or left). */
     private CompletionStage<Void> broadcast(Wire.Item item) {
-        return sendToAll(channels.values(), item);
-    }
-
-    /** Sends an item to each of the channels still open; completes when all acknowledged (or left). */
-    private static CompletionStage<Void> sendToAll(Collection<Channel> targets, Wire.Item item) {
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (Channel channel : targets) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            channel.send(item, ack, true);
-            acks.add(ack);
-        }
-        return acks.isEmpty() ? DONE : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        return Channel.sendToAll(channels.values(), item);
     }
 
     private static boolean isLocalOnly(String topic) {
@@ -809,9 +506,9 @@ public final class HazelcastClusterBus implements ClusterBus {
                 }
             }
             // The node was noticed lost (its channel may have closed just now).
-            String adopter = lostAdopters.get(target);
+            String adopter = lostNodes.adopterOf(target);
             if (adopter != null) {
-                forwardLost(target, adopter, message, ack, false);
+                lostNodes.forwardLost(target, adopter, message, ack, false);
             } else if (ack != null) {
                 Channel.gone(new Channel.Outgoing(item, ack, message.qos() == 2), target);
             }
@@ -830,65 +527,7 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
-        IMap<String, String> map = owners;
-        if (map == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        LocalClaim claim = new LocalClaim();
-        claims.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(claim);
-        CompletableFuture<Optional<SessionSnapshot>> result = new CompletableFuture<>();
-        map.submitToKey(clientId, new ClaimProcessor(nodeId)).whenComplete((previousValue, failure) -> {
-            if (failure != null) {
-                claim.epoch.complete(-1L);
-                finish(clientId, claim, result, null, failure);
-                return;
-            }
-            ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
-            claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
-            if (previous != null && previous.node().equals(nodeId)) {
-                finish(clientId, claim, result, Optional.empty(), null);
-                return;
-            }
-            Channel channel = previous == null ? null : channels.get(previous.node());
-            if (channel == null) {
-                // Nobody holds the session now: a session of a lost node continues from its record.
-                orphanedSession(clientId).whenComplete((snapshot, error) ->
-                    finish(clientId, claim, result, snapshot, error));
-                return;
-            }
-            long requestId = ids.incrementAndGet();
-            CompletableFuture<Optional<SessionSnapshot>> answer = timed(new CompletableFuture<>());
-            requests.put(requestId, new Request(previous.node(), clientId, answer));
-            answer.whenComplete((snapshot, error) -> {
-                requests.remove(requestId);
-                if (error != null) {
-                    LOG.warn("Node {} did not hand over the session of {}: {}", previous.node(), clientId, error.toString());
-                }
-                finish(clientId, claim, result, snapshot, error);
-            });
-            channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
-        });
-        return result;
-    }
-
-    /**
-     * The cluster's record of the client's persistent session, if the node it names is gone:
-     * subscriptions only (its queued messages stay in the lost node's store).
-     */
-    private CompletionStage<Optional<SessionSnapshot>> orphanedSession(String clientId) {
-        return sessionRecords.getAsync(clientId).thenApply(text -> {
-            if (text == null) {
-                return Optional.<SessionSnapshot>empty();
-            }
-            SessionRecords.Value record = SessionRecords.Value.parse(text);
-            if (record.node().equals(nodeId) || channels.containsKey(record.node())) {
-                return Optional.<SessionSnapshot>empty();
-            }
-            LOG.info("Continuing the session of {} from lost node {} ({} subscription(s)).", clientId, record.node(),
-                record.subscriptions().size());
-            continuesLostSession(clientId, record.node(), false);
-            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of()));
-        });
+        return ownership.claim(clientId);
     }
 
     /**
@@ -925,49 +564,11 @@ public final class HazelcastClusterBus implements ClusterBus {
         }).toCompletableFuture();
     }
 
-    /**
-     * Completes the claim. The session registry's callbacks run inside {@code complete}, so
-     * once it returns the registry has taken the session up (or queued that on the session's
-     * executor); only then may a release asked by a later claim go on.
-     */
-    private void finish(String clientId, LocalClaim claim, CompletableFuture<Optional<SessionSnapshot>> result,
-                        Optional<SessionSnapshot> snapshot, Throwable failure) {
-        if (failure != null) {
-            result.completeExceptionally(failure);
-        } else {
-            result.complete(snapshot);
-        }
-        claim.done.complete(null);
-        claims.computeIfPresent(clientId, (id, list) -> {
-            list.remove(claim);
-            return list.isEmpty() ? null : list;
-        });
-    }
-
-    /**
-     * Completes once this node's claims up to that epoch, if any are in progress, have
-     * finished: the session to release is the one the last of them attached (an older claim of
-     * this node that finishes late still attaches its connection first, then loses it to the
-     * newer one here). Claims only wait for claims with smaller epochs, so nothing waits in a
-     * circle.
-     */
-    private CompletableFuture<Void> afterLocalClaim(String clientId, long epoch) {
-        List<LocalClaim> inProgress = claims.get(clientId);
-        if (inProgress == null || inProgress.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<CompletableFuture<Void>> waits = new ArrayList<>();
-        for (LocalClaim claim : inProgress) {
-            waits.add(claim.epoch.thenCompose(e -> e > 0 && e <= epoch ? claim.done : CompletableFuture.completedFuture(null)));
-        }
-        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
-    }
-
     @Override
     public CompletionStage<Void> sessionSaved(io.starling.spi.SessionRecord record) {
         return changeRecord(record.clientId(),
             new SessionRecords.Change(SessionRecords.Change.Kind.SAVE, nodeId, null, 0, record.subscriptions()))
-            .thenRun(() -> confirmPlaced(record.clientId()));
+            .thenRun(() -> lostNodes.recordWritten(record.clientId()));
     }
 
     @Override
@@ -985,7 +586,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     @Override
     public CompletionStage<Void> sessionDeleted(String clientId) {
         return changeRecord(clientId, new SessionRecords.Change(SessionRecords.Change.Kind.DELETE, nodeId, null, 0, null))
-            .thenRun(() -> confirmPlaced(clientId));
+            .thenRun(() -> lostNodes.recordWritten(clientId));
     }
 
     private CompletionStage<Void> changeRecord(String clientId, SessionRecords.Change change) {
@@ -1086,24 +687,25 @@ public final class HazelcastClusterBus implements ClusterBus {
                 case Wire.ROUTES_SYNC -> routes.replaceAll(source, item.filters());
                 case Wire.FORWARD -> {
                     counters.received();
-                    CompletableFuture<Void> stage = inOrder(source, null, () -> node.deliverForwarded(item.message()));
+                    CompletableFuture<Void> stage = forwardOrder.inOrder(source, null,
+                        () -> node.deliverForwarded(item.message()));
                     if (item.message().qos() > 0) {
                         stages.add(stage);
                     }
                 }
                 case Wire.FORWARD_LOST -> {
                     counters.received();
-                    CompletableFuture<Void> stage = inOrder(source, relay.whenPlaced(item.text()),
-                        () -> relay.relay(item.text(), item.message(), item.flag()));
+                    CompletableFuture<Void> stage = forwardOrder.inOrder(source, lostNodes.whenPlaced(item.text()),
+                        () -> lostNodes.relay(item.text(), item.message(), item.flag()));
                     if (item.message().qos() > 0) {
                         stages.add(stage);
                     }
                 }
-                case Wire.DELIVER_TO -> stages.add(deliverHere(item.filters(), item.message(), item.flag())
+                case Wire.DELIVER_TO -> stages.add(lostNodes.deliverHere(item.filters(), item.message(), item.flag())
                     .toCompletableFuture());
-                case Wire.ADOPTED -> lostNodeAdopted(item.text(), source);
-                case Wire.SETTLED -> lostNodeSettled(item.text());
-                case Wire.PLACED -> relay.confirmed(item.text(), item.filters(), source, item.flag());
+                case Wire.ADOPTED -> lostNodes.adopted(item.text(), source);
+                case Wire.SETTLED -> lostNodes.settled(item.text());
+                case Wire.PLACED -> lostNodes.placedOn(item.text(), item.filters(), source, item.flag());
                 case Wire.SYNC -> {
                     // Acknowledged with its batch, after everything this node sent before.
                 }
@@ -1114,24 +716,13 @@ public final class HazelcastClusterBus implements ClusterBus {
                 case Wire.RETAINED_SYNC_REQUEST -> worker.execute(() -> retainedTakeOver.send(back, item.id()));
                 case Wire.RETAINED_SYNC -> retainedTakeOver.received(source, item.message());
                 case Wire.RETAINED_SYNC_DONE -> retainedTakeOver.finished(source, item.id(), item.flag());
-                case Wire.RELEASE -> release(back, item);
+                case Wire.RELEASE -> ownership.release(back, item);
                 case Wire.HAND_BACK -> {
                     String clientId = item.snapshot().clientId();
-                    stages.add(node.takeMessages(clientId, inDoubt.notRelayed(clientId, item.snapshot().messages()))
+                    stages.add(node.takeMessages(clientId, lostNodes.notRelayed(clientId, item.snapshot().messages()))
                         .toCompletableFuture());
                 }
-                case Wire.RELEASED -> {
-                    Request request = requests.remove(item.id());
-                    if (request != null) {
-                        if (item.snapshot() != null && item.text() != null) {
-                            continuesLostSession(item.snapshot().clientId(), item.text(), false);
-                        }
-                        if (item.snapshot() != null) {
-                            inDoubt.received(item.snapshot().clientId(), item.filters());
-                        }
-                        request.result().complete(Optional.ofNullable(item.snapshot()));
-                    }
-                }
+                case Wire.RELEASED -> ownership.released(item);
                 case Wire.ACK -> acknowledged(item.id(), item.flag());
                 default -> LOG.warn("Ignored cluster item of type {} from node {}.", item.type(), source);
             }
@@ -1145,36 +736,6 @@ public final class HazelcastClusterBus implements ClusterBus {
                 back.send(Wire.Item.ack(batchId, failure == null), null, false);
             });
         }
-    }
-
-    private void release(Channel back, Wire.Item item) {
-        String clientId = item.text();
-        afterLocalClaim(clientId, item.number())
-            .thenCompose(ignored -> node.releaseSession(clientId))
-            .whenComplete((snapshot, failure) -> {
-                if (failure != null) {
-                    LOG.error("Could not release the session of {} to node {}: {}", clientId, back.target(), failure.toString());
-                }
-                SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
-                back.send(Wire.Item.released(item.id(), moved, moved == null ? null : movedOn(clientId, back.target()),
-                    moved == null ? Set.of() : inDoubt.take(clientId)), null, false);
-            });
-    }
-
-    /**
-     * A session released to another node: if it continued a lost node's session whose messages
-     * are still relayed, the relay follows it and the new node is told (it watches for duplicates).
-     *
-     * @return that lost node, or null
-     */
-    private String movedOn(String clientId, String newHolder) {
-        String lostNode = continuedFrom.remove(clientId);
-        if (lostNode == null) {
-            return null;
-        }
-        node.stopWatchingForDuplicates(List.of(clientId));
-        relay.moved(clientId, newHolder);
-        return lostAdopters.containsKey(lostNode) ? lostNode : null;
     }
 
     private void acknowledged(long batchId, boolean ok) {

@@ -76,8 +76,10 @@ final class LostNodeRelay {
     /**
      * Every session of the lost node has a place now: {@code holders} maps each client id to
      * its subscriptions' node. Sessions held here need no confirmation.
+     *
+     * @return how many sessions of the lost node are known, with those other nodes told of
      */
-    void placed(String lostNode, Map<String, Map<String, Integer>> subscriptions, Map<String, String> holders) {
+    int placed(String lostNode, Map<String, Map<String, Integer>> subscriptions, Map<String, String> holders) {
         Takeover takeover = takeover(lostNode);
         holders.forEach((clientId, holder) -> {
             // A node's own word on where a session is wins over the owner map read here.
@@ -89,6 +91,7 @@ final class LostNodeRelay {
         });
         takeover.placed.complete(null);
         checkConfirmed(takeover);
+        return takeover.sessions.size();
     }
 
     /**

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node killed while it stores messages for an offline persistent session, whose client
  * then continues the session on another node: when the killed node starts again with its
- * store, it hands those messages to the node holding the session and keeps no copy of it.
+ * store, it hands those messages to the node holding the session and keeps no copy of it. A
+ * QoS 2 message the client had received (PUBREC) but not completed goes on with its PUBREL.
  */
 class RestartedNodeTest {
 
@@ -26,10 +27,19 @@ class RestartedNodeTest {
             "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"")) {
             ClusterProcesses.Node a = cluster.node(0);
             ClusterProcesses.Node b = cluster.node(1);
+            int releasedId;
             try (RawMqttClient subscriber = new RawMqttClient(a.mqttPort)) {
                 assertEquals(0, subscriber.connect("returner", false, 60));
-                subscriber.send(RawMqttClient.subscribePacket(1, "back/#", 1));
+                subscriber.send(RawMqttClient.subscribePacket(1, "back/#", 1, "exactly/#", 2));
                 subscriber.expect(RawMqttClient.SUBACK);
+                try (PahoClients publisher = PahoClients.connect(b.url(), "exactly-pub")) {
+                    publisher.client().publish("exactly/once", bytes("held at PUBREL"), 2, false);
+                }
+                RawMqttClient.Packet publish = subscriber.expect(RawMqttClient.PUBLISH);
+                releasedId = packetIdOf(publish);
+                subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBREC, releasedId));
+                // A client that hands the message over at PUBREL (as Paho does) has not yet when A dies.
+                subscriber.expect(RawMqttClient.PUBREL);
                 subscriber.send(RawMqttClient.disconnect());
                 assertTrue(subscriber.isClosedByServer());
             }
@@ -47,12 +57,16 @@ class RestartedNodeTest {
                 assertEquals(1, subscriber.expect(RawMqttClient.CONNACK).body()[0], "the session continues on B");
                 cluster.launch(a);
                 a.mqttPort = a.process.awaitPort(90_000);
+                RawMqttClient.Packet release = subscriber.expect(RawMqttClient.PUBREL);
+                assertEquals(releasedId, ((release.body()[0] & 0xFF) << 8) | (release.body()[1] & 0xFF),
+                    "B goes on with the QoS 2 exchange A had begun");
+                subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBCOMP, releasedId));
                 for (int i = 1; i <= 3; i++) {
                     RawMqttClient.Packet publish = subscriber.expect(RawMqttClient.PUBLISH);
                     assertTrue(text(publish).endsWith("stored" + i), "message " + i + " A had stored reaches B");
                     subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, packetIdOf(publish)));
                 }
-                a.process.awaitLine("Handed the 3 stored message(s) of returner", 0, 30_000);
+                a.process.awaitLine("Handed the 4 stored message(s) of returner", 0, 30_000);
             }
             // A kept no copy: taking the session over on A brings nothing delivered twice.
             try (RawMqttClient subscriber = new RawMqttClient(a.mqttPort)) {

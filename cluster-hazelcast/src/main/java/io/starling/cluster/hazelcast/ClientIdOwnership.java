@@ -1,0 +1,192 @@
+package io.starling.cluster.hazelcast;
+
+import com.hazelcast.map.IMap;
+import io.starling.spi.ClusterNode;
+import io.starling.spi.SessionSnapshot;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client ids are unique across the cluster: the IMap {@code starling.client-owners} maps a
+ * client id to {@code node/epoch}, changed only by {@link ClaimProcessor} on the key's
+ * partition owner. A claim asks the previous owner node to release its session (RELEASE /
+ * RELEASED through the channels) and carries it over; a session of a lost node continues from
+ * the cluster's record of it.
+ */
+final class ClientIdOwnership {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientIdOwnership.class);
+
+    /** A session hand-over asked of another node. */
+    private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {
+    }
+
+    private final String nodeId;
+    private final Map<String, Channel> channels;
+    private final LocalClaims claims;
+    private final LostNodes lostNodes;
+    private final LongSupplier ids;
+    private final Duration timeout;
+    private final Map<Long, Request> requests = new ConcurrentHashMap<>();
+    private volatile ClusterNode node;
+    private volatile IMap<String, String> owners;
+    private volatile IMap<String, String> sessionRecords;
+
+    /** @param channels the bus's channels to the other nodes (read only here) */
+    ClientIdOwnership(String nodeId, Map<String, Channel> channels, LocalClaims claims, LostNodes lostNodes,
+                      LongSupplier ids, Duration timeout) {
+        this.nodeId = nodeId;
+        this.channels = channels;
+        this.claims = claims;
+        this.lostNodes = lostNodes;
+        this.ids = ids;
+        this.timeout = timeout;
+    }
+
+    void start(ClusterNode clusterNode, IMap<String, String> ownerMap, IMap<String, String> records) {
+        this.node = clusterNode;
+        this.owners = ownerMap;
+        this.sessionRecords = records;
+    }
+
+    /**
+     * Claims the client id for a connection here; completes with the session the previous owner
+     * node released (or the record of a lost node's session), if any.
+     */
+    CompletionStage<Optional<SessionSnapshot>> claim(String clientId) {
+        IMap<String, String> map = owners;
+        if (map == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        LocalClaims.Claim claim = claims.begin(clientId);
+        CompletableFuture<Optional<SessionSnapshot>> result = new CompletableFuture<>();
+        map.submitToKey(clientId, new ClaimProcessor(nodeId)).whenComplete((previousValue, failure) -> {
+            if (failure != null) {
+                claim.epoch.complete(-1L);
+                finish(clientId, claim, result, null, failure);
+                return;
+            }
+            ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
+            claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
+            if (previous != null && previous.node().equals(nodeId)) {
+                finish(clientId, claim, result, Optional.empty(), null);
+                return;
+            }
+            Channel channel = previous == null ? null : channels.get(previous.node());
+            if (channel == null) {
+                // Nobody holds the session now: a session of a lost node continues from its record.
+                orphanedSession(clientId).whenComplete((snapshot, error) ->
+                    finish(clientId, claim, result, snapshot, error));
+                return;
+            }
+            long requestId = ids.getAsLong();
+            CompletableFuture<Optional<SessionSnapshot>> answer = new CompletableFuture<Optional<SessionSnapshot>>()
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            requests.put(requestId, new Request(previous.node(), clientId, answer));
+            answer.whenComplete((snapshot, error) -> {
+                requests.remove(requestId);
+                if (error != null) {
+                    LOG.warn("Node {} did not hand over the session of {}: {}", previous.node(), clientId, error.toString());
+                }
+                finish(clientId, claim, result, snapshot, error);
+            });
+            channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
+        });
+        return result;
+    }
+
+    /**
+     * The cluster's record of the client's persistent session, if the node it names is gone:
+     * subscriptions only (its queued messages stay in the lost node's store).
+     */
+    private CompletionStage<Optional<SessionSnapshot>> orphanedSession(String clientId) {
+        return sessionRecords.getAsync(clientId).thenApply(text -> {
+            if (text == null) {
+                return Optional.<SessionSnapshot>empty();
+            }
+            SessionRecords.Value record = SessionRecords.Value.parse(text);
+            if (record.node().equals(nodeId) || channels.containsKey(record.node())) {
+                return Optional.<SessionSnapshot>empty();
+            }
+            LOG.info("Continuing the session of {} from lost node {} ({} subscription(s)).", clientId, record.node(),
+                record.subscriptions().size());
+            lostNodes.continuesLostSession(clientId, record.node(), false);
+            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of()));
+        });
+    }
+
+    /**
+     * Completes the claim. The session registry's callbacks run inside {@code complete}, so
+     * once it returns the registry has taken the session up (or queued that on the session's
+     * executor); only then may a release asked by a later claim go on.
+     */
+    private void finish(String clientId, LocalClaims.Claim claim, CompletableFuture<Optional<SessionSnapshot>> result,
+                        Optional<SessionSnapshot> snapshot, Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(snapshot);
+        }
+        claims.end(clientId, claim);
+    }
+
+    /** Another node claimed a client id this node owned: hands the session over once claims here are done. */
+    void release(Channel back, Wire.Item item) {
+        String clientId = item.text();
+        claims.after(clientId, item.number())
+            .thenCompose(ignored -> node.releaseSession(clientId))
+            .whenComplete((snapshot, failure) -> {
+                if (failure != null) {
+                    LOG.error("Could not release the session of {} to node {}: {}", clientId, back.target(), failure.toString());
+                }
+                SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
+                back.send(Wire.Item.released(item.id(), moved,
+                    moved == null ? null : lostNodes.movedOn(clientId, back.target()),
+                    moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)), null, false);
+            });
+    }
+
+    /** The answer to a hand-over this node asked for. */
+    void released(Wire.Item item) {
+        Request request = requests.remove(item.id());
+        if (request != null) {
+            if (item.snapshot() != null && item.text() != null) {
+                lostNodes.continuesLostSession(item.snapshot().clientId(), item.text(), false);
+            }
+            if (item.snapshot() != null) {
+                lostNodes.receivedInDoubt(item.snapshot().clientId(), item.filters());
+            }
+            request.result().complete(Optional.ofNullable(item.snapshot()));
+        }
+    }
+
+    /** The node left: hand-overs asked of it continue from the cluster's records. */
+    void nodeLeft(String lostNode) {
+        requests.entrySet().removeIf(entry -> {
+            if (!entry.getValue().target().equals(lostNode)) {
+                return false;
+            }
+            // The node that had the session is gone: the session continues from the cluster's record
+            // of it, as for a claim made after the node was noticed gone.
+            Request request = entry.getValue();
+            orphanedSession(request.clientId()).whenComplete((snapshot, error) -> {
+                if (error != null) {
+                    request.result().completeExceptionally(error);
+                } else {
+                    request.result().complete(snapshot);
+                }
+            });
+            return true;
+        });
+    }
+}
