@@ -1,11 +1,13 @@
 package io.starling.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -37,6 +39,12 @@ public final class MqttServer {
 
     /** Above this many bytes waiting to be written, a connection counts as not writable. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+    /**
+     * One receive-buffer size predictor for all connections (each still gets its own handle):
+     * Netty would otherwise create one per channel. Up to 16 reads per readiness event, as
+     * Netty sets on the allocators it creates for socket channels.
+     */
+    private static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(16);
     /** Largest HTTP upgrade request accepted on a WebSocket listener. */
     private static final int MAX_UPGRADE_REQUEST = 16 * 1024;
 
@@ -72,6 +80,7 @@ public final class MqttServer {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel channel) {
