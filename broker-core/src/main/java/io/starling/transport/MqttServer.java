@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -120,7 +119,7 @@ public final class MqttServer {
         int maxPacketSize = services.config().maxPacketSize();
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
         pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
-        pipeline.addLast("decoder", new MqttDecoder(maxPacketSize, services.config().maxClientIdLength()));
+        pipeline.addLast("decoder", MqttFrameDecoder.nettyDecoder(maxPacketSize, services.config().maxClientIdLength()));
         pipeline.addLast("encoder", MqttEncoder.INSTANCE);
         pipeline.addLast("mqtt", new MqttConnection(services));
     }
