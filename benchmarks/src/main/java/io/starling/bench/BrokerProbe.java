@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
  * Reads a broker process's CPU time and resident memory from {@code /proc}. CPU time is the
@@ -34,12 +35,39 @@ final class BrokerProbe {
         }
         double seconds = 0;
         for (long pid : pids) {
-            String stat = read(pid, "stat");
-            // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            long utime = Long.parseLong(fields[11]);
-            long stime = Long.parseLong(fields[12]);
-            seconds += (utime + stime) / TICKS_PER_SECOND;
+            seconds += ticks(read(pid, "stat")) / TICKS_PER_SECOND;
+        }
+        return seconds;
+    }
+
+    /**
+     * utime + stime in seconds of the JIT compiler threads (HotSpot's "C1 CompilerThreadN" and
+     * "C2 CompilerThreadN", named "C1 CompilerThre..." in /proc) of all the processes: part of
+     * {@link #cpuSeconds()}, a one-time cost of a JVM broker while its code warms up. 0 for a
+     * process without them; NaN when no broker process is known.
+     */
+    double compilerCpuSeconds() {
+        if (!known()) {
+            return Double.NaN;
+        }
+        double seconds = 0;
+        for (long pid : pids) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat = readOrEmpty(task.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (open < 0 || close < open) {
+                        continue; // the thread ended meanwhile
+                    }
+                    String name = stat.substring(open + 1, close);
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        seconds += ticks(stat) / TICKS_PER_SECOND;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list /proc/" + pid + "/task (is the broker running?)", e);
+            }
         }
         return seconds;
     }
@@ -54,6 +82,21 @@ final class BrokerProbe {
             kib += rssKiB(pid);
         }
         return kib;
+    }
+
+    /** utime + stime of a process's or thread's stat line. */
+    private static long ticks(String stat) {
+        // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static double rssKiB(long pid) {

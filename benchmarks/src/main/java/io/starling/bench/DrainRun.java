@@ -49,6 +49,7 @@ final class DrainRun {
         draining.onPublisherFinished(publisher.acked().cardinality());
         Subscriber subscriber = new Subscriber(1, draining, new Latency());
         double cpuBefore = probe.cpuSeconds();
+        double compilerBefore = probe.compilerCpuSeconds();
         long start = System.nanoTime();
         MqttClient reconnected = Connector.await(connector.connect(subscriberId, false, subscriber),
             start + options.grace().toNanos(), "CONNACK");
@@ -56,12 +57,13 @@ final class DrainRun {
         long last = draining.lastDeliveryNanos();
         double seconds = last > start ? (last - start) / 1e9 : 0;
         double cpuAfter = probe.cpuSeconds();
+        double compilerCpu = probe.compilerCpuSeconds() - compilerBefore;
         reconnected.disconnect().await();
         discardSession(subscriberId, System.nanoTime() + options.grace().toNanos());
 
         DeliveryCheck check = DeliveryCheck.of(QOS, List.of(publisher), List.of(subscriber), new int[][] {{0}});
-        return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter, null,
-            Double.NaN, check.failures(), check.notes());
+        return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter, compilerCpu,
+            null, Double.NaN, check.failures(), check.notes());
     }
 
     /** A clean-session connect makes the broker forget the persistent session. */

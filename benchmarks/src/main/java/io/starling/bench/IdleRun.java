@@ -27,14 +27,16 @@ final class IdleRun {
         List<String> ids = IntStream.range(0, count).mapToObj(i -> "bench-" + runId + "-idle-" + i).toList();
         double rssBefore = probe.rssKiB();
         double cpuBefore = probe.cpuSeconds();
+        double compilerBefore = probe.compilerCpuSeconds();
         long start = System.nanoTime();
         List<MqttClient> clients = connector.connectAll(ids, true, i -> SILENT, start + options.duration().toNanos());
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuAfter = probe.cpuSeconds();
+        double compilerCpu = probe.compilerCpuSeconds() - compilerBefore;
         double rssAfter = probe.rssKiB();
         Connector.disconnectAll(clients, System.nanoTime() + options.grace().toNanos());
         // Every connection got CONNACK 0, or connectAll would have thrown.
-        return new Result(options, 0, clients.size(), seconds, cpuBefore, cpuAfter, null,
+        return new Result(options, 0, clients.size(), seconds, cpuBefore, cpuAfter, compilerCpu, null,
             (rssAfter - rssBefore) / count, List.of(), List.of());
     }
 }

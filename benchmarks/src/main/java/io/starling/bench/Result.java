@@ -13,10 +13,11 @@ import org.HdrHistogram.Histogram;
  * @param messages         messages counted for throughput (copies delivered; connections for idle)
  * @param seconds          from the first publish to the last delivery
  * @param latency          microseconds, or null when the scenario does not measure it
+ * @param compilerCpu      of the broker CPU seconds, those of its JIT compiler threads (NaN if unknown)
  * @param kibPerConnection broker RSS growth per connection (idle), NaN otherwise
  */
 public record Result(Options options, long published, long messages, double seconds, double cpuBefore, double cpuAfter,
-              Histogram latency, double kibPerConnection, List<String> failures, List<String> notes) {
+              double compilerCpu, Histogram latency, double kibPerConnection, List<String> failures, List<String> notes) {
 
     public boolean passed() {
         return failures.isEmpty();
@@ -40,8 +41,8 @@ public record Result(Options options, long published, long messages, double seco
         out.printf(Locale.ROOT, "  published %d, counted %d in %.3f s: %.0f msg/s%n", published, messages, seconds,
             messagesPerSecond());
         if (!Double.isNaN(cpuBefore)) {
-            out.printf(Locale.ROOT, "  broker CPU %.2f s -> %.2f s: %.2f s, %.0f msg per broker CPU-second%n",
-                cpuBefore, cpuAfter, cpuSeconds(), messagesPerCpuSecond());
+            out.printf(Locale.ROOT, "  broker CPU %.2f s -> %.2f s: %.2f s (JIT compiler threads %.2f s), %.0f msg per"
+                + " broker CPU-second%n", cpuBefore, cpuAfter, cpuSeconds(), compilerCpu, messagesPerCpuSecond());
         }
         if (latency != null && latency.getTotalCount() > 0) {
             out.printf(Locale.ROOT, "  latency p50 %d us, p99 %d us, max %d us%n", latency.getValueAtPercentile(50),
@@ -79,6 +80,7 @@ public record Result(Options options, long published, long messages, double seco
         fields.add("msgs_per_s=" + number(messagesPerSecond(), 0));
         fields.add("cpu_s=" + number(cpuSeconds(), 2));
         fields.add("msgs_per_cpu_s=" + number(messagesPerCpuSecond(), 0));
+        fields.add("jit_cpu_s=" + number(compilerCpu, 2));
         boolean hasLatency = latency != null && latency.getTotalCount() > 0;
         fields.add("p50_us=" + (hasLatency ? Long.toString(latency.getValueAtPercentile(50)) : "-"));
         fields.add("p99_us=" + (hasLatency ? Long.toString(latency.getValueAtPercentile(99)) : "-"));

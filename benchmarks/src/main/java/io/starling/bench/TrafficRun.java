@@ -50,6 +50,7 @@ final class TrafficRun {
             publishers::get, setupDeadline);
 
         double cpuBefore = probe.cpuSeconds();
+        double compilerBefore = probe.compilerCpuSeconds();
         long start = System.nanoTime();
         long stop = start + options.duration().toNanos();
         for (int p = 0; p < publishers.size(); p++) {
@@ -61,6 +62,7 @@ final class TrafficRun {
         long last = progress.lastDeliveryNanos();
         double seconds = last > start ? (last - start) / 1e9 : 0;
         double cpuAfter = probe.cpuSeconds();
+        double compilerCpu = probe.compilerCpuSeconds() - compilerBefore;
 
         // Closing first makes every event loop's counts visible here (the close futures order them).
         List<MqttClient> all = new ArrayList<>(publisherClients);
@@ -79,7 +81,7 @@ final class TrafficRun {
             notes.add("publishing stopped at the duration cap after " + check.published() + " of "
                 + options.messages() + " messages");
         }
-        return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter,
+        return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter, compilerCpu,
             latency.histogram(), Double.NaN, check.failures(), notes);
     }
 

@@ -145,6 +145,17 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
+    void compilerThreadsCpuIsPartOfTheProcessCpu() {
+        BrokerProbe probe = new BrokerProbe(ProcessHandle.current().pid());
+
+        double compiler = probe.compilerCpuSeconds();
+        double total = probe.cpuSeconds();
+
+        // This JVM has compiled the test framework and Netty by now.
+        assertTrue(compiler > 0 && compiler < total, compiler + " s of JIT compiler threads, " + total + " s in all");
+    }
+
+    @Test
     void badOptionsAreRefused() {
         assertEquals("host must be 127.0.0.1 (benchmarks run on loopback only)",
             assertThrows(IllegalArgumentException.class,

@@ -174,6 +174,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onConnect(MqttConnectMessage connect) {
         state = State.CONNECTING;
         connectTimeout.cancel(false);
+        // Not kept for the connection's life: 64 bytes of every idle connection.
+        connectTimeout = null;
         // Nothing more is read from the socket until the client is connected, so what it may
         // send before its CONNACK stays bounded by what was already read.
         channel.config().setAutoRead(false);

@@ -3,6 +3,7 @@ package io.starling.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.mqtt.MqttDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -27,6 +28,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
     public MqttFrameDecoder(int maxPacketSize) {
         this.maxPacketSize = maxPacketSize;
+    }
+
+    /**
+     * Netty's MQTT decoder to put behind this one. Its own strict UTF-8 check is off: this
+     * decoder has already checked every string it would check, and Netty's check decodes each
+     * topic name a second time through a {@code CharsetDecoder} (a buffer per PUBLISH).
+     */
+    public static MqttDecoder nettyDecoder(int maxPacketSize, int maxClientIdLength) {
+        return new MqttDecoder(maxPacketSize, maxClientIdLength, false);
     }
 
     @Override

@@ -48,7 +48,8 @@ final class Outbound {
     private final BrokerMetrics metrics;
     private final PushBack pushBack;
     private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
-    private final Deque<Pending> queue = new ArrayDeque<>();
+    /** Starts with room for one: most clients never queue, and the default 16 slots cost 64 bytes each. */
+    private final Deque<Pending> queue = new ArrayDeque<>(1);
     private final PacketIds packetIds = new PacketIds();
     /** Payload bytes of the messages in {@link #queue}. */
     private long queuedBytes;

@@ -34,7 +34,8 @@ public final class Session {
     /** Counts the times the queue became full, so a slow-consumer check knows whether it is stale. */
     private long fullEpisodes;
     private final Map<String, Integer> subscriptions = new HashMap<>();
-    private final Set<Integer> inboundQos2 = new HashSet<>();
+    /** Created by the first QoS 2 PUBLISH: most clients never send one, and an empty set costs 64 bytes. */
+    private Set<Integer> inboundQos2;
     private ClientLink link;
     /** The connection that is being attached (CONNACK pending); a newer connect replaces it. */
     private ClientLink connecting;
@@ -210,12 +211,15 @@ public final class Session {
      * @return false if it was already recorded: a re-sent PUBLISH that must not be routed again
      */
     public boolean receiveQos2(int packetId) {
+        if (inboundQos2 == null) {
+            inboundQos2 = new HashSet<>();
+        }
         return inboundQos2.add(packetId);
     }
 
     /** PUBREL: forgets the inbound QoS 2 packet id. */
     public boolean releaseQos2(int packetId) {
-        return inboundQos2.remove(packetId);
+        return inboundQos2 != null && inboundQos2.remove(packetId);
     }
 
     public Map<String, Integer> subscriptions() {
@@ -227,18 +231,19 @@ public final class Session {
         persistent = true;
         subscriptions.putAll(storedSubscriptions);
         outbound.restore(queued);
-        inboundQos2.addAll(inboundIds);
+        inboundIds.forEach(this::receiveQos2);
     }
 
     /** The session's state, to continue on another node. */
     SessionSnapshot snapshot() {
-        return new SessionSnapshot(clientId, subscriptions, outbound.snapshot(), inboundQos2);
+        return new SessionSnapshot(clientId, subscriptions, outbound.snapshot(),
+            inboundQos2 == null ? Set.of() : inboundQos2);
     }
 
     /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
     void reset() {
         subscriptions.clear();
-        inboundQos2.clear();
+        inboundQos2 = null;
         outbound.clear();
     }
 

@@ -1,12 +1,11 @@
 package io.starling.session;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.PlatformDependent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,17 +14,49 @@ import org.slf4j.LoggerFactory;
  * session's current connection. Any thread may submit; at most one thread runs tasks at a
  * time, which is what lets a session's state go without locks. When a connection on another
  * event loop takes the session over, {@link #bindTo} moves later batches there.
+ *
+ * <p>Submitted tasks go onto a lock-free stack ({@link #submitted}, one small node per task);
+ * the draining thread takes the whole stack at once and reverses it into submission order
+ * ({@link #taken}). An idle session so costs two fields, not a queue: with thousands of idle
+ * connections an array-backed queue per session was the largest object of each.
  */
 public final class SessionExecutor implements Executor {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionExecutor.class);
     /** Tasks run per batch before the loop is handed back to other channels. */
     private static final int BATCH = 256;
+    private static final VarHandle SUBMITTED;
+    private static final VarHandle SCHEDULED;
 
-    /** Small chunks: a session usually has few tasks queued, and a 1024-slot chunk per session
-     *  would cost 4 KiB for every idle connection. */
-    private final Queue<Runnable> tasks = PlatformDependent.newMpscQueue(16, 1 << 30);
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SUBMITTED = lookup.findVarHandle(SessionExecutor.class, "submitted", Node.class);
+            SCHEDULED = lookup.findVarHandle(SessionExecutor.class, "scheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A submitted task; {@code next} is the task submitted before it (stack) or after it (taken). */
+    private static final class Node {
+        final Runnable task;
+        Node next;
+
+        Node(Runnable task, Node next) {
+            this.task = task;
+            this.next = next;
+        }
+    }
+
+    /** Newest first; pushed by any thread, taken whole by the draining thread. */
+    @SuppressWarnings("unused") // through SUBMITTED
+    private volatile Node submitted;
+    /** Oldest first: taken from {@link #submitted}, not run yet. Only the draining thread uses it. */
+    private Node taken;
+    /** Whether a drain runs or is on its way to the loop. */
+    @SuppressWarnings("unused") // through SCHEDULED
+    private volatile boolean scheduled;
     private final Runnable afterBatch;
     private volatile EventExecutor loop;
 
@@ -40,8 +71,13 @@ public final class SessionExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        tasks.offer(task);
-        if (scheduled.compareAndSet(false, true)) {
+        Node head;
+        Node node = new Node(task, null);
+        do {
+            head = submitted;
+            node.next = head;
+        } while (!SUBMITTED.compareAndSet(this, head, node));
+        if (SCHEDULED.compareAndSet(this, false, true)) {
             EventExecutor current = loop;
             if (current.inEventLoop()) {
                 drain();
@@ -65,7 +101,7 @@ public final class SessionExecutor implements Executor {
         EventExecutor startedOn = loop;
         try {
             for (int i = 0; i < BATCH && loop == startedOn; i++) {
-                Runnable task = tasks.poll();
+                Runnable task = next();
                 if (task == null) {
                     break;
                 }
@@ -77,10 +113,32 @@ public final class SessionExecutor implements Executor {
             }
             afterBatch.run();
         } finally {
-            scheduled.set(false);
-            if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
+            boolean more = taken != null;
+            scheduled = false;
+            if ((more || submitted != null) && SCHEDULED.compareAndSet(this, false, true)) {
                 loop.execute(this::drain);
             }
         }
+    }
+
+    /** The oldest task not run yet, or null. */
+    private Runnable next() {
+        if (taken == null) {
+            Node newestFirst = (Node) SUBMITTED.getAndSet(this, null);
+            Node oldestFirst = null;
+            while (newestFirst != null) {
+                Node older = newestFirst.next;
+                newestFirst.next = oldestFirst;
+                oldestFirst = newestFirst;
+                newestFirst = older;
+            }
+            taken = oldestFirst;
+            if (taken == null) {
+                return null;
+            }
+        }
+        Node first = taken;
+        taken = first.next;
+        return first.task;
     }
 }

@@ -1,11 +1,13 @@
 package io.starling.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -14,7 +16,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -37,6 +38,12 @@ public final class MqttServer {
 
     /** Above this many bytes waiting to be written, a connection counts as not writable. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+    /**
+     * One receive-buffer size predictor for all connections (each still gets its own handle):
+     * Netty would otherwise create one per channel. Up to 16 reads per readiness event, as
+     * Netty sets on the allocators it creates for socket channels.
+     */
+    private static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(16);
     /** Largest HTTP upgrade request accepted on a WebSocket listener. */
     private static final int MAX_UPGRADE_REQUEST = 16 * 1024;
 
@@ -72,6 +79,7 @@ public final class MqttServer {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel channel) {
@@ -111,7 +119,7 @@ public final class MqttServer {
         int maxPacketSize = services.config().maxPacketSize();
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
         pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
-        pipeline.addLast("decoder", new MqttDecoder(maxPacketSize, services.config().maxClientIdLength()));
+        pipeline.addLast("decoder", MqttFrameDecoder.nettyDecoder(maxPacketSize, services.config().maxClientIdLength()));
         pipeline.addLast("encoder", MqttEncoder.INSTANCE);
         pipeline.addLast("mqtt", new MqttConnection(services));
     }

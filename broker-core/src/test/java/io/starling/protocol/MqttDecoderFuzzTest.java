@@ -45,7 +45,7 @@ class MqttDecoderFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channel.config().setAllocator(allocator);
         channel.pipeline().addLast(new MqttFrameDecoder(MAX_PACKET_SIZE),
-            new MqttDecoder(MAX_PACKET_SIZE, MAX_CLIENT_ID_LENGTH), end);
+            MqttFrameDecoder.nettyDecoder(MAX_PACKET_SIZE, MAX_CLIENT_ID_LENGTH), end);
         try {
             channel.register();
             input.writeTo(channel);

@@ -3,7 +3,6 @@ package io.starling.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -41,6 +40,8 @@ public class CodecBenchmark {
 
     private static final String TOPIC = "site/42/dev/417/temperature";
     private static final int MAX_PACKET = 1024 * 1024;
+    /** The broker's default ({@code starling.mqtt.max-client-id-length}). */
+    private static final int MAX_CLIENT_ID_LENGTH = 256;
 
     @Param({"64", "1024"})
     public int payloadSize;
@@ -54,7 +55,8 @@ public class CodecBenchmark {
     public void setUp() {
         payload = new byte[payloadSize];
         encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
-        decoder = new EmbeddedChannel(new MqttFrameDecoder(MAX_PACKET), new MqttDecoder(MAX_PACKET));
+        decoder = new EmbeddedChannel(new MqttFrameDecoder(MAX_PACKET),
+            MqttFrameDecoder.nettyDecoder(MAX_PACKET, MAX_CLIENT_ID_LENGTH));
         encoder.writeOutbound(publish());
         ByteBuf encoded = encoder.readOutbound();
         encodedPublish = Unpooled.unreleasableBuffer(Unpooled.directBuffer(encoded.readableBytes()).writeBytes(encoded));
