@@ -9,12 +9,17 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /** Queued and in-flight messages and inbound QoS 2 ids in the MapDB store; every call only queues work. */
 final class MapDbMessageQueueStore implements MessageQueueStore {
 
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final StoreWriter writer;
+    private final UnappliedEntries unapplied = new UnappliedEntries();
 
     MapDbMessageQueueStore(StoreWriter writer) {
         this.writer = writer;
@@ -24,13 +29,25 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
     public CompletionStage<Void> append(StoredMessage message, Collection<DeliveryTarget> targets,
                                         InboundQos2Receipt receipt) {
         List<DeliveryTarget> copy = List.copyOf(targets);
+        for (DeliveryTarget target : copy) {
+            unapplied.queued(target.clientId(), message.id());
+        }
         // One task, so the message, its queue entries and the receipt are in the same commit.
-        return writer.write(tables -> {
-            for (DeliveryTarget target : copy) {
-                tables.enqueue(message, target.clientId(), target.qos());
-            }
-            if (receipt != null) {
-                tables.inboundQos2.put(new Object[] {receipt.clientId(), receipt.packetId()}, Boolean.TRUE);
+        return writer.write(new Consumer<>() {
+            /** Decided when first applied: a rollback applies the task again with the same entries. */
+            private List<DeliveryTarget> kept;
+
+            @Override
+            public void accept(StoreTables tables) {
+                if (kept == null) {
+                    kept = copy.stream().filter(target -> unapplied.apply(target.clientId(), message.id())).toList();
+                }
+                for (DeliveryTarget target : kept) {
+                    tables.enqueue(message, target.clientId(), target.qos());
+                }
+                if (receipt != null) {
+                    tables.inboundQos2.put(new Object[] {receipt.clientId(), receipt.packetId()}, Boolean.TRUE);
+                }
             }
         });
     }
@@ -49,6 +66,9 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     @Override
     public CompletionStage<Void> remove(String clientId, long messageId) {
+        if (unapplied.acknowledgedBeforeApplied(clientId, messageId)) {
+            return DONE;
+        }
         return writer.update(tables -> tables.dequeue(clientId, messageId));
     }
 

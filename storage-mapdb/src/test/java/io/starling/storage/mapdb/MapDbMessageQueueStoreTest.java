@@ -13,6 +13,8 @@ import io.starling.spi.StoredMessage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,36 @@ class MapDbMessageQueueStoreTest {
         await(store.queues.remove("c2", 7));
         assertEquals(0, storedMessages());
         assertEquals(0, (int) store.writer.read(tables -> tables.references.size()));
+    }
+
+    /**
+     * A client that acknowledges an entry before the writer applied its append (the writer is
+     * held here): that entry is never written, the other client's is, and the append still
+     * completes (the publisher's acknowledgement waits for it as before).
+     */
+    @Test
+    void anEntryAcknowledgedBeforeItsAppendIsAppliedIsNeverWritten() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletionStage<Void> held = store.writer.update(tables -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletionStage<Void> appended = store.queues.append(message(9, "a/b", "fast"),
+            List.of(new DeliveryTarget("fast", 1), new DeliveryTarget("slow", 1)), null);
+        CompletionStage<Void> removed = store.queues.remove("fast", 9);
+        assertTrue(removed.toCompletableFuture().isDone(), "nothing to remove: the entry was not written");
+        release.countDown();
+        await(held);
+        await(appended);
+
+        assertTrue(store.queues.load("fast").isEmpty());
+        assertEquals(1, store.queues.load("slow").size());
+        assertEquals(1, (int) store.writer.read(tables -> tables.references.get(9L)));
+        await(store.queues.remove("slow", 9));
+        assertEquals(0, storedMessages());
     }
 
     @Test
