@@ -94,7 +94,7 @@ public final class PublishRouter {
             // The session's subscriptions change on its own thread only.
             session.execute(() -> {
                 // A discarded session has no subscriptions left.
-                int qos = Math.min(message.qos(), matchingQos(session, message.topic()));
+                int qos = Math.min(message.qos(), Topics.matchingQos(session.subscriptions(), message.topic()));
                 if (qos < 0 || !duplicates.firstDelivery(clientId, live)) {
                     written.complete(null);
                     return;
@@ -114,17 +114,6 @@ public final class PublishRouter {
             all = Stages.both(all, written);
         }
         return all;
-    }
-
-    /** The highest QoS of the session's subscriptions matching the topic; -1 if none does. */
-    private static int matchingQos(Session session, String topic) {
-        int qos = -1;
-        for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
-            if (Topics.matches(subscription.getKey(), topic)) {
-                qos = Math.max(qos, subscription.getValue());
-            }
-        }
-        return qos;
     }
 
     private CompletionStage<Void> deliverLocally(StoredMessage message, InboundQos2Receipt receipt,

@@ -1,5 +1,7 @@
 package io.starling.routing;
 
+import java.util.Map;
+
 /** The MQTT 3.1.1 rules for topic names (section 4.7) and topic filters. */
 public final class Topics {
 
@@ -68,6 +70,17 @@ public final class Topics {
             }
         }
         return filterLevels.length == topicLevels.length;
+    }
+
+    /** The highest QoS of the subscriptions (filter to QoS) whose filter matches the topic; -1 if none does. */
+    public static int matchingQos(Map<String, Integer> subscriptions, String topic) {
+        int qos = -1;
+        for (Map.Entry<String, Integer> subscription : subscriptions.entrySet()) {
+            if (matches(subscription.getKey(), topic)) {
+                qos = Math.max(qos, subscription.getValue());
+            }
+        }
+        return qos;
     }
 
     /** Splits a topic or filter into its levels; empty levels are kept ("a//b" has three). */

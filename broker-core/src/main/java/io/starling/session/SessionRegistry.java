@@ -184,12 +184,12 @@ public final class SessionRegistry {
                         queued.packetId(), clientId);
                     continue;
                 }
-                written = Stages.both(written,
-                    queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
                 if (queued.released()) {
-                    queueStore.markSent(clientId, queued.message().id(), queued.packetId());
-                    queueStore.markReleased(clientId, queued.message().id());
+                    written = Stages.both(written, storeWithItsState(clientId, queued));
                 } else {
+                    // A new delivery here, with a packet id of this session's.
+                    written = Stages.both(written, queueStore.append(queued.message(),
+                        List.of(new DeliveryTarget(clientId, queued.qos())), null));
                     session.deliver(queued.message(), queued.qos(), true, false);
                 }
             }
@@ -202,6 +202,19 @@ public final class SessionRegistry {
             });
         });
         return stored;
+    }
+
+    /** Stores a message for the client with the packet id and QoS 2 state it has on another node. */
+    private CompletionStage<Void> storeWithItsState(String clientId, QueuedMessage queued) {
+        CompletionStage<Void> appended = queueStore.append(queued.message(),
+            List.of(new DeliveryTarget(clientId, queued.qos())), null);
+        if (queued.packetId() != 0) {
+            queueStore.markSent(clientId, queued.message().id(), queued.packetId());
+        }
+        if (queued.released()) {
+            queueStore.markReleased(clientId, queued.message().id());
+        }
+        return appended;
     }
 
     private Session newSession(String clientId, EventExecutor loop) {
@@ -287,14 +300,7 @@ public final class SessionRegistry {
         CompletionStage<Void> written = routed.thenCompose(ignored ->
             sessionStore.save(new SessionRecord(clientId, moved.subscriptions())));
         for (QueuedMessage queued : moved.messages()) {
-            written = Stages.both(written,
-                queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
-            if (queued.packetId() != 0) {
-                queueStore.markSent(clientId, queued.message().id(), queued.packetId());
-            }
-            if (queued.released()) {
-                queueStore.markReleased(clientId, queued.message().id());
-            }
+            written = Stages.both(written, storeWithItsState(clientId, queued));
         }
         return written;
     }

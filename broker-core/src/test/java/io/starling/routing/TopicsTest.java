@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,5 +61,13 @@ class TopicsTest {
         }
         assertTrue(Topics.matches("a/#", "a"));
         assertFalse(Topics.matches("+", "$SYS"));
+    }
+
+    @Test
+    void matchingQosIsTheHighestOfTheMatchingFilters() {
+        Map<String, Integer> subscriptions = Map.of("a/#", 0, "a/+", 2, "b", 1);
+        assertEquals(2, Topics.matchingQos(subscriptions, "a/x"));
+        assertEquals(0, Topics.matchingQos(subscriptions, "a/x/y"));
+        assertEquals(-1, Topics.matchingQos(subscriptions, "c"));
     }
 }

@@ -18,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -177,22 +175,7 @@ class ContainerClusterIT {
      */
     private static MqttClient resume(String clientId, BlockingQueue<MqttMessage> into) throws MqttException {
         MqttClient client = new MqttClient(balancer, clientId, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                // The polls of the test time out and fail it.
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                into.add(message);
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-                // Only receives.
-            }
-        });
+        client.setCallback(new QueueingCallback(into));
         assertTrue(client.connectWithResult(persistent()).getSessionPresent(), clientId + ": session present");
         return client;
     }

@@ -382,22 +382,7 @@ class DistributionIT {
         client.setTimeToWait(CLIENT.toMillis());
         try {
             BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
-            client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                    // The poll below times out and fails the test.
-                }
-
-                @Override
-                public void messageArrived(String arrivedTopic, MqttMessage message) {
-                    received.add(message);
-                }
-
-                @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                    // Nothing is published here.
-                }
-            });
+            client.setCallback(new QueueingCallback(received));
             MqttConnectOptions options = new MqttConnectOptions();
             options.setCleanSession(cleanSession);
             client.connect(options);

@@ -159,15 +159,17 @@ final class ClientIdOwnership {
     /** The answer to a hand-over this node asked for. */
     void released(Wire.Item item) {
         Request request = requests.remove(item.id());
-        if (request != null) {
-            if (item.snapshot() != null && item.text() != null) {
-                lostNodes.continuesLostSession(item.snapshot().clientId(), item.text(), false);
-            }
-            if (item.snapshot() != null) {
-                lostNodes.receivedInDoubt(item.snapshot().clientId(), item.filters());
-            }
-            request.result().complete(Optional.ofNullable(item.snapshot()));
+        if (request == null) {
+            return;
         }
+        SessionSnapshot moved = item.snapshot();
+        if (moved != null) {
+            if (item.text() != null) {
+                lostNodes.continuesLostSession(moved.clientId(), item.text(), false);
+            }
+            lostNodes.receivedInDoubt(moved.clientId(), item.filters());
+        }
+        request.result().complete(Optional.ofNullable(moved));
     }
 
     /** The node left: hand-overs asked of it continue from the cluster's records. */

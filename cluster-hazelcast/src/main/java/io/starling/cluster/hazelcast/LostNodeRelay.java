@@ -37,15 +37,7 @@ final class LostNodeRelay {
     private record Placement(Map<String, Integer> subscriptions, String holder) {
 
         boolean matches(String topic) {
-            if (subscriptions == null) {
-                return true;
-            }
-            for (String filter : subscriptions.keySet()) {
-                if (Topics.matches(filter, topic)) {
-                    return true;
-                }
-            }
-            return false;
+            return subscriptions == null || Topics.matchingQos(subscriptions, topic) >= 0;
         }
     }
 

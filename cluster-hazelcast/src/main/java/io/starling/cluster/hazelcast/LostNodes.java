@@ -95,11 +95,9 @@ final class LostNodes {
      */
     Loss nodeLost(String lostNode, String oldest) {
         String earlyAdopter = adoptedEarly.remove(lostNode);
-        if (earlyAdopter == null) {
-            adopters.put(lostNode, oldest);
-        }
         List<String> toTakeOver = new ArrayList<>();
         if (earlyAdopter == null) {
+            adopters.put(lostNode, oldest);
             toTakeOver.add(lostNode);
         }
         adopters.replaceAll((lost, by) -> {

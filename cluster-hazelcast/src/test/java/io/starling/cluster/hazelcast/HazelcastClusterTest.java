@@ -372,8 +372,7 @@ class HazelcastClusterTest {
             try {
                 atC = publishUntilReceived(onA, "split/to-c", onC);
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "\n--- node A since the freeze:\n" + a.process.outputFrom(fromA)
-                    + "\n--- node C since the freeze:\n" + c.process.outputFrom(fromC), e);
+                throw new AssertionError(e.getMessage() + logsSinceFreeze(fromA, fromC), e);
             }
             assertEquals("split/to-c", atC.topic(), "A's publish reaches C's subscriber again");
 
@@ -391,12 +390,17 @@ class HazelcastClusterTest {
                 while (onC.client().isConnected() && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(20);
                 }
-                assertFalse(onC.client().isConnected(), () -> "the client id stays unique across the merged cluster"
-                    + "\n--- node A since the freeze:\n" + a.process.outputFrom(fromA)
-                    + "\n--- node C since the freeze:\n" + c.process.outputFrom(fromC));
+                assertFalse(onC.client().isConnected(),
+                    () -> "the client id stays unique across the merged cluster" + logsSinceFreeze(fromA, fromC));
                 assertTrue(again.client().isConnected());
             }
         }
+    }
+
+    /** Nodes A's and C's output since the given lines, for a failure of the split test. */
+    private static String logsSinceFreeze(int fromA, int fromC) {
+        return "\n--- node A since the freeze:\n" + a.process.outputFrom(fromA)
+            + "\n--- node C since the freeze:\n" + c.process.outputFrom(fromC);
     }
 
     /**
