@@ -185,7 +185,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
         instance.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                // This side of a network split joined the other, larger side: take its retained messages.
+                // This side of a network split joined the other, larger side: settle the client ids
+                // with it and take its retained messages.
                 worker.execute(() -> {
                     reclaimClientIds();
                     retainedTakeOver.takeOver(oldestOtherNode());
@@ -226,15 +227,25 @@ public final class HazelcastClusterBus implements ClusterBus {
         LOG.info("Claimed the ids of {} session(s) here again after the merge.", sessions.size());
     }
 
-    /** Sends the messages stored here for a session to the node that holds the session now. */
+    /**
+     * Sends the messages stored here for a session to the node that holds the session now. The
+     * session is gone here already, so if that node does not store them they are lost: logged.
+     */
     private void handBack(String holder, SessionSnapshot session) {
         Channel channel = channels.get(holder);
         if (channel == null) {
-            LOG.warn("Dropped {} message(s) stored for {}: node {}, which holds its session, left.",
+            LOG.error("Lost {} message(s) stored for {}: node {}, which holds its session, left.",
                 session.messages().size(), session.clientId(), holder);
             return;
         }
-        channel.send(Wire.Item.handBack(session), null, false);
+        CompletableFuture<Void> stored = timed(new CompletableFuture<>());
+        stored.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("Lost {} message(s) stored for {}: node {}, which holds its session, did not store them: {}",
+                    session.messages().size(), session.clientId(), holder, failure.toString());
+            }
+        });
+        channel.send(Wire.Item.handBack(session), stored, false);
     }
 
     /** The node id of the oldest cluster member other than this one, or null if alone. */
