@@ -27,8 +27,8 @@ final class ResendingPublisher implements Runnable {
     private final int count;
     private final long deadlineNanos;
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    /** For each acknowledged message, when (System.nanoTime) the acknowledgement arrived. */
-    final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
+    /** For each message, when (System.nanoTime) its first attempt was sent. */
+    final Map<String, Long> firstSentAt = new ConcurrentHashMap<>();
     final AtomicInteger reconnects = new AtomicInteger();
     private MqttClient client;
 
@@ -77,9 +77,9 @@ final class ResendingPublisher implements Runnable {
     }
 
     private boolean publish(String payload) {
+        firstSentAt.putIfAbsent(payload, System.nanoTime());
         try {
             client.publish(topic, payload.getBytes(UTF_8), qos, false);
-            acknowledgedAt.put(payload, System.nanoTime());
             acknowledged.add(payload);
             return true;
         } catch (MqttException e) {
