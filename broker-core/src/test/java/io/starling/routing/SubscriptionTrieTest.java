@@ -120,6 +120,98 @@ class SubscriptionTrieTest {
     }
 
     @Test
+    void childTablesGrowShrinkAndReuseFreedSlots() {
+        // Enough literal children under one level to grow the child table many times, then
+        // removals down to a few (the table shrinks, leaving tombstones behind), then re-adds.
+        int devices = 5_000;
+        for (int i = 0; i < devices; i++) {
+            trie.subscribe("devices/" + i + "/telemetry", "d" + i, 0);
+        }
+        for (int i = 0; i < devices; i++) {
+            if (i % 1000 != 7) {
+                assertTrue(trie.unsubscribe("devices/" + i + "/telemetry", "d" + i));
+            }
+        }
+        for (int i = 0; i < devices; i++) {
+            assertEquals(i % 1000 == 7 ? new TreeSet<>(List.of("d" + i)) : new TreeSet<String>(),
+                match("devices/" + i + "/telemetry"), "device " + i);
+        }
+        for (int i = 0; i < devices; i += 2) {
+            trie.subscribe("devices/" + i + "/telemetry", "again" + i, 1);
+        }
+        for (int i = 0; i < devices; i += 2) {
+            assertTrue(match("devices/" + i + "/telemetry").contains("again" + i), "device " + i);
+        }
+        for (int i = 0; i < devices; i++) {
+            trie.unsubscribe("devices/" + i + "/telemetry", "d" + i);
+            trie.unsubscribe("devices/" + i + "/telemetry", "again" + i);
+        }
+        assertTrue(trie.isEmpty());
+    }
+
+    @Test
+    void aFilterWithManySubscribersKeepsEveryOneAndTheirQos() {
+        // Past a few subscribers a filter's subscribers move from an array to a map.
+        int subscribers = 50;
+        for (int i = 0; i < subscribers; i++) {
+            assertEquals(i == 0, trie.subscribe("broadcast/all", "s" + i, i % 3));
+        }
+        assertFalse(trie.subscribe("broadcast/all", "s7", 0));
+        Map<String, Integer> granted = new HashMap<>();
+        trie.match("broadcast/all", (subscriber, qos) -> assertEquals(null, granted.put(subscriber, qos)));
+        assertEquals(subscribers, granted.size());
+        assertEquals(0, granted.get("s7"));
+        assertEquals(2, granted.get("s8"));
+        for (int i = 0; i < subscribers; i++) {
+            assertEquals(i == subscribers - 1, trie.unsubscribe("broadcast/all", "s" + i));
+        }
+        assertTrue(trie.isEmpty());
+    }
+
+    @Test
+    void aFilterWithAFewSubscribersKeepsTheOthersWhenOneLeaves() {
+        for (String subscriber : List.of("a", "b", "c")) {
+            trie.subscribe("x/y", subscriber, 1);
+        }
+        assertFalse(trie.unsubscribe("x/y", "b"));
+        assertFalse(trie.unsubscribe("x/y", "b"));
+        assertEquals(new TreeSet<>(List.of("a", "c")), match("x/y"));
+    }
+
+    @Test
+    void matchingWhileTheChildTableIsRebuiltAlwaysFindsAnUntouchedSubscription() throws Exception {
+        trie.subscribe("x/keep/y", "keeper", 1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // Siblings come and go in batches: the table under "x" grows, shrinks and fills
+            // with tombstones while the other thread looks up "keep" in it.
+            Future<?> churn = pool.submit(() -> {
+                for (int round = 0; round < 200; round++) {
+                    for (int i = 0; i < 100; i++) {
+                        trie.subscribe("x/" + round + "-" + i + "/y", "churn", 0);
+                    }
+                    for (int i = 0; i < 100; i++) {
+                        trie.unsubscribe("x/" + round + "-" + i + "/y", "churn");
+                    }
+                }
+            });
+            Future<Integer> misses = pool.submit(() -> {
+                int missed = 0;
+                while (!churn.isDone()) {
+                    if (!match("x/keep/y").equals(new TreeSet<>(List.of("keeper")))) {
+                        missed++;
+                    }
+                }
+                return missed;
+            });
+            churn.get();
+            assertEquals(0, misses.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void matchingCostDoesNotDependOnNonMatchingSubscriptions() {
         for (int i = 0; i < 100_000; i++) {
             trie.subscribe("devices/" + i + "/telemetry", "d" + i, 0);
