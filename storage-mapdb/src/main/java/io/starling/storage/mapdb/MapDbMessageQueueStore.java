@@ -5,6 +5,7 @@ import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -35,15 +36,21 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
         // One task, so the message, its queue entries and the receipt are in the same commit.
         return writer.write(new Consumer<>() {
             /** Decided when first applied: a rollback applies the task again with the same entries. */
-            private List<DeliveryTarget> kept;
+            private List<KeptEntry> kept;
 
             @Override
             public void accept(StoreTables tables) {
                 if (kept == null) {
-                    kept = copy.stream().filter(target -> unapplied.apply(target.clientId(), message.id())).toList();
+                    kept = new ArrayList<>(copy.size());
+                    for (DeliveryTarget target : copy) {
+                        int packetId = unapplied.apply(target.clientId(), message.id());
+                        if (packetId != UnappliedEntries.ACKNOWLEDGED) {
+                            kept.add(new KeptEntry(target, packetId));
+                        }
+                    }
                 }
-                for (DeliveryTarget target : kept) {
-                    tables.enqueue(message, target.clientId(), target.qos());
+                for (KeptEntry entry : kept) {
+                    tables.enqueue(message, entry.target.clientId(), entry.target.qos(), entry.packetId);
                 }
                 if (receipt != null) {
                     tables.inboundQos2.put(new Object[] {receipt.clientId(), receipt.packetId()}, Boolean.TRUE);
@@ -52,8 +59,16 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
         });
     }
 
+    /** A queue entry an append writes, with the packet id it was sent with before (0 if not sent). */
+    private record KeptEntry(DeliveryTarget target, int packetId) {
+    }
+
     @Override
     public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
+        if (unapplied.sentBeforeApplied(clientId, messageId, packetId)) {
+            // Written by the append with the packet id, which completes no later than this would.
+            return DONE;
+        }
         return writer.update(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
             (key, entry) -> QueueEntry.decode(entry).withPacketId(packetId).encode()));
     }

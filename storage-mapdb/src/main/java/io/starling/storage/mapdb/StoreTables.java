@@ -69,10 +69,10 @@ final class StoreTables {
         return NodeCachingStore.walOf(db).getFileTail$mapdb();
     }
 
-    /** Stores the message once (if new) and queues it for the client. */
-    void enqueue(StoredMessage message, String clientId, int qos) {
+    /** Stores the message once (if new) and queues it for the client, as sent with the packet id (0: not sent yet). */
+    void enqueue(StoredMessage message, String clientId, int qos, int packetId) {
         Object[] key = {clientId, message.id()};
-        if (queued.putIfAbsent(key, new QueueEntry(lastSequence + 1, qos, 0, false).encode()) != null) {
+        if (queued.putIfAbsent(key, new QueueEntry(lastSequence + 1, qos, packetId, false).encode()) != null) {
             return;
         }
         lastSequence++;

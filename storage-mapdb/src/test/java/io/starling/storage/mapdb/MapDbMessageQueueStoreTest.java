@@ -85,6 +85,37 @@ class MapDbMessageQueueStoreTest {
         assertEquals(0, storedMessages());
     }
 
+    /**
+     * An entry sent before the writer applied its append (held here) is written with its packet
+     * id by the append: the sent mark is no writer task of its own, and the id survives.
+     */
+    @Test
+    void anEntrySentBeforeItsAppendIsAppliedIsWrittenWithItsPacketId() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletionStage<Void> held = store.writer.update(tables -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletionStage<Void> appended = store.queues.append(message(9, "a/b", "x"),
+            List.of(new DeliveryTarget("sent", 1), new DeliveryTarget("waiting", 1)), null);
+        CompletionStage<Void> marked = store.queues.markSent("sent", 9, 42);
+        assertTrue(marked.toCompletableFuture().isDone(), "folded into the append");
+        release.countDown();
+        await(held);
+        await(appended);
+
+        assertEquals(new QueuedState(42, false), state("sent"));
+        assertEquals(new QueuedState(0, false), state("waiting"));
+        await(store.queues.markSent("waiting", 9, 7));
+        assertEquals(new QueuedState(7, false), state("waiting"));
+        store.close();
+        store = OpenStore.open(directory);
+        assertEquals(new QueuedState(42, false), state("sent"));
+    }
+
     @Test
     void queuedMessagesComeBackInAppendOrderNotIdOrder() throws Exception {
         for (long id : new long[] {30, 10, 20}) {
