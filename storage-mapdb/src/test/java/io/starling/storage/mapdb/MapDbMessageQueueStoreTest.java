@@ -63,13 +63,7 @@ class MapDbMessageQueueStoreTest {
     @Test
     void anEntryAcknowledgedBeforeItsAppendIsAppliedIsNeverWritten() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletionStage<Void> held = store.writer.update(tables -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CompletionStage<Void> held = holdWriter(release);
         CompletionStage<Void> appended = store.queues.append(message(9, "a/b", "fast"),
             List.of(new DeliveryTarget("fast", 1), new DeliveryTarget("slow", 1)), null);
         CompletionStage<Void> removed = store.queues.remove("fast", 9);
@@ -92,13 +86,7 @@ class MapDbMessageQueueStoreTest {
     @Test
     void anEntrySentBeforeItsAppendIsAppliedIsWrittenWithItsPacketId() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletionStage<Void> held = store.writer.update(tables -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CompletionStage<Void> held = holdWriter(release);
         CompletionStage<Void> appended = store.queues.append(message(9, "a/b", "x"),
             List.of(new DeliveryTarget("sent", 1), new DeliveryTarget("waiting", 1)), null);
         CompletionStage<Void> marked = store.queues.markSent("sent", 9, 42);
@@ -114,6 +102,17 @@ class MapDbMessageQueueStoreTest {
         store.close();
         store = OpenStore.open(directory);
         assertEquals(new QueuedState(42, false), state("sent"));
+    }
+
+    /** A writer task that keeps the writer busy until {@code release} opens. */
+    private CompletionStage<Void> holdWriter(CountDownLatch release) {
+        return store.writer.update(tables -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     @Test
