@@ -3,6 +3,8 @@ package io.starling.testing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A TCP port free on the loopback interface right now, for servers a test configures by port
@@ -10,12 +12,21 @@ import java.net.ServerSocket;
  */
 public final class FreePort {
 
+    /** The kernel may hand out a port it just gave (and the probe closed) again: never twice from here. */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+    private static final int ATTEMPTS = 100;
+
     private FreePort() {
     }
 
-    public static int next() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    public static synchronized int next() throws IOException {
+        for (int i = 0; i < ATTEMPTS; i++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no loopback port that was not handed out before in " + ATTEMPTS + " attempts");
     }
 }
