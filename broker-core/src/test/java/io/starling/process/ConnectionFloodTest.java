@@ -30,8 +30,8 @@ class ConnectionFloodTest {
     private static final byte[] CONNACK_ACCEPTED = {0x20, 0x02, 0x00, 0x00};
     private static final Duration FLOOD_TIMEOUT = Duration.ofMinutes(2);
     /** Documented in docs/OPERATIONS.md: heap per idle connection and per offline session with one subscription. */
-    private static final long BOUND_PER_CONNECTION = 4 * 1024;
-    private static final long BOUND_PER_SESSION = 2 * 1024;
+    private static final long BOUND_PER_CONNECTION = 3 * 1024;
+    private static final long BOUND_PER_SESSION = 1280;
 
     private static byte[] connect(String clientId, boolean clean) {
         return RawMqttClient.connectPacket(clientId, clean, 0);
