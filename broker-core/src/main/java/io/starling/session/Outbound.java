@@ -195,8 +195,8 @@ final class Outbound {
 
     private void addLast(Pending pending) {
         if (queue == NO_QUEUE) {
-            // Room for two, not the default 16 slots (64 bytes each): most clients queue little.
-            queue = new ArrayDeque<>(2);
+            // Small, growing when needed: most clients queue little (the default 16 slots take 64 bytes).
+            queue = new ArrayDeque<>(1);
         }
         queue.addLast(pending);
         queuedBytes += pending.message().payload().length;
