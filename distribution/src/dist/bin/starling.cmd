@@ -65,7 +65,12 @@ if not defined HAS_CONFIG set ARGS=-c "%STARLING_HOME%\conf\starling.conf" %ARGS
 
 rem Hazelcast (cluster-hazelcast) asks for these on Java 17; harmless without it.
 set MODULE_OPTS=--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
+rem Netty allocates its pooled direct memory itself, bounded by its own count against
+rem -XX:MaxDirectMemorySize (default: the maximum heap), rather than through
+rem ByteBuffer.allocateDirect, which zeroes every new 4 MiB pool chunk: each chunk would be
+rem resident in full as soon as a few bytes of it are used.
+set NETTY_OPTS=-Dio.netty.tryReflectionSetAccessible=true --add-opens java.base/java.nio=ALL-UNNAMED
 
 cd /d "%STARLING_HOME%"
-"%JAVA%" "-Dstarling.home=%STARLING_HOME%" "-Dlogback.configurationFile=%STARLING_HOME%\conf\logback.xml" %MODULE_OPTS% %JAVA_OPTS% %STARLING_OPTS% -cp "%STARLING_HOME%\lib\*" io.starling.Main %ARGS%
+"%JAVA%" "-Dstarling.home=%STARLING_HOME%" "-Dlogback.configurationFile=%STARLING_HOME%\conf\logback.xml" %MODULE_OPTS% %NETTY_OPTS% %JAVA_OPTS% %STARLING_OPTS% -cp "%STARLING_HOME%\lib\*" io.starling.Main %ARGS%
 exit /b %ERRORLEVEL%

@@ -34,6 +34,11 @@ final class IdleRun {
         double cpuAfter = probe.cpuSeconds();
         double compilerCpu = probe.compilerCpuSeconds() - compilerBefore;
         double rssAfter = probe.rssKiB();
+        if (!options.hold().isZero()) {
+            // Measured already: the pause is for whoever looks at the broker meanwhile.
+            System.err.printf("holding %d idle connections for %d s%n", clients.size(), options.hold().toSeconds());
+            Thread.sleep(options.hold().toMillis());
+        }
         Connector.disconnectAll(clients, System.nanoTime() + options.grace().toNanos());
         // Every connection got CONNACK 0, or connectAll would have thrown.
         return new Result(options, 0, clients.size(), seconds, cpuBefore, cpuAfter, compilerCpu, null,

@@ -1,12 +1,14 @@
 package io.starling.protocol;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
@@ -16,8 +18,6 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -28,6 +28,8 @@ import io.starling.spi.ClientIdentity;
 import io.starling.spi.ConnectInfo;
 import io.starling.spi.StoredMessage;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -45,9 +47,11 @@ import org.slf4j.LoggerFactory;
  * enforces CONNECT-first, the connect timeout, keep alive and the one-CONNECT rule,
  * authenticates, attaches the session, hands packets to the flows that handle them, and
  * publishes the will when the connection ends without DISCONNECT. It is also the session's
- * {@link ClientLink}: what the session sends goes out through it.
+ * {@link ClientLink}: what the session sends goes out through it, encoded here by Netty's
+ * (stateless, sharable) {@code MqttEncoder} rather than by an encoder of its own in the
+ * pipeline, which cost a pipeline context (56 bytes) per connection and a hop per packet.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientLink {
+public final class MqttConnection extends ChannelDuplexHandler implements ClientLink {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.starling.connections");
     /** Netty's MQTT codec keeps the protocol version of the channel under this key. */
@@ -56,13 +60,25 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
 
     private final ProtocolServices services;
-    private final InboundPublishes publishes;
-    private final SubscriptionRequests subscriptionRequests;
+    /** The PUBLISH and SUBSCRIBE flows, each created by its first packet: an idle client needs neither. */
+    private InboundPublishes publishes;
+    private SubscriptionRequests subscriptionRequests;
     private Channel channel;
     private State state = State.AWAIT_CONNECT;
-    private ScheduledFuture<?> connectTimeout;
-    /** Packets a client sent after CONNECT, before its CONNACK: handled once connected. */
-    private final List<MqttMessage> early = new ArrayList<>();
+    /** Before CONNECT the connect timeout; once connected the next keep-alive check, if the client asked for one. */
+    private ScheduledFuture<?> timer;
+    /**
+     * One and a half times the client's keep alive, in nanoseconds (0: none), and when its last
+     * packet was read ({@link System#nanoTime}). Checked here rather than by an
+     * IdleStateHandler in the pipeline, which with its pipeline context cost about 200 bytes of
+     * every connection with keep alive.
+     */
+    private long keepAliveNanos;
+    private long lastPacketNanos;
+    /** Whether a packet was read since the last {@link #channelReadComplete}. */
+    private boolean packetRead;
+    /** Packets a client sent after CONNECT, before its CONNACK: handled once connected. Null while there are none. */
+    private List<MqttMessage> early;
     private String clientId;
     private ClientIdentity identity;
     private Session session;
@@ -77,15 +93,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     public MqttConnection(ProtocolServices services) {
         this.services = services;
-        this.publishes = new InboundPublishes(services, this);
-        this.subscriptionRequests = new SubscriptionRequests(services, this);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         long timeoutMillis = services.config().connectTimeout().toMillis();
-        connectTimeout = ctx.executor().schedule(() -> {
+        timer = ctx.executor().schedule(() -> {
             if (state == State.AWAIT_CONNECT) {
                 close("no CONNECT within " + timeoutMillis + " ms");
             }
@@ -95,9 +109,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        packetRead = true;
         MqttMessage message = (MqttMessage) msg;
         if (state == State.CONNECTING && message.decoderResult().isSuccess()
             && message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
+            if (early == null) {
+                early = new ArrayList<>();
+            }
             early.add(message);
             return;
         }
@@ -130,7 +148,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case CONNECT -> violation("second CONNECT on one connection");
             case PUBLISH -> {
                 services.metrics().messageReceived(message.fixedHeader().qosLevel().value());
-                publishes.onPublish(session, InboundPublish.of((MqttPublishMessage) message));
+                publishes().onPublish(session, InboundPublish.of((MqttPublishMessage) message));
             }
             case PUBACK -> {
                 int packetId = packetId(message);
@@ -140,13 +158,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 int packetId = packetId(message);
                 session.execute(() -> session.onPubrec(packetId));
             }
-            case PUBREL -> publishes.onPubrel(session, packetId(message));
+            case PUBREL -> publishes().onPubrel(session, packetId(message));
             case PUBCOMP -> {
                 int packetId = packetId(message);
                 session.execute(() -> session.onPubcomp(packetId));
             }
-            case SUBSCRIBE -> subscriptionRequests.onSubscribe(session, (MqttSubscribeMessage) message);
-            case UNSUBSCRIBE -> subscriptionRequests.onUnsubscribe(session, (MqttUnsubscribeMessage) message);
+            case SUBSCRIBE -> subscriptionRequests().onSubscribe(session, (MqttSubscribeMessage) message);
+            case UNSUBSCRIBE -> subscriptionRequests().onUnsubscribe(session, (MqttUnsubscribeMessage) message);
             case PINGREQ -> send(Packets.PINGRESP);
             case DISCONNECT -> {
                 disconnectReceived = true;
@@ -156,6 +174,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             default -> violation(type + " may only be sent by a server");
         }
+    }
+
+    private InboundPublishes publishes() {
+        if (publishes == null) {
+            publishes = new InboundPublishes(services, this);
+        }
+        return publishes;
+    }
+
+    private SubscriptionRequests subscriptionRequests() {
+        if (subscriptionRequests == null) {
+            subscriptionRequests = new SubscriptionRequests(services, this);
+        }
+        return subscriptionRequests;
     }
 
     private static int packetId(MqttMessage message) {
@@ -173,9 +205,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void onConnect(MqttConnectMessage connect) {
         state = State.CONNECTING;
-        connectTimeout.cancel(false);
+        timer.cancel(false);
         // Not kept for the connection's life: 64 bytes of every idle connection.
-        connectTimeout = null;
+        timer = null;
         // Nothing more is read from the socket until the client is connected, so what it may
         // send before its CONNACK stays bounded by what was already read.
         channel.config().setAutoRead(false);
@@ -263,8 +295,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 services.cluster().willRegistered(clientId, will);
             }
             if (keepAlive > 0) {
-                channel.pipeline().addBefore(channel.pipeline().context(this).name(), "keepalive",
-                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+                keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
+                lastPacketNanos = System.nanoTime();
+                timer = channel.eventLoop().schedule(this::checkKeepAlive, keepAliveNanos, TimeUnit.NANOSECONDS);
             }
             replayEarlyPackets();
             // An early PUBLISH may have met a full queue already.
@@ -273,31 +306,52 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void replayEarlyPackets() {
-        List<MqttMessage> pending = new ArrayList<>(early);
-        early.clear();
-        for (MqttMessage message : pending) {
-            try {
-                read(message);
-            } finally {
-                ReferenceCountUtil.release(message);
+        List<MqttMessage> pending = early;
+        early = null;
+        if (pending != null) {
+            for (MqttMessage message : pending) {
+                try {
+                    read(message);
+                } finally {
+                    ReferenceCountUtil.release(message);
+                }
             }
         }
         flush();
     }
 
     @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        MqttEncoder.INSTANCE.write(ctx, msg, promise);
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        // One clock read per batch of reads, not per packet.
+        if (packetRead) {
+            packetRead = false;
+            lastPacketNanos = System.nanoTime();
+        }
         ctx.flush();
         ctx.fireChannelReadComplete();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            close("keep alive timeout exceeded");
+    /**
+     * Closes the connection if no packet came within 1.5 keep alives (MQTT 3.1.1, 3.1.2.10),
+     * else checks again when that time will have passed since the last one.
+     */
+    private void checkKeepAlive() {
+        timer = null;
+        if (state != State.CONNECTED) {
             return;
         }
-        ctx.fireUserEventTriggered(event);
+        long silentNanos = System.nanoTime() - lastPacketNanos;
+        if (silentNanos >= keepAliveNanos) {
+            close("keep alive timeout exceeded");
+        } else {
+            timer = channel.eventLoop().schedule(this::checkKeepAlive, keepAliveNanos - silentNanos,
+                TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -324,11 +378,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void channelInactive(ChannelHandlerContext ctx) {
         State previous = state;
         state = State.CLOSED;
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
+        if (timer != null) {
+            timer.cancel(false);
         }
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
+        }
         if (previous != State.CLOSED) {
             logClose(previous);
         }
@@ -423,8 +479,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return clientId != null ? clientId : "<unknown> at " + remote();
     }
 
+    /**
+     * The client's address as host:port, [host]:port for IPv6, as InetSocketAddress.toString
+     * writes it without the leading slash (stripped with a regular expression before, which
+     * compiled a Pattern on every CONNECT).
+     */
     private String remote() {
-        return channel.remoteAddress() == null ? "?" : channel.remoteAddress().toString().replaceFirst("^/", "");
+        SocketAddress address = channel.remoteAddress();
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return address == null ? "?" : address.toString();
     }
 
     void send(MqttMessage message) {

@@ -33,7 +33,7 @@ public final class Subscriptions {
      * @return completes when the subscription is durable and known to the cluster
      */
     public CompletionStage<Void> add(Session session, String filter, int qos) {
-        if (session.subscriptions().put(filter, qos) == null) {
+        if (session.subscribe(filter, qos)) {
             metrics.subscriptions(1);
         }
         CompletionStage<Void> routed = trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : Stages.DONE;
@@ -45,7 +45,7 @@ public final class Subscriptions {
 
     /** Unsubscribes; completes when durable. */
     public CompletionStage<Void> remove(Session session, String filter) {
-        if (session.subscriptions().remove(filter) == null) {
+        if (!session.unsubscribe(filter)) {
             return Stages.DONE;
         }
         metrics.subscriptions(-1);
@@ -60,7 +60,7 @@ public final class Subscriptions {
             unroute(session, filter);
         }
         metrics.subscriptions(-filters.size());
-        session.subscriptions().clear();
+        session.clearSubscriptions();
     }
 
     /**

@@ -41,15 +41,25 @@ final class Outbound {
     private record Pending(StoredMessage message, int qos, boolean stored) {
     }
 
+    /**
+     * The in-flight map and queue of every session that never had one: never written to (a
+     * session gets its own at the first message, see {@link #inFlightForUpdate} and {@link #addLast}).
+     */
+    private static final Map<Integer, InFlight> NO_IN_FLIGHT = Map.of();
+    private static final Deque<Pending> NO_QUEUE = new ArrayDeque<>(0);
+
     private final String clientId;
     private final Limits limits;
     private final MessageQueueStore store;
     private final DropLog drops;
     private final BrokerMetrics metrics;
     private final PushBack pushBack;
-    private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
-    /** Starts with room for one: most clients never queue, and the default 16 slots cost 64 bytes each. */
-    private final Deque<Pending> queue = new ArrayDeque<>(1);
+    /**
+     * Both shared empty ones until this client has a message in flight or queued: an idle or
+     * publish-only client never has, and its own empty map and deque would cost about 100 bytes.
+     */
+    private Map<Integer, InFlight> inFlight = NO_IN_FLIGHT;
+    private Deque<Pending> queue = NO_QUEUE;
     private final PacketIds packetIds = new PacketIds();
     /** Payload bytes of the messages in {@link #queue}. */
     private long queuedBytes;
@@ -184,6 +194,10 @@ final class Outbound {
     }
 
     private void addLast(Pending pending) {
+        if (queue == NO_QUEUE) {
+            // Small, growing when needed: most clients queue little (the default 16 slots take 64 bytes).
+            queue = new ArrayDeque<>(1);
+        }
         queue.addLast(pending);
         queuedBytes += pending.message().payload().length;
         metrics.queued(1);
@@ -206,11 +220,19 @@ final class Outbound {
 
     private void send(ClientLink link, StoredMessage message, int qos, boolean stored) {
         int packetId = packetIds.next(inFlight::containsKey);
-        inFlight.put(packetId, new InFlight(message, qos, stored, false));
+        inFlightForUpdate().put(packetId, new InFlight(message, qos, stored, false));
         if (stored) {
             store.markSent(clientId, message.id(), packetId);
         }
         link.sendPublish(message, qos, packetId, false);
+    }
+
+    /** The in-flight map, made a mutable one of this session's at the first message in flight, kept from then on. */
+    private Map<Integer, InFlight> inFlightForUpdate() {
+        if (inFlight == NO_IN_FLIGHT) {
+            inFlight = new LinkedHashMap<>();
+        }
+        return inFlight;
     }
 
     /** Fills the in-flight window from the queue, oldest first. */
@@ -279,7 +301,7 @@ final class Outbound {
         if (inFlight.containsKey(released.packetId())) {
             return false;
         }
-        inFlight.put(released.packetId(), new InFlight(released.message(), 2, true, true));
+        inFlightForUpdate().put(released.packetId(), new InFlight(released.message(), 2, true, true));
         if (link != null) {
             link.sendPubrel(released.packetId());
         }
@@ -290,7 +312,8 @@ final class Outbound {
     void restore(List<QueuedMessage> stored) {
         for (QueuedMessage queued : stored) {
             if (queued.packetId() != 0 && !inFlight.containsKey(queued.packetId())) {
-                inFlight.put(queued.packetId(), new InFlight(queued.message(), queued.qos(), true, queued.released()));
+                inFlightForUpdate().put(queued.packetId(),
+                    new InFlight(queued.message(), queued.qos(), true, queued.released()));
             } else {
                 addLast(new Pending(queued.message(), queued.qos(), true));
             }
@@ -310,8 +333,8 @@ final class Outbound {
     void clear() {
         metrics.queued(-queue.size());
         metrics.queuedBytes(-queuedBytes);
-        inFlight.clear();
-        queue.clear();
+        inFlight = NO_IN_FLIGHT;
+        queue = NO_QUEUE;
         queuedBytes = 0;
         pushBack.markRoom();
     }

@@ -33,7 +33,11 @@ public final class Session {
     private final BrokerMetrics metrics;
     /** Counts the times the queue became full, so a slow-consumer check knows whether it is stale. */
     private long fullEpisodes;
-    private final Map<String, Integer> subscriptions = new HashMap<>();
+    /**
+     * Filter to granted QoS. The shared empty map until the first SUBSCRIBE: a publish-only
+     * client never has one, and an empty map of its own costs 48 bytes.
+     */
+    private Map<String, Integer> subscriptions = Map.of();
     /** Created by the first QoS 2 PUBLISH: most clients never send one, and an empty set costs 64 bytes. */
     private Set<Integer> inboundQos2;
     private ClientLink link;
@@ -222,14 +226,32 @@ public final class Session {
         return inboundQos2 != null && inboundQos2.remove(packetId);
     }
 
+    /** Filter to granted QoS; read-only (changed through {@link #subscribe}, {@link #unsubscribe}). */
     public Map<String, Integer> subscriptions() {
         return subscriptions;
+    }
+
+    /** @return whether the filter is new to this session (not a re-subscription) */
+    public boolean subscribe(String filter, int qos) {
+        if (subscriptions.isEmpty()) {
+            subscriptions = new HashMap<>();
+        }
+        return subscriptions.put(filter, qos) == null;
+    }
+
+    /** @return whether the session had the filter */
+    public boolean unsubscribe(String filter) {
+        return !subscriptions.isEmpty() && subscriptions.remove(filter) != null;
+    }
+
+    public void clearSubscriptions() {
+        subscriptions = Map.of();
     }
 
     /** Puts back what the store kept of this session across a restart. */
     void restore(Map<String, Integer> storedSubscriptions, List<QueuedMessage> queued, Set<Integer> inboundIds) {
         persistent = true;
-        subscriptions.putAll(storedSubscriptions);
+        storedSubscriptions.forEach(this::subscribe);
         outbound.restore(queued);
         inboundIds.forEach(this::receiveQos2);
     }
@@ -242,7 +264,7 @@ public final class Session {
 
     /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
     void reset() {
-        subscriptions.clear();
+        clearSubscriptions();
         inboundQos2 = null;
         outbound.clear();
     }

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -114,13 +113,15 @@ public final class MqttServer {
         pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
     }
 
-    /** The MQTT handlers every listener ends with; package-private so the fuzz test drives the same pipeline. */
+    /**
+     * The MQTT handlers every listener ends with (MqttConnection also encodes what it writes);
+     * package-private so the fuzz test drives the same pipeline.
+     */
     void addMqtt(ChannelPipeline pipeline) {
         int maxPacketSize = services.config().maxPacketSize();
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
         pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
         pipeline.addLast("decoder", MqttFrameDecoder.nettyDecoder(maxPacketSize, services.config().maxClientIdLength()));
-        pipeline.addLast("encoder", MqttEncoder.INSTANCE);
         pipeline.addLast("mqtt", new MqttConnection(services));
     }
 
