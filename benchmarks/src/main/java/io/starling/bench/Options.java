@@ -20,13 +20,15 @@ import java.util.Locale;
  * @param subscriberPort      traffic scenarios: the port subscribers connect to, another node of
  *                            the same cluster for cross-node runs; 0 means {@code port}
  * @param subscriberBrokerPid that node's process, whose CPU seconds are added to the broker's; 0 when none
+ * @param settle      the idle scenario leaves the broker alone with its idle connections this long
+ *                    after the last CONNACK before it reads the RSS the result reports (0: at once)
  * @param hold        the idle scenario keeps its connections open this long after measuring (0: none),
  *                    for looking at the broker meanwhile (jcmd, pmap)
  */
 public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
                       Duration duration, Duration grace, int clients, int connections, int window, int threads,
                       long brokerPid, boolean persistent, int subscriberPort, long subscriberBrokerPid,
-                      Duration hold) {
+                      Duration settle, Duration hold) {
 
     public Options {
         // Benchmarks only ever load this machine's loopback.
@@ -42,18 +44,19 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         require(window > 0 && window < 65_535, "window must be 1-65534");
         require(threads > 0 && threads <= 64, "threads must be 1-64");
         require(subscriberPort >= 0 && subscriberPort < 65536, "subscriber port must be 1-65535");
+        require(!settle.isNegative() && settle.toSeconds() <= 600, "settle must be 0-600 seconds");
         require(!hold.isNegative() && hold.toSeconds() <= 3600, "hold must be 0-3600 seconds");
+    }
+
+    /** Where subscribers connect: {@code subscriberPort}, or the publishers' port. */
+    int subscriberPortOrDefault() {
+        return subscriberPort == 0 ? port : subscriberPort;
     }
 
     /**
      * After the publishers finished, this long without a new delivery ends a run: what has
      * not arrived by then is lost (QoS 0 may drop; at QoS 1/2 it is a failure).
      */
-    /** Where subscribers connect: {@code subscriberPort}, or the publishers' port. */
-    int subscriberPortOrDefault() {
-        return subscriberPort == 0 ? port : subscriberPort;
-    }
-
     long quietNanos() {
         return Math.min(grace.toNanos(), 2_000_000_000L);
     }
@@ -76,6 +79,9 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
         "  --clients N             the 'many' side of fan-in, fan-out, p2p (default 100)",
         "  --connections N         connections the idle scenario opens (default 10000)",
+        "  --settle SECONDS        idle: read the broker's RSS this long after the last CONNACK, the",
+        "                          connections idle meanwhile (default 15; the RSS at the last CONNACK",
+        "                          is reported too)",
         "  --hold SECONDS          idle: keep the connections open this long after measuring (default 0)",
         "  --window N              QoS 1/2 messages in flight per publisher (default 64)",
         "  --threads N             client event loops (default 2)",
@@ -107,6 +113,7 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
                 case "--grace" -> b.grace = seconds(name, value);
                 case "--clients" -> b.clients = integer(name, value);
                 case "--connections" -> b.connections = integer(name, value);
+                case "--settle" -> b.settle = seconds(name, value);
                 case "--hold" -> b.hold = seconds(name, value);
                 case "--window" -> b.window = integer(name, value);
                 case "--threads" -> b.threads = integer(name, value);
@@ -163,11 +170,12 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         public boolean persistent;
         public int subscriberPort;
         public long subscriberBrokerPid;
+        public Duration settle = Duration.ofSeconds(15);
         public Duration hold = Duration.ZERO;
 
         public Options build() {
             return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
-                connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid, hold);
+                connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid, settle, hold);
         }
     }
 }

@@ -14,10 +14,13 @@ import org.HdrHistogram.Histogram;
  * @param seconds          from the first publish to the last delivery
  * @param latency          microseconds, or null when the scenario does not measure it
  * @param compilerCpu      of the broker CPU seconds, those of its JIT compiler threads (NaN if unknown)
- * @param kibPerConnection broker RSS growth per connection (idle), NaN otherwise
+ * @param kibPerConnection broker RSS growth per connection (idle), read once the connections had been
+ *                         idle for the options' settle time; NaN for other scenarios
+ * @param kibAtLastConnack the same growth read at the last CONNACK (idle), NaN otherwise
  */
 public record Result(Options options, long published, long messages, double seconds, double cpuBefore, double cpuAfter,
-              double compilerCpu, Histogram latency, double kibPerConnection, List<String> failures, List<String> notes) {
+              double compilerCpu, Histogram latency, double kibPerConnection, double kibAtLastConnack,
+              List<String> failures, List<String> notes) {
 
     public boolean passed() {
         return failures.isEmpty();
@@ -49,7 +52,8 @@ public record Result(Options options, long published, long messages, double seco
                 latency.getValueAtPercentile(99), latency.getMaxValue());
         }
         if (!Double.isNaN(kibPerConnection)) {
-            out.printf(Locale.ROOT, "  broker RSS %.2f KiB per connection%n", kibPerConnection);
+            out.printf(Locale.ROOT, "  broker RSS %.2f KiB per connection after %d s idle (%.2f at the last CONNACK)%n",
+                kibPerConnection, options.settle().toSeconds(), kibAtLastConnack);
         }
         notes.forEach(note -> out.println("  note: " + note));
         failures.forEach(failure -> out.println("  FAILED: " + failure));
@@ -86,6 +90,7 @@ public record Result(Options options, long published, long messages, double seco
         fields.add("p99_us=" + (hasLatency ? Long.toString(latency.getValueAtPercentile(99)) : "-"));
         fields.add("max_us=" + (hasLatency ? Long.toString(latency.getMaxValue()) : "-"));
         fields.add("kib_per_conn=" + number(kibPerConnection, 2));
+        fields.add("kib_at_connack=" + number(kibAtLastConnack, 2));
         fields.add("status=" + (passed() ? "PASS" : "FAIL"));
         return "RESULT " + String.join(" ", fields);
     }

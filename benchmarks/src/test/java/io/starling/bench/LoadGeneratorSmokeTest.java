@@ -85,12 +85,15 @@ class LoadGeneratorSmokeTest {
     void idleConnectionsAllConnectAndRssIsMeasured() throws Exception {
         Options.Builder options = quick(Scenario.IDLE, 0, 1);
         options.connections = 200;
+        options.settle = Duration.ofSeconds(1);
 
         Result result = LoadGenerator.run(options.build());
 
         assertTrue(result.passed(), result.failures()::toString);
         assertEquals(200, result.messages());
         assertFalse(Double.isNaN(result.kibPerConnection()));
+        assertFalse(Double.isNaN(result.kibAtLastConnack()));
+        assertTrue(result.line().contains(" kib_at_connack="), result.line());
     }
 
     @Test

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The built zip as a user meets it: unzipped into a directory whose path has a space,
@@ -155,6 +157,9 @@ class DistributionIT {
             Path proc = Path.of("/proc", Long.toString(broker.pid()));
             assertTrue(Files.readSymbolicLink(proc.resolve("exe")).endsWith("java"), "the script's process is java");
             assertEquals(home.toRealPath(), Files.readSymbolicLink(proc.resolve("cwd")));
+            // This Java (17.0.9 or newer) started with the native heap trimmed.
+            assertTrue(Files.readString(proc.resolve("cmdline")).contains("-XX:TrimNativeHeapInterval=5000"),
+                "the broker's command line");
 
             mosquittoRoundTrips(broker, port);
             pahoRoundTrip(port, "paho-e2e");
@@ -302,17 +307,43 @@ class DistributionIT {
 
     @Test
     void refusesJavaOlderThan17() throws Exception {
-        Path oldJdk = temp.resolve("old jdk");
-        Path java = Files.createDirectories(oldJdk.resolve("bin")).resolve("java");
-        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n");
-        assertTrue(java.toFile().setExecutable(true));
         Map<String, String> environment = environment(LOOPBACK);
-        environment.put("JAVA_HOME", oldJdk.toString());
+        environment.put("JAVA_HOME", fakeJdk("old jdk", "11.0.2").toString());
         try (TestProcess starling = TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
             assertEquals(1, starling.awaitExit(START), starling.output());
             assertTrue(starling.output().contains("needs Java 17 or newer"), starling.output());
             assertTrue(starling.output().contains("11.0.2"), starling.output());
         }
+    }
+
+    /** Only JVMs that know the option get it: an older one would refuse to start. */
+    @ParameterizedTest
+    @CsvSource({"17.0.8, false", "17.0.9, true", "17.0.15, true", "20.0.2, false", "21, false", "21.0.1, true",
+        "25.0.1, true", "26-ea, true"})
+    void trimsTheNativeHeapOnJavaVersionsThatCan(String javaVersion, boolean trims) throws Exception {
+        Path jdk = fakeJdk("jdk " + javaVersion, javaVersion);
+        Map<String, String> environment = environment(LOOPBACK);
+        environment.put("JAVA_HOME", jdk.toString());
+        try (TestProcess starling = TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
+            assertEquals(0, starling.awaitExit(START), starling.output());
+        }
+        List<String> arguments = Files.readAllLines(jdk.resolve("arguments"));
+        assertTrue(arguments.contains("io.starling.Main"), arguments::toString);
+        assertEquals(trims, arguments.contains("-XX:TrimNativeHeapInterval=5000"), arguments::toString);
+    }
+
+    /**
+     * A JAVA_HOME whose java says it is the given version and, for anything but -version, writes
+     * its arguments one per line to the file "arguments" beside bin/.
+     */
+    private static Path fakeJdk(String name, String version) throws IOException {
+        Path jdk = temp.resolve(name);
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\n"
+            + "if [ \"$1\" = -version ]; then echo 'openjdk version \"" + version + "\" 2019-01-15' >&2; exit 0; fi\n"
+            + "printf '%s\\n' \"$@\" > '" + jdk.resolve("arguments") + "'\n");
+        assertTrue(java.toFile().setExecutable(true));
+        return jdk;
     }
 
     @Test
