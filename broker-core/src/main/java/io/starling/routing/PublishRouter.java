@@ -171,7 +171,7 @@ public final class PublishRouter {
             boolean isStored = deliveries.isStored(i);
             // A client is never paused for its own queue: it could not read the acks that drain it.
             boolean pausable = publisher != null && session != publisher.session();
-            session.execute(() -> session.deliver(live, qos, isStored, pausable));
+            session.submitDelivery(live, qos, isStored, pausable);
             if (pausable && qos > 0 && session.pushBack().isFull()) {
                 publisher.pauseFor(session.pushBack());
             }
