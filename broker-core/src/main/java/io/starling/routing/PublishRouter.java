@@ -8,9 +8,7 @@ import io.starling.spi.MessageQueueStore;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -29,6 +27,8 @@ public final class PublishRouter {
     private final ClusterBus cluster;
     private final Function<String, Session> sessions;
     private final DuplicateWindows duplicates;
+    /** Routing runs on the event loops and on the cluster bus's threads: one plan per thread, reused. */
+    private final ThreadLocal<Deliveries<Session>> perThread = ThreadLocal.withInitial(Deliveries::new);
 
     /**
      * @param sessions   this node's session of a client id, or null
@@ -118,36 +118,63 @@ public final class PublishRouter {
 
     private CompletionStage<Void> deliverLocally(StoredMessage message, InboundQos2Receipt receipt,
                                                  PausablePublisher publisher) {
-        Map<Session, Integer> matches = new HashMap<>();
-        trie.match(message.topic(), (session, qos) -> matches.merge(session, qos, Math::max));
-        StoredMessage live = message.withRetain(false);
-        List<DeliveryTarget> stored = new ArrayList<>();
-        List<Delivery> deliveries = new ArrayList<>(matches.size());
-        for (Map.Entry<Session, Integer> match : matches.entrySet()) {
-            Session session = match.getKey();
+        Deliveries<Session> deliveries = Deliveries.acquire(perThread);
+        try {
+            trie.match(message.topic(), deliveries);
+            StoredMessage live = message.withRetain(false);
+            List<DeliveryTarget> stored = plan(deliveries, live);
+            CompletionStage<Void> written = stored.isEmpty() && receipt == null
+                ? Stages.DONE : queues.append(live, stored, receipt);
+            deliver(deliveries, live, publisher);
+            return written;
+        } finally {
+            deliveries.release();
+        }
+    }
+
+    /**
+     * Decides what each matching session gets, before anything is delivered: the stored queues
+     * are appended to before the sessions see the message.
+     *
+     * @return the persistent sessions whose queue the message is appended to (a list the store
+     *     may keep: new for each message that has some)
+     */
+    private List<DeliveryTarget> plan(Deliveries<Session> deliveries, StoredMessage live) {
+        List<DeliveryTarget> stored = List.of();
+        for (int i = 0; i < deliveries.size(); i++) {
+            Session session = deliveries.subscriber(i);
             if (!duplicates.firstDelivery(session.clientId(), live)) {
+                deliveries.skip(i);
                 continue;
             }
-            int qos = Math.min(message.qos(), match.getValue());
+            int qos = Math.min(live.qos(), deliveries.qos(i));
             boolean isStored = qos > 0 && session.isPersistent();
             if (isStored) {
+                if (stored.isEmpty()) {
+                    stored = new ArrayList<>();
+                }
                 stored.add(new DeliveryTarget(session.clientId(), qos));
             }
+            deliveries.deliver(i, qos, isStored);
+        }
+        return stored;
+    }
+
+    /** Hands the message to each session's thread (a session on this thread may run it at once, and route again). */
+    private static void deliver(Deliveries<Session> deliveries, StoredMessage live, PausablePublisher publisher) {
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (deliveries.isSkipped(i)) {
+                continue;
+            }
+            Session session = deliveries.subscriber(i);
+            int qos = deliveries.qos(i);
+            boolean isStored = deliveries.isStored(i);
             // A client is never paused for its own queue: it could not read the acks that drain it.
             boolean pausable = publisher != null && session != publisher.session();
-            deliveries.add(new Delivery(session, qos, isStored, pausable));
-        }
-        CompletionStage<Void> written = stored.isEmpty() && receipt == null ? Stages.DONE : queues.append(live, stored, receipt);
-        for (Delivery delivery : deliveries) {
-            Session session = delivery.session();
-            session.execute(() -> session.deliver(live, delivery.qos(), delivery.stored(), delivery.pausable()));
-            if (delivery.pausable() && delivery.qos() > 0 && session.pushBack().isFull()) {
+            session.submitDelivery(live, qos, isStored, pausable);
+            if (pausable && qos > 0 && session.pushBack().isFull()) {
                 publisher.pauseFor(session.pushBack());
             }
         }
-        return written;
-    }
-
-    private record Delivery(Session session, int qos, boolean stored, boolean pausable) {
     }
 }

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * time, which is what lets a session's state go without locks. When a connection on another
  * event loop takes the session over, {@link #bindTo} moves later batches there.
  *
- * <p>Submitted tasks go onto a lock-free stack ({@link #submitted}, one small node per task);
- * the draining thread takes the whole stack at once and reverses it into submission order
- * ({@link #taken}). An idle session so costs two fields, not a queue: with thousands of idle
+ * <p>Submitted tasks go onto a lock-free stack ({@link #submitted}, one small node per task,
+ * or none for a {@link Task}, its own node); the draining thread takes the whole stack at once
+ * and reverses it into submission order ({@link #taken}). An idle session so costs two fields, not a queue: with thousands of idle
  * connections an array-backed queue per session was the largest object of each.
  */
 public final class SessionExecutor implements Executor {
@@ -31,29 +31,42 @@ public final class SessionExecutor implements Executor {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SUBMITTED = lookup.findVarHandle(SessionExecutor.class, "submitted", Node.class);
+            SUBMITTED = lookup.findVarHandle(SessionExecutor.class, "submitted", Task.class);
             SCHEDULED = lookup.findVarHandle(SessionExecutor.class, "scheduled", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** A submitted task; {@code next} is the task submitted before it (stack) or after it (taken). */
-    private static final class Node {
-        final Runnable task;
-        Node next;
+    /**
+     * A submitted task, its own node in the stack: {@code next} is the task submitted before it
+     * (stack) or after it (taken). The publish path submits one per delivery ({@link
+     * Session#submitDelivery}), where a separate node would be a second object per session
+     * and message. An instance is submitted once.
+     */
+    abstract static class Task implements Runnable {
+        private Task next;
+    }
 
-        Node(Runnable task, Node next) {
+    /** A task submitted as a plain {@link Runnable}. */
+    private static final class Wrapped extends Task {
+        private final Runnable task;
+
+        Wrapped(Runnable task) {
             this.task = task;
-            this.next = next;
+        }
+
+        @Override
+        public void run() {
+            task.run();
         }
     }
 
     /** Newest first; pushed by any thread, taken whole by the draining thread. */
     @SuppressWarnings("unused") // through SUBMITTED
-    private volatile Node submitted;
+    private volatile Task submitted;
     /** Oldest first: taken from {@link #submitted}, not run yet. Only the draining thread uses it. */
-    private Node taken;
+    private Task taken;
     /** Whether a drain runs or is on its way to the loop. */
     @SuppressWarnings("unused") // through SCHEDULED
     private volatile boolean scheduled;
@@ -71,12 +84,16 @@ public final class SessionExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        Node head;
-        Node node = new Node(task, null);
+        submit(new Wrapped(task));
+    }
+
+    /** Runs the task, which is submitted for the first and only time, as {@link #execute} would. */
+    void submit(Task task) {
+        Task head;
         do {
             head = submitted;
-            node.next = head;
-        } while (!SUBMITTED.compareAndSet(this, head, node));
+            task.next = head;
+        } while (!SUBMITTED.compareAndSet(this, head, task));
         if (SCHEDULED.compareAndSet(this, false, true)) {
             EventExecutor current = loop;
             if (current.inEventLoop()) {
@@ -122,12 +139,12 @@ public final class SessionExecutor implements Executor {
     }
 
     /** The oldest task not run yet, or null. */
-    private Runnable next() {
+    private Task next() {
         if (taken == null) {
-            Node newestFirst = (Node) SUBMITTED.getAndSet(this, null);
-            Node oldestFirst = null;
+            Task newestFirst = (Task) SUBMITTED.getAndSet(this, null);
+            Task oldestFirst = null;
             while (newestFirst != null) {
-                Node older = newestFirst.next;
+                Task older = newestFirst.next;
                 newestFirst.next = oldestFirst;
                 oldestFirst = newestFirst;
                 newestFirst = older;
@@ -137,8 +154,10 @@ public final class SessionExecutor implements Executor {
                 return null;
             }
         }
-        Node first = taken;
+        Task first = taken;
         taken = first.next;
-        return first.task;
+        // A task that is kept after it ran must not keep the ones after it.
+        first.next = null;
+        return first;
     }
 }

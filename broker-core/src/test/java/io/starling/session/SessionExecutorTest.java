@@ -101,6 +101,30 @@ class SessionExecutorTest {
         assertEquals(List.of("first", "second", "third"), order);
     }
 
+    @Test
+    void tasksThatAreTheirOwnNodesRunInSubmissionOrderWithWrappedOnes() throws Exception {
+        SessionExecutor executor = new SessionExecutor(loop, () -> { });
+        List<String> order = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        // One batch: the loop waits until every task is submitted.
+        loop.execute(() -> await(gate));
+        for (int i = 0; i < 3; i++) {
+            int sequence = i;
+            executor.submit(new SessionExecutor.Task() {
+                @Override
+                public void run() {
+                    order.add("own " + sequence);
+                }
+            });
+            executor.execute(() -> order.add("wrapped " + sequence));
+        }
+        executor.execute(done::countDown);
+        gate.countDown();
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("own 0", "wrapped 0", "own 1", "wrapped 1", "own 2", "wrapped 2"), order);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             assertTrue(latch.await(5, TimeUnit.SECONDS));
