@@ -338,12 +338,18 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
 
     /**
      * Closes the connection if no packet came within 1.5 keep alives (MQTT 3.1.1, 3.1.2.10),
-     * else checks again when that time will have passed since the last one.
+     * else checks again when that time will have passed since the last one. While push-back
+     * keeps this client's packets unread, the silence is the broker's: the client's PINGREQs
+     * wait in the socket, so the time counts from the end of the pause (a pause is bounded by
+     * the push-back timeout of the queues it waits for).
      */
     private void checkKeepAlive() {
         timer = null;
         if (state != State.CONNECTED) {
             return;
+        }
+        if (readPause.isPaused()) {
+            lastPacketNanos = System.nanoTime();
         }
         long silentNanos = System.nanoTime() - lastPacketNanos;
         if (silentNanos >= keepAliveNanos) {

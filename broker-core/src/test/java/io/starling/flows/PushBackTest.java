@@ -153,6 +153,48 @@ class PushBackTest {
     }
 
     @Test
+    void aPausedPublisherIsNotDisconnectedByItsKeepAlive() throws Exception {
+        // While push-back pauses it, the publisher's PINGREQs wait unread in its socket: the
+        // silence is the broker's. Here the pause outlasts 1.5 keep alives twice over.
+        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 4");
+        try (RawMqttClient subscriber = new RawMqttClient(broker.port());
+             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            RawPublish.connect(subscriber, "slow", true);
+            RawPublish.subscribe(subscriber, 1, "t", 1);
+            assertEquals(0, publisher.connect("pub", true, 1), "CONNACK return code");
+            int messages = 10;
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            for (int i = 1; i <= messages; i++) {
+                burst.writeBytes(RawMqttClient.publishPacket("t", 1, i, "m" + i));
+            }
+            publisher.send(burst.toByteArray());
+            Await.until("the publisher is paused", () -> metrics().publishersPaused() == 1);
+            int pings = 3;
+            for (int i = 0; i < pings; i++) {
+                // Paced as a client with keep alive 1 s pings.
+                Thread.sleep(1000);
+                publisher.send(RawMqttClient.pingreq());
+            }
+            assertEquals(1, metrics().publishersPaused(), "still paused: the subscriber has read nothing");
+
+            assertEquals(messages, RawPublish.receive(subscriber, messages).size());
+            int pubacks = 0;
+            int pingresps = 0;
+            while (pubacks + pingresps < messages + pings) {
+                int type = publisher.read().type();
+                if (type == RawMqttClient.PUBACK) {
+                    pubacks++;
+                } else {
+                    assertEquals(RawMqttClient.PINGRESP, type);
+                    pingresps++;
+                }
+            }
+            assertEquals(messages, pubacks);
+            assertEquals(pings, pingresps);
+        }
+    }
+
+    @Test
     void aSubscriberThatNeverDrainsIsDisconnectedAfterThePushBackTimeoutAndKeepsItsMessages() throws Exception {
         broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 2",
             "mqtt.push-back-timeout = 1s");
