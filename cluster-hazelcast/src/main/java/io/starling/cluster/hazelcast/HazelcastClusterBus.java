@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -250,13 +252,7 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     /** The node id of the oldest cluster member other than this one, or null if alone. */
     private String oldestOtherNode() {
-        for (Member member : hazelcast.getCluster().getMembers()) {
-            String other = member.getAttribute(NODE_ATTRIBUTE);
-            if (!member.localMember() && other != null) {
-                return other;
-            }
-        }
-        return null;
+        return oldestNode(member -> !member.localMember()).orElse(null);
     }
 
     /**
@@ -361,13 +357,16 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     /** The oldest member's node id: every member sees the same one once they agree on the members. */
     private String oldestNode() {
-        for (Member member : hazelcast.getCluster().getMembers()) {
-            String id = member.getAttribute(NODE_ATTRIBUTE);
-            if (id != null) {
-                return id;
-            }
-        }
-        return nodeId;
+        return oldestNode(member -> true).orElse(nodeId);
+    }
+
+    /** The node id of the oldest member (Hazelcast lists members oldest first) that is a Starling node and passes. */
+    private Optional<String> oldestNode(Predicate<Member> eligible) {
+        return hazelcast.getCluster().getMembers().stream()
+            .filter(eligible)
+            .map(member -> member.getAttribute(NODE_ATTRIBUTE))
+            .filter(Objects::nonNull)
+            .findFirst();
     }
 
     private void purgeOwnerships(String lostNode) {
