@@ -162,12 +162,13 @@ class PushBackTest {
             RawPublish.connect(subscriber, "slow", true);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             assertEquals(0, publisher.connect("pub", true, 1), "CONNACK return code");
-            int messages = 10;
-            ByteArrayOutputStream burst = new ByteArrayOutputStream();
-            for (int i = 1; i <= messages; i++) {
-                burst.writeBytes(RawMqttClient.publishPacket("t", 1, i, "m" + i));
+            // Sent until the broker pauses the publisher: a burst read at once could be routed
+            // before the subscriber's thread has queued any of it, and then nothing would pause it.
+            int messages = 0;
+            while (metrics().publishersPaused() == 0 && messages < 1000) {
+                messages++;
+                publisher.send(RawMqttClient.publishPacket("t", 1, messages, "m" + messages));
             }
-            publisher.send(burst.toByteArray());
             Await.until("the publisher is paused", () -> metrics().publishersPaused() == 1);
             int pings = 3;
             for (int i = 0; i < pings; i++) {
