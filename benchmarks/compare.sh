@@ -34,7 +34,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
 STARLING_JAVA_OPTS="${STARLING_JAVA_OPTS:--Xmx1g}"
-STARLING_DIST="${STARLING_DIST:-$(ls "$ROOT"/distribution/target/starling-*.zip 2>/dev/null | head -1)}"
+# Empty when the zip is not built yet (built below); ls fails then, which must not end the script.
+STARLING_DIST="${STARLING_DIST:-$(ls "$ROOT"/distribution/target/starling-*.zip 2>/dev/null | head -1 || true)}"
 RESULTS_FILE="$ROOT/BENCHMARKS.md"
 
 if [[ "$MODE" != full ]]; then

@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 /**
  * Opens many connections that do nothing else, and reports the broker's RSS growth per
  * connection twice: at the last CONNACK, and after the connections have been idle for the
- * settle time. The second is the idle figure: at the last CONNACK a JVM broker still holds
+ * settle time; both against the broker's RSS after the same time at rest before the connects. The second is the idle figure: at the last CONNACK a JVM broker still holds
  * one-time working memory of its JIT compilers, busy compiling the connect path, which a
  * broker left alone with idle connections gives back.
  */
@@ -31,6 +31,10 @@ final class IdleRun {
     Result run() throws InterruptedException, TimeoutException {
         int count = options.connections();
         List<String> ids = IntStream.range(0, count).mapToObj(i -> "bench-" + runId + "-idle-" + i).toList();
+        // The baseline is read after the same rest: a fresh broker returns memory of its start-up
+        // meanwhile (the JIT compilers' freed working memory, bin/starling's native-heap trim), which
+        // would otherwise be subtracted from what the connections cost.
+        Thread.sleep(options.settle().toMillis());
         double rssBefore = probe.rssKiB();
         double cpuBefore = probe.cpuSeconds();
         double compilerBefore = probe.compilerCpuSeconds();

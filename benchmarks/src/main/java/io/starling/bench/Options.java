@@ -20,8 +20,9 @@ import java.util.Locale;
  * @param subscriberPort      traffic scenarios: the port subscribers connect to, another node of
  *                            the same cluster for cross-node runs; 0 means {@code port}
  * @param subscriberBrokerPid that node's process, whose CPU seconds are added to the broker's; 0 when none
- * @param settle      the idle scenario leaves the broker alone with its idle connections this long
- *                    after the last CONNACK before it reads the RSS the result reports (0: at once)
+ * @param settle      the idle scenario leaves the broker alone this long before its connects (then
+ *                    reads the baseline RSS) and with its idle connections this long after the last
+ *                    CONNACK (then reads the RSS the result reports); 0: no waits
  * @param hold        the idle scenario keeps its connections open this long after measuring (0: none),
  *                    for looking at the broker meanwhile (jcmd, pmap)
  */
@@ -79,9 +80,9 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
         "  --clients N             the 'many' side of fan-in, fan-out, p2p (default 100)",
         "  --connections N         connections the idle scenario opens (default 10000)",
-        "  --settle SECONDS        idle: read the broker's RSS this long after the last CONNACK, the",
-        "                          connections idle meanwhile (default 15; the RSS at the last CONNACK",
-        "                          is reported too)",
+        "  --settle SECONDS        idle: read the broker's RSS after this long at rest before the",
+        "                          connects, and this long after the last CONNACK with the connections",
+        "                          idle (default 15; the RSS at the last CONNACK is reported too)",
         "  --hold SECONDS          idle: keep the connections open this long after measuring (default 0)",
         "  --window N              QoS 1/2 messages in flight per publisher (default 64)",
         "  --threads N             client event loops (default 2)",
