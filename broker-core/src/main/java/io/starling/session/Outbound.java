@@ -243,6 +243,8 @@ final class Outbound {
             Pending next = removeFirst();
             if (next.qos() == 0) {
                 link.sendPublish(next.message(), 0, 0, false);
+                // Sent is done for QoS 0; one stored by a session moved from another node is removed.
+                forget(next.message(), next.stored());
             } else {
                 send(link, next.message(), next.qos(), next.stored());
             }
