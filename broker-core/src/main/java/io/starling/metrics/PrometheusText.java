@@ -30,7 +30,7 @@ public final class PrometheusText {
         for (int qos = 0; qos <= 2; qos++) {
             text.sample("starling_messages_sent_total{qos=\"" + qos + "\"}", m.sent(qos));
         }
-        text.header("starling_messages_dropped_total", "counter", "Messages dropped (full queues, clients not reading).");
+        text.header("starling_messages_dropped_total", "counter", "Messages dropped (full queues, the budget of all queues).");
         for (int qos = 0; qos <= 2; qos++) {
             text.sample("starling_messages_dropped_total{qos=\"" + qos + "\"}", m.dropped(qos));
         }

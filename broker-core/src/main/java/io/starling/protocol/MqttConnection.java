@@ -299,6 +299,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 lastPacketNanos = System.nanoTime();
                 timer = channel.eventLoop().schedule(this::checkKeepAlive, keepAliveNanos, TimeUnit.NANOSECONDS);
             }
+            // The socket may have drained while the session was being attached, unseen here.
+            resumeSending();
             replayEarlyPackets();
             // An early PUBLISH may have met a full queue already.
             channel.config().setAutoRead(!readPause.isPaused());
@@ -334,6 +336,20 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         }
         ctx.flush();
         ctx.fireChannelReadComplete();
+    }
+
+    /** Netty's write-buffer water marks: below the low one again, the session sends what waited for the socket. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (session != null && channel.isWritable()) {
+            resumeSending();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void resumeSending() {
+        Session attached = session;
+        attached.execute(() -> attached.onWritable(this));
     }
 
     /**

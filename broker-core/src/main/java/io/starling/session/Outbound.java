@@ -84,9 +84,10 @@ final class Outbound {
     }
 
     /**
-     * Sends the message now if the client is online and the window has room, otherwise
-     * queues it (QoS 0 only when configured, and never for a client that is online but
-     * cannot keep up).
+     * Sends the message now if the client is online and nothing is queued before it, and the
+     * window has room (QoS 1/2) or the socket takes more (QoS 0); otherwise queues it. QoS 0
+     * for an offline client is queued only when configured; QoS 0 never pushes back: a full
+     * queue drops it (nothing was acknowledged for it).
      *
      * @param stored   whether the message was appended to the client's stored queue
      * @param pausable whether the message comes from a publisher of this node that stops
@@ -95,13 +96,10 @@ final class Outbound {
     void deliver(ClientLink link, StoredMessage message, int qos, boolean persistent, boolean stored,
                  boolean pausable) {
         if (qos == 0) {
-            if (link != null) {
-                if (link.isWritable()) {
-                    link.sendPublish(message, 0, 0, false);
-                } else {
-                    drops.dropped(clientId, 0, "QoS 0 message for a client that is not reading");
-                }
-            } else if (persistent && limits.queueQos0()) {
+            if (link != null && queue.isEmpty() && link.isWritable()) {
+                link.sendPublish(message, 0, 0, false);
+            } else if (link != null || (persistent && limits.queueQos0())) {
+                // Online: a burst waits behind a full socket, bounded by the queue's limits, in order.
                 enqueue(message, 0, false);
             }
             return;
@@ -235,12 +233,18 @@ final class Outbound {
         return inFlight;
     }
 
-    /** Fills the in-flight window from the queue, oldest first. */
+    /**
+     * Sends from the queue, oldest first, while the in-flight window has room (QoS 1/2) or the
+     * socket takes more (QoS 0: it waits for {@link Session#onWritable} instead).
+     */
     void pump(ClientLink link) {
-        while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 || inFlight.size() < limits.maxInflight())) {
+        while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 ? link.isWritable()
+            : inFlight.size() < limits.maxInflight())) {
             Pending next = removeFirst();
             if (next.qos() == 0) {
                 link.sendPublish(next.message(), 0, 0, false);
+                // Sent is done for QoS 0; one stored by a session moved from another node is removed.
+                forget(next.message(), next.stored());
             } else {
                 send(link, next.message(), next.qos(), next.stored());
             }

@@ -207,6 +207,16 @@ public final class Session {
         return outbound.takeRelease(link, released);
     }
 
+    /**
+     * The connection's socket takes more again: what was queued behind it (QoS 0 waits for
+     * that, not for an acknowledgement) is sent.
+     */
+    public void onWritable(ClientLink writable) {
+        if (link != null && link == writable) {
+            outbound.pump(link);
+        }
+    }
+
     /** PUBACK from the client. */
     public void onPuback(int packetId) {
         if (outbound.acknowledged(packetId, 1) && link != null) {

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.spi.Storage;
 import io.starling.storage.memory.InMemoryStorageProvider;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.PahoClients;
 import io.starling.testing.RawMqttClient;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -21,13 +23,15 @@ class SessionHandOverTest {
 
     private EmbeddedBroker nodeA;
     private EmbeddedBroker nodeB;
+    private Storage storageB;
 
     @BeforeEach
     void start() throws Exception {
         PairedClusterBus busA = new PairedClusterBus();
         PairedClusterBus busB = new PairedClusterBus();
         nodeA = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), busA, List.of(), List.of());
-        nodeB = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), busB, List.of(), List.of());
+        storageB = InMemoryStorageProvider.newStorage();
+        nodeB = EmbeddedBroker.start(storageB, busB, List.of(), List.of());
         busA.pairWith(nodeB.broker());
         busB.pairWith(nodeA.broker());
     }
@@ -66,6 +70,41 @@ class SessionHandOverTest {
             }
             RawMqttClient.Packet live = subscriber.expect(PUBLISH);
             assertTrue(new String(live.body(), StandardCharsets.UTF_8).endsWith("live"), "forwarded from node A");
+        }
+    }
+
+    @Test
+    void qos0QueuedBehindAFullSocketMovesWithTheSessionAndIsNotKeptInTheStoreOnceSent() throws Exception {
+        // 6 MB of QoS 0 for a client that does not read: most of it waits in its queue on node A.
+        int messages = 1500;
+        char[] padding = new char[4096 - 6];
+        Arrays.fill(padding, '.');
+        try (RawMqttClient stalled = new RawMqttClient(nodeA.port(), 10_000, 4096);
+             RawMqttClient publisher = new RawMqttClient(nodeA.port())) {
+            assertEquals(0, stalled.connect("mover0", false, 60));
+            stalled.send(RawMqttClient.subscribePacket(1, "burst", 0));
+            stalled.expect(RawMqttClient.SUBACK);
+            assertEquals(0, publisher.connect("burster", true, 60));
+            for (int i = 0; i < messages; i++) {
+                publisher.send(RawMqttClient.publishPacket("burst", 0, 0, String.format("%06d", i) + new String(padding)));
+            }
+            // A publisher's messages are routed in order: once this one is acknowledged, the burst was handed to the session.
+            publisher.send(RawMqttClient.publishPacket("other", 1, 1, "sentinel"));
+            publisher.expect(RawMqttClient.PUBACK);
+
+            try (RawMqttClient moved = new RawMqttClient(nodeB.port(), 10_000)) {
+                moved.send(RawMqttClient.connectPacket("mover0", false, 60));
+                assertEquals(1, moved.expect(RawMqttClient.CONNACK).body()[0], "session-present on the new node");
+                int previous = -1;
+                while (previous < messages - 1) {
+                    String payload = new String(moved.expect(PUBLISH).body(), StandardCharsets.UTF_8);
+                    int number = Integer.parseInt(payload.substring(payload.length() - 4096, payload.length() - 4090));
+                    assertTrue(number > previous, "in order: " + number + " after " + previous);
+                    previous = number;
+                }
+                // Node B's session flushes a batch only after it sent and forgot its messages.
+                assertEquals(0, storageB.queues().load("mover0").size(), "QoS 0 sent is not kept in the store");
+            }
         }
     }
 
