@@ -259,7 +259,8 @@ class DistributionClusterIT {
                     subscriber.clientId + " on the killed node reconnected through the balancer");
                 // Known limit (docs/CLUSTER.md, Failures): a QoS 2 message the killed node had sent and
                 // the client had answered with PUBREC before the kill, when the node the session moved
-                // to has reused its packet id meanwhile. At most the in-flight window (32). Such a
+                // to has reused its packet id meanwhile (unlikely since each session's packet ids start
+                // at a random id; see PacketIds). At most the in-flight window (32). Such a
                 // message was sent before the kill; its publisher may be acknowledged after it (a CI
                 // run lost one whose PUBCOMP came after the kill).
                 int lacking = awaitAll(subscriber, publishers, deliveryDeadline, (publisher, payload) ->
