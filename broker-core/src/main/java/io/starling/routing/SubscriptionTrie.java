@@ -70,7 +70,7 @@ public final class SubscriptionTrie<S> {
         if (level.equals(MULTI)) {
             return node.multi;
         }
-        return node.literal(level, 0, level.length(), TrieNode.hash(level, 0, level.length()));
+        return node.literal(level, 0, level.length());
     }
 
     /** The child, created if missing. Call under the node's lock. */
@@ -161,7 +161,7 @@ public final class SubscriptionTrie<S> {
         }
         // The level is looked up where it is in the topic: copying it out into a String of its
         // own was a third of a match.
-        TrieNode<S> child = node.literal(topic, start, end, TrieNode.hash(topic, start, end));
+        TrieNode<S> child = node.literal(topic, start, end);
         if (child != null) {
             match(child, topic, end + 1, visitor, system);
         }

@@ -48,7 +48,7 @@ final class TrieNode<S> {
     }
 
     /** The hash of {@code text[start, end)}: String's hash, its high bits folded into the low ones the table indexes by. */
-    static int hash(String text, int start, int end) {
+    private static int hash(String text, int start, int end) {
         int h = 0;
         for (int i = start; i < end; i++) {
             h = 31 * h + text.charAt(i);
@@ -56,12 +56,13 @@ final class TrieNode<S> {
         return h ^ (h >>> 16);
     }
 
-    /** The literal child whose level is {@code topic[start, end)} with the given {@link #hash}, or null. */
-    TrieNode<S> literal(String topic, int start, int end, int levelHash) {
+    /** The literal child whose level is {@code topic[start, end)}, or null. */
+    TrieNode<S> literal(String topic, int start, int end) {
         TrieNode<S>[] table = children;
         if (table == null) {
             return null;
         }
+        int levelHash = hash(topic, start, end);
         int mask = table.length - 1;
         int length = end - start;
         for (int i = levelHash & mask; ; i = (i + 1) & mask) {
@@ -83,12 +84,7 @@ final class TrieNode<S> {
         if (table == null || (usedSlots + 1) * 2 > table.length) {
             table = rebuilt(childCount + 1);
         }
-        int mask = table.length - 1;
-        int i = child.hash & mask;
-        while (table[i] != null) {
-            i = (i + 1) & mask;
-        }
-        SLOTS.setRelease(table, i, child);
+        SLOTS.setRelease(table, freeSlot(table, child.hash), child);
         usedSlots++;
         childCount++;
     }
@@ -140,17 +136,23 @@ final class TrieNode<S> {
         if (old != null) {
             for (TrieNode<S> child : old) {
                 if (child != null && child != TOMBSTONE) {
-                    int i = child.hash & (capacity - 1);
-                    while (table[i] != null) {
-                        i = (i + 1) & (capacity - 1);
-                    }
-                    table[i] = child;
+                    table[freeSlot(table, child.hash)] = child;
                 }
             }
         }
         usedSlots = childCount;
         children = table;
         return table;
+    }
+
+    /** Where a child with this hash goes in the table: its home slot or the first empty one after it. */
+    private static int freeSlot(TrieNode<?>[] table, int hash) {
+        int mask = table.length - 1;
+        int i = hash & mask;
+        while (table[i] != null) {
+            i = (i + 1) & mask;
+        }
+        return i;
     }
 
     /**
