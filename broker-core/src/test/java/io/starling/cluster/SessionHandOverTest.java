@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.starling.spi.Storage;
 import io.starling.storage.memory.InMemoryStorageProvider;
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.NumberedPayloads;
 import io.starling.testing.PahoClients;
 import io.starling.testing.RawMqttClient;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -77,8 +77,6 @@ class SessionHandOverTest {
     void qos0QueuedBehindAFullSocketMovesWithTheSessionAndIsNotKeptInTheStoreOnceSent() throws Exception {
         // 6 MB of QoS 0 for a client that does not read: most of it waits in its queue on node A.
         int messages = 1500;
-        char[] padding = new char[4096 - 6];
-        Arrays.fill(padding, '.');
         try (RawMqttClient stalled = new RawMqttClient(nodeA.port(), 10_000, 4096);
              RawMqttClient publisher = new RawMqttClient(nodeA.port())) {
             assertEquals(0, stalled.connect("mover0", false, 60));
@@ -86,7 +84,7 @@ class SessionHandOverTest {
             stalled.expect(RawMqttClient.SUBACK);
             assertEquals(0, publisher.connect("burster", true, 60));
             for (int i = 0; i < messages; i++) {
-                publisher.send(RawMqttClient.publishPacket("burst", 0, 0, String.format("%06d", i) + new String(padding)));
+                publisher.send(RawMqttClient.publishPacket("burst", 0, 0, NumberedPayloads.of(i, 4096)));
             }
             // A publisher's messages are routed in order: once this one is acknowledged, the burst was handed to the session.
             publisher.send(RawMqttClient.publishPacket("other", 1, 1, "sentinel"));

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.metrics.BrokerMetrics;
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.NumberedPayloads;
 import io.starling.testing.RawMqttClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +33,6 @@ class PushBackTest {
         return broker.broker().counters();
     }
 
-    /** A payload of {@code size} bytes that starts with the message's number. */
-    private static String payload(int number, int size) {
-        char[] padding = new char[size - 6];
-        Arrays.fill(padding, '.');
-        return String.format("%06d", number) + new String(padding);
-    }
-
     @Test
     void aFullQueuePausesItsPublisherAndNothingAcknowledgedIsLostOnceTheSubscriberReads() throws Exception {
         // 20 MB from one publisher: more than the kernel's socket buffers take, so the
@@ -56,7 +49,7 @@ class PushBackTest {
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                 try {
                     for (int i = 0; i < messages; i++) {
-                        publisher.send(RawMqttClient.publishPacket("t", 1, i % 65_535 + 1, payload(i, size)));
+                        publisher.send(RawMqttClient.publishPacket("t", 1, i % 65_535 + 1, NumberedPayloads.of(i, size)));
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.metrics.BrokerMetrics;
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.NumberedPayloads;
 import io.starling.testing.RawMqttClient;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,19 +39,12 @@ class Qos0BurstTest {
         return broker.broker().counters();
     }
 
-    /** A payload of {@link #SIZE} bytes that starts with the message's number. */
-    private static String payload(int number) {
-        char[] padding = new char[SIZE - 6];
-        Arrays.fill(padding, '.');
-        return String.format("%06d", number) + new String(padding);
-    }
-
     /** Sends the whole burst at QoS 0 from another thread (the broker must keep reading it). */
     private static CompletableFuture<Void> burst(RawMqttClient publisher) {
         return CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 0; i < MESSAGES; i++) {
-                    publisher.send(RawMqttClient.publishPacket("t", 0, 0, payload(i)));
+                    publisher.send(RawMqttClient.publishPacket("t", 0, 0, NumberedPayloads.of(i, SIZE)));
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);

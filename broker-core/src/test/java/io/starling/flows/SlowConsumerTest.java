@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.BrokerProcess;
+import io.starling.testing.NumberedPayloads;
 import io.starling.testing.RawMqttClient;
 import io.starling.testing.ScrapedMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +30,6 @@ class SlowConsumerTest {
     private static final int SIZE = 32 * 1024;
     private static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
     private static final int MAX_INFLIGHT = 32;
-
-    private static String payload(int number) {
-        char[] padding = new char[SIZE - 6];
-        Arrays.fill(padding, '.');
-        return String.format("%06d", number) + new String(padding);
-    }
 
     private static ScrapedMetrics scrape(int httpPort) {
         try {
@@ -99,9 +93,9 @@ class SlowConsumerTest {
                     // QoS 0 and 1 in turn; the next one only once the fast subscriber has this one,
                     // so that its queue never fills and any loss would be the broker's.
                     if (i % 2 == 1) {
-                        RawPublish.publishQos1(publisher, "load", i % 65_535 + 1, payload(i));
+                        RawPublish.publishQos1(publisher, "load", i % 65_535 + 1, NumberedPayloads.of(i, SIZE));
                     } else {
-                        publisher.send(RawMqttClient.publishPacket("load", 0, 0, payload(i)));
+                        publisher.send(RawMqttClient.publishPacket("load", 0, 0, NumberedPayloads.of(i, SIZE)));
                     }
                     assertTrue(delivered.tryAcquire(10, TimeUnit.SECONDS), "the fast subscriber got message " + i);
                     if (i % 250 == 0) {
