@@ -364,10 +364,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         if (state != State.CONNECTED) {
             return;
         }
+        long now = System.nanoTime();
         if (readPause.isPaused()) {
-            lastPacketNanos = System.nanoTime();
+            lastPacketNanos = now;
         }
-        long silentNanos = System.nanoTime() - lastPacketNanos;
+        long silentNanos = now - lastPacketNanos;
         if (silentNanos >= keepAliveNanos) {
             close("keep alive timeout exceeded");
         } else {

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Submitted tasks go onto a lock-free stack ({@link #submitted}, one small node per task,
  * or none for a {@link Task}, its own node); the draining thread takes the whole stack at once
- * and reverses it into submission order ({@link #taken}). An idle session so costs two fields, not a queue: with thousands of idle
- * connections an array-backed queue per session was the largest object of each.
+ * and reverses it into submission order ({@link #taken}). An idle session so costs two
+ * fields, not a queue: with thousands of idle connections an array-backed queue per session
+ * was the largest object of each.
  */
 public final class SessionExecutor implements Executor {
 
