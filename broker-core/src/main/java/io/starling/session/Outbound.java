@@ -60,7 +60,7 @@ final class Outbound {
      */
     private Map<Integer, InFlight> inFlight = NO_IN_FLIGHT;
     private Deque<Pending> queue = NO_QUEUE;
-    private final PacketIds packetIds = new PacketIds();
+    private final PacketIds packetIds;
     /** Payload bytes of the messages in {@link #queue}. */
     private long queuedBytes;
 
@@ -74,8 +74,9 @@ final class Outbound {
     }
 
     Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops, BrokerMetrics metrics,
-             PushBack pushBack) {
+             PushBack pushBack, PacketIds packetIds) {
         this.clientId = clientId;
+        this.packetIds = packetIds;
         this.limits = limits;
         this.store = store;
         this.drops = drops;
@@ -104,7 +105,7 @@ final class Outbound {
             }
             return;
         }
-        if (link != null && queue.isEmpty() && inFlight.size() < limits.maxInflight()) {
+        if (link != null && queue.isEmpty() && hasRoom()) {
             send(link, message, qos, stored);
         } else if (link != null && pausable && limits.policy() == QueueFullPolicy.PUSH_BACK) {
             pushBack(message, qos, stored);
@@ -192,11 +193,23 @@ final class Outbound {
     }
 
     private void addLast(Pending pending) {
+        add(pending, false);
+    }
+
+    private void addFirst(Pending pending) {
+        add(pending, true);
+    }
+
+    private void add(Pending pending, boolean first) {
         if (queue == NO_QUEUE) {
             // Small, growing when needed: most clients queue little (the default 16 slots take 64 bytes).
             queue = new ArrayDeque<>(1);
         }
-        queue.addLast(pending);
+        if (first) {
+            queue.addFirst(pending);
+        } else {
+            queue.addLast(pending);
+        }
         queuedBytes += pending.message().payload().length;
         metrics.queued(1);
         metrics.queuedBytes(pending.message().payload().length);
@@ -216,8 +229,18 @@ final class Outbound {
         }
     }
 
+    /** Whether a QoS 1/2 message can be sent now: the in-flight window has room and a packet id is leased. */
+    private boolean hasRoom() {
+        return inFlight.size() < limits.maxInflight() && packetIds.available();
+    }
+
     private void send(ClientLink link, StoredMessage message, int qos, boolean stored) {
         int packetId = packetIds.next(inFlight::containsKey);
+        if (packetId == 0) {
+            // The lease ended while skipping ids in use: it goes first once the lease is renewed.
+            addFirst(new Pending(message, qos, stored));
+            return;
+        }
         inFlightForUpdate().put(packetId, new InFlight(message, qos, stored, false));
         if (stored) {
             store.markSent(clientId, message.id(), packetId);
@@ -238,8 +261,7 @@ final class Outbound {
      * socket takes more (QoS 0: it waits for {@link Session#onWritable} instead).
      */
     void pump(ClientLink link) {
-        while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 ? link.isWritable()
-            : inFlight.size() < limits.maxInflight())) {
+        while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 ? link.isWritable() : hasRoom())) {
             Pending next = removeFirst();
             if (next.qos() == 0) {
                 link.sendPublish(next.message(), 0, 0, false);

@@ -2,11 +2,13 @@ package io.starling.session;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.starling.metrics.BrokerMetrics;
+import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,10 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final Duration LEASE_RETRY = Duration.ofSeconds(1);
 
     private final String clientId;
     private final SessionExecutor executor;
     private final Outbound outbound;
+    private final PacketIds packetIds;
     private final PushBack pushBack = new PushBack();
     private final Outbound.Limits limits;
     private final BrokerMetrics metrics;
@@ -59,13 +63,46 @@ public final class Session {
      */
     private List<Delivery> waitingForRelay;
 
+    /**
+     * @param cluster where a persistent session leases its packet ids (see
+     *     {@link ClusterBus#leasePacketIds}), or null if ids need no lease
+     */
     Session(String clientId, EventExecutor loop, Outbound.Limits limits, MessageQueueStore store, DropLog drops,
-            BrokerMetrics metrics) {
+            BrokerMetrics metrics, ClusterBus cluster) {
         this.clientId = clientId;
         this.executor = new SessionExecutor(loop, this::flush);
         this.limits = limits;
         this.metrics = metrics;
-        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack);
+        this.packetIds = new PacketIds(cluster == null ? null : upTo -> leasePacketIds(cluster, upTo));
+        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack, packetIds);
+    }
+
+    /**
+     * Asks the cluster for packet ids up to {@code upTo}; sending goes on once it has them. A
+     * clean session cannot continue on another node: its ids need no lease.
+     */
+    private void leasePacketIds(ClusterBus cluster, long upTo) {
+        if (!persistent) {
+            packetIds.leased(Long.MAX_VALUE);
+            return;
+        }
+        cluster.leasePacketIds(clientId, upTo).whenComplete((ignored, failure) -> execute(() -> {
+            if (failure != null) {
+                LOG.warn("Could not lease packet ids for {} from the cluster; trying again: {}", clientId,
+                    failure.toString());
+                packetIds.renewalFailed();
+                executor.schedule(this::pump, LEASE_RETRY);
+                return;
+            }
+            packetIds.leased(upTo);
+            pump();
+        }));
+    }
+
+    private void pump() {
+        if (link != null) {
+            outbound.pump(link);
+        }
     }
 
     public String clientId() {
@@ -408,12 +445,18 @@ public final class Session {
     /** The session's state, to continue on another node. */
     SessionSnapshot snapshot() {
         return new SessionSnapshot(clientId, subscriptions, outbound.snapshot(),
-            inboundQos2 == null ? Set.of() : inboundQos2);
+            inboundQos2 == null ? Set.of() : inboundQos2, packetIds.resumePoint());
+    }
+
+    /** Continues the packet ids of a session from another node (see {@link SessionSnapshot#packetIdsFrom}). */
+    void resumePacketIdsAt(long from) {
+        packetIds.resumeAt(from);
     }
 
     /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
     void reset() {
         waitingForRelay = null;
+        packetIds.forgetLease();
         clearSubscriptions();
         inboundQos2 = null;
         outbound.clear();

@@ -223,7 +223,7 @@ public final class SessionRegistry {
     }
 
     private Session newSession(String clientId, EventExecutor loop) {
-        return new Session(clientId, loop, limits, queueStore, drops, metrics);
+        return new Session(clientId, loop, limits, queueStore, drops, metrics, cluster.leasesPacketIds() ? cluster : null);
     }
 
     /**
@@ -303,6 +303,7 @@ public final class SessionRegistry {
         subscriptions.removeAll(session);
         session.reset();
         session.restore(moved.subscriptions(), moved.messages(), moved.inboundQos2());
+        session.resumePacketIdsAt(moved.packetIdsFrom());
         if (relayed) {
             session.waitForRelay();
         }

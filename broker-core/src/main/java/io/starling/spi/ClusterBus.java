@@ -78,6 +78,24 @@ public interface ClusterBus extends AutoCloseable {
     }
 
     /**
+     * Whether persistent sessions lease their packet ids from the cluster (see
+     * {@link #leasePacketIds}); if not, they use them freely.
+     */
+    default boolean leasesPacketIds() {
+        return false;
+    }
+
+    /**
+     * The client's persistent session on this node may use packet ids up to the position
+     * {@code upTo} (positions count ids handed out, the id is {@code 1 + position % 65535}). A
+     * node that continues the session after this one is lost starts there, so it never reuses
+     * an id this node may have left open in the client. Completes when the cluster has it.
+     */
+    default CompletionStage<Void> leasePacketIds(String clientId, long upTo) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * A client with a will is connected to this node (CONNACK sent). The cluster may keep the
      * will so that the other nodes publish it if this node is lost while the client is connected.
      */

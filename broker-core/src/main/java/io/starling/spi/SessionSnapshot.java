@@ -12,9 +12,12 @@ import java.util.Set;
  * @param subscriptions topic filter to granted QoS
  * @param messages      in-flight (packet id set) and queued messages, in order
  * @param inboundQos2   the client's QoS 2 packet ids still waiting for PUBREL
+ * @param packetIdsFrom where the node continuing the session starts handing out packet ids (a
+ *                      position, see {@link ClusterBus#leasePacketIds}): every id the session
+ *                      may have used is before it; 0 if not known
  */
 public record SessionSnapshot(String clientId, Map<String, Integer> subscriptions, List<QueuedMessage> messages,
-                              Set<Integer> inboundQos2) {
+                              Set<Integer> inboundQos2, long packetIdsFrom) {
 
     public SessionSnapshot {
         subscriptions = Map.copyOf(subscriptions);

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -13,7 +17,7 @@ class PacketIdsTest {
 
     @Test
     void idsFollowEachOtherWrapAfter65535AndSkipThoseInUse() {
-        PacketIds ids = new PacketIds();
+        PacketIds ids = new PacketIds(null);
         int first = ids.next(id -> false);
         Set<Integer> inUse = new HashSet<>();
         inUse.add(first);
@@ -34,7 +38,42 @@ class PacketIdsTest {
     @Test
     void sessionsStartAtDifferentIds() {
         // A session continued elsewhere must not start where the lost node's copy started (see PacketIds).
-        long starts = IntStream.range(0, 100).map(i -> new PacketIds().next(id -> false)).distinct().count();
+        long starts = IntStream.range(0, 100).map(i -> new PacketIds(null).next(id -> false)).distinct().count();
         assertTrue(starts > 50, "100 sessions began at " + starts + " different ids");
+    }
+
+    @Test
+    void leasedIdsAreUsedOnlyUpToTheLeaseWhichIsRenewedHalfALeaseAhead() {
+        List<Long> asked = new ArrayList<>();
+        PacketIds ids = new PacketIds(asked::add);
+        ids.resumeAt(100_000);
+        assertFalse(ids.available(), "nothing is leased yet");
+        assertEquals(List.of(100_000L + PacketIds.LEASE), asked, "one renewal asked");
+        assertFalse(ids.available());
+        assertEquals(1, asked.size(), "not asked twice while it is on its way");
+        ids.leased(100_000L + PacketIds.LEASE);
+        assertEquals(1 + 100_000 % 65535, ids.next(id -> false), "the first id is at the position resumed from");
+        for (int i = 1; i <= PacketIds.LEASE / 2; i++) {
+            ids.next(id -> false);
+        }
+        assertEquals(2, asked.size(), "renewed once half the lease is used");
+        for (int i = PacketIds.LEASE / 2 + 1; i < PacketIds.LEASE; i++) {
+            assertTrue(ids.next(id -> false) > 0);
+        }
+        assertEquals(0, ids.next(id -> false), "no id past the lease while the renewal is on its way");
+        assertEquals(100_000L + PacketIds.LEASE, ids.resumePoint(), "a node continuing the session starts past every used id");
+        ids.leased(asked.get(1));
+        assertTrue(ids.available());
+        assertEquals(asked.get(1), ids.resumePoint(), "the lease bounds what this node may have used");
+    }
+
+    @Test
+    void aFailedRenewalIsAskedAgain() {
+        List<Long> asked = new ArrayList<>();
+        PacketIds ids = new PacketIds(asked::add);
+        assertFalse(ids.available());
+        ids.renewalFailed();
+        assertFalse(ids.available());
+        assertEquals(2, asked.size());
     }
 }

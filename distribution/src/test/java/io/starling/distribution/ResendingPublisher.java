@@ -3,7 +3,6 @@ package io.starling.distribution;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +26,6 @@ final class ResendingPublisher implements Runnable {
     private final int count;
     private final long deadlineNanos;
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    /** For each message, when (System.nanoTime) its first attempt was sent. */
-    final Map<String, Long> firstSentAt = new ConcurrentHashMap<>();
     final AtomicInteger reconnects = new AtomicInteger();
     private MqttClient client;
 
@@ -77,7 +74,6 @@ final class ResendingPublisher implements Runnable {
     }
 
     private boolean publish(String payload) {
-        firstSentAt.putIfAbsent(payload, System.nanoTime());
         try {
             client.publish(topic, payload.getBytes(UTF_8), qos, false);
             acknowledged.add(payload);

@@ -123,7 +123,8 @@ final class ClientIdOwnership {
             LOG.info("Continuing the session of {} from lost node {} ({} subscription(s)).", clientId, record.node(),
                 record.subscriptions().size());
             lostNodes.continuesLostSession(clientId, record.node(), false);
-            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of()));
+            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of(),
+                record.leasedTo()));
         });
     }
 

@@ -557,8 +557,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             String holder = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue).node();
             Channel channel = holder == null ? null : channels.get(holder);
             if (holder == null || !live.contains(holder) || channel == null) {
-                return changeRecord(clientId, new SessionRecords.Change(SessionRecords.Change.Kind.SAVE, nodeId, null, 0,
-                    restored.subscriptions())).thenApply(ignored -> true);
+                return changeRecord(clientId, SessionRecords.Change.save(nodeId, restored.subscriptions())).thenApply(ignored -> true);
             }
             if (restored.messages().isEmpty()) {
                 return CompletableFuture.completedFuture(false);
@@ -581,26 +580,36 @@ public final class HazelcastClusterBus implements ClusterBus {
     @Override
     public CompletionStage<Void> sessionSaved(io.starling.spi.SessionRecord record) {
         return changeRecord(record.clientId(),
-            new SessionRecords.Change(SessionRecords.Change.Kind.SAVE, nodeId, null, 0, record.subscriptions()))
+            SessionRecords.Change.save(nodeId, record.subscriptions()))
             .thenRun(() -> recordWritten(record.clientId()));
     }
 
     @Override
     public CompletionStage<Void> subscriptionSaved(String clientId, String topicFilter, int qos) {
         return changeRecord(clientId,
-            new SessionRecords.Change(SessionRecords.Change.Kind.SUBSCRIBE, nodeId, topicFilter, qos, null));
+            SessionRecords.Change.subscribe(nodeId, topicFilter, qos));
     }
 
     @Override
     public CompletionStage<Void> subscriptionRemoved(String clientId, String topicFilter) {
         return changeRecord(clientId,
-            new SessionRecords.Change(SessionRecords.Change.Kind.UNSUBSCRIBE, nodeId, topicFilter, 0, null));
+            SessionRecords.Change.unsubscribe(nodeId, topicFilter));
     }
 
     @Override
     public CompletionStage<Void> sessionDeleted(String clientId) {
-        return changeRecord(clientId, new SessionRecords.Change(SessionRecords.Change.Kind.DELETE, nodeId, null, 0, null))
+        return changeRecord(clientId, SessionRecords.Change.delete(nodeId))
             .thenRun(() -> recordWritten(clientId));
+    }
+
+    @Override
+    public boolean leasesPacketIds() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Void> leasePacketIds(String clientId, long upTo) {
+        return changeRecord(clientId, SessionRecords.Change.lease(upTo));
     }
 
     /** Written after the session's routes are known everywhere: a session that moved here is reachable. */

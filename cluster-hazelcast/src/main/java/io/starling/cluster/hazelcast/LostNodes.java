@@ -237,7 +237,7 @@ final class LostNodes {
                 if (record.node().equals(lostNode)) {
                     String clientId = entry.getKey();
                     subscriptions.put(clientId, record.subscriptions());
-                    adoptions.add(adopt(clientId, record.subscriptions(), live, lostNode)
+                    adoptions.add(adopt(clientId, record, live, lostNode)
                         .thenAccept(holder -> holders.put(clientId, holder)));
                 }
             }
@@ -263,7 +263,7 @@ final class LostNodes {
      * Claims the id unless a live node holds it and, if claimed, continues its session here
      * offline. Completes with the node that holds the session now.
      */
-    private CompletableFuture<String> adopt(String clientId, Map<String, Integer> subscriptions, Set<String> live,
+    private CompletableFuture<String> adopt(String clientId, SessionRecords.Value record, Set<String> live,
                                             String lostNode) {
         LocalClaims.Claim claim = claims.begin(clientId);
         CompletableFuture<String> adopted = owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
@@ -275,7 +275,8 @@ final class LostNodes {
                 }
                 claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
                 continuesLostSession(clientId, lostNode, true);
-                return node.adoptSession(new SessionSnapshot(clientId, subscriptions, List.of(), Set.of()))
+                return node.adoptSession(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of(),
+                    record.leasedTo()))
                     .thenApply(ignored -> nodeId);
             });
         return adopted.whenComplete((ignored, failure) -> claims.end(clientId, claim));

@@ -6,33 +6,42 @@ import java.util.Map;
 
 /**
  * The cluster's copy of persistent sessions, for the case their node is lost: the IMap
- * {@code starling.sessions} maps a client id to {@code node, qos+filter, qos+filter, ...}
- * (separated by NUL, which MQTT forbids in topic filters). Only the node named in a record
- * changes or removes it, so a late delete from the node that handed a session over never
- * removes the record the new node wrote.
+ * {@code starling.sessions} maps a client id to {@code node, L+lease, qos+filter, qos+filter,
+ * ...} (separated by NUL, which MQTT forbids in topic filters; the lease is the packet-id
+ * position up to which the session's node may use ids, see {@code ClusterBus.leasePacketIds}).
+ * Only the node named in a record changes or removes it, so a late delete from the node that
+ * handed a session over never removes the record the new node wrote; a lease only grows,
+ * whoever writes it.
  */
 final class SessionRecords {
 
     static final String MAP = "starling.sessions";
     private static final char SEPARATOR = '\u0000';
+    private static final char LEASE = 'L';
 
     private SessionRecords() {
     }
 
-    /** A record: its node and its subscriptions. */
-    record Value(String node, Map<String, Integer> subscriptions) {
+    /** A record: its node, its packet-id lease (0: none yet) and its subscriptions. */
+    record Value(String node, long leasedTo, Map<String, Integer> subscriptions) {
 
         static Value parse(String text) {
             String[] parts = text.split(String.valueOf(SEPARATOR), -1);
+            int first = 1;
+            long leasedTo = 0;
+            if (parts.length > 1 && !parts[1].isEmpty() && parts[1].charAt(0) == LEASE) {
+                leasedTo = Long.parseLong(parts[1].substring(1));
+                first = 2;
+            }
             Map<String, Integer> subscriptions = new LinkedHashMap<>();
-            for (int i = 1; i < parts.length; i++) {
+            for (int i = first; i < parts.length; i++) {
                 subscriptions.put(parts[i].substring(1), parts[i].charAt(0) - '0');
             }
-            return new Value(parts[0], subscriptions);
+            return new Value(parts[0], leasedTo, subscriptions);
         }
 
         String format() {
-            StringBuilder text = new StringBuilder(node);
+            StringBuilder text = new StringBuilder(node).append(SEPARATOR).append(LEASE).append(leasedTo);
             subscriptions.forEach((filter, qos) -> text.append(SEPARATOR).append(qos).append(filter));
             return text.toString();
         }
@@ -43,32 +52,63 @@ final class SessionRecords {
 
         private static final long serialVersionUID = 1L;
 
-        enum Kind { SAVE, SUBSCRIBE, UNSUBSCRIBE, DELETE }
+        private enum Kind { SAVE, SUBSCRIBE, UNSUBSCRIBE, DELETE, LEASE }
 
         private final Kind kind;
         private final String node;
         private final String filter;
         private final int qos;
         private final LinkedHashMap<String, Integer> subscriptions;
+        private final long leasedTo;
 
-        Change(Kind kind, String node, String filter, int qos, Map<String, Integer> subscriptions) {
+        private Change(Kind kind, String node, String filter, int qos, Map<String, Integer> subscriptions,
+                       long leasedTo) {
             this.kind = kind;
             this.node = node;
             this.filter = filter;
             this.qos = qos;
             this.subscriptions = subscriptions == null ? null : new LinkedHashMap<>(subscriptions);
+            this.leasedTo = leasedTo;
+        }
+
+        /** The session is (now) the node's, with these subscriptions; its lease stays. */
+        static Change save(String node, Map<String, Integer> subscriptions) {
+            return new Change(Kind.SAVE, node, null, 0, subscriptions, 0);
+        }
+
+        static Change subscribe(String node, String filter, int qos) {
+            return new Change(Kind.SUBSCRIBE, node, filter, qos, null, 0);
+        }
+
+        static Change unsubscribe(String node, String filter) {
+            return new Change(Kind.UNSUBSCRIBE, node, filter, 0, null, 0);
+        }
+
+        static Change delete(String node) {
+            return new Change(Kind.DELETE, node, null, 0, null, 0);
+        }
+
+        /** The session's node may use packet ids up to this position (never lowers the lease). */
+        static Change lease(long leasedTo) {
+            return new Change(Kind.LEASE, null, null, 0, null, leasedTo);
         }
 
         @Override
         public Void process(Map.Entry<String, String> entry) {
             Value current = entry.getValue() == null ? null : Value.parse(entry.getValue());
             if (kind == Kind.SAVE) {
-                entry.setValue(new Value(node, subscriptions).format());
+                entry.setValue(new Value(node, current == null ? 0 : current.leasedTo(), subscriptions).format());
+                return null;
+            }
+            if (kind == Kind.LEASE) {
+                if (current != null && current.leasedTo() < leasedTo) {
+                    entry.setValue(new Value(current.node(), leasedTo, current.subscriptions()).format());
+                }
                 return null;
             }
             if (current == null || !current.node().equals(node)) {
                 if (kind == Kind.SUBSCRIBE && current == null) {
-                    entry.setValue(new Value(node, Map.of(filter, qos)).format());
+                    entry.setValue(new Value(node, 0, Map.of(filter, qos)).format());
                 }
                 return null;
             }
@@ -82,7 +122,7 @@ final class SessionRecords {
                 }
                 default -> throw new IllegalStateException();
             }
-            entry.setValue(new Value(node, changed).format());
+            entry.setValue(new Value(node, current.leasedTo(), changed).format());
             return null;
         }
     }

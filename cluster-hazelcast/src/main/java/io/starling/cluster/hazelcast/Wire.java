@@ -351,6 +351,7 @@ final class Wire {
         for (int packetId : snapshot.inboundQos2()) {
             out.writeInt(packetId);
         }
+        out.writeLong(snapshot.packetIdsFrom());
     }
 
     static SessionSnapshot readSnapshot(DataInputStream in) throws IOException {
@@ -370,7 +371,7 @@ final class Wire {
         for (int i = 0; i < qos2Count; i++) {
             inbound.add(in.readInt());
         }
-        return new SessionSnapshot(clientId, subscriptions, messages, inbound);
+        return new SessionSnapshot(clientId, subscriptions, messages, inbound, in.readLong());
     }
 
     /** A session snapshot as bytes (for the replicated session records). */

@@ -64,6 +64,12 @@ class RestartedNodeTest {
                 for (int i = 1; i <= 3; i++) {
                     RawMqttClient.Packet publish = subscriber.expect(RawMqttClient.PUBLISH);
                     assertTrue(text(publish).endsWith("stored" + i), "message " + i + " A had stored reaches B");
+                    if (i == 1) {
+                        // A leased the ids from its first one on; B starts where that lease ends, so it
+                        // never reuses an id A may have left open in the client (docs/CLUSTER.md).
+                        assertEquals((releasedId - 1 + 4096) % 65535 + 1, packetIdOf(publish),
+                            "B's first packet id follows A's lease");
+                    }
                     subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, packetIdOf(publish)));
                 }
                 a.process.awaitLine("Handed the 4 stored message(s) of returner", 0, 30_000);

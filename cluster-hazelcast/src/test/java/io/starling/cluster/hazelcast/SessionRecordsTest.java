@@ -1,0 +1,36 @@
+package io.starling.cluster.hazelcast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.AbstractMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SessionRecordsTest {
+
+    @Test
+    void aRecordKeepsItsNodeLeaseAndSubscriptions() {
+        SessionRecords.Value value = new SessionRecords.Value("node-a", 70_000, Map.of("a/+", 1, "b/#", 2));
+        assertEquals(value, SessionRecords.Value.parse(value.format()));
+    }
+
+    @Test
+    void aLeaseOnlyGrowsAndASaveKeepsIt() {
+        Map.Entry<String, String> entry = new AbstractMap.SimpleEntry<>("c1", null);
+        SessionRecords.Change.lease(5_000).process(entry);
+        assertNull(entry.getValue(), "no record, no lease");
+        SessionRecords.Change.save("node-a", Map.of("t/#", 1)).process(entry);
+        SessionRecords.Change.lease(5_000).process(entry);
+        SessionRecords.Change.lease(4_000).process(entry);
+        assertEquals(5_000, SessionRecords.Value.parse(entry.getValue()).leasedTo());
+        // The node the session moved to writes its record; the lease the old node held stays.
+        SessionRecords.Change.save("node-b", Map.of("t/#", 1)).process(entry);
+        assertEquals(new SessionRecords.Value("node-b", 5_000, Map.of("t/#", 1)), SessionRecords.Value.parse(entry.getValue()));
+        // A late delete from the old node leaves the new node's record alone.
+        SessionRecords.Change.delete("node-a").process(entry);
+        assertEquals("node-b", SessionRecords.Value.parse(entry.getValue()).node());
+        SessionRecords.Change.delete("node-b").process(entry);
+        assertNull(entry.getValue());
+    }
+}
