@@ -23,6 +23,7 @@ import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
+import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
 import io.starling.spi.Storage;
@@ -232,8 +233,24 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId) {
-        return sessions.release(clientId);
+    public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay) {
+        return sessions.release(clientId, relay);
+    }
+
+    @Override
+    public CompletionStage<Void> endRelay(String clientId) {
+        return sessions.endRelay(clientId);
+    }
+
+    @Override
+    public void expectRelay(String clientId) {
+        duplicates.open(clientId);
+        sessions.expectRelay(clientId);
+    }
+
+    @Override
+    public void relayEnded(String clientId) {
+        sessions.relayEnded(clientId);
     }
 
     @Override

@@ -99,10 +99,16 @@ public final class PublishRouter {
                     written.complete(null);
                     return;
                 }
-                boolean isStored = qos > 0 && session.isPersistent();
-                CompletionStage<Void> append = isStored
-                    ? queues.append(live, List.of(new DeliveryTarget(clientId, qos)), null) : Stages.DONE;
-                session.deliver(live, qos, isStored, false);
+                CompletionStage<Void> append;
+                if (session.isMoving()) {
+                    // The session moved on meanwhile: relayed further, before anything routed to it later.
+                    append = session.relay(live);
+                } else {
+                    boolean isStored = qos > 0 && session.isPersistent();
+                    append = isStored ? queues.append(live, List.of(new DeliveryTarget(clientId, qos)), null)
+                        : Stages.DONE;
+                    session.deliverRelayed(live, qos, isStored);
+                }
                 append.whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         written.completeExceptionally(failure);
@@ -122,14 +128,32 @@ public final class PublishRouter {
         try {
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
+            CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
             List<DeliveryTarget> stored = plan(deliveries, live);
             CompletionStage<Void> written = stored.isEmpty() && receipt == null
                 ? Stages.DONE : queues.append(live, stored, receipt);
             deliver(deliveries, live, publisher);
-            return written;
+            return Stages.both(written, relayed);
         } finally {
             deliveries.release();
         }
+    }
+
+    /**
+     * Sessions given up to another node that still relay what reaches them here (their new node
+     * is not known everywhere yet) get the message relayed, not delivered: the publisher's
+     * acknowledgement waits until the new node made it durable.
+     */
+    private static CompletionStage<Void> relayToMovingSessions(Deliveries<Session> deliveries, StoredMessage live) {
+        CompletionStage<Void> relayed = Stages.DONE;
+        for (int i = 0; i < deliveries.size(); i++) {
+            Session session = deliveries.subscriber(i);
+            if (session.isMoving()) {
+                deliveries.skip(i);
+                relayed = Stages.both(relayed, session.submitRelay(live));
+            }
+        }
+        return relayed;
     }
 
     /**
@@ -142,6 +166,9 @@ public final class PublishRouter {
     private List<DeliveryTarget> plan(Deliveries<Session> deliveries, StoredMessage live) {
         List<DeliveryTarget> stored = List.of();
         for (int i = 0; i < deliveries.size(); i++) {
+            if (deliveries.isSkipped(i)) {
+                continue;
+            }
             Session session = deliveries.subscriber(i);
             if (!duplicates.firstDelivery(session.clientId(), live)) {
                 deliveries.skip(i);

@@ -4,13 +4,16 @@ import io.netty.util.concurrent.EventExecutor;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,16 @@ public final class Session {
     private ClientLink connecting;
     private volatile boolean persistent;
     private boolean discarded;
+    /**
+     * Set when the session was given up to another node: what still reaches it here goes there
+     * (see {@link #moveTo}). Read by routing threads, hence volatile.
+     */
+    private volatile SessionRelay movedTo;
+    /**
+     * Messages routed here directly while the node this session came from still relays what
+     * reached the session there (see {@link #waitForRelay}); null when nothing waits for that.
+     */
+    private List<Delivery> waitingForRelay;
 
     Session(String clientId, EventExecutor loop, Outbound.Limits limits, MessageQueueStore store, DropLog drops,
             BrokerMetrics metrics) {
@@ -173,9 +186,105 @@ public final class Session {
      *     it sees {@link #pushBack()} full
      */
     public void deliver(StoredMessage message, int qos, boolean stored, boolean pausable) {
+        if (movedTo != null) {
+            relayRouted(message);
+            return;
+        }
         if (discarded) {
             return;
         }
+        if (waitingForRelay != null) {
+            waitingForRelay.add(new Delivery(message, qos, stored, pausable));
+            return;
+        }
+        deliverNow(message, qos, stored, pausable);
+    }
+
+    /**
+     * Delivers a message that the node this session came from relayed: it goes before those
+     * routed here directly meanwhile ({@link #waitForRelay}).
+     */
+    public void deliverRelayed(StoredMessage message, int qos, boolean stored) {
+        if (movedTo != null) {
+            relayRouted(message);
+        } else if (!discarded) {
+            deliverNow(message, qos, stored, false);
+        }
+    }
+
+    /**
+     * Whether the session was given up to another node and relays what reaches it here: routing
+     * hands it such messages with {@link #submitRelay}. Safe from any thread.
+     */
+    public boolean isMoving() {
+        return movedTo != null;
+    }
+
+    /**
+     * Hands the message to the node the session moved to, on this session's thread after every
+     * delivery submitted before (so the relay keeps their order). Safe from any thread.
+     *
+     * @return completes when that node made it durable
+     */
+    public CompletionStage<Void> submitRelay(StoredMessage message) {
+        CompletableFuture<Void> relayed = new CompletableFuture<>();
+        executor.execute(() -> relay(message).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                relayed.completeExceptionally(failure);
+            } else {
+                relayed.complete(null);
+            }
+        }));
+        return relayed;
+    }
+
+    /** Relays the message to the node the session moved to; only on a session that {@link #isMoving}. */
+    public CompletionStage<Void> relay(StoredMessage message) {
+        return movedTo.relay(message);
+    }
+
+    /**
+     * A delivery whose publisher's acknowledgement did not wait for the relay (it was routed
+     * before the move began and reached the session after it): a failed relay is logged.
+     */
+    private void relayRouted(StoredMessage message) {
+        relay(message).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("Could not relay message {} on '{}' to the node {} moved to: {}", message.id(),
+                    message.topic(), clientId, failure.toString());
+            }
+        });
+    }
+
+    /**
+     * The session was given up to another node (its snapshot taken): its messages are gone from
+     * here, and from now on what reaches it is relayed there. Its subscriptions stay, for
+     * routing, until the registry takes them out.
+     */
+    void moveTo(SessionRelay relay) {
+        inboundQos2 = null;
+        outbound.clear();
+        discarded = true;
+        movedTo = relay;
+    }
+
+    /** The session arrives from another node that relays to it: direct deliveries wait until {@link #relayEnded}. */
+    void waitForRelay() {
+        if (waitingForRelay == null) {
+            waitingForRelay = new ArrayList<>();
+        }
+    }
+
+    /** Everything relayed has arrived: the deliveries that waited go out, in their order. */
+    void relayEnded() {
+        List<Delivery> waited = waitingForRelay;
+        waitingForRelay = null;
+        if (waited != null) {
+            waited.forEach(Delivery::run);
+        }
+    }
+
+    private void deliverNow(StoredMessage message, int qos, boolean stored, boolean pausable) {
         boolean wasFull = pushBack.isFull();
         outbound.deliver(link, message, qos, persistent, stored, pausable);
         if (!wasFull && pushBack.isFull()) {
@@ -304,6 +413,7 @@ public final class Session {
 
     /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
     void reset() {
+        waitingForRelay = null;
         clearSubscriptions();
         inboundQos2 = null;
         outbound.clear();

@@ -11,6 +11,7 @@ import io.starling.spi.DeliveryTarget;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRecord;
+import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
 import java.time.Duration;
@@ -41,6 +42,10 @@ public final class SessionRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Sessions given up to another node that still relay what reaches them here (see {@link #release}). */
+    private final Map<String, Session> moving = new ConcurrentHashMap<>();
+    /** Client ids whose session arrives from a node that relays to it (see {@link #expectRelay}). */
+    private final Set<String> relayExpected = ConcurrentHashMap.newKeySet();
     private final SessionStore sessionStore;
     private final MessageQueueStore queueStore;
     private final Subscriptions subscriptions;
@@ -145,7 +150,7 @@ public final class SessionRegistry {
                 adopted.complete(null);
                 return;
             }
-            adopt(session, orphan).whenComplete((ignored, failure) -> {
+            adopt(session, orphan, false).whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     adopted.completeExceptionally(failure);
                 } else {
@@ -256,10 +261,11 @@ public final class SessionRegistry {
                 return;
             }
             boolean existed = session.isPersistent() || request.moved().isPresent();
+            boolean relayed = relayExpected.remove(request.clientId());
             session.startTakeover(request.link());
             CompletionStage<Void> written = request.cleanSession() || !existed
                 ? startFresh(session, request.cleanSession())
-                : request.moved().map(moved -> adopt(session, moved)).orElse(Stages.DONE);
+                : request.moved().map(moved -> adopt(session, moved, relayed)).orElse(Stages.DONE);
             written.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (!session.isConnecting(request.link())) {
                     result.completeExceptionally(new CancellationException("taken over by a newer connection"));
@@ -287,11 +293,19 @@ public final class SessionRegistry {
         return wasStored ? sessionStore.delete(session.clientId()) : Stages.DONE;
     }
 
-    /** Continues a session another node handed over: local state replaced by it, and stored. */
-    private CompletionStage<Void> adopt(Session session, SessionSnapshot moved) {
+    /**
+     * Continues a session another node handed over: local state replaced by it, and stored.
+     *
+     * @param relayed whether that node relays what still reaches the session there: messages
+     *     routed here wait behind those until {@link #relayEnded}
+     */
+    private CompletionStage<Void> adopt(Session session, SessionSnapshot moved, boolean relayed) {
         subscriptions.removeAll(session);
         session.reset();
         session.restore(moved.subscriptions(), moved.messages(), moved.inboundQos2());
+        if (relayed) {
+            session.waitForRelay();
+        }
         // CONNACK waits for the routes too: a message published anywhere after it reaches the session.
         // The cluster's record of the session is written once every node knows the routes: the
         // cluster takes it as the sign that the session is reachable here.
@@ -307,9 +321,11 @@ public final class SessionRegistry {
 
     /**
      * Gives the session up to another node: closes its connection (the will is published),
-     * removes it here, and returns its state if it was persistent.
+     * removes it here, and returns its state if it was persistent. With a {@code relay}, a
+     * persistent session stays in routing and relays what reaches it until {@link #endRelay}
+     * (see {@link io.starling.spi.ClusterNode#releaseSession}).
      */
-    public CompletionStage<Optional<SessionSnapshot>> release(String clientId) {
+    public CompletionStage<Optional<SessionSnapshot>> release(String clientId, SessionRelay relay) {
         Session session = sessions.get(clientId);
         if (session == null) {
             return CompletableFuture.completedFuture(Optional.empty());
@@ -321,13 +337,53 @@ public final class SessionRegistry {
                 return;
             }
             session.startTakeover(null);
+            // What waited for a relay into this session goes with it.
+            session.relayEnded();
             boolean persistent = session.isPersistent();
             Optional<SessionSnapshot> snapshot = persistent ? Optional.of(session.snapshot()) : Optional.empty();
-            discard(session);
+            if (persistent && relay != null) {
+                session.moveTo(relay);
+                sessions.remove(clientId, session);
+                moving.put(clientId, session);
+            } else {
+                discard(session);
+            }
             CompletionStage<Void> deleted = persistent ? sessionStore.delete(clientId) : Stages.DONE;
             deleted.whenComplete((ignored, failure) -> released.complete(snapshot));
         });
         return released;
+    }
+
+    /**
+     * A released session's new node is known everywhere: it leaves routing here. Completes once
+     * everything routed to it before has been handed to its relay.
+     */
+    public CompletionStage<Void> endRelay(String clientId) {
+        Session session = moving.remove(clientId);
+        if (session == null) {
+            return Stages.DONE;
+        }
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        session.execute(() -> {
+            subscriptions.removeAll(session);
+            // Deliveries routed to it just before it left the trie were submitted before this.
+            session.execute(() -> ended.complete(null));
+        });
+        return ended;
+    }
+
+    /** The client's session arrives from a node that relays to it (see {@link io.starling.spi.ClusterNode#expectRelay}). */
+    public void expectRelay(String clientId) {
+        relayExpected.add(clientId);
+    }
+
+    /** The node the client's session came from has relayed everything: what waited goes out. */
+    public void relayEnded(String clientId) {
+        relayExpected.remove(clientId);
+        Session session = sessions.get(clientId);
+        if (session != null) {
+            session.execute(session::relayEnded);
+        }
     }
 
     private void discard(Session session) {

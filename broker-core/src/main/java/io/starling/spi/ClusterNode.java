@@ -42,10 +42,35 @@ public interface ClusterNode {
      * Another node takes the client id over: closes the local connection of that id (its will
      * is published) and gives up the session, removing it from this node.
      *
+     * <p>With a {@code relay}, a persistent session stays in this node's routing after the
+     * release: whatever still reaches it here (routed by nodes that do not know its new place
+     * yet) goes through the relay, in order, until {@link #endRelay}. Without one (null), the
+     * session leaves routing at once.
+     *
      * @return the persistent session to continue on the other node, or empty if there was none
-     *     (no session, or a clean one)
+     *     (no session, or a clean one; then nothing is relayed)
      */
-    CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId);
+    CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay);
+
+    /**
+     * The new node of a released session is known everywhere: the session leaves this node's
+     * routing. Completes when everything that reached it before has been handed to its relay.
+     */
+    CompletionStage<Void> endRelay(String clientId);
+
+    /**
+     * The client's session, about to arrive here from another node (the answer to
+     * {@link ClusterBus#claimClientId}), gets relayed messages from that node ({@link #deliverTo}) until
+     * {@link #relayEnded}: meanwhile the messages routed to it here directly wait behind them,
+     * so that each publisher's order holds, and each message is delivered once.
+     */
+    void expectRelay(String clientId);
+
+    /**
+     * The node that gave the client's session up has relayed everything: the messages that
+     * waited are delivered now.
+     */
+    void relayEnded(String clientId);
 
     /**
      * Continues a persistent session of a lost node here, offline, from the cluster's record of

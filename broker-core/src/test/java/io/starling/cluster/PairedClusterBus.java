@@ -48,7 +48,7 @@ final class PairedClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
-        return peer == null ? CompletableFuture.completedFuture(Optional.empty()) : peer.releaseSession(clientId);
+        return peer == null ? CompletableFuture.completedFuture(Optional.empty()) : peer.releaseSession(clientId, null);
     }
 
     @Override

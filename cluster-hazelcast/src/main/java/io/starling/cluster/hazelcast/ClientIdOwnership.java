@@ -35,6 +35,7 @@ final class ClientIdOwnership {
     private final Map<String, Channel> channels;
     private final LocalClaims claims;
     private final LostNodes lostNodes;
+    private final SessionMoves moves;
     private final LongSupplier ids;
     private final Duration timeout;
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
@@ -44,11 +45,12 @@ final class ClientIdOwnership {
 
     /** @param channels the bus's channels to the other nodes (read only here) */
     ClientIdOwnership(String nodeId, Map<String, Channel> channels, LocalClaims claims, LostNodes lostNodes,
-                      LongSupplier ids, Duration timeout) {
+                      SessionMoves moves, LongSupplier ids, Duration timeout) {
         this.nodeId = nodeId;
         this.channels = channels;
         this.claims = claims;
         this.lostNodes = lostNodes;
+        this.moves = moves;
         this.ids = ids;
         this.timeout = timeout;
     }
@@ -140,19 +142,28 @@ final class ClientIdOwnership {
         claims.end(clientId, claim);
     }
 
-    /** Another node claimed a client id this node owned: hands the session over once claims here are done. */
+    /**
+     * Another node claimed a client id this node owned: hands the session over once claims here
+     * are done and a session that arrived here has all that was relayed to it. What still
+     * reaches the session here afterwards is relayed to that node ({@link SessionMoves}).
+     */
     void release(Channel back, Wire.Item item) {
         String clientId = item.text();
+        MoveRelay relay = new MoveRelay(clientId, back);
         claims.after(clientId, item.number())
-            .thenCompose(ignored -> node.releaseSession(clientId))
+            .thenCompose(ignored -> moves.arrived(clientId))
+            .thenCompose(ignored -> node.releaseSession(clientId, relay))
             .whenComplete((snapshot, failure) -> {
                 if (failure != null) {
                     LOG.error("Could not release the session of {} to node {}: {}", clientId, back.target(), failure.toString());
                 }
                 SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
-                back.send(Wire.Item.released(item.id(), moved,
+                if (moved != null) {
+                    moves.released(clientId, relay);
+                }
+                relay.openAfter(Wire.Item.released(item.id(), moved,
                     moved == null ? null : lostNodes.movedOn(clientId, back.target()),
-                    moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)), null, false);
+                    moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)));
             });
     }
 
@@ -168,6 +179,8 @@ final class ClientIdOwnership {
                 lostNodes.continuesLostSession(moved.clientId(), item.text(), false);
             }
             lostNodes.receivedInDoubt(moved.clientId(), item.filters());
+            // The node that had it relays what still reaches the session there.
+            moves.arriving(moved.clientId(), request.target());
         }
         request.result().complete(Optional.ofNullable(moved));
     }

@@ -79,6 +79,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final LocalClaims claims = new LocalClaims();
     private final ForwardOrder forwardOrder = new ForwardOrder();
     private final LostNodes lostNodes;
+    private final SessionMoves moves;
     private final ClientIdOwnership ownership;
     private final AtomicLong ids = new AtomicLong();
     private final ClusterCounters counters = new ClusterCounters(this::memberCount, this::pending);
@@ -99,7 +100,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.retainedTakeOver = new RetainedTakeOver(this::channel, ids::incrementAndGet,
             settings.requestTimeout().multipliedBy(10));
         this.lostNodes = new LostNodes(nodeId, channels, memberNodes, claims, routes, settings, timer);
-        this.ownership = new ClientIdOwnership(nodeId, channels, claims, lostNodes, ids::incrementAndGet,
+        this.moves = new SessionMoves(channels, timer, settings.requestTimeout());
+        this.ownership = new ClientIdOwnership(nodeId, channels, claims, lostNodes, moves, ids::incrementAndGet,
             settings.requestTimeout());
     }
 
@@ -158,6 +160,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.sessionRecords = instance.getMap(SessionRecords.MAP);
         wills.start(instance.getMap(Wills.MAP));
         lostNodes.start(clusterNode, owners, sessionRecords);
+        moves.start(clusterNode);
         ownership.start(clusterNode, owners, sessionRecords);
         ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
         inbox.addMessageListener(this::onMessage);
@@ -220,7 +223,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                 if (holder != null && !holder.equals(nodeId) && live.contains(holder)) {
                     LOG.info("The session of {} continued on node {} during the split; dropping the copy here.", clientId,
                         holder);
-                    node.releaseSession(clientId).thenAccept(released -> released
+                    node.releaseSession(clientId, null).thenAccept(released -> released
                         .filter(session -> !session.messages().isEmpty())
                         .ifPresent(session -> handBack(holder, session)));
                 }
@@ -342,6 +345,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             return true;
         });
         ownership.nodeLeft(other);
+        moves.nodeLeft(other);
         retainedTakeOver.nodeLeft(other);
         LOG.info("Cluster member {} ({}) left; its routes lead to node {} until that node has taken its sessions over."
             + " Cluster now has {} member(s).", other, member.getAddress(), relayTo, memberCount());
@@ -578,7 +582,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     public CompletionStage<Void> sessionSaved(io.starling.spi.SessionRecord record) {
         return changeRecord(record.clientId(),
             new SessionRecords.Change(SessionRecords.Change.Kind.SAVE, nodeId, null, 0, record.subscriptions()))
-            .thenRun(() -> lostNodes.recordWritten(record.clientId()));
+            .thenRun(() -> recordWritten(record.clientId()));
     }
 
     @Override
@@ -596,7 +600,13 @@ public final class HazelcastClusterBus implements ClusterBus {
     @Override
     public CompletionStage<Void> sessionDeleted(String clientId) {
         return changeRecord(clientId, new SessionRecords.Change(SessionRecords.Change.Kind.DELETE, nodeId, null, 0, null))
-            .thenRun(() -> lostNodes.recordWritten(clientId));
+            .thenRun(() -> recordWritten(clientId));
+    }
+
+    /** Written after the session's routes are known everywhere: a session that moved here is reachable. */
+    private void recordWritten(String clientId) {
+        lostNodes.recordWritten(clientId);
+        moves.recordWritten(clientId);
     }
 
     private CompletionStage<Void> changeRecord(String clientId, SessionRecords.Change change) {
@@ -716,6 +726,12 @@ public final class HazelcastClusterBus implements ClusterBus {
                 case Wire.ADOPTED -> lostNodes.adopted(item.text(), source);
                 case Wire.SETTLED -> lostNodes.settled(item.text());
                 case Wire.PLACED -> lostNodes.placedOn(item.text(), item.filters(), source, item.flag());
+                case Wire.MOVE_RELAY -> {
+                    counters.received();
+                    stages.add(moves.deliverRelayed(item.text(), item.message()).toCompletableFuture());
+                }
+                case Wire.MOVE_ROUTED -> moves.routed(item.text(), source);
+                case Wire.MOVE_DONE -> moves.done(item.text(), source);
                 case Wire.SYNC -> {
                     // Acknowledged with its batch, after everything this node sent before.
                 }

@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class Wire {
 
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     static final byte HELLO = 1;
     static final byte ROUTE_ADD = 2;
@@ -45,6 +45,9 @@ final class Wire {
     static final byte SETTLED = 18;
     static final byte PLACED = 19;
     static final byte SYNC = 20;
+    static final byte MOVE_RELAY = 21;
+    static final byte MOVE_ROUTED = 22;
+    static final byte MOVE_DONE = 23;
 
     /** One item of a frame; which fields are used depends on the type. */
     record Item(byte type, String text, StoredMessage message, long id, long number, boolean flag,
@@ -103,6 +106,19 @@ final class Wire {
          */
         static Item placed(String lostNode, Set<String> clientIds, boolean reachable) {
             return new Item(PLACED, lostNode, null, 0, 0, reachable, null, clientIds);
+        }
+
+        /** A message that reached a session on the node it moved from, for that session on the receiving node. */
+        static Item moveRelay(String clientId, StoredMessage message) {
+            return new Item(MOVE_RELAY, clientId, message, 0, 0, false, null, null);
+        }
+
+        /**
+         * {@link #MOVE_ROUTED}: every node knows the routes of the session that moved to the
+         * sending node; {@link #MOVE_DONE}: the node it moved from relayed everything.
+         */
+        static Item move(byte type, String clientId) {
+            return new Item(type, clientId, null, 0, 0, false, null, null);
         }
 
         /** Nothing to do: its acknowledgement says the receiver handled everything sent before. */
@@ -166,7 +182,11 @@ final class Wire {
                         writeMessage(out, item.message());
                         out.writeBoolean(item.flag());
                     }
-                    case ADOPTED, SETTLED -> writeString(out, item.text());
+                    case ADOPTED, SETTLED, MOVE_ROUTED, MOVE_DONE -> writeString(out, item.text());
+                    case MOVE_RELAY -> {
+                        writeString(out, item.text());
+                        writeMessage(out, item.message());
+                    }
                     case PLACED -> {
                         writeString(out, item.text());
                         writeStrings(out, item.filters());
@@ -235,6 +255,11 @@ final class Wire {
                         yield Item.deliverTo(clientIds, message, in.readBoolean());
                     }
                     case ADOPTED, SETTLED -> Item.lostNode(type, readString(in));
+                    case MOVE_ROUTED, MOVE_DONE -> Item.move(type, readString(in));
+                    case MOVE_RELAY -> {
+                        String clientId = readString(in);
+                        yield Item.moveRelay(clientId, readMessage(in));
+                    }
                     case PLACED -> {
                         String lostNode = readString(in);
                         Set<String> clientIds = readStrings(in);

@@ -1,0 +1,62 @@
+package io.starling.cluster.hazelcast;
+
+import io.starling.spi.SessionRelay;
+import io.starling.spi.StoredMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The relay of one session released to another node: what reaches the session here goes to
+ * that node over the channel, in order. Nothing goes before the release answer itself (the new
+ * node must have the session before its first relayed message), so items relayed before
+ * {@link #openAfter} wait here.
+ */
+final class MoveRelay implements SessionRelay {
+
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final String clientId;
+    private final Channel channel;
+    /** Items relayed before the release answer was queued; null once it was. */
+    private List<Channel.Outgoing> waiting = new ArrayList<>();
+
+    MoveRelay(String clientId, Channel channel) {
+        this.clientId = clientId;
+        this.channel = channel;
+    }
+
+    String target() {
+        return channel.target();
+    }
+
+    @Override
+    public CompletionStage<Void> relay(StoredMessage message) {
+        // A QoS 2 message the new node may have stored before leaving counts as done, as a forward does.
+        CompletableFuture<Void> stored = message.qos() == 0 ? null : new CompletableFuture<>();
+        send(new Channel.Outgoing(Wire.Item.moveRelay(clientId, message), stored, message.qos() == 2));
+        return stored == null ? DONE : stored;
+    }
+
+    /** Queues the release answer, then what was relayed meanwhile; later items go straight on. */
+    synchronized void openAfter(Wire.Item releaseAnswer) {
+        channel.send(releaseAnswer, null, false);
+        List<Channel.Outgoing> relayed = waiting;
+        waiting = null;
+        relayed.forEach(this::send);
+    }
+
+    /** Tells the new node that everything was relayed: after every relayed item. */
+    void finish() {
+        send(new Channel.Outgoing(Wire.Item.move(Wire.MOVE_DONE, clientId), null, false));
+    }
+
+    private synchronized void send(Channel.Outgoing outgoing) {
+        if (waiting != null) {
+            waiting.add(outgoing);
+        } else {
+            channel.send(outgoing.item(), outgoing.done(), outgoing.okIfGone());
+        }
+    }
+}

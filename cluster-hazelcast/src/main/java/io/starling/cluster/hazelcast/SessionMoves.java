@@ -1,0 +1,173 @@
+package io.starling.cluster.hazelcast;
+
+import io.starling.spi.ClusterNode;
+import io.starling.spi.StoredMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Persistent sessions moving between two live nodes (a client connected to another node): what
+ * is routed to the session during the move reaches it once and in each publisher's order
+ * (docs/CLUSTER.md, "A session moves").
+ *
+ * <ol>
+ * <li>The old node releases the session with a {@link MoveRelay}: the session stays in its
+ *     routing and whatever reaches it there goes to the new node ({@link Wire#MOVE_RELAY}),
+ *     acknowledged once durable there.</li>
+ * <li>The new node continues the session; messages routed to it there directly wait behind
+ *     the relayed ones ({@link ClusterNode#expectRelay}). Once every node knows its routes
+ *     (its record is written) it tells the old node ({@link Wire#MOVE_ROUTED}).</li>
+ * <li>The old node waits until every node has handled what it sent before (a sync round:
+ *     what they routed before they knew the new routes has arrived), takes the session out of
+ *     its routing and, after the last relayed message, says {@link Wire#MOVE_DONE}.</li>
+ * <li>The new node delivers what waited. After a sync round of its own (copies of a message
+ *     routed to both nodes have arrived) it stops watching the session for duplicates.</li>
+ * </ol>
+ *
+ * A session that arrived here is released to a third node only once its own move is done, so
+ * relays never chain.
+ */
+final class SessionMoves {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** A session arriving here while the node it comes from relays to it. */
+    private record Arrival(String from, AtomicBoolean routed, CompletableFuture<Void> relayed) {
+    }
+
+    private final Map<String, Channel> channels;
+    private final ScheduledExecutorService timer;
+    private final Duration timeout;
+    /** Sessions released here that still relay, by client id. */
+    private final Map<String, MoveRelay> leaving = new ConcurrentHashMap<>();
+    private final Map<String, Arrival> arriving = new ConcurrentHashMap<>();
+    private volatile ClusterNode node;
+
+    /** @param channels the bus's channels to the other nodes (read only here) */
+    SessionMoves(Map<String, Channel> channels, ScheduledExecutorService timer, Duration timeout) {
+        this.channels = channels;
+        this.timer = timer;
+        this.timeout = timeout;
+    }
+
+    void start(ClusterNode clusterNode) {
+        this.node = clusterNode;
+    }
+
+    // ---- the node the session leaves
+
+    /**
+     * The session was released to the relay's node: it relays until that node says its routes
+     * are known, or at the latest after the request timeout.
+     */
+    void released(String clientId, MoveRelay relay) {
+        leaving.put(clientId, relay);
+        timer.schedule(() -> {
+            if (leaving.get(clientId) == relay) {
+                LOG.warn("Node {} did not confirm the routes of {} within {} ms; its relay ends now.", relay.target(),
+                    clientId, timeout.toMillis());
+                finish(clientId, relay);
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** {@link Wire#MOVE_ROUTED} from the session's new node. */
+    void routed(String clientId, String source) {
+        MoveRelay relay = leaving.get(clientId);
+        if (relay != null && relay.target().equals(source)) {
+            finish(clientId, relay);
+        }
+    }
+
+    private void finish(String clientId, MoveRelay relay) {
+        if (!leaving.remove(clientId, relay)) {
+            return;
+        }
+        Channel.sendToAll(channels.values(), Wire.Item.sync())
+            .handle((ignored, failure) -> null)
+            .thenCompose(ignored -> node.endRelay(clientId))
+            .whenComplete((ignored, failure) -> relay.finish());
+    }
+
+    // ---- the node the session arrives at
+
+    /**
+     * The claimed session comes from {@code from}, which relays to it: messages routed to it
+     * here wait behind the relayed ones until that node is done, or at the latest three request
+     * timeouts later. Call before the claim completes.
+     */
+    void arriving(String clientId, String from) {
+        Arrival arrival = new Arrival(from, new AtomicBoolean(), new CompletableFuture<>());
+        node.expectRelay(clientId);
+        Arrival earlier = arriving.put(clientId, arrival);
+        if (earlier != null) {
+            earlier.relayed().complete(null);
+        }
+        timer.schedule(() -> {
+            if (arriving.get(clientId) == arrival) {
+                LOG.warn("Node {} did not finish relaying the messages of {} within {} ms.", from, clientId,
+                    timeout.toMillis() * 3);
+                done(clientId, from);
+            }
+        }, timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+    }
+
+    /** A relayed message for a session that arrived here. */
+    CompletionStage<Void> deliverRelayed(String clientId, StoredMessage message) {
+        return node.deliverTo(List.of(clientId), message);
+    }
+
+    /** The session's record was written here: if it arrived with a relay, its routes are known everywhere now. */
+    void recordWritten(String clientId) {
+        Arrival arrival = arriving.get(clientId);
+        if (arrival == null || !arrival.routed().compareAndSet(false, true)) {
+            return;
+        }
+        Channel channel = channels.get(arrival.from());
+        if (channel != null) {
+            channel.send(Wire.Item.move(Wire.MOVE_ROUTED, clientId), null, false);
+        }
+    }
+
+    /** {@link Wire#MOVE_DONE} from the node the session came from (or it left, or took too long). */
+    void done(String clientId, String source) {
+        Arrival arrival = arriving.get(clientId);
+        if (arrival == null || !arrival.from().equals(source) || !arriving.remove(clientId, arrival)) {
+            return;
+        }
+        node.relayEnded(clientId);
+        arrival.relayed().complete(null);
+        Channel.sendToAll(channels.values(), Wire.Item.sync())
+            .whenComplete((ignored, failure) -> node.stopWatchingForDuplicates(List.of(clientId)));
+    }
+
+    /** Completes when the session that arrived here has all that was relayed to it (at once if none is relayed). */
+    CompletableFuture<Void> arrived(String clientId) {
+        Arrival arrival = arriving.get(clientId);
+        return arrival == null ? DONE : arrival.relayed();
+    }
+
+    /** The node left: moves to it end, and moves from it get nothing more. */
+    void nodeLeft(String lostNode) {
+        leaving.forEach((clientId, relay) -> {
+            if (relay.target().equals(lostNode)) {
+                finish(clientId, relay);
+            }
+        });
+        arriving.forEach((clientId, arrival) -> {
+            if (arrival.from().equals(lostNode)) {
+                done(clientId, lostNode);
+            }
+        });
+    }
+}
