@@ -52,7 +52,7 @@ tail -n +1 -f "$LOG" --pid "$MVN" | grep --line-buffered -E '^fault run: |ERROR|
 wait "$MVN"
 STATUS=$?
 set -e
-# The summary, as FaultReport printed it.
-sed -n '/^== fault run summary ==/,/^result: /p' "$LOG"
+# The summary, as FaultReport printed it (the first time: the failed assertion repeats it).
+sed -n '/^== fault run summary ==/,/^result: /{p;/^result: /q}' "$LOG"
 grep -q '^result: PASS' "$LOG" || STATUS=1
 exit "$STATUS"

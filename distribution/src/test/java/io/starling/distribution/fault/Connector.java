@@ -1,6 +1,8 @@
 package io.starling.distribution.fault;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -31,18 +33,18 @@ final class Connector {
 
     /**
      * Connects, trying again (a node may be down, frozen or restarting) until {@code deadlineNanos};
-     * returns whether it succeeded. {@code keepTrying} is asked before each attempt.
+     * returns the session-present flag, empty if it never connected. {@code keepTrying} is asked
+     * before each attempt.
      */
-    static boolean connect(MqttClient client, String url, long deadlineNanos, java.util.function.BooleanSupplier keepTrying) {
+    static Optional<Boolean> connect(MqttClient client, String url, long deadlineNanos, BooleanSupplier keepTrying) {
         while (keepTrying.getAsBoolean() && System.nanoTime() < deadlineNanos) {
             try {
-                connectOnce(client, url);
-                return true;
+                return Optional.of(connectOnce(client, url));
             } catch (MqttException e) {
                 LockSupport.parkNanos(RETRY_NANOS);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** Drops the connection without DISCONNECT (the broker sees it break) and frees the object. */

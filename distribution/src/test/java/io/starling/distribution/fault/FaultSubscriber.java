@@ -2,6 +2,7 @@ package io.starling.distribution.fault;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -140,8 +141,12 @@ final class FaultSubscriber implements AutoCloseable {
 
     private void reconnect() {
         long deadline = System.nanoTime() + RECONNECT.toNanos();
-        if (!Connector.connect(current, balancerUrl, deadline, () -> !closed)) {
+        Optional<Boolean> present = Connector.connect(current, balancerUrl, deadline, () -> !closed);
+        if (present.isEmpty()) {
             log.note(clientId + " could not reconnect through HAProxy within " + RECONNECT);
+        } else if (!present.get()) {
+            // Its subscriptions are gone with the session: every message from here on is lost to it.
+            log.note(clientId + ": session-present=0 on reconnecting through HAProxy");
         }
     }
 
