@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The zip this build made (system properties set by the pom), unzipped as a user would. */
-final class DistributionZip {
+public final class DistributionZip {
 
     private DistributionZip() {
     }
@@ -18,7 +18,7 @@ final class DistributionZip {
      *
      * @return the installation folder, {@code parent/starling-<version>}
      */
-    static Path unzipInto(Path parent) throws Exception {
+    public static Path unzipInto(Path parent) throws Exception {
         try (TestProcess unzip = TestProcess.start(List.of("unzip", "-q", property("distribution.zip"), "-d",
             parent.toString()), parent, System.getenv())) {
             assertEquals(0, unzip.awaitExit(Duration.ofSeconds(60)), unzip.output());

@@ -25,18 +25,18 @@ import java.util.regex.Pattern;
  * files are used with only their ports (and the cluster name) replaced by free ones, so tests
  * on other machines' ports never collide and the example itself is what is tested.
  */
-final class ExampleCluster implements AutoCloseable {
+public final class ExampleCluster implements AutoCloseable {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final String[] EXAMPLE_PORTS = {"1883", "1884", "1885", "1886", "9401", "9402", "9403", "5701", "5702",
         "5703"};
 
     /** One node: its configuration, ports and (while running) process. */
-    static final class Node {
-        final String name;
+    public static final class Node {
+        public final String name;
         final Path config;
-        final int mqttPort;
-        TestProcess process;
+        public final int mqttPort;
+        public TestProcess process;
         /** The output of the node's earlier runs (before a restart). */
         String earlierOutput = "";
 
@@ -46,7 +46,7 @@ final class ExampleCluster implements AutoCloseable {
             this.mqttPort = mqttPort;
         }
 
-        String url() {
+        public String url() {
             return "tcp://127.0.0.1:" + mqttPort;
         }
 
@@ -58,7 +58,7 @@ final class ExampleCluster implements AutoCloseable {
 
     private final Path home;
     private final Path work;
-    final List<Node> nodes = new ArrayList<>();
+    public final List<Node> nodes = new ArrayList<>();
     final int balancerPort;
     private TestProcess haproxy;
 
@@ -69,7 +69,7 @@ final class ExampleCluster implements AutoCloseable {
     }
 
     /** Writes the example's files with free ports into {@code work}, starts the nodes, then HAProxy. */
-    static ExampleCluster start(Path home, Path work) throws Exception {
+    public static ExampleCluster start(Path home, Path work) throws Exception {
         Map<String, String> ports = new LinkedHashMap<>();
         for (String port : EXAMPLE_PORTS) {
             ports.put(port, Integer.toString(FreePort.next()));
@@ -112,7 +112,7 @@ final class ExampleCluster implements AutoCloseable {
     }
 
     /** Starts (or restarts, with the same configuration and data directory) the node. */
-    void launch(Node node) throws IOException {
+    public void launch(Node node) throws IOException {
         if (node.process != null) {
             node.earlierOutput += node.process.output() + "\n---- restarted ----\n";
         }
@@ -121,7 +121,7 @@ final class ExampleCluster implements AutoCloseable {
     }
 
     /** Waits until the node listens and sees {@code members} members. */
-    void awaitServing(Node node, int members) throws InterruptedException {
+    public void awaitServing(Node node, int members) throws InterruptedException {
         node.process.awaitLine(Pattern.compile("Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + node.mqttPort), START);
         node.process.awaitLine(Pattern.compile("Cluster now has " + members + " member\\(s\\)"), START);
     }
@@ -131,11 +131,45 @@ final class ExampleCluster implements AutoCloseable {
         haproxy.awaitLine("Server starling/" + node.name + " is " + state, fromLine, START);
     }
 
+    /**
+     * Waits until the node logs that it sees {@code members} members at or after line
+     * {@code fromLine} of its output (a node frozen past the member timeout, merged back).
+     */
+    public void awaitMembers(Node node, int members, int fromLine) throws InterruptedException {
+        node.process.awaitLine("Cluster now has " + members + " member(s)", fromLine, START);
+    }
+
+    /** SIGSTOP: the node's JVM stops while its sockets stay open, as a node cut off looks to the others. */
+    public void freeze(Node node) throws IOException, InterruptedException {
+        signal(node, "STOP");
+    }
+
+    /** SIGCONT after {@link #freeze}. */
+    public void thaw(Node node) throws IOException, InterruptedException {
+        signal(node, "CONT");
+    }
+
+    /** SIGTERM (the node stops cleanly) and waits for the exit; returns the exit code. */
+    public int stop(Node node) throws InterruptedException {
+        node.process.terminate();
+        return node.process.awaitExit(START);
+    }
+
+    /** Sends the signal to the node's JVM by its process id ({@code bin/starling} execs the JVM). */
+    private void signal(Node node, String signal) throws IOException, InterruptedException {
+        try (TestProcess kill = TestProcess.start(List.of("kill", "-" + signal, Long.toString(node.process.pid())), work,
+            System.getenv())) {
+            if (kill.awaitExit(Duration.ofSeconds(10)) != 0) {
+                throw new AssertionError("kill -" + signal + " " + node.name + ": " + kill.output());
+            }
+        }
+    }
+
     int balancerLogLines() {
         return haproxy.lineCount();
     }
 
-    String balancerUrl() {
+    public String balancerUrl() {
         return "tcp://127.0.0.1:" + balancerPort;
     }
 
@@ -191,7 +225,7 @@ final class ExampleCluster implements AutoCloseable {
     }
 
     /** Keeps the output of every process of the cluster in {@code dir}, for reading after a failure. */
-    void saveLogs(Path dir) throws IOException {
+    public void saveLogs(Path dir) throws IOException {
         Files.createDirectories(dir);
         for (Node node : nodes) {
             if (node.process != null) {
