@@ -81,13 +81,20 @@ final class ClientIdOwnership {
             ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
             claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
             if (previous != null && previous.node().equals(nodeId)) {
-                finish(clientId, claim, result, Optional.empty(), null);
+                if (node.clientIds().contains(clientId)) {
+                    finish(clientId, claim, result, Optional.empty(), null);
+                } else {
+                    // An earlier claim here took the id but got no session (its holder did not answer):
+                    // the session continues from its record.
+                    recordedSession(clientId, true).whenComplete((snapshot, error) ->
+                        finish(clientId, claim, result, snapshot, error));
+                }
                 return;
             }
             Channel channel = previous == null ? null : channels.get(previous.node());
             if (channel == null) {
                 // Nobody holds the session now: a session of a lost node continues from its record.
-                orphanedSession(clientId).whenComplete((snapshot, error) ->
+                recordedSession(clientId, false).whenComplete((snapshot, error) ->
                     finish(clientId, claim, result, snapshot, error));
                 return;
             }
@@ -97,10 +104,16 @@ final class ClientIdOwnership {
             requests.put(requestId, new Request(previous.node(), clientId, answer));
             answer.whenComplete((snapshot, error) -> {
                 requests.remove(requestId);
-                if (error != null) {
-                    LOG.warn("Node {} did not hand over the session of {}: {}", previous.node(), clientId, error.toString());
+                if (error == null) {
+                    finish(clientId, claim, result, snapshot, null);
+                    return;
                 }
-                finish(clientId, claim, result, snapshot, error);
+                // The id is this node's now, whatever that node does: the session continues from its
+                // record, and what that node had queued follows if it answers later (see released).
+                LOG.warn("Node {} did not hand over the session of {} ({}); continuing it from its record.",
+                    previous.node(), clientId, error.toString());
+                recordedSession(clientId, true).whenComplete((recorded, recordFailure) ->
+                    finish(clientId, claim, result, recorded, recordFailure));
             });
             channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
         });
@@ -108,21 +121,25 @@ final class ClientIdOwnership {
     }
 
     /**
-     * The cluster's record of the client's persistent session, if the node it names is gone:
-     * subscriptions only (its queued messages stay in the lost node's store).
+     * The cluster's record of the client's persistent session, if the node it names is gone (or,
+     * with {@code evenIfLive}, did not hand it over): subscriptions only (its queued messages
+     * stay in that node's store).
      */
-    private CompletionStage<Optional<SessionSnapshot>> orphanedSession(String clientId) {
+    private CompletionStage<Optional<SessionSnapshot>> recordedSession(String clientId, boolean evenIfLive) {
         return sessionRecords.getAsync(clientId).thenApply(text -> {
             if (text == null) {
                 return Optional.<SessionSnapshot>empty();
             }
             SessionRecords.Value record = SessionRecords.Value.parse(text);
-            if (record.node().equals(nodeId) || channels.containsKey(record.node())) {
+            boolean live = channels.containsKey(record.node());
+            if (record.node().equals(nodeId) || (live && !evenIfLive)) {
                 return Optional.<SessionSnapshot>empty();
             }
-            LOG.info("Continuing the session of {} from lost node {} ({} subscription(s)).", clientId, record.node(),
-                record.subscriptions().size());
-            lostNodes.continuesLostSession(clientId, record.node(), false);
+            LOG.info("Continuing the session of {} from {} node {} ({} subscription(s)).", clientId,
+                live ? "unresponsive" : "lost", record.node(), record.subscriptions().size());
+            if (!live) {
+                lostNodes.continuesLostSession(clientId, record.node(), false);
+            }
             return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of(),
                 record.leasedTo()));
         });
@@ -171,10 +188,16 @@ final class ClientIdOwnership {
     /** The answer to a hand-over this node asked for. */
     void released(Wire.Item item) {
         Request request = requests.remove(item.id());
+        SessionSnapshot moved = item.snapshot();
         if (request == null) {
+            if (moved != null && !moved.messages().isEmpty()) {
+                // Too late: the session continued here from its record. What that node had is queued here.
+                LOG.info("Node released the session of {} late; queueing its {} message(s) here.", moved.clientId(),
+                    moved.messages().size());
+                node.takeMessages(moved.clientId(), moved.messages());
+            }
             return;
         }
-        SessionSnapshot moved = item.snapshot();
         if (moved != null) {
             if (item.text() != null) {
                 lostNodes.continuesLostSession(moved.clientId(), item.text(), false);
@@ -195,7 +218,7 @@ final class ClientIdOwnership {
             // The node that had the session is gone: the session continues from the cluster's record
             // of it, as for a claim made after the node was noticed gone.
             Request request = entry.getValue();
-            orphanedSession(request.clientId()).whenComplete((snapshot, error) -> {
+            recordedSession(request.clientId(), false).whenComplete((snapshot, error) -> {
                 if (error != null) {
                     request.result().completeExceptionally(error);
                 } else {
