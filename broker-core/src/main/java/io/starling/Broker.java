@@ -173,6 +173,7 @@ public final class Broker implements ClusterNode, MetricsSource {
         server.stopAccepting();
         http.close();
         server.closeConnections();
+        cluster.handOverSessions();
         cluster.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -36,7 +36,7 @@ public final class Subscriptions {
         if (session.subscribe(filter, qos)) {
             metrics.subscriptions(1);
         }
-        CompletionStage<Void> routed = trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : Stages.DONE;
+        CompletionStage<Void> routed = route(session, filter, qos);
         if (!session.isPersistent()) {
             return routed;
         }
@@ -72,11 +72,17 @@ public final class Subscriptions {
         CompletionStage<Void> routed = Stages.DONE;
         for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {
             metrics.subscriptions(1);
-            if (trie.subscribe(subscription.getKey(), session, subscription.getValue())) {
-                routed = Stages.both(routed, cluster.filterAdded(subscription.getKey()));
-            }
+            routed = Stages.both(routed, route(session, subscription.getKey(), subscription.getValue()));
         }
         return routed;
+    }
+
+    /**
+     * Puts the subscription into the trie; completes when every node knows this node has the
+     * filter: the first subscriber's announcement, which a later one may have to wait for too.
+     */
+    private CompletionStage<Void> route(Session session, String filter, int qos) {
+        return trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : cluster.filterKnown(filter);
     }
 
     private void unroute(Session session, String filter) {

@@ -138,9 +138,9 @@ public final class SessionRegistry {
     }
 
     /**
-     * Continues a lost node's session here without a connection (see
-     * {@link io.starling.spi.ClusterNode#adoptSession}); left alone if a client with the id is
-     * connected or connecting here.
+     * Continues a lost node's session here without a connection, or one a stopping node handed
+     * over (see {@link io.starling.spi.ClusterNode#adoptSession}); left alone if a client with the
+     * id is connected or connecting here.
      */
     public CompletionStage<Void> adoptOffline(SessionSnapshot orphan) {
         Session session = sessions.computeIfAbsent(orphan.clientId(), id -> newSession(id, offlineLoops.next()));
@@ -150,7 +150,7 @@ public final class SessionRegistry {
                 adopted.complete(null);
                 return;
             }
-            adopt(session, orphan, false).whenComplete((ignored, failure) -> {
+            adopt(session, orphan, relayExpected.remove(orphan.clientId())).whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     adopted.completeExceptionally(failure);
                 } else {

@@ -17,6 +17,14 @@ public interface ClusterBus extends AutoCloseable {
     /** This node now has at least one subscriber for the filter. */
     CompletionStage<Void> filterAdded(String topicFilter);
 
+    /**
+     * Another subscriber of this node for a filter it has announced: completes when every node
+     * knows the filter (at once, unless its {@link #filterAdded} is still on its way).
+     */
+    default CompletionStage<Void> filterKnown(String topicFilter) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** This node no longer has any subscriber for the filter. */
     void filterRemoved(String topicFilter);
 
@@ -107,6 +115,15 @@ public interface ClusterBus extends AutoCloseable {
      * published here or is not to be published (DISCONNECT). Nobody else may publish it now.
      */
     default void willCleared(String clientId, StoredMessage will) {
+    }
+
+    /**
+     * This node stops (its listeners are closed and its connections ended): its persistent
+     * sessions go to other nodes with what they have queued, so that their clients find them
+     * there at once and nothing waits for this node to return. Returns when all went, or when
+     * the cluster's time for it is up (what is left stays in this node's store).
+     */
+    default void handOverSessions() {
     }
 
     /** Members and forwarding figures, for monitoring. */

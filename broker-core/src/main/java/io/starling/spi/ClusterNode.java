@@ -73,11 +73,12 @@ public interface ClusterNode {
     void relayEnded(String clientId);
 
     /**
-     * Continues a persistent session of a lost node here, offline, from the cluster's record of
-     * it (subscriptions only): from now on messages for its client are queued here, until the
-     * client connects here or another node takes the session over. Nothing happens if a client
-     * with that id is connected here meanwhile. Completes when the session is stored and every
-     * node knows its subscriptions.
+     * Continues a persistent session here, offline: one of a lost node, from the cluster's record
+     * of it (subscriptions only), or one a stopping node released to this one (with its
+     * messages). From now on messages for its client are queued here, until the client connects
+     * here or another node takes the session over. Nothing happens if a client with that id is
+     * connected here meanwhile. Completes when the session is stored and every node knows its
+     * subscriptions.
      */
     CompletionStage<Void> adoptSession(SessionSnapshot orphan);
 

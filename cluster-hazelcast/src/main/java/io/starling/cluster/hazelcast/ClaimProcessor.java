@@ -18,14 +18,17 @@ final class ClaimProcessor implements EntryProcessor<String, String, String> {
     private final String node;
     /** If not null: claim only if the id is held by none of these nodes. */
     private final HashSet<String> unlessHeldBy;
+    /** If not null: claim only if the id is held by this node. */
+    private final String onlyIfHeldBy;
 
     ClaimProcessor(String node) {
-        this(node, null);
+        this(node, null, null);
     }
 
-    private ClaimProcessor(String node, Set<String> unlessHeldBy) {
+    private ClaimProcessor(String node, Set<String> unlessHeldBy, String onlyIfHeldBy) {
         this.node = node;
         this.unlessHeldBy = unlessHeldBy == null ? null : new HashSet<>(unlessHeldBy);
+        this.onlyIfHeldBy = onlyIfHeldBy;
     }
 
     /**
@@ -34,13 +37,24 @@ final class ClaimProcessor implements EntryProcessor<String, String, String> {
      * elsewhere); the previous value is returned either way.
      */
     static ClaimProcessor unlessHeldBy(String node, Set<String> liveNodes) {
-        return new ClaimProcessor(node, liveNodes);
+        return new ClaimProcessor(node, liveNodes, null);
+    }
+
+    /**
+     * A claim that leaves the entry alone unless {@code holder} holds the id (a stopping node's
+     * session taken over, unless its client took it elsewhere meanwhile).
+     */
+    static ClaimProcessor onlyIfHeldBy(String node, String holder) {
+        return new ClaimProcessor(node, null, holder);
     }
 
     @Override
     public String process(Map.Entry<String, String> entry) {
         String previous = entry.getValue();
         if (previous != null && unlessHeldBy != null && unlessHeldBy.contains(Owner.parse(previous).node())) {
+            return previous;
+        }
+        if (onlyIfHeldBy != null && (previous == null || !Owner.parse(previous).node().equals(onlyIfHeldBy))) {
             return previous;
         }
         long epoch = previous == null ? 1 : Owner.parse(previous).epoch() + 1;

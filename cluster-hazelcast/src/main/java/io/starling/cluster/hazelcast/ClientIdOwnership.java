@@ -98,26 +98,62 @@ final class ClientIdOwnership {
                     finish(clientId, claim, result, snapshot, error));
                 return;
             }
-            long requestId = ids.getAsLong();
-            CompletableFuture<Optional<SessionSnapshot>> answer = new CompletableFuture<Optional<SessionSnapshot>>()
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            requests.put(requestId, new Request(previous.node(), clientId, answer));
-            answer.whenComplete((snapshot, error) -> {
-                requests.remove(requestId);
-                if (error == null) {
-                    finish(clientId, claim, result, snapshot, null);
-                    return;
-                }
-                // The id is this node's now, whatever that node does: the session continues from its
-                // record, and what that node had queued follows if it answers later (see released).
-                LOG.warn("Node {} did not hand over the session of {} ({}); continuing it from its record.",
-                    previous.node(), clientId, error.toString());
-                recordedSession(clientId, true).whenComplete((recorded, recordFailure) ->
-                    finish(clientId, claim, result, recorded, recordFailure));
-            });
-            channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
+            handOver(previous, channel, clientId).whenComplete((snapshot, error) ->
+                finish(clientId, claim, result, snapshot, error));
         });
         return result;
+    }
+
+    /**
+     * Asks the node holding the session to release it to this one. If it does not answer in
+     * time, the id is this node's all the same: the session continues from its record, and what
+     * that node had queued follows if it answers later (see {@link #released}).
+     */
+    private CompletionStage<Optional<SessionSnapshot>> handOver(ClaimProcessor.Owner previous, Channel channel,
+                                                             String clientId) {
+        long requestId = ids.getAsLong();
+        CompletableFuture<Optional<SessionSnapshot>> answer = new CompletableFuture<Optional<SessionSnapshot>>()
+            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        requests.put(requestId, new Request(previous.node(), clientId, answer));
+        channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
+        return answer.handle((snapshot, error) -> {
+            requests.remove(requestId);
+            if (error == null) {
+                return CompletableFuture.completedFuture(snapshot);
+            }
+            LOG.warn("Node {} did not hand over the session of {} ({}); continuing it from its record.",
+                previous.node(), clientId, error.toString());
+            return recordedSession(clientId, true);
+        }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * A node that stops asks this one to take one of its sessions over (see
+     * {@link HazelcastClusterBus#handOverSessions}): the id is claimed only while that node still
+     * holds it (its client may have reconnected elsewhere meanwhile), and the session released
+     * to this node continues here offline, as a moved session does, relay and all.
+     */
+    void takeOver(String clientId, String from) {
+        LocalClaims.Claim claim = claims.begin(clientId);
+        owners.submitToKey(clientId, ClaimProcessor.onlyIfHeldBy(nodeId, from)).toCompletableFuture()
+            .thenCompose(previousValue -> {
+                ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
+                Channel channel = channels.get(from);
+                if (previous == null || !previous.node().equals(from) || channel == null) {
+                    claim.epoch.complete(-1L);
+                    return CompletableFuture.completedFuture(null);
+                }
+                claim.epoch.complete(previous.epoch() + 1);
+                return handOver(previous, channel, clientId)
+                    .thenCompose(moved -> moved.map(node::adoptSession).orElse(CompletableFuture.completedFuture(null)));
+            })
+            .whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.warn("Could not take the session of {} over from stopping node {}: {}", clientId, from,
+                        failure.toString());
+                }
+                claims.end(clientId, claim);
+            });
     }
 
     /**
@@ -170,15 +206,17 @@ final class ClientIdOwnership {
         MoveRelay relay = new MoveRelay(clientId, back);
         claims.after(clientId, item.number())
             .thenCompose(ignored -> moves.arrived(clientId))
-            .thenCompose(ignored -> node.releaseSession(clientId, relay))
+            .thenCompose(ignored -> {
+                // Counted as moving from the moment the session may relay (a stopping node waits for it).
+                moves.releasing(clientId, relay);
+                return node.releaseSession(clientId, relay);
+            })
             .whenComplete((snapshot, failure) -> {
                 if (failure != null) {
                     LOG.error("Could not release the session of {} to node {}: {}", clientId, back.target(), failure.toString());
                 }
                 SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
-                if (moved != null) {
-                    moves.released(clientId, relay);
-                }
+                moves.released(clientId, relay, moved != null);
                 relay.openAfter(Wire.Item.released(item.id(), moved,
                     moved == null ? null : lostNodes.movedOn(clientId, back.target()),
                     moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)));

@@ -36,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final String nodeId = UUID.randomUUID().toString();
     private final RemoteRoutes routes = new RemoteRoutes();
     private final Set<String> localFilters = new HashSet<>();
+    /** Filters announced to the other nodes and not acknowledged by all yet (see {@link #filterKnown}). */
+    private final Map<String, CompletionStage<Void>> announcing = new ConcurrentHashMap<>();
     private final Object routeLock = new Object();
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<UUID, String> memberNodes = new ConcurrentHashMap<>();
@@ -470,8 +473,16 @@ public final class HazelcastClusterBus implements ClusterBus {
     public CompletionStage<Void> filterAdded(String topicFilter) {
         synchronized (routeLock) {
             localFilters.add(topicFilter);
-            return broadcast(Wire.Item.route(Wire.ROUTE_ADD, topicFilter));
+            CompletionStage<Void> known = broadcast(Wire.Item.route(Wire.ROUTE_ADD, topicFilter));
+            announcing.put(topicFilter, known);
+            known.whenComplete((ignored, failure) -> announcing.remove(topicFilter, known));
+            return known;
         }
+    }
+
+    @Override
+    public CompletionStage<Void> filterKnown(String topicFilter) {
+        return announcing.getOrDefault(topicFilter, DONE);
     }
 
     @Override
@@ -638,6 +649,37 @@ public final class HazelcastClusterBus implements ClusterBus {
         wills.cleared(clientId, will, !closed);
     }
 
+    /**
+     * Spreads this node's sessions over the other nodes: each is asked to take some over
+     * ({@link Wire#TAKE_OVER}), which it does as a session move (with the relay, so what reaches
+     * the session here meanwhile follows it). Waits until no session is left here and every
+     * relay ended, at most three request timeouts.
+     */
+    @Override
+    public void handOverSessions() {
+        List<Channel> others = List.copyOf(channels.values());
+        Set<String> sessions = node.clientIds();
+        if (others.isEmpty() || sessions.isEmpty()) {
+            return;
+        }
+        int next = 0;
+        for (String clientId : sessions) {
+            others.get(next++ % others.size()).send(Wire.Item.move(Wire.TAKE_OVER, clientId), null, false);
+        }
+        long deadline = System.nanoTime() + settings.requestTimeout().multipliedBy(3).toNanos();
+        Set<String> left = new HashSet<>(sessions);
+        while (System.nanoTime() < deadline) {
+            left.retainAll(node.clientIds());
+            if (left.isEmpty() && !moves.relaying()) {
+                LOG.info("Handed {} session(s) over to the other nodes.", sessions.size());
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        LOG.warn("{} of {} session(s) were not handed over within {} ms; they stay in this node's store.", left.size(),
+            sessions.size(), settings.requestTimeout().multipliedBy(3).toMillis());
+    }
+
     @Override
     public ClusterStatistics statistics() {
         return counters;
@@ -741,6 +783,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                 }
                 case Wire.MOVE_ROUTED -> moves.routed(item.text(), source);
                 case Wire.MOVE_DONE -> moves.done(item.text(), source);
+                case Wire.TAKE_OVER -> ownership.takeOver(item.text(), source);
                 case Wire.SYNC -> {
                     // Acknowledged with its batch, after everything this node sent before.
                 }

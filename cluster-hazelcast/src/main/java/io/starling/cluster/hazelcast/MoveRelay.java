@@ -21,6 +21,7 @@ final class MoveRelay implements SessionRelay {
     private final Channel channel;
     /** Items relayed before the release answer was queued; null once it was. */
     private List<Channel.Outgoing> waiting = new ArrayList<>();
+    private boolean finishing;
 
     MoveRelay(String clientId, Channel channel) {
         this.clientId = clientId;
@@ -47,9 +48,28 @@ final class MoveRelay implements SessionRelay {
         relayed.forEach(this::send);
     }
 
-    /** Tells the new node that everything was relayed: after every relayed item. */
-    void finish() {
-        send(new Channel.Outgoing(Wire.Item.move(Wire.MOVE_DONE, clientId), null, false));
+    synchronized boolean isFinishing() {
+        return finishing;
+    }
+
+    /** Marks the relay as ending; false if it was already (the move ends once). */
+    synchronized boolean startFinishing() {
+        if (finishing) {
+            return false;
+        }
+        finishing = true;
+        return true;
+    }
+
+    /**
+     * Tells the new node that everything was relayed: after every relayed item.
+     *
+     * @return completes when the new node has handled it, and so everything relayed before (or left)
+     */
+    CompletableFuture<Void> finish() {
+        CompletableFuture<Void> handled = new CompletableFuture<>();
+        send(new Channel.Outgoing(Wire.Item.move(Wire.MOVE_DONE, clientId), handled, true));
+        return handled;
     }
 
     private synchronized void send(Channel.Outgoing outgoing) {

@@ -66,19 +66,33 @@ final class SessionMoves {
 
     // ---- the node the session leaves
 
-    /**
-     * The session was released to the relay's node: it relays until that node says its routes
-     * are known, or at the latest after the request timeout.
-     */
-    void released(String clientId, MoveRelay relay) {
+    /** The session is being released to the relay's node (see {@link #released}). */
+    void releasing(String clientId, MoveRelay relay) {
         leaving.put(clientId, relay);
+    }
+
+    /**
+     * The session was released to the relay's node ({@code moved}: a persistent one, which
+     * relays until that node says its routes are known, or at the latest after the request
+     * timeout), or there was none to release.
+     */
+    void released(String clientId, MoveRelay relay, boolean moved) {
+        if (!moved) {
+            leaving.remove(clientId, relay);
+            return;
+        }
         timer.schedule(() -> {
-            if (leaving.get(clientId) == relay) {
+            if (leaving.get(clientId) == relay && !relay.isFinishing()) {
                 LOG.warn("Node {} did not confirm the routes of {} within {} ms; its relay ends now.", relay.target(),
                     clientId, timeout.toMillis());
                 finish(clientId, relay);
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether sessions released here still relay to their new nodes. */
+    boolean relaying() {
+        return !leaving.isEmpty();
     }
 
     /** {@link Wire#MOVE_ROUTED} from the session's new node. */
@@ -89,14 +103,17 @@ final class SessionMoves {
         }
     }
 
+    /** Ends the relay; the move counts as ongoing ({@link #relaying}) until the new node has handled its end. */
     private void finish(String clientId, MoveRelay relay) {
-        if (!leaving.remove(clientId, relay)) {
+        if (!relay.startFinishing()) {
             return;
         }
         Channel.sendToAll(channels.values(), Wire.Item.sync())
             .handle((ignored, failure) -> null)
             .thenCompose(ignored -> node.endRelay(clientId))
-            .whenComplete((ignored, failure) -> relay.finish());
+            .handle((ignored, failure) -> relay.finish())
+            .thenCompose(handled -> handled)
+            .whenComplete((ignored, failure) -> leaving.remove(clientId, relay));
     }
 
     // ---- the node the session arrives at

@@ -48,6 +48,7 @@ final class Wire {
     static final byte MOVE_RELAY = 21;
     static final byte MOVE_ROUTED = 22;
     static final byte MOVE_DONE = 23;
+    static final byte TAKE_OVER = 24;
 
     /** One item of a frame; which fields are used depends on the type. */
     record Item(byte type, String text, StoredMessage message, long id, long number, boolean flag,
@@ -115,7 +116,8 @@ final class Wire {
 
         /**
          * {@link #MOVE_ROUTED}: every node knows the routes of the session that moved to the
-         * sending node; {@link #MOVE_DONE}: the node it moved from relayed everything.
+         * sending node; {@link #MOVE_DONE}: the node it moved from relayed everything;
+         * {@link #TAKE_OVER}: the sending node stops, take its session over.
          */
         static Item move(byte type, String clientId) {
             return new Item(type, clientId, null, 0, 0, false, null, null);
@@ -182,7 +184,7 @@ final class Wire {
                         writeMessage(out, item.message());
                         out.writeBoolean(item.flag());
                     }
-                    case ADOPTED, SETTLED, MOVE_ROUTED, MOVE_DONE -> writeString(out, item.text());
+                    case ADOPTED, SETTLED, MOVE_ROUTED, MOVE_DONE, TAKE_OVER -> writeString(out, item.text());
                     case MOVE_RELAY -> {
                         writeString(out, item.text());
                         writeMessage(out, item.message());
@@ -255,7 +257,7 @@ final class Wire {
                         yield Item.deliverTo(clientIds, message, in.readBoolean());
                     }
                     case ADOPTED, SETTLED -> Item.lostNode(type, readString(in));
-                    case MOVE_ROUTED, MOVE_DONE -> Item.move(type, readString(in));
+                    case MOVE_ROUTED, MOVE_DONE, TAKE_OVER -> Item.move(type, readString(in));
                     case MOVE_RELAY -> {
                         String clientId = readString(in);
                         yield Item.moveRelay(clientId, readMessage(in));
