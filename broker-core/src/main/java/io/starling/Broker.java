@@ -30,6 +30,7 @@ import io.starling.spi.Storage;
 import io.starling.spi.StoreStatistics;
 import io.starling.spi.StoredMessage;
 import io.starling.transport.EventLoops;
+import io.starling.transport.ListenerBindException;
 import io.starling.transport.MqttServer;
 import io.starling.transport.OperationsHttpServer;
 import io.starling.transport.TlsContexts;
@@ -113,6 +114,9 @@ public final class Broker implements ClusterNode, MetricsSource {
     /**
      * Restores stored state, joins the cluster, settles with it which restored sessions stay
      * here, then opens the listeners.
+     *
+     * @throws ListenerBindException when a listener's socket cannot be bound; the broker is
+     *                               stopped then (it left the cluster and closed its stores)
      */
     public void start() throws InterruptedException {
         int retainedCount = retained.restore();
@@ -122,6 +126,20 @@ public final class Broker implements ClusterNode, MetricsSource {
         }
         cluster.start(this);
         sessions.settleRestored(RESTORED_SESSIONS_TIMEOUT);
+        try {
+            openListeners();
+        } catch (ListenerBindException e) {
+            stop();
+            throw e;
+        }
+        if (!config.sysInterval().isZero()) {
+            long millis = config.sysInterval().toMillis();
+            SysTopics publisher = new SysTopics(this, router, messageIds, Main.version());
+            sysTopics = workers.next().scheduleAtFixedRate(publisher, 0, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void openListeners() throws InterruptedException {
         SslContext tls = config.tls().enabled() || config.websocketTls().enabled()
             ? TlsContexts.server(config.tlsSettings()) : null;
         open(config.mqtt(), null, null);
@@ -138,11 +156,6 @@ public final class Broker implements ClusterNode, MetricsSource {
             InetSocketAddress address = http.open(config.http());
             addresses.put(config.http().kind(), address);
             LOG.info("Opening http listen socket on {}:{} (/metrics, /health).", config.http().host(), address.getPort());
-        }
-        if (!config.sysInterval().isZero()) {
-            long millis = config.sysInterval().toMillis();
-            SysTopics publisher = new SysTopics(this, router, messageIds, Main.version());
-            sysTopics = workers.next().scheduleAtFixedRate(publisher, 0, millis, TimeUnit.MILLISECONDS);
         }
     }
 

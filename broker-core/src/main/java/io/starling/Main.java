@@ -5,6 +5,7 @@ import io.starling.auth.PluginLoader;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
 import io.starling.spi.AuthPluginProvider;
+import io.starling.transport.ListenerBindException;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -60,6 +61,11 @@ public final class Main {
             System.err.println("starling: configuration error: " + e.getMessage());
             LOG.error("Configuration error: {}", e.getMessage());
             System.exit(2);
+            return;
+        } catch (ListenerBindException e) {
+            System.err.println("starling: could not start: " + e.getMessage());
+            LOG.error("Could not start: {}", e.getMessage());
+            System.exit(1);
             return;
         } catch (RuntimeException e) {
             System.err.println("starling: could not start: " + e);

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Cuts the byte stream into whole MQTT packets before Netty's {@code MqttDecoder} parses
  * them, and refuses what that decoder lets through: a remaining length over the maximum
- * packet size (refused as soon as the header is read, so the packet is never buffered),
+ * packet size (refused as soon as the header is read, so the packet is never buffered; the
+ * first packet, which must be CONNECT, no larger than the largest CONNECT, so a client that
+ * has not connected holds at most that much),
  * remaining-length encodings over four bytes, fixed-header flags other than the ones MQTT
  * 3.1.1 prescribes per packet type, unknown protocol names, and strings (topic names,
  * filters, client id, will topic, user name) that are not well-formed UTF-8 or hold U+0000.
@@ -23,11 +25,22 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private static final int SUBSCRIBE = 8;
     private static final int UNSUBSCRIBE = 10;
 
+    /**
+     * The largest CONNECT MQTT 3.1/3.1.1 can express (327,701 bytes): the fixed header (type
+     * and three bytes of remaining length), the variable header with the longer protocol name
+     * (MQIsdp: 2 + 6, level, flags, 2 of keep alive) and five length-prefixed fields of at
+     * most 65,535 bytes (client id, will topic, will message, user name, password).
+     */
+    static final int LARGEST_CONNECT = 4 + 12 + 5 * (2 + 65_535);
+
     private final int maxPacketSize;
+    /** Until the first packet is out, no more than {@link #LARGEST_CONNECT}. */
+    private int packetLimit;
     private boolean failed;
 
     public MqttFrameDecoder(int maxPacketSize) {
         this.maxPacketSize = maxPacketSize;
+        this.packetLimit = Math.min(maxPacketSize, LARGEST_CONNECT);
     }
 
     /**
@@ -83,9 +96,10 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         }
         int headerLength = 1 + lengthBytes;
         long total = (long) headerLength + remaining;
-        if (total > maxPacketSize) {
-            throw new MalformedPacketException("packet of " + total + " bytes exceeds the maximum packet size of "
-                + maxPacketSize + " bytes");
+        if (total > packetLimit) {
+            throw new MalformedPacketException("packet of " + total + " bytes exceeds the maximum "
+                + (packetLimit == maxPacketSize ? "packet size" : "size of a first packet (CONNECT)") + " of "
+                + packetLimit + " bytes");
         }
         checkFixedHeaderFlags(first);
         if (in.readableBytes() < total) {
@@ -101,6 +115,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
                 // The other packets carry no strings.
             }
         }
+        packetLimit = maxPacketSize;
         return in.readRetainedSlice((int) total);
     }
 

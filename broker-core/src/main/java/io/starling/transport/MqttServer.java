@@ -68,6 +68,7 @@ public final class MqttServer {
      * @param tls           the TLS context, or null for plain TCP
      * @param websocketPath the WebSocket path, or null for MQTT directly on the stream
      * @return the address it listens on
+     * @throws ListenerBindException when its socket cannot be bound
      */
     public InetSocketAddress open(ListenerSettings listener, SslContext tls, String websocketPath)
         throws InterruptedException {
@@ -97,7 +98,7 @@ public final class MqttServer {
         if (listener.maxConnectionsPerSecond() > 0) {
             bootstrap.handler(new ConnectionRateGate(listener, services.metrics(), refusedByRate));
         }
-        Channel channel = bootstrap.bind(listener.host(), listener.port()).sync().channel();
+        Channel channel = ListenerSockets.bind(bootstrap, listener);
         listeners.add(channel);
         return (InetSocketAddress) channel.localAddress();
     }

@@ -39,8 +39,9 @@ public final class OperationsHttpServer {
         this.workers = workers;
     }
 
+    /** @throws ListenerBindException when its socket cannot be bound */
     public InetSocketAddress open(ListenerSettings listener) throws InterruptedException {
-        channel = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
             .group(acceptor, workers)
             .channel(EventLoops.serverChannel())
             .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -48,8 +49,8 @@ public final class OperationsHttpServer {
                 protected void initChannel(SocketChannel ch) {
                     ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Endpoints());
                 }
-            })
-            .bind(listener.host(), listener.port()).sync().channel();
+            });
+        channel = ListenerSockets.bind(bootstrap, listener);
         return (InetSocketAddress) channel.localAddress();
     }
 

@@ -204,14 +204,19 @@ public final class RawMqttClient implements AutoCloseable {
 
     /** A packet with the given first byte and body, with its remaining length encoded. */
     public static byte[] packet(int firstByte, byte[] body) {
+        return new Bytes().raw(fixedHeader(firstByte, body.length)).raw(body).toArray();
+    }
+
+    /** The fixed header of a packet: its first byte and the remaining length encoded. */
+    public static byte[] fixedHeader(int firstByte, int remainingLength) {
         Bytes bytes = new Bytes().u8(firstByte);
-        int length = body.length;
+        int length = remainingLength;
         do {
             int digit = length % 128;
             length /= 128;
             bytes.u8(length > 0 ? digit | 0x80 : digit);
         } while (length > 0);
-        return bytes.raw(body).toArray();
+        return bytes.toArray();
     }
 
     /** A small builder of MQTT-encoded bytes. */
