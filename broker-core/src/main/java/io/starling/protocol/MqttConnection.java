@@ -235,7 +235,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             + (clean ? 1 : 0) + ", k" + keepAlive + (username == null ? "" : ", u'" + username + "'") + ").";
         ConnectInfo info = new ConnectInfo(clientId, username, connect.payload().passwordInBytes(),
             channel.remoteAddress(), level, tlsClientSubject());
-        services.auth().authenticate(info).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
+        services.logins().authenticate(info).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
             if (state != State.CONNECTING) {
                 return;
             }
