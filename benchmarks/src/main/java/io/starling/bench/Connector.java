@@ -9,6 +9,9 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.starling.transport.EventLoops;
@@ -19,6 +22,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLException;
 
 /**
  * Opens MQTT client connections to one broker (or, with {@link #to}, to another node too), all
@@ -33,10 +38,22 @@ final class Connector implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    /** The client TLS context, or null for plain TCP. */
+    private final SslContext tls;
+    /** The password of each client id (sent with the id as user name), or null for anonymous clients. */
+    private final UnaryOperator<String> passwords;
     /** Whether closing this connector stops the event loops (not for one made by {@link #to}). */
     private final boolean ownsGroup;
 
-    Connector(String host, int port, int threads) {
+    /**
+     * @param tls       TLS on: the broker's certificate is not checked (a benchmark on loopback
+     *                  against a throw-away certificate); a reconnecting client offers its
+     *                  previous session for resumption, as device TLS stacks do
+     * @param passwords the password of each client id, which is also its user name; null: none
+     */
+    Connector(String host, int port, int threads, boolean tls, UnaryOperator<String> passwords) {
+        this.tls = tls ? clientTls() : null;
+        this.passwords = passwords;
         group = EventLoops.newGroup("bench-client", threads);
         bootstrap = new Bootstrap()
             .group(group)
@@ -49,6 +66,8 @@ final class Connector implements AutoCloseable {
 
     private Connector(Connector base, int port) {
         group = base.group;
+        tls = base.tls;
+        passwords = base.passwords;
         InetSocketAddress address = (InetSocketAddress) base.bootstrap.config().remoteAddress();
         bootstrap = base.bootstrap.clone().remoteAddress(address.getHostString(), port);
         ownsGroup = false;
@@ -62,10 +81,16 @@ final class Connector implements AutoCloseable {
     /** Completes on CONNACK 0 with the connected client. */
     Future<MqttClient> connect(String clientId, boolean cleanSession, MqttClient.Listener listener) {
         Promise<MqttClient> connected = group.next().newPromise();
-        MqttClient client = new MqttClient(clientId, cleanSession, listener, connected);
+        MqttClient client = new MqttClient(clientId, cleanSession, passwords == null ? null : passwords.apply(clientId),
+            listener, connected);
+        InetSocketAddress broker = (InetSocketAddress) bootstrap.config().remoteAddress();
         bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
+                if (tls != null) {
+                    // With the peer's host and port the JDK finds a session to resume.
+                    channel.pipeline().addLast(tls.newHandler(channel.alloc(), broker.getHostString(), broker.getPort()));
+                }
                 channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, client);
             }
         }).connect().addListener(f -> {
@@ -118,6 +143,14 @@ final class Connector implements AutoCloseable {
         }
         for (Future<Void> close : closes) {
             close.await(remaining(deadlineNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up client TLS: " + e.getMessage(), e);
         }
     }
 
