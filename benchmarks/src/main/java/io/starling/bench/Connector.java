@@ -28,12 +28,11 @@ import javax.net.ssl.SSLException;
 /**
  * Opens MQTT client connections to one broker (or, with {@link #to}, to another node too), all
  * of them on a few event loops (the same
- * native transport as the broker's), at most {@link #MAX_PENDING} CONNECTs at a time so
+ * native transport as the broker's), at most {@code pending} CONNECTs at a time so
  * thousands of connections do not overflow the broker's accept backlog.
  */
 final class Connector implements AutoCloseable {
 
-    private static final int MAX_PENDING = 256;
     private static final int MAX_PACKET = 16 * 1024 * 1024;
 
     private final EventLoopGroup group;
@@ -42,6 +41,8 @@ final class Connector implements AutoCloseable {
     private final SslContext tls;
     /** The password of each client id (sent with the id as user name), or null for anonymous clients. */
     private final UnaryOperator<String> passwords;
+    /** CONNECTs outstanding at most in {@link #connectAll}. */
+    private final int pending;
     /** Whether closing this connector stops the event loops (not for one made by {@link #to}). */
     private final boolean ownsGroup;
 
@@ -50,10 +51,12 @@ final class Connector implements AutoCloseable {
      *                  against a throw-away certificate); a reconnecting client offers its
      *                  previous session for resumption, as device TLS stacks do
      * @param passwords the password of each client id, which is also its user name; null: none
+     * @param pending   CONNECTs outstanding at most in {@link #connectAll}
      */
-    Connector(String host, int port, int threads, boolean tls, UnaryOperator<String> passwords) {
+    Connector(String host, int port, int threads, boolean tls, UnaryOperator<String> passwords, int pending) {
         this.tls = tls ? clientTls() : null;
         this.passwords = passwords;
+        this.pending = pending;
         group = EventLoops.newGroup("bench-client", threads);
         bootstrap = new Bootstrap()
             .group(group)
@@ -68,6 +71,7 @@ final class Connector implements AutoCloseable {
         group = base.group;
         tls = base.tls;
         passwords = base.passwords;
+        pending = base.pending;
         InetSocketAddress address = (InetSocketAddress) base.bootstrap.config().remoteAddress();
         bootstrap = base.bootstrap.clone().remoteAddress(address.getHostString(), port);
         ownsGroup = false;
@@ -101,17 +105,17 @@ final class Connector implements AutoCloseable {
         return connected;
     }
 
-    /** Connects every client id, at most MAX_PENDING at a time; fails on the first refusal or at the deadline. */
+    /** Connects every client id, at most {@code pending} at a time; fails on the first refusal or at the deadline. */
     List<MqttClient> connectAll(List<String> clientIds, boolean cleanSession, IntFunction<MqttClient.Listener> listeners,
                                 long deadlineNanos) throws InterruptedException, TimeoutException {
-        Semaphore pending = new Semaphore(MAX_PENDING);
+        Semaphore outstanding = new Semaphore(pending);
         List<Future<MqttClient>> futures = new ArrayList<>(clientIds.size());
         for (int i = 0; i < clientIds.size(); i++) {
-            if (!pending.tryAcquire(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
+            if (!outstanding.tryAcquire(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
                 throw new TimeoutException("connecting " + clientIds.size() + " clients took too long");
             }
             Future<MqttClient> future = connect(clientIds.get(i), cleanSession, listeners.apply(i));
-            future.addListener(f -> pending.release());
+            future.addListener(f -> outstanding.release());
             futures.add(future);
         }
         List<MqttClient> clients = new ArrayList<>(futures.size());

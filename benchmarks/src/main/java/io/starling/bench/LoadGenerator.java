@@ -43,7 +43,7 @@ public final class LoadGenerator {
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         BrokerProbe probe = new BrokerProbe(options.brokerPid(), options.subscriberBrokerPid());
         try (Connector connector = new Connector(options.host(), options.port(), options.threads(), options.tls(),
-            options.scenario() == Scenario.STORM ? StormRun::password : null)) {
+            options.scenario() == Scenario.STORM ? StormRun::password : null, options.pending())) {
             return switch (options.scenario()) {
                 case FAN_IN, FAN_OUT, POINT_TO_POINT -> new TrafficRun(options, connector,
                     connector.to(options.subscriberPortOrDefault()), probe, runId).run();

@@ -26,11 +26,12 @@ import java.util.Locale;
  * @param hold        the idle scenario keeps its connections open this long after measuring (0: none),
  *                    for looking at the broker meanwhile (jcmd, pmap)
  * @param tls         clients connect with TLS (the port is then the broker's TLS listener)
+ * @param pending     CONNECTs outstanding at most while many clients connect
  */
 public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
                       Duration duration, Duration grace, int clients, int connections, int window, int threads,
                       long brokerPid, boolean persistent, int subscriberPort, long subscriberBrokerPid,
-                      Duration settle, Duration hold, boolean tls) {
+                      Duration settle, Duration hold, boolean tls, int pending) {
 
     public Options {
         // Benchmarks only ever load this machine's loopback.
@@ -45,6 +46,7 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         require(connections > 0 && connections <= 100_000, "connections must be 1-100000");
         require(window > 0 && window < 65_535, "window must be 1-65534");
         require(threads > 0 && threads <= 64, "threads must be 1-64");
+        require(pending > 0 && pending <= 10_000, "pending must be 1-10000");
         require(subscriberPort >= 0 && subscriberPort < 65536, "subscriber port must be 1-65535");
         require(!settle.isNegative() && settle.toSeconds() <= 600, "settle must be 0-600 seconds");
         require(!hold.isNegative() && hold.toSeconds() <= 3600, "hold must be 0-3600 seconds");
@@ -83,6 +85,7 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         "  --connections N         connections the idle scenario opens, clients of the storm (default 10000);",
         "                          storm client storm-I has user name storm-I and password storm-I-pw",
         "  --tls true|false        connect with TLS, offering the last session for resumption (default false)",
+        "  --pending N             CONNECTs outstanding at most while many clients connect (default 256)",
         "  --settle SECONDS        idle: read the broker's RSS after this long at rest before the",
         "                          connects, and this long after the last CONNACK with the connections",
         "                          idle (default 15; the RSS at the last CONNACK is reported too)",
@@ -126,6 +129,7 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
                 case "--subscriber-port" -> b.subscriberPort = integer(name, value);
                 case "--subscriber-broker-pid" -> b.subscriberBrokerPid = Long.parseLong(value);
                 case "--tls" -> b.tls = bool(name, value);
+                case "--pending" -> b.pending = integer(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -178,11 +182,12 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         public Duration settle = Duration.ofSeconds(15);
         public Duration hold = Duration.ZERO;
         public boolean tls;
+        public int pending = 256;
 
         public Options build() {
             return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
                 connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid, settle, hold,
-                tls);
+                tls, pending);
         }
     }
 }
