@@ -37,8 +37,20 @@ public final class LoginThrottle {
         this.metrics = metrics;
     }
 
-    /** The verdict for a CONNECT: ACCEPT, BAD_USERNAME_OR_PASSWORD or NOT_AUTHORIZED. */
-    public CompletionStage<AuthResult> authenticate(ConnectInfo info) {
+    /**
+     * The answer to a CONNECT.
+     *
+     * @param result   ACCEPT, BAD_USERNAME_OR_PASSWORD or NOT_AUTHORIZED
+     * @param heldBack refused (NOT_AUTHORIZED) without asking the auth plugins; already counted and
+     *                 logged here, in bulk, so the connection logs no line of its own
+     */
+    public record Verdict(AuthResult result, boolean heldBack) {
+    }
+
+    private static final CompletionStage<Verdict> HELD_BACK =
+        CompletableFuture.completedFuture(new Verdict(AuthResult.NOT_AUTHORIZED, true));
+
+    public CompletionStage<Verdict> authenticate(ConnectInfo info) {
         // The address without the port: a guesser opens a new connection, with a new port, per guess.
         Object address = info.remoteAddress() instanceof InetSocketAddress socket && socket.getAddress() != null
             ? socket.getAddress() : info.remoteAddress();
@@ -52,20 +64,20 @@ public final class LoginThrottle {
                 + " address or with their user name ({}; latest: client {}, user '{}', from {}).",
             refuse ? "refused with CONNACK 5" : "delayed", info.clientId(), info.username(), info.remoteAddress());
         if (refuse) {
-            return CompletableFuture.completedFuture(AuthResult.NOT_AUTHORIZED);
+            return HELD_BACK;
         }
         return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(holdNanos, TimeUnit.NANOSECONDS))
             .thenCompose(ignored -> checked(info, address));
     }
 
-    private CompletionStage<AuthResult> checked(ConnectInfo info, Object address) {
+    private CompletionStage<Verdict> checked(ConnectInfo info, Object address) {
         return chain.authenticate(info).thenApply(result -> {
             if (result == AuthResult.BAD_USERNAME_OR_PASSWORD) {
                 failures.failed(address, info.username());
             } else if (result == AuthResult.ACCEPT) {
                 failures.succeeded(info.username());
             }
-            return result;
+            return new Verdict(result, false);
         });
     }
 }
