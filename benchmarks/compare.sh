@@ -193,6 +193,16 @@ write_section() {
   cat "$section"
 }
 
+# start_both: starts Mosquitto with $WORK/mosquitto.conf and Starling with $WORK/starling.conf,
+# waits for MOSQUITTO_PORT and STARLING_PORT, and sets MOSQUITTO_PID and STARLING_PID.
+start_both() {
+  "$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+  MOSQUITTO_PID=$!
+  start_starling starling "$STARLING_PORT"
+  STARLING_PID=$LAST_PID
+  wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
+}
+
 if [[ "$MODE" == cross-node ]]; then
   # shellcheck source=benchmarks/cross-node.sh
   . "$ROOT/benchmarks/cross-node.sh"
@@ -221,11 +231,7 @@ set_tcp_nodelay true
 log_dest stdout
 EOF
 
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
-MOSQUITTO_PID=$!
-start_starling starling "$STARLING_PORT"
-STARLING_PID=$LAST_PID
-wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
+start_both
 echo "Starling pid $STARLING_PID port $STARLING_PORT; Mosquitto pid $MOSQUITTO_PID port $MOSQUITTO_PORT; $MODE mode"
 
 ROWS=""

@@ -2,7 +2,9 @@
 # Reconnect-storm section of compare.sh (sourced by `compare.sh --storm`, which defines the
 # helpers used here): STORM_CLIENTS clients (default 10,000), each with its own user name and
 # password, connect to Starling and to Mosquitto 2, are dropped at once and reconnect at once,
-# over TCP and over TLS. Both brokers get the same users: one plain user:password file, hashed
+# over TCP and over TLS; then GUESSERS password guessers (default 20, each from its own
+# loopback address) against each broker while one legitimate client connects and disconnects
+# 200 times. Both brokers get the same users: one plain user:password file, hashed
 # with each broker's own tool (bin/starling-passwd -U, mosquitto_passwd -U) at its default
 # cost, and the same throw-away certificate. The generator keeps at most 256 CONNECTs
 # outstanding over TCP and STORM_TLS_PENDING over TLS (--pending), the same against both.
@@ -12,6 +14,7 @@ STORM_CLIENTS="${STORM_CLIENTS:-10000}"
 # waiting for CPU on a small machine finish within Starling's 10 s connect-timeout.
 STORM_TLS_CLIENTS="${STORM_TLS_CLIENTS:-$STORM_CLIENTS}"
 STORM_TLS_PENDING="${STORM_TLS_PENDING:-32}"
+GUESSERS="${GUESSERS:-20}"
 STARLING_PORT="$(free_port)"; STARLING_TLS_PORT="$(free_port)"
 MOSQUITTO_PORT="$(free_port)"; MOSQUITTO_TLS_PORT="$(free_port)"
 
@@ -43,11 +46,7 @@ certfile $WORK/cert.pem
 keyfile $WORK/key.pem
 EOF
 
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
-MOSQUITTO_PID=$!
-start_starling starling "$STARLING_PORT"
-STARLING_PID=$LAST_PID
-wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
+start_both
 echo "Starling pid $STARLING_PID ports $STARLING_PORT/$STARLING_TLS_PORT; Mosquitto pid $MOSQUITTO_PID ports $MOSQUITTO_PORT/$MOSQUITTO_TLS_PORT; $STORM_CLIENTS clients"
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -67,11 +66,26 @@ storm_row "TCP" "$STARLING_PORT" "$MOSQUITTO_PORT" --connections "$STORM_CLIENTS
 storm_row "TLS, sessions resumed, $STORM_TLS_PENDING outstanding" "$STARLING_TLS_PORT" "$MOSQUITTO_TLS_PORT" \
   --connections "$STORM_TLS_CLIENTS" --tls true --pending "$STORM_TLS_PENDING"
 
+GUESS_ROWS=""
+# guess_row NAME PORT PID: the guess scenario against one broker, one table row; the figures of
+# the legitimate client alone are in a note of the run's output.
+guess_row() {
+  local result alone
+  result="$(generate "$1" "$2" "$3" --scenario guess --clients "$GUESSERS" --duration 120 2> "$WORK/guess-$1.txt")"
+  cat "$WORK/guess-$1.txt" >&2
+  check "$result"
+  alone="$(sed -n 's/.*legitimate CONNECT alone: p50 \([0-9]*\) us, p99 \([0-9]*\) us.*/\1 \2/p' "$WORK/guess-$1.txt")"
+  GUESS_ROWS+="| $1 | $(ms "${alone% *}") / $(ms "${alone#* }") | $(ms "$(field "$result" p50_us)") / $(ms "$(field "$result" p99_us)")"
+  GUESS_ROWS+=" | $(field "$result" msgs_per_s) | $(field "$result" cpu_s) |"$'\n'
+}
+guess_row starling "$STARLING_PORT" "$STARLING_PID"
+guess_row mosquitto "$MOSQUITTO_PORT" "$MOSQUITTO_PID"
+
 {
   echo
   echo "### Reconnect storm: clients with passwords"
   echo
-  echo "Written by \`STORM_CLIENTS=$STORM_CLIENTS STORM_TLS_CLIENTS=$STORM_TLS_CLIENTS benchmarks/compare.sh --storm\` on $(date -u +%Y-%m-%d), commit $(commit_id)," \
+  echo "Written by \`STORM_CLIENTS=$STORM_CLIENTS STORM_TLS_CLIENTS=$STORM_TLS_CLIENTS GUESSERS=$GUESSERS benchmarks/compare.sh --storm\` on $(date -u +%Y-%m-%d), commit $(commit_id)," \
     "$(machine); load average before $LOAD_BEFORE; $(( $(date +%s) - START )) s."
   echo "Each client has its own user name and password (Starling: \`starling-passwd -U\`, 100 PBKDF2-SHA512"
   echo "iterations; Mosquitto: \`mosquitto_passwd -U\`, its default); all are connected, dropped at once"
@@ -82,5 +96,17 @@ storm_row "TLS, sessions resumed, $STORM_TLS_PENDING outstanding" "$STARLING_TLS
   echo "| storm | Starling clients | s | connects/s | CPU s | Mosquitto clients | s | connects/s | CPU s |"
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s' "$STORM_ROWS"
+  echo
+  echo "### Password guessers"
+  echo
+  echo "$GUESSERS guessers, each from its own address (127.0.0.2 and up), send CONNECTs with wrong passwords"
+  echo "for unknown user names one after the other, as fast as the broker answers, while one legitimate"
+  echo "client connects and disconnects 200 times, one connection after the other; before that it does the"
+  echo "same on the idle broker. Starling holds a guesser back after 10 failures (the default"
+  echo "\`starling.auth.failed-logins\`: refused with CONNACK 5, no hash); Mosquitto checks every guess."
+  echo
+  echo "| broker | legitimate CONNECT alone, p50 / p99 ms | with the guessers, p50 / p99 ms | guesses answered/s | broker CPU s |"
+  echo "|---|---|---|---|---|"
+  printf '%s' "$GUESS_ROWS"
 } > "$WORK/storm-section.md"
 write_section storm "$WORK/storm-section.md"

@@ -2,6 +2,8 @@ package io.starling.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -103,6 +105,20 @@ final class Connector implements AutoCloseable {
             }
         });
         return connected;
+    }
+
+    /**
+     * A connection from {@code localAddress} (one of this machine's loopback addresses, so the
+     * broker sees another source address) with the MQTT codec in front of {@code handler},
+     * which does the rest.
+     */
+    ChannelFuture connectFrom(String localAddress, ChannelHandler handler) {
+        return bootstrap.clone().localAddress(localAddress, 0).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, handler);
+            }
+        }).connect();
     }
 
     /** Connects every client id, at most {@code pending} at a time; fails on the first refusal or at the deadline. */

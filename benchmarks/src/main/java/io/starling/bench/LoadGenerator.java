@@ -43,13 +43,15 @@ public final class LoadGenerator {
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         BrokerProbe probe = new BrokerProbe(options.brokerPid(), options.subscriberBrokerPid());
         try (Connector connector = new Connector(options.host(), options.port(), options.threads(), options.tls(),
-            options.scenario() == Scenario.STORM ? StormRun::password : null, options.pending())) {
+            options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS ? StormRun::password : null,
+            options.pending())) {
             return switch (options.scenario()) {
                 case FAN_IN, FAN_OUT, POINT_TO_POINT -> new TrafficRun(options, connector,
                     connector.to(options.subscriberPortOrDefault()), probe, runId).run();
                 case IDLE -> new IdleRun(options, connector, probe, runId).run();
                 case DRAIN -> new DrainRun(options, connector, probe, runId).run();
                 case STORM -> new StormRun(options, connector, probe).run();
+                case GUESS -> new GuessRun(options, connector, probe).run();
             };
         }
     }

@@ -43,6 +43,7 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         require(rate >= 0, "rate must be 'max' or a positive number");
         require(duration.toMillis() > 0 && grace.toMillis() > 0, "duration and grace must be positive");
         require(clients > 0 && clients <= 10_000, "clients must be 1-10000");
+        require(scenario != Scenario.GUESS || clients <= 250, "guess: at most 250 guessers (one address 127.0.0.x each)");
         require(connections > 0 && connections <= 100_000, "connections must be 1-100000");
         require(window > 0 && window < 65_535, "window must be 1-65534");
         require(threads > 0 && threads <= 64, "threads must be 1-64");
@@ -74,14 +75,15 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
     public static final String USAGE = String.join("\n",
         "usage: java -cp benchmarks.jar io.starling.bench.LoadGenerator --port PORT [options]",
         "  --host 127.0.0.1        broker address (loopback only)",
-        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm (default fan-in)",
+        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | guess (default fan-in)",
         "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain is always 1)",
         "  --messages N            messages published in total, or queued for drain (default 10000)",
         "  --payload BYTES         payload size, at least " + Payloads.HEADER + " (default 64)",
         "  --rate max|N            offered messages/s over all publishers (default max)",
         "  --duration SECONDS      publishing stops after this (default 60)",
         "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
-        "  --clients N             the 'many' side of fan-in, fan-out, p2p (default 100)",
+        "  --clients N             the 'many' side of fan-in, fan-out, p2p; guessers of guess, each from",
+        "                          its own address 127.0.0.2... (default 100); guess connects storm-0",
         "  --connections N         connections the idle scenario opens, clients of the storm (default 10000);",
         "                          storm client storm-I has user name storm-I and password storm-I-pw",
         "  --tls true|false        connect with TLS, offering the last session for resumption (default false)",

@@ -65,6 +65,8 @@ public record Result(Options options, long published, long messages, double seco
             case IDLE -> String.format(Locale.ROOT, "idle, %d connections", options.connections());
             case STORM -> String.format(Locale.ROOT, "storm, %d clients with passwords reconnecting at once%s",
                 options.connections(), options.tls() ? ", TLS" : "");
+            case GUESS -> String.format(Locale.ROOT, "guess, %d password guessers and one legitimate client",
+                options.clients());
             case DRAIN -> String.format(Locale.ROOT, "drain, %d queued QoS 1 messages of %d bytes", options.messages(),
                 options.payloadSize());
             default -> String.format(Locale.ROOT, "%s, QoS %d, %s, %d byte payloads%s", options.scenario().label(),

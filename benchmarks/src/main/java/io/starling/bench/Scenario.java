@@ -17,7 +17,9 @@ public enum Scenario {
     /** Queued QoS 1 messages delivered to a persistent subscriber when it reconnects. */
     DRAIN("drain"),
     /** Many clients with passwords dropped at once and reconnecting at once. */
-    STORM("storm");
+    STORM("storm"),
+    /** Password guessers, and a legitimate client's connect time with and without them. */
+    GUESS("guess");
 
     private final String label;
 

@@ -31,6 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoadGeneratorSmokeTest {
 
     private static EmbeddedBroker broker;
+    /** Accepts storm-I only with its own password, so a run shows every client sent it. */
+    private static final Authenticator STORM_PASSWORDS = info -> CompletableFuture.completedFuture(
+        info.password() != null && new String(info.password(), StandardCharsets.UTF_8).equals(StormRun.password(info.username()))
+            ? AuthResult.ACCEPT : AuthResult.BAD_USERNAME_OR_PASSWORD);
 
     @BeforeAll
     static void startBroker() throws InterruptedException {
@@ -175,11 +179,7 @@ class LoadGeneratorSmokeTest {
         TestCertificates certificates = TestCertificates.create(dir, "server", "localhost");
         List<String> settings = new ArrayList<>(certificates.keystoreSettings());
         settings.add("mqtt.allow-anonymous = false");
-        // Accepts storm-I only with its own password, so the run shows every client sent it.
-        Authenticator passwords = info -> CompletableFuture.completedFuture(info.password() != null
-            && new String(info.password(), StandardCharsets.UTF_8).equals(StormRun.password(info.username()))
-            ? AuthResult.ACCEPT : AuthResult.BAD_USERNAME_OR_PASSWORD);
-        try (EmbeddedBroker secured = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(passwords),
+        try (EmbeddedBroker secured = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(STORM_PASSWORDS),
             List.of(), settings.toArray(String[]::new))) {
             Options.Builder options = quick(Scenario.STORM, 0, 1);
             options.port = tls ? secured.broker().port("tls") : secured.port();
@@ -192,6 +192,25 @@ class LoadGeneratorSmokeTest {
             assertEquals(200, result.messages());
             assertEquals(400, secured.broker().counters().connectionsTotal(), "every client connected twice");
             assertTrue(result.line().contains(" scenario=storm "), result.line());
+        }
+    }
+
+    @Test
+    void guessersAreAnsweredWhileTheLegitimateClientKeepsConnecting() throws Exception {
+        try (EmbeddedBroker secured = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(STORM_PASSWORDS),
+            List.of(), "mqtt.allow-anonymous = false")) {
+            Options.Builder options = quick(Scenario.GUESS, 0, 1);
+            options.port = secured.port();
+            options.clients = 3;
+
+            Result result = LoadGenerator.run(options.build());
+
+            assertTrue(result.passed(), result.failures()::toString);
+            assertEquals(200, result.latency().getTotalCount(), "every legitimate CONNECT under attack got CONNACK 0");
+            long refused = secured.broker().counters().authBadCredentials() + secured.broker().counters().authNotAuthorized();
+            // Guesses still on their way when the run ended are refused after it: the broker counts at least as many.
+            assertTrue(result.published() > 0 && refused >= result.published(), result.published() + " answered, "
+                + refused + " refused");
         }
     }
 
