@@ -165,8 +165,9 @@ public final class Broker implements ClusterNode, MetricsSource {
      */
     private String whoMayConnect() {
         List<String> plugins = config.authPlugins();
-        return config.anonymousAccess().description() + (plugins.isEmpty() ? " (no auth plugin configured)"
-            : ", and clients the auth plugins " + plugins + " accept");
+        String anonymous = config.anonymousAccess().description();
+        return plugins.isEmpty() ? anonymous + " (no auth plugin configured)"
+            : "clients the auth plugins " + plugins + " accept, and to " + anonymous;
     }
 
     /** The port a listener is bound to: ipv4, tls, websockets, websockets-tls or http. */
