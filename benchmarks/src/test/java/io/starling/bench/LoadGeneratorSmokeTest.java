@@ -32,9 +32,9 @@ class LoadGeneratorSmokeTest {
 
     private static EmbeddedBroker broker;
     /** Accepts storm-I only with its own password, so a run shows every client sent it. */
-    private static final Authenticator STORM_PASSWORDS = info -> CompletableFuture.completedFuture(
-        info.password() != null && new String(info.password(), StandardCharsets.UTF_8).equals(StormRun.password(info.username()))
-            ? AuthResult.ACCEPT : AuthResult.BAD_USERNAME_OR_PASSWORD);
+    private static final Authenticator STORM_PASSWORDS = info -> CompletableFuture.completedFuture(info.password() != null
+        && new String(info.password(), StandardCharsets.UTF_8).equals(StormRun.password(info.username()))
+        ? AuthResult.ACCEPT : AuthResult.BAD_USERNAME_OR_PASSWORD);
 
     @BeforeAll
     static void startBroker() throws InterruptedException {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The configured authenticators and authorizers, asked in order. Authenticators run on their
  * own executor, never on a network thread; one that throws, fails or exceeds the timeout
  * refuses the client (fail closed). When every authenticator passes, anonymous access
- * decides (from the client's address: {@link AnonymousAccess}). A publish or subscription is allowed only if no authorizer refuses it.
+ * decides, from the client's address ({@link AnonymousAccess}). A publish or subscription is
+ * allowed only if no authorizer refuses it.
  */
 public final class AuthChain implements Authorizer {
 

@@ -8,14 +8,17 @@ import java.util.function.LongSupplier;
 /**
  * Counts failed authentications per source address and per user name, and says how long each
  * is held back: not while it has fewer failures than its limit, then for the penalty from its
- * last failure, doubled with every failure past the limit, up to the longest penalty. Memory is bounded: at most
- * {@link #MAX_KEYS} addresses and as many user names are tracked (a guesser inventing user
- * names or spreading over addresses cannot grow it without end); beyond that, keys not held
- * back are forgotten first, and new ones are not tracked until there is room.
+ * last failure, doubled with every failure past the limit, up to the longest penalty. Memory
+ * is bounded: at most {@link #MAX_KEYS} addresses and as many user names are tracked (a
+ * guesser inventing user names or spreading over addresses cannot grow it without end); a
+ * full table forgets the keys not held back (at most one such sweep a second, so a table full
+ * of held-back keys does not cost a sweep per failure), and new keys are not tracked until
+ * there is room.
  */
 final class FailedLogins {
 
     static final int MAX_KEYS = 100_000;
+    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
 
     private final LoginLimits limits;
     private final LongSupplier nanoClock;
@@ -56,9 +59,12 @@ final class FailedLogins {
 
         private final int limit;
         private final Map<K, Failures> counts = new ConcurrentHashMap<>();
+        /** Written by whichever failing thread sweeps; a lost update only allows one more sweep. */
+        private volatile long lastSweepNanos;
 
         Tally(int limit) {
             this.limit = limit;
+            this.lastSweepNanos = nanoClock.getAsLong() - SWEEP_INTERVAL_NANOS;
         }
 
         long holdNanos(K key, long now) {
@@ -71,6 +77,10 @@ final class FailedLogins {
                 return;
             }
             if (counts.size() >= MAX_KEYS && !counts.containsKey(key)) {
+                if (now - lastSweepNanos < SWEEP_INTERVAL_NANOS) {
+                    return;
+                }
+                lastSweepNanos = now;
                 counts.values().removeIf(failures -> holdNanos(failures, now) == 0);
                 if (counts.size() >= MAX_KEYS) {
                     return;
@@ -82,7 +92,8 @@ final class FailedLogins {
         }
 
         private long holdNanos(Failures failures, long now) {
-            return failures.count() < limit ? 0 : Math.max(0, failures.lastNanos() + penaltyNanos(failures.count()) - now);
+            return failures.count() < limit ? 0
+                : Math.max(0, failures.lastNanos() + penaltyNanos(failures.count()) - now);
         }
 
         /** The penalty after {@code count} failures (at least the limit): doubled per failure past it. */

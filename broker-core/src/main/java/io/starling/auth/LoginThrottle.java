@@ -28,7 +28,8 @@ public final class LoginThrottle {
     private final LoginLimits limits;
     private final FailedLogins failures;
     private final BrokerMetrics metrics;
-    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(LoginThrottle.class), Duration.ofSeconds(10));
+    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(LoginThrottle.class),
+        Duration.ofSeconds(10));
 
     public LoginThrottle(AuthChain chain, LoginLimits limits, BrokerMetrics metrics, LongSupplier nanoClock) {
         this.chain = chain;
