@@ -6,6 +6,8 @@
 #   benchmarks/compare.sh --full        the issue's sizes (10,000 idle connections, 100,000 drained)
 #   benchmarks/compare.sh --cross-node  Starling only: two nodes clustered with Hazelcast, publishers
 #                                       on node 1 and subscribers on node 2, against one node
+#   benchmarks/compare.sh --storm       10,000 clients with passwords (STORM_CLIENTS) reconnect at
+#                                       once, over TCP and TLS, Starling and Mosquitto (storm.sh)
 #
 # Needs: Java 17, Maven (to build the jars if they are missing), unzip, and Debian's mosquitto
 # (apt-get install mosquitto). Environment: MOSQUITTO (default /usr/sbin/mosquitto),
@@ -27,7 +29,8 @@ case "${1:-}" in
   ""|--quick) MODE=quick ;;
   --full) MODE=full ;;
   --cross-node) MODE=cross-node ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node]" >&2; exit 2 ;;
+  --storm) MODE=storm ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm]" >&2; exit 2 ;;
 esac
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -190,10 +193,27 @@ write_section() {
   cat "$section"
 }
 
+# start_both: starts Mosquitto with $WORK/mosquitto.conf and Starling with $WORK/starling.conf,
+# waits for MOSQUITTO_PORT and STARLING_PORT, and sets MOSQUITTO_PID and STARLING_PID.
+start_both() {
+  "$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+  MOSQUITTO_PID=$!
+  start_starling starling "$STARLING_PORT"
+  STARLING_PID=$LAST_PID
+  wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
+}
+
 if [[ "$MODE" == cross-node ]]; then
   # shellcheck source=benchmarks/cross-node.sh
   . "$ROOT/benchmarks/cross-node.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
+  exit 0
+fi
+
+if [[ "$MODE" == storm ]]; then
+  # shellcheck source=benchmarks/storm.sh
+  . "$ROOT/benchmarks/storm.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some storm runs failed; see above" >&2; exit 1; }
   exit 0
 fi
 
@@ -211,11 +231,7 @@ set_tcp_nodelay true
 log_dest stdout
 EOF
 
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
-MOSQUITTO_PID=$!
-start_starling starling "$STARLING_PORT"
-STARLING_PID=$LAST_PID
-wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
+start_both
 echo "Starling pid $STARLING_PID port $STARLING_PORT; Mosquitto pid $MOSQUITTO_PID port $MOSQUITTO_PORT; $MODE mode"
 
 ROWS=""

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.auth.AuthChain;
+import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ListenerSettings;
 import io.starling.metrics.BrokerMetrics;
@@ -20,6 +21,8 @@ import io.starling.routing.Subscriptions;
 import io.starling.session.ClusterMirroredSessionStore;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
+import io.starling.spi.Authenticator;
+import io.starling.spi.Authorizer;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
@@ -65,6 +68,12 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final ClusterBus cluster;
     private final AuthChain authChain;
     private final ExecutorService authExecutor;
+    /**
+     * Where the CPU-heavy steps of TLS handshakes run (key exchange, signatures: Netty's
+     * delegated tasks), so that a storm of handshakes does not stall the I/O of connected clients.
+     */
+    private final ExecutorService tlsHandshakes = ThreadPools.fixed("starling-tls",
+        Runtime.getRuntime().availableProcessors());
     private final EventLoopGroup acceptor = EventLoops.newGroup("starling-accept", 1);
     private final EventLoopGroup workers;
     private final BrokerMetrics metrics = new BrokerMetrics();
@@ -82,14 +91,15 @@ public final class Broker implements ClusterNode, MetricsSource {
     private static final Duration RESTORED_SESSIONS_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * @param authExecutor where authenticators run; shut down by {@link #stop}
+     * @param authenticators asked in order for each CONNECT, on the broker's auth threads
+     * @param authorizers    asked for every PUBLISH and SUBSCRIBE
      */
-    public Broker(BrokerConfig config, Storage storage, ClusterBus cluster, AuthChainFactory auth,
-                  ExecutorService authExecutor) {
+    public Broker(BrokerConfig config, Storage storage, ClusterBus cluster, List<Authenticator> authenticators,
+                  List<Authorizer> authorizers) {
         this.config = config;
         this.storage = storage;
         this.cluster = cluster;
-        this.authExecutor = authExecutor;
+        this.authExecutor = ThreadPools.fixed("starling-auth", config.authThreads());
         this.workers = EventLoops.newGroup("starling-io", config.ioThreads());
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
@@ -98,17 +108,13 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, workers);
         this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates);
-        this.authChain = auth.create(authExecutor);
+        this.authChain = new AuthChain(authenticators, authorizers, config.anonymousAccess(), config.authTimeout(),
+            authExecutor);
+        LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
         ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
-            storage.queues(), authChain, messageIds, new PacketLog(config.verbose()), metrics, cluster);
-        this.server = new MqttServer(services, acceptor, workers);
+            storage.queues(), authChain, logins, messageIds, new PacketLog(config.verbose()), metrics, cluster);
+        this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
-    }
-
-    /** Builds the auth chain once the broker's auth executor exists. */
-    @FunctionalInterface
-    public interface AuthChainFactory {
-        AuthChain create(ExecutorService executor);
     }
 
     /**
@@ -162,8 +168,20 @@ public final class Broker implements ClusterNode, MetricsSource {
     private void open(ListenerSettings listener, SslContext tls, String websocketPath) throws InterruptedException {
         InetSocketAddress address = server.open(listener, tls, websocketPath);
         addresses.put(listener.kind(), address);
-        LOG.info("Opening {} listen socket on {}:{}{}.", listener.kind(), listener.host(), address.getPort(),
-            listener.kind().equals("ipv4") ? " (" + (EventLoops.nativeTransport() ? "epoll" : "nio") + " transport)" : "");
+        LOG.info("Opening {} listen socket on {}:{}{}; open to {}.", listener.kind(), listener.host(), address.getPort(),
+            listener.kind().equals("ipv4") ? " (" + (EventLoops.nativeTransport() ? "epoll" : "nio") + " transport)" : "",
+            whoMayConnect());
+    }
+
+    /**
+     * Who may connect, for the start-up line of each listener: anonymous access (where from) and
+     * whether any auth plugin may accept clients with credentials.
+     */
+    private String whoMayConnect() {
+        List<String> plugins = config.authPlugins();
+        String anonymous = config.anonymousAccess().description();
+        return plugins.isEmpty() ? anonymous + " (no auth plugin configured)"
+            : "clients the auth plugins " + plugins + " accept, and to " + anonymous;
     }
 
     /** The port a listener is bound to: ipv4, tls, websockets, websockets-tls or http. */
@@ -191,6 +209,7 @@ public final class Broker implements ClusterNode, MetricsSource {
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         authExecutor.shutdownNow();
+        tlsHandshakes.shutdownNow();
         authChain.close();
         storage.close();
         LOG.info("Broker stopped.");

@@ -3,7 +3,6 @@ package io.starling;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.starling.auth.AuthChain;
 import io.starling.config.BrokerConfig;
 import io.starling.spi.AuthPluginProvider;
 import io.starling.spi.Authenticator;
@@ -15,7 +14,6 @@ import io.starling.spi.StorageProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -46,13 +44,7 @@ public final class BrokerAssembly {
             plugin.authenticator(pluginConfig).ifPresent(authenticators::add);
             plugin.authorizer(pluginConfig).ifPresent(authorizers::add);
         }
-        return new Broker(config, storage, cluster,
-            executor -> new AuthChain(authenticators, authorizers, config.allowAnonymous(), config.authTimeout(), executor),
-            Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "starling-auth");
-                thread.setDaemon(true);
-                return thread;
-            }));
+        return new Broker(config, storage, cluster, authenticators, authorizers);
     }
 
     private static <T> T find(Class<T> type, Function<T, String> name, String wanted, String key, ClassLoader loader) {

@@ -2,6 +2,7 @@ package io.starling.auth;
 
 import io.starling.Broker;
 import io.starling.BrokerAssembly;
+import io.starling.metrics.BrokerMetrics;
 import io.starling.testing.EmbeddedBroker;
 import java.util.List;
 
@@ -24,6 +25,10 @@ final class AssembledBroker implements AutoCloseable {
     static AssembledBroker start(String... settings) throws InterruptedException {
         return new AssembledBroker(BrokerAssembly.assemble(EmbeddedBroker.config(settings),
             AssembledBroker.class.getClassLoader(), List.of()));
+    }
+
+    BrokerMetrics metrics() {
+        return broker.counters();
     }
 
     int port() {

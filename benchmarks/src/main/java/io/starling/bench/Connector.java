@@ -2,6 +2,8 @@ package io.starling.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -9,6 +11,9 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.starling.transport.EventLoops;
@@ -19,24 +24,41 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLException;
 
 /**
  * Opens MQTT client connections to one broker (or, with {@link #to}, to another node too), all
  * of them on a few event loops (the same
- * native transport as the broker's), at most {@link #MAX_PENDING} CONNECTs at a time so
+ * native transport as the broker's), at most {@code pending} CONNECTs at a time so
  * thousands of connections do not overflow the broker's accept backlog.
  */
 final class Connector implements AutoCloseable {
 
-    private static final int MAX_PENDING = 256;
     private static final int MAX_PACKET = 16 * 1024 * 1024;
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    /** The client TLS context, or null for plain TCP. */
+    private final SslContext tls;
+    /** The password of each client id (sent with the id as user name), or null for anonymous clients. */
+    private final UnaryOperator<String> passwords;
+    /** CONNECTs outstanding at most in {@link #connectAll}. */
+    private final int pending;
     /** Whether closing this connector stops the event loops (not for one made by {@link #to}). */
     private final boolean ownsGroup;
 
-    Connector(String host, int port, int threads) {
+    /**
+     * @param tls       TLS on: the broker's certificate is not checked (a benchmark on loopback
+     *                  against a throw-away certificate); a reconnecting client offers its
+     *                  previous session for resumption, as device TLS stacks do
+     * @param passwords the password of each client id, which is also its user name; null: none
+     * @param pending   CONNECTs outstanding at most in {@link #connectAll}
+     */
+    Connector(String host, int port, int threads, boolean tls, UnaryOperator<String> passwords, int pending) {
+        this.tls = tls ? clientTls() : null;
+        this.passwords = passwords;
+        this.pending = pending;
         group = EventLoops.newGroup("bench-client", threads);
         bootstrap = new Bootstrap()
             .group(group)
@@ -49,6 +71,9 @@ final class Connector implements AutoCloseable {
 
     private Connector(Connector base, int port) {
         group = base.group;
+        tls = base.tls;
+        passwords = base.passwords;
+        pending = base.pending;
         InetSocketAddress address = (InetSocketAddress) base.bootstrap.config().remoteAddress();
         bootstrap = base.bootstrap.clone().remoteAddress(address.getHostString(), port);
         ownsGroup = false;
@@ -62,10 +87,16 @@ final class Connector implements AutoCloseable {
     /** Completes on CONNACK 0 with the connected client. */
     Future<MqttClient> connect(String clientId, boolean cleanSession, MqttClient.Listener listener) {
         Promise<MqttClient> connected = group.next().newPromise();
-        MqttClient client = new MqttClient(clientId, cleanSession, listener, connected);
+        MqttClient client = new MqttClient(clientId, cleanSession, passwords == null ? null : passwords.apply(clientId),
+            listener, connected);
+        InetSocketAddress broker = (InetSocketAddress) bootstrap.config().remoteAddress();
         bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
+                if (tls != null) {
+                    // With the peer's host and port the JDK finds a session to resume.
+                    channel.pipeline().addLast(tls.newHandler(channel.alloc(), broker.getHostString(), broker.getPort()));
+                }
                 channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, client);
             }
         }).connect().addListener(f -> {
@@ -76,17 +107,31 @@ final class Connector implements AutoCloseable {
         return connected;
     }
 
-    /** Connects every client id, at most MAX_PENDING at a time; fails on the first refusal or at the deadline. */
+    /**
+     * A connection from {@code localAddress} (one of this machine's loopback addresses, so the
+     * broker sees another source address) with the MQTT codec in front of {@code handler},
+     * which does the rest.
+     */
+    ChannelFuture connectFrom(String localAddress, ChannelHandler handler) {
+        return bootstrap.clone().localAddress(localAddress, 0).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, handler);
+            }
+        }).connect();
+    }
+
+    /** Connects every client id, at most {@code pending} at a time; fails on the first refusal or at the deadline. */
     List<MqttClient> connectAll(List<String> clientIds, boolean cleanSession, IntFunction<MqttClient.Listener> listeners,
                                 long deadlineNanos) throws InterruptedException, TimeoutException {
-        Semaphore pending = new Semaphore(MAX_PENDING);
+        Semaphore outstanding = new Semaphore(pending);
         List<Future<MqttClient>> futures = new ArrayList<>(clientIds.size());
         for (int i = 0; i < clientIds.size(); i++) {
-            if (!pending.tryAcquire(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
+            if (!outstanding.tryAcquire(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
                 throw new TimeoutException("connecting " + clientIds.size() + " clients took too long");
             }
             Future<MqttClient> future = connect(clientIds.get(i), cleanSession, listeners.apply(i));
-            future.addListener(f -> pending.release());
+            future.addListener(f -> outstanding.release());
             futures.add(future);
         }
         List<MqttClient> clients = new ArrayList<>(futures.size());
@@ -118,6 +163,14 @@ final class Connector implements AutoCloseable {
         }
         for (Future<Void> close : closes) {
             close.await(remaining(deadlineNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up client TLS: " + e.getMessage(), e);
         }
     }
 

@@ -42,12 +42,16 @@ public final class LoadGenerator {
         // A run id keeps client ids and topics apart from earlier runs against the same broker.
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         BrokerProbe probe = new BrokerProbe(options.brokerPid(), options.subscriberBrokerPid());
-        try (Connector connector = new Connector(options.host(), options.port(), options.threads())) {
+        try (Connector connector = new Connector(options.host(), options.port(), options.threads(), options.tls(),
+            options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS ? StormRun::password : null,
+            options.pending())) {
             return switch (options.scenario()) {
                 case FAN_IN, FAN_OUT, POINT_TO_POINT -> new TrafficRun(options, connector,
                     connector.to(options.subscriberPortOrDefault()), probe, runId).run();
                 case IDLE -> new IdleRun(options, connector, probe, runId).run();
                 case DRAIN -> new DrainRun(options, connector, probe, runId).run();
+                case STORM -> new StormRun(options, connector, probe).run();
+                case GUESS -> new GuessRun(options, connector, probe).run();
             };
         }
     }

@@ -19,6 +19,7 @@ import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
+import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 
 /**
@@ -47,6 +48,8 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
 
     private final String clientId;
     private final boolean cleanSession;
+    /** Sent as the password with the client id as user name; null: no user name. */
+    private final String password;
     private final Promise<MqttClient> connected;
     private Listener listener;
     private Promise<Void> subscribed;
@@ -54,9 +57,11 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     /** Inbound QoS 2 packet ids between PUBLISH and PUBREL: a re-sent PUBLISH is not a new message. */
     private final BitSet awaitingRelease = new BitSet();
 
-    MqttClient(String clientId, boolean cleanSession, Listener listener, Promise<MqttClient> connected) {
+    MqttClient(String clientId, boolean cleanSession, String password, Listener listener,
+               Promise<MqttClient> connected) {
         this.clientId = clientId;
         this.cleanSession = cleanSession;
+        this.password = password;
         this.listener = listener;
         this.connected = connected;
     }
@@ -77,12 +82,16 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        channel.writeAndFlush(MqttMessageBuilders.connect()
+        MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
             .clientId(clientId)
             .cleanSession(cleanSession)
             .keepAlive(0)
-            .protocolVersion(MqttVersion.MQTT_3_1_1)
-            .build());
+            .protocolVersion(MqttVersion.MQTT_3_1_1);
+        if (password != null) {
+            connect.hasUser(true).username(clientId).hasPassword(true)
+                .password(password.getBytes(StandardCharsets.UTF_8));
+        }
+        channel.writeAndFlush(connect.build());
         ctx.fireChannelActive();
     }
 

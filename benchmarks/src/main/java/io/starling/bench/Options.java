@@ -25,11 +25,13 @@ import java.util.Locale;
  *                    CONNACK (then reads the RSS the result reports); 0: no waits
  * @param hold        the idle scenario keeps its connections open this long after measuring (0: none),
  *                    for looking at the broker meanwhile (jcmd, pmap)
+ * @param tls         clients connect with TLS (the port is then the broker's TLS listener)
+ * @param pending     CONNECTs outstanding at most while many clients connect
  */
 public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
                       Duration duration, Duration grace, int clients, int connections, int window, int threads,
                       long brokerPid, boolean persistent, int subscriberPort, long subscriberBrokerPid,
-                      Duration settle, Duration hold) {
+                      Duration settle, Duration hold, boolean tls, int pending) {
 
     public Options {
         // Benchmarks only ever load this machine's loopback.
@@ -41,9 +43,11 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         require(rate >= 0, "rate must be 'max' or a positive number");
         require(duration.toMillis() > 0 && grace.toMillis() > 0, "duration and grace must be positive");
         require(clients > 0 && clients <= 10_000, "clients must be 1-10000");
+        require(scenario != Scenario.GUESS || clients <= 250, "guess: at most 250 guessers (one address 127.0.0.x each)");
         require(connections > 0 && connections <= 100_000, "connections must be 1-100000");
         require(window > 0 && window < 65_535, "window must be 1-65534");
         require(threads > 0 && threads <= 64, "threads must be 1-64");
+        require(pending > 0 && pending <= 10_000, "pending must be 1-10000");
         require(subscriberPort >= 0 && subscriberPort < 65536, "subscriber port must be 1-65535");
         require(!settle.isNegative() && settle.toSeconds() <= 600, "settle must be 0-600 seconds");
         require(!hold.isNegative() && hold.toSeconds() <= 3600, "hold must be 0-3600 seconds");
@@ -71,15 +75,19 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
     public static final String USAGE = String.join("\n",
         "usage: java -cp benchmarks.jar io.starling.bench.LoadGenerator --port PORT [options]",
         "  --host 127.0.0.1        broker address (loopback only)",
-        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain (default fan-in)",
+        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | guess (default fan-in)",
         "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain is always 1)",
         "  --messages N            messages published in total, or queued for drain (default 10000)",
         "  --payload BYTES         payload size, at least " + Payloads.HEADER + " (default 64)",
         "  --rate max|N            offered messages/s over all publishers (default max)",
         "  --duration SECONDS      publishing stops after this (default 60)",
         "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
-        "  --clients N             the 'many' side of fan-in, fan-out, p2p (default 100)",
-        "  --connections N         connections the idle scenario opens (default 10000)",
+        "  --clients N             the 'many' side of fan-in, fan-out, p2p; guessers of guess, each from",
+        "                          its own address 127.0.0.2... (default 100); guess connects storm-0",
+        "  --connections N         connections the idle scenario opens, clients of the storm (default 10000);",
+        "                          storm client storm-I has user name storm-I and password storm-I-pw",
+        "  --tls true|false        connect with TLS, offering the last session for resumption (default false)",
+        "  --pending N             CONNECTs outstanding at most while many clients connect (default 256)",
         "  --settle SECONDS        idle: read the broker's RSS after this long at rest before the",
         "                          connects, and this long after the last CONNACK with the connections",
         "                          idle (default 15; the RSS at the last CONNACK is reported too)",
@@ -122,6 +130,8 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
                 case "--persistent" -> b.persistent = bool(name, value);
                 case "--subscriber-port" -> b.subscriberPort = integer(name, value);
                 case "--subscriber-broker-pid" -> b.subscriberBrokerPid = Long.parseLong(value);
+                case "--tls" -> b.tls = bool(name, value);
+                case "--pending" -> b.pending = integer(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -173,10 +183,13 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         public long subscriberBrokerPid;
         public Duration settle = Duration.ofSeconds(15);
         public Duration hold = Duration.ZERO;
+        public boolean tls;
+        public int pending = 256;
 
         public Options build() {
             return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
-                connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid, settle, hold);
+                connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid, settle, hold,
+                tls, pending);
         }
     }
 }

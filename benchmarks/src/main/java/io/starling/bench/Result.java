@@ -10,8 +10,8 @@ import org.HdrHistogram.Histogram;
  * The figures of one run and what failed. {@link #line} is the one-line form that
  * {@code compare.sh} parses; the rest is for people.
  *
- * @param messages         messages counted for throughput (copies delivered; connections for idle)
- * @param seconds          from the first publish to the last delivery
+ * @param messages         messages counted for throughput (copies delivered; connections for idle and storm)
+ * @param seconds          from the first publish to the last delivery (storm: from the drop to the last CONNACK)
  * @param latency          microseconds, or null when the scenario does not measure it
  * @param compilerCpu      of the broker CPU seconds, those of its JIT compiler threads (NaN if unknown)
  * @param kibPerConnection broker RSS growth per connection (idle), read once the connections had been
@@ -63,6 +63,10 @@ public record Result(Options options, long published, long messages, double seco
     private String title() {
         return switch (options.scenario()) {
             case IDLE -> String.format(Locale.ROOT, "idle, %d connections", options.connections());
+            case STORM -> String.format(Locale.ROOT, "storm, %d clients with passwords reconnecting at once%s",
+                options.connections(), options.tls() ? ", TLS" : "");
+            case GUESS -> String.format(Locale.ROOT, "guess, %d password guessers and one legitimate client",
+                options.clients());
             case DRAIN -> String.format(Locale.ROOT, "drain, %d queued QoS 1 messages of %d bytes", options.messages(),
                 options.payloadSize());
             default -> String.format(Locale.ROOT, "%s, QoS %d, %s, %d byte payloads%s", options.scenario().label(),

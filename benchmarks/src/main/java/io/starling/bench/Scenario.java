@@ -15,7 +15,11 @@ public enum Scenario {
     /** Many connections that only connect: the broker's memory per connection. */
     IDLE("idle"),
     /** Queued QoS 1 messages delivered to a persistent subscriber when it reconnects. */
-    DRAIN("drain");
+    DRAIN("drain"),
+    /** Many clients with passwords dropped at once and reconnecting at once. */
+    STORM("storm"),
+    /** Password guessers, and a legitimate client's connect time with and without them. */
+    GUESS("guess");
 
     private final String label;
 

@@ -5,13 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.spi.AuthResult;
+import io.starling.spi.Authenticator;
+import io.starling.storage.memory.InMemoryStorageProvider;
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.TestCertificates;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The QUICK=1 run: every scenario of the load generator at small counts against a broker in
@@ -20,6 +31,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LoadGeneratorSmokeTest {
 
     private static EmbeddedBroker broker;
+    /** Accepts storm-I only with its own password, so a run shows every client sent it. */
+    private static final Authenticator STORM_PASSWORDS = info -> CompletableFuture.completedFuture(info.password() != null
+        && new String(info.password(), StandardCharsets.UTF_8).equals(StormRun.password(info.username()))
+        ? AuthResult.ACCEPT : AuthResult.BAD_USERNAME_OR_PASSWORD);
 
     @BeforeAll
     static void startBroker() throws InterruptedException {
@@ -156,6 +171,47 @@ class LoadGeneratorSmokeTest {
 
         // This JVM has compiled the test framework and Netty by now.
         assertTrue(compiler > 0 && compiler < total, compiler + " s of JIT compiler threads, " + total + " s in all");
+    }
+
+    @ParameterizedTest(name = "TLS {0}")
+    @ValueSource(booleans = {false, true})
+    void stormClientsReconnectWithTheirOwnPasswords(boolean tls, @TempDir Path dir) throws Exception {
+        TestCertificates certificates = TestCertificates.create(dir, "server", "localhost");
+        List<String> settings = new ArrayList<>(certificates.keystoreSettings());
+        settings.add("mqtt.allow-anonymous = false");
+        try (EmbeddedBroker secured = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(STORM_PASSWORDS),
+            List.of(), settings.toArray(String[]::new))) {
+            Options.Builder options = quick(Scenario.STORM, 0, 1);
+            options.port = tls ? secured.broker().port("tls") : secured.port();
+            options.connections = 200;
+            options.tls = tls;
+
+            Result result = LoadGenerator.run(options.build());
+
+            assertTrue(result.passed(), result.failures()::toString);
+            assertEquals(200, result.messages());
+            assertEquals(400, secured.broker().counters().connectionsTotal(), "every client connected twice");
+            assertTrue(result.line().contains(" scenario=storm "), result.line());
+        }
+    }
+
+    @Test
+    void guessersAreAnsweredWhileTheLegitimateClientKeepsConnecting() throws Exception {
+        try (EmbeddedBroker secured = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(STORM_PASSWORDS),
+            List.of(), "mqtt.allow-anonymous = false")) {
+            Options.Builder options = quick(Scenario.GUESS, 0, 1);
+            options.port = secured.port();
+            options.clients = 3;
+
+            Result result = LoadGenerator.run(options.build());
+
+            assertTrue(result.passed(), result.failures()::toString);
+            assertEquals(200, result.latency().getTotalCount(), "every legitimate CONNECT under attack got CONNACK 0");
+            long refused = secured.broker().counters().authBadCredentials() + secured.broker().counters().authNotAuthorized();
+            // Guesses still on their way when the run ended are refused after it: the broker counts at least as many.
+            assertTrue(result.published() > 0 && refused >= result.published(), result.published() + " answered, "
+                + refused + " refused");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.starling.auth;
 
+import io.starling.config.AnonymousAccess;
 import io.starling.spi.AuthResult;
 import io.starling.spi.Authenticator;
 import io.starling.spi.Authorizer;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The configured authenticators and authorizers, asked in order. Authenticators run on their
  * own executor, never on a network thread; one that throws, fails or exceeds the timeout
  * refuses the client (fail closed). When every authenticator passes, anonymous access
- * decides. A publish or subscription is allowed only if no authorizer refuses it.
+ * decides, from the client's address ({@link AnonymousAccess}). A publish or subscription is
+ * allowed only if no authorizer refuses it.
  */
 public final class AuthChain implements Authorizer {
 
@@ -30,15 +32,15 @@ public final class AuthChain implements Authorizer {
 
     private final List<Authenticator> authenticators;
     private final List<Authorizer> authorizers;
-    private final boolean allowAnonymous;
+    private final AnonymousAccess anonymous;
     private final Duration timeout;
     private final Executor executor;
 
-    public AuthChain(List<Authenticator> authenticators, List<Authorizer> authorizers, boolean allowAnonymous,
+    public AuthChain(List<Authenticator> authenticators, List<Authorizer> authorizers, AnonymousAccess anonymous,
                      Duration timeout, Executor executor) {
         this.authenticators = List.copyOf(authenticators);
         this.authorizers = List.copyOf(authorizers);
-        this.allowAnonymous = allowAnonymous;
+        this.anonymous = anonymous;
         this.timeout = timeout;
         this.executor = executor;
     }
@@ -50,7 +52,8 @@ public final class AuthChain implements Authorizer {
 
     private CompletionStage<AuthResult> ask(int index, ConnectInfo info) {
         if (index == authenticators.size()) {
-            return CompletableFuture.completedFuture(allowAnonymous ? AuthResult.ACCEPT : AuthResult.NOT_AUTHORIZED);
+            return CompletableFuture.completedFuture(anonymous.allows(info.remoteAddress()) ? AuthResult.ACCEPT
+                : AuthResult.NOT_AUTHORIZED);
         }
         Authenticator authenticator = authenticators.get(index);
         return CompletableFuture.supplyAsync(() -> authenticator.authenticate(info), executor)

@@ -29,11 +29,13 @@ public record BrokerConfig(
     Duration pushBackTimeout,
     long maxQueuedBytesTotal,
     boolean queueQos0Messages,
-    boolean allowAnonymous,
+    AnonymousAccess anonymousAccess,
     String storageType,
     String clusterType,
     List<String> authPlugins,
     Duration authTimeout,
+    int authThreads,
+    LoginLimits loginLimits,
     boolean verbose,
     Config raw) {
 
@@ -68,7 +70,7 @@ public record BrokerConfig(
             tlsSettings,
             c.getString("starling.websocket.path"),
             sysInterval,
-            ioThreads(c),
+            threads(c, "starling.io-threads"),
             intIn(c, "starling.mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
             positive(c, "starling.mqtt.connect-timeout"),
             intIn(c, "starling.mqtt.max-client-id-length", 23, 65535),
@@ -79,17 +81,20 @@ public record BrokerConfig(
             positive(c, "starling.mqtt.push-back-timeout"),
             sizeOrHeapShare(c, "starling.mqtt.max-queued-bytes-total"),
             c.getBoolean("starling.mqtt.queue-qos0-messages"),
-            c.getBoolean("starling.mqtt.allow-anonymous"),
+            AnonymousAccess.from(c, "starling.mqtt.allow-anonymous"),
             c.getString("starling.storage.type"),
             c.getString("starling.cluster.type"),
             c.getStringList("starling.auth.plugins"),
             positive(c, "starling.auth.timeout"),
+            threads(c, "starling.auth.threads"),
+            LoginLimits.from(c),
             c.getBoolean("starling.log.verbose"),
             config);
     }
 
-    private static int ioThreads(Config c) {
-        int configured = intIn(c, "starling.io-threads", 0, 1024);
+    /** A thread count, 0 meaning one per CPU core. */
+    private static int threads(Config c, String key) {
+        int configured = intIn(c, key, 0, 1024);
         return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
     }
 

@@ -26,6 +26,7 @@ public final class BrokerMetrics {
     private final LongAdder subscriptions = new LongAdder();
     private final LongAdder badCredentials = new LongAdder();
     private final LongAdder notAuthorized = new LongAdder();
+    private final LongAdder loginsHeldBack = new LongAdder();
 
     public void clientConnected() {
         connected.increment();
@@ -92,6 +93,15 @@ public final class BrokerMetrics {
 
     public void authRefused(boolean badCredentialsReason) {
         (badCredentialsReason ? badCredentials : notAuthorized).increment();
+    }
+
+    /** A CONNECT was refused or delayed without asking the auth plugins: too many failures of its address or user. */
+    public void loginHeldBack() {
+        loginsHeldBack.increment();
+    }
+
+    public long loginsHeldBack() {
+        return loginsHeldBack.sum();
     }
 
     public long uptimeSeconds() {

@@ -55,6 +55,9 @@ public final class PrometheusText {
         text.header("starling_auth_failures_total", "counter", "Connections refused by authentication.");
         text.sample("starling_auth_failures_total{reason=\"bad_username_or_password\"}", m.authBadCredentials());
         text.sample("starling_auth_failures_total{reason=\"not_authorized\"}", m.authNotAuthorized());
+        text.counter("starling_auth_held_back_total", "CONNECTs refused or delayed without asking the auth plugins because"
+            + " their address or user name had too many failed authentications (refused ones are also in"
+            + " starling_auth_failures_total{reason=\"not_authorized\"}).", m.loginsHeldBack());
         ClusterStatistics cluster = source.cluster();
         text.gauge("starling_cluster_members", "Cluster members, this node included.", cluster.members());
         text.counter("starling_cluster_messages_forwarded_total",

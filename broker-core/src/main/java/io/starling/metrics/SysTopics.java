@@ -63,6 +63,8 @@ public final class SysTopics implements Runnable {
         values.put("publishers/paused", Long.toString(m.publishersPaused()));
         values.put("subscriptions/count", Long.toString(m.subscriptions()));
         values.put("retained messages/count", Integer.toString(source.retainedMessages()));
+        values.put("auth/failures", Long.toString(m.authBadCredentials() + m.authNotAuthorized()));
+        values.put("auth/held-back", Long.toString(m.loginsHeldBack()));
         ClusterStatistics cluster = source.cluster();
         values.put("cluster/members", Integer.toString(cluster.members()));
         values.put("cluster/messages/forwarded", Long.toString(cluster.messagesForwarded()));

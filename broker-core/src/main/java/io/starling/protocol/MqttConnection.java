@@ -235,17 +235,19 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             + (clean ? 1 : 0) + ", k" + keepAlive + (username == null ? "" : ", u'" + username + "'") + ").";
         ConnectInfo info = new ConnectInfo(clientId, username, connect.payload().passwordInBytes(),
             channel.remoteAddress(), level, tlsClientSubject());
-        services.auth().authenticate(info).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
+        services.logins().authenticate(info).whenComplete((verdict, failure) -> channel.eventLoop().execute(() -> {
             if (state != State.CONNECTING) {
                 return;
             }
+            AuthResult result = verdict == null ? null : verdict.result();
             if (failure != null || result != AuthResult.ACCEPT) {
                 boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
                 services.metrics().authRefused(badCredentials);
+                // A CONNECT held back after failed logins was logged with the others held back.
                 refuse(badCredentials ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
                         : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                    "client " + clientId + " from " + remote() + " refused: "
-                        + (badCredentials ? "bad user name or password" : "not authorized"));
+                    verdict != null && verdict.heldBack() ? null : "client " + clientId + " from " + remote()
+                        + " refused: " + (badCredentials ? "bad user name or password" : "not authorized"));
                 return;
             }
             attach(clean, keepAlive, description);
@@ -455,8 +457,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         close("protocol error: " + reason);
     }
 
+    /** Sends CONNACK {@code code} and closes; logs {@code reason} unless it is null. */
     private void refuse(MqttConnectReturnCode code, String reason) {
-        LOG.info("{}: CONNACK {}.", reason, code.byteValue());
+        if (reason != null) {
+            LOG.info("{}: CONNACK {}.", reason, code.byteValue());
+        }
         state = State.CLOSED;
         // A 3.1.1-format CONNACK even to a client that asked for another protocol version.
         channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1);

@@ -1,6 +1,7 @@
 package io.starling.protocol;
 
 import io.starling.auth.AuthChain;
+import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.routing.MessageIds;
@@ -20,6 +21,7 @@ public record ProtocolServices(
     RetainedMessages retained,
     MessageQueueStore queues,
     AuthChain auth,
+    LoginThrottle logins,
     MessageIds messageIds,
     PacketLog packetLog,
     BrokerMetrics metrics,

@@ -26,6 +26,7 @@ import io.starling.protocol.MqttFrameDecoder;
 import io.starling.protocol.ProtocolServices;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,13 +51,20 @@ public final class MqttServer {
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final TrafficCounter traffic;
+    private final Executor tlsHandshakes;
     private final ChannelGroup listeners = new DefaultChannelGroup("mqtt-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
     private final ThrottledLog refusedByRate = new ThrottledLog(LoggerFactory.getLogger("io.starling.connections"),
         Duration.ofSeconds(10));
 
-    public MqttServer(ProtocolServices services, EventLoopGroup acceptor, EventLoopGroup workers) {
+    /**
+     * @param tlsHandshakes where the TLS handlers run their delegated tasks (the CPU-heavy
+     *                      handshake steps), instead of the connection's event loop
+     */
+    public MqttServer(ProtocolServices services, EventLoopGroup acceptor, EventLoopGroup workers,
+                      Executor tlsHandshakes) {
         this.services = services;
+        this.tlsHandshakes = tlsHandshakes;
         this.acceptor = acceptor;
         this.workers = workers;
         this.traffic = new TrafficCounter(services.metrics());
@@ -87,7 +95,7 @@ public final class MqttServer {
                     ChannelPipeline pipeline = channel.pipeline();
                     pipeline.addLast("traffic", traffic);
                     if (tls != null) {
-                        pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+                        pipeline.addLast("tls", tls.newHandler(channel.alloc(), tlsHandshakes));
                     }
                     if (websocketPath != null) {
                         addWebSocket(pipeline, websocketPath);

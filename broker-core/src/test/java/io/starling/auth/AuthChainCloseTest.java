@@ -2,6 +2,7 @@ package io.starling.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.starling.config.AnonymousAccess;
 import io.starling.spi.AuthResult;
 import io.starling.spi.Authenticator;
 import io.starling.spi.Authorizer;
@@ -55,7 +56,7 @@ class AuthChainCloseTest {
         BothPlugin both = new BothPlugin(false);
         BothPlugin broken = new BothPlugin(true);
         BothPlugin authorizerOnly = new BothPlugin(false);
-        AuthChain chain = new AuthChain(List.of(broken, both), List.of(both, authorizerOnly), true,
+        AuthChain chain = new AuthChain(List.of(broken, both), List.of(both, authorizerOnly), AnonymousAccess.ANY_ADDRESS,
             Duration.ofSeconds(1), Runnable::run);
 
         chain.close();

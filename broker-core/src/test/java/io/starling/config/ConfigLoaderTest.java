@@ -30,7 +30,8 @@ class ConfigLoaderTest {
         assertEquals("0.0.0.0", config.mqtt().host());
         assertEquals(1883, config.mqtt().port());
         assertEquals(Duration.ofSeconds(10), config.connectTimeout());
-        assertTrue(config.allowAnonymous());
+        assertEquals(AnonymousAccess.LOOPBACK, config.anonymousAccess());
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.authThreads());
         assertEquals(0, config.maxQueuedBytes());
         assertEquals(BrokerConfig.QueueFullPolicy.PUSH_BACK, config.queueFullPolicy());
         assertEquals(Runtime.getRuntime().maxMemory() / 4, config.maxQueuedBytesTotal());

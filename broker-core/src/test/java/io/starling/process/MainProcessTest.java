@@ -43,6 +43,9 @@ class MainProcessTest {
             assertEquals(0, broker.awaitExit(20_000), broker.output());
             assertTrue(broker.output().contains("Received PINGREQ from process-client"), "-v logs packets");
             assertTrue(broker.output().contains("Broker stopped."), broker.output());
+            // The default (no allow-anonymous in the file): open to this machine only, and the log says so.
+            assertTrue(broker.output().contains(
+                " transport); open to anonymous clients from loopback only (no auth plugin configured)."), broker.output());
         }
     }
 

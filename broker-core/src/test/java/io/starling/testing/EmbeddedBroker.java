@@ -3,7 +3,6 @@ package io.starling.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.starling.Broker;
-import io.starling.auth.AuthChain;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
 import io.starling.spi.Authenticator;
@@ -14,7 +13,6 @@ import io.starling.storage.memory.InMemoryStorageProvider;
 import io.starling.cluster.local.SingleNodeClusterBus;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * A broker in the test JVM on 127.0.0.1 and free ports, $SYS topics off. Settings are HOCON lines under
@@ -45,9 +43,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(Storage storage, ClusterBus cluster, List<Authenticator> authenticators,
                                        List<Authorizer> authorizers, String... settings) throws InterruptedException {
         BrokerConfig config = config(settings);
-        Broker broker = new Broker(config, storage, cluster,
-            executor -> new AuthChain(authenticators, authorizers, config.allowAnonymous(), config.authTimeout(), executor),
-            Executors.newCachedThreadPool());
+        Broker broker = new Broker(config, storage, cluster, authenticators, authorizers);
         return new EmbeddedBroker(broker);
     }
 

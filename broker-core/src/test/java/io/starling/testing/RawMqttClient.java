@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -55,9 +56,25 @@ public final class RawMqttClient implements AutoCloseable {
 
     /** @param receiveBufferBytes the socket's receive buffer (set before connecting), 0 for the default */
     public RawMqttClient(int port, int readTimeoutMillis, int receiveBufferBytes) throws IOException {
+        this(null, port, readTimeoutMillis, receiveBufferBytes);
+    }
+
+    /**
+     * A client whose connection comes from {@code localAddress}, e.g. 127.0.0.2 (every 127.x.y.z
+     * is this machine's loopback), so that the broker on 127.0.0.1 sees several source addresses.
+     */
+    public static RawMqttClient from(String localAddress, int port) throws IOException {
+        return new RawMqttClient(InetAddress.getByName(localAddress), port, 5000, 0);
+    }
+
+    private RawMqttClient(InetAddress localAddress, int port, int readTimeoutMillis, int receiveBufferBytes)
+        throws IOException {
         socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(readTimeoutMillis);

@@ -2,6 +2,7 @@ package io.starling.testing;
 
 import io.netty.channel.EventLoopGroup;
 import io.starling.auth.AuthChain;
+import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
 import io.starling.cluster.local.SingleNodeClusterBus;
 import io.starling.metrics.BrokerMetrics;
@@ -56,8 +57,9 @@ public final class TestProtocolServices {
         PublishRouter router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get,
             new DuplicateWindows());
         // No authenticator: the chain answers at once (allow-anonymous decides), never on another thread.
-        AuthChain auth = new AuthChain(List.of(), List.of(), config.allowAnonymous(), config.authTimeout(), Runnable::run);
-        return new ProtocolServices(config, sessions, subscriptions, router, retained, storage.queues(), auth,
+        AuthChain auth = new AuthChain(List.of(), List.of(), config.anonymousAccess(), config.authTimeout(), Runnable::run);
+        LoginThrottle logins = new LoginThrottle(auth, config.loginLimits(), metrics, System::nanoTime);
+        return new ProtocolServices(config, sessions, subscriptions, router, retained, storage.queues(), auth, logins,
             new MessageIds(), new PacketLog(config.verbose()), metrics, cluster);
     }
 }

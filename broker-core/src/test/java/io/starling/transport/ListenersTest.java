@@ -1,5 +1,6 @@
 package io.starling.transport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +57,25 @@ class ListenersTest {
     void tlsWithPkcs12Keystore() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start(server.keystoreSettings().toArray(String[]::new))) {
             roundTrip("ssl://127.0.0.1:" + broker.broker().port("tls"), tlsOptions(null));
+        }
+    }
+
+    @Test
+    void aReconnectingTlsClientResumesItsSession() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(server.keystoreSettings().toArray(String[]::new))) {
+            // One client context, so one client-side session cache, as a device keeps between reconnects.
+            SSLSocketFactory factory = TestCertificates.clientFactory(server, null);
+            int port = broker.broker().port("tls");
+            // TLS 1.2 names a resumed session by the id of the first; TLS 1.3 tickets carry no such id.
+            assertArrayEquals(tls12SessionId(factory, port), tls12SessionId(factory, port));
+        }
+    }
+
+    private static byte[] tls12SessionId(SSLSocketFactory factory, int port) throws Exception {
+        try (SSLSocket socket = (SSLSocket) factory.createSocket("127.0.0.1", port)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            return socket.getSession().getId();
         }
     }
 

@@ -63,7 +63,7 @@ class MqttConnectionFuzzTest {
             @Override
             protected void initChannel(Channel ch) {
                 ProtocolServices services = TestProtocolServices.create(ch.eventLoop(), CONFIG);
-                new MqttServer(services, null, null).addMqtt(ch.pipeline());
+                new MqttServer(services, null, null, null).addMqtt(ch.pipeline());
                 ch.pipeline().addLast("end", end);
             }
         });

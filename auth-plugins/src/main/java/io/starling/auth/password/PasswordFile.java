@@ -52,6 +52,24 @@ public final class PasswordFile {
         return new PasswordFile(lines, users);
     }
 
+    /**
+     * A file of {@code user:password} lines in plain text made a password file, as
+     * {@code mosquitto_passwd -U} does: every password is replaced by its hash; lines that hold
+     * a hash already, comments and blank lines stay as they are.
+     */
+    public static PasswordFile hashPlain(List<String> plainLines, int iterations) {
+        List<String> hashed = new ArrayList<>(plainLines.size());
+        for (String line : plainLines) {
+            String stripped = line.strip();
+            int colon = stripped.indexOf(':');
+            boolean plain = colon > 0 && !stripped.startsWith("#")
+                && !stripped.substring(colon + 1).startsWith(PasswordHash.PREFIX);
+            hashed.add(plain ? stripped.substring(0, colon) + ":"
+                + PasswordHash.create(stripped.substring(colon + 1).toCharArray(), iterations).encoded() : line);
+        }
+        return parse(hashed);
+    }
+
     public static PasswordFile read(Path path) throws IOException {
         return parse(Files.readAllLines(path));
     }

@@ -20,9 +20,12 @@ final class PasswordFileAuthenticator implements Authenticator {
     private static final byte[] NO_PASSWORD = new byte[0];
 
     private final ReloadingFile<PasswordFile> file;
+    /** Null when starling.auth.password-file.cache is off: every CONNECT pays the file's hash. */
+    private final VerifiedPasswords verified;
 
-    PasswordFileAuthenticator(ReloadingFile<PasswordFile> file) {
+    PasswordFileAuthenticator(ReloadingFile<PasswordFile> file, boolean cache) {
         this.file = file;
+        this.verified = cache ? new VerifiedPasswords() : null;
     }
 
     @Override
@@ -30,10 +33,18 @@ final class PasswordFileAuthenticator implements Authenticator {
         if (info.username() == null) {
             return CompletableFuture.completedFuture(AuthResult.NO_OPINION);
         }
-        PasswordHash hash = file.refresh().hash(info.username());
+        PasswordFile passwords = file.refresh();
+        String user = info.username();
+        PasswordHash hash = passwords.hash(user);
         byte[] password = info.password() == null ? NO_PASSWORD : info.password();
+        if (hash != null && verified != null && verified.known(passwords, user, password)) {
+            return CompletableFuture.completedFuture(AuthResult.ACCEPT);
+        }
         // An unknown user still costs one hash, so response time does not reveal which users exist.
         boolean matches = (hash == null ? UNKNOWN_USER : hash).matches(password);
+        if (hash != null && matches && verified != null) {
+            verified.remember(passwords, user, password);
+        }
         return CompletableFuture.completedFuture(hash != null && matches ? AuthResult.ACCEPT
             : AuthResult.BAD_USERNAME_OR_PASSWORD);
     }

@@ -9,7 +9,9 @@ import io.starling.auth.password.PasswordFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,5 +51,20 @@ class PasswdToolTest {
         assertEquals(2, run("-D", "-c", file, "alice"));
         assertEquals(2, run("-I", "many", "-b", file, "alice", "x"));
         assertEquals(1, run("-b", file, "alice:x", "secret"));
+    }
+
+    @Test
+    void hashesAPlainTextFileAsMosquittoPasswdDoes(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("passwd");
+        Files.write(file, List.of("# devices", "dev-1:pw-one", "dev-2:pw:two"));
+        assertEquals(0, run("-I", "10", "-U", file.toString()));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals("# devices", lines.get(0));
+        assertTrue(lines.get(1).startsWith("dev-1:$pbkdf2-sha512$10$"), lines.get(1));
+        PasswordFile passwords = PasswordFile.read(file);
+        assertTrue(passwords.hash("dev-2").matches("pw:two".getBytes(StandardCharsets.UTF_8)), "split at the first colon");
+        assertEquals(0, run("-U", file.toString()));
+        assertEquals(lines, Files.readAllLines(file), "hashed lines are kept as they are");
+        assertEquals(2, run("-U", "-c", file.toString()));
     }
 }
