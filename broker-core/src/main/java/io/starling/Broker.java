@@ -18,6 +18,7 @@ import io.starling.routing.RetainedMessages;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClusterMirroredSessionStore;
+import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
@@ -95,7 +96,8 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.retained = new RetainedMessages(storage.retained());
         this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, workers);
-        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates);
+        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates,
+            new DropLog(metrics));
         this.authChain = auth.create(authExecutor);
         ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
             storage.queues(), authChain, messageIds, new PacketLog(config.verbose()), metrics, cluster);

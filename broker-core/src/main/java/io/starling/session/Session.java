@@ -52,7 +52,7 @@ public final class Session {
         this.executor = new SessionExecutor(loop, this::flush);
         this.limits = limits;
         this.metrics = metrics;
-        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack);
+        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack, executor::execute, () -> link);
     }
 
     public String clientId() {
