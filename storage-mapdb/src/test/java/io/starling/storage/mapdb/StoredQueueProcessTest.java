@@ -9,7 +9,6 @@ import io.starling.testing.ScrapedMetrics;
 import io.starling.testing.TestProcess;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -48,14 +47,7 @@ class StoredQueueProcessTest {
 
     @Test
     void aHundredThousandOfflineMessagesStayOnDiskAndAreAllDeliveredInOrder() throws Exception {
-        Path config = Files.writeString(directory.resolve("broker.conf"), String.join("\n",
-            "starling.listener.host = \"127.0.0.1\"",
-            "starling.listener.port = 0",
-            "starling.http.host = \"127.0.0.1\"",
-            "starling.http.port = 0",
-            "starling.storage.type = mapdb",
-            "starling.storage.mapdb.directory = \"" + directory.resolve("data") + "\"",
-            ""));
+        Path config = MapDbBrokerConfig.write(directory);
         try (BrokerProcess broker = BrokerProcess.start(List.of("-Xmx64m"), List.of("-c", config.toString()), Map.of())) {
             broker.awaitPort(AWAIT.toMillis());
             int httpPort = broker.awaitHttpPort(AWAIT.toMillis());
