@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Measures how long opening a store with many queued messages takes (BENCHMARKS.md): fills a
  * store in {@code args[0]} with {@code args[1]} messages of 1 KiB for {@code args[2]} offline
- * clients (durability none, one commit at the end), then opens it as a starting broker does
+ * clients (durability interval: committed as it goes), then opens it as a starting broker does
  * (redo log, verification, usage figures) and prints the time. Not a test: run by hand.
  */
 public final class StoreStartup {
@@ -25,7 +25,7 @@ public final class StoreStartup {
         Path directory = Path.of(args[0]);
         int messages = Integer.parseInt(args[1]);
         int clients = Integer.parseInt(args[2]);
-        try (OpenStore store = OpenStore.open(directory, Durability.NONE, 0)) {
+        try (OpenStore store = OpenStore.open(directory, Durability.INTERVAL, 0)) {
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             byte[] payload = new byte[1024];
             for (int id = 1; id <= messages; id++) {
