@@ -251,6 +251,9 @@ final class Outbound {
     private void forget(StoredMessage message, boolean stored) {
         if (stored) {
             store.remove(clientId, message.id());
+            if (backlog != null) {
+                backlog.removed(message.id());
+            }
         }
     }
 
@@ -314,31 +317,28 @@ final class Outbound {
     }
 
     /**
-     * A page of the stored queue, on the session's thread: a message still in flight or queued
-     * here already is skipped; one stored with a packet id this session does not have in flight
-     * (sent before a restart) is in flight again and sent again, DUP=1; the rest is queued.
+     * A page of the stored queue, on the session's thread: a message in flight or queued here
+     * already is skipped (by message id: the page may have been read before it was sent, or
+     * before its packet id was stored); one stored with a packet id this session does not have
+     * in flight (sent before a restart) is in flight again and sent again, DUP=1; the rest is
+     * queued. Messages removed while the page was read never reach here ({@link StoredBacklog}).
      */
     private void take(List<QueuedMessage> page) {
         ClientLink current = link.get();
         Set<Long> held = new HashSet<>();
         queue.forEach(pending -> held.add(pending.message().id()));
+        inFlight.values().forEach(sent -> held.add(sent.message.id()));
         for (QueuedMessage stored : page) {
             if (held.contains(stored.message().id())) {
                 continue;
             }
-            if (stored.packetId() != 0) {
-                InFlight sent = inFlight.get(stored.packetId());
-                if (sent != null && sent.message.id() == stored.message().id()) {
-                    continue;
+            if (stored.packetId() != 0 && !inFlight.containsKey(stored.packetId())) {
+                InFlight again = new InFlight(stored.message(), stored.qos(), true, stored.released());
+                inFlightForUpdate().put(stored.packetId(), again);
+                if (current != null) {
+                    resend(current, stored.packetId(), again);
                 }
-                if (sent == null) {
-                    InFlight again = new InFlight(stored.message(), stored.qos(), true, stored.released());
-                    inFlightForUpdate().put(stored.packetId(), again);
-                    if (current != null) {
-                        resend(current, stored.packetId(), again);
-                    }
-                    continue;
-                }
+                continue;
             }
             addLast(new Pending(stored.message(), stored.qos(), true));
         }

@@ -2,7 +2,9 @@ package io.starling.session;
 
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,6 +42,12 @@ final class StoredBacklog {
     private long count;
     /** Changed by {@link #clear}: a page read before belongs to the discarded queue. */
     private int generation;
+    /**
+     * Messages removed from the store (acknowledged, dropped) while a read was under way: the
+     * read may have seen them before their removal, and sending them again would repeat them.
+     * At most what the session held in memory during one read.
+     */
+    private final Set<Long> removedDuringRead = new HashSet<>();
 
     StoredBacklog(String clientId, MessageQueueStore store, Executor sessionThread) {
         this.clientId = clientId;
@@ -61,6 +69,13 @@ final class StoredBacklog {
         lowestAdded = Math.min(lowestAdded, messageId);
         addedSinceRead++;
         count++;
+    }
+
+    /** The session removed the message from the store (the caller did). */
+    void removed(long messageId) {
+        if (reading) {
+            removedDuringRead.add(messageId);
+        }
     }
 
     /** The session was restored at start: what the store holds of it is read when the client is back. */
@@ -90,6 +105,7 @@ final class StoredBacklog {
             }
             reading = false;
             if (failure != null) {
+                removedDuringRead.clear();
                 LOG.error("Could not read the stored queue of {}; tried again at its next message or acknowledgement: {}",
                     clientId, failure.toString());
                 return;
@@ -100,7 +116,10 @@ final class StoredBacklog {
                 pending = false;
                 count = 0;
             }
-            onPage.accept(page.messages());
+            List<QueuedMessage> messages = removedDuringRead.isEmpty() ? page.messages()
+                : page.messages().stream().filter(m -> !removedDuringRead.contains(m.message().id())).toList();
+            removedDuringRead.clear();
+            onPage.accept(messages);
         }));
     }
 
@@ -110,6 +129,7 @@ final class StoredBacklog {
         lowestAdded = Long.MAX_VALUE;
         reading = false;
         count = 0;
+        removedDuringRead.clear();
         generation++;
     }
 }

@@ -91,7 +91,10 @@ class StoredQueueProcessTest {
     private static void publish(String url, int first, int last) throws Exception {
         MqttAsyncClient publisher = new MqttAsyncClient(url, "stored-pub", new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setMaxInflight(1024);
+        // Paho frees an in-flight slot only once its callback thread has handled the PUBACK, which
+        // can lag far behind the token on a loaded machine (1024 was once too few for a window of
+        // 512): the window below bounds what is in flight, Paho's own count only needs room.
+        options.setMaxInflight(65_535);
         publisher.connect(options).waitForCompletion(AWAIT.toMillis());
         Deque<IMqttDeliveryToken> window = new ArrayDeque<>();
         for (int number = first; number <= last; number++) {
