@@ -15,7 +15,12 @@ public enum Scenario {
     /** Many connections that only connect: the broker's memory per connection. */
     IDLE("idle"),
     /** Queued QoS 1 messages delivered to a persistent subscriber when it reconnects. */
-    DRAIN("drain");
+    DRAIN("drain"),
+    /**
+     * Many persistent sessions, each with its own publisher: their queues are filled while they
+     * are offline, then they all reconnect and drain them.
+     */
+    OFFLINE("offline");
 
     private final String label;
 
