@@ -8,6 +8,9 @@
 #                                       on node 1 and subscribers on node 2, against one node
 #   benchmarks/compare.sh --storm       10,000 clients with passwords (STORM_CLIENTS) reconnect at
 #                                       once, over TCP and TLS, Starling and Mosquitto (storm.sh)
+#   benchmarks/compare.sh --offline     offline persistent sessions with queued messages, filled, the
+#                                       broker restarted on its store, then drained: Starling on
+#                                       MapDB and Mosquitto with persistence (see offline.sh for sizes)
 #
 # Needs: Java 17, Maven (to build the jars if they are missing), unzip, and Debian's mosquitto
 # (apt-get install mosquitto). Environment: MOSQUITTO (default /usr/sbin/mosquitto),
@@ -30,7 +33,8 @@ case "${1:-}" in
   --full) MODE=full ;;
   --cross-node) MODE=cross-node ;;
   --storm) MODE=storm ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm]" >&2; exit 2 ;;
+  --offline) MODE=offline ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline]" >&2; exit 2 ;;
 esac
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -62,6 +66,7 @@ STARLING_PID=""
 MOSQUITTO_PID=""
 MAPDB_PID=""
 NODE2_PID=""
+OFFLINE_PID=""
 
 stop_broker() {
   local pid="$1"
@@ -76,6 +81,7 @@ cleanup() {
   stop_broker "$MOSQUITTO_PID"
   stop_broker "$MAPDB_PID"
   stop_broker "$NODE2_PID"
+  stop_broker "$OFFLINE_PID"
   wait 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -100,14 +106,15 @@ free_port() {
   echo "compare.sh: no free port found" >&2; exit 1
 }
 
+# wait_for_port PORT PID NAME [SECONDS]: until PORT accepts connections (at most SECONDS, default 30).
 wait_for_port() {
-  local port="$1" pid="$2" name="$3"
-  for _ in $(seq 1 150); do
+  local port="$1" pid="$2" name="$3" seconds="${4:-30}"
+  for _ in $(seq 1 $((seconds * 20))); do
     port_open "$port" && return 0
     kill -0 "$pid" 2>/dev/null || { echo "compare.sh: $name exited at start; see its log:" >&2; cat "$WORK/$name.log" >&2; exit 1; }
-    sleep 0.2
+    sleep 0.05
   done
-  echo "compare.sh: $name did not open port $port within 30 s" >&2; exit 1
+  echo "compare.sh: $name did not open port $port within $seconds s" >&2; exit 1
 }
 
 unzip -q "$STARLING_DIST" -d "$WORK/dist"
@@ -214,6 +221,13 @@ if [[ "$MODE" == storm ]]; then
   # shellcheck source=benchmarks/storm.sh
   . "$ROOT/benchmarks/storm.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some storm runs failed; see above" >&2; exit 1; }
+  exit 0
+fi
+
+if [[ "$MODE" == offline ]]; then
+  # shellcheck source=benchmarks/offline.sh
+  . "$ROOT/benchmarks/offline.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
   exit 0
 fi
 

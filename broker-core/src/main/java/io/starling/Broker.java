@@ -19,6 +19,7 @@ import io.starling.routing.RetainedMessages;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClusterMirroredSessionStore;
+import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.Authenticator;
@@ -107,7 +108,8 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.retained = new RetainedMessages(storage.retained());
         this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, workers);
-        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates);
+        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates,
+            new DropLog(metrics));
         this.authChain = new AuthChain(authenticators, authorizers, config.anonymousAccess(), config.authTimeout(),
             authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);

@@ -13,11 +13,12 @@ record DeliveryCheck(int qos, long published, long expected, long delivered, lon
                      long reordered, long unacknowledged, long unexpectedAcks, long foreign) {
 
     /** @param heardBy for each subscriber, the indexes of the publishers it hears */
-    static DeliveryCheck of(int qos, List<Publisher> publishers, List<Subscriber> subscribers, int[][] heardBy) {
+    static DeliveryCheck of(int qos, List<? extends Published> publishers, List<Subscriber> subscribers,
+                            int[][] heardBy) {
         long published = 0;
         long unacknowledged = 0;
         long unexpectedAcks = 0;
-        for (Publisher publisher : publishers) {
+        for (Published publisher : publishers) {
             published += publisher.sent();
             unacknowledged += publisher.unacknowledged();
             unexpectedAcks += publisher.unexpectedAcks();
@@ -31,7 +32,7 @@ record DeliveryCheck(int qos, long published, long expected, long delivered, lon
         for (int s = 0; s < subscribers.size(); s++) {
             Subscriber subscriber = subscribers.get(s);
             for (int p : heardBy[s]) {
-                Publisher publisher = publishers.get(p);
+                Published publisher = publishers.get(p);
                 BitSet received = subscriber.receivedFrom(publisher.index());
                 delivered += received.cardinality();
                 if (qos == 0) {

@@ -63,7 +63,7 @@ final class DrainRun {
 
         DeliveryCheck check = DeliveryCheck.of(QOS, List.of(publisher), List.of(subscriber), new int[][] {{0}});
         return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter, compilerCpu,
-            null, Double.NaN, Double.NaN, check.failures(), check.notes());
+            null, Double.NaN, Double.NaN, null, check.failures(), check.notes());
     }
 
     /** A clean-session connect makes the broker forget the persistent session. */

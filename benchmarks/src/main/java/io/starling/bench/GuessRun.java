@@ -66,7 +66,7 @@ final class GuessRun {
             failures.add(answers.get(0) + " guesses were accepted");
         }
         return new Result(options, answered, answered, seconds, cpuBefore, probe.cpuSeconds(),
-            probe.compilerCpuSeconds() - compilerBefore, attacked, Double.NaN, Double.NaN, failures, List.of(
+            probe.compilerCpuSeconds() - compilerBefore, attacked, Double.NaN, Double.NaN, null, failures, List.of(
                 String.format(Locale.ROOT, "legitimate CONNECT alone: p50 %d us, p99 %d us; under %d guessers: p50 %d us,"
                     + " p99 %d us", idle.getValueAtPercentile(50), idle.getValueAtPercentile(99), options.clients(),
                     attacked.getValueAtPercentile(50), attacked.getValueAtPercentile(99)),

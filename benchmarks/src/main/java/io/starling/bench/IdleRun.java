@@ -55,6 +55,6 @@ final class IdleRun {
         Connector.disconnectAll(clients, System.nanoTime() + options.grace().toNanos());
         // Every connection got CONNACK 0, or connectAll would have thrown.
         return new Result(options, 0, clients.size(), seconds, cpuBefore, cpuAfter, compilerCpu, null,
-            (rssSettled - rssBefore) / count, (rssAtLastConnack - rssBefore) / count, List.of(), List.of());
+            (rssSettled - rssBefore) / count, (rssAtLastConnack - rssBefore) / count, null, List.of(), List.of());
     }
 }

@@ -40,7 +40,8 @@ public final class LoadGenerator {
 
     public static Result run(Options options) throws InterruptedException, TimeoutException {
         // A run id keeps client ids and topics apart from earlier runs against the same broker.
-        String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String runId = options.runId().isEmpty() ? HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+            : options.runId();
         BrokerProbe probe = new BrokerProbe(options.brokerPid(), options.subscriberBrokerPid());
         try (Connector connector = new Connector(options.host(), options.port(), options.threads(), options.tls(),
             options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS ? StormRun::password : null,
@@ -52,6 +53,7 @@ public final class LoadGenerator {
                 case DRAIN -> new DrainRun(options, connector, probe, runId).run();
                 case STORM -> new StormRun(options, connector, probe).run();
                 case GUESS -> new GuessRun(options, connector, probe).run();
+                case OFFLINE -> new OfflineRun(options, connector, probe, runId).run();
             };
         }
     }

@@ -8,9 +8,11 @@ import java.util.Locale;
  * by {@code duration} (publishing stops there) plus {@code grace} (for acknowledgements and
  * deliveries still on their way).
  *
- * @param messages    messages published in total (traffic scenarios) or queued (drain)
+ * @param messages    messages published in total (traffic scenarios), queued (drain), or queued for
+ *                    each offline session (offline)
  * @param rate        offered messages per second over all publishers; 0 means as fast as possible
- * @param clients     publishers or subscribers on the "many" side of a traffic scenario
+ * @param clients     publishers or subscribers on the "many" side of a traffic scenario; offline
+ *                    persistent sessions (offline)
  * @param connections connections the idle scenario opens
  * @param window      QoS 1/2 messages a publisher has in flight at most
  * @param threads     client event loops
@@ -27,11 +29,20 @@ import java.util.Locale;
  *                    for looking at the broker meanwhile (jcmd, pmap)
  * @param tls         clients connect with TLS (the port is then the broker's TLS listener)
  * @param pending     CONNECTs outstanding at most while many clients connect
+ * @param phase       the offline scenario's part this process runs: {@code all}, or {@code fill} then
+ *                    (another process, after the broker was restarted) {@code drain} with the same run id
+ * @param runId       keeps client ids and topics apart from other runs against the same broker; empty:
+ *                    a random one (a drain phase needs its fill phase's)
  */
 public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
                       Duration duration, Duration grace, int clients, int connections, int window, int threads,
                       long brokerPid, boolean persistent, int subscriberPort, long subscriberBrokerPid,
-                      Duration settle, Duration hold, boolean tls, int pending) {
+                      Duration settle, Duration hold, boolean tls, int pending, String phase, String runId) {
+
+    /** The offline scenario's phases. */
+    public static final String ALL = "all";
+    public static final String FILL = "fill";
+    public static final String DRAIN = "drain";
 
     public Options {
         // Benchmarks only ever load this machine's loopback.
@@ -51,6 +62,10 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         require(subscriberPort >= 0 && subscriberPort < 65536, "subscriber port must be 1-65535");
         require(!settle.isNegative() && settle.toSeconds() <= 600, "settle must be 0-600 seconds");
         require(!hold.isNegative() && hold.toSeconds() <= 3600, "hold must be 0-3600 seconds");
+        require(phase.equals(ALL) || phase.equals(FILL) || phase.equals(DRAIN), "phase must be all, fill or drain");
+        require(phase.equals(ALL) || scenario == Scenario.OFFLINE, "phase is for the offline scenario only");
+        require(!phase.equals(DRAIN) || !runId.isEmpty(), "a drain phase needs the run id of its fill phase");
+        require(runId.matches("[0-9a-z-]{0,32}"), "run id: up to 32 of 0-9, a-z and -");
     }
 
     /** Where subscribers connect: {@code subscriberPort}, or the publishers' port. */
@@ -75,15 +90,19 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
     public static final String USAGE = String.join("\n",
         "usage: java -cp benchmarks.jar io.starling.bench.LoadGenerator --port PORT [options]",
         "  --host 127.0.0.1        broker address (loopback only)",
-        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | guess (default fan-in)",
-        "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain is always 1)",
-        "  --messages N            messages published in total, or queued for drain (default 10000)",
+        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | guess | offline",
+        "                          (default fan-in)",
+        "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain and offline are",
+        "                          always 1)",
+        "  --messages N            messages published in total, queued for drain, or queued for each",
+        "                          offline session (default 10000)",
         "  --payload BYTES         payload size, at least " + Payloads.HEADER + " (default 64)",
         "  --rate max|N            offered messages/s over all publishers (default max)",
         "  --duration SECONDS      publishing stops after this (default 60)",
         "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
         "  --clients N             the 'many' side of fan-in, fan-out, p2p; guessers of guess, each from",
-        "                          its own address 127.0.0.2... (default 100); guess connects storm-0",
+        "                          its own address 127.0.0.2... (default 100); guess connects storm-0;",
+        "                          offline sessions",
         "  --connections N         connections the idle scenario opens, clients of the storm (default 10000);",
         "                          storm client storm-I has user name storm-I and password storm-I-pw",
         "  --tls true|false        connect with TLS, offering the last session for resumption (default false)",
@@ -99,7 +118,10 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         "                          broker stores every QoS 1/2 copy (default false)",
         "  --subscriber-port PORT  traffic scenarios: subscribers connect here, e.g. to another",
         "                          node of the same cluster (default: --port)",
-        "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added");
+        "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added",
+        "  --phase all|fill|drain  offline: fill the sessions' queues, drain them, or both (default all);",
+        "                          between fill and drain the broker can be restarted on its store",
+        "  --run-id ID             client ids and topics of the run (default random; drain: fill's)");
 
     public static Options parse(String[] args) {
         Builder b = new Builder();
@@ -132,6 +154,8 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
                 case "--subscriber-broker-pid" -> b.subscriberBrokerPid = Long.parseLong(value);
                 case "--tls" -> b.tls = bool(name, value);
                 case "--pending" -> b.pending = integer(name, value);
+                case "--phase" -> b.phase = value;
+                case "--run-id" -> b.runId = value;
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -185,11 +209,13 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         public Duration hold = Duration.ZERO;
         public boolean tls;
         public int pending = 256;
+        public String phase = ALL;
+        public String runId = "";
 
         public Options build() {
             return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
                 connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid, settle, hold,
-                tls, pending);
+                tls, pending, phase, runId);
         }
     }
 }

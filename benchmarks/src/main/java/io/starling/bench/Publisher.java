@@ -8,7 +8,7 @@ import java.util.BitSet;
  * messages, as fast as the window and the socket allow or at a fixed rate, never after the
  * stop time. It remembers which messages the broker acknowledged; those must all arrive.
  */
-final class Publisher implements MqttClient.Listener {
+final class Publisher implements MqttClient.Listener, Published {
 
     /** Messages written per turn before the event loop is given back to other connections. */
     private static final int BURST = 64;
@@ -136,26 +136,28 @@ final class Publisher implements MqttClient.Listener {
         pump();
     }
 
-    int index() {
+    @Override
+    public int index() {
         return index;
     }
 
-    int sent() {
+    @Override
+    public int sent() {
         return sent;
     }
 
-    /** The sequence numbers the broker acknowledged (QoS 1/2). */
-    BitSet acked() {
+    @Override
+    public BitSet acked() {
         return acked;
     }
 
-    /** Messages sent and never acknowledged (QoS 1/2). */
-    int unacknowledged() {
+    @Override
+    public int unacknowledged() {
         return inFlight;
     }
 
-    /** PUBACK / PUBCOMP for packet ids not in flight: a broker bug. */
-    int unexpectedAcks() {
+    @Override
+    public int unexpectedAcks() {
         return unexpectedAcks;
     }
 }

@@ -17,10 +17,11 @@ import org.HdrHistogram.Histogram;
  * @param kibPerConnection broker RSS growth per connection (idle), read once the connections had been
  *                         idle for the options' settle time; NaN for other scenarios
  * @param kibAtLastConnack the same growth read at the last CONNACK (idle), NaN otherwise
+ * @param offline          the fill and drain figures (offline), null otherwise
  */
 public record Result(Options options, long published, long messages, double seconds, double cpuBefore, double cpuAfter,
               double compilerCpu, Histogram latency, double kibPerConnection, double kibAtLastConnack,
-              List<String> failures, List<String> notes) {
+              OfflineFigures offline, List<String> failures, List<String> notes) {
 
     public boolean passed() {
         return failures.isEmpty();
@@ -55,6 +56,17 @@ public record Result(Options options, long published, long messages, double seco
             out.printf(Locale.ROOT, "  broker RSS %.2f KiB per connection after %d s idle (%.2f at the last CONNACK)%n",
                 kibPerConnection, options.settle().toSeconds(), kibAtLastConnack);
         }
+        if (offline != null) {
+            out.printf(Locale.ROOT, "  broker RSS %.0f MiB before%n", offline.rssBaseKiB() / 1024);
+            if (!Double.isNaN(offline.fillSeconds())) {
+                out.printf(Locale.ROOT, "  fill: %d acknowledged in %.3f s, %.0f msg/s; broker RSS at most %.0f MiB%n",
+                    offline.filled(), offline.fillSeconds(), offline.fillPerSecond(), offline.rssFillMaxKiB() / 1024);
+            }
+            if (!Double.isNaN(offline.drainSeconds())) {
+                out.printf(Locale.ROOT, "  drain: %d delivered in %.3f s, %.0f msg/s; broker RSS at most %.0f MiB%n",
+                    offline.drained(), offline.drainSeconds(), offline.drainPerSecond(), offline.rssDrainMaxKiB() / 1024);
+            }
+        }
         notes.forEach(note -> out.println("  note: " + note));
         failures.forEach(failure -> out.println("  FAILED: " + failure));
         out.println(line());
@@ -69,6 +81,8 @@ public record Result(Options options, long published, long messages, double seco
                 options.clients());
             case DRAIN -> String.format(Locale.ROOT, "drain, %d queued QoS 1 messages of %d bytes", options.messages(),
                 options.payloadSize());
+            case OFFLINE -> String.format(Locale.ROOT, "offline (%s), %d sessions x %d queued QoS 1 messages of %d bytes",
+                options.phase(), options.clients(), options.messages(), options.payloadSize());
             default -> String.format(Locale.ROOT, "%s, QoS %d, %s, %d byte payloads%s", options.scenario().label(),
                 options.qos(), options.rate() == 0 ? "max rate" : "offered " + options.rate() + " msg/s",
                 options.payloadSize(), options.persistent() ? ", persistent subscribers" : "");
@@ -95,6 +109,11 @@ public record Result(Options options, long published, long messages, double seco
         fields.add("max_us=" + (hasLatency ? Long.toString(latency.getMaxValue()) : "-"));
         fields.add("kib_per_conn=" + number(kibPerConnection, 2));
         fields.add("kib_at_connack=" + number(kibAtLastConnack, 2));
+        fields.add("fill_msgs_per_s=" + (offline == null ? "-" : number(offline.fillPerSecond(), 0)));
+        fields.add("drain_msgs_per_s=" + (offline == null ? "-" : number(offline.drainPerSecond(), 0)));
+        fields.add("rss_base_mib=" + (offline == null ? "-" : number(offline.rssBaseKiB() / 1024, 0)));
+        fields.add("rss_fill_max_mib=" + (offline == null ? "-" : number(offline.rssFillMaxKiB() / 1024, 0)));
+        fields.add("rss_drain_max_mib=" + (offline == null ? "-" : number(offline.rssDrainMaxKiB() / 1024, 0)));
         fields.add("status=" + (passed() ? "PASS" : "FAIL"));
         return "RESULT " + String.join(" ", fields);
     }

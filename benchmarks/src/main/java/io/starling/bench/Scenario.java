@@ -19,7 +19,12 @@ public enum Scenario {
     /** Many clients with passwords dropped at once and reconnecting at once. */
     STORM("storm"),
     /** Password guessers, and a legitimate client's connect time with and without them. */
-    GUESS("guess");
+    GUESS("guess"),
+    /**
+     * Many persistent sessions, each with its own publisher: their queues are filled while they
+     * are offline, then they all reconnect and drain them.
+     */
+    OFFLINE("offline");
 
     private final String label;
 

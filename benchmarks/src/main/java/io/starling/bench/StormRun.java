@@ -54,7 +54,7 @@ final class StormRun {
         Connector.disconnectAll(reconnected, System.nanoTime() + options.grace().toNanos());
         // Every client got CONNACK 0 twice, or connectAll would have thrown.
         return new Result(options, 0, reconnected.size(), seconds, cpuBefore, cpuAfter, compilerCpu, null,
-            Double.NaN, Double.NaN, List.of(), List.of(String.format(Locale.ROOT,
+            Double.NaN, Double.NaN, null, List.of(), List.of(String.format(Locale.ROOT,
                 "first connect of all %d clients took %.3f s", clients.size(), firstSeconds)));
     }
 

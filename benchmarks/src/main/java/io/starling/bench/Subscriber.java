@@ -12,6 +12,8 @@ import java.util.BitSet;
  */
 final class Subscriber implements MqttClient.Listener {
 
+    /** The lowest publisher index this subscriber may hear; {@link #received} starts there. */
+    private final int first;
     private final BitSet[] received;
     private final int[] lastSeq;
     private final Progress progress;
@@ -22,6 +24,15 @@ final class Subscriber implements MqttClient.Listener {
 
     /** @param publishers publisher indexes this subscriber may hear are below this */
     Subscriber(int publishers, Progress progress, Latency latency) {
+        this(0, publishers, progress, latency);
+    }
+
+    /**
+     * Hears the publishers {@code first} to {@code first + publishers - 1} only: a subscriber of
+     * one publisher among thousands keeps one slot, not one per publisher of the run.
+     */
+    Subscriber(int first, int publishers, Progress progress, Latency latency) {
+        this.first = first;
         this.received = new BitSet[publishers];
         this.lastSeq = new int[publishers];
         Arrays.fill(lastSeq, -1);
@@ -36,7 +47,7 @@ final class Subscriber implements MqttClient.Listener {
             foreign++;
             return;
         }
-        int publisher = Payloads.publisher(payload);
+        int publisher = Payloads.publisher(payload) - first;
         int seq = Payloads.seq(payload);
         if (publisher < 0 || publisher >= received.length || seq < 0) {
             foreign++;
@@ -63,7 +74,7 @@ final class Subscriber implements MqttClient.Listener {
 
     /** The sequence numbers received from the publisher. */
     BitSet receivedFrom(int publisher) {
-        BitSet seen = received[publisher];
+        BitSet seen = received[publisher - first];
         return seen == null ? new BitSet() : seen;
     }
 

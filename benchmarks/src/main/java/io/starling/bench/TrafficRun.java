@@ -82,7 +82,7 @@ final class TrafficRun {
                 + options.messages() + " messages");
         }
         return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter, compilerCpu,
-            latency.histogram(), Double.NaN, Double.NaN, check.failures(), notes);
+            latency.histogram(), Double.NaN, Double.NaN, null, check.failures(), notes);
     }
 
     private List<Publisher> publishers(Topology topology, Progress progress) {

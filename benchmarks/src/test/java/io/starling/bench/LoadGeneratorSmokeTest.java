@@ -136,6 +136,59 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
+    void offlineSessionsGetEveryQueuedMessageInOrder() throws Exception {
+        Options.Builder options = quick(Scenario.OFFLINE, 1, 50);
+        options.clients = 10;
+
+        Result result = LoadGenerator.run(options.build());
+
+        assertTrue(result.passed(), result.failures()::toString);
+        assertEquals(500, result.published());
+        assertEquals(500, result.messages());
+        assertEquals(500, result.offline().filled());
+        assertFalse(Double.isNaN(result.offline().rssDrainMaxKiB()));
+        assertTrue(result.line().contains(" drain_msgs_per_s="), result.line());
+    }
+
+    @Test
+    void offlineFillAndDrainRunAsTwoProcessesWouldWithOneRunId() throws Exception {
+        Options.Builder fill = quick(Scenario.OFFLINE, 1, 30);
+        fill.clients = 5;
+        fill.phase = Options.FILL;
+        fill.runId = "smoke-split";
+        Options.Builder drain = quick(Scenario.OFFLINE, 1, 30);
+        drain.clients = 5;
+        drain.phase = Options.DRAIN;
+        drain.runId = "smoke-split";
+
+        Result filled = LoadGenerator.run(fill.build());
+        Result drained = LoadGenerator.run(drain.build());
+
+        assertTrue(filled.passed() && drained.passed(), filled.failures() + " " + drained.failures());
+        assertEquals(150, filled.messages());
+        assertTrue(Double.isNaN(filled.offline().drainSeconds()));
+        assertEquals(150, drained.messages());
+    }
+
+    @Test
+    void offlineDrainFailsWhenTheBrokerDropsAcknowledgedMessages() throws Exception {
+        // Queues of 20 with drop-newest acknowledge messages they then drop: the check must catch it.
+        try (EmbeddedBroker lossy = EmbeddedBroker.start("mqtt.max-queued-messages = 20")) {
+            Options.Builder options = quick(Scenario.OFFLINE, 1, 30);
+            options.port = lossy.port();
+            options.clients = 3;
+            options.grace = Duration.ofSeconds(1);
+
+            Result result = LoadGenerator.run(options.build());
+
+            assertFalse(result.passed());
+            assertEquals(60, result.messages());
+            assertTrue(result.failures().get(0).startsWith("30 acknowledged message copies never delivered"),
+                result.failures()::toString);
+        }
+    }
+
+    @Test
     void subscribersConnectToTheSubscriberPort() throws Exception {
         // A second broker, not clustered with the first: subscribers there hear nothing, which
         // shows they connected there (cross-node runs point it at another node of a cluster).

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The broker-core settings, read once from the effective {@link Config} and checked, so a
@@ -121,6 +122,16 @@ public record BrokerConfig(
      * the broker may hold for something. 0 means no bound.
      */
     static long sizeOrHeapShare(Config c, String key) {
+        return sizeOrShare(c, key, "the heap", () -> Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * A size in bytes ({@code 0}, {@code 65536}, {@code 64 MiB}), or a percentage of
+     * {@code whole} ({@code "25%"}, above 0 and at most 100), which is asked only then.
+     *
+     * @param wholeName what the percentage is of, for the error message
+     */
+    public static long sizeOrShare(Config c, String key, String wholeName, LongSupplier whole) {
         String text = c.getString(key).trim();
         if (!text.endsWith("%")) {
             return bytesAtLeastZero(c, key);
@@ -129,12 +140,13 @@ public record BrokerConfig(
         try {
             percent = Double.parseDouble(text.substring(0, text.length() - 1).trim());
         } catch (NumberFormatException e) {
-            throw new ConfigException.BadValue(c.origin(), key, "must be a size or a percentage of the heap, was '" + text + "'");
+            throw new ConfigException.BadValue(c.origin(), key,
+                "must be a size or a percentage of " + wholeName + ", was '" + text + "'");
         }
         if (percent <= 0 || percent > 100) {
             throw new ConfigException.BadValue(c.origin(), key, "percentage must be above 0 and at most 100, was " + text);
         }
-        return (long) (Runtime.getRuntime().maxMemory() * percent / 100);
+        return (long) (whole.getAsLong() * percent / 100);
     }
 
     private static Duration positive(Config c, String key) {

@@ -19,6 +19,9 @@ public final class BrokerMetrics {
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder[] dropped = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder queued = new LongAdder();
+    /** Messages not stored for a client because the store's limit of that client's queue, or of all queues, was reached. */
+    private final LongAdder clientLimitDrops = new LongAdder();
+    private final LongAdder totalLimitDrops = new LongAdder();
     /** An AtomicLong, not a LongAdder: every enqueue compares it with the broker-wide budget. */
     private final AtomicLong queuedBytes = new AtomicLong();
     private final LongAdder publishersPaused = new LongAdder();
@@ -64,6 +67,15 @@ public final class BrokerMetrics {
 
     public void messageDropped(int qos) {
         dropped[qos].increment();
+    }
+
+    /** A message was not stored for a client at a store limit: {@code client} (its queue) or {@code total} (all queues). */
+    public void queueLimitDrop(String limit) {
+        ("client".equals(limit) ? clientLimitDrops : totalLimitDrops).increment();
+    }
+
+    public long queueLimitDrops(String limit) {
+        return ("client".equals(limit) ? clientLimitDrops : totalLimitDrops).sum();
     }
 
     /** A message entered (+1) or left (-1) a client's queue. */

@@ -34,7 +34,12 @@ public final class PrometheusText {
         for (int qos = 0; qos <= 2; qos++) {
             text.sample("starling_messages_dropped_total{qos=\"" + qos + "\"}", m.dropped(qos));
         }
-        text.gauge("starling_queued_messages", "Messages waiting in client queues.", m.queued());
+        text.header("starling_queue_limit_drops_total", "counter",
+            "Messages not stored for a client (and dropped for it) at a store limit: of its queue or of all queues.");
+        for (String limit : new String[] {"client", "total"}) {
+            text.sample("starling_queue_limit_drops_total{limit=\"" + limit + "\"}", m.queueLimitDrops(limit));
+        }
+        text.gauge("starling_queued_messages", "Messages waiting in client queues in memory.", m.queued());
         text.gauge("starling_queued_bytes", "Payload bytes waiting in client queues (bounded by max-queued-bytes-total).",
             m.queuedBytes());
         text.counter("starling_publishers_paused_total",
@@ -49,6 +54,8 @@ public final class PrometheusText {
         text.gauge("starling_retained_messages", "Retained messages.", source.retainedMessages());
         StoreStatistics store = source.store();
         text.gauge("starling_store_size_bytes", "Bytes the message store occupies on disk.", store.sizeBytes());
+        text.gauge("starling_store_queued_bytes",
+            "Bytes the stored queues are charged against the store's queue limits.", store.queuedBytes());
         text.header("starling_store_commit_seconds", "summary", "Store commits (write and fsync) and their duration.");
         text.sample("starling_store_commit_seconds_count", store.commits());
         text.sample("starling_store_commit_seconds_sum", store.commitNanos() / 1e9);

@@ -1,10 +1,12 @@
 package io.starling.routing;
 
+import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueueRefusal;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,21 +29,25 @@ public final class PublishRouter {
     private final ClusterBus cluster;
     private final Function<String, Session> sessions;
     private final DuplicateWindows duplicates;
+    private final DropLog drops;
     /** Routing runs on the event loops and on the cluster bus's threads: one plan per thread, reused. */
     private final ThreadLocal<Deliveries<Session>> perThread = ThreadLocal.withInitial(Deliveries::new);
 
     /**
      * @param sessions   this node's session of a client id, or null
      * @param duplicates sessions that may be offered one message twice (see {@link #deliverTo})
+     * @param drops      where messages the store refuses for a session (at its limits) are counted
      */
     public PublishRouter(SubscriptionTrie<Session> trie, RetainedMessages retained, MessageQueueStore queues,
-                         ClusterBus cluster, Function<String, Session> sessions, DuplicateWindows duplicates) {
+                         ClusterBus cluster, Function<String, Session> sessions, DuplicateWindows duplicates,
+                         DropLog drops) {
         this.trie = trie;
         this.retained = retained;
         this.queues = queues;
         this.cluster = cluster;
         this.sessions = sessions;
         this.duplicates = duplicates;
+        this.drops = drops;
     }
 
     /**
@@ -177,6 +183,12 @@ public final class PublishRouter {
             int qos = Math.min(live.qos(), deliveries.qos(i));
             boolean isStored = qos > 0 && session.isPersistent();
             if (isStored) {
+                QueueRefusal refusal = queues.refuse(session.clientId(), live);
+                if (refusal != null) {
+                    deliveries.skip(i);
+                    drops.notStored(session.clientId(), qos, refusal);
+                    continue;
+                }
                 if (stored.isEmpty()) {
                     stored = new ArrayList<>();
                 }

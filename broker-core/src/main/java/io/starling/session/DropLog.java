@@ -2,6 +2,7 @@ package io.starling.session;
 
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.ThrottledLog;
+import io.starling.spi.QueueRefusal;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,12 @@ public final class DropLog {
 
     public DropLog(BrokerMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    /** The store refused to queue the message for the client (a limit of its queue, or of all queues): dropped for it. */
+    public void notStored(String clientId, int qos, QueueRefusal refusal) {
+        metrics.queueLimitDrop(refusal.limit());
+        dropped(clientId, qos, "not stored: " + refusal.reason() + ", new message dropped");
     }
 
     public void dropped(String clientId, int qos, String reason) {

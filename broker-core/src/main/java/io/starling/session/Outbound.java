@@ -10,15 +10,21 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The messages on their way to one client: those in flight (sent, not yet acknowledged)
  * in send order, and those queued behind the in-flight window or while the client is
- * offline. Confined to its session's executor.
+ * offline. With a store that keeps the queues ({@link Limits#storeIsQueue}), the stored
+ * messages that wait are left in the store ({@link StoredBacklog}) and memory holds only the
+ * next page of them. Confined to its session's executor.
  */
 final class Outbound {
 
@@ -54,6 +60,9 @@ final class Outbound {
     private final DropLog drops;
     private final BrokerMetrics metrics;
     private final PushBack pushBack;
+    /** Null unless the store is the queue. */
+    private final StoredBacklog backlog;
+    private final Supplier<ClientLink> link;
     /**
      * Both shared empty ones until this client has a message in flight or queued: an idle or
      * publish-only client never has, and its own empty map and deque would cost about 100 bytes.
@@ -68,13 +77,20 @@ final class Outbound {
      * The bounds this class enforces. {@code maxQueuedBytes} bounds the payload bytes of this
      * client's queue, {@code maxQueuedBytesTotal} those of all clients' queues together; 0
      * means no byte limit. {@code pushBackTimeout} is enforced by the {@link Session}.
+     * {@code storeIsQueue}: stored messages wait in the store, not in memory, and the limits of
+     * the store bound them instead of {@code maxQueued} and the byte limits (which still bound
+     * what is held in memory, and, for an online client, when push-back starts).
      */
     record Limits(int maxInflight, int maxQueued, long maxQueuedBytes, long maxQueuedBytesTotal, QueueFullPolicy policy,
-                  Duration pushBackTimeout, boolean queueQos0) {
+                  Duration pushBackTimeout, boolean queueQos0, boolean storeIsQueue) {
     }
 
+    /**
+     * @param sessionThread runs a task on the session's executor
+     * @param link          the session's connection now, or null
+     */
     Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops, BrokerMetrics metrics,
-             PushBack pushBack, PacketIds packetIds) {
+             PushBack pushBack, PacketIds packetIds, Executor sessionThread, Supplier<ClientLink> link) {
         this.clientId = clientId;
         this.packetIds = packetIds;
         this.limits = limits;
@@ -82,6 +98,8 @@ final class Outbound {
         this.drops = drops;
         this.metrics = metrics;
         this.pushBack = pushBack;
+        this.backlog = limits.storeIsQueue() ? new StoredBacklog(clientId, store, sessionThread) : null;
+        this.link = link;
     }
 
     /**
@@ -105,12 +123,32 @@ final class Outbound {
             }
             return;
         }
-        if (link != null && queue.isEmpty() && hasRoom()) {
+        if (stored && backlog != null) {
+            deliverStored(link, message, qos, pausable);
+        } else if (link != null && queue.isEmpty() && hasRoom()) {
             send(link, message, qos, stored);
         } else if (link != null && pausable && limits.policy() == QueueFullPolicy.PUSH_BACK) {
             pushBack(message, qos, stored);
         } else {
             enqueue(message, qos, stored);
+        }
+    }
+
+    /**
+     * The store is the queue: the message is sent now if nothing waits before it, else left in
+     * the store. An online client that has more than {@code maxQueued} waiting pushes back on
+     * its publishers (only for its connection's sake: the store holds the messages); an offline
+     * one's queue is bounded by the store's limits alone, checked before the message was stored.
+     */
+    private void deliverStored(ClientLink link, StoredMessage message, int qos, boolean pausable) {
+        if (link != null && backlog.isEmpty() && queue.isEmpty() && hasRoom()) {
+            send(link, message, qos, true);
+            return;
+        }
+        backlog.add(message.id());
+        if (link != null && pausable && limits.policy() == QueueFullPolicy.PUSH_BACK
+            && queue.size() + backlog.count() >= limits.maxQueued()) {
+            pushBack.markFull();
         }
     }
 
@@ -226,6 +264,9 @@ final class Outbound {
     private void forget(StoredMessage message, boolean stored) {
         if (stored) {
             store.remove(clientId, message.id());
+            if (backlog != null) {
+                backlog.removed(message.id());
+            }
         }
     }
 
@@ -271,23 +312,74 @@ final class Outbound {
                 send(link, next.message(), next.qos(), next.stored());
             }
         }
+        if (backlog != null) {
+            readBacklog();
+        }
         // Down to half the limits, not just under them: publishers are not paused again at
         // once. The shared budget is left out: other clients' queues may keep it full.
-        if (pushBack.isFull() && queue.size() <= limits.maxQueued() / 2
+        if (pushBack.isFull() && queue.size() + (backlog == null ? 0 : backlog.count()) <= limits.maxQueued() / 2
             && (limits.maxQueuedBytes() == 0 || queuedBytes <= limits.maxQueuedBytes() / 2)) {
             pushBack.markRoom();
         }
     }
 
+    /**
+     * Reads the next page of the stored queue once memory holds less than half a page: a page
+     * is twice the in-flight window, so that the client is not kept waiting for the store.
+     * While the budget of all queues is used up, only what fits the window once the memory
+     * queue is empty: the client still makes progress, with a bounded share of memory.
+     */
+    private void readBacklog() {
+        int page = 2 * limits.maxInflight();
+        if (!overBudget(0) && queue.size() <= page / 2) {
+            backlog.readNext(page - queue.size(), this::take);
+        } else if (queue.isEmpty()) {
+            backlog.readNext(Math.max(1, limits.maxInflight() - inFlight.size()), this::take);
+        }
+    }
+
+    /**
+     * A page of the stored queue, on the session's thread: a message in flight or queued here
+     * already is skipped (by message id: the page may have been read before it was sent, or
+     * before its packet id was stored); one stored with a packet id this session does not have
+     * in flight (sent before a restart) is in flight again and sent again, DUP=1; the rest is
+     * queued. Messages removed while the page was read never reach here ({@link StoredBacklog}).
+     */
+    private void take(List<QueuedMessage> page) {
+        ClientLink current = link.get();
+        Set<Long> held = new HashSet<>();
+        queue.forEach(pending -> held.add(pending.message().id()));
+        inFlight.values().forEach(sent -> held.add(sent.message.id()));
+        for (QueuedMessage stored : page) {
+            if (held.contains(stored.message().id())) {
+                continue;
+            }
+            if (stored.packetId() != 0 && !inFlight.containsKey(stored.packetId())) {
+                InFlight again = new InFlight(stored.message(), stored.qos(), true, stored.released());
+                inFlightForUpdate().put(stored.packetId(), again);
+                if (current != null) {
+                    resend(current, stored.packetId(), again);
+                }
+                continue;
+            }
+            addLast(new Pending(stored.message(), stored.qos(), true));
+        }
+        if (current != null) {
+            pump(current);
+        }
+    }
+
     /** A reconnecting client gets every unacknowledged message again, DUP=1, in the original order. */
     void resend(ClientLink link) {
-        inFlight.forEach((packetId, entry) -> {
-            if (entry.released) {
-                link.sendPubrel(packetId);
-            } else {
-                link.sendPublish(entry.message, entry.qos, packetId, true);
-            }
-        });
+        inFlight.forEach((packetId, entry) -> resend(link, packetId, entry));
+    }
+
+    private static void resend(ClientLink link, int packetId, InFlight entry) {
+        if (entry.released) {
+            link.sendPubrel(packetId);
+        } else {
+            link.sendPublish(entry.message, entry.qos, packetId, true);
+        }
     }
 
     /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the message is done. */
@@ -334,8 +426,15 @@ final class Outbound {
         return true;
     }
 
-    /** Restores what a stored session had in flight and queued when the broker stopped. */
+    /**
+     * Restores what a stored session had in flight and queued when the broker stopped, or
+     * another node handed over. When the store is the queue, a session restored at start gets
+     * an empty list: it reads the store when its client is back.
+     */
     void restore(List<QueuedMessage> stored) {
+        if (backlog != null) {
+            backlog.restored();
+        }
         for (QueuedMessage queued : stored) {
             if (queued.packetId() != 0 && !inFlight.containsKey(queued.packetId())) {
                 inFlightForUpdate().put(queued.packetId(),
@@ -346,7 +445,11 @@ final class Outbound {
         }
     }
 
-    /** In-flight messages (with their packet ids) then queued ones, in order: the session as it moves to another node. */
+    /**
+     * In-flight messages (with their packet ids) then queued ones, in order: the session as it
+     * moves to another node. Not what waits in the store when the store is the queue, which is
+     * never so with a cluster (see {@link SessionRegistry}).
+     */
     List<QueuedMessage> snapshot() {
         List<QueuedMessage> messages = new ArrayList<>(inFlight.size() + queue.size());
         inFlight.forEach((packetId, entry) ->
@@ -362,6 +465,9 @@ final class Outbound {
         inFlight = NO_IN_FLIGHT;
         queue = NO_QUEUE;
         queuedBytes = 0;
+        if (backlog != null) {
+            backlog.clear();
+        }
         pushBack.markRoom();
     }
 

@@ -74,7 +74,8 @@ public final class Session {
         this.limits = limits;
         this.metrics = metrics;
         this.packetIds = new PacketIds(cluster == null ? null : upTo -> leasePacketIds(cluster, upTo));
-        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack, packetIds);
+        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack, packetIds, executor::execute,
+            () -> link);
     }
 
     /**

@@ -68,10 +68,20 @@ public final class SessionRegistry {
         this.cluster = cluster;
         this.limits = new Outbound.Limits(config.maxInflightMessages(), config.maxQueuedMessages(),
             config.maxQueuedBytes(), config.maxQueuedBytesTotal(), config.queueFullPolicy(), config.pushBackTimeout(),
-            config.queueQos0Messages());
+            config.queueQos0Messages(), storeIsQueue(queueStore, config));
         this.drops = new DropLog(metrics);
         this.metrics = metrics;
         this.offlineLoops = offlineLoops;
+    }
+
+    /**
+     * Whether sessions leave their stored messages in the store: with a store that keeps the
+     * queues, under push-back (drop-oldest would need to drop from the store, not done yet), and
+     * on a single node (a session handed to another node carries its whole queue in memory).
+     */
+    private static boolean storeIsQueue(MessageQueueStore queueStore, BrokerConfig config) {
+        return queueStore.keepsQueues() && config.queueFullPolicy() == BrokerConfig.QueueFullPolicy.PUSH_BACK
+            && "none".equals(config.clusterType());
     }
 
     /**
@@ -81,7 +91,8 @@ public final class SessionRegistry {
     public int restore() {
         for (SessionRecord record : sessionStore.loadAll()) {
             Session session = newSession(record.clientId(), offlineLoops.next());
-            session.restore(record.subscriptions(), queueStore.load(record.clientId()),
+            // When the store is the queue, nothing of the queue is read now (start-up reads no queue).
+            session.restore(record.subscriptions(), limits.storeIsQueue() ? List.of() : queueStore.load(record.clientId()),
                 queueStore.loadInboundQos2(record.clientId()));
             sessions.put(record.clientId(), session);
             restored.add(session);

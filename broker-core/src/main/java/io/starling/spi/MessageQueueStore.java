@@ -32,6 +32,35 @@ public interface MessageQueueStore extends AutoCloseable {
     /** The client's queued and in-flight messages, oldest first. Read at start-up only. */
     List<QueuedMessage> load(String clientId);
 
+    /**
+     * Whether the stored queues are the queues: they can be read back page by page while the
+     * broker runs ({@link #read}), so the core keeps only a window of each in memory, and
+     * {@link #load} is not needed at start-up.
+     */
+    default boolean keepsQueues() {
+        return false;
+    }
+
+    /**
+     * Up to {@code max} of the client's queued and in-flight messages whose message id is above
+     * {@code after} ({@link Long#MIN_VALUE}: from the start), by message id, which orders the
+     * messages of each publisher of this node. Only for stores that {@link #keepsQueues}; the
+     * stage completes on a thread of the store, never blocking the caller, and the read sees
+     * every write called before it.
+     */
+    default CompletionStage<QueuePage> read(String clientId, long after, int max) {
+        throw new UnsupportedOperationException("this store does not keep queues to read back");
+    }
+
+    /**
+     * Why one more entry of the message would take the client's queue, or all queues, past
+     * the store's limits; null when it fits (or the store has no limits). Answered from memory,
+     * never blocking; the figures may lag the writes still in progress.
+     */
+    default QueueRefusal refuse(String clientId, StoredMessage message) {
+        return null;
+    }
+
     /** Inbound QoS 2 packet ids of the client still waiting for PUBREL. Read at start-up only. */
     Set<Integer> loadInboundQos2(String clientId);
 

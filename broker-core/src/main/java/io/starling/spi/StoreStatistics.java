@@ -27,6 +27,11 @@ public interface StoreStatistics {
     /** Bytes the store occupies on disk. */
     long sizeBytes();
 
+    /** Bytes the stored queues are charged against the store's limits (0 for a store without). */
+    default long queuedBytes() {
+        return 0;
+    }
+
     /** Commits since the store was opened. */
     long commits();
 

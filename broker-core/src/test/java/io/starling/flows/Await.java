@@ -5,19 +5,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until it holds or a deadline passes (no fixed sleeps in the tests). */
-final class Await {
+/** Polls a condition until it holds or a deadline passes (no fixed sleeps in the tests). Public for the store modules' flow tests. */
+public final class Await {
 
     static final Duration DEFAULT = Duration.ofSeconds(5);
 
     private Await() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         until(what, DEFAULT, condition);
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

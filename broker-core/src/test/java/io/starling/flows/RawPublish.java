@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A PUBLISH read off the wire by a {@link RawMqttClient}, with its exact header bits. */
-record RawPublish(String topic, int qos, boolean dup, boolean retain, int packetId, String payload) {
+/** A PUBLISH read off the wire by a {@link RawMqttClient}, with its exact header bits. Public for the store modules' flow tests. */
+public record RawPublish(String topic, int qos, boolean dup, boolean retain, int packetId, String payload) {
 
     static RawPublish parse(RawMqttClient.Packet packet) {
         assertEquals(RawMqttClient.PUBLISH, packet.type(), "expected a PUBLISH");
@@ -34,7 +34,7 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
     }
 
     /** Connects (MQTT 3.1.1, keep alive 0), checks CONNACK 0 and returns its session-present flag. */
-    static boolean connect(RawMqttClient client, String clientId, boolean cleanSession) throws IOException {
+    public static boolean connect(RawMqttClient client, String clientId, boolean cleanSession) throws IOException {
         client.send(RawMqttClient.connectPacket(clientId, cleanSession, 0));
         RawMqttClient.Packet connack = client.expect(RawMqttClient.CONNACK);
         assertEquals(0, connack.body()[1], "CONNACK return code");
@@ -77,7 +77,7 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
     }
 
     /** Reads and acknowledges {@code count} messages; returns their payloads in arrival order. */
-    static List<String> receive(RawMqttClient client, int count) throws IOException {
+    public static List<String> receive(RawMqttClient client, int count) throws IOException {
         List<String> payloads = new ArrayList<>();
         while (payloads.size() < count) {
             payloads.add(receiveNext(client));
@@ -103,7 +103,7 @@ record RawPublish(String topic, int qos, boolean dup, boolean retain, int packet
     }
 
     /** Subscribes and checks the SUBACK's return codes. */
-    static void subscribe(RawMqttClient client, int packetId, String filter, int qos) throws IOException {
+    public static void subscribe(RawMqttClient client, int packetId, String filter, int qos) throws IOException {
         client.send(RawMqttClient.subscribePacket(packetId, filter, qos));
         RawMqttClient.Packet suback = client.expect(RawMqttClient.SUBACK);
         assertEquals(packetId, suback.packetId(), "SUBACK packet id");

@@ -15,6 +15,7 @@ import io.starling.routing.RetainedMessages;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClusterMirroredSessionStore;
+import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
@@ -55,7 +56,7 @@ public final class TestProtocolServices {
         SessionRegistry sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, loops);
         PublishRouter router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get,
-            new DuplicateWindows());
+            new DuplicateWindows(), new DropLog(metrics));
         // No authenticator: the chain answers at once (allow-anonymous decides), never on another thread.
         AuthChain auth = new AuthChain(List.of(), List.of(), config.anonymousAccess(), config.authTimeout(), Runnable::run);
         LoginThrottle logins = new LoginThrottle(auth, config.loginLimits(), metrics, System::nanoTime);

@@ -16,6 +16,7 @@ import io.starling.routing.Subscriptions;
 import io.starling.session.ClientLink;
 import io.starling.session.ClusterMirroredSessionStore;
 import io.starling.session.PushBack;
+import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
@@ -103,7 +104,7 @@ public class RouteBenchmark {
         SessionRegistry registry = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
             metrics, offlineLoops);
         router = new PublishRouter(trie, new RetainedMessages(storage.retained()), storage.queues(), cluster,
-            registry::get, new DuplicateWindows());
+            registry::get, new DuplicateWindows(), new DropLog(metrics));
         for (int i = 0; i < sessions; i++) {
             AckingClient client = new AckingClient();
             CompletionStage<Session> connected = registry.connect("subscriber-" + i, !persistent, client,

@@ -3,6 +3,8 @@ package io.starling.storage.mapdb;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueuePage;
+import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
@@ -89,9 +91,35 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     @Override
     public List<QueuedMessage> load(String clientId) {
-        return writer.read(tables -> tables.entries(clientId).stream()
-            .map(e -> new QueuedMessage(e.getValue(), e.getKey().qos(), e.getKey().packetId(), e.getKey().released()))
-            .toList());
+        return writer.read(tables -> tables.entries(clientId));
+    }
+
+    @Override
+    public boolean keepsQueues() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<QueuePage> read(String clientId, long after, int max) {
+        return writer.query(tables -> tables.page(clientId, after, max));
+    }
+
+    @Override
+    public QueueRefusal refuse(String clientId, StoredMessage message) {
+        MapDbSettings settings = writer.settings();
+        QueueUsage usage = writer.usage();
+        long size = MessageCodec.sizeOf(message) + QueueUsage.ENTRY_OVERHEAD;
+        long client = usage.of(clientId);
+        if (settings.maxClientQueue() > 0 && client + size > settings.maxClientQueue()) {
+            return new QueueRefusal("client", "its stored queue is at max-client-queue-size (" + client + " + " + size
+                + " bytes > " + settings.maxClientQueue() + ")");
+        }
+        long total = usage.total();
+        if (settings.maxQueueTotal() > 0 && total + size > settings.maxQueueTotal()) {
+            return new QueueRefusal("total", "the stored queues of all clients are at max-queue-size-total (" + total
+                + " + " + size + " bytes > " + settings.maxQueueTotal() + ")");
+        }
+        return null;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.starling.storage.mapdb;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.starling.config.BrokerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -9,9 +10,12 @@ import java.util.Locale;
 /**
  * The {@code starling.storage.mapdb} keys, checked.
  *
- * @param maxSize largest store file size in bytes; 0 for no limit
+ * @param maxSize           largest store file size in bytes; 0 for no limit
+ * @param maxClientQueue    bytes one client's stored queue may be charged ({@link QueueUsage}); 0 for no limit
+ * @param maxQueueTotal     bytes all stored queues together may be charged; 0 for no limit
  */
-record MapDbSettings(Path directory, Durability durability, Duration commitInterval, long maxSize) {
+record MapDbSettings(Path directory, Durability durability, Duration commitInterval, long maxSize,
+                     long maxClientQueue, long maxQueueTotal) {
 
     static final String PREFIX = "starling.storage.mapdb.";
 
@@ -25,11 +29,19 @@ record MapDbSettings(Path directory, Durability durability, Duration commitInter
             throw new ConfigException.BadValue(c.origin(), PREFIX + "commit-interval",
                 "must be a positive duration, was " + interval);
         }
-        long maxSize = c.getBytes("max-size");
-        if (maxSize < 0) {
-            throw new ConfigException.BadValue(c.origin(), PREFIX + "max-size", "must be 0 or more, was " + maxSize);
+        Path directory = Path.of(c.getString("directory"));
+        return new MapDbSettings(directory, durability(c), interval, atLeastZero(c, "max-size"),
+            atLeastZero(c, "max-client-queue-size"),
+            BrokerConfig.sizeOrShare(config, PREFIX + "max-queue-size-total", "the free disk",
+                () -> DiskSpace.available(directory.resolve(FILE_NAME))));
+    }
+
+    private static long atLeastZero(Config c, String key) {
+        long value = c.getBytes(key);
+        if (value < 0) {
+            throw new ConfigException.BadValue(c.origin(), PREFIX + key, "must be 0 or more, was " + value);
         }
-        return new MapDbSettings(Path.of(c.getString("directory")), durability(c), interval, maxSize);
+        return value;
     }
 
     private static Durability durability(Config c) {

@@ -30,6 +30,11 @@ final class MessageCodec {
         return out.array();
     }
 
+    /** About the length of {@link #encode}'s result, without encoding (the topic's characters taken for its bytes). */
+    static int sizeOf(StoredMessage message) {
+        return FIXED_BYTES + message.topic().length() + message.payload().length;
+    }
+
     static StoredMessage decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         long id = in.getLong();

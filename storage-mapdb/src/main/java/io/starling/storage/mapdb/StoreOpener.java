@@ -39,6 +39,9 @@ final class StoreOpener {
             db = openDb(file, hook, settings.durability() != Durability.NONE);
             StoreTables tables = checkFormat(db, file);
             StoreVerifier.verify(tables);
+            if (tables.meta.get(StoreTables.FORMAT_KEY) < StoreTables.FORMAT) {
+                StoreMigration.toFormat2(tables);
+            }
             tables.restoreSequence();
             LOG.info("Opened MapDB store {} (format {}, durability {}).", file, StoreTables.FORMAT,
                 settings.durability().name().toLowerCase(Locale.ROOT));

@@ -1,5 +1,7 @@
 package io.starling.storage.mapdb;
 
+import io.starling.spi.QueuePage;
+import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,7 @@ import org.mapdb.Serializer;
 final class StoreTables {
 
     /** The store format this code writes and reads. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final String META = "meta";
     static final String FORMAT_KEY = "format";
 
@@ -29,6 +31,9 @@ final class StoreTables {
     final BTreeMap<Long, Integer> references;
     /** (client id, message id) to encoded {@link QueueEntry}. */
     final BTreeMap<Object[], byte[]> queued;
+    /** Client id to the bytes its queue is charged ({@link QueueUsage}; format 2, which also added each entry's size). */
+    final BTreeMap<String, Long> usageTable;
+    final QueueUsage usage;
     /** (client id, packet id) of inbound QoS 2 messages awaiting PUBREL. */
     final BTreeMap<Object[], Boolean> inboundQos2;
     /** Client ids of persistent sessions. */
@@ -47,6 +52,8 @@ final class StoreTables {
         references = db.treeMap("references", Serializer.LONG, Serializer.INTEGER).createOrOpen();
         queued = db.treeMap("queued", new TupleKeySerializer(Serializer.STRING, Serializer.LONG), Serializer.BYTE_ARRAY)
             .createOrOpen();
+        usageTable = db.treeMap("queue-usage", Serializer.STRING, Serializer.LONG).createOrOpen();
+        usage = new QueueUsage(usageTable);
         inboundQos2 = db.treeMap("inbound-qos2", new TupleKeySerializer(Serializer.STRING, Serializer.INTEGER),
             Serializer.BOOLEAN).createOrOpen();
         sessions = db.treeMap("sessions", Serializer.STRING, Serializer.BOOLEAN).createOrOpen();
@@ -72,31 +79,62 @@ final class StoreTables {
     /** Stores the message once (if new) and queues it for the client, as sent with the packet id (0: not sent yet). */
     void enqueue(StoredMessage message, String clientId, int qos, int packetId) {
         Object[] key = {clientId, message.id()};
-        if (queued.putIfAbsent(key, new QueueEntry(lastSequence + 1, qos, packetId, false).encode()) != null) {
+        byte[] encoded = references.containsKey(message.id()) ? null : MessageCodec.encode(message);
+        int size = (encoded != null ? encoded.length : messages.get(message.id()).length) + QueueUsage.ENTRY_OVERHEAD;
+        if (queued.putIfAbsent(key, new QueueEntry(lastSequence + 1, qos, packetId, false, size).encode()) != null) {
             return;
         }
         lastSequence++;
+        usage.add(clientId, size);
         if (references.merge(message.id(), 1, Integer::sum) == 1) {
-            messages.put(message.id(), MessageCodec.encode(message));
+            messages.put(message.id(), encoded);
         }
     }
 
-    /** The client's entries, oldest first. */
-    List<Map.Entry<QueueEntry, StoredMessage>> entries(String clientId) {
-        List<Map.Entry<QueueEntry, StoredMessage>> result = new ArrayList<>();
+    /**
+     * Up to {@code max} of the client's entries whose message id is above {@code after}, by
+     * message id (publish order for the messages of one publisher on one node): one descent to
+     * the start, then only what is returned is read.
+     */
+    QueuePage page(String clientId, long after, int max) {
+        List<QueuedMessage> result = new ArrayList<>(Math.min(max, 256));
+        long last = after;
+        for (Map.Entry<Object[], byte[]> stored : clientEntries(clientId).tailMap(new Object[] {clientId, after}, false)
+                .entrySet()) {
+            if (result.size() == max) {
+                return new QueuePage(result, last, false);
+            }
+            last = (Long) stored.getKey()[1];
+            byte[] message = messages.get(last);
+            if (message != null) {
+                QueueEntry entry = QueueEntry.decode(stored.getValue());
+                result.add(new QueuedMessage(MessageCodec.decode(message), entry.qos(), entry.packetId(), entry.released()));
+            }
+        }
+        return new QueuePage(result, last, true);
+    }
+
+    /** The client's entries in the order they were appended. */
+    List<QueuedMessage> entries(String clientId) {
+        List<Map.Entry<QueueEntry, StoredMessage>> found = new ArrayList<>();
         for (Map.Entry<Object[], byte[]> entry : clientEntries(clientId).entrySet()) {
             byte[] message = messages.get((Long) entry.getKey()[1]);
             if (message != null) {
-                result.add(Map.entry(QueueEntry.decode(entry.getValue()), MessageCodec.decode(message)));
+                found.add(Map.entry(QueueEntry.decode(entry.getValue()), MessageCodec.decode(message)));
             }
         }
-        result.sort((a, b) -> Long.compare(a.getKey().sequence(), b.getKey().sequence()));
-        return result;
+        found.sort((a, b) -> Long.compare(a.getKey().sequence(), b.getKey().sequence()));
+        return found.stream()
+            .map(e -> new QueuedMessage(e.getValue(), e.getKey().qos(), e.getKey().packetId(), e.getKey().released()))
+            .toList();
     }
 
     /** Removes the client's entry for the message, and the message with its last reference. */
     void dequeue(String clientId, long messageId) {
-        if (queued.remove(new Object[] {clientId, messageId}) != null) {
+        byte[] removed = queued.remove(new Object[] {clientId, messageId});
+        if (removed != null) {
+            QueueEntry entry = QueueEntry.decode(removed);
+            usage.add(clientId, -entry.size());
             release(messageId);
         }
     }
@@ -108,6 +146,7 @@ final class StoreTables {
             release((Long) key[1]);
         }
         entries.clear();
+        usage.add(clientId, -usage.of(clientId));
         inboundQos2.prefixSubMap(new Object[] {clientId}).clear();
     }
 

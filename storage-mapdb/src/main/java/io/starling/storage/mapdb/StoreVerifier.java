@@ -33,6 +33,7 @@ final class StoreVerifier {
         verifyOrder(tables.messages);
         verifyOrder(tables.references);
         verifyOrder(tables.queued);
+        verifyOrder(tables.usageTable);
         verifyOrder(tables.inboundQos2);
         verifyOrder(tables.sessions);
         verifyOrder(tables.subscriptions);

@@ -76,6 +76,8 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     private final Thread thread;
     /** Null while the store cannot be reopened after a failed commit. */
     private StoreTables tables;
+    /** That of the tables last opened (kept while they cannot be reopened: the limits go on counting what was). */
+    private volatile QueueUsage usage;
     /** Writes applied since the last commit, to apply again after a rollback (not kept with durability none). */
     private final List<Task<?>> uncommitted = new ArrayList<>();
     private int uncommittedWrites;
@@ -85,6 +87,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     StoreWriter(MapDbSettings settings) {
         this.settings = settings;
         this.tables = StoreOpener.open(settings);
+        this.usage = tables.usage;
         this.thread = new Thread(this::run, "starling-mapdb-writer");
         thread.setDaemon(true);
         thread.start();
@@ -112,7 +115,24 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
 
     /** Reads on the writer thread and waits for the result: for start-up only, never on an event loop. */
     <T> T read(Function<StoreTables, T> query) {
-        return submit(new Task<>(query, false, false)).join();
+        return query(query).join();
+    }
+
+    /**
+     * Reads on the writer thread, after every write queued before it (applied, maybe not yet
+     * committed); the future completes on the writer thread.
+     */
+    <T> CompletableFuture<T> query(Function<StoreTables, T> query) {
+        return submit(new Task<>(query, false, false));
+    }
+
+    /** The bytes charged to each client's queue; read from any thread. */
+    QueueUsage usage() {
+        return usage;
+    }
+
+    MapDbSettings settings() {
+        return settings;
     }
 
     private <T> CompletableFuture<T> submit(Task<T> task) {
@@ -133,6 +153,11 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     @Override
     public long commitNanos() {
         return commitNanos.get();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return usage.total();
     }
 
     @Override
@@ -260,6 +285,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         uncommittedWrites = 0;
         try {
             tables.db.rollback();
+            tables.usage.reload();
         } catch (RuntimeException e) {
             LOG.error("MapDB rollback failed, reopening the store: {}", Causes.rootMessage(e));
             reopen();
@@ -281,6 +307,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     private void commit() {
         long started = System.nanoTime();
         try {
+            tables.usage.persist();
             tables.db.commit();
         } catch (RuntimeException e) {
             // The commit may have stopped half-way (its log written, the store file not): only
@@ -310,6 +337,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         }
         try {
             tables = StoreOpener.open(settings);
+            usage = tables.usage;
         } catch (StoreUnavailableException e) {
             LOG.error("MapDB store could not be reopened; writes fail until it can be: {}", e.getMessage());
         }

@@ -23,7 +23,7 @@ class BrokerRestartTest {
 
     private EmbeddedBroker start() throws InterruptedException {
         return EmbeddedBroker.start(MapDbStorageProvider.open(
-            new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0)), List.of(), List.of());
+            new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0)), List.of(), List.of());
     }
 
     @Test

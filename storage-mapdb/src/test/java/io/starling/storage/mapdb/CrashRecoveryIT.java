@@ -87,17 +87,7 @@ class CrashRecoveryIT {
     }
 
     private Path writeConfig() throws Exception {
-        Path config = directory.resolve("starling.conf");
-        Files.writeString(config, String.join("\n",
-            "starling.listener.host = \"127.0.0.1\"",
-            "starling.listener.port = 0",
-            "starling.http.host = \"127.0.0.1\"",
-            "starling.http.port = 0",
-            "starling.storage.type = mapdb",
-            "starling.storage.mapdb.directory = \"" + directory.resolve("data") + "\"",
-            "starling.storage.mapdb.durability = always",
-            ""));
-        return config;
+        return MapDbBrokerConfig.write(directory, "starling.storage.mapdb.durability = always");
     }
 
     private BrokerProcess start(Path config) throws Exception {

@@ -27,7 +27,13 @@ final class OpenStore implements AutoCloseable {
     }
 
     static OpenStore open(Path directory, Durability durability, long maxSize) {
-        return new OpenStore(new MapDbSettings(directory, durability, Duration.ofMillis(50), maxSize));
+        return new OpenStore(new MapDbSettings(directory, durability, Duration.ofMillis(50), maxSize, 0, 0));
+    }
+
+    /** With the limits of stored queues set (bytes charged to one client's queue, to all queues). */
+    static OpenStore withQueueLimits(Path directory, long maxClientQueue, long maxQueueTotal) {
+        return new OpenStore(new MapDbSettings(directory, Durability.ALWAYS, Duration.ofMillis(50), 0, maxClientQueue,
+            maxQueueTotal));
     }
 
     static StoredMessage message(long id, String topic, String payload) {

@@ -37,7 +37,7 @@ class StoreOpeningTest {
             store.writer.read(tables -> tables.meta.put(StoreTables.FORMAT_KEY, StoreTables.FORMAT + 1));
             await(store.sessions.save(new SessionRecord("c", Map.of())));
         }
-        assertRefusedUntouched("was written by a newer Starling (store format 2");
+        assertRefusedUntouched("was written by a newer Starling (store format " + (StoreTables.FORMAT + 1));
     }
 
     @Test

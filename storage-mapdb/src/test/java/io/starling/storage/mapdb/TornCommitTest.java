@@ -123,7 +123,7 @@ class TornCommitTest {
     }
 
     private static MapDbSettings settings(Path dir) {
-        return new MapDbSettings(dir, Durability.ALWAYS, Duration.ofMillis(50), 0);
+        return new MapDbSettings(dir, Durability.ALWAYS, Duration.ofMillis(50), 0, 0, 0);
     }
 
     /** Commits that add and remove queued messages of many sizes (so free-space lists fill and empty). */
