@@ -86,9 +86,11 @@ final class InboundPublishes {
     void onPubrel(Session session, int packetId) {
         session.execute(() -> {
             boolean known = session.releaseQos2(packetId);
-            CompletionStage<Void> durable = known && session.isPersistent()
-                ? services.queues().releaseInboundQos2(session.clientId(), packetId)
-                : Stages.DONE;
+            CompletionStage<Void> durable = Stages.DONE;
+            if (known && session.isPersistent()) {
+                durable = services.queues().releaseInboundQos2(session.clientId(), packetId);
+                services.cluster().inboundQos2Released(session.clientId(), packetId);
+            }
             durable.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (session.isAttachedTo(connection)) {
                     connection.send(Packets.ack(MqttMessageType.PUBCOMP, packetId));

@@ -71,6 +71,9 @@ public final class PublishRouter {
     public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt,
                                          PausablePublisher publisher) {
         CompletionStage<Void> done = deliverLocally(message, receipt, publisher);
+        if (receipt != null) {
+            done = Stages.both(done, cluster.inboundQos2Received(receipt));
+        }
         if (message.retain()) {
             done = Stages.both(Stages.both(done, retained.retain(message)), cluster.replicateRetained(message));
         }

@@ -295,6 +295,7 @@ public final class SessionRegistry {
     /** Discards whatever the session had; a persistent one is recorded anew, a clean one deleted. */
     private CompletionStage<Void> startFresh(Session session, boolean cleanSession) {
         boolean wasStored = session.isPersistent();
+        cluster.inboundQos2Cleared(session.clientId());
         subscriptions.removeAll(session);
         session.reset();
         session.setPersistent(!cleanSession);

@@ -104,6 +104,24 @@ public interface ClusterBus extends AutoCloseable {
     }
 
     /**
+     * A persistent session's client sent a QoS 2 PUBLISH with this packet id, and it is routed:
+     * until its PUBREL, a node that continues the session after this one is lost must take a
+     * resend of it as the same message (PUBREC again, not routed twice). Completes when the
+     * cluster has it (the PUBREC waits for that).
+     */
+    default CompletionStage<Void> inboundQos2Received(InboundQos2Receipt receipt) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The PUBREL of that packet id came (see {@link #inboundQos2Received}). */
+    default void inboundQos2Released(String clientId, int packetId) {
+    }
+
+    /** The client's session starts afresh: no QoS 2 packet id of its client awaits PUBREL. */
+    default void inboundQos2Cleared(String clientId) {
+    }
+
+    /**
      * A client with a will is connected to this node (CONNACK sent). The cluster may keep the
      * will so that the other nodes publish it if this node is lost while the client is connected.
      */

@@ -36,6 +36,7 @@ final class ClientIdOwnership {
     private final LocalClaims claims;
     private final LostNodes lostNodes;
     private final SessionMoves moves;
+    private final InboundQos2Records inboundQos2;
     private final LongSupplier ids;
     private final Duration timeout;
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
@@ -45,12 +46,13 @@ final class ClientIdOwnership {
 
     /** @param channels the bus's channels to the other nodes (read only here) */
     ClientIdOwnership(String nodeId, Map<String, Channel> channels, LocalClaims claims, LostNodes lostNodes,
-                      SessionMoves moves, LongSupplier ids, Duration timeout) {
+                      SessionMoves moves, InboundQos2Records inboundQos2, LongSupplier ids, Duration timeout) {
         this.nodeId = nodeId;
         this.channels = channels;
         this.claims = claims;
         this.lostNodes = lostNodes;
         this.moves = moves;
+        this.inboundQos2 = inboundQos2;
         this.ids = ids;
         this.timeout = timeout;
     }
@@ -158,11 +160,11 @@ final class ClientIdOwnership {
 
     /**
      * The cluster's record of the client's persistent session, if the node it names is gone (or,
-     * with {@code evenIfLive}, did not hand it over): subscriptions only (its queued messages
-     * stay in that node's store).
+     * with {@code evenIfLive}, did not hand it over): subscriptions, packet-id lease and the QoS 2
+     * packet ids its client sent that await PUBREL (its queued messages stay in that node's store).
      */
     private CompletionStage<Optional<SessionSnapshot>> recordedSession(String clientId, boolean evenIfLive) {
-        return sessionRecords.getAsync(clientId).thenApply(text -> {
+        return sessionRecords.getAsync(clientId).thenCombine(inboundQos2.idsOf(clientId), (text, inbound) -> {
             if (text == null) {
                 return Optional.<SessionSnapshot>empty();
             }
@@ -176,7 +178,7 @@ final class ClientIdOwnership {
             if (!live) {
                 lostNodes.continuesLostSession(clientId, record.node(), false);
             }
-            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of(),
+            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), inbound,
                 record.leasedTo()));
         });
     }

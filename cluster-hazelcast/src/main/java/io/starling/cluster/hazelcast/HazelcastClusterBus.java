@@ -17,6 +17,7 @@ import com.hazelcast.topic.Message;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
+import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ForwardOrder forwardOrder = new ForwardOrder();
     private final LostNodes lostNodes;
     private final SessionMoves moves;
+    private final InboundQos2Records inboundQos2 = new InboundQos2Records();
     private final ClientIdOwnership ownership;
     private final AtomicLong ids = new AtomicLong();
     private final ClusterCounters counters = new ClusterCounters(this::memberCount, this::pending);
@@ -102,10 +104,10 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.wills = new Wills(nodeId, ids::incrementAndGet);
         this.retainedTakeOver = new RetainedTakeOver(this::channel, ids::incrementAndGet,
             settings.requestTimeout().multipliedBy(10));
-        this.lostNodes = new LostNodes(nodeId, channels, memberNodes, claims, routes, settings, timer);
+        this.lostNodes = new LostNodes(nodeId, channels, memberNodes, claims, routes, settings, timer, inboundQos2);
         this.moves = new SessionMoves(channels, timer, settings.requestTimeout());
-        this.ownership = new ClientIdOwnership(nodeId, channels, claims, lostNodes, moves, ids::incrementAndGet,
-            settings.requestTimeout());
+        this.ownership = new ClientIdOwnership(nodeId, channels, claims, lostNodes, moves, inboundQos2,
+            ids::incrementAndGet, settings.requestTimeout());
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -164,6 +166,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         wills.start(instance.getMap(Wills.MAP));
         lostNodes.start(clusterNode, owners, sessionRecords);
         moves.start(clusterNode);
+        inboundQos2.start(instance.getMap(InboundQos2Records.MAP));
         ownership.start(clusterNode, owners, sessionRecords);
         ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
         inbox.addMessageListener(this::onMessage);
@@ -611,6 +614,21 @@ public final class HazelcastClusterBus implements ClusterBus {
     public CompletionStage<Void> sessionDeleted(String clientId) {
         return changeRecord(clientId, SessionRecords.Change.delete(nodeId))
             .thenRun(() -> recordWritten(clientId));
+    }
+
+    @Override
+    public CompletionStage<Void> inboundQos2Received(InboundQos2Receipt receipt) {
+        return timed(inboundQos2.received(receipt.clientId(), receipt.packetId()).toCompletableFuture());
+    }
+
+    @Override
+    public void inboundQos2Released(String clientId, int packetId) {
+        inboundQos2.released(clientId, packetId);
+    }
+
+    @Override
+    public void inboundQos2Cleared(String clientId) {
+        inboundQos2.cleared(clientId);
     }
 
     @Override

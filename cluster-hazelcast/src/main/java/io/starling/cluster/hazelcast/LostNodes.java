@@ -56,6 +56,7 @@ final class LostNodes {
     private final ScheduledExecutorService timer;
     private final long forgetAfterMillis;
     private final LostNodeRelay relay;
+    private final InboundQos2Records inboundQos2;
     private final InDoubtMessages inDoubt = new InDoubtMessages();
     /** Lost nodes whose routes are still kept, and the node that relays what is routed to them. */
     private final Map<String, String> adopters = new ConcurrentHashMap<>();
@@ -72,8 +73,10 @@ final class LostNodes {
      * @param memberNodes the bus's node ids of the other members (read only here)
      */
     LostNodes(String nodeId, Map<String, Channel> channels, Map<UUID, String> memberNodes, LocalClaims claims,
-              RemoteRoutes routes, HazelcastSettings settings, ScheduledExecutorService timer) {
+              RemoteRoutes routes, HazelcastSettings settings, ScheduledExecutorService timer,
+              InboundQos2Records inboundQos2) {
         this.nodeId = nodeId;
+        this.inboundQos2 = inboundQos2;
         this.channels = channels;
         this.memberNodes = memberNodes;
         this.claims = claims;
@@ -275,8 +278,8 @@ final class LostNodes {
                 }
                 claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
                 continuesLostSession(clientId, lostNode, true);
-                return node.adoptSession(new SessionSnapshot(clientId, record.subscriptions(), List.of(), Set.of(),
-                    record.leasedTo()))
+                return inboundQos2.idsOf(clientId).thenCompose(inbound -> node.adoptSession(
+                    new SessionSnapshot(clientId, record.subscriptions(), List.of(), inbound, record.leasedTo())))
                     .thenApply(ignored -> nodeId);
             });
         return adopted.whenComplete((ignored, failure) -> claims.end(clientId, claim));

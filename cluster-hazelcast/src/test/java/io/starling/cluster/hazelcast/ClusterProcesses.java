@@ -101,6 +101,15 @@ final class ClusterProcesses implements AutoCloseable {
         return cluster;
     }
 
+    /** {@link #start} with each node's own MapDB store in {@code dir} (data-0, data-1, ...). */
+    static ClusterProcesses startWithMapDb(Path dir, int count, String... settings) throws Exception {
+        String[] all = new String[settings.length + 2];
+        all[0] = "starling.storage.type = mapdb";
+        all[1] = "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"";
+        System.arraycopy(settings, 0, all, 2, settings.length);
+        return start(dir, count, all);
+    }
+
     /** Starts (or restarts) the node's process. */
     void launch(Node node) throws IOException {
         node.process = BrokerProcess.start(JVM_ARGS, List.of("-c", node.config.toString()), Map.of());

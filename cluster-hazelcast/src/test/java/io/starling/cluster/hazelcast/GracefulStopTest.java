@@ -28,8 +28,7 @@ class GracefulStopTest {
 
     @Test
     void aNodeStoppedCleanlyHandsItsSessionsOverWithTheirMessages() throws Exception {
-        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 3, "starling.storage.type = mapdb",
-            "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"")) {
+        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(dir, 3)) {
             ClusterProcesses.Node stopping = cluster.node(0);
             MqttConnectOptions persistent = new MqttConnectOptions();
             persistent.setCleanSession(false);

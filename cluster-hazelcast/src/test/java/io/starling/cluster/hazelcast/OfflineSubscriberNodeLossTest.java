@@ -26,8 +26,7 @@ class OfflineSubscriberNodeLossTest {
 
     @Test
     void anOfflineSubscriberReconnectingElsewhereDuringANodeLossGetsEveryAcknowledgedMessage() throws Exception {
-        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 3, "starling.storage.type = mapdb",
-            "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"")) {
+        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(dir, 3)) {
             MqttConnectOptions persistent = new MqttConnectOptions();
             persistent.setCleanSession(false);
             try (PahoClients subscriber = PahoClients.connect(cluster.node(0).url(), "s4", persistent)) {

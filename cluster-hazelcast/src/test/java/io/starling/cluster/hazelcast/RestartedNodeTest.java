@@ -23,8 +23,7 @@ class RestartedNodeTest {
 
     @Test
     void aRestartedNodeHandsItsStoredMessagesToTheNodeWhereTheSessionContinued() throws Exception {
-        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 2, "starling.storage.type = mapdb",
-            "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"")) {
+        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(dir, 2)) {
             ClusterProcesses.Node a = cluster.node(0);
             ClusterProcesses.Node b = cluster.node(1);
             int releasedId;

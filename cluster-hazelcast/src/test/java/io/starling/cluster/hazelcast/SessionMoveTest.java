@@ -37,8 +37,7 @@ class SessionMoveTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = ClusterProcesses.start(dir, 3, "starling.storage.type = mapdb",
-            "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"");
+        cluster = ClusterProcesses.startWithMapDb(dir, 3);
     }
 
     @AfterAll

@@ -35,8 +35,7 @@ class UnresponsiveHolderTest {
 
     @Test
     void aSessionWhoseNodeDoesNotAnswerContinuesFromItsRecordAndGetsItsQueueLater() throws Exception {
-        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 2, "starling.storage.type = mapdb",
-            "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"",
+        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(dir, 2,
             "starling.cluster.hazelcast.request-timeout = 1500ms",
             "starling.cluster.hazelcast.member-timeout = 20s")) {
             ClusterProcesses.Node holder = cluster.node(0);
