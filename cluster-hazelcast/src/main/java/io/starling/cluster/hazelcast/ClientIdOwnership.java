@@ -83,14 +83,18 @@ final class ClientIdOwnership {
             ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
             claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
             if (previous != null && previous.node().equals(nodeId)) {
-                if (node.clientIds().contains(clientId)) {
-                    finish(clientId, claim, result, Optional.empty(), null);
-                } else {
-                    // An earlier claim here took the id but got no session (its holder did not answer):
-                    // the session continues from its record.
-                    recordedSession(clientId, true).whenComplete((snapshot, error) ->
-                        finish(clientId, claim, result, snapshot, error));
-                }
+                // An earlier claim here (a connect, or a stopping node's session taken over) may still be
+                // bringing the session: this one goes on once it has.
+                claims.after(clientId, previous.epoch()).thenRun(() -> {
+                    if (node.clientIds().contains(clientId)) {
+                        finish(clientId, claim, result, Optional.empty(), null);
+                    } else {
+                        // That claim took the id but got no session (its holder did not answer): the
+                        // session continues from its record.
+                        recordedSession(clientId, true).whenComplete((snapshot, error) ->
+                            finish(clientId, claim, result, snapshot, error));
+                    }
+                });
                 return;
             }
             Channel channel = previous == null ? null : channels.get(previous.node());
