@@ -295,7 +295,11 @@ public final class SessionRegistry {
     /** Discards whatever the session had; a persistent one is recorded anew, a clean one deleted. */
     private CompletionStage<Void> startFresh(Session session, boolean cleanSession) {
         boolean wasStored = session.isPersistent();
-        cluster.inboundQos2Cleared(session.clientId());
+        if (!cleanSession) {
+            // A new persistent session: QoS 2 ids an earlier one of the client left open do not apply.
+            // (A clean session is never continued elsewhere: nothing to clear, no cluster write.)
+            cluster.inboundQos2Cleared(session.clientId());
+        }
         subscriptions.removeAll(session);
         session.reset();
         session.setPersistent(!cleanSession);
