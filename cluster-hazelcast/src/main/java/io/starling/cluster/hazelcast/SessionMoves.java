@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <li>The old node waits until every node has handled what it sent before (a sync round:
  *     what they routed before they knew the new routes has arrived), takes the session out of
  *     its routing and, after the last relayed message, says {@link Wire#MOVE_DONE}.</li>
- * <li>The new node delivers what waited. After a sync round of its own (copies of a message
- *     routed to both nodes have arrived) it stops watching the session for duplicates.</li>
+ * <li>The new node delivers what waited. A request timeout later (copies of a message routed
+ *     to both nodes have long arrived) it stops watching the session for duplicates.</li>
  * </ol>
  *
  * A session that arrived here is released to a third node only once its own move is done, so
@@ -164,8 +164,14 @@ final class SessionMoves {
         }
         node.relayEnded(clientId);
         arrival.relayed().complete(null);
-        Channel.sendToAll(channels.values(), Wire.Item.sync())
-            .whenComplete((ignored, failure) -> node.stopWatchingForDuplicates(List.of(clientId)));
+        // A local publish on the old node that matched the session just before it left routing may
+        // relay a copy after MOVE_DONE, while the same message also came here directly: duplicates
+        // are watched for a request timeout longer (unless the session is arriving here again).
+        timer.schedule(() -> {
+            if (!arriving.containsKey(clientId)) {
+                node.stopWatchingForDuplicates(List.of(clientId));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Completes when the session that arrived here has all that was relayed to it (at once if none is relayed). */
