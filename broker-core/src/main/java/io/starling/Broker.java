@@ -106,10 +106,10 @@ public final class Broker implements ClusterNode, MetricsSource {
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
         Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         this.retained = new RetainedMessages(storage.retained());
+        DropLog drops = new DropLog(metrics);
         this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
-            metrics, workers);
-        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates,
-            new DropLog(metrics));
+            metrics, drops, workers);
+        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates, drops);
         this.authChain = new AuthChain(authenticators, authorizers, config.anonymousAccess(), config.authTimeout(),
             authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);

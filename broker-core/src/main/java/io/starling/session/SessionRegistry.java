@@ -58,10 +58,13 @@ public final class SessionRegistry {
     private final List<Session> restored = new ArrayList<>();
 
     /**
+     * @param drops        where dropped messages are counted and logged (shared with routing: one
+     *                     throttled log line for all drops)
      * @param offlineLoops where sessions without a connection run their tasks
      */
     public SessionRegistry(SessionStore sessionStore, MessageQueueStore queueStore, Subscriptions subscriptions,
-                           ClusterBus cluster, BrokerConfig config, BrokerMetrics metrics, EventLoopGroup offlineLoops) {
+                           ClusterBus cluster, BrokerConfig config, BrokerMetrics metrics, DropLog drops,
+                           EventLoopGroup offlineLoops) {
         this.sessionStore = sessionStore;
         this.queueStore = queueStore;
         this.subscriptions = subscriptions;
@@ -69,7 +72,7 @@ public final class SessionRegistry {
         this.limits = new Outbound.Limits(config.maxInflightMessages(), config.maxQueuedMessages(),
             config.maxQueuedBytes(), config.maxQueuedBytesTotal(), config.queueFullPolicy(), config.pushBackTimeout(),
             config.queueQos0Messages(), storeIsQueue(queueStore, config));
-        this.drops = new DropLog(metrics);
+        this.drops = drops;
         this.metrics = metrics;
         this.offlineLoops = offlineLoops;
     }

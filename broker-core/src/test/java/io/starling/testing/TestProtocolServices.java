@@ -53,10 +53,11 @@ public final class TestProtocolServices {
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
         Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         RetainedMessages retained = new RetainedMessages(storage.retained());
+        DropLog drops = new DropLog(metrics);
         SessionRegistry sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
-            metrics, loops);
+            metrics, drops, loops);
         PublishRouter router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get,
-            new DuplicateWindows(), new DropLog(metrics));
+            new DuplicateWindows(), drops);
         // No authenticator: the chain answers at once (allow-anonymous decides), never on another thread.
         AuthChain auth = new AuthChain(List.of(), List.of(), config.anonymousAccess(), config.authTimeout(), Runnable::run);
         LoginThrottle logins = new LoginThrottle(auth, config.loginLimits(), metrics, System::nanoTime);

@@ -101,10 +101,11 @@ public class RouteBenchmark {
         Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         // Only sessions restored at start run there; none is.
         offlineLoops = new DefaultEventLoopGroup(1);
+        DropLog drops = new DropLog(metrics);
         SessionRegistry registry = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
-            metrics, offlineLoops);
+            metrics, drops, offlineLoops);
         router = new PublishRouter(trie, new RetainedMessages(storage.retained()), storage.queues(), cluster,
-            registry::get, new DuplicateWindows(), new DropLog(metrics));
+            registry::get, new DuplicateWindows(), drops);
         for (int i = 0; i < sessions; i++) {
             AckingClient client = new AckingClient();
             CompletionStage<Session> connected = registry.connect("subscriber-" + i, !persistent, client,
