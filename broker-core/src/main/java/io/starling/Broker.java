@@ -27,6 +27,7 @@ import io.starling.spi.Authorizer;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
+import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
@@ -38,12 +39,11 @@ import io.starling.transport.ListenerBindException;
 import io.starling.transport.MqttServer;
 import io.starling.transport.OperationsHttpServer;
 import io.starling.transport.TlsContexts;
-import io.starling.spi.QueuedMessage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,8 +73,9 @@ public final class Broker implements ClusterNode, MetricsSource {
      * Where the CPU-heavy steps of TLS handshakes run (key exchange, signatures: Netty's
      * delegated tasks), so that a storm of handshakes does not stall the I/O of connected clients.
      */
-    private final ExecutorService tlsHandshakes = ThreadPools.fixed("starling-tls",
-        Runtime.getRuntime().availableProcessors());
+    private final ExecutorService tlsHandshakes =
+            ThreadPools.fixed("starling-tls", Runtime.getRuntime().availableProcessors());
+
     private final EventLoopGroup acceptor = EventLoops.newGroup("starling-accept", 1);
     private final EventLoopGroup workers;
     private final BrokerMetrics metrics = new BrokerMetrics();
@@ -95,8 +96,12 @@ public final class Broker implements ClusterNode, MetricsSource {
      * @param authenticators asked in order for each CONNECT, on the broker's auth threads
      * @param authorizers    asked for every PUBLISH and SUBSCRIBE
      */
-    public Broker(BrokerConfig config, Storage storage, ClusterBus cluster, List<Authenticator> authenticators,
-                  List<Authorizer> authorizers) {
+    public Broker(
+            BrokerConfig config,
+            Storage storage,
+            ClusterBus cluster,
+            List<Authenticator> authenticators,
+            List<Authorizer> authorizers) {
         this.config = config;
         this.storage = storage;
         this.cluster = cluster;
@@ -107,14 +112,25 @@ public final class Broker implements ClusterNode, MetricsSource {
         Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         this.retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
-        this.sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
-            metrics, drops, workers);
+        this.sessions = new SessionRegistry(
+                sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, workers);
         this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates, drops);
-        this.authChain = new AuthChain(authenticators, authorizers, config.anonymousAccess(), config.authTimeout(),
-            authExecutor);
+        this.authChain = new AuthChain(
+                authenticators, authorizers, config.anonymousAccess(), config.authTimeout(), authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
-        ProtocolServices services = new ProtocolServices(config, sessions, subscriptions, router, retained,
-            storage.queues(), authChain, logins, messageIds, new PacketLog(config.verbose()), metrics, cluster);
+        ProtocolServices services = new ProtocolServices(
+                config,
+                sessions,
+                subscriptions,
+                router,
+                retained,
+                storage.queues(),
+                authChain,
+                logins,
+                messageIds,
+                new PacketLog(config.verbose()),
+                metrics,
+                cluster);
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
     }
@@ -149,7 +165,8 @@ public final class Broker implements ClusterNode, MetricsSource {
 
     private void openListeners() throws InterruptedException {
         SslContext tls = config.tls().enabled() || config.websocketTls().enabled()
-            ? TlsContexts.server(config.tlsSettings()) : null;
+                ? TlsContexts.server(config.tlsSettings())
+                : null;
         open(config.mqtt(), null, null);
         if (config.tls().enabled()) {
             open(config.tls(), tls, null);
@@ -163,16 +180,25 @@ public final class Broker implements ClusterNode, MetricsSource {
         if (config.http().enabled()) {
             InetSocketAddress address = http.open(config.http());
             addresses.put(config.http().kind(), address);
-            LOG.info("Opening http listen socket on {}:{} (/metrics, /health).", config.http().host(), address.getPort());
+            LOG.info(
+                    "Opening http listen socket on {}:{} (/metrics, /health).",
+                    config.http().host(),
+                    address.getPort());
         }
     }
 
     private void open(ListenerSettings listener, SslContext tls, String websocketPath) throws InterruptedException {
         InetSocketAddress address = server.open(listener, tls, websocketPath);
         addresses.put(listener.kind(), address);
-        LOG.info("Opening {} listen socket on {}:{}{}; open to {}.", listener.kind(), listener.host(), address.getPort(),
-            listener.kind().equals("ipv4") ? " (" + (EventLoops.nativeTransport() ? "epoll" : "nio") + " transport)" : "",
-            whoMayConnect());
+        LOG.info(
+                "Opening {} listen socket on {}:{}{}; open to {}.",
+                listener.kind(),
+                listener.host(),
+                address.getPort(),
+                listener.kind().equals("ipv4")
+                        ? " (" + (EventLoops.nativeTransport() ? "epoll" : "nio") + " transport)"
+                        : "",
+                whoMayConnect());
     }
 
     /**
@@ -182,8 +208,9 @@ public final class Broker implements ClusterNode, MetricsSource {
     private String whoMayConnect() {
         List<String> plugins = config.authPlugins();
         String anonymous = config.anonymousAccess().description();
-        return plugins.isEmpty() ? anonymous + " (no auth plugin configured)"
-            : "clients the auth plugins " + plugins + " accept, and to " + anonymous;
+        return plugins.isEmpty()
+                ? anonymous + " (no auth plugin configured)"
+                : "clients the auth plugins " + plugins + " accept, and to " + anonymous;
     }
 
     /** The port a listener is bound to: ipv4, tls, websockets, websockets-tls or http. */

@@ -25,22 +25,34 @@ import java.util.function.Function;
  */
 public final class BrokerAssembly {
 
-    private BrokerAssembly() {
-    }
+    private BrokerAssembly() {}
 
     public static Broker assemble(BrokerConfig config, ClassLoader plugins, List<AuthPluginProvider> pluginJars) {
-        Storage storage = find(StorageProvider.class, StorageProvider::name, config.storageType(),
-            "starling.storage.type", plugins).open(config.raw());
-        ClusterBus cluster = find(ClusterProvider.class, ClusterProvider::name, config.clusterType(),
-            "starling.cluster.type", plugins).create(config.raw());
+        Storage storage = find(
+                        StorageProvider.class,
+                        StorageProvider::name,
+                        config.storageType(),
+                        "starling.storage.type",
+                        plugins)
+                .open(config.raw());
+        ClusterBus cluster = find(
+                        ClusterProvider.class,
+                        ClusterProvider::name,
+                        config.clusterType(),
+                        "starling.cluster.type",
+                        plugins)
+                .create(config.raw());
         List<Authenticator> authenticators = new ArrayList<>();
         List<Authorizer> authorizers = new ArrayList<>();
         for (String id : config.authPlugins()) {
-            AuthPluginProvider plugin = pluginJars.stream().filter(jarPlugin -> jarPlugin.id().equals(id)).findFirst()
-                .orElseGet(() -> find(AuthPluginProvider.class, AuthPluginProvider::id, id, "starling.auth.plugins",
-                    plugins));
+            AuthPluginProvider plugin = pluginJars.stream()
+                    .filter(jarPlugin -> jarPlugin.id().equals(id))
+                    .findFirst()
+                    .orElseGet(() -> find(
+                            AuthPluginProvider.class, AuthPluginProvider::id, id, "starling.auth.plugins", plugins));
             Config pluginConfig = config.raw().hasPath("starling.auth." + id)
-                ? config.raw().getConfig("starling.auth." + id) : ConfigFactory.empty();
+                    ? config.raw().getConfig("starling.auth." + id)
+                    : ConfigFactory.empty();
             plugin.authenticator(pluginConfig).ifPresent(authenticators::add);
             plugin.authorizer(pluginConfig).ifPresent(authorizers::add);
         }

@@ -25,8 +25,7 @@ public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
         File configFile = null;
@@ -53,7 +52,7 @@ public final class Main {
             BrokerConfig config = BrokerConfig.from(ConfigLoader.load(configFile, environment));
             // Every plugin jar is loaded (or start-up stops) before the listener opens.
             List<AuthPluginProvider> pluginJars = PluginLoader.load(
-                Path.of(config.raw().getString("starling.auth.plugin-directory")), Main.class.getClassLoader());
+                    Path.of(config.raw().getString("starling.auth.plugin-directory")), Main.class.getClassLoader());
             broker = BrokerAssembly.assemble(config, Main.class.getClassLoader(), pluginJars);
             LOG.info("Starling {} starting.", version());
             broker.start();

@@ -7,8 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The broker's pools for CPU-bound work kept off the network threads: authentication, TLS handshakes. */
 final class ThreadPools {
 
-    private ThreadPools() {
-    }
+    private ThreadPools() {}
 
     /**
      * A fixed pool with tasks waiting in arrival order: as many threads as cores keep every core

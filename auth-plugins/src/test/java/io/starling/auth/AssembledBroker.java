@@ -23,8 +23,8 @@ final class AssembledBroker implements AutoCloseable {
     }
 
     static AssembledBroker start(String... settings) throws InterruptedException {
-        return new AssembledBroker(BrokerAssembly.assemble(EmbeddedBroker.config(settings),
-            AssembledBroker.class.getClassLoader(), List.of()));
+        return new AssembledBroker(BrokerAssembly.assemble(
+                EmbeddedBroker.config(settings), AssembledBroker.class.getClassLoader(), List.of()));
     }
 
     BrokerMetrics metrics() {

@@ -10,8 +10,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /** Connecting test clients and reading the CONNACK return code. */
 final class Clients {
 
-    private Clients() {
-    }
+    private Clients() {}
 
     /** Connects with Paho and returns the CONNACK code (0 when accepted); the client disconnects again. */
     static int pahoConnack(String url, String clientId, String user, String password) throws MqttException {
@@ -42,8 +41,10 @@ final class Clients {
             return client.connect(clientId, true, 60);
         }
         int flags = 0x02 | 0x80 | (password != null ? 0x40 : 0);
-        client.send(password == null ? RawMqttClient.connectPacket("MQTT", 4, flags, 60, clientId, user)
-            : RawMqttClient.connectPacket("MQTT", 4, flags, 60, clientId, user, password));
+        client.send(
+                password == null
+                        ? RawMqttClient.connectPacket("MQTT", 4, flags, 60, clientId, user)
+                        : RawMqttClient.connectPacket("MQTT", 4, flags, 60, clientId, user, password));
         return client.expect(RawMqttClient.CONNACK).body()[1];
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.spi.AuthResult;
 import io.starling.spi.Authenticator;
-import io.starling.spi.ConnectInfo;
 import io.starling.storage.memory.InMemoryStorageProvider;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
@@ -33,8 +32,8 @@ class MisbehavingPluginsTest {
 
     @Test
     void aPluginThatThrowsFailsOrTimesOutRefusesWithNotAuthorizedAndTheBrokerStaysUp() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(BROKEN),
-            List.of(), "auth.timeout = 300ms")) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                InMemoryStorageProvider.newStorage(), List.of(BROKEN), List.of(), "auth.timeout = 300ms")) {
             for (String user : List.of("throws", "fails", "hangs")) {
                 try (RawMqttClient client = new RawMqttClient(broker.port())) {
                     assertEquals(5, rawConnect(client, "c-" + user, user, "x"), user);
@@ -54,12 +53,13 @@ class MisbehavingPluginsTest {
                 return CompletableFuture.completedFuture(AuthResult.NO_OPINION);
             }
             slowCallStarted.countDown();
-            return CompletableFuture.supplyAsync(() -> AuthResult.ACCEPT,
-                CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
+            return CompletableFuture.supplyAsync(
+                    () -> AuthResult.ACCEPT, CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
         };
-        try (EmbeddedBroker broker = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(slow), List.of());
-             RawMqttClient slowClient = new RawMqttClient(broker.port());
-             RawMqttClient other = new RawMqttClient(broker.port())) {
+        try (EmbeddedBroker broker =
+                        EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(slow), List.of());
+                RawMqttClient slowClient = new RawMqttClient(broker.port());
+                RawMqttClient other = new RawMqttClient(broker.port())) {
             CompletableFuture<Integer> slowConnack = CompletableFuture.supplyAsync(() -> connect(slowClient, "slow"));
             assertTrue(slowCallStarted.await(5, TimeUnit.SECONDS), "slow plugin was never asked");
 
@@ -68,8 +68,11 @@ class MisbehavingPluginsTest {
             other.expect(RawMqttClient.SUBACK);
             other.send(RawMqttClient.publishPacket("t", 1, 2, "ping"));
             // The echo and the PUBACK may come in either order.
-            assertEquals(Set.of(RawMqttClient.PUBACK, RawMqttClient.PUBLISH), Set.of(other.read().type(), other.read().type()));
-            assertFalse(slowConnack.isDone(), "the other client's round trip completed while the slow plugin still ran");
+            assertEquals(
+                    Set.of(RawMqttClient.PUBACK, RawMqttClient.PUBLISH),
+                    Set.of(other.read().type(), other.read().type()));
+            assertFalse(
+                    slowConnack.isDone(), "the other client's round trip completed while the slow plugin still ran");
 
             assertEquals(0, slowConnack.get(10, TimeUnit.SECONDS));
         }

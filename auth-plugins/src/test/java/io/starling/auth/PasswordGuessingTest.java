@@ -21,15 +21,16 @@ class PasswordGuessingTest {
 
     @TempDir
     Path directory;
+
     private Path passwords;
 
     @BeforeEach
     void writePasswords() throws Exception {
         passwords = directory.resolve("passwd");
         PasswordFile.empty()
-            .with("alice", PasswordHash.create("alice-secret".toCharArray(), PasswordHash.DEFAULT_ITERATIONS))
-            .with("bob", PasswordHash.create("bob-secret".toCharArray(), PasswordHash.DEFAULT_ITERATIONS))
-            .write(passwords);
+                .with("alice", PasswordHash.create("alice-secret".toCharArray(), PasswordHash.DEFAULT_ITERATIONS))
+                .with("bob", PasswordHash.create("bob-secret".toCharArray(), PasswordHash.DEFAULT_ITERATIONS))
+                .write(passwords);
     }
 
     private AssembledBroker broker(String... limits) throws InterruptedException {
@@ -49,8 +50,10 @@ class PasswordGuessingTest {
 
     @Test
     void anAddressPastItsLimitIsRefusedWithoutBlockingOthers() throws Exception {
-        try (AssembledBroker broker = broker("auth.failed-logins.max-per-address = 3",
-            "auth.failed-logins.max-per-user = 0", "auth.failed-logins.penalty = 60s")) {
+        try (AssembledBroker broker = broker(
+                "auth.failed-logins.max-per-address = 3",
+                "auth.failed-logins.max-per-user = 0",
+                "auth.failed-logins.penalty = 60s")) {
             for (int guess = 0; guess < 3; guess++) {
                 assertEquals(4, connect(GUESSER, broker, "alice", "guess-" + guess));
             }
@@ -64,8 +67,10 @@ class PasswordGuessingTest {
 
     @Test
     void aUserNamePastItsLimitIsHeldBackFromEveryAddressUntilItsOwnerSucceeds() throws Exception {
-        try (AssembledBroker broker = broker("auth.failed-logins.max-per-address = 0",
-            "auth.failed-logins.max-per-user = 2", "auth.failed-logins.penalty = 60s")) {
+        try (AssembledBroker broker = broker(
+                "auth.failed-logins.max-per-address = 0",
+                "auth.failed-logins.max-per-user = 2",
+                "auth.failed-logins.penalty = 60s")) {
             assertEquals(4, connect("127.0.0.4", broker, "alice", "guess-1"));
             assertEquals(4, connect("127.0.0.5", broker, "alice", "guess-2"));
             assertEquals(5, connect("127.0.0.6", broker, "alice", "alice-secret"), "alice is held back everywhere");
@@ -76,8 +81,8 @@ class PasswordGuessingTest {
 
     @Test
     void aSuccessClearsTheUserNamesFailures() throws Exception {
-        try (AssembledBroker broker = broker("auth.failed-logins.max-per-address = 0",
-            "auth.failed-logins.max-per-user = 3")) {
+        try (AssembledBroker broker =
+                broker("auth.failed-logins.max-per-address = 0", "auth.failed-logins.max-per-user = 3")) {
             assertEquals(4, connect("127.0.0.7", broker, "alice", "typo"));
             assertEquals(4, connect("127.0.0.7", broker, "alice", "typo"));
             assertEquals(0, connect("127.0.0.7", broker, "alice", "alice-secret"), "below the limit");
@@ -89,8 +94,10 @@ class PasswordGuessingTest {
 
     @Test
     void delayedConnectsAreCheckedOnceTheHoldEnds() throws Exception {
-        try (AssembledBroker broker = broker("auth.failed-logins.max-per-address = 1",
-            "auth.failed-logins.action = delay", "auth.failed-logins.penalty = 200ms")) {
+        try (AssembledBroker broker = broker(
+                "auth.failed-logins.max-per-address = 1",
+                "auth.failed-logins.action = delay",
+                "auth.failed-logins.penalty = 200ms")) {
             assertEquals(4, connect(GUESSER, broker, "alice", "guess-1"));
             // Held back now: answered after the hold, by the plugin (CONNACK 0 with the right password, not 5).
             assertEquals(0, connect(GUESSER, broker, "alice", "alice-secret"));

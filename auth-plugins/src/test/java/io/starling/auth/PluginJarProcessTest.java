@@ -25,17 +25,20 @@ class PluginJarProcessTest {
     Path work;
 
     private Path config() throws Exception {
-        return Files.writeString(work.resolve("starling.conf"), String.join("\n",
-            "starling {",
-            "  listener { host = \"127.0.0.1\", port = 0 }",
-            "  http { host = \"127.0.0.1\", port = 0 }",
-            "  mqtt.allow-anonymous = false",
-            "  auth {",
-            "    plugins = [shared-secret]",
-            "    plugin-directory = \"" + work.resolve("plugins") + "\"",
-            "    shared-secret { secret = \"open-sesame\" }",
-            "  }",
-            "}"));
+        return Files.writeString(
+                work.resolve("starling.conf"),
+                String.join(
+                        "\n",
+                        "starling {",
+                        "  listener { host = \"127.0.0.1\", port = 0 }",
+                        "  http { host = \"127.0.0.1\", port = 0 }",
+                        "  mqtt.allow-anonymous = false",
+                        "  auth {",
+                        "    plugins = [shared-secret]",
+                        "    plugin-directory = \"" + work.resolve("plugins") + "\"",
+                        "    shared-secret { secret = \"open-sesame\" }",
+                        "  }",
+                        "}"));
     }
 
     private BrokerProcess start() throws Exception {

@@ -34,10 +34,13 @@ class PluginLoaderTest {
 
     /** A one-class plugin: {@code broken.Provider} with the given body, declared as a service. */
     private Path providerJar(String name, String body) throws Exception {
-        String source = "package broken;\n"
-            + "public class Provider implements io.starling.spi.AuthPluginProvider {\n" + body + "\n}\n";
-        return PluginJars.fromText(work, Map.of("broken/Provider.java", source), Map.of(SERVICES, "broken.Provider\n"),
-            plugins().resolve(name));
+        String source = "package broken;\n" + "public class Provider implements io.starling.spi.AuthPluginProvider {\n"
+                + body + "\n}\n";
+        return PluginJars.fromText(
+                work,
+                Map.of("broken/Provider.java", source),
+                Map.of(SERVICES, "broken.Provider\n"),
+                plugins().resolve(name));
     }
 
     private void assertStartupStops(String jarName, String reason) {
@@ -57,7 +60,8 @@ class PluginLoaderTest {
         assertSame(Authenticator.class, loader.loadClass(Authenticator.class.getName()), "the SPI is the broker's");
         assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.starling.Broker"));
         assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.netty.channel.Channel"));
-        assertThrows(ClassNotFoundException.class, () -> loader.loadClass(getClass().getName()));
+        assertThrows(
+                ClassNotFoundException.class, () -> loader.loadClass(getClass().getName()));
     }
 
     @Test
@@ -74,27 +78,36 @@ class PluginLoaderTest {
 
     @Test
     void aDeclaredProviderClassThatIsMissingStopsStartup() throws Exception {
-        PluginJars.fromText(work, Map.of(), Map.of(SERVICES, "com.example.Missing\n"), plugins().resolve("missing.jar"));
+        PluginJars.fromText(
+                work,
+                Map.of(),
+                Map.of(SERVICES, "com.example.Missing\n"),
+                plugins().resolve("missing.jar"));
         assertStartupStops("missing.jar", "com.example.Missing not found");
     }
 
     @Test
     void aProviderThatThrowsWhileCreatedStopsStartup() throws Exception {
-        providerJar("throws.jar", "public Provider() { throw new IllegalStateException(\"no licence\"); }\n"
-            + "public String id() { return \"throws\"; }");
+        providerJar(
+                "throws.jar",
+                "public Provider() { throw new IllegalStateException(\"no licence\"); }\n"
+                        + "public String id() { return \"throws\"; }");
         assertStartupStops("throws.jar", "no licence");
     }
 
     @Test
     void aProviderThatUsesBrokerInternalsStopsStartup() throws Exception {
-        providerJar("internal.jar", "private final Object internal = io.starling.Broker.class;\n"
-            + "public String id() { return \"internal\"; }");
+        providerJar(
+                "internal.jar",
+                "private final Object internal = io.starling.Broker.class;\n"
+                        + "public String id() { return \"internal\"; }");
         assertStartupStops("internal.jar", "io/starling/Broker");
     }
 
     @Test
     void aJarWithoutProviderStopsStartup() throws Exception {
-        PluginJars.fromText(work, Map.of(), Map.of("readme.txt", "nothing here"), plugins().resolve("empty.jar"));
+        PluginJars.fromText(
+                work, Map.of(), Map.of("readme.txt", "nothing here"), plugins().resolve("empty.jar"));
         assertStartupStops("empty.jar", "declares no io.starling.spi.AuthPluginProvider");
     }
 

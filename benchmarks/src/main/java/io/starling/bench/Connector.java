@@ -61,11 +61,11 @@ final class Connector implements AutoCloseable {
         this.pending = pending;
         group = EventLoops.newGroup("bench-client", threads);
         bootstrap = new Bootstrap()
-            .group(group)
-            .channel(EventLoops.nativeTransport() ? EpollSocketChannel.class : NioSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-            .remoteAddress(host, port);
+                .group(group)
+                .channel(EventLoops.nativeTransport() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .remoteAddress(host, port);
         ownsGroup = true;
     }
 
@@ -87,23 +87,28 @@ final class Connector implements AutoCloseable {
     /** Completes on CONNACK 0 with the connected client. */
     Future<MqttClient> connect(String clientId, boolean cleanSession, MqttClient.Listener listener) {
         Promise<MqttClient> connected = group.next().newPromise();
-        MqttClient client = new MqttClient(clientId, cleanSession, passwords == null ? null : passwords.apply(clientId),
-            listener, connected);
+        MqttClient client = new MqttClient(
+                clientId, cleanSession, passwords == null ? null : passwords.apply(clientId), listener, connected);
         InetSocketAddress broker = (InetSocketAddress) bootstrap.config().remoteAddress();
-        bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                if (tls != null) {
-                    // With the peer's host and port the JDK finds a session to resume.
-                    channel.pipeline().addLast(tls.newHandler(channel.alloc(), broker.getHostString(), broker.getPort()));
-                }
-                channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, client);
-            }
-        }).connect().addListener(f -> {
-            if (!f.isSuccess()) {
-                connected.tryFailure(f.cause());
-            }
-        });
+        bootstrap
+                .clone()
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (tls != null) {
+                            // With the peer's host and port the JDK finds a session to resume.
+                            channel.pipeline()
+                                    .addLast(tls.newHandler(channel.alloc(), broker.getHostString(), broker.getPort()));
+                        }
+                        channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, client);
+                    }
+                })
+                .connect()
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        connected.tryFailure(f.cause());
+                    }
+                });
         return connected;
     }
 
@@ -113,17 +118,25 @@ final class Connector implements AutoCloseable {
      * which does the rest.
      */
     ChannelFuture connectFrom(String localAddress, ChannelHandler handler) {
-        return bootstrap.clone().localAddress(localAddress, 0).handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, handler);
-            }
-        }).connect();
+        return bootstrap
+                .clone()
+                .localAddress(localAddress, 0)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new MqttDecoder(MAX_PACKET), MqttEncoder.INSTANCE, handler);
+                    }
+                })
+                .connect();
     }
 
     /** Connects every client id, at most {@code pending} at a time; fails on the first refusal or at the deadline. */
-    List<MqttClient> connectAll(List<String> clientIds, boolean cleanSession, IntFunction<MqttClient.Listener> listeners,
-                                long deadlineNanos) throws InterruptedException, TimeoutException {
+    List<MqttClient> connectAll(
+            List<String> clientIds,
+            boolean cleanSession,
+            IntFunction<MqttClient.Listener> listeners,
+            long deadlineNanos)
+            throws InterruptedException, TimeoutException {
         Semaphore outstanding = new Semaphore(pending);
         List<Future<MqttClient>> futures = new ArrayList<>(clientIds.size());
         for (int i = 0; i < clientIds.size(); i++) {
@@ -141,7 +154,8 @@ final class Connector implements AutoCloseable {
         return clients;
     }
 
-    static <T> T await(Future<T> future, long deadlineNanos, String what) throws InterruptedException, TimeoutException {
+    static <T> T await(Future<T> future, long deadlineNanos, String what)
+            throws InterruptedException, TimeoutException {
         if (!future.await(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
             throw new TimeoutException("no " + what + " before the deadline");
         }
@@ -168,7 +182,9 @@ final class Connector implements AutoCloseable {
 
     private static SslContext clientTls() {
         try {
-            return SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            return SslContextBuilder.forClient()
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up client TLS: " + e.getMessage(), e);
         }

@@ -9,12 +9,21 @@ import java.util.List;
  * At QoS 1 and 2 every acknowledged message must reach every subscriber that hears its
  * publisher, in order; at QoS 2 exactly once. At QoS 0 missing copies are only counted.
  */
-record DeliveryCheck(int qos, long published, long expected, long delivered, long missing, long duplicates,
-                     long reordered, long unacknowledged, long unexpectedAcks, long foreign) {
+record DeliveryCheck(
+        int qos,
+        long published,
+        long expected,
+        long delivered,
+        long missing,
+        long duplicates,
+        long reordered,
+        long unacknowledged,
+        long unexpectedAcks,
+        long foreign) {
 
     /** @param heardBy for each subscriber, the indexes of the publishers it hears */
-    static DeliveryCheck of(int qos, List<? extends Published> publishers, List<Subscriber> subscribers,
-                            int[][] heardBy) {
+    static DeliveryCheck of(
+            int qos, List<? extends Published> publishers, List<Subscriber> subscribers, int[][] heardBy) {
         long published = 0;
         long unacknowledged = 0;
         long unexpectedAcks = 0;
@@ -49,8 +58,17 @@ record DeliveryCheck(int qos, long published, long expected, long delivered, lon
             reordered += subscriber.reordered();
             foreign += subscriber.foreign();
         }
-        return new DeliveryCheck(qos, published, expected, delivered, missing, duplicates, reordered, unacknowledged,
-            unexpectedAcks, foreign);
+        return new DeliveryCheck(
+                qos,
+                published,
+                expected,
+                delivered,
+                missing,
+                duplicates,
+                reordered,
+                unacknowledged,
+                unexpectedAcks,
+                foreign);
     }
 
     /** What breaks the broker's promises; empty when the run passes. */

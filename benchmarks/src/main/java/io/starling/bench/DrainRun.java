@@ -29,20 +29,22 @@ final class DrainRun {
         String subscriberId = "bench-" + runId + "-drain-sub";
         long setupDeadline = System.nanoTime() + options.duration().toNanos();
 
-        MqttClient subscription = Connector.await(connector.connect(subscriberId, false, new MqttClient.Listener() {
-        }), setupDeadline, "CONNACK");
+        MqttClient subscription = Connector.await(
+                connector.connect(subscriberId, false, new MqttClient.Listener() {}), setupDeadline, "CONNACK");
         Connector.await(subscription.subscribe(topic, QOS), setupDeadline, "SUBACK");
         subscription.disconnect().await();
 
         // No subscriber is online while publishing: nothing is to be delivered in this phase.
         Progress publishing = new Progress(1, 0);
-        Publisher publisher = new Publisher(0, topic, QOS, options.messages(), options.payloadSize(), options.window(),
-            0, publishing);
-        MqttClient publisherClient = Connector.await(connector.connect("bench-" + runId + "-drain-pub", true,
-            publisher), setupDeadline, "CONNACK");
+        Publisher publisher = new Publisher(
+                0, topic, QOS, options.messages(), options.payloadSize(), options.window(), 0, publishing);
+        MqttClient publisherClient = Connector.await(
+                connector.connect("bench-" + runId + "-drain-pub", true, publisher), setupDeadline, "CONNACK");
         long publishStart = System.nanoTime();
-        publisher.start(publisherClient, publishStart, publishStart + options.duration().toNanos());
-        publishing.await(publishStart + options.duration().toNanos() + options.grace().toNanos(), options.quietNanos());
+        publisher.start(
+                publisherClient, publishStart, publishStart + options.duration().toNanos());
+        publishing.await(
+                publishStart + options.duration().toNanos() + options.grace().toNanos(), options.quietNanos());
         publisherClient.disconnect().await();
 
         Progress draining = new Progress(1, 1);
@@ -51,8 +53,10 @@ final class DrainRun {
         double cpuBefore = probe.cpuSeconds();
         double compilerBefore = probe.compilerCpuSeconds();
         long start = System.nanoTime();
-        MqttClient reconnected = Connector.await(connector.connect(subscriberId, false, subscriber),
-            start + options.grace().toNanos(), "CONNACK");
+        MqttClient reconnected = Connector.await(
+                connector.connect(subscriberId, false, subscriber),
+                start + options.grace().toNanos(),
+                "CONNACK");
         draining.await(start + options.duration().toNanos() + options.grace().toNanos(), options.quietNanos());
         long last = draining.lastDeliveryNanos();
         double seconds = last > start ? (last - start) / 1e9 : 0;
@@ -62,13 +66,26 @@ final class DrainRun {
         discardSession(subscriberId, System.nanoTime() + options.grace().toNanos());
 
         DeliveryCheck check = DeliveryCheck.of(QOS, List.of(publisher), List.of(subscriber), new int[][] {{0}});
-        return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter, compilerCpu,
-            null, Double.NaN, Double.NaN, null, check.failures(), check.notes());
+        return new Result(
+                options,
+                check.published(),
+                check.delivered(),
+                seconds,
+                cpuBefore,
+                cpuAfter,
+                compilerCpu,
+                null,
+                Double.NaN,
+                Double.NaN,
+                null,
+                check.failures(),
+                check.notes());
     }
 
     /** A clean-session connect makes the broker forget the persistent session. */
     private void discardSession(String clientId, long deadlineNanos) throws InterruptedException, TimeoutException {
-        Connector.await(connector.connect(clientId, true, new MqttClient.Listener() {
-        }), deadlineNanos, "CONNACK").disconnect().await();
+        Connector.await(connector.connect(clientId, true, new MqttClient.Listener() {}), deadlineNanos, "CONNACK")
+                .disconnect()
+                .await();
     }
 }

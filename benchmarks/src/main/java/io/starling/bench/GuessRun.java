@@ -28,8 +28,7 @@ import org.HdrHistogram.Histogram;
 final class GuessRun {
 
     private static final int SAMPLES = 200;
-    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {
-    };
+    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {};
 
     private final Options options;
     private final Connector connector;
@@ -65,13 +64,34 @@ final class GuessRun {
         if (answers.get(0) > 0) {
             failures.add(answers.get(0) + " guesses were accepted");
         }
-        return new Result(options, answered, answered, seconds, cpuBefore, probe.cpuSeconds(),
-            probe.compilerCpuSeconds() - compilerBefore, attacked, Double.NaN, Double.NaN, null, failures, List.of(
-                String.format(Locale.ROOT, "legitimate CONNECT alone: p50 %d us, p99 %d us; under %d guessers: p50 %d us,"
-                    + " p99 %d us", idle.getValueAtPercentile(50), idle.getValueAtPercentile(99), options.clients(),
-                    attacked.getValueAtPercentile(50), attacked.getValueAtPercentile(99)),
-                String.format(Locale.ROOT, "guesses answered with CONNACK 4: %d, with CONNACK 5: %d", answers.get(4),
-                    answers.get(5))));
+        return new Result(
+                options,
+                answered,
+                answered,
+                seconds,
+                cpuBefore,
+                probe.cpuSeconds(),
+                probe.compilerCpuSeconds() - compilerBefore,
+                attacked,
+                Double.NaN,
+                Double.NaN,
+                null,
+                failures,
+                List.of(
+                        String.format(
+                                Locale.ROOT,
+                                "legitimate CONNECT alone: p50 %d us, p99 %d us; under %d guessers: p50 %d us,"
+                                        + " p99 %d us",
+                                idle.getValueAtPercentile(50),
+                                idle.getValueAtPercentile(99),
+                                options.clients(),
+                                attacked.getValueAtPercentile(50),
+                                attacked.getValueAtPercentile(99)),
+                        String.format(
+                                Locale.ROOT,
+                                "guesses answered with CONNACK 4: %d, with CONNACK 5: %d",
+                                answers.get(4),
+                                answers.get(5))));
     }
 
     /** The legitimate client's CONNECT-to-CONNACK times, in microseconds, one connection after the other. */
@@ -92,30 +112,35 @@ final class GuessRun {
             return;
         }
         String address = "127.0.0." + (2 + index);
-        connector.connectFrom(address, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                ctx.writeAndFlush(MqttMessageBuilders.connect()
-                    .clientId("guesser-" + index)
-                    .protocolVersion(MqttVersion.MQTT_3_1_1)
-                    .cleanSession(true)
-                    .hasUser(true).username("guess-user-" + index)
-                    .hasPassword(true).password(("guess-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8))
-                    .build());
-            }
+        connector
+                .connectFrom(address, new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.writeAndFlush(MqttMessageBuilders.connect()
+                                .clientId("guesser-" + index)
+                                .protocolVersion(MqttVersion.MQTT_3_1_1)
+                                .cleanSession(true)
+                                .hasUser(true)
+                                .username("guess-user-" + index)
+                                .hasPassword(true)
+                                .password(("guess-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8))
+                                .build());
+                    }
 
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object message) {
-                if (message instanceof MqttConnAckMessage connack) {
-                    answers.incrementAndGet(connack.variableHeader().connectReturnCode().byteValue());
-                }
-                ReferenceCountUtil.release(message);
-                ctx.close();
-            }
-        }).addListener(connected -> {
-            if (connected.isSuccess()) {
-                ((ChannelFuture) connected).channel().closeFuture().addListener(closed -> guess(index));
-            }
-        });
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object message) {
+                        if (message instanceof MqttConnAckMessage connack) {
+                            answers.incrementAndGet(
+                                    connack.variableHeader().connectReturnCode().byteValue());
+                        }
+                        ReferenceCountUtil.release(message);
+                        ctx.close();
+                    }
+                })
+                .addListener(connected -> {
+                    if (connected.isSuccess()) {
+                        ((ChannelFuture) connected).channel().closeFuture().addListener(closed -> guess(index));
+                    }
+                });
     }
 }

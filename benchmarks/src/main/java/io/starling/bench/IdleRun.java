@@ -13,8 +13,7 @@ import java.util.stream.IntStream;
  */
 final class IdleRun {
 
-    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {
-    };
+    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {};
 
     private final Options options;
     private final Connector connector;
@@ -30,7 +29,9 @@ final class IdleRun {
 
     Result run() throws InterruptedException, TimeoutException {
         int count = options.connections();
-        List<String> ids = IntStream.range(0, count).mapToObj(i -> "bench-" + runId + "-idle-" + i).toList();
+        List<String> ids = IntStream.range(0, count)
+                .mapToObj(i -> "bench-" + runId + "-idle-" + i)
+                .toList();
         // The baseline is read after the same rest: a fresh broker returns memory of its start-up
         // meanwhile (the JIT compilers' freed working memory, bin/starling's native-heap trim), which
         // would otherwise be subtracted from what the connections cost.
@@ -39,7 +40,8 @@ final class IdleRun {
         double cpuBefore = probe.cpuSeconds();
         double compilerBefore = probe.compilerCpuSeconds();
         long start = System.nanoTime();
-        List<MqttClient> clients = connector.connectAll(ids, true, i -> SILENT, start + options.duration().toNanos());
+        List<MqttClient> clients = connector.connectAll(
+                ids, true, i -> SILENT, start + options.duration().toNanos());
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuAfter = probe.cpuSeconds();
         double compilerCpu = probe.compilerCpuSeconds() - compilerBefore;
@@ -49,12 +51,26 @@ final class IdleRun {
         double rssSettled = probe.rssKiB();
         if (!options.hold().isZero()) {
             // Measured already: the pause is for whoever looks at the broker meanwhile.
-            System.err.printf("holding %d idle connections for %d s%n", clients.size(), options.hold().toSeconds());
+            System.err.printf(
+                    "holding %d idle connections for %d s%n",
+                    clients.size(), options.hold().toSeconds());
             Thread.sleep(options.hold().toMillis());
         }
         Connector.disconnectAll(clients, System.nanoTime() + options.grace().toNanos());
         // Every connection got CONNACK 0, or connectAll would have thrown.
-        return new Result(options, 0, clients.size(), seconds, cpuBefore, cpuAfter, compilerCpu, null,
-            (rssSettled - rssBefore) / count, (rssAtLastConnack - rssBefore) / count, null, List.of(), List.of());
+        return new Result(
+                options,
+                0,
+                clients.size(),
+                seconds,
+                cpuBefore,
+                cpuAfter,
+                compilerCpu,
+                null,
+                (rssSettled - rssBefore) / count,
+                (rssAtLastConnack - rssBefore) / count,
+                null,
+                List.of(),
+                List.of());
     }
 }

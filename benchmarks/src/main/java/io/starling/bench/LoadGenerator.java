@@ -12,8 +12,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LoadGenerator {
 
-    private LoadGenerator() {
-    }
+    private LoadGenerator() {}
 
     public static void main(String[] args) {
         Options options;
@@ -40,15 +39,23 @@ public final class LoadGenerator {
 
     public static Result run(Options options) throws InterruptedException, TimeoutException {
         // A run id keeps client ids and topics apart from earlier runs against the same broker.
-        String runId = options.runId().isEmpty() ? HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
-            : options.runId();
+        String runId = options.runId().isEmpty()
+                ? HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+                : options.runId();
         BrokerProbe probe = new BrokerProbe(options.brokerPid(), options.subscriberBrokerPid());
-        try (Connector connector = new Connector(options.host(), options.port(), options.threads(), options.tls(),
-            options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS ? StormRun::password : null,
-            options.pending())) {
+        try (Connector connector = new Connector(
+                options.host(),
+                options.port(),
+                options.threads(),
+                options.tls(),
+                options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS
+                        ? StormRun::password
+                        : null,
+                options.pending())) {
             return switch (options.scenario()) {
-                case FAN_IN, FAN_OUT, POINT_TO_POINT -> new TrafficRun(options, connector,
-                    connector.to(options.subscriberPortOrDefault()), probe, runId).run();
+                case FAN_IN, FAN_OUT, POINT_TO_POINT ->
+                    new TrafficRun(options, connector, connector.to(options.subscriberPortOrDefault()), probe, runId)
+                            .run();
                 case IDLE -> new IdleRun(options, connector, probe, runId).run();
                 case DRAIN -> new DrainRun(options, connector, probe, runId).run();
                 case STORM -> new StormRun(options, connector, probe).run();

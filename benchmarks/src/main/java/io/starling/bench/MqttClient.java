@@ -32,16 +32,13 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     /** What a benchmark role hears from its connection. */
     interface Listener {
         /** An application message arrived (a QoS 2 one once, even if the broker re-sends it before PUBREL). */
-        default void onMessage(ByteBuf payload) {
-        }
+        default void onMessage(ByteBuf payload) {}
 
         /** PUBACK (QoS 1) or PUBCOMP (QoS 2) for a message this client published. */
-        default void onPublished(int packetId) {
-        }
+        default void onPublished(int packetId) {}
 
         /** The connection can take more writes again. */
-        default void onWritable() {
-        }
+        default void onWritable() {}
     }
 
     private static final int SUBSCRIBE_PACKET_ID = 1;
@@ -50,6 +47,7 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     private final boolean cleanSession;
     /** Sent as the password with the client id as user name; null: no user name. */
     private final String password;
+
     private final Promise<MqttClient> connected;
     private Listener listener;
     private Promise<Void> subscribed;
@@ -57,8 +55,8 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     /** Inbound QoS 2 packet ids between PUBLISH and PUBREL: a re-sent PUBLISH is not a new message. */
     private final BitSet awaitingRelease = new BitSet();
 
-    MqttClient(String clientId, boolean cleanSession, String password, Listener listener,
-               Promise<MqttClient> connected) {
+    MqttClient(
+            String clientId, boolean cleanSession, String password, Listener listener, Promise<MqttClient> connected) {
         this.clientId = clientId;
         this.cleanSession = cleanSession;
         this.password = password;
@@ -83,13 +81,15 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
-            .clientId(clientId)
-            .cleanSession(cleanSession)
-            .keepAlive(0)
-            .protocolVersion(MqttVersion.MQTT_3_1_1);
+                .clientId(clientId)
+                .cleanSession(cleanSession)
+                .keepAlive(0)
+                .protocolVersion(MqttVersion.MQTT_3_1_1);
         if (password != null) {
-            connect.hasUser(true).username(clientId).hasPassword(true)
-                .password(password.getBytes(StandardCharsets.UTF_8));
+            connect.hasUser(true)
+                    .username(clientId)
+                    .hasPassword(true)
+                    .password(password.getBytes(StandardCharsets.UTF_8));
         }
         channel.writeAndFlush(connect.build());
         ctx.fireChannelActive();
@@ -101,9 +101,9 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
         channel.eventLoop().execute(() -> {
             subscribed = done;
             channel.writeAndFlush(MqttMessageBuilders.subscribe()
-                .messageId(SUBSCRIBE_PACKET_ID)
-                .addSubscription(MqttQoS.valueOf(qos), filter)
-                .build());
+                    .messageId(SUBSCRIBE_PACKET_ID)
+                    .addSubscription(MqttQoS.valueOf(qos), filter)
+                    .build());
         });
         return done;
     }
@@ -111,8 +111,9 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     /** Writes (does not flush) a PUBLISH; packetId is ignored at QoS 0. Event loop only. */
     void publish(String topic, int qos, int packetId, ByteBuf payload) {
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(qos), false, 0);
-        channel.write(new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, qos == 0 ? 0 : packetId),
-            payload), channel.voidPromise());
+        channel.write(
+                new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, qos == 0 ? 0 : packetId), payload),
+                channel.voidPromise());
     }
 
     /** Sends DISCONNECT and closes the connection. */
@@ -128,7 +129,9 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
         MqttMessage message = (MqttMessage) msg;
         try {
             if (message.decoderResult().isFailure()) {
-                fail(new IllegalStateException("undecodable packet from the broker", message.decoderResult().cause()));
+                fail(new IllegalStateException(
+                        "undecodable packet from the broker",
+                        message.decoderResult().cause()));
                 return;
             }
             switch (message.fixedHeader().messageType()) {
@@ -188,8 +191,10 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
 
     private void ack(MqttMessageType type, int packetId) {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-        channel.write(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 2),
-            MqttMessageIdVariableHeader.from(packetId)), channel.voidPromise());
+        channel.write(
+                new MqttMessage(
+                        new MqttFixedHeader(type, false, qos, false, 2), MqttMessageIdVariableHeader.from(packetId)),
+                channel.voidPromise());
     }
 
     private static int packetId(MqttMessage message) {

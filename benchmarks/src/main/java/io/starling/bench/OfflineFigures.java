@@ -11,8 +11,14 @@ package io.starling.bench;
  * @param rssFillMaxKiB  the highest broker RSS read during the fill
  * @param rssDrainMaxKiB the highest broker RSS read during the drain
  */
-record OfflineFigures(long filled, double fillSeconds, long drained, double drainSeconds, double rssBaseKiB,
-                      double rssFillMaxKiB, double rssDrainMaxKiB) {
+record OfflineFigures(
+        long filled,
+        double fillSeconds,
+        long drained,
+        double drainSeconds,
+        double rssBaseKiB,
+        double rssFillMaxKiB,
+        double rssDrainMaxKiB) {
 
     double fillPerSecond() {
         return fillSeconds > 0 ? filled / fillSeconds : Double.NaN;

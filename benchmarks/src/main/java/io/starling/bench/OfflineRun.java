@@ -18,8 +18,7 @@ import java.util.stream.IntStream;
 final class OfflineRun {
 
     private static final int QOS = 1;
-    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {
-    };
+    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {};
 
     private final Options options;
     private final Connector connector;
@@ -66,19 +65,32 @@ final class OfflineRun {
         double cpuAfter = probe.cpuSeconds();
         double compilerCpu = probe.compilerCpuSeconds() - compilerBefore;
 
-        int[][] heardBy = IntStream.range(0, subscribers.size()).mapToObj(s -> new int[] {s}).toArray(int[][]::new);
+        int[][] heardBy = IntStream.range(0, subscribers.size())
+                .mapToObj(s -> new int[] {s})
+                .toArray(int[][]::new);
         DeliveryCheck check = DeliveryCheck.of(QOS, published, subscribers, heardBy);
-        OfflineFigures figures = new OfflineFigures(filled, fillSeconds, check.delivered(), drainSeconds, rssBase, rssFill,
-            rssDrain);
+        OfflineFigures figures =
+                new OfflineFigures(filled, fillSeconds, check.delivered(), drainSeconds, rssBase, rssFill, rssDrain);
         boolean fillOnly = options.phase().equals(Options.FILL);
         List<String> notes = new ArrayList<>(check.notes());
         if (options.phase().equals(Options.DRAIN)) {
             notes.add("expected every message of the fill phase of run " + runId + " (that phase checked they were all"
-                + " acknowledged)");
+                    + " acknowledged)");
         }
-        return new Result(options, check.published(), fillOnly ? filled : check.delivered(),
-            fillOnly ? fillSeconds : drainSeconds, cpuBefore, cpuAfter, compilerCpu, null, Double.NaN, Double.NaN,
-            figures, check.failures(), notes);
+        return new Result(
+                options,
+                check.published(),
+                fillOnly ? filled : check.delivered(),
+                fillOnly ? fillSeconds : drainSeconds,
+                cpuBefore,
+                cpuAfter,
+                compilerCpu,
+                null,
+                Double.NaN,
+                Double.NaN,
+                figures,
+                check.failures(),
+                notes);
     }
 
     /** Subscribes the sessions and takes them offline, then publishes to them; returns the seconds publishing took. */
@@ -99,8 +111,8 @@ final class OfflineRun {
         Progress publishing = new Progress(sessionIds.size(), 0);
         List<Publisher> publishers = new ArrayList<>();
         for (int s = 0; s < sessionIds.size(); s++) {
-            publishers.add(new Publisher(s, topic(s), QOS, options.messages(), options.payloadSize(), options.window(), 0,
-                publishing));
+            publishers.add(new Publisher(
+                    s, topic(s), QOS, options.messages(), options.payloadSize(), options.window(), 0, publishing));
         }
         List<MqttClient> clients = connector.connectAll(ids("pub"), true, publishers::get, setupDeadline);
         long start = System.nanoTime();
@@ -143,6 +155,8 @@ final class OfflineRun {
     }
 
     private List<String> ids(String role) {
-        return IntStream.range(0, options.clients()).mapToObj(i -> "bench-" + runId + "-" + role + "-" + i).toList();
+        return IntStream.range(0, options.clients())
+                .mapToObj(i -> "bench-" + runId + "-" + role + "-" + i)
+                .toList();
     }
 }

@@ -34,13 +34,34 @@ import java.util.Locale;
  * @param runId       keeps client ids and topics apart from other runs against the same broker; empty:
  *                    a random one (a drain phase needs its fill phase's)
  */
-public record Options(String host, int port, Scenario scenario, int qos, int messages, int payloadSize, int rate,
-                      Duration duration, Duration grace, int clients, int connections, int window, int threads,
-                      long brokerPid, boolean persistent, int subscriberPort, long subscriberBrokerPid,
-                      Duration settle, Duration hold, boolean tls, int pending, String phase, String runId) {
+public record Options(
+        String host,
+        int port,
+        Scenario scenario,
+        int qos,
+        int messages,
+        int payloadSize,
+        int rate,
+        Duration duration,
+        Duration grace,
+        int clients,
+        int connections,
+        int window,
+        int threads,
+        long brokerPid,
+        boolean persistent,
+        int subscriberPort,
+        long subscriberBrokerPid,
+        Duration settle,
+        Duration hold,
+        boolean tls,
+        int pending,
+        String phase,
+        String runId) {
 
     /** The offline scenario's phases. */
     public static final String ALL = "all";
+
     public static final String FILL = "fill";
     public static final String DRAIN = "drain";
 
@@ -54,7 +75,9 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         require(rate >= 0, "rate must be 'max' or a positive number");
         require(duration.toMillis() > 0 && grace.toMillis() > 0, "duration and grace must be positive");
         require(clients > 0 && clients <= 10_000, "clients must be 1-10000");
-        require(scenario != Scenario.GUESS || clients <= 250, "guess: at most 250 guessers (one address 127.0.0.x each)");
+        require(
+                scenario != Scenario.GUESS || clients <= 250,
+                "guess: at most 250 guessers (one address 127.0.0.x each)");
         require(connections > 0 && connections <= 100_000, "connections must be 1-100000");
         require(window > 0 && window < 65_535, "window must be 1-65534");
         require(threads > 0 && threads <= 64, "threads must be 1-64");
@@ -87,41 +110,42 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         }
     }
 
-    public static final String USAGE = String.join("\n",
-        "usage: java -cp benchmarks.jar io.starling.bench.LoadGenerator --port PORT [options]",
-        "  --host 127.0.0.1        broker address (loopback only)",
-        "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | guess | offline",
-        "                          (default fan-in)",
-        "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain and offline are",
-        "                          always 1)",
-        "  --messages N            messages published in total, queued for drain, or queued for each",
-        "                          offline session (default 10000)",
-        "  --payload BYTES         payload size, at least " + Payloads.HEADER + " (default 64)",
-        "  --rate max|N            offered messages/s over all publishers (default max)",
-        "  --duration SECONDS      publishing stops after this (default 60)",
-        "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
-        "  --clients N             the 'many' side of fan-in, fan-out, p2p; guessers of guess, each from",
-        "                          its own address 127.0.0.2... (default 100); guess connects storm-0;",
-        "                          offline sessions",
-        "  --connections N         connections the idle scenario opens, clients of the storm (default 10000);",
-        "                          storm client storm-I has user name storm-I and password storm-I-pw",
-        "  --tls true|false        connect with TLS, offering the last session for resumption (default false)",
-        "  --pending N             CONNECTs outstanding at most while many clients connect (default 256)",
-        "  --settle SECONDS        idle: read the broker's RSS after this long at rest before the",
-        "                          connects, and this long after the last CONNACK with the connections",
-        "                          idle (default 15; the RSS at the last CONNACK is reported too)",
-        "  --hold SECONDS          idle: keep the connections open this long after measuring (default 0)",
-        "  --window N              QoS 1/2 messages in flight per publisher (default 64)",
-        "  --threads N             client event loops (default 2)",
-        "  --broker-pid PID        report this process's CPU seconds and RSS (from /proc)",
-        "  --persistent true|false traffic scenarios: subscribers use clean session 0, so the",
-        "                          broker stores every QoS 1/2 copy (default false)",
-        "  --subscriber-port PORT  traffic scenarios: subscribers connect here, e.g. to another",
-        "                          node of the same cluster (default: --port)",
-        "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added",
-        "  --phase all|fill|drain  offline: fill the sessions' queues, drain them, or both (default all);",
-        "                          between fill and drain the broker can be restarted on its store",
-        "  --run-id ID             client ids and topics of the run (default random; drain: fill's)");
+    public static final String USAGE = String.join(
+            "\n",
+            "usage: java -cp benchmarks.jar io.starling.bench.LoadGenerator --port PORT [options]",
+            "  --host 127.0.0.1        broker address (loopback only)",
+            "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | guess | offline",
+            "                          (default fan-in)",
+            "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain and offline are",
+            "                          always 1)",
+            "  --messages N            messages published in total, queued for drain, or queued for each",
+            "                          offline session (default 10000)",
+            "  --payload BYTES         payload size, at least " + Payloads.HEADER + " (default 64)",
+            "  --rate max|N            offered messages/s over all publishers (default max)",
+            "  --duration SECONDS      publishing stops after this (default 60)",
+            "  --grace SECONDS         then wait at most this for acks and deliveries (default 10)",
+            "  --clients N             the 'many' side of fan-in, fan-out, p2p; guessers of guess, each from",
+            "                          its own address 127.0.0.2... (default 100); guess connects storm-0;",
+            "                          offline sessions",
+            "  --connections N         connections the idle scenario opens, clients of the storm (default 10000);",
+            "                          storm client storm-I has user name storm-I and password storm-I-pw",
+            "  --tls true|false        connect with TLS, offering the last session for resumption (default false)",
+            "  --pending N             CONNECTs outstanding at most while many clients connect (default 256)",
+            "  --settle SECONDS        idle: read the broker's RSS after this long at rest before the",
+            "                          connects, and this long after the last CONNACK with the connections",
+            "                          idle (default 15; the RSS at the last CONNACK is reported too)",
+            "  --hold SECONDS          idle: keep the connections open this long after measuring (default 0)",
+            "  --window N              QoS 1/2 messages in flight per publisher (default 64)",
+            "  --threads N             client event loops (default 2)",
+            "  --broker-pid PID        report this process's CPU seconds and RSS (from /proc)",
+            "  --persistent true|false traffic scenarios: subscribers use clean session 0, so the",
+            "                          broker stores every QoS 1/2 copy (default false)",
+            "  --subscriber-port PORT  traffic scenarios: subscribers connect here, e.g. to another",
+            "                          node of the same cluster (default: --port)",
+            "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added",
+            "  --phase all|fill|drain  offline: fill the sessions' queues, drain them, or both (default all);",
+            "                          between fill and drain the broker can be restarted on its store",
+            "  --run-id ID             client ids and topics of the run (default random; drain: fill's)");
 
     public static Options parse(String[] args) {
         Builder b = new Builder();
@@ -213,9 +237,30 @@ public record Options(String host, int port, Scenario scenario, int qos, int mes
         public String runId = "";
 
         public Options build() {
-            return new Options(host, port, scenario, qos, messages, payloadSize, rate, duration, grace, clients,
-                connections, window, threads, brokerPid, persistent, subscriberPort, subscriberBrokerPid, settle, hold,
-                tls, pending, phase, runId);
+            return new Options(
+                    host,
+                    port,
+                    scenario,
+                    qos,
+                    messages,
+                    payloadSize,
+                    rate,
+                    duration,
+                    grace,
+                    clients,
+                    connections,
+                    window,
+                    threads,
+                    brokerPid,
+                    persistent,
+                    subscriberPort,
+                    subscriberBrokerPid,
+                    settle,
+                    hold,
+                    tls,
+                    pending,
+                    phase,
+                    runId);
         }
     }
 }

@@ -22,10 +22,11 @@ final class Pacer implements AutoCloseable {
     Pacer(List<Publisher> publishers, List<MqttClient> clients) {
         Map<EventLoop, List<Publisher>> byLoop = new IdentityHashMap<>();
         for (int i = 0; i < publishers.size(); i++) {
-            byLoop.computeIfAbsent(clients.get(i).channel().eventLoop(), loop -> new ArrayList<>()).add(publishers.get(i));
+            byLoop.computeIfAbsent(clients.get(i).channel().eventLoop(), loop -> new ArrayList<>())
+                    .add(publishers.get(i));
         }
-        byLoop.forEach((loop, onLoop) -> timers.add(loop.scheduleAtFixedRate(() -> onLoop.forEach(Publisher::pump),
-            TICK_MICROS, TICK_MICROS, TimeUnit.MICROSECONDS)));
+        byLoop.forEach((loop, onLoop) -> timers.add(loop.scheduleAtFixedRate(
+                () -> onLoop.forEach(Publisher::pump), TICK_MICROS, TICK_MICROS, TimeUnit.MICROSECONDS)));
     }
 
     @Override

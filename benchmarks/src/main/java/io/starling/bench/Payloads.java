@@ -11,8 +11,7 @@ final class Payloads {
 
     static final int HEADER = 16;
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     static ByteBuf write(ByteBufAllocator alloc, int size, long sentNanos, int publisher, int seq) {
         ByteBuf buf = alloc.buffer(size, size);

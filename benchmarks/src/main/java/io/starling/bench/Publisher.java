@@ -12,6 +12,7 @@ final class Publisher implements MqttClient.Listener, Published {
 
     /** Messages written per turn before the event loop is given back to other connections. */
     private static final int BURST = 64;
+
     private static final int PACKET_IDS = 65_535;
 
     private final int index;
@@ -22,6 +23,7 @@ final class Publisher implements MqttClient.Listener, Published {
     private final int window;
     /** Offered messages per second of this publisher; 0 means as fast as possible. */
     private final double rate;
+
     private final Progress progress;
     private final BitSet acked = new BitSet();
     private final BitSet inFlightIds = new BitSet();
@@ -35,8 +37,8 @@ final class Publisher implements MqttClient.Listener, Published {
     private boolean finished;
     private boolean pumpQueued;
 
-    Publisher(int index, String topic, int qos, int total, int payloadSize, int window, double rate,
-              Progress progress) {
+    Publisher(
+            int index, String topic, int qos, int total, int payloadSize, int window, double rate, Progress progress) {
         this.index = index;
         this.topic = topic;
         this.qos = qos;
@@ -69,8 +71,7 @@ final class Publisher implements MqttClient.Listener, Published {
         int due = stopped ? sent : due(now);
         Channel channel = client.channel();
         int burst = 0;
-        while (sent < due && burst < BURST && channel.isWritable() && (qos == 0 || inFlight < window)
-            && sendNext()) {
+        while (sent < due && burst < BURST && channel.isWritable() && (qos == 0 || inFlight < window) && sendNext()) {
             burst++;
         }
         if (burst > 0) {
@@ -104,8 +105,11 @@ final class Publisher implements MqttClient.Listener, Published {
             inFlightIds.set(packetId);
             inFlight++;
         }
-        client.publish(topic, qos, packetId,
-            Payloads.write(client.channel().alloc(), payloadSize, System.nanoTime(), index, sent));
+        client.publish(
+                topic,
+                qos,
+                packetId,
+                Payloads.write(client.channel().alloc(), payloadSize, System.nanoTime(), index, sent));
         sent++;
         return true;
     }

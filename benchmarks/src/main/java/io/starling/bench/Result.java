@@ -19,9 +19,20 @@ import org.HdrHistogram.Histogram;
  * @param kibAtLastConnack the same growth read at the last CONNACK (idle), NaN otherwise
  * @param offline          the fill and drain figures (offline), null otherwise
  */
-public record Result(Options options, long published, long messages, double seconds, double cpuBefore, double cpuAfter,
-              double compilerCpu, Histogram latency, double kibPerConnection, double kibAtLastConnack,
-              OfflineFigures offline, List<String> failures, List<String> notes) {
+public record Result(
+        Options options,
+        long published,
+        long messages,
+        double seconds,
+        double cpuBefore,
+        double cpuAfter,
+        double compilerCpu,
+        Histogram latency,
+        double kibPerConnection,
+        double kibAtLastConnack,
+        OfflineFigures offline,
+        List<String> failures,
+        List<String> notes) {
 
     public boolean passed() {
         return failures.isEmpty();
@@ -42,29 +53,59 @@ public record Result(Options options, long published, long messages, double seco
 
     void print(PrintStream out) {
         out.println(title());
-        out.printf(Locale.ROOT, "  published %d, counted %d in %.3f s: %.0f msg/s%n", published, messages, seconds,
-            messagesPerSecond());
+        out.printf(
+                Locale.ROOT,
+                "  published %d, counted %d in %.3f s: %.0f msg/s%n",
+                published,
+                messages,
+                seconds,
+                messagesPerSecond());
         if (!Double.isNaN(cpuBefore)) {
-            out.printf(Locale.ROOT, "  broker CPU %.2f s -> %.2f s: %.2f s (JIT compiler threads %.2f s), %.0f msg per"
-                + " broker CPU-second%n", cpuBefore, cpuAfter, cpuSeconds(), compilerCpu, messagesPerCpuSecond());
+            out.printf(
+                    Locale.ROOT,
+                    "  broker CPU %.2f s -> %.2f s: %.2f s (JIT compiler threads %.2f s), %.0f msg per"
+                            + " broker CPU-second%n",
+                    cpuBefore,
+                    cpuAfter,
+                    cpuSeconds(),
+                    compilerCpu,
+                    messagesPerCpuSecond());
         }
         if (latency != null && latency.getTotalCount() > 0) {
-            out.printf(Locale.ROOT, "  latency p50 %d us, p99 %d us, max %d us%n", latency.getValueAtPercentile(50),
-                latency.getValueAtPercentile(99), latency.getMaxValue());
+            out.printf(
+                    Locale.ROOT,
+                    "  latency p50 %d us, p99 %d us, max %d us%n",
+                    latency.getValueAtPercentile(50),
+                    latency.getValueAtPercentile(99),
+                    latency.getMaxValue());
         }
         if (!Double.isNaN(kibPerConnection)) {
-            out.printf(Locale.ROOT, "  broker RSS %.2f KiB per connection after %d s idle (%.2f at the last CONNACK)%n",
-                kibPerConnection, options.settle().toSeconds(), kibAtLastConnack);
+            out.printf(
+                    Locale.ROOT,
+                    "  broker RSS %.2f KiB per connection after %d s idle (%.2f at the last CONNACK)%n",
+                    kibPerConnection,
+                    options.settle().toSeconds(),
+                    kibAtLastConnack);
         }
         if (offline != null) {
             out.printf(Locale.ROOT, "  broker RSS %.0f MiB before%n", offline.rssBaseKiB() / 1024);
             if (!Double.isNaN(offline.fillSeconds())) {
-                out.printf(Locale.ROOT, "  fill: %d acknowledged in %.3f s, %.0f msg/s; broker RSS at most %.0f MiB%n",
-                    offline.filled(), offline.fillSeconds(), offline.fillPerSecond(), offline.rssFillMaxKiB() / 1024);
+                out.printf(
+                        Locale.ROOT,
+                        "  fill: %d acknowledged in %.3f s, %.0f msg/s; broker RSS at most %.0f MiB%n",
+                        offline.filled(),
+                        offline.fillSeconds(),
+                        offline.fillPerSecond(),
+                        offline.rssFillMaxKiB() / 1024);
             }
             if (!Double.isNaN(offline.drainSeconds())) {
-                out.printf(Locale.ROOT, "  drain: %d delivered in %.3f s, %.0f msg/s; broker RSS at most %.0f MiB%n",
-                    offline.drained(), offline.drainSeconds(), offline.drainPerSecond(), offline.rssDrainMaxKiB() / 1024);
+                out.printf(
+                        Locale.ROOT,
+                        "  drain: %d delivered in %.3f s, %.0f msg/s; broker RSS at most %.0f MiB%n",
+                        offline.drained(),
+                        offline.drainSeconds(),
+                        offline.drainPerSecond(),
+                        offline.rssDrainMaxKiB() / 1024);
             }
         }
         notes.forEach(note -> out.println("  note: " + note));
@@ -75,17 +116,37 @@ public record Result(Options options, long published, long messages, double seco
     private String title() {
         return switch (options.scenario()) {
             case IDLE -> String.format(Locale.ROOT, "idle, %d connections", options.connections());
-            case STORM -> String.format(Locale.ROOT, "storm, %d clients with passwords reconnecting at once%s",
-                options.connections(), options.tls() ? ", TLS" : "");
-            case GUESS -> String.format(Locale.ROOT, "guess, %d password guessers and one legitimate client",
-                options.clients());
-            case DRAIN -> String.format(Locale.ROOT, "drain, %d queued QoS 1 messages of %d bytes", options.messages(),
-                options.payloadSize());
-            case OFFLINE -> String.format(Locale.ROOT, "offline (%s), %d sessions x %d queued QoS 1 messages of %d bytes",
-                options.phase(), options.clients(), options.messages(), options.payloadSize());
-            default -> String.format(Locale.ROOT, "%s, QoS %d, %s, %d byte payloads%s", options.scenario().label(),
-                options.qos(), options.rate() == 0 ? "max rate" : "offered " + options.rate() + " msg/s",
-                options.payloadSize(), options.persistent() ? ", persistent subscribers" : "");
+            case STORM ->
+                String.format(
+                        Locale.ROOT,
+                        "storm, %d clients with passwords reconnecting at once%s",
+                        options.connections(),
+                        options.tls() ? ", TLS" : "");
+            case GUESS ->
+                String.format(Locale.ROOT, "guess, %d password guessers and one legitimate client", options.clients());
+            case DRAIN ->
+                String.format(
+                        Locale.ROOT,
+                        "drain, %d queued QoS 1 messages of %d bytes",
+                        options.messages(),
+                        options.payloadSize());
+            case OFFLINE ->
+                String.format(
+                        Locale.ROOT,
+                        "offline (%s), %d sessions x %d queued QoS 1 messages of %d bytes",
+                        options.phase(),
+                        options.clients(),
+                        options.messages(),
+                        options.payloadSize());
+            default ->
+                String.format(
+                        Locale.ROOT,
+                        "%s, QoS %d, %s, %d byte payloads%s",
+                        options.scenario().label(),
+                        options.qos(),
+                        options.rate() == 0 ? "max rate" : "offered " + options.rate() + " msg/s",
+                        options.payloadSize(),
+                        options.persistent() ? ", persistent subscribers" : "");
         };
     }
 
@@ -119,6 +180,8 @@ public record Result(Options options, long published, long messages, double seco
     }
 
     private static String number(double value, int decimals) {
-        return Double.isNaN(value) || Double.isInfinite(value) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+        return Double.isNaN(value) || Double.isInfinite(value)
+                ? "-"
+                : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 }

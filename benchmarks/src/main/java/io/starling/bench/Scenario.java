@@ -43,6 +43,6 @@ public enum Scenario {
             }
         }
         throw new IllegalArgumentException("unknown scenario " + name + "; one of "
-            + Arrays.stream(values()).map(Scenario::label).collect(Collectors.joining(", ")));
+                + Arrays.stream(values()).map(Scenario::label).collect(Collectors.joining(", ")));
     }
 }

@@ -18,8 +18,7 @@ import java.util.stream.IntStream;
  */
 final class StormRun {
 
-    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {
-    };
+    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {};
 
     private final Options options;
     private final Connector connector;
@@ -38,7 +37,9 @@ final class StormRun {
 
     Result run() throws InterruptedException, TimeoutException {
         // The same ids every run, as the users of the password file.
-        List<String> ids = IntStream.range(0, options.connections()).mapToObj(i -> "storm-" + i).toList();
+        List<String> ids = IntStream.range(0, options.connections())
+                .mapToObj(i -> "storm-" + i)
+                .toList();
         long deadline = System.nanoTime() + options.duration().toNanos();
         long firstStart = System.nanoTime();
         List<MqttClient> clients = connector.connectAll(ids, true, i -> SILENT, deadline);
@@ -53,9 +54,21 @@ final class StormRun {
         double compilerCpu = probe.compilerCpuSeconds() - compilerBefore;
         Connector.disconnectAll(reconnected, System.nanoTime() + options.grace().toNanos());
         // Every client got CONNACK 0 twice, or connectAll would have thrown.
-        return new Result(options, 0, reconnected.size(), seconds, cpuBefore, cpuAfter, compilerCpu, null,
-            Double.NaN, Double.NaN, null, List.of(), List.of(String.format(Locale.ROOT,
-                "first connect of all %d clients took %.3f s", clients.size(), firstSeconds)));
+        return new Result(
+                options,
+                0,
+                reconnected.size(),
+                seconds,
+                cpuBefore,
+                cpuAfter,
+                compilerCpu,
+                null,
+                Double.NaN,
+                Double.NaN,
+                null,
+                List.of(),
+                List.of(String.format(
+                        Locale.ROOT, "first connect of all %d clients took %.3f s", clients.size(), firstSeconds)));
     }
 
     /** Closes every connection without DISCONNECT (a dead node sends none) and waits until all are closed. */

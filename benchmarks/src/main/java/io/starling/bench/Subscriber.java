@@ -14,6 +14,7 @@ final class Subscriber implements MqttClient.Listener {
 
     /** The lowest publisher index this subscriber may hear; {@link #received} starts there. */
     private final int first;
+
     private final BitSet[] received;
     private final int[] lastSeq;
     private final Progress progress;

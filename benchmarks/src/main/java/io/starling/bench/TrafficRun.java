@@ -11,11 +11,11 @@ import java.util.stream.IntStream;
  */
 final class TrafficRun {
 
-
     private final Options options;
     private final Connector connector;
     /** Subscribers' connections: to the publishers' broker, or to another node of its cluster. */
     private final Connector subscriberConnector;
+
     private final BrokerProbe probe;
     private final String runId;
 
@@ -38,16 +38,18 @@ final class TrafficRun {
             subscribers.add(new Subscriber(topology.publishers(), progress, latency));
         }
         List<String> subscriberIds = ids("sub", topology.subscribers());
-        List<MqttClient> subscriberClients = subscriberConnector.connectAll(subscriberIds, !options.persistent(),
-            subscribers::get, setupDeadline);
+        List<MqttClient> subscriberClients =
+                subscriberConnector.connectAll(subscriberIds, !options.persistent(), subscribers::get, setupDeadline);
         for (int s = 0; s < subscriberClients.size(); s++) {
-            Connector.await(subscriberClients.get(s).subscribe(topology.subscriberFilter(s), options.qos()),
-                setupDeadline, "SUBACK");
+            Connector.await(
+                    subscriberClients.get(s).subscribe(topology.subscriberFilter(s), options.qos()),
+                    setupDeadline,
+                    "SUBACK");
         }
 
         List<Publisher> publishers = publishers(topology, progress);
-        List<MqttClient> publisherClients = connector.connectAll(ids("pub", topology.publishers()), true,
-            publishers::get, setupDeadline);
+        List<MqttClient> publisherClients =
+                connector.connectAll(ids("pub", topology.publishers()), true, publishers::get, setupDeadline);
 
         double cpuBefore = probe.cpuSeconds();
         double compilerBefore = probe.compilerCpuSeconds();
@@ -70,19 +72,38 @@ final class TrafficRun {
         Connector.disconnectAll(all, System.nanoTime() + options.grace().toNanos());
         if (options.persistent()) {
             // Clean-session connects make the broker forget the persistent sessions (and their store entries).
-            Connector.disconnectAll(subscriberConnector.connectAll(subscriberIds, true, i -> new MqttClient.Listener() {
-            }, System.nanoTime() + options.grace().toNanos()), System.nanoTime() + options.grace().toNanos());
+            Connector.disconnectAll(
+                    subscriberConnector.connectAll(
+                            subscriberIds,
+                            true,
+                            i -> new MqttClient.Listener() {},
+                            System.nanoTime() + options.grace().toNanos()),
+                    System.nanoTime() + options.grace().toNanos());
         }
 
-        int[][] heardBy = IntStream.range(0, topology.subscribers()).mapToObj(topology::heardBy).toArray(int[][]::new);
+        int[][] heardBy = IntStream.range(0, topology.subscribers())
+                .mapToObj(topology::heardBy)
+                .toArray(int[][]::new);
         DeliveryCheck check = DeliveryCheck.of(options.qos(), publishers, subscribers, heardBy);
         List<String> notes = new ArrayList<>(check.notes());
         if (check.published() < options.messages()) {
-            notes.add("publishing stopped at the duration cap after " + check.published() + " of "
-                + options.messages() + " messages");
+            notes.add("publishing stopped at the duration cap after " + check.published() + " of " + options.messages()
+                    + " messages");
         }
-        return new Result(options, check.published(), check.delivered(), seconds, cpuBefore, cpuAfter, compilerCpu,
-            latency.histogram(), Double.NaN, Double.NaN, null, check.failures(), notes);
+        return new Result(
+                options,
+                check.published(),
+                check.delivered(),
+                seconds,
+                cpuBefore,
+                cpuAfter,
+                compilerCpu,
+                latency.histogram(),
+                Double.NaN,
+                Double.NaN,
+                null,
+                check.failures(),
+                notes);
     }
 
     private List<Publisher> publishers(Topology topology, Progress progress) {
@@ -92,13 +113,22 @@ final class TrafficRun {
         for (int p = 0; p < count; p++) {
             // The messages split as evenly as they go; the first publishers take the remainder.
             int share = options.messages() / count + (p < options.messages() % count ? 1 : 0);
-            publishers.add(new Publisher(p, topology.publisherTopic(p), options.qos(), share, options.payloadSize(),
-                options.window(), ratePerPublisher, progress));
+            publishers.add(new Publisher(
+                    p,
+                    topology.publisherTopic(p),
+                    options.qos(),
+                    share,
+                    options.payloadSize(),
+                    options.window(),
+                    ratePerPublisher,
+                    progress));
         }
         return publishers;
     }
 
     private List<String> ids(String role, int count) {
-        return IntStream.range(0, count).mapToObj(i -> "bench-" + runId + "-" + role + "-" + i).toList();
+        return IntStream.range(0, count)
+                .mapToObj(i -> "bench-" + runId + "-" + role + "-" + i)
+                .toList();
     }
 }

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,9 +32,12 @@ class LoadGeneratorSmokeTest {
 
     private static EmbeddedBroker broker;
     /** Accepts storm-I only with its own password, so a run shows every client sent it. */
-    private static final Authenticator STORM_PASSWORDS = info -> CompletableFuture.completedFuture(info.password() != null
-        && new String(info.password(), StandardCharsets.UTF_8).equals(StormRun.password(info.username()))
-        ? AuthResult.ACCEPT : AuthResult.BAD_USERNAME_OR_PASSWORD);
+    private static final Authenticator STORM_PASSWORDS = info -> CompletableFuture.completedFuture(
+            info.password() != null
+                            && new String(info.password(), StandardCharsets.UTF_8)
+                                    .equals(StormRun.password(info.username()))
+                    ? AuthResult.ACCEPT
+                    : AuthResult.BAD_USERNAME_OR_PASSWORD);
 
     @BeforeAll
     static void startBroker() throws InterruptedException {
@@ -75,9 +78,11 @@ class LoadGeneratorSmokeTest {
     @CsvSource({
         "fan-in, 0, 200, 200", "fan-in, 1, 200, 200", "fan-in, 2, 200, 200",
         "fan-out, 0, 10, 200", "fan-out, 1, 10, 200", "fan-out, 2, 10, 200",
-        "p2p, 0, 200, 200", "p2p, 1, 200, 200", "p2p, 2, 200, 200"})
+        "p2p, 0, 200, 200", "p2p, 1, 200, 200", "p2p, 2, 200, 200"
+    })
     void trafficScenariosDeliverEveryMessage(String scenario, int qos, int messages, long copies) throws Exception {
-        Result result = LoadGenerator.run(quick(Scenario.byName(scenario), qos, messages).build());
+        Result result = LoadGenerator.run(
+                quick(Scenario.byName(scenario), qos, messages).build());
 
         assertTrue(result.passed(), result.failures()::toString);
         assertEquals(messages, result.published());
@@ -130,8 +135,9 @@ class LoadGeneratorSmokeTest {
             Result result = LoadGenerator.run(options.build());
 
             assertFalse(result.passed());
-            assertTrue(result.failures().get(0).contains("acknowledged message copies never delivered"),
-                result.failures()::toString);
+            assertTrue(
+                    result.failures().get(0).contains("acknowledged message copies never delivered"),
+                    result.failures()::toString);
         }
     }
 
@@ -183,8 +189,9 @@ class LoadGeneratorSmokeTest {
 
             assertFalse(result.passed());
             assertEquals(60, result.messages());
-            assertTrue(result.failures().get(0).startsWith("30 acknowledged message copies never delivered"),
-                result.failures()::toString);
+            assertTrue(
+                    result.failures().get(0).startsWith("30 acknowledged message copies never delivered"),
+                    result.failures()::toString);
         }
     }
 
@@ -232,8 +239,11 @@ class LoadGeneratorSmokeTest {
         TestCertificates certificates = TestCertificates.create(dir, "server", "localhost");
         List<String> settings = new ArrayList<>(certificates.keystoreSettings());
         settings.add("mqtt.allow-anonymous = false");
-        try (EmbeddedBroker secured = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(STORM_PASSWORDS),
-            List.of(), settings.toArray(String[]::new))) {
+        try (EmbeddedBroker secured = EmbeddedBroker.start(
+                InMemoryStorageProvider.newStorage(),
+                List.of(STORM_PASSWORDS),
+                List.of(),
+                settings.toArray(String[]::new))) {
             Options.Builder options = quick(Scenario.STORM, 0, 1);
             options.port = tls ? secured.broker().port("tls") : secured.port();
             options.connections = 200;
@@ -250,8 +260,11 @@ class LoadGeneratorSmokeTest {
 
     @Test
     void guessersAreAnsweredWhileTheLegitimateClientKeepsConnecting() throws Exception {
-        try (EmbeddedBroker secured = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(STORM_PASSWORDS),
-            List.of(), "mqtt.allow-anonymous = false")) {
+        try (EmbeddedBroker secured = EmbeddedBroker.start(
+                InMemoryStorageProvider.newStorage(),
+                List.of(STORM_PASSWORDS),
+                List.of(),
+                "mqtt.allow-anonymous = false")) {
             Options.Builder options = quick(Scenario.GUESS, 0, 1);
             options.port = secured.port();
             options.clients = 3;
@@ -260,17 +273,22 @@ class LoadGeneratorSmokeTest {
 
             assertTrue(result.passed(), result.failures()::toString);
             assertEquals(200, result.latency().getTotalCount(), "every legitimate CONNECT under attack got CONNACK 0");
-            long refused = secured.broker().counters().authBadCredentials() + secured.broker().counters().authNotAuthorized();
+            long refused = secured.broker().counters().authBadCredentials()
+                    + secured.broker().counters().authNotAuthorized();
             // Guesses still on their way when the run ended are refused after it: the broker counts at least as many.
-            assertTrue(result.published() > 0 && refused >= result.published(), result.published() + " answered, "
-                + refused + " refused");
+            assertTrue(
+                    result.published() > 0 && refused >= result.published(),
+                    result.published() + " answered, " + refused + " refused");
         }
     }
 
     @Test
     void badOptionsAreRefused() {
-        assertEquals("host must be 127.0.0.1 (benchmarks run on loopback only)",
-            assertThrows(IllegalArgumentException.class,
-                () -> Options.parse(new String[] {"--port", "1883", "--host", "10.0.0.1"})).getMessage());
+        assertEquals(
+                "host must be 127.0.0.1 (benchmarks run on loopback only)",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Options.parse(new String[] {"--port", "1883", "--host", "10.0.0.1"}))
+                        .getMessage());
     }
 }

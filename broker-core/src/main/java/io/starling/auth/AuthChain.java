@@ -36,8 +36,12 @@ public final class AuthChain implements Authorizer {
     private final Duration timeout;
     private final Executor executor;
 
-    public AuthChain(List<Authenticator> authenticators, List<Authorizer> authorizers, AnonymousAccess anonymous,
-                     Duration timeout, Executor executor) {
+    public AuthChain(
+            List<Authenticator> authenticators,
+            List<Authorizer> authorizers,
+            AnonymousAccess anonymous,
+            Duration timeout,
+            Executor executor) {
         this.authenticators = List.copyOf(authenticators);
         this.authorizers = List.copyOf(authorizers);
         this.anonymous = anonymous;
@@ -52,24 +56,28 @@ public final class AuthChain implements Authorizer {
 
     private CompletionStage<AuthResult> ask(int index, ConnectInfo info) {
         if (index == authenticators.size()) {
-            return CompletableFuture.completedFuture(anonymous.allows(info.remoteAddress()) ? AuthResult.ACCEPT
-                : AuthResult.NOT_AUTHORIZED);
+            return CompletableFuture.completedFuture(
+                    anonymous.allows(info.remoteAddress()) ? AuthResult.ACCEPT : AuthResult.NOT_AUTHORIZED);
         }
         Authenticator authenticator = authenticators.get(index);
         return CompletableFuture.supplyAsync(() -> authenticator.authenticate(info), executor)
-            .thenCompose(stage -> stage)
-            .toCompletableFuture()
-            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .handle((result, failure) -> {
-                if (failure != null || result == null) {
-                    LOG.warn("Authenticator {} failed for client {}; refusing it: {}", authenticator.getClass().getName(),
-                        info.clientId(), failure == null ? "no result" : failure.toString());
-                    return AuthResult.NOT_AUTHORIZED;
-                }
-                return result;
-            })
-            .thenCompose(result -> result == AuthResult.NO_OPINION ? ask(index + 1, info)
-                : CompletableFuture.completedFuture(result));
+                .thenCompose(stage -> stage)
+                .toCompletableFuture()
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((result, failure) -> {
+                    if (failure != null || result == null) {
+                        LOG.warn(
+                                "Authenticator {} failed for client {}; refusing it: {}",
+                                authenticator.getClass().getName(),
+                                info.clientId(),
+                                failure == null ? "no result" : failure.toString());
+                        return AuthResult.NOT_AUTHORIZED;
+                    }
+                    return result;
+                })
+                .thenCompose(result -> result == AuthResult.NO_OPINION
+                        ? ask(index + 1, info)
+                        : CompletableFuture.completedFuture(result));
     }
 
     @Override

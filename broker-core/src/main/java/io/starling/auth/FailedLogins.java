@@ -51,8 +51,7 @@ final class FailedLogins {
         }
     }
 
-    private record Failures(int count, long lastNanos) {
-    }
+    private record Failures(int count, long lastNanos) {}
 
     /** The failures of one kind of key (addresses or user names). */
     private final class Tally<K> {
@@ -87,13 +86,17 @@ final class FailedLogins {
                 }
             }
             long forgetNanos = limits.forgetAfter().toNanos();
-            counts.compute(key, (k, failures) -> failures == null || now - failures.lastNanos() >= forgetNanos
-                ? new Failures(1, now) : new Failures(failures.count() + 1, now));
+            counts.compute(
+                    key,
+                    (k, failures) -> failures == null || now - failures.lastNanos() >= forgetNanos
+                            ? new Failures(1, now)
+                            : new Failures(failures.count() + 1, now));
         }
 
         private long holdNanos(Failures failures, long now) {
-            return failures.count() < limit ? 0
-                : Math.max(0, failures.lastNanos() + penaltyNanos(failures.count()) - now);
+            return failures.count() < limit
+                    ? 0
+                    : Math.max(0, failures.lastNanos() + penaltyNanos(failures.count()) - now);
         }
 
         /** The penalty after {@code count} failures (at least the limit): doubled per failure past it. */

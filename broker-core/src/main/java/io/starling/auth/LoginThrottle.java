@@ -28,8 +28,8 @@ public final class LoginThrottle {
     private final LoginLimits limits;
     private final FailedLogins failures;
     private final BrokerMetrics metrics;
-    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(LoginThrottle.class),
-        Duration.ofSeconds(10));
+    private final ThrottledLog log =
+            new ThrottledLog(LoggerFactory.getLogger(LoginThrottle.class), Duration.ofSeconds(10));
 
     public LoginThrottle(AuthChain chain, LoginLimits limits, BrokerMetrics metrics, LongSupplier nanoClock) {
         this.chain = chain;
@@ -45,30 +45,34 @@ public final class LoginThrottle {
      * @param heldBack refused (NOT_AUTHORIZED) without asking the auth plugins; already counted and
      *                 logged here, in bulk, so the connection logs no line of its own
      */
-    public record Verdict(AuthResult result, boolean heldBack) {
-    }
+    public record Verdict(AuthResult result, boolean heldBack) {}
 
     private static final CompletionStage<Verdict> HELD_BACK =
-        CompletableFuture.completedFuture(new Verdict(AuthResult.NOT_AUTHORIZED, true));
+            CompletableFuture.completedFuture(new Verdict(AuthResult.NOT_AUTHORIZED, true));
 
     public CompletionStage<Verdict> authenticate(ConnectInfo info) {
         // The address without the port: a guesser opens a new connection, with a new port, per guess.
         Object address = info.remoteAddress() instanceof InetSocketAddress socket && socket.getAddress() != null
-            ? socket.getAddress() : info.remoteAddress();
+                ? socket.getAddress()
+                : info.remoteAddress();
         long holdNanos = failures.holdNanos(address, info.username());
         if (holdNanos == 0) {
             return checked(info, address);
         }
         metrics.loginHeldBack();
         boolean refuse = limits.action() == LoginLimits.Action.REFUSE;
-        log.event("Held back {} CONNECT(s) since the last report after too many failed authentications from their"
-                + " address or with their user name ({}; latest: client {}, user '{}', from {}).",
-            refuse ? "refused with CONNACK 5" : "delayed", info.clientId(), info.username(), info.remoteAddress());
+        log.event(
+                "Held back {} CONNECT(s) since the last report after too many failed authentications from their"
+                        + " address or with their user name ({}; latest: client {}, user '{}', from {}).",
+                refuse ? "refused with CONNACK 5" : "delayed",
+                info.clientId(),
+                info.username(),
+                info.remoteAddress());
         if (refuse) {
             return HELD_BACK;
         }
-        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(holdNanos, TimeUnit.NANOSECONDS))
-            .thenCompose(ignored -> checked(info, address));
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(holdNanos, TimeUnit.NANOSECONDS))
+                .thenCompose(ignored -> checked(info, address));
     }
 
     private CompletionStage<Verdict> checked(ConnectInfo info, Object address) {

@@ -30,8 +30,7 @@ public final class PluginLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
 
-    private PluginLoader() {
-    }
+    private PluginLoader() {}
 
     /**
      * The providers of every jar in {@code directory}, in file name order; none when the
@@ -52,7 +51,8 @@ public final class PluginLoader {
         for (Path jar : jars(directory)) {
             for (AuthPluginProvider provider : loadJar(jar, parent)) {
                 if (!ids.add(provider.id())) {
-                    throw new PluginLoadException(jar, "another plugin already has the id '" + provider.id() + "'", null);
+                    throw new PluginLoadException(
+                            jar, "another plugin already has the id '" + provider.id() + "'", null);
                 }
                 providers.add(provider);
             }
@@ -78,15 +78,19 @@ public final class PluginLoader {
         URLClassLoader loader = new URLClassLoader("plugin " + jar.getFileName(), new URL[] {url(jar)}, parent);
         try {
             for (AuthPluginProvider provider : ServiceLoader.load(AuthPluginProvider.class, loader)) {
-                LOG.info("Loaded auth plugin '{}' ({}) from {}.", provider.id(), provider.getClass().getName(), jar);
+                LOG.info(
+                        "Loaded auth plugin '{}' ({}) from {}.",
+                        provider.id(),
+                        provider.getClass().getName(),
+                        jar);
                 providers.add(provider);
             }
         } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
             throw new PluginLoadException(jar, withCauses(e), e);
         }
         if (providers.isEmpty()) {
-            throw new PluginLoadException(jar, "it declares no " + AuthPluginProvider.class.getName()
-                + " in META-INF/services", null);
+            throw new PluginLoadException(
+                    jar, "it declares no " + AuthPluginProvider.class.getName() + " in META-INF/services", null);
         }
         return providers;
     }

@@ -34,8 +34,10 @@ public enum AnonymousAccess {
         return switch (this) {
             case ANY_ADDRESS -> true;
             case NONE -> false;
-            case LOOPBACK -> remote instanceof InetSocketAddress address && address.getAddress() != null
-                && address.getAddress().isLoopbackAddress();
+            case LOOPBACK ->
+                remote instanceof InetSocketAddress address
+                        && address.getAddress() != null
+                        && address.getAddress().isLoopbackAddress();
         };
     }
 
@@ -46,8 +48,9 @@ public enum AnonymousAccess {
             case "true" -> ANY_ADDRESS;
             case "loopback" -> LOOPBACK;
             case "false" -> NONE;
-            default -> throw new ConfigException.BadValue(config.origin(), key,
-                "must be true, loopback or false, was '" + value + "'");
+            default ->
+                throw new ConfigException.BadValue(
+                        config.origin(), key, "must be true, loopback or false, was '" + value + "'");
         };
     }
 }

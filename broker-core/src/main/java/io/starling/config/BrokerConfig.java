@@ -11,41 +11,45 @@ import java.util.function.LongSupplier;
  * bad value stops start-up with a message naming its key.
  */
 public record BrokerConfig(
-    ListenerSettings mqtt,
-    ListenerSettings tls,
-    ListenerSettings websocket,
-    ListenerSettings websocketTls,
-    ListenerSettings http,
-    TlsSettings tlsSettings,
-    String websocketPath,
-    Duration sysInterval,
-    int ioThreads,
-    int maxPacketSize,
-    Duration connectTimeout,
-    int maxClientIdLength,
-    int maxInflightMessages,
-    int maxQueuedMessages,
-    long maxQueuedBytes,
-    QueueFullPolicy queueFullPolicy,
-    Duration pushBackTimeout,
-    long maxQueuedBytesTotal,
-    boolean queueQos0Messages,
-    AnonymousAccess anonymousAccess,
-    String storageType,
-    String clusterType,
-    List<String> authPlugins,
-    Duration authTimeout,
-    int authThreads,
-    LoginLimits loginLimits,
-    boolean verbose,
-    Config raw) {
+        ListenerSettings mqtt,
+        ListenerSettings tls,
+        ListenerSettings websocket,
+        ListenerSettings websocketTls,
+        ListenerSettings http,
+        TlsSettings tlsSettings,
+        String websocketPath,
+        Duration sysInterval,
+        int ioThreads,
+        int maxPacketSize,
+        Duration connectTimeout,
+        int maxClientIdLength,
+        int maxInflightMessages,
+        int maxQueuedMessages,
+        long maxQueuedBytes,
+        QueueFullPolicy queueFullPolicy,
+        Duration pushBackTimeout,
+        long maxQueuedBytesTotal,
+        boolean queueQos0Messages,
+        AnonymousAccess anonymousAccess,
+        String storageType,
+        String clusterType,
+        List<String> authPlugins,
+        Duration authTimeout,
+        int authThreads,
+        LoginLimits loginLimits,
+        boolean verbose,
+        Config raw) {
 
     /**
      * What to do with a message for a client whose queue is full: push back on the publishers
      * feeding an online client (an offline one drops the newest), or drop the newest or the
      * oldest messages.
      */
-    public enum QueueFullPolicy { PUSH_BACK, DROP_NEWEST, DROP_OLDEST }
+    public enum QueueFullPolicy {
+        PUSH_BACK,
+        DROP_NEWEST,
+        DROP_OLDEST
+    }
 
     /** The largest packet MQTT can express: remaining length 268,435,455 plus a 5-byte fixed header. */
     static final int MQTT_MAX_PACKET_SIZE = 268_435_460;
@@ -63,34 +67,34 @@ public record BrokerConfig(
             throw new ConfigException.BadValue(c.origin(), "starling.sys-interval", "must not be negative");
         }
         return new BrokerConfig(
-            ListenerSettings.from(c, "ipv4", "listener"),
-            tls,
-            ListenerSettings.from(c, "websockets", "websocket"),
-            websocketTls,
-            ListenerSettings.from(c, "http", "http"),
-            tlsSettings,
-            c.getString("starling.websocket.path"),
-            sysInterval,
-            threads(c, "starling.io-threads"),
-            intIn(c, "starling.mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
-            positive(c, "starling.mqtt.connect-timeout"),
-            intIn(c, "starling.mqtt.max-client-id-length", 23, 65535),
-            intIn(c, "starling.mqtt.max-inflight-messages", 1, 65535),
-            intIn(c, "starling.mqtt.max-queued-messages", 0, Integer.MAX_VALUE),
-            bytesAtLeastZero(c, "starling.mqtt.max-queued-bytes"),
-            policy(c, "starling.mqtt.queue-full-policy"),
-            positive(c, "starling.mqtt.push-back-timeout"),
-            sizeOrHeapShare(c, "starling.mqtt.max-queued-bytes-total"),
-            c.getBoolean("starling.mqtt.queue-qos0-messages"),
-            AnonymousAccess.from(c, "starling.mqtt.allow-anonymous"),
-            c.getString("starling.storage.type"),
-            c.getString("starling.cluster.type"),
-            c.getStringList("starling.auth.plugins"),
-            positive(c, "starling.auth.timeout"),
-            threads(c, "starling.auth.threads"),
-            LoginLimits.from(c),
-            c.getBoolean("starling.log.verbose"),
-            config);
+                ListenerSettings.from(c, "ipv4", "listener"),
+                tls,
+                ListenerSettings.from(c, "websockets", "websocket"),
+                websocketTls,
+                ListenerSettings.from(c, "http", "http"),
+                tlsSettings,
+                c.getString("starling.websocket.path"),
+                sysInterval,
+                threads(c, "starling.io-threads"),
+                intIn(c, "starling.mqtt.max-packet-size", 16, MQTT_MAX_PACKET_SIZE),
+                positive(c, "starling.mqtt.connect-timeout"),
+                intIn(c, "starling.mqtt.max-client-id-length", 23, 65535),
+                intIn(c, "starling.mqtt.max-inflight-messages", 1, 65535),
+                intIn(c, "starling.mqtt.max-queued-messages", 0, Integer.MAX_VALUE),
+                bytesAtLeastZero(c, "starling.mqtt.max-queued-bytes"),
+                policy(c, "starling.mqtt.queue-full-policy"),
+                positive(c, "starling.mqtt.push-back-timeout"),
+                sizeOrHeapShare(c, "starling.mqtt.max-queued-bytes-total"),
+                c.getBoolean("starling.mqtt.queue-qos0-messages"),
+                AnonymousAccess.from(c, "starling.mqtt.allow-anonymous"),
+                c.getString("starling.storage.type"),
+                c.getString("starling.cluster.type"),
+                c.getStringList("starling.auth.plugins"),
+                positive(c, "starling.auth.timeout"),
+                threads(c, "starling.auth.threads"),
+                LoginLimits.from(c),
+                c.getBoolean("starling.log.verbose"),
+                config);
     }
 
     /** A thread count, 0 meaning one per CPU core. */
@@ -102,8 +106,8 @@ public record BrokerConfig(
     static int intIn(Config c, String key, int min, int max) {
         int value = c.getInt(key);
         if (value < min || value > max) {
-            throw new ConfigException.BadValue(c.origin(), key,
-                "must be between " + min + " and " + max + ", was " + value);
+            throw new ConfigException.BadValue(
+                    c.origin(), key, "must be between " + min + " and " + max + ", was " + value);
         }
         return value;
     }
@@ -140,11 +144,12 @@ public record BrokerConfig(
         try {
             percent = Double.parseDouble(text.substring(0, text.length() - 1).trim());
         } catch (NumberFormatException e) {
-            throw new ConfigException.BadValue(c.origin(), key,
-                "must be a size or a percentage of " + wholeName + ", was '" + text + "'");
+            throw new ConfigException.BadValue(
+                    c.origin(), key, "must be a size or a percentage of " + wholeName + ", was '" + text + "'");
         }
         if (percent <= 0 || percent > 100) {
-            throw new ConfigException.BadValue(c.origin(), key, "percentage must be above 0 and at most 100, was " + text);
+            throw new ConfigException.BadValue(
+                    c.origin(), key, "percentage must be above 0 and at most 100, was " + text);
         }
         return (long) (whole.getAsLong() * percent / 100);
     }
@@ -163,8 +168,9 @@ public record BrokerConfig(
             case "push-back" -> QueueFullPolicy.PUSH_BACK;
             case "drop-newest" -> QueueFullPolicy.DROP_NEWEST;
             case "drop-oldest" -> QueueFullPolicy.DROP_OLDEST;
-            default -> throw new ConfigException.BadValue(c.origin(), key,
-                "must be push-back, drop-newest or drop-oldest, was '" + value + "'");
+            default ->
+                throw new ConfigException.BadValue(
+                        c.origin(), key, "must be push-back, drop-newest or drop-oldest, was '" + value + "'");
         };
     }
 }

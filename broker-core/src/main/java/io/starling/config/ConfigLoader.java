@@ -22,14 +22,14 @@ public final class ConfigLoader {
 
     static final String ENV_PREFIX = "STARLING_";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Loads {@code file} (may be null) with environment overrides and checks it. */
     public static Config load(File file, Map<String, String> environment) {
         // Every module's reference.conf, without the JVM's system properties that
         // defaultReference() would mix in (-Dstarling.home is not a setting).
-        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf").resolve();
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf")
+                .resolve();
         Config user = ConfigFactory.empty();
         if (file != null) {
             if (!file.isFile()) {
@@ -37,7 +37,10 @@ public final class ConfigLoader {
             }
             user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
         }
-        Config merged = environmentOverrides(reference, environment).withFallback(user).withFallback(reference).resolve();
+        Config merged = environmentOverrides(reference, environment)
+                .withFallback(user)
+                .withFallback(reference)
+                .resolve();
         rejectUnknownKeys(user.withFallback(environmentOverrides(reference, environment)), reference);
         merged.checkValid(reference, "starling");
         return merged;
@@ -45,17 +48,24 @@ public final class ConfigLoader {
 
     /** The environment variable that overrides {@code path}, e.g. STARLING_LISTENER_PORT. */
     public static String environmentName(String path) {
-        return ENV_PREFIX + path.substring("starling.".length()).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ENV_PREFIX
+                + path.substring("starling.".length())
+                        .toUpperCase(Locale.ROOT)
+                        .replace('.', '_')
+                        .replace('-', '_');
     }
 
     private static Config environmentOverrides(Config reference, Map<String, String> environment) {
         Config overrides = ConfigFactory.empty();
-        for (Map.Entry<String, ConfigValue> entry : reference.withOnlyPath("starling").entrySet()) {
+        for (Map.Entry<String, ConfigValue> entry :
+                reference.withOnlyPath("starling").entrySet()) {
             String path = entry.getKey();
             String value = environment.get(environmentName(path));
             if (value != null) {
-                Config parsed = ConfigFactory.parseString("v = " + quoteIfNeeded(value),
-                    ConfigParseOptions.defaults().setOriginDescription("environment variable " + environmentName(path)));
+                Config parsed = ConfigFactory.parseString(
+                        "v = " + quoteIfNeeded(value),
+                        ConfigParseOptions.defaults()
+                                .setOriginDescription("environment variable " + environmentName(path)));
                 overrides = overrides.withValue(path, parsed.getValue("v"));
             }
         }
@@ -65,7 +75,10 @@ public final class ConfigLoader {
     /** Lists and numbers parse as HOCON; anything else is taken as a plain string. */
     private static String quoteIfNeeded(String value) {
         String trimmed = value.trim();
-        if (trimmed.startsWith("[") || trimmed.matches("-?[0-9]+") || trimmed.equals("true") || trimmed.equals("false")) {
+        if (trimmed.startsWith("[")
+                || trimmed.matches("-?[0-9]+")
+                || trimmed.equals("true")
+                || trimmed.equals("false")) {
             return trimmed;
         }
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
@@ -78,7 +91,8 @@ public final class ConfigLoader {
         Set<String> pluginBlocks = new TreeSet<>();
         Config withDefaults = user.withFallback(reference).resolve();
         pluginBlocks.addAll(withDefaults.getStringList("starling.auth.plugins"));
-        for (Map.Entry<String, ConfigValue> entry : user.withOnlyPath("starling").entrySet()) {
+        for (Map.Entry<String, ConfigValue> entry :
+                user.withOnlyPath("starling").entrySet()) {
             String path = entry.getKey();
             if (reference.hasPath(path) || isInPluginBlock(path, pluginBlocks)) {
                 continue;

@@ -12,16 +12,22 @@ import com.typesafe.config.Config;
  * @param port    the port (0 picks a free one)
  * @param maxConnectionsPerSecond new connections accepted per second (0: no limit)
  */
-public record ListenerSettings(String kind, String path, boolean enabled, String host, int port,
-                               int maxConnectionsPerSecond) {
+public record ListenerSettings(
+        String kind, String path, boolean enabled, String host, int port, int maxConnectionsPerSecond) {
 
     static ListenerSettings from(Config config, String kind, String block) {
         String path = "starling." + block;
         String prefix = path + ".";
         boolean enabled = !config.hasPath(prefix + "enabled") || config.getBoolean(prefix + "enabled");
         int rate = config.hasPath(prefix + "max-connections-per-second")
-            ? BrokerConfig.intIn(config, prefix + "max-connections-per-second", 0, 1_000_000) : 0;
-        return new ListenerSettings(kind, path, enabled, config.getString(prefix + "host"),
-            BrokerConfig.intIn(config, prefix + "port", 0, 65535), rate);
+                ? BrokerConfig.intIn(config, prefix + "max-connections-per-second", 0, 1_000_000)
+                : 0;
+        return new ListenerSettings(
+                kind,
+                path,
+                enabled,
+                config.getString(prefix + "host"),
+                BrokerConfig.intIn(config, prefix + "port", 0, 65535),
+                rate);
     }
 }

@@ -21,9 +21,11 @@ public final class BrokerMetrics {
     private final LongAdder queued = new LongAdder();
     /** Messages not stored for a client because the store's limit of that client's queue, or of all queues, was reached. */
     private final LongAdder clientLimitDrops = new LongAdder();
+
     private final LongAdder totalLimitDrops = new LongAdder();
     /** An AtomicLong, not a LongAdder: every enqueue compares it with the broker-wide budget. */
     private final AtomicLong queuedBytes = new AtomicLong();
+
     private final LongAdder publishersPaused = new LongAdder();
     private final LongAdder slowConsumersDisconnected = new LongAdder();
     private final LongAdder subscriptions = new LongAdder();

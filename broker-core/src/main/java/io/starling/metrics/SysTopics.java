@@ -23,6 +23,7 @@ public final class SysTopics implements Runnable {
 
     /** Acknowledged batches and their summed lag at the previous run, to average over the interval. */
     private long lastBatches;
+
     private long lastNanos;
 
     public SysTopics(MetricsSource source, PublishRouter router, MessageIds ids, String version) {
@@ -36,8 +37,9 @@ public final class SysTopics implements Runnable {
     public void run() {
         long now = System.currentTimeMillis();
         values().forEach((topic, value) -> router.publish(
-            new StoredMessage(ids.next(), "$SYS/broker/" + topic, 0, true, value.getBytes(StandardCharsets.UTF_8), now),
-            null));
+                new StoredMessage(
+                        ids.next(), "$SYS/broker/" + topic, 0, true, value.getBytes(StandardCharsets.UTF_8), now),
+                null));
     }
 
     Map<String, String> values() {

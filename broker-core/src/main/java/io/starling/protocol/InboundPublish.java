@@ -8,11 +8,11 @@ record InboundPublish(String topic, int qos, boolean retain, boolean dup, int pa
 
     static InboundPublish of(MqttPublishMessage message) {
         return new InboundPublish(
-            message.variableHeader().topicName(),
-            message.fixedHeader().qosLevel().value(),
-            message.fixedHeader().isRetain(),
-            message.fixedHeader().isDup(),
-            message.variableHeader().packetId(),
-            ByteBufUtil.getBytes(message.payload()));
+                message.variableHeader().topicName(),
+                message.fixedHeader().qosLevel().value(),
+                message.fixedHeader().isRetain(),
+                message.fixedHeader().isDup(),
+                message.variableHeader().packetId(),
+                ByteBufUtil.getBytes(message.payload()));
     }
 }

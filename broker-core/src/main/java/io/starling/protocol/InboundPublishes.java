@@ -46,25 +46,37 @@ final class InboundPublishes {
             acknowledge(session, publish);
             return;
         }
-        StoredMessage message = new StoredMessage(services.messageIds().next(), publish.topic(), publish.qos(),
-            publish.retain(), publish.payload(), System.currentTimeMillis());
+        StoredMessage message = new StoredMessage(
+                services.messageIds().next(),
+                publish.topic(),
+                publish.qos(),
+                publish.retain(),
+                publish.payload(),
+                System.currentTimeMillis());
         InboundQos2Receipt receipt = publish.qos() == 2 && session.isPersistent()
-            ? new InboundQos2Receipt(session.clientId(), publish.packetId()) : null;
+                ? new InboundQos2Receipt(session.clientId(), publish.packetId())
+                : null;
         CompletionStage<Void> durable = services.router().publish(message, receipt, connection.readPause());
         if (publish.qos() == 0) {
             // Nothing to acknowledge: no hop back to the session, only a failure to report.
             durable.whenComplete((ignored, failure) -> {
                 if (failure != null) {
-                    LOG.error("QoS 0 message from {} to '{}' could not be stored: {}", connection.clientId(),
-                        publish.topic(), failure.toString());
+                    LOG.error(
+                            "QoS 0 message from {} to '{}' could not be stored: {}",
+                            connection.clientId(),
+                            publish.topic(),
+                            failure.toString());
                 }
             });
             return;
         }
         durable.whenComplete((ignored, failure) -> session.execute(() -> {
             if (failure != null) {
-                LOG.error("Message from {} to '{}' could not be stored and is not acknowledged: {}",
-                    connection.clientId(), publish.topic(), failure.toString());
+                LOG.error(
+                        "Message from {} to '{}' could not be stored and is not acknowledged: {}",
+                        connection.clientId(),
+                        publish.topic(),
+                        failure.toString());
                 if (publish.qos() == 2) {
                     session.releaseQos2(publish.packetId());
                 }

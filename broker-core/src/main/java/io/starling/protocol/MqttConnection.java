@@ -57,11 +57,17 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     /** Netty's MQTT codec keeps the protocol version of the channel under this key. */
     private static final AttributeKey<MqttVersion> CODEC_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
-    private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
+    private enum State {
+        AWAIT_CONNECT,
+        CONNECTING,
+        CONNECTED,
+        CLOSED
+    }
 
     private final ProtocolServices services;
     /** The PUBLISH and SUBSCRIBE flows, each created by its first packet: an idle client needs neither. */
     private InboundPublishes publishes;
+
     private SubscriptionRequests subscriptionRequests;
     private Channel channel;
     private State state = State.AWAIT_CONNECT;
@@ -74,19 +80,23 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
      * every connection with keep alive.
      */
     private long keepAliveNanos;
+
     private long lastPacketNanos;
     /** Whether a packet was read since the last {@link #channelReadComplete}. */
     private boolean packetRead;
     /** Packets a client sent after CONNECT, before its CONNACK: handled once connected. Null while there are none. */
     private List<MqttMessage> early;
+
     private String clientId;
     private ClientIdentity identity;
     private Session session;
     /** Set with the session: stops reading this client while queues it publishes to are full. */
     private ReadPause readPause;
+
     private StoredMessage will;
     /** The will handed to the cluster while connected (it publishes it if this node is lost). */
     private StoredMessage registeredWill;
+
     private boolean disconnectReceived;
     private boolean detached;
     private String closeReason;
@@ -99,11 +109,15 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         long timeoutMillis = services.config().connectTimeout().toMillis();
-        timer = ctx.executor().schedule(() -> {
-            if (state == State.AWAIT_CONNECT) {
-                close("no CONNECT within " + timeoutMillis + " ms");
-            }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (state == State.AWAIT_CONNECT) {
+                                close("no CONNECT within " + timeoutMillis + " ms");
+                            }
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
@@ -111,8 +125,9 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         packetRead = true;
         MqttMessage message = (MqttMessage) msg;
-        if (state == State.CONNECTING && message.decoderResult().isSuccess()
-            && message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
+        if (state == State.CONNECTING
+                && message.decoderResult().isSuccess()
+                && message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
             if (early == null) {
                 early = new ArrayList<>();
             }
@@ -147,7 +162,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         switch (type) {
             case CONNECT -> violation("second CONNECT on one connection");
             case PUBLISH -> {
-                services.metrics().messageReceived(message.fixedHeader().qosLevel().value());
+                services.metrics()
+                        .messageReceived(message.fixedHeader().qosLevel().value());
                 publishes().onPublish(session, InboundPublish.of((MqttPublishMessage) message));
             }
             case PUBACK -> {
@@ -218,7 +234,9 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             return;
         }
         if (check.refusal() != null) {
-            refuse(check.refusal(), "CONNECT from " + channel.remoteAddress() + " refused with client id '" + requestedId + "'");
+            refuse(
+                    check.refusal(),
+                    "CONNECT from " + channel.remoteAddress() + " refused with client id '" + requestedId + "'");
             return;
         }
         boolean clean = connect.variableHeader().isCleanSession();
@@ -226,32 +244,48 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         String username = connect.payload().userName();
         identity = new ClientIdentity(clientId, username);
         if (connect.variableHeader().isWillFlag()) {
-            will = new StoredMessage(0, connect.payload().willTopic(), connect.variableHeader().willQos(),
-                connect.variableHeader().isWillRetain(), connect.payload().willMessageInBytes(), 0);
+            will = new StoredMessage(
+                    0,
+                    connect.payload().willTopic(),
+                    connect.variableHeader().willQos(),
+                    connect.variableHeader().isWillRetain(),
+                    connect.payload().willMessageInBytes(),
+                    0);
         }
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
         int level = connect.variableHeader().version();
         String description = "New client connected from " + remote() + " as " + clientId + " (p" + (level - 2) + ", c"
-            + (clean ? 1 : 0) + ", k" + keepAlive + (username == null ? "" : ", u'" + username + "'") + ").";
-        ConnectInfo info = new ConnectInfo(clientId, username, connect.payload().passwordInBytes(),
-            channel.remoteAddress(), level, tlsClientSubject());
-        services.logins().authenticate(info).whenComplete((verdict, failure) -> channel.eventLoop().execute(() -> {
-            if (state != State.CONNECTING) {
-                return;
-            }
-            AuthResult result = verdict == null ? null : verdict.result();
-            if (failure != null || result != AuthResult.ACCEPT) {
-                boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
-                services.metrics().authRefused(badCredentials);
-                // A CONNECT held back after failed logins was logged with the others held back.
-                refuse(badCredentials ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
-                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                    verdict != null && verdict.heldBack() ? null : "client " + clientId + " from " + remote()
-                        + " refused: " + (badCredentials ? "bad user name or password" : "not authorized"));
-                return;
-            }
-            attach(clean, keepAlive, description);
-        }));
+                + (clean ? 1 : 0) + ", k" + keepAlive + (username == null ? "" : ", u'" + username + "'") + ").";
+        ConnectInfo info = new ConnectInfo(
+                clientId,
+                username,
+                connect.payload().passwordInBytes(),
+                channel.remoteAddress(),
+                level,
+                tlsClientSubject());
+        services.logins()
+                .authenticate(info)
+                .whenComplete((verdict, failure) -> channel.eventLoop().execute(() -> {
+                    if (state != State.CONNECTING) {
+                        return;
+                    }
+                    AuthResult result = verdict == null ? null : verdict.result();
+                    if (failure != null || result != AuthResult.ACCEPT) {
+                        boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
+                        services.metrics().authRefused(badCredentials);
+                        // A CONNECT held back after failed logins was logged with the others held back.
+                        refuse(
+                                badCredentials
+                                        ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+                                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                                verdict != null && verdict.heldBack()
+                                        ? null
+                                        : "client " + clientId + " from " + remote() + " refused: "
+                                                + (badCredentials ? "bad user name or password" : "not authorized"));
+                        return;
+                    }
+                    attach(clean, keepAlive, description);
+                }));
     }
 
     /** The subject of the client's TLS certificate, if the connection is TLS and it sent one. */
@@ -263,50 +297,58 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         try {
             Certificate[] chain = tls.engine().getSession().getPeerCertificates();
             return chain.length > 0 && chain[0] instanceof X509Certificate certificate
-                ? certificate.getSubjectX500Principal().getName() : null;
+                    ? certificate.getSubjectX500Principal().getName()
+                    : null;
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }
     }
 
     private void attach(boolean clean, int keepAlive, String description) {
-        services.sessions().connect(clientId, clean, this, channel.eventLoop(), sessionPresent -> {
-            send(Packets.connack(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent == 1));
-            LOG.info(description);
-        }).whenComplete((attached, failure) -> channel.eventLoop().execute(() -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                if (!(cause instanceof CancellationException) && state == State.CONNECTING) {
-                    LOG.error("Could not set up the session of client {} (store or cluster): {}", clientId,
-                        cause.toString());
-                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "session could not be set up");
-                }
-                return;
-            }
-            session = attached;
-            readPause = new ReadPause(channel, attached, services.metrics());
-            if (state != State.CONNECTING) {
-                // The connection closed while the session was being attached.
-                services.sessions().disconnected(session, this);
-                return;
-            }
-            state = State.CONNECTED;
-            services.metrics().clientConnected();
-            if (will != null && services.auth().canPublish(identity, will.topic())) {
-                registeredWill = will;
-                services.cluster().willRegistered(clientId, will);
-            }
-            if (keepAlive > 0) {
-                keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
-                lastPacketNanos = System.nanoTime();
-                timer = channel.eventLoop().schedule(this::checkKeepAlive, keepAliveNanos, TimeUnit.NANOSECONDS);
-            }
-            // The socket may have drained while the session was being attached, unseen here.
-            resumeSending();
-            replayEarlyPackets();
-            // An early PUBLISH may have met a full queue already.
-            channel.config().setAutoRead(!readPause.isPaused());
-        }));
+        services.sessions()
+                .connect(clientId, clean, this, channel.eventLoop(), sessionPresent -> {
+                    send(Packets.connack(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent == 1));
+                    LOG.info(description);
+                })
+                .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                        if (!(cause instanceof CancellationException) && state == State.CONNECTING) {
+                            LOG.error(
+                                    "Could not set up the session of client {} (store or cluster): {}",
+                                    clientId,
+                                    cause.toString());
+                            refuse(
+                                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                                    "session could not be set up");
+                        }
+                        return;
+                    }
+                    session = attached;
+                    readPause = new ReadPause(channel, attached, services.metrics());
+                    if (state != State.CONNECTING) {
+                        // The connection closed while the session was being attached.
+                        services.sessions().disconnected(session, this);
+                        return;
+                    }
+                    state = State.CONNECTED;
+                    services.metrics().clientConnected();
+                    if (will != null && services.auth().canPublish(identity, will.topic())) {
+                        registeredWill = will;
+                        services.cluster().willRegistered(clientId, will);
+                    }
+                    if (keepAlive > 0) {
+                        keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
+                        lastPacketNanos = System.nanoTime();
+                        timer = channel.eventLoop()
+                                .schedule(this::checkKeepAlive, keepAliveNanos, TimeUnit.NANOSECONDS);
+                    }
+                    // The socket may have drained while the session was being attached, unseen here.
+                    resumeSending();
+                    replayEarlyPackets();
+                    // An early PUBLISH may have met a full queue already.
+                    channel.config().setAutoRead(!readPause.isPaused());
+                }));
     }
 
     private void replayEarlyPackets() {
@@ -374,8 +416,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         if (silentNanos >= keepAliveNanos) {
             close("keep alive timeout exceeded");
         } else {
-            timer = channel.eventLoop().schedule(this::checkKeepAlive, keepAliveNanos - silentNanos,
-                TimeUnit.NANOSECONDS);
+            timer = channel.eventLoop()
+                    .schedule(this::checkKeepAlive, keepAliveNanos - silentNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -443,8 +485,13 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             LOG.info("Will of client {} on '{}' not published: not authorized.", clientId, will.topic());
             return;
         }
-        StoredMessage message = new StoredMessage(services.messageIds().next(), will.topic(), will.qos(), will.retain(),
-            will.payload(), System.currentTimeMillis());
+        StoredMessage message = new StoredMessage(
+                services.messageIds().next(),
+                will.topic(),
+                will.qos(),
+                will.retain(),
+                will.payload(),
+                System.currentTimeMillis());
         services.router().publish(message, null).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.error("Will of client {} could not be stored: {}", clientId, failure.toString());

@@ -36,6 +36,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private final int maxPacketSize;
     /** Until the first packet is out, no more than {@link #LARGEST_CONNECT}. */
     private int packetLimit;
+
     private boolean failed;
 
     public MqttFrameDecoder(int maxPacketSize) {
@@ -98,8 +99,8 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         long total = (long) headerLength + remaining;
         if (total > packetLimit) {
             throw new MalformedPacketException("packet of " + total + " bytes exceeds the maximum "
-                + (packetLimit == maxPacketSize ? "packet size" : "size of a first packet (CONNECT)") + " of "
-                + packetLimit + " bytes");
+                    + (packetLimit == maxPacketSize ? "packet size" : "size of a first packet (CONNECT)") + " of "
+                    + packetLimit + " bytes");
         }
         checkFixedHeaderFlags(first);
         if (in.readableBytes() < total) {
@@ -137,8 +138,9 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         }
         int expected = type == PUBREL || type == SUBSCRIBE || type == UNSUBSCRIBE ? 0x02 : 0x00;
         if (flags != expected) {
-            throw new MalformedPacketException("fixed header flags " + Integer.toBinaryString(flags + 16).substring(1)
-                + " of packet type " + type + " must be " + Integer.toBinaryString(expected + 16).substring(1));
+            throw new MalformedPacketException("fixed header flags "
+                    + Integer.toBinaryString(flags + 16).substring(1) + " of packet type " + type + " must be "
+                    + Integer.toBinaryString(expected + 16).substring(1));
         }
     }
 

@@ -41,10 +41,14 @@ public final class PacketLog {
     private static String details(MqttMessage message) {
         if (message instanceof MqttPublishMessage publish) {
             MqttPublishVariableHeader header = publish.variableHeader();
-            return String.format(" (d%d, q%d, r%d, m%d, '%s', ... (%d bytes))",
-                publish.fixedHeader().isDup() ? 1 : 0, publish.fixedHeader().qosLevel().value(),
-                publish.fixedHeader().isRetain() ? 1 : 0, Math.max(header.packetId(), 0), header.topicName(),
-                publish.payload().readableBytes());
+            return String.format(
+                    " (d%d, q%d, r%d, m%d, '%s', ... (%d bytes))",
+                    publish.fixedHeader().isDup() ? 1 : 0,
+                    publish.fixedHeader().qosLevel().value(),
+                    publish.fixedHeader().isRetain() ? 1 : 0,
+                    Math.max(header.packetId(), 0),
+                    header.topicName(),
+                    publish.payload().readableBytes());
         }
         if (message.variableHeader() instanceof MqttMessageIdVariableHeader id) {
             return " (m" + id.messageId() + ", rc0)";

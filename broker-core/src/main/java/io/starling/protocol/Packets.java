@@ -20,16 +20,15 @@ import java.util.List;
 /** Builders of the packets the broker sends. */
 final class Packets {
 
-    static final MqttMessage PINGRESP = new MqttMessage(
-        new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
+    static final MqttMessage PINGRESP =
+            new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
 
-    private Packets() {
-    }
+    private Packets() {}
 
     static MqttConnAckMessage connack(MqttConnectReturnCode code, boolean sessionPresent) {
         return new MqttConnAckMessage(
-            new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-            new MqttConnAckVariableHeader(code, sessionPresent));
+                new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttConnAckVariableHeader(code, sessionPresent));
     }
 
     /** PUBACK, PUBREC, PUBREL (flags 0010), PUBCOMP and UNSUBACK: a packet id and nothing else. */
@@ -42,16 +41,16 @@ final class Packets {
 
     static MqttSubAckMessage suback(int packetId, List<Integer> returnCodes) {
         return new MqttSubAckMessage(
-            new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-            MqttMessageIdVariableHeader.from(packetId),
-            new MqttSubAckPayload(returnCodes));
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(packetId),
+                new MqttSubAckPayload(returnCodes));
     }
 
     /** The payload is wrapped, not copied: every subscriber's packet shares the message's bytes. */
     static MqttPublishMessage publish(StoredMessage message, int qos, int packetId, boolean dup) {
         return new MqttPublishMessage(
-            new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), message.retain(), 0),
-            new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId),
-            Unpooled.wrappedBuffer(message.payload()));
+                new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), message.retain(), 0),
+                new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId),
+                Unpooled.wrappedBuffer(message.payload()));
     }
 }

@@ -14,16 +14,15 @@ import io.starling.spi.MessageQueueStore;
 
 /** The broker-wide services every connection uses. */
 public record ProtocolServices(
-    BrokerConfig config,
-    SessionRegistry sessions,
-    Subscriptions subscriptions,
-    PublishRouter router,
-    RetainedMessages retained,
-    MessageQueueStore queues,
-    AuthChain auth,
-    LoginThrottle logins,
-    MessageIds messageIds,
-    PacketLog packetLog,
-    BrokerMetrics metrics,
-    ClusterBus cluster) {
-}
+        BrokerConfig config,
+        SessionRegistry sessions,
+        Subscriptions subscriptions,
+        PublishRouter router,
+        RetainedMessages retained,
+        MessageQueueStore queues,
+        AuthChain auth,
+        LoginThrottle logins,
+        MessageIds messageIds,
+        PacketLog packetLog,
+        BrokerMetrics metrics,
+        ClusterBus cluster) {}

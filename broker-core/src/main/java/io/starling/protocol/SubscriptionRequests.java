@@ -33,8 +33,7 @@ final class SubscriptionRequests {
         this.connection = connection;
     }
 
-    private record Granted(String filter, int qos) {
-    }
+    private record Granted(String filter, int qos) {}
 
     void onSubscribe(Session session, MqttSubscribeMessage subscribe) {
         List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
@@ -73,8 +72,11 @@ final class SubscriptionRequests {
                 }
                 connection.send(Packets.suback(packetId, codes));
                 for (Granted grant : granted) {
-                    services.retained().match(grant.filter(), retained ->
-                        deliverRetained(session, retained, Math.min(retained.qos(), grant.qos())));
+                    services.retained()
+                            .match(
+                                    grant.filter(),
+                                    retained ->
+                                            deliverRetained(session, retained, Math.min(retained.qos(), grant.qos())));
                 }
             }));
         });
@@ -91,8 +93,13 @@ final class SubscriptionRequests {
             session.deliver(retained, qos, false, false);
             return;
         }
-        StoredMessage copy = new StoredMessage(services.messageIds().next(), retained.topic(), retained.qos(), true,
-            retained.payload(), retained.timestamp());
+        StoredMessage copy = new StoredMessage(
+                services.messageIds().next(),
+                retained.topic(),
+                retained.qos(),
+                true,
+                retained.payload(),
+                retained.timestamp());
         services.queues().append(copy, List.of(new DeliveryTarget(session.clientId(), qos)), null);
         session.deliver(copy, qos, true, false);
     }

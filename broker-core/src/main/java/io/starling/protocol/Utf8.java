@@ -10,8 +10,7 @@ import io.netty.buffer.ByteBuf;
  */
 final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     static boolean isValidMqttString(ByteBuf buf, int index, int length) {
         int i = index;

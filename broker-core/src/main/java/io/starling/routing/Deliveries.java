@@ -36,6 +36,7 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
     private int[] slots;
     /** Index + 1 of the subscriber hashed to each slot, 0 for a free one; at most half full, probed linearly. */
     private int[] table;
+
     private int size;
     private boolean inUse;
 

@@ -15,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DuplicateWindows {
 
     /** Message ids are unique per node; with the topic, copies of one message are told apart from others. */
-    private record Key(long id, String topic) {
-    }
+    private record Key(long id, String topic) {}
 
     private final Map<String, Set<Key>> open = new ConcurrentHashMap<>();
 

@@ -38,9 +38,14 @@ public final class PublishRouter {
      * @param duplicates sessions that may be offered one message twice (see {@link #deliverTo})
      * @param drops      where messages the store refuses for a session (at its limits) are counted
      */
-    public PublishRouter(SubscriptionTrie<Session> trie, RetainedMessages retained, MessageQueueStore queues,
-                         ClusterBus cluster, Function<String, Session> sessions, DuplicateWindows duplicates,
-                         DropLog drops) {
+    public PublishRouter(
+            SubscriptionTrie<Session> trie,
+            RetainedMessages retained,
+            MessageQueueStore queues,
+            ClusterBus cluster,
+            Function<String, Session> sessions,
+            DuplicateWindows duplicates,
+            DropLog drops) {
         this.trie = trie;
         this.retained = retained;
         this.queues = queues;
@@ -68,8 +73,8 @@ public final class PublishRouter {
      * @return completes when everything the message caused is durable and handed to the
      *     cluster: only then may the publisher get PUBACK / PUBREC
      */
-    public CompletionStage<Void> publish(StoredMessage message, InboundQos2Receipt receipt,
-                                         PausablePublisher publisher) {
+    public CompletionStage<Void> publish(
+            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
         CompletionStage<Void> done = deliverLocally(message, receipt, publisher);
         if (receipt != null) {
             done = Stages.both(done, cluster.inboundQos2Received(receipt));
@@ -114,8 +119,9 @@ public final class PublishRouter {
                     append = session.relay(live);
                 } else {
                     boolean isStored = qos > 0 && session.isPersistent();
-                    append = isStored ? queues.append(live, List.of(new DeliveryTarget(clientId, qos)), null)
-                        : Stages.DONE;
+                    append = isStored
+                            ? queues.append(live, List.of(new DeliveryTarget(clientId, qos)), null)
+                            : Stages.DONE;
                     session.deliverRelayed(live, qos, isStored);
                 }
                 append.whenComplete((ignored, failure) -> {
@@ -131,16 +137,16 @@ public final class PublishRouter {
         return all;
     }
 
-    private CompletionStage<Void> deliverLocally(StoredMessage message, InboundQos2Receipt receipt,
-                                                 PausablePublisher publisher) {
+    private CompletionStage<Void> deliverLocally(
+            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
         Deliveries<Session> deliveries = Deliveries.acquire(perThread);
         try {
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
             CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
             List<DeliveryTarget> stored = plan(deliveries, live);
-            CompletionStage<Void> written = stored.isEmpty() && receipt == null
-                ? Stages.DONE : queues.append(live, stored, receipt);
+            CompletionStage<Void> written =
+                    stored.isEmpty() && receipt == null ? Stages.DONE : queues.append(live, stored, receipt);
             deliver(deliveries, live, publisher);
             return Stages.both(written, relayed);
         } finally {

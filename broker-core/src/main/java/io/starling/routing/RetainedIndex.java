@@ -143,11 +143,12 @@ public final class RetainedIndex {
                     }
                 });
             }
-            case "+" -> node.children.forEach((name, child) -> {
-                if (!(root && name.startsWith("$"))) {
-                    match(child, levels, index + 1, visitor);
-                }
-            });
+            case "+" ->
+                node.children.forEach((name, child) -> {
+                    if (!(root && name.startsWith("$"))) {
+                        match(child, levels, index + 1, visitor);
+                    }
+                });
             default -> {
                 Node child = node.children.get(level);
                 if (child != null) {

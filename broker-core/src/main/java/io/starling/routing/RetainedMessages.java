@@ -77,8 +77,7 @@ public final class RetainedMessages {
         });
         for (StoredMessage message : cluster.values()) {
             StoredMessage local = index.get(message.topic());
-            boolean replaces = local == null
-                || local.id() != message.id() && local.timestamp() <= message.timestamp();
+            boolean replaces = local == null || local.id() != message.id() && local.timestamp() <= message.timestamp();
             if (!keep.contains(message.topic()) && replaces) {
                 writes.add(retain(message).toCompletableFuture());
             }

@@ -11,8 +11,7 @@ public final class Stages {
 
     public static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private Stages() {
-    }
+    private Stages() {}
 
     /** Completes when both complete; fails if either fails. */
     public static CompletionStage<Void> both(CompletionStage<Void> first, CompletionStage<Void> second) {

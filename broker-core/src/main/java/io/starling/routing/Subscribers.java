@@ -18,8 +18,7 @@ final class Subscribers {
 
     private static final int ARRAY_LIMIT = 8;
 
-    private Subscribers() {
-    }
+    private Subscribers() {}
 
     /** The holder with the subscriber added, or its QoS replaced. */
     static <S> Object with(Object current, S subscriber, int qos) {

@@ -20,7 +20,8 @@ public final class Subscriptions {
     private final SessionStore store;
     private final BrokerMetrics metrics;
 
-    public Subscriptions(SubscriptionTrie<Session> trie, ClusterBus cluster, SessionStore store, BrokerMetrics metrics) {
+    public Subscriptions(
+            SubscriptionTrie<Session> trie, ClusterBus cluster, SessionStore store, BrokerMetrics metrics) {
         this.trie = trie;
         this.cluster = cluster;
         this.store = store;

@@ -5,8 +5,7 @@ import java.util.Map;
 /** The MQTT 3.1.1 rules for topic names (section 4.7) and topic filters. */
 public final class Topics {
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** A topic name a client may publish to: non-empty, no wildcard characters. */
     public static boolean isValidTopicName(String topic) {

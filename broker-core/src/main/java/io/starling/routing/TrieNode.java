@@ -33,6 +33,7 @@ final class TrieNode<S> {
     private volatile TrieNode<S>[] children;
     /** Live children and occupied slots (live and tombstones) of {@link #children}; under the lock. */
     private int childCount;
+
     private int usedSlots;
     volatile TrieNode<S> single;
     volatile TrieNode<S> multi;
@@ -71,8 +72,10 @@ final class TrieNode<S> {
             if (candidate == null) {
                 return null;
             }
-            if (candidate.hash == levelHash && candidate != TOMBSTONE && candidate.level.length() == length
-                && topic.regionMatches(start, candidate.level, 0, length)) {
+            if (candidate.hash == levelHash
+                    && candidate != TOMBSTONE
+                    && candidate.level.length() == length
+                    && topic.regionMatches(start, candidate.level, 0, length)) {
                 return candidate;
             }
         }

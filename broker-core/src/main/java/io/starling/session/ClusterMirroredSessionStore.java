@@ -37,13 +37,16 @@ public final class ClusterMirroredSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Void> addSubscription(String clientId, String filter, int qos) {
-        return both(store.addSubscription(clientId, filter, qos), cluster.subscriptionSaved(clientId, filter, qos),
-            clientId);
+        return both(
+                store.addSubscription(clientId, filter, qos),
+                cluster.subscriptionSaved(clientId, filter, qos),
+                clientId);
     }
 
     @Override
     public CompletionStage<Void> removeSubscription(String clientId, String filter) {
-        return both(store.removeSubscription(clientId, filter), cluster.subscriptionRemoved(clientId, filter), clientId);
+        return both(
+                store.removeSubscription(clientId, filter), cluster.subscriptionRemoved(clientId, filter), clientId);
     }
 
     @Override
@@ -51,8 +54,8 @@ public final class ClusterMirroredSessionStore implements SessionStore {
         return both(store.delete(clientId), cluster.sessionDeleted(clientId), clientId);
     }
 
-    private static CompletionStage<Void> both(CompletionStage<Void> stored, CompletionStage<Void> mirrored,
-                                              String clientId) {
+    private static CompletionStage<Void> both(
+            CompletionStage<Void> stored, CompletionStage<Void> mirrored, String clientId) {
         CompletionStage<Void> tolerated = mirrored.exceptionally(failure -> {
             LOG.warn("The cluster's copy of the session of {} was not updated: {}", clientId, failure.toString());
             return null;

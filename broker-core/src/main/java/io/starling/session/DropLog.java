@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 public final class DropLog {
 
     private final BrokerMetrics metrics;
-    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger("io.starling.drops"), Duration.ofSeconds(10));
+    private final ThrottledLog log =
+            new ThrottledLog(LoggerFactory.getLogger("io.starling.drops"), Duration.ofSeconds(10));
 
     public DropLog(BrokerMetrics metrics) {
         this.metrics = metrics;

@@ -44,14 +44,14 @@ final class Outbound {
     }
 
     /** A message waiting for room in the in-flight window. */
-    private record Pending(StoredMessage message, int qos, boolean stored) {
-    }
+    private record Pending(StoredMessage message, int qos, boolean stored) {}
 
     /**
      * The in-flight map and queue of every session that never had one: never written to (a
      * session gets its own at the first message, see {@link #inFlightForUpdate} and {@link #addLast}).
      */
     private static final Map<Integer, InFlight> NO_IN_FLIGHT = Map.of();
+
     private static final Deque<Pending> NO_QUEUE = new ArrayDeque<>(0);
 
     private final String clientId;
@@ -62,12 +62,14 @@ final class Outbound {
     private final PushBack pushBack;
     /** Null unless the store is the queue. */
     private final StoredBacklog backlog;
+
     private final Supplier<ClientLink> link;
     /**
      * Both shared empty ones until this client has a message in flight or queued: an idle or
      * publish-only client never has, and its own empty map and deque would cost about 100 bytes.
      */
     private Map<Integer, InFlight> inFlight = NO_IN_FLIGHT;
+
     private Deque<Pending> queue = NO_QUEUE;
     private final PacketIds packetIds;
     /** Payload bytes of the messages in {@link #queue}. */
@@ -81,16 +83,30 @@ final class Outbound {
      * the store bound them instead of {@code maxQueued} and the byte limits (which still bound
      * what is held in memory, and, for an online client, when push-back starts).
      */
-    record Limits(int maxInflight, int maxQueued, long maxQueuedBytes, long maxQueuedBytesTotal, QueueFullPolicy policy,
-                  Duration pushBackTimeout, boolean queueQos0, boolean storeIsQueue) {
-    }
+    record Limits(
+            int maxInflight,
+            int maxQueued,
+            long maxQueuedBytes,
+            long maxQueuedBytesTotal,
+            QueueFullPolicy policy,
+            Duration pushBackTimeout,
+            boolean queueQos0,
+            boolean storeIsQueue) {}
 
     /**
      * @param sessionThread runs a task on the session's executor
      * @param link          the session's connection now, or null
      */
-    Outbound(String clientId, Limits limits, MessageQueueStore store, DropLog drops, BrokerMetrics metrics,
-             PushBack pushBack, PacketIds packetIds, Executor sessionThread, Supplier<ClientLink> link) {
+    Outbound(
+            String clientId,
+            Limits limits,
+            MessageQueueStore store,
+            DropLog drops,
+            BrokerMetrics metrics,
+            PushBack pushBack,
+            PacketIds packetIds,
+            Executor sessionThread,
+            Supplier<ClientLink> link) {
         this.clientId = clientId;
         this.packetIds = packetIds;
         this.limits = limits;
@@ -112,8 +128,8 @@ final class Outbound {
      * @param pausable whether the message comes from a publisher of this node that stops
      *     reading when it sees {@link PushBack#isFull()} (not a will, $SYS or another node)
      */
-    void deliver(ClientLink link, StoredMessage message, int qos, boolean persistent, boolean stored,
-                 boolean pausable) {
+    void deliver(
+            ClientLink link, StoredMessage message, int qos, boolean persistent, boolean stored, boolean pausable) {
         if (qos == 0) {
             if (link != null && queue.isEmpty() && link.isWritable()) {
                 link.sendPublish(message, 0, 0, false);
@@ -146,8 +162,10 @@ final class Outbound {
             return;
         }
         backlog.add(message.id());
-        if (link != null && pausable && limits.policy() == QueueFullPolicy.PUSH_BACK
-            && queue.size() + backlog.count() >= limits.maxQueued()) {
+        if (link != null
+                && pausable
+                && limits.policy() == QueueFullPolicy.PUSH_BACK
+                && queue.size() + backlog.count() >= limits.maxQueued()) {
             pushBack.markFull();
         }
     }
@@ -169,8 +187,8 @@ final class Outbound {
         }
         addLast(new Pending(message, qos, stored));
         if (queue.size() >= limits.maxQueued()
-            || (limits.maxQueuedBytes() > 0 && queuedBytes >= limits.maxQueuedBytes())
-            || overBudget(0)) {
+                || (limits.maxQueuedBytes() > 0 && queuedBytes >= limits.maxQueuedBytes())
+                || overBudget(0)) {
             pushBack.markFull();
         }
     }
@@ -187,8 +205,11 @@ final class Outbound {
         if (maxBytes > 0 && size > maxBytes) {
             // Could never fit, whatever is dropped: refused under either policy.
             forget(message, stored);
-            drops.dropped(clientId, qos, "message of " + size + " bytes larger than the queue (" + maxBytes
-                + " bytes), new message dropped");
+            drops.dropped(
+                    clientId,
+                    qos,
+                    "message of " + size + " bytes larger than the queue (" + maxBytes
+                            + " bytes), new message dropped");
             return;
         }
         if (overBudget(size)) {
@@ -215,19 +236,19 @@ final class Outbound {
 
     private String budgetExhausted() {
         return "queues of all clients at max-queued-bytes-total (" + limits.maxQueuedBytesTotal()
-            + " bytes), new message dropped";
+                + " bytes), new message dropped";
     }
 
     /** Whether a message of {@code size} payload bytes does not fit in the queue as it is. */
     private boolean full(long size) {
         return queue.size() >= limits.maxQueued()
-            || (limits.maxQueuedBytes() > 0 && queuedBytes + size > limits.maxQueuedBytes());
+                || (limits.maxQueuedBytes() > 0 && queuedBytes + size > limits.maxQueuedBytes());
     }
 
     private String reason(long size) {
         return queue.size() >= limits.maxQueued()
-            ? "queue full (" + limits.maxQueued() + " messages)"
-            : "queue full (" + queuedBytes + " + " + size + " bytes > " + limits.maxQueuedBytes() + " bytes)";
+                ? "queue full (" + limits.maxQueued() + " messages)"
+                : "queue full (" + queuedBytes + " + " + size + " bytes > " + limits.maxQueuedBytes() + " bytes)";
     }
 
     private void addLast(Pending pending) {
@@ -317,8 +338,9 @@ final class Outbound {
         }
         // Down to half the limits, not just under them: publishers are not paused again at
         // once. The shared budget is left out: other clients' queues may keep it full.
-        if (pushBack.isFull() && queue.size() + (backlog == null ? 0 : backlog.count()) <= limits.maxQueued() / 2
-            && (limits.maxQueuedBytes() == 0 || queuedBytes <= limits.maxQueuedBytes() / 2)) {
+        if (pushBack.isFull()
+                && queue.size() + (backlog == null ? 0 : backlog.count()) <= limits.maxQueued() / 2
+                && (limits.maxQueuedBytes() == 0 || queuedBytes <= limits.maxQueuedBytes() / 2)) {
             pushBack.markRoom();
         }
     }
@@ -437,8 +459,8 @@ final class Outbound {
         }
         for (QueuedMessage queued : stored) {
             if (queued.packetId() != 0 && !inFlight.containsKey(queued.packetId())) {
-                inFlightForUpdate().put(queued.packetId(),
-                    new InFlight(queued.message(), queued.qos(), true, queued.released()));
+                inFlightForUpdate()
+                        .put(queued.packetId(), new InFlight(queued.message(), queued.qos(), true, queued.released()));
             } else {
                 addLast(new Pending(queued.message(), queued.qos(), true));
             }
@@ -453,7 +475,7 @@ final class Outbound {
     List<QueuedMessage> snapshot() {
         List<QueuedMessage> messages = new ArrayList<>(inFlight.size() + queue.size());
         inFlight.forEach((packetId, entry) ->
-            messages.add(new QueuedMessage(entry.message, entry.qos, packetId, entry.released)));
+                messages.add(new QueuedMessage(entry.message, entry.qos, packetId, entry.released)));
         queue.forEach(pending -> messages.add(new QueuedMessage(pending.message(), pending.qos(), 0, false)));
         return messages;
     }
@@ -470,5 +492,4 @@ final class Outbound {
         }
         pushBack.markRoom();
     }
-
 }

@@ -33,9 +33,11 @@ final class PacketIds {
 
     /** Null: ids need no lease (a single node, or a session that cannot continue elsewhere). */
     private final Leases leases;
+
     private long position = ThreadLocalRandom.current().nextInt(65535);
     /** Positions below this are leased. */
     private long leasedTo;
+
     private boolean renewing;
 
     PacketIds(Leases leases) {

@@ -47,9 +47,11 @@ public final class Session {
     private Map<String, Integer> subscriptions = Map.of();
     /** Created by the first QoS 2 PUBLISH: most clients never send one, and an empty set costs 64 bytes. */
     private Set<Integer> inboundQos2;
+
     private ClientLink link;
     /** The connection that is being attached (CONNACK pending); a newer connect replaces it. */
     private ClientLink connecting;
+
     private volatile boolean persistent;
     private boolean discarded;
     /**
@@ -67,15 +69,21 @@ public final class Session {
      * @param cluster where a persistent session leases its packet ids (see
      *     {@link ClusterBus#leasePacketIds}), or null if ids need no lease
      */
-    Session(String clientId, EventExecutor loop, Outbound.Limits limits, MessageQueueStore store, DropLog drops,
-            BrokerMetrics metrics, ClusterBus cluster) {
+    Session(
+            String clientId,
+            EventExecutor loop,
+            Outbound.Limits limits,
+            MessageQueueStore store,
+            DropLog drops,
+            BrokerMetrics metrics,
+            ClusterBus cluster) {
         this.clientId = clientId;
         this.executor = new SessionExecutor(loop, this::flush);
         this.limits = limits;
         this.metrics = metrics;
         this.packetIds = new PacketIds(cluster == null ? null : upTo -> leasePacketIds(cluster, upTo));
-        this.outbound = new Outbound(clientId, limits, store, drops, metrics, pushBack, packetIds, executor::execute,
-            () -> link);
+        this.outbound = new Outbound(
+                clientId, limits, store, drops, metrics, pushBack, packetIds, executor::execute, () -> link);
     }
 
     /**
@@ -87,17 +95,20 @@ public final class Session {
             packetIds.leased(Long.MAX_VALUE);
             return;
         }
-        cluster.leasePacketIds(clientId, upTo).whenComplete((ignored, failure) -> execute(() -> {
-            if (failure != null) {
-                LOG.warn("Could not lease packet ids for {} from the cluster; trying again: {}", clientId,
-                    failure.toString());
-                packetIds.renewalFailed();
-                executor.schedule(this::pump, LEASE_RETRY);
-                return;
-            }
-            packetIds.leased(upTo);
-            pump();
-        }));
+        cluster.leasePacketIds(clientId, upTo)
+                .whenComplete((ignored, failure) -> execute(() -> {
+                    if (failure != null) {
+                        LOG.warn(
+                                "Could not lease packet ids for {} from the cluster; trying again: {}",
+                                clientId,
+                                failure.toString());
+                        packetIds.renewalFailed();
+                        executor.schedule(this::pump, LEASE_RETRY);
+                        return;
+                    }
+                    packetIds.leased(upTo);
+                    pump();
+                }));
     }
 
     private void pump() {
@@ -288,8 +299,12 @@ public final class Session {
     private void relayRouted(StoredMessage message) {
         relay(message).whenComplete((ignored, failure) -> {
             if (failure != null) {
-                LOG.error("Could not relay message {} on '{}' to the node {} moved to: {}", message.id(),
-                    message.topic(), clientId, failure.toString());
+                LOG.error(
+                        "Could not relay message {} on '{}' to the node {} moved to: {}",
+                        message.id(),
+                        message.topic(),
+                        clientId,
+                        failure.toString());
             }
         });
     }
@@ -339,8 +354,8 @@ public final class Session {
     private void disconnectIfStillFull(long episode) {
         if (episode == fullEpisodes && pushBack.isFull() && link != null) {
             metrics.slowConsumerDisconnected();
-            link.closeAsSlowConsumer("slow consumer: queue full for " + limits.pushBackTimeout().toSeconds()
-                + " s while publishers waited");
+            link.closeAsSlowConsumer("slow consumer: queue full for "
+                    + limits.pushBackTimeout().toSeconds() + " s while publishers waited");
         }
     }
 
@@ -380,8 +395,11 @@ public final class Session {
         ClientLink received = link;
         recorded.whenComplete((ignored, failure) -> execute(() -> {
             if (failure != null) {
-                LOG.error("Could not record the PUBREC of {} for packet {}; PUBREL withheld: {}", clientId, packetId,
-                    failure.toString());
+                LOG.error(
+                        "Could not record the PUBREC of {} for packet {}; PUBREL withheld: {}",
+                        clientId,
+                        packetId,
+                        failure.toString());
             } else if (link != null && link == received) {
                 // A newer connection gets its PUBREL with the resend of what was in flight.
                 link.sendPubrel(packetId);
@@ -445,8 +463,12 @@ public final class Session {
 
     /** The session's state, to continue on another node. */
     SessionSnapshot snapshot() {
-        return new SessionSnapshot(clientId, subscriptions, outbound.snapshot(),
-            inboundQos2 == null ? Set.of() : inboundQos2, packetIds.resumePoint());
+        return new SessionSnapshot(
+                clientId,
+                subscriptions,
+                outbound.snapshot(),
+                inboundQos2 == null ? Set.of() : inboundQos2,
+                packetIds.resumePoint());
     }
 
     /** Continues the packet ids of a session from another node (see {@link SessionSnapshot#packetIdsFrom}). */
@@ -468,5 +490,4 @@ public final class Session {
             link.flush();
         }
     }
-
 }

@@ -26,6 +26,7 @@ public final class SessionExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SessionExecutor.class);
     /** Tasks run per batch before the loop is handed back to other channels. */
     private static final int BATCH = 256;
+
     private static final VarHandle SUBMITTED;
     private static final VarHandle SCHEDULED;
 
@@ -71,6 +72,7 @@ public final class SessionExecutor implements Executor {
     /** Whether a drain runs or is on its way to the loop. */
     @SuppressWarnings("unused") // through SCHEDULED
     private volatile boolean scheduled;
+
     private final Runnable afterBatch;
     private volatile EventExecutor loop;
 

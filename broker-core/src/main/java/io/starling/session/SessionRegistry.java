@@ -46,6 +46,7 @@ public final class SessionRegistry {
     private final Map<String, Session> moving = new ConcurrentHashMap<>();
     /** Client ids whose session arrives from a node that relays to it (see {@link #expectRelay}). */
     private final Set<String> relayExpected = ConcurrentHashMap.newKeySet();
+
     private final SessionStore sessionStore;
     private final MessageQueueStore queueStore;
     private final Subscriptions subscriptions;
@@ -62,16 +63,28 @@ public final class SessionRegistry {
      *                     throttled log line for all drops)
      * @param offlineLoops where sessions without a connection run their tasks
      */
-    public SessionRegistry(SessionStore sessionStore, MessageQueueStore queueStore, Subscriptions subscriptions,
-                           ClusterBus cluster, BrokerConfig config, BrokerMetrics metrics, DropLog drops,
-                           EventLoopGroup offlineLoops) {
+    public SessionRegistry(
+            SessionStore sessionStore,
+            MessageQueueStore queueStore,
+            Subscriptions subscriptions,
+            ClusterBus cluster,
+            BrokerConfig config,
+            BrokerMetrics metrics,
+            DropLog drops,
+            EventLoopGroup offlineLoops) {
         this.sessionStore = sessionStore;
         this.queueStore = queueStore;
         this.subscriptions = subscriptions;
         this.cluster = cluster;
-        this.limits = new Outbound.Limits(config.maxInflightMessages(), config.maxQueuedMessages(),
-            config.maxQueuedBytes(), config.maxQueuedBytesTotal(), config.queueFullPolicy(), config.pushBackTimeout(),
-            config.queueQos0Messages(), storeIsQueue(queueStore, config));
+        this.limits = new Outbound.Limits(
+                config.maxInflightMessages(),
+                config.maxQueuedMessages(),
+                config.maxQueuedBytes(),
+                config.maxQueuedBytesTotal(),
+                config.queueFullPolicy(),
+                config.pushBackTimeout(),
+                config.queueQos0Messages(),
+                storeIsQueue(queueStore, config));
         this.drops = drops;
         this.metrics = metrics;
         this.offlineLoops = offlineLoops;
@@ -83,8 +96,9 @@ public final class SessionRegistry {
      * on a single node (a session handed to another node carries its whole queue in memory).
      */
     private static boolean storeIsQueue(MessageQueueStore queueStore, BrokerConfig config) {
-        return queueStore.keepsQueues() && config.queueFullPolicy() == BrokerConfig.QueueFullPolicy.PUSH_BACK
-            && "none".equals(config.clusterType());
+        return queueStore.keepsQueues()
+                && config.queueFullPolicy() == BrokerConfig.QueueFullPolicy.PUSH_BACK
+                && "none".equals(config.clusterType());
     }
 
     /**
@@ -95,8 +109,10 @@ public final class SessionRegistry {
         for (SessionRecord record : sessionStore.loadAll()) {
             Session session = newSession(record.clientId(), offlineLoops.next());
             // When the store is the queue, nothing of the queue is read now (start-up reads no queue).
-            session.restore(record.subscriptions(), limits.storeIsQueue() ? List.of() : queueStore.load(record.clientId()),
-                queueStore.loadInboundQos2(record.clientId()));
+            session.restore(
+                    record.subscriptions(),
+                    limits.storeIsQueue() ? List.of() : queueStore.load(record.clientId()),
+                    queueStore.loadInboundQos2(record.clientId()));
             sessions.put(record.clientId(), session);
             restored.add(session);
         }
@@ -114,25 +130,30 @@ public final class SessionRegistry {
         for (Session session : restored) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             settled.add(done);
-            cluster.sessionRestored(session.snapshot()).whenComplete((stays, failure) -> session.execute(() -> {
-                if (failure == null && !stays) {
-                    dropRestored(session);
-                } else {
-                    if (failure != null) {
-                        LOG.warn("The cluster did not settle the restored session of {}; it stays here: {}",
-                            session.clientId(), failure.toString());
-                    }
-                    subscriptions.restore(session);
-                }
-                done.complete(null);
-            }));
+            cluster.sessionRestored(session.snapshot())
+                    .whenComplete((stays, failure) -> session.execute(() -> {
+                        if (failure == null && !stays) {
+                            dropRestored(session);
+                        } else {
+                            if (failure != null) {
+                                LOG.warn(
+                                        "The cluster did not settle the restored session of {}; it stays here: {}",
+                                        session.clientId(),
+                                        failure.toString());
+                            }
+                            subscriptions.restore(session);
+                        }
+                        done.complete(null);
+                    }));
         }
         restored.clear();
         try {
-            CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("The cluster did not settle every restored session within {} ms; the rest are settled when it does.",
-                timeout.toMillis());
+            LOG.warn(
+                    "The cluster did not settle every restored session within {} ms; the rest are settled when it does.",
+                    timeout.toMillis());
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -145,8 +166,10 @@ public final class SessionRegistry {
         sessions.remove(session.clientId(), session);
         sessionStore.delete(session.clientId()).whenComplete((ignored, failure) -> {
             if (failure != null) {
-                LOG.error("Could not delete the stored session of {}, which continued on another node: {}",
-                    session.clientId(), failure.toString());
+                LOG.error(
+                        "Could not delete the stored session of {}, which continued on another node: {}",
+                        session.clientId(),
+                        failure.toString());
             }
         });
     }
@@ -191,24 +214,30 @@ public final class SessionRegistry {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         session.execute(() -> {
             if (session.isDiscarded() || !session.isPersistent()) {
-                LOG.info("Dropped {} message(s) handed back for {}: its session here is not persistent.", messages.size(),
-                    clientId);
+                LOG.info(
+                        "Dropped {} message(s) handed back for {}: its session here is not persistent.",
+                        messages.size(),
+                        clientId);
                 stored.complete(null);
                 return;
             }
             CompletionStage<Void> written = Stages.DONE;
             for (QueuedMessage queued : messages) {
                 if (queued.released() && !session.takeRelease(queued)) {
-                    LOG.warn("Dropped the PUBREL of packet id {} handed back for {}: its session here uses that id.",
-                        queued.packetId(), clientId);
+                    LOG.warn(
+                            "Dropped the PUBREL of packet id {} handed back for {}: its session here uses that id.",
+                            queued.packetId(),
+                            clientId);
                     continue;
                 }
                 if (queued.released()) {
                     written = Stages.both(written, storeWithItsState(clientId, queued));
                 } else {
                     // A new delivery here, with a packet id of this session's.
-                    written = Stages.both(written, queueStore.append(queued.message(),
-                        List.of(new DeliveryTarget(clientId, queued.qos())), null));
+                    written = Stages.both(
+                            written,
+                            queueStore.append(
+                                    queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
                     session.deliver(queued.message(), queued.qos(), true, false);
                 }
             }
@@ -225,8 +254,8 @@ public final class SessionRegistry {
 
     /** Stores a message for the client with the packet id and QoS 2 state it has on another node. */
     private CompletionStage<Void> storeWithItsState(String clientId, QueuedMessage queued) {
-        CompletionStage<Void> appended = queueStore.append(queued.message(),
-            List.of(new DeliveryTarget(clientId, queued.qos())), null);
+        CompletionStage<Void> appended =
+                queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null);
         if (queued.packetId() != 0) {
             queueStore.markSent(clientId, queued.message().id(), queued.packetId());
         }
@@ -237,7 +266,8 @@ public final class SessionRegistry {
     }
 
     private Session newSession(String clientId, EventExecutor loop) {
-        return new Session(clientId, loop, limits, queueStore, drops, metrics, cluster.leasesPacketIds() ? cluster : null);
+        return new Session(
+                clientId, loop, limits, queueStore, drops, metrics, cluster.leasesPacketIds() ? cluster : null);
     }
 
     /**
@@ -249,8 +279,8 @@ public final class SessionRegistry {
      * @return the session, once attached; fails if the store could not record it, and is
      *     cancelled if a newer connection with the same id took over meanwhile
      */
-    public CompletionStage<Session> connect(String clientId, boolean cleanSession, ClientLink link, EventExecutor loop,
-                                            IntConsumer onAccepted) {
+    public CompletionStage<Session> connect(
+            String clientId, boolean cleanSession, ClientLink link, EventExecutor loop, IntConsumer onAccepted) {
         CompletableFuture<Session> result = new CompletableFuture<>();
         cluster.claimClientId(clientId).whenComplete((moved, failure) -> {
             if (failure != null) {
@@ -263,9 +293,13 @@ public final class SessionRegistry {
     }
 
     /** One connect request, with the session another node handed over, if any. */
-    private record Connect(String clientId, boolean cleanSession, ClientLink link, EventExecutor loop,
-                           IntConsumer onAccepted, Optional<SessionSnapshot> moved) {
-    }
+    private record Connect(
+            String clientId,
+            boolean cleanSession,
+            ClientLink link,
+            EventExecutor loop,
+            IntConsumer onAccepted,
+            Optional<SessionSnapshot> moved) {}
 
     private void connect(Connect request, CompletableFuture<Session> result) {
         Session session = sessions.computeIfAbsent(request.clientId(), id -> newSession(id, request.loop()));
@@ -278,8 +312,10 @@ public final class SessionRegistry {
             boolean relayed = relayExpected.remove(request.clientId());
             session.startTakeover(request.link());
             CompletionStage<Void> written = request.cleanSession() || !existed
-                ? startFresh(session, request.cleanSession())
-                : request.moved().map(moved -> adopt(session, moved, relayed)).orElse(Stages.DONE);
+                    ? startFresh(session, request.cleanSession())
+                    : request.moved()
+                            .map(moved -> adopt(session, moved, relayed))
+                            .orElse(Stages.DONE);
             written.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (!session.isConnecting(request.link())) {
                     result.completeExceptionally(new CancellationException("taken over by a newer connection"));
@@ -331,8 +367,8 @@ public final class SessionRegistry {
         // cluster takes it as the sign that the session is reachable here.
         CompletionStage<Void> routed = subscriptions.restore(session);
         String clientId = session.clientId();
-        CompletionStage<Void> written = routed.thenCompose(ignored ->
-            sessionStore.save(new SessionRecord(clientId, moved.subscriptions())));
+        CompletionStage<Void> written =
+                routed.thenCompose(ignored -> sessionStore.save(new SessionRecord(clientId, moved.subscriptions())));
         for (QueuedMessage queued : moved.messages()) {
             written = Stages.both(written, storeWithItsState(clientId, queued));
         }

@@ -25,6 +25,7 @@ final class StoredBacklog {
     private final Executor sessionThread;
     /** Whether the store may hold messages of this client that are neither in memory nor in flight. */
     private boolean pending;
+
     private boolean reading;
     /** The message id read up to. */
     private long readUpTo = Long.MIN_VALUE;
@@ -99,28 +100,35 @@ final class StoredBacklog {
         long after = lowestAdded == Long.MAX_VALUE ? readUpTo : Math.min(readUpTo, lowestAdded - 1);
         lowestAdded = Long.MAX_VALUE;
         int readFor = generation;
-        store.read(clientId, after, max).whenComplete((page, failure) -> sessionThread.execute(() -> {
-            if (readFor != generation) {
-                return;
-            }
-            reading = false;
-            if (failure != null) {
-                removedDuringRead.clear();
-                LOG.error("Could not read the stored queue of {}; tried again at its next message or acknowledgement: {}",
-                    clientId, failure.toString());
-                return;
-            }
-            readUpTo = page.last();
-            count = Math.max(0, count - page.messages().size());
-            if (page.complete() && addedSinceRead == 0) {
-                pending = false;
-                count = 0;
-            }
-            List<QueuedMessage> messages = removedDuringRead.isEmpty() ? page.messages()
-                : page.messages().stream().filter(m -> !removedDuringRead.contains(m.message().id())).toList();
-            removedDuringRead.clear();
-            onPage.accept(messages);
-        }));
+        store.read(clientId, after, max)
+                .whenComplete((page, failure) -> sessionThread.execute(() -> {
+                    if (readFor != generation) {
+                        return;
+                    }
+                    reading = false;
+                    if (failure != null) {
+                        removedDuringRead.clear();
+                        LOG.error(
+                                "Could not read the stored queue of {}; tried again at its next message or acknowledgement: {}",
+                                clientId,
+                                failure.toString());
+                        return;
+                    }
+                    readUpTo = page.last();
+                    count = Math.max(0, count - page.messages().size());
+                    if (page.complete() && addedSinceRead == 0) {
+                        pending = false;
+                        count = 0;
+                    }
+                    List<QueuedMessage> messages = removedDuringRead.isEmpty()
+                            ? page.messages()
+                            : page.messages().stream()
+                                    .filter(m -> !removedDuringRead.contains(
+                                            m.message().id()))
+                                    .toList();
+                    removedDuringRead.clear();
+                    onPage.accept(messages);
+                }));
     }
 
     /** The queue was discarded (the store is cleared by the caller). */

@@ -10,6 +10,5 @@ public interface ClosablePlugin {
      * Called once when the broker stops: release what the plugin holds (threads, files,
      * connections). A failure is logged and does not stop the shutdown.
      */
-    default void close() {
-    }
+    default void close() {}
 }

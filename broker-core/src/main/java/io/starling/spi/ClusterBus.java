@@ -114,26 +114,22 @@ public interface ClusterBus extends AutoCloseable {
     }
 
     /** The PUBREL of that packet id came (see {@link #inboundQos2Received}). */
-    default void inboundQos2Released(String clientId, int packetId) {
-    }
+    default void inboundQos2Released(String clientId, int packetId) {}
 
     /** The client's session starts afresh: no QoS 2 packet id of its client awaits PUBREL. */
-    default void inboundQos2Cleared(String clientId) {
-    }
+    default void inboundQos2Cleared(String clientId) {}
 
     /**
      * A client with a will is connected to this node (CONNACK sent). The cluster may keep the
      * will so that the other nodes publish it if this node is lost while the client is connected.
      */
-    default void willRegistered(String clientId, StoredMessage will) {
-    }
+    default void willRegistered(String clientId, StoredMessage will) {}
 
     /**
      * The connection that registered {@code will} (the same instance) ended: its will was
      * published here or is not to be published (DISCONNECT). Nobody else may publish it now.
      */
-    default void willCleared(String clientId, StoredMessage will) {
-    }
+    default void willCleared(String clientId, StoredMessage will) {}
 
     /**
      * This node stops (its listeners are closed and its connections ended): its persistent
@@ -141,8 +137,7 @@ public interface ClusterBus extends AutoCloseable {
      * there at once and nothing waits for this node to return. Returns when all went, or when
      * the cluster's time for it is up (what is left stays in this node's store).
      */
-    default void handOverSessions() {
-    }
+    default void handOverSessions() {}
 
     /** Members and forwarding figures, for monitoring. */
     default ClusterStatistics statistics() {

@@ -12,6 +12,10 @@ import java.net.SocketAddress;
  * @param protocolLevel 3 (MQTT 3.1) or 4 (MQTT 3.1.1)
  * @param tlsSubject    the subject of the TLS client certificate, or null
  */
-public record ConnectInfo(String clientId, String username, byte[] password, SocketAddress remoteAddress,
-                          int protocolLevel, String tlsSubject) {
-}
+public record ConnectInfo(
+        String clientId,
+        String username,
+        byte[] password,
+        SocketAddress remoteAddress,
+        int protocolLevel,
+        String tlsSubject) {}

@@ -6,5 +6,4 @@ package io.starling.spi;
  * @param clientId the session's client id
  * @param qos      the QoS it is delivered with (1 or 2)
  */
-public record DeliveryTarget(String clientId, int qos) {
-}
+public record DeliveryTarget(String clientId, int qos) {}

@@ -9,5 +9,4 @@ import java.util.List;
  * @param last     the message id to read on after: that of the last entry looked at
  * @param complete whether the queue had nothing more after these when it was read
  */
-public record QueuePage(List<QueuedMessage> messages, long last, boolean complete) {
-}
+public record QueuePage(List<QueuedMessage> messages, long last, boolean complete) {}

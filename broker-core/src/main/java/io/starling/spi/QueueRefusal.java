@@ -6,5 +6,4 @@ package io.starling.spi;
  * @param limit  which limit, for metrics: {@code client} (that client's queue) or {@code total} (all queues)
  * @param reason one line for the log, with the figures
  */
-public record QueueRefusal(String limit, String reason) {
-}
+public record QueueRefusal(String limit, String reason) {}

@@ -8,5 +8,4 @@ package io.starling.spi;
  * @param packetId the packet id it was sent with, or 0 while it is still queued (never sent)
  * @param released true once the client's PUBREC was received (QoS 2): only PUBREL remains to be sent
  */
-public record QueuedMessage(StoredMessage message, int qos, int packetId, boolean released) {
-}
+public record QueuedMessage(StoredMessage message, int qos, int packetId, boolean released) {}

@@ -16,8 +16,12 @@ import java.util.Set;
  *                      position, see {@link ClusterBus#leasePacketIds}): every id the session
  *                      may have used is before it; 0 if not known
  */
-public record SessionSnapshot(String clientId, Map<String, Integer> subscriptions, List<QueuedMessage> messages,
-                              Set<Integer> inboundQos2, long packetIdsFrom) {
+public record SessionSnapshot(
+        String clientId,
+        Map<String, Integer> subscriptions,
+        List<QueuedMessage> messages,
+        Set<Integer> inboundQos2,
+        long packetIdsFrom) {
 
     public SessionSnapshot {
         subscriptions = Map.copyOf(subscriptions);

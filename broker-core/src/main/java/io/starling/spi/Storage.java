@@ -1,8 +1,9 @@
 package io.starling.spi;
 
 /** The three stores of one storage back end, opened together, and what it reports for monitoring. */
-public record Storage(SessionStore sessions, MessageQueueStore queues, RetainedStore retained,
-                      StoreStatistics statistics) implements AutoCloseable {
+public record Storage(
+        SessionStore sessions, MessageQueueStore queues, RetainedStore retained, StoreStatistics statistics)
+        implements AutoCloseable {
 
     /** Stores with nothing to report (in memory). */
     public Storage(SessionStore sessions, MessageQueueStore queues, RetainedStore retained) {

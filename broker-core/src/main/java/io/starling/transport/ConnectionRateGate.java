@@ -35,8 +35,12 @@ final class ConnectionRateGate extends ChannelInboundHandlerAdapter {
             return;
         }
         metrics.connectionRateLimited();
-        log.event("Closed {} new connection(s) on the {} listener since the last report: more than {} per second"
-            + " (latest from {}).", listener.kind(), listener.maxConnectionsPerSecond(), accepted.remoteAddress());
+        log.event(
+                "Closed {} new connection(s) on the {} listener since the last report: more than {} per second"
+                        + " (latest from {}).",
+                listener.kind(),
+                listener.maxConnectionsPerSecond(),
+                accepted.remoteAddress());
         // Not registered with an event loop yet: closed at once, on this thread.
         accepted.unsafe().closeForcibly();
     }

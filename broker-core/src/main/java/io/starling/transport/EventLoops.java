@@ -12,8 +12,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 /** Netty's native epoll transport where it is available (Linux), NIO elsewhere. */
 public final class EventLoops {
 
-    private EventLoops() {
-    }
+    private EventLoops() {}
 
     public static boolean nativeTransport() {
         return Epoll.isAvailable();

@@ -10,8 +10,11 @@ import io.starling.config.ListenerSettings;
 public final class ListenerBindException extends RuntimeException {
 
     ListenerBindException(ListenerSettings listener, Throwable cause) {
-        super("the " + listener.kind() + " listener cannot bind " + listener.host() + ":" + listener.port() + ": "
-            + reason(cause) + " (choose another " + listener.path() + ".port or " + listener.path() + ".host)", cause);
+        super(
+                "the " + listener.kind() + " listener cannot bind " + listener.host() + ":" + listener.port() + ": "
+                        + reason(cause) + " (choose another " + listener.path() + ".port or " + listener.path()
+                        + ".host)",
+                cause);
     }
 
     /**

@@ -8,8 +8,7 @@ import io.starling.config.ListenerSettings;
 /** Binds the server socket of a listener, MQTT or HTTP alike. */
 final class ListenerSockets {
 
-    private ListenerSockets() {
-    }
+    private ListenerSockets() {}
 
     /** @throws ListenerBindException when the socket cannot be bound */
     static Channel bind(ServerBootstrap bootstrap, ListenerSettings listener) throws InterruptedException {

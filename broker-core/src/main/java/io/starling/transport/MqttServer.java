@@ -43,7 +43,8 @@ public final class MqttServer {
      * Netty would otherwise create one per channel. Up to 16 reads per readiness event, as
      * Netty sets on the allocators it creates for socket channels.
      */
-    private static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(16);
+    private static final RecvByteBufAllocator RECEIVE_BUFFERS =
+            new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(16);
     /** Largest HTTP upgrade request accepted on a WebSocket listener. */
     private static final int MAX_UPGRADE_REQUEST = 16 * 1024;
 
@@ -54,15 +55,15 @@ public final class MqttServer {
     private final Executor tlsHandshakes;
     private final ChannelGroup listeners = new DefaultChannelGroup("mqtt-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
-    private final ThrottledLog refusedByRate = new ThrottledLog(LoggerFactory.getLogger("io.starling.connections"),
-        Duration.ofSeconds(10));
+    private final ThrottledLog refusedByRate =
+            new ThrottledLog(LoggerFactory.getLogger("io.starling.connections"), Duration.ofSeconds(10));
 
     /**
      * @param tlsHandshakes where the TLS handlers run their delegated tasks (the CPU-heavy
      *                      handshake steps), instead of the connection's event loop
      */
-    public MqttServer(ProtocolServices services, EventLoopGroup acceptor, EventLoopGroup workers,
-                      Executor tlsHandshakes) {
+    public MqttServer(
+            ProtocolServices services, EventLoopGroup acceptor, EventLoopGroup workers, Executor tlsHandshakes) {
         this.services = services;
         this.tlsHandshakes = tlsHandshakes;
         this.acceptor = acceptor;
@@ -79,30 +80,30 @@ public final class MqttServer {
      * @throws ListenerBindException when its socket cannot be bound
      */
     public InetSocketAddress open(ListenerSettings listener, SslContext tls, String websocketPath)
-        throws InterruptedException {
+            throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(acceptor, workers)
-            .channel(EventLoops.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-            .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel channel) {
-                    connections.add(channel);
-                    ChannelPipeline pipeline = channel.pipeline();
-                    pipeline.addLast("traffic", traffic);
-                    if (tls != null) {
-                        pipeline.addLast("tls", tls.newHandler(channel.alloc(), tlsHandshakes));
+                .group(acceptor, workers)
+                .channel(EventLoops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        ChannelPipeline pipeline = channel.pipeline();
+                        pipeline.addLast("traffic", traffic);
+                        if (tls != null) {
+                            pipeline.addLast("tls", tls.newHandler(channel.alloc(), tlsHandshakes));
+                        }
+                        if (websocketPath != null) {
+                            addWebSocket(pipeline, websocketPath);
+                        }
+                        addMqtt(pipeline);
                     }
-                    if (websocketPath != null) {
-                        addWebSocket(pipeline, websocketPath);
-                    }
-                    addMqtt(pipeline);
-                }
-            });
+                });
         if (listener.maxConnectionsPerSecond() > 0) {
             bootstrap.handler(new ConnectionRateGate(listener, services.metrics(), refusedByRate));
         }
@@ -114,11 +115,13 @@ public final class MqttServer {
     private void addWebSocket(ChannelPipeline pipeline, String path) {
         pipeline.addLast("http", new HttpServerCodec());
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
-        pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-            .websocketPath(path)
-            .subprotocols("mqtt,mqttv3.1")
-            .maxFramePayloadLength(services.config().maxPacketSize())
-            .build()));
+        pipeline.addLast(
+                "websocket",
+                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                        .websocketPath(path)
+                        .subprotocols("mqtt,mqttv3.1")
+                        .maxFramePayloadLength(services.config().maxPacketSize())
+                        .build()));
         pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
     }
 
@@ -130,7 +133,9 @@ public final class MqttServer {
         int maxPacketSize = services.config().maxPacketSize();
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
         pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
-        pipeline.addLast("decoder", MqttFrameDecoder.nettyDecoder(maxPacketSize, services.config().maxClientIdLength()));
+        pipeline.addLast(
+                "decoder",
+                MqttFrameDecoder.nettyDecoder(maxPacketSize, services.config().maxClientIdLength()));
         pipeline.addLast("mqtt", new MqttConnection(services));
     }
 

@@ -42,14 +42,14 @@ public final class OperationsHttpServer {
     /** @throws ListenerBindException when its socket cannot be bound */
     public InetSocketAddress open(ListenerSettings listener) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(acceptor, workers)
-            .channel(EventLoops.serverChannel())
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Endpoints());
-                }
-            });
+                .group(acceptor, workers)
+                .channel(EventLoops.serverChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Endpoints());
+                    }
+                });
         channel = ListenerSockets.bind(bootstrap, listener);
         return (InetSocketAddress) channel.localAddress();
     }
@@ -89,8 +89,8 @@ public final class OperationsHttpServer {
         }
 
         private FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType + "; charset=utf-8");
             HttpUtil.setContentLength(response, response.content().readableBytes());
             return response;

@@ -19,29 +19,33 @@ public final class TlsContexts {
     /** How long a session may be resumed; a day, as the JDK's default. */
     private static final long SESSION_TIMEOUT_SECONDS = 86_400;
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     /** Fails start-up with a message naming the setting when a file is missing or unreadable. */
     public static SslContext server(TlsSettings settings) {
         try {
             SslContextBuilder builder;
             if (!settings.certFile().isEmpty()) {
-                builder = SslContextBuilder.forServer(existing(settings.certFile(), "starling.tls.cert-file"),
-                    existing(settings.keyFile(), "starling.tls.key-file"),
-                    settings.keyPassword().isEmpty() ? null : settings.keyPassword());
+                builder = SslContextBuilder.forServer(
+                        existing(settings.certFile(), "starling.tls.cert-file"),
+                        existing(settings.keyFile(), "starling.tls.key-file"),
+                        settings.keyPassword().isEmpty() ? null : settings.keyPassword());
             } else {
                 builder = SslContextBuilder.forServer(keyManagers(settings));
             }
             if (settings.clientAuth() != TlsSettings.ClientAuth.NONE) {
                 builder.trustManager(existing(settings.trustFile(), "starling.tls.trust-file"))
-                    .clientAuth(settings.clientAuth() == TlsSettings.ClientAuth.REQUIRE ? ClientAuth.REQUIRE
-                        : ClientAuth.OPTIONAL);
+                        .clientAuth(
+                                settings.clientAuth() == TlsSettings.ClientAuth.REQUIRE
+                                        ? ClientAuth.REQUIRE
+                                        : ClientAuth.OPTIONAL);
             }
             // Resumption (a session cache for TLS 1.2 session ids; TLS 1.3 tickets are on in the
             // JDK by default): a client reconnecting within the timeout skips the key exchange and
             // the certificate signature, most of a full handshake's CPU.
-            return builder.sessionCacheSize(SESSION_CACHE_SIZE).sessionTimeout(SESSION_TIMEOUT_SECONDS).build();
+            return builder.sessionCacheSize(SESSION_CACHE_SIZE)
+                    .sessionTimeout(SESSION_TIMEOUT_SECONDS)
+                    .build();
         } catch (ConfigException e) {
             throw e;
         } catch (Exception e) {

@@ -56,8 +56,12 @@ class AuthChainCloseTest {
         BothPlugin both = new BothPlugin(false);
         BothPlugin broken = new BothPlugin(true);
         BothPlugin authorizerOnly = new BothPlugin(false);
-        AuthChain chain = new AuthChain(List.of(broken, both), List.of(both, authorizerOnly), AnonymousAccess.ANY_ADDRESS,
-            Duration.ofSeconds(1), Runnable::run);
+        AuthChain chain = new AuthChain(
+                List.of(broken, both),
+                List.of(both, authorizerOnly),
+                AnonymousAccess.ANY_ADDRESS,
+                Duration.ofSeconds(1),
+                Runnable::run);
 
         chain.close();
 

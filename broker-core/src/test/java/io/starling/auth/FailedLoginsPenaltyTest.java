@@ -14,8 +14,15 @@ class FailedLoginsPenaltyTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final AtomicLong clock = new AtomicLong(1_000 * SECOND);
-    private final FailedLogins failures = new FailedLogins(new LoginLimits(3, 5, Duration.ofSeconds(1),
-        Duration.ofSeconds(4), Duration.ofSeconds(60), LoginLimits.Action.REFUSE), clock::get);
+    private final FailedLogins failures = new FailedLogins(
+            new LoginLimits(
+                    3,
+                    5,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(4),
+                    Duration.ofSeconds(60),
+                    LoginLimits.Action.REFUSE),
+            clock::get);
 
     private void fail(int times, String address, String user) {
         for (int i = 0; i < times; i++) {
@@ -56,8 +63,15 @@ class FailedLoginsPenaltyTest {
 
     @Test
     void aLimitOfZeroHoldsNothingBack() {
-        FailedLogins unlimited = new FailedLogins(new LoginLimits(0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-            Duration.ofSeconds(1), LoginLimits.Action.REFUSE), clock::get);
+        FailedLogins unlimited = new FailedLogins(
+                new LoginLimits(
+                        0,
+                        0,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        LoginLimits.Action.REFUSE),
+                clock::get);
         for (int i = 0; i < 100; i++) {
             unlimited.failed("10.0.0.1", "alice");
         }

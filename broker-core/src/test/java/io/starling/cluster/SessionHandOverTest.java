@@ -78,7 +78,7 @@ class SessionHandOverTest {
         // 6 MB of QoS 0 for a client that does not read: most of it waits in its queue on node A.
         int messages = 1500;
         try (RawMqttClient stalled = new RawMqttClient(nodeA.port(), 10_000, 4096);
-             RawMqttClient publisher = new RawMqttClient(nodeA.port())) {
+                RawMqttClient publisher = new RawMqttClient(nodeA.port())) {
             assertEquals(0, stalled.connect("mover0", false, 60));
             stalled.send(RawMqttClient.subscribePacket(1, "burst", 0));
             stalled.expect(RawMqttClient.SUBACK);
@@ -86,7 +86,8 @@ class SessionHandOverTest {
             for (int i = 0; i < messages; i++) {
                 publisher.send(RawMqttClient.publishPacket("burst", 0, 0, NumberedPayloads.of(i, 4096)));
             }
-            // A publisher's messages are routed in order: once this one is acknowledged, the burst was handed to the session.
+            // A publisher's messages are routed in order: once this one is acknowledged, the burst was handed to the
+            // session.
             publisher.send(RawMqttClient.publishPacket("other", 1, 1, "sentinel"));
             publisher.expect(RawMqttClient.PUBACK);
 
@@ -109,7 +110,7 @@ class SessionHandOverTest {
     @Test
     void claimingTheIdOnAnotherNodeClosesTheConnectionHere() throws Exception {
         try (RawMqttClient first = new RawMqttClient(nodeA.port());
-             RawMqttClient second = new RawMqttClient(nodeB.port())) {
+                RawMqttClient second = new RawMqttClient(nodeB.port())) {
             assertEquals(0, first.connect("roamer", true, 60));
             assertEquals(0, second.connect("roamer", true, 60));
             assertTrue(first.isClosedByServer());

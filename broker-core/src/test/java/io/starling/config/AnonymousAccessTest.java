@@ -38,7 +38,8 @@ class AnonymousAccessTest {
         assertEquals(AnonymousAccess.ANY_ADDRESS, parse("true"));
         assertEquals(AnonymousAccess.LOOPBACK, parse("loopback"));
         assertEquals(AnonymousAccess.NONE, parse("false"));
-        assertTrue(assertThrows(ConfigException.BadValue.class, () -> parse("maybe")).getMessage()
-            .contains("'key': must be true, loopback or false, was 'maybe'"));
+        assertTrue(assertThrows(ConfigException.BadValue.class, () -> parse("maybe"))
+                .getMessage()
+                .contains("'key': must be true, loopback or false, was 'maybe'"));
     }
 }

@@ -39,13 +39,20 @@ class ConfigLoaderTest {
 
     @Test
     void maxQueuedBytesTotalTakesASizeOrAShareOfTheHeap() throws Exception {
-        assertEquals(512L << 20, BrokerConfig.from(ConfigLoader.load(file("starling.mqtt.max-queued-bytes-total = 512 MiB"),
-            Map.of())).maxQueuedBytesTotal());
-        assertEquals(Runtime.getRuntime().maxMemory() / 10, BrokerConfig.from(ConfigLoader.load(null,
-            Map.of("STARLING_MQTT_MAX_QUEUED_BYTES_TOTAL", "10%"))).maxQueuedBytesTotal());
+        assertEquals(
+                512L << 20,
+                BrokerConfig.from(ConfigLoader.load(file("starling.mqtt.max-queued-bytes-total = 512 MiB"), Map.of()))
+                        .maxQueuedBytesTotal());
+        assertEquals(
+                Runtime.getRuntime().maxMemory() / 10,
+                BrokerConfig.from(ConfigLoader.load(null, Map.of("STARLING_MQTT_MAX_QUEUED_BYTES_TOTAL", "10%")))
+                        .maxQueuedBytesTotal());
         for (String bad : new String[] {"150%", "0%", "lots%", "-1"}) {
-            ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.from(
-                ConfigLoader.load(null, Map.of("STARLING_MQTT_MAX_QUEUED_BYTES_TOTAL", bad))), bad);
+            ConfigException e = assertThrows(
+                    ConfigException.class,
+                    () -> BrokerConfig.from(
+                            ConfigLoader.load(null, Map.of("STARLING_MQTT_MAX_QUEUED_BYTES_TOTAL", bad))),
+                    bad);
             assertTrue(e.getMessage().contains("starling.mqtt.max-queued-bytes-total"), e.getMessage());
         }
     }
@@ -53,22 +60,23 @@ class ConfigLoaderTest {
     @Test
     void maxQueuedBytesTakesASize() throws Exception {
         File conf = file("starling.mqtt.max-queued-bytes = 64 MiB");
-        assertEquals(64L << 20, BrokerConfig.from(ConfigLoader.load(conf, Map.of())).maxQueuedBytes());
+        assertEquals(
+                64L << 20, BrokerConfig.from(ConfigLoader.load(conf, Map.of())).maxQueuedBytes());
     }
 
     @Test
     void negativeMaxQueuedBytesStopsStartUpNamingTheKey() throws Exception {
         File conf = file("starling.mqtt.max-queued-bytes = -1");
-        ConfigException e = assertThrows(ConfigException.class,
-            () -> BrokerConfig.from(ConfigLoader.load(conf, Map.of())));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> BrokerConfig.from(ConfigLoader.load(conf, Map.of())));
         assertTrue(e.getMessage().contains("starling.mqtt.max-queued-bytes"), e.getMessage());
     }
 
     @Test
     void fileOverridesReferenceAndEnvironmentOverridesFile() throws Exception {
         File conf = file("starling.listener.port = 1999\nstarling.mqtt.max-inflight-messages = 5");
-        BrokerConfig config = BrokerConfig.from(ConfigLoader.load(conf, Map.of("STARLING_LISTENER_PORT", "2001",
-            "STARLING_MQTT_QUEUE_FULL_POLICY", "drop-oldest")));
+        BrokerConfig config = BrokerConfig.from(ConfigLoader.load(
+                conf, Map.of("STARLING_LISTENER_PORT", "2001", "STARLING_MQTT_QUEUE_FULL_POLICY", "drop-oldest")));
         assertEquals(2001, config.mqtt().port());
         assertEquals(5, config.maxInflightMessages());
         assertEquals(BrokerConfig.QueueFullPolicy.DROP_OLDEST, config.queueFullPolicy());
@@ -84,30 +92,33 @@ class ConfigLoaderTest {
     @Test
     void wrongTypeStopsStartUpNamingTheKey() throws Exception {
         File conf = file("starling.listener.port = eighteen");
-        ConfigException e = assertThrows(ConfigException.class,
-            () -> BrokerConfig.from(ConfigLoader.load(conf, Map.of())));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> BrokerConfig.from(ConfigLoader.load(conf, Map.of())));
         assertTrue(e.getMessage().contains("starling.listener.port"), e.getMessage());
     }
 
     @Test
     void outOfRangeValueStopsStartUpNamingTheKey() throws Exception {
         File conf = file("starling.listener.port = 70000");
-        ConfigException e = assertThrows(ConfigException.class,
-            () -> BrokerConfig.from(ConfigLoader.load(conf, Map.of())));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> BrokerConfig.from(ConfigLoader.load(conf, Map.of())));
         assertTrue(e.getMessage().contains("starling.listener.port"), e.getMessage());
     }
 
     @Test
     void badPolicyStopsStartUpNamingTheKey() {
-        ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.from(
-            ConfigLoader.load(null, Map.of("STARLING_MQTT_QUEUE_FULL_POLICY", "drop-all"))));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> BrokerConfig.from(
+                        ConfigLoader.load(null, Map.of("STARLING_MQTT_QUEUE_FULL_POLICY", "drop-all"))));
         assertTrue(e.getMessage().contains("starling.mqtt.queue-full-policy"), e.getMessage());
     }
 
     @Test
     void missingFileIsReported() {
-        ConfigException e = assertThrows(ConfigException.class,
-            () -> ConfigLoader.load(dir.resolve("nope.conf").toFile(), Map.of()));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("nope.conf").toFile(), Map.of()));
         assertTrue(e.getMessage().contains("nope.conf"), e.getMessage());
     }
 

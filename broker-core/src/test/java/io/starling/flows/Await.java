@@ -10,8 +10,7 @@ public final class Await {
 
     static final Duration DEFAULT = Duration.ofSeconds(5);
 
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(String what, BooleanSupplier condition) {
         until(what, DEFAULT, condition);

@@ -42,7 +42,7 @@ class InflightWindowTest {
     @Test
     void nonAckingSubscriberGetsOnlyTheWindowUntilItAcknowledges() throws Exception {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", true);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             RawPublish.connect(publisher, "pub", true);
@@ -77,7 +77,7 @@ class InflightWindowTest {
     @Test
     void qos2MessageOccupiesTheWindowUntilPubcomp() throws Exception {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", true);
             RawPublish.subscribe(subscriber, 1, "t", 2);
             RawPublish.connect(publisher, "pub", true);

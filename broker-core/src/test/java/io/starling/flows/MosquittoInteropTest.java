@@ -35,8 +35,10 @@ class MosquittoInteropTest {
 
     @BeforeAll
     static void clientsInstalled() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")) && Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")),
-            "mosquitto-clients is not installed (apt-get install -y mosquitto-clients)");
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/mosquitto_sub"))
+                        && Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")),
+                "mosquitto-clients is not installed (apt-get install -y mosquitto-clients)");
     }
 
     @BeforeEach
@@ -55,8 +57,8 @@ class MosquittoInteropTest {
     }
 
     private CliProcess run(String program, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/" + program, "-h", "127.0.0.1", "-p",
-            String.valueOf(broker.port())));
+        List<String> command =
+                new ArrayList<>(List.of("/usr/bin/" + program, "-h", "127.0.0.1", "-p", String.valueOf(broker.port())));
         command.addAll(List.of(args));
         CliProcess process = CliProcess.start(command.toArray(String[]::new));
         processes.add(process);
@@ -85,10 +87,14 @@ class MosquittoInteropTest {
         assertEquals("MSG " + qos + " 0 interop/x hello " + qos, messageLine(sub));
         assertEquals(0, sub.waitFor(TIMEOUT), String.join("\n", sub.output()));
         if (qos == 1) {
-            assertTrue(sub.output().stream().anyMatch(line -> line.contains("sending PUBACK")), sub.output().toString());
+            assertTrue(
+                    sub.output().stream().anyMatch(line -> line.contains("sending PUBACK")),
+                    sub.output().toString());
         }
         if (qos == 2) {
-            assertTrue(sub.output().stream().anyMatch(line -> line.contains("received PUBREL")), sub.output().toString());
+            assertTrue(
+                    sub.output().stream().anyMatch(line -> line.contains("received PUBREL")),
+                    sub.output().toString());
         }
     }
 
@@ -96,16 +102,31 @@ class MosquittoInteropTest {
     @ValueSource(ints = {0, 1, 2})
     void mosquittoPubIsDeliveredAtItsQos(int qos) throws Exception {
         Paho.Client subscriber = paho.subscriber("sub", "interop/#", 2);
-        CliProcess pub = run("mosquitto_pub", "-d", "-i", "mpub", "-q", String.valueOf(qos), "-t", "interop/y",
-            "-m", "from mosquitto " + qos);
+        CliProcess pub = run(
+                "mosquitto_pub",
+                "-d",
+                "-i",
+                "mpub",
+                "-q",
+                String.valueOf(qos),
+                "-t",
+                "interop/y",
+                "-m",
+                "from mosquitto " + qos);
         assertEquals(0, pub.waitFor(TIMEOUT), String.join("\n", pub.output()));
         if (qos == 1) {
-            assertTrue(pub.output().stream().anyMatch(line -> line.contains("received PUBACK")), pub.output().toString());
+            assertTrue(
+                    pub.output().stream().anyMatch(line -> line.contains("received PUBACK")),
+                    pub.output().toString());
         }
         if (qos == 2) {
-            assertTrue(pub.output().stream().anyMatch(line -> line.contains("received PUBCOMP")), pub.output().toString());
+            assertTrue(
+                    pub.output().stream().anyMatch(line -> line.contains("received PUBCOMP")),
+                    pub.output().toString());
         }
-        assertEquals(new Received.Msg("interop/y", "from mosquitto " + qos, qos, false, false), subscriber.received().next());
+        assertEquals(
+                new Received.Msg("interop/y", "from mosquitto " + qos, qos, false, false),
+                subscriber.received().next());
     }
 
     @Test
@@ -113,8 +134,8 @@ class MosquittoInteropTest {
         CliProcess pub = run("mosquitto_pub", "-i", "mpub", "-q", "1", "-r", "-t", "interop/status", "-m", "online");
         assertEquals(0, pub.waitFor(TIMEOUT), String.join("\n", pub.output()));
 
-        CliProcess sub = run("mosquitto_sub", "-i", "msub", "-C", "1", "-W", "10", "-q", "1", "-F", FORMAT,
-            "-t", "interop/#");
+        CliProcess sub =
+                run("mosquitto_sub", "-i", "msub", "-C", "1", "-W", "10", "-q", "1", "-F", FORMAT, "-t", "interop/#");
         assertEquals("MSG 1 1 interop/status online", messageLine(sub));
         assertEquals(0, sub.waitFor(TIMEOUT));
 
@@ -132,12 +153,14 @@ class MosquittoInteropTest {
     @Test
     void mqtt31MosquittoSubAndPubWork() throws Exception {
         CliProcess sub = subscribeOne("-V", "mqttv31", "-i", "msub31", "-q", "2", "-t", "interop31/#");
-        CliProcess pub = run("mosquitto_pub", "-V", "mqttv31", "-i", "mpub31", "-q", "2", "-t", "interop31/z",
-            "-m", "three-one");
+        CliProcess pub = run(
+                "mosquitto_pub", "-V", "mqttv31", "-i", "mpub31", "-q", "2", "-t", "interop31/z", "-m", "three-one");
         assertEquals(0, pub.waitFor(TIMEOUT), String.join("\n", pub.output()));
         assertEquals("MSG 2 0 interop31/z three-one", messageLine(sub));
         assertEquals(0, sub.waitFor(TIMEOUT), String.join("\n", sub.output()));
-        assertTrue(sub.output().stream().anyMatch(line -> line.contains("received CONNACK (0)")), sub.output().toString());
+        assertTrue(
+                sub.output().stream().anyMatch(line -> line.contains("received CONNACK (0)")),
+                sub.output().toString());
     }
 
     @Test

@@ -8,8 +8,7 @@ import java.io.IOException;
 /** Takes a raw client offline cleanly. */
 final class Offline {
 
-    private Offline() {
-    }
+    private Offline() {}
 
     /**
      * Sends DISCONNECT and waits for the server's close. The broker detaches the session before

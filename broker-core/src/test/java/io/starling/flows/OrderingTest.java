@@ -54,7 +54,7 @@ class OrderingTest {
     @Test
     void pipelinedQos1IsAcknowledgedAndDeliveredInOrder() throws Exception {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "o/#", 1);
             RawPublish.connect(publisher, "pub", true);
@@ -76,7 +76,7 @@ class OrderingTest {
     @Test
     void pipelinedQos2IsAcknowledgedAndDeliveredInOrder() throws Exception {
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", true);
             RawPublish.subscribe(subscriber, 1, "o/#", 2);
             RawPublish.connect(publisher, "pub", true);

@@ -98,8 +98,11 @@ class PersistentSessionTest {
         assertTrue(back.sessionPresent());
         publisher.publish("t/marker", "end", 2);
         List<Received.Msg> received = back.received().untilMarker("t/marker");
-        assertEquals(List.of(new Received.Msg("t/1", "qos1", 1, false, false), new Received.Msg("t/2", "qos2", 2, false, false)),
-            received);
+        assertEquals(
+                List.of(
+                        new Received.Msg("t/1", "qos1", 1, false, false),
+                        new Received.Msg("t/2", "qos2", 2, false, false)),
+                received);
     }
 
     @Test
@@ -113,8 +116,11 @@ class PersistentSessionTest {
 
         Paho.Client back = paho.connect("sub", false);
         publisher.publish("t/marker", "end", 2);
-        assertEquals(List.of(new Received.Msg("t/0", "qos0", 0, false, false), new Received.Msg("t/1", "qos1", 1, false, false)),
-            back.received().untilMarker("t/marker"));
+        assertEquals(
+                List.of(
+                        new Received.Msg("t/0", "qos0", 0, false, false),
+                        new Received.Msg("t/1", "qos1", 1, false, false)),
+                back.received().untilMarker("t/marker"));
     }
 
     @Test
@@ -161,14 +167,19 @@ class PersistentSessionTest {
             }
             // No acknowledgement at all; the socket just closes.
         }
-        assertEquals(List.of("first", "second", "third", "fourth"), firstDelivery.stream().map(RawPublish::payload).toList());
+        assertEquals(
+                List.of("first", "second", "third", "fourth"),
+                firstDelivery.stream().map(RawPublish::payload).toList());
 
         try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             assertTrue(RawPublish.connect(subscriber, "sub", false));
             for (RawPublish original : firstDelivery) {
                 RawPublish resent = RawPublish.read(subscriber);
-                assertEquals(new RawPublish(original.topic(), original.qos(), true, false, original.packetId(), original.payload()),
-                    resent, "re-sent with DUP=1, same packet id, QoS and payload, in the original order");
+                assertEquals(
+                        new RawPublish(
+                                original.topic(), original.qos(), true, false, original.packetId(), original.payload()),
+                        resent,
+                        "re-sent with DUP=1, same packet id, QoS and payload, in the original order");
             }
             // Now acknowledge everything; QoS 2 goes PUBREC -> PUBREL -> PUBCOMP.
             for (RawPublish original : firstDelivery) {

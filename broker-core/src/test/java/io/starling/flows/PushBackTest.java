@@ -42,14 +42,15 @@ class PushBackTest {
         int maxQueued = 100;
         broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 4", "mqtt.max-queued-messages = " + maxQueued);
         try (RawMqttClient subscriber = new RawMqttClient(broker.port(), 10_000);
-             RawMqttClient publisher = new RawMqttClient(broker.port(), 10_000)) {
+                RawMqttClient publisher = new RawMqttClient(broker.port(), 10_000)) {
             RawPublish.connect(subscriber, "slow", true);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             RawPublish.connect(publisher, "pub", true);
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                 try {
                     for (int i = 0; i < messages; i++) {
-                        publisher.send(RawMqttClient.publishPacket("t", 1, i % 65_535 + 1, NumberedPayloads.of(i, size)));
+                        publisher.send(
+                                RawMqttClient.publishPacket("t", 1, i % 65_535 + 1, NumberedPayloads.of(i, size)));
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
@@ -73,8 +74,9 @@ class PushBackTest {
             assertTrue(!sending.isDone(), "the publisher's writes are blocked");
             // The queue goes past its limit only by what the publisher read before it saw the queue
             // full: a read batch (at most ~1 MB) or a few while the subscriber's thread catches up.
-            System.out.printf("push-back: %d received of %d, at most %d queued (limit %d)%n", received[0], messages,
-                mostQueued.get(), maxQueued);
+            System.out.printf(
+                    "push-back: %d received of %d, at most %d queued (limit %d)%n",
+                    received[0], messages, mostQueued.get(), maxQueued);
             assertTrue(mostQueued.get() <= maxQueued + 4 * 1100, "queue bounded: " + mostQueued.get());
             assertEquals(0, metrics().dropped());
 
@@ -97,7 +99,7 @@ class PushBackTest {
         // flight, m2..m4 are queued (6 bytes) and m5, m6 dropped, counted.
         broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-bytes-total = 7");
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", true);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             RawPublish.connect(publisher, "pub", true);
@@ -151,7 +153,7 @@ class PushBackTest {
         // silence is the broker's. Here the pause outlasts 1.5 keep alives twice over.
         broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 4");
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "slow", true);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             assertEquals(0, publisher.connect("pub", true, 1), "CONNACK return code");
@@ -190,10 +192,10 @@ class PushBackTest {
 
     @Test
     void aSubscriberThatNeverDrainsIsDisconnectedAfterThePushBackTimeoutAndKeepsItsMessages() throws Exception {
-        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 2",
-            "mqtt.push-back-timeout = 1s");
+        broker = EmbeddedBroker.start(
+                "mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 2", "mqtt.push-back-timeout = 1s");
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "stuck", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             RawPublish.connect(publisher, "pub", true);

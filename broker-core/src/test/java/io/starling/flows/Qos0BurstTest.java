@@ -24,6 +24,7 @@ class Qos0BurstTest {
 
     /** 6 MB: far more than the subscriber's 4 KiB receive buffer, the broker's send buffer and Netty's 128 KiB. */
     private static final int MESSAGES = 1500;
+
     private static final int SIZE = 4096;
 
     private EmbeddedBroker broker;
@@ -64,7 +65,7 @@ class Qos0BurstTest {
     void aBurstLargerThanTheSocketButNotTheQueueArrivesWholeAndInOrder() throws Exception {
         broker = EmbeddedBroker.start("mqtt.max-queued-messages = 5000", "mqtt.max-queued-bytes = 67108864");
         try (RawMqttClient subscriber = new RawMqttClient(broker.port(), 10_000, 4096);
-             RawMqttClient publisher = new RawMqttClient(broker.port(), 10_000)) {
+                RawMqttClient publisher = new RawMqttClient(broker.port(), 10_000)) {
             RawPublish.connect(subscriber, "sub", true);
             RawPublish.subscribe(subscriber, 1, "t", 0);
             RawPublish.connect(publisher, "pub", true);
@@ -80,7 +81,9 @@ class Qos0BurstTest {
                 assertEquals(String.format("%06d", i), publish.payload().substring(0, 6), "message " + i);
                 assertEquals(0, publish.qos());
             }
-            Await.until("the queue drained", () -> metrics().queued() == 0 && metrics().queuedBytes() == 0);
+            Await.until(
+                    "the queue drained",
+                    () -> metrics().queued() == 0 && metrics().queuedBytes() == 0);
             assertEquals(MESSAGES, metrics().sent(0), "every message sent once");
             assertEquals(0, metrics().dropped(), "nothing dropped");
             assertEquals(0, metrics().publishersPaused(), "QoS 0 never pauses its publisher");
@@ -93,7 +96,7 @@ class Qos0BurstTest {
         long maxQueuedBytes = 300_000;
         broker = EmbeddedBroker.start("mqtt.max-queued-messages = 100", "mqtt.max-queued-bytes = " + maxQueuedBytes);
         try (RawMqttClient subscriber = new RawMqttClient(broker.port(), 10_000, 4096);
-             RawMqttClient publisher = new RawMqttClient(broker.port(), 10_000)) {
+                RawMqttClient publisher = new RawMqttClient(broker.port(), 10_000)) {
             RawPublish.connect(subscriber, "sub", true);
             RawPublish.subscribe(subscriber, 1, "t", 0);
             RawPublish.connect(publisher, "pub", true);
@@ -112,12 +115,16 @@ class Qos0BurstTest {
             long delivered = metrics().sent(0) + metrics().queued();
             int previous = -1;
             for (long k = 0; k < delivered; k++) {
-                int number = Integer.parseInt(RawPublish.read(subscriber).payload().substring(0, 6));
+                int number =
+                        Integer.parseInt(RawPublish.read(subscriber).payload().substring(0, 6));
                 assertTrue(number > previous, "in order: " + number + " after " + previous);
                 previous = number;
             }
-            Await.until("the queue drained", () -> metrics().queued() == 0 && metrics().queuedBytes() == 0);
-            assertEquals(MESSAGES, metrics().sent(0) + metrics().dropped(0), "every message sent or counted as dropped");
+            Await.until(
+                    "the queue drained",
+                    () -> metrics().queued() == 0 && metrics().queuedBytes() == 0);
+            assertEquals(
+                    MESSAGES, metrics().sent(0) + metrics().dropped(0), "every message sent or counted as dropped");
         }
     }
 }

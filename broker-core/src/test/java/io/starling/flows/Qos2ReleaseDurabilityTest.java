@@ -41,8 +41,8 @@ class Qos2ReleaseDurabilityTest {
         }
 
         @Override
-        public CompletionStage<Void> append(StoredMessage message, Collection<DeliveryTarget> targets,
-                                            InboundQos2Receipt receipt) {
+        public CompletionStage<Void> append(
+                StoredMessage message, Collection<DeliveryTarget> targets, InboundQos2Receipt receipt) {
             return store.append(message, targets, receipt);
         }
 
@@ -83,8 +83,8 @@ class Qos2ReleaseDurabilityTest {
         HeldReleases queues = new HeldReleases(memory.queues());
         Storage storage = new Storage(memory.sessions(), queues, memory.retained());
         try (EmbeddedBroker broker = EmbeddedBroker.start(storage, List.of(), List.of());
-             RawMqttClient subscriber = new RawMqttClient(broker.port(), 500);
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient subscriber = new RawMqttClient(broker.port(), 500);
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "held-sub", false);
             subscriber.send(RawMqttClient.subscribePacket(1, "held/t", 2));
             subscriber.expect(RawMqttClient.SUBACK);

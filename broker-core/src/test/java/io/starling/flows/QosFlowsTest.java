@@ -25,9 +25,15 @@ class QosFlowsTest extends BrokerWithPaho {
         publisher.publish("qos/1", "one", 1);
         publisher.publish("qos/2", "two", 2);
 
-        assertEquals(new Received.Msg("qos/0", "zero", 0, false, false), subscriber.received().next());
-        assertEquals(new Received.Msg("qos/1", "one", 1, false, false), subscriber.received().next());
-        assertEquals(new Received.Msg("qos/2", "two", 2, false, false), subscriber.received().next());
+        assertEquals(
+                new Received.Msg("qos/0", "zero", 0, false, false),
+                subscriber.received().next());
+        assertEquals(
+                new Received.Msg("qos/1", "one", 1, false, false),
+                subscriber.received().next());
+        assertEquals(
+                new Received.Msg("qos/2", "two", 2, false, false),
+                subscriber.received().next());
     }
 
     @Test
@@ -38,7 +44,9 @@ class QosFlowsTest extends BrokerWithPaho {
             publisher.send(publishPacket("q1", 1, 4242, "hello"));
             assertEquals(4242, publisher.expect(PUBACK).packetId());
         }
-        assertEquals(new Received.Msg("q1", "hello", 1, false, false), subscriber.received().next());
+        assertEquals(
+                new Received.Msg("q1", "hello", 1, false, false),
+                subscriber.received().next());
     }
 
     @Test
@@ -85,7 +93,7 @@ class QosFlowsTest extends BrokerWithPaho {
     @Test
     void clientsWithEmptyIdsGetDistinctGeneratedIdsAndBothReceive() throws Exception {
         try (RawMqttClient first = new RawMqttClient(broker.port());
-             RawMqttClient second = new RawMqttClient(broker.port())) {
+                RawMqttClient second = new RawMqttClient(broker.port())) {
             assertEquals(0, first.connect("", true, 0));
             RawPublish.subscribe(first, 1, "anon", 1);
             assertEquals(0, second.connect("", true, 0));

@@ -49,7 +49,7 @@ class QueueLimitTest {
         broker = EmbeddedBroker.start(settings);
         subscribeOffline();
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
-             RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+                RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);
             for (int i = 0; i < payloads.size(); i++) {
                 RawPublish.publishQos1(publisher, "t", i + 1, payloads.get(i));
@@ -74,24 +74,28 @@ class QueueLimitTest {
 
     @Test
     void dropNewestKeepsTheFirstMessagesOfAFullOfflineQueue() throws Exception {
-        assertEquals(List.of("m1", "m2", "m3"),
-            deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-newest"));
+        assertEquals(
+                List.of("m1", "m2", "m3"),
+                deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-newest"));
         assertEquals(3, broker.broker().counters().dropped());
     }
 
     @Test
     void dropOldestKeepsTheLastMessagesOfAFullOfflineQueue() throws Exception {
-        assertEquals(List.of("m4", "m5", "m6"),
-            deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(
+                List.of("m4", "m5", "m6"),
+                deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 3", "mqtt.queue-full-policy = drop-oldest"));
         assertEquals(3, broker.broker().counters().dropped());
     }
 
     @Test
     void queueBehindTheInflightWindowOfAnOnlineSubscriberIsBoundedToo() throws Exception {
-        broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1", "mqtt.max-queued-messages = 2",
-            "mqtt.queue-full-policy = drop-newest");
+        broker = EmbeddedBroker.start(
+                "mqtt.max-inflight-messages = 1",
+                "mqtt.max-queued-messages = 2",
+                "mqtt.queue-full-policy = drop-newest");
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", true);
             RawPublish.subscribe(subscriber, 1, "t", 1);
             RawPublish.connect(publisher, "pub", true);
@@ -116,41 +120,52 @@ class QueueLimitTest {
 
     @Test
     void dropNewestByBytesKeepsTheFirstMessagesThatFit() throws Exception {
-        assertEquals(List.of("m1", "m2", "m3"),
-            deliveredAfterOfflinePublishes("mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-newest"));
+        assertEquals(
+                List.of("m1", "m2", "m3"),
+                deliveredAfterOfflinePublishes("mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-newest"));
         assertEquals(3, broker.broker().counters().dropped());
     }
 
     @Test
     void dropOldestByBytesKeepsTheLastMessagesThatFit() throws Exception {
-        assertEquals(List.of("m4", "m5", "m6"),
-            deliveredAfterOfflinePublishes("mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(
+                List.of("m4", "m5", "m6"),
+                deliveredAfterOfflinePublishes("mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-oldest"));
         assertEquals(3, broker.broker().counters().dropped());
     }
 
     @Test
     void dropOldestByBytesDropsAsManyOldMessagesAsTheNewOneNeeds() throws Exception {
         // 10-byte limit: a, bb, ccc (6 bytes) then dddddddd (8) needs all three gone; then e fits (9).
-        assertEquals(List.of("dddddddd", "e"),
-            deliveredAfterOfflinePublishes(List.of("a", "bb", "ccc", "dddddddd", "e"),
-                "mqtt.max-queued-bytes = 10", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(
+                List.of("dddddddd", "e"),
+                deliveredAfterOfflinePublishes(
+                        List.of("a", "bb", "ccc", "dddddddd", "e"),
+                        "mqtt.max-queued-bytes = 10",
+                        "mqtt.queue-full-policy = drop-oldest"));
         assertEquals(3, broker.broker().counters().dropped());
     }
 
     @Test
     void dropNewestByBytesStillQueuesASmallerMessageThatFits() throws Exception {
         // 10-byte limit: aaaa, bbbb (8 bytes); cccc would make 12 and is dropped; d makes 9 and fits.
-        assertEquals(List.of("aaaa", "bbbb", "d"),
-            deliveredAfterOfflinePublishes(List.of("aaaa", "bbbb", "cccc", "d"),
-                "mqtt.max-queued-bytes = 10", "mqtt.queue-full-policy = drop-newest"));
+        assertEquals(
+                List.of("aaaa", "bbbb", "d"),
+                deliveredAfterOfflinePublishes(
+                        List.of("aaaa", "bbbb", "cccc", "d"),
+                        "mqtt.max-queued-bytes = 10",
+                        "mqtt.queue-full-policy = drop-newest"));
         assertEquals(1, broker.broker().counters().dropped());
     }
 
     @Test
     void aMessageLargerThanTheByteLimitIsDroppedEvenUnderDropOldest() throws Exception {
-        assertEquals(List.of("m1", "m2"),
-            deliveredAfterOfflinePublishes(List.of("m1", "m2", "far-too-large"),
-                "mqtt.max-queued-bytes = 7", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(
+                List.of("m1", "m2"),
+                deliveredAfterOfflinePublishes(
+                        List.of("m1", "m2", "far-too-large"),
+                        "mqtt.max-queued-bytes = 7",
+                        "mqtt.queue-full-policy = drop-oldest"));
         assertEquals(1, broker.broker().counters().dropped());
     }
 
@@ -163,8 +178,10 @@ class QueueLimitTest {
     @Test
     void theBudgetOfAllQueuesDropsNewMessagesWhateverThePolicy() throws Exception {
         // 7 bytes for all clients: m1..m3 (6 bytes) fit, the others would take the total past it.
-        assertEquals(List.of("m1", "m2", "m3"),
-            deliveredAfterOfflinePublishes("mqtt.max-queued-bytes-total = 7", "mqtt.queue-full-policy = drop-oldest"));
+        assertEquals(
+                List.of("m1", "m2", "m3"),
+                deliveredAfterOfflinePublishes(
+                        "mqtt.max-queued-bytes-total = 7", "mqtt.queue-full-policy = drop-oldest"));
         assertEquals(3, broker.broker().counters().dropped(1));
         assertEquals(0, broker.broker().counters().queuedBytes());
     }
@@ -174,7 +191,7 @@ class QueueLimitTest {
         broker = EmbeddedBroker.start("mqtt.queue-qos0-messages = true", "mqtt.max-queued-bytes-total = 7");
         subscribeOffline();
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
-             RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+                RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);
             for (int i = 1; i <= 6; i++) {
                 publisher.send(RawMqttClient.publishPacket("t", 0, 0, "m" + i));
@@ -191,8 +208,9 @@ class QueueLimitTest {
     @Test
     void countAndByteLimitsApplyTogether() throws Exception {
         // Count limit 2 bites first with small payloads, the byte limit would allow 3.
-        assertEquals(List.of("m1", "m2"),
-            deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 2", "mqtt.max-queued-bytes = 7"));
+        assertEquals(
+                List.of("m1", "m2"),
+                deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 2", "mqtt.max-queued-bytes = 7"));
         assertEquals(4, broker.broker().counters().dropped());
     }
 }

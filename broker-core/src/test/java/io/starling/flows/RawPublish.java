@@ -25,7 +25,8 @@ public record RawPublish(String topic, int qos, boolean dup, boolean retain, int
             position += 2;
         }
         String payload = new String(Arrays.copyOfRange(body, position, body.length), StandardCharsets.UTF_8);
-        return new RawPublish(topic, qos, (packet.flags() & 0x08) != 0, (packet.flags() & 0x01) != 0, packetId, payload);
+        return new RawPublish(
+                topic, qos, (packet.flags() & 0x08) != 0, (packet.flags() & 0x01) != 0, packetId, payload);
     }
 
     /** Reads the next packet, which must be a PUBLISH. */
@@ -42,15 +43,28 @@ public record RawPublish(String topic, int qos, boolean dup, boolean retain, int
     }
 
     /** A CONNECT (MQTT 3.1.1) with a will message. */
-    static byte[] connectWithWill(String clientId, boolean cleanSession, int keepAlive, String willTopic,
-                                  String willPayload, int willQos, boolean willRetain) {
+    static byte[] connectWithWill(
+            String clientId,
+            boolean cleanSession,
+            int keepAlive,
+            String willTopic,
+            String willPayload,
+            int willQos,
+            boolean willRetain) {
         int flags = 0x04 | (willQos << 3) | (willRetain ? 0x20 : 0) | (cleanSession ? 0x02 : 0);
         return RawMqttClient.connectPacket("MQTT", 4, flags, keepAlive, clientId, willTopic, willPayload);
     }
 
     /** Connects with a will and checks CONNACK 0. */
-    static void connectWithWill(RawMqttClient client, String clientId, int keepAlive, String willTopic,
-                                String willPayload, int willQos, boolean willRetain) throws IOException {
+    static void connectWithWill(
+            RawMqttClient client,
+            String clientId,
+            int keepAlive,
+            String willTopic,
+            String willPayload,
+            int willQos,
+            boolean willRetain)
+            throws IOException {
         client.send(connectWithWill(clientId, true, keepAlive, willTopic, willPayload, willQos, willRetain));
         assertEquals(0, client.expect(RawMqttClient.CONNACK).body()[1], "CONNACK return code");
     }

@@ -17,8 +17,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 final class Received implements MqttCallback {
 
     /** One application message as the client saw it. */
-    record Msg(String topic, String payload, int qos, boolean retained, boolean dup) {
-    }
+    record Msg(String topic, String payload, int qos, boolean retained, boolean dup) {}
 
     private final BlockingQueue<Msg> messages = new LinkedBlockingQueue<>();
     private volatile Throwable lost;
@@ -30,13 +29,16 @@ final class Received implements MqttCallback {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        messages.add(new Msg(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.getQos(),
-            message.isRetained(), message.isDuplicate()));
+        messages.add(new Msg(
+                topic,
+                new String(message.getPayload(), StandardCharsets.UTF_8),
+                message.getQos(),
+                message.isRetained(),
+                message.isDuplicate()));
     }
 
     @Override
-    public void deliveryComplete(IMqttDeliveryToken token) {
-    }
+    public void deliveryComplete(IMqttDeliveryToken token) {}
 
     boolean connectionLost() {
         return lost != null;

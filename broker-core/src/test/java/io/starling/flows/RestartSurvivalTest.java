@@ -48,7 +48,7 @@ class RestartSurvivalTest {
     void sessionSubscriptionsQueuedInFlightAndRetainedMessagesSurviveARestart() throws Exception {
         RawPublish inFlight;
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             assertFalse(RawPublish.connect(subscriber, "sub", false));
             RawPublish.subscribe(subscriber, 1, "t/#", 2);
             RawPublish.connect(publisher, "pub", true);
@@ -64,7 +64,7 @@ class RestartSurvivalTest {
         restart();
 
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             assertTrue(RawPublish.connect(subscriber, "sub", false), "session-present after the restart");
             RawPublish resent = RawPublish.read(subscriber);
             assertEquals(new RawPublish("t/1", 1, true, false, inFlight.packetId(), "in flight"), resent);
@@ -98,7 +98,7 @@ class RestartSurvivalTest {
     void pubrelOwedToASubscriberIsResentAfterARestart() throws Exception {
         int packetId;
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(subscriber, "sub", false);
             RawPublish.subscribe(subscriber, 1, "t", 2);
             RawPublish.connect(publisher, "pub", true);
@@ -121,7 +121,7 @@ class RestartSurvivalTest {
     @Test
     void unacknowledgedRetainedMessageSentOnSubscribeIsResentAfterARestart() throws Exception {
         try (RawMqttClient publisher = new RawMqttClient(broker.port());
-             RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+                RawMqttClient subscriber = new RawMqttClient(broker.port())) {
             RawPublish.connect(publisher, "pub", true);
             publisher.send(RawMqttClient.publishPacket("r/x", 1, 1, "retained".getBytes(), false, true));
             assertEquals(1, publisher.expect(PUBACK).packetId());
@@ -134,12 +134,14 @@ class RestartSurvivalTest {
         }
         restart();
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             assertTrue(RawPublish.connect(subscriber, "sub", false));
             RawPublish.connect(publisher, "pub", true);
             RawPublish.publishQos1(publisher, "r/x", 2, "marker");
-            assertEquals(List.of("retained"), RawPublish.receiveUntil(subscriber, "marker"),
-                "the QoS 1 message the client never acknowledged is sent again");
+            assertEquals(
+                    List.of("retained"),
+                    RawPublish.receiveUntil(subscriber, "marker"),
+                    "the QoS 1 message the client never acknowledged is sent again");
         }
     }
 
@@ -155,7 +157,7 @@ class RestartSurvivalTest {
         }
         restart();
         try (RawMqttClient client = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             assertTrue(RawPublish.connect(client, "sub", false));
             RawPublish.connect(publisher, "pub", true);
             RawPublish.publishQos1(publisher, "gone", 1, "unsubscribed before the restart");

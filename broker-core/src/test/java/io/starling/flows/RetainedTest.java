@@ -55,8 +55,11 @@ class RetainedTest {
 
         List<Received.Msg> received = retainedFor("sub", "r/+", 2);
         assertEquals(2, received.size(), received.toString());
-        assertEquals(List.of(new Received.Msg("r/a", "a2", 1, true, false), new Received.Msg("r/b", "b1", 2, true, false)),
-            received.stream().sorted(Comparator.comparing(Received.Msg::topic)).toList());
+        assertEquals(
+                List.of(new Received.Msg("r/a", "a2", 1, true, false), new Received.Msg("r/b", "b1", 2, true, false)),
+                received.stream()
+                        .sorted(Comparator.comparing(Received.Msg::topic))
+                        .toList());
     }
 
     @Test
@@ -80,7 +83,9 @@ class RetainedTest {
         subscriber.subscribe("r/a", 2);
         publisher.publish("r/a", "live", 2, true);
 
-        assertEquals(new Received.Msg("r/a", "live", 2, false, false), subscriber.received().next());
+        assertEquals(
+                new Received.Msg("r/a", "live", 2, false, false),
+                subscriber.received().next());
         // The same message is retained for later subscribers, who get retain=1.
         assertEquals(List.of(new Received.Msg("r/a", "live", 2, true, false)), retainedFor("late", "r/a", 2));
     }
@@ -90,7 +95,9 @@ class RetainedTest {
         Paho.Client subscriber = paho.connect("sub");
         subscriber.subscribe("r/a", 1);
         publisher.publish("r/a", "", 1, true);
-        assertEquals(new Received.Msg("r/a", "", 1, false, false), subscriber.received().next());
+        assertEquals(
+                new Received.Msg("r/a", "", 1, false, false),
+                subscriber.received().next());
     }
 
     @Test
@@ -101,8 +108,7 @@ class RetainedTest {
         }
         publisher.mqtt().publish("r/température/°C", payload, 1, true);
         Paho.Client subscriber = paho.connect("sub");
-        CompletableFuture<MqttMessage> arrived =
-            new CompletableFuture<>();
+        CompletableFuture<MqttMessage> arrived = new CompletableFuture<>();
         subscriber.mqtt().subscribe("r/+/°C", 1, (topic, message) -> {
             if (topic.equals("r/température/°C")) {
                 arrived.complete(message);
@@ -118,10 +124,14 @@ class RetainedTest {
         publisher.publish("r/a", "a", 1, true);
         Paho.Client subscriber = paho.connect("sub");
         subscriber.subscribe("r/a", 1);
-        assertEquals(new Received.Msg("r/a", "a", 1, true, false), subscriber.received().next());
+        assertEquals(
+                new Received.Msg("r/a", "a", 1, true, false),
+                subscriber.received().next());
 
         subscriber.subscribe("r/a", 0);
-        assertEquals(new Received.Msg("r/a", "a", 0, true, false), subscriber.received().next());
+        assertEquals(
+                new Received.Msg("r/a", "a", 0, true, false),
+                subscriber.received().next());
     }
 
     @Test
@@ -130,9 +140,15 @@ class RetainedTest {
         publisher.publish("sport/tennis", "t", 0, true);
         publisher.publish("$SYS/x", "sys", 0, true);
 
-        List<String> topics = retainedFor("sub", "#", 0).stream().map(Received.Msg::topic).sorted().toList();
+        List<String> topics = retainedFor("sub", "#", 0).stream()
+                .map(Received.Msg::topic)
+                .sorted()
+                .toList();
         assertEquals(List.of("sport", "sport/tennis"), topics);
-        List<String> sport = retainedFor("sub2", "sport/#", 0).stream().map(Received.Msg::topic).sorted().toList();
+        List<String> sport = retainedFor("sub2", "sport/#", 0).stream()
+                .map(Received.Msg::topic)
+                .sorted()
+                .toList();
         assertEquals(List.of("sport", "sport/tennis"), sport);
     }
 }

@@ -45,24 +45,37 @@ class SlowConsumerTest {
      * its socket is full), plus the drops.
      */
     private static long accounted(ScrapedMetrics metrics) {
-        return metrics.value("starling_messages_sent_total{qos=\"0\"}") - MESSAGES / 2 + MAX_INFLIGHT
-            + metrics.value("starling_queued_messages") + metrics.value("starling_messages_dropped_total{qos=\"0\"}")
-            + metrics.value("starling_messages_dropped_total{qos=\"1\"}");
+        return metrics.value("starling_messages_sent_total{qos=\"0\"}")
+                - MESSAGES / 2
+                + MAX_INFLIGHT
+                + metrics.value("starling_queued_messages")
+                + metrics.value("starling_messages_dropped_total{qos=\"0\"}")
+                + metrics.value("starling_messages_dropped_total{qos=\"1\"}");
     }
 
     @Test
     void aSubscriberThatStopsReadingCostsBoundedMemoryAndTheOtherSubscriberGetsEverything() throws Exception {
-        Map<String, String> environment = Map.of("STARLING_LISTENER_HOST", "127.0.0.1", "STARLING_LISTENER_PORT", "0",
-            "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0",
-            "STARLING_MQTT_QUEUE_FULL_POLICY", "drop-oldest",
-            "STARLING_MQTT_MAX_QUEUED_BYTES", Long.toString(MAX_QUEUED_BYTES),
-            "STARLING_MQTT_MAX_INFLIGHT_MESSAGES", Integer.toString(MAX_INFLIGHT));
+        Map<String, String> environment = Map.of(
+                "STARLING_LISTENER_HOST",
+                "127.0.0.1",
+                "STARLING_LISTENER_PORT",
+                "0",
+                "STARLING_HTTP_HOST",
+                "127.0.0.1",
+                "STARLING_HTTP_PORT",
+                "0",
+                "STARLING_MQTT_QUEUE_FULL_POLICY",
+                "drop-oldest",
+                "STARLING_MQTT_MAX_QUEUED_BYTES",
+                Long.toString(MAX_QUEUED_BYTES),
+                "STARLING_MQTT_MAX_INFLIGHT_MESSAGES",
+                Integer.toString(MAX_INFLIGHT));
         try (BrokerProcess broker = BrokerProcess.start(List.of("-Xmx64m"), List.of(), environment)) {
             int port = broker.awaitPort(20_000);
             int httpPort = broker.awaitHttpPort(20_000);
             try (RawMqttClient slow = new RawMqttClient(port, 10_000, 4096);
-                 RawMqttClient fast = new RawMqttClient(port, 10_000);
-                 RawMqttClient publisher = new RawMqttClient(port, 10_000)) {
+                    RawMqttClient fast = new RawMqttClient(port, 10_000);
+                    RawMqttClient publisher = new RawMqttClient(port, 10_000)) {
                 RawPublish.connect(slow, "slow", true);
                 RawPublish.subscribe(slow, 1, "load", 1);
                 RawPublish.connect(fast, "fast", true);
@@ -106,29 +119,42 @@ class SlowConsumerTest {
                 }
                 List<RawPublish> publishes = received.get(30, TimeUnit.SECONDS);
                 for (int i = 0; i < MESSAGES; i++) {
-                    assertEquals(String.format("%06d", i), publishes.get(i).payload().substring(0, 6), "message " + i);
+                    assertEquals(
+                            String.format("%06d", i), publishes.get(i).payload().substring(0, 6), "message " + i);
                     assertEquals(i % 2, publishes.get(i).qos(), "QoS of message " + i);
                 }
 
                 // The slow client's session may still be handling the last copies the fast one already has.
                 ScrapedMetrics[] scraped = new ScrapedMetrics[1];
-                Await.until("every copy for the slow client sent, in flight, queued or dropped", Duration.ofSeconds(30),
-                    () -> accounted(scraped[0] = scrape(httpPort)) == MESSAGES);
+                Await.until(
+                        "every copy for the slow client sent, in flight, queued or dropped",
+                        Duration.ofSeconds(30),
+                        () -> accounted(scraped[0] = scrape(httpPort)) == MESSAGES);
                 ScrapedMetrics end = scraped[0];
                 long heapMax = end.value("starling_jvm_heap_max_bytes");
                 long droppedQos0 = end.value("starling_messages_dropped_total{qos=\"0\"}");
                 long droppedQos1 = end.value("starling_messages_dropped_total{qos=\"1\"}");
                 long sentQos0ToSlow = end.value("starling_messages_sent_total{qos=\"0\"}") - MESSAGES / 2;
                 long queued = end.value("starling_queued_messages");
-                System.out.printf("slow consumer: %d MB published through a %d MB heap; at most %d queued bytes, "
-                        + "heap used at most %d MB; QoS 0 to the slow client: %d sent, %d dropped; QoS 1: %d in flight, "
-                        + "%d queued, %d dropped%n", (long) MESSAGES * SIZE >> 20, heapMax >> 20, mostQueuedBytes,
-                    mostHeapUsed >> 20, sentQos0ToSlow, droppedQos0, MAX_INFLIGHT, queued, droppedQos1);
+                System.out.printf(
+                        "slow consumer: %d MB published through a %d MB heap; at most %d queued bytes, "
+                                + "heap used at most %d MB; QoS 0 to the slow client: %d sent, %d dropped; QoS 1: %d in flight, "
+                                + "%d queued, %d dropped%n",
+                        (long) MESSAGES * SIZE >> 20,
+                        heapMax >> 20,
+                        mostQueuedBytes,
+                        mostHeapUsed >> 20,
+                        sentQos0ToSlow,
+                        droppedQos0,
+                        MAX_INFLIGHT,
+                        queued,
+                        droppedQos1);
 
                 assertTrue((long) MESSAGES * SIZE > 3 * heapMax, "far more was published than the heap could hold");
                 assertTrue(broker.isAlive(), "the broker is still running");
                 assertTrue(mostQueuedBytes <= MAX_QUEUED_BYTES, "queued bytes bounded: " + mostQueuedBytes);
-                assertTrue(droppedQos0 > 0, "QoS 0 for the client that does not read is dropped once its queue is full");
+                assertTrue(
+                        droppedQos0 > 0, "QoS 0 for the client that does not read is dropped once its queue is full");
                 assertTrue(droppedQos1 > 0, "so is QoS 1, under drop-oldest");
                 assertTrue(queued <= MAX_QUEUED_BYTES / SIZE, "its queue holds at most its byte limit: " + queued);
                 // Once it reads, the slow client gets what was sent, then its queue: the newest messages, in order.
@@ -141,11 +167,13 @@ class SlowConsumerTest {
                     numbers.add(Integer.parseInt(publish.payload().substring(0, 6)));
                 }
                 for (int k = 1; k < numbers.size(); k++) {
-                    assertTrue(numbers.get(k) > numbers.get(k - 1), "in order: " + numbers.get(k) + " after "
-                        + numbers.get(k - 1));
+                    assertTrue(
+                            numbers.get(k) > numbers.get(k - 1),
+                            "in order: " + numbers.get(k) + " after " + numbers.get(k - 1));
                 }
                 for (int k = 0; k < queued; k++) {
-                    assertEquals(MESSAGES - 1 - k, numbers.get(numbers.size() - 1 - k), "newest kept under drop-oldest");
+                    assertEquals(
+                            MESSAGES - 1 - k, numbers.get(numbers.size() - 1 - k), "newest kept under drop-oldest");
                 }
             }
         }

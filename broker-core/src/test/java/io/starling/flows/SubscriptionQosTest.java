@@ -27,11 +27,13 @@ class SubscriptionQosTest extends BrokerWithPaho {
         publisher.publish("marker", "end", 2);
 
         Map<String, Integer> qosByPayload = subscriber.received().untilMarker("marker").stream()
-            .collect(Collectors.toMap(Received.Msg::payload, Received.Msg::qos));
+                .collect(Collectors.toMap(Received.Msg::payload, Received.Msg::qos));
         for (int granted = 0; granted <= 2; granted++) {
             for (int published = 0; published <= 2; published++) {
-                assertEquals(Math.min(granted, published), qosByPayload.get("g" + granted + "p" + published),
-                    "granted " + granted + ", published " + published);
+                assertEquals(
+                        Math.min(granted, published),
+                        qosByPayload.get("g" + granted + "p" + published),
+                        "granted " + granted + ", published " + published);
             }
         }
         assertEquals(9, qosByPayload.size(), "one copy of each of the 9 messages");
@@ -53,10 +55,13 @@ class SubscriptionQosTest extends BrokerWithPaho {
 
         // Sorted: Paho hands QoS 2 messages over on PUBREL, so a later QoS 0 one may come first.
         List<Received.Msg> received = subscriber.received().untilMarker("marker").stream()
-            .sorted(Comparator.comparing(Received.Msg::topic)).toList();
-        assertEquals(List.of(
-            new Received.Msg("home/kitchen/light", "on", 0, false, false),
-            new Received.Msg("home/kitchen/temp", "21", 2, false, false)), received);
+                .sorted(Comparator.comparing(Received.Msg::topic))
+                .toList();
+        assertEquals(
+                List.of(
+                        new Received.Msg("home/kitchen/light", "on", 0, false, false),
+                        new Received.Msg("home/kitchen/temp", "21", 2, false, false)),
+                received);
     }
 
     @Test
@@ -70,14 +75,16 @@ class SubscriptionQosTest extends BrokerWithPaho {
         publisher.publish("t", "downgraded", 2);
         publisher.publish("marker", "end", 2);
 
-        assertEquals(List.of(new Received.Msg("t", "downgraded", 0, false, false)),
-            subscriber.received().untilMarker("marker"));
+        assertEquals(
+                List.of(new Received.Msg("t", "downgraded", 0, false, false)),
+                subscriber.received().untilMarker("marker"));
 
         subscriber.subscribe("t", 1);
         publisher.publish("t", "upgraded", 2);
         publisher.publish("marker", "end", 2);
-        assertEquals(List.of(new Received.Msg("t", "upgraded", 1, false, false)),
-            subscriber.received().untilMarker("marker"));
+        assertEquals(
+                List.of(new Received.Msg("t", "upgraded", 1, false, false)),
+                subscriber.received().untilMarker("marker"));
     }
 
     @Test

@@ -26,10 +26,14 @@ class TakeoverTest extends BrokerWithPaho {
         Paho.Client second = paho.connect("device", false);
         assertTrue(second.sessionPresent(), "the session continues on the new connection");
         Await.until("the first connection to be closed", first.received()::connectionLost);
-        assertEquals(new Received.Msg("will/device", "first connection gone", 1, false, false), watcher.received().next());
+        assertEquals(
+                new Received.Msg("will/device", "first connection gone", 1, false, false),
+                watcher.received().next());
 
         paho.connect("pub").publish("cmd", "to the new connection", 1);
-        assertEquals(new Received.Msg("cmd", "to the new connection", 1, false, false), second.received().next());
+        assertEquals(
+                new Received.Msg("cmd", "to the new connection", 1, false, false),
+                second.received().next());
         assertTrue(second.mqtt().isConnected());
     }
 
@@ -50,7 +54,7 @@ class TakeoverTest extends BrokerWithPaho {
     @Test
     void unacknowledgedMessageOfTheOldConnectionIsResentWithDupOnTheNewOne() throws Exception {
         try (RawMqttClient first = new RawMqttClient(broker.port());
-             RawMqttClient second = new RawMqttClient(broker.port())) {
+                RawMqttClient second = new RawMqttClient(broker.port())) {
             RawPublish.connect(first, "device", false);
             RawPublish.subscribe(first, 1, "cmd", 1);
             paho.connect("pub").publish("cmd", "in flight", 1);
@@ -70,8 +74,8 @@ class TakeoverTest extends BrokerWithPaho {
         broker.close();
         broker = EmbeddedBroker.start("mqtt.max-inflight-messages = 1");
         try (RawMqttClient first = new RawMqttClient(broker.port());
-             RawMqttClient second = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient second = new RawMqttClient(broker.port());
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             RawPublish.connect(first, "device", false);
             RawPublish.subscribe(first, 1, "cmd", 1);
             RawPublish.connect(publisher, "pub", true);

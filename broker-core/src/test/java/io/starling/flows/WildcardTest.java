@@ -15,8 +15,15 @@ import org.junit.jupiter.api.Test;
 class WildcardTest extends BrokerWithPaho {
 
     private static final List<String> TOPICS = List.of(
-        "sport", "sport/tennis", "sport/tennis/player1", "sport/tennis/player1/ranking", "sports",
-        "/finance", "a/x", "$SYS/x", "$SYS/broker/load");
+            "sport",
+            "sport/tennis",
+            "sport/tennis/player1",
+            "sport/tennis/player1/ranking",
+            "sports",
+            "/finance",
+            "a/x",
+            "$SYS/x",
+            "$SYS/broker/load");
 
     /** Which of {@link #TOPICS} a subscriber to {@code filter} receives. */
     private List<String> matchedTopics(String filter) throws Exception {
@@ -57,15 +64,25 @@ class WildcardTest extends BrokerWithPaho {
 
     @Test
     void multiLevelWildcardMatchesTheParentLevelAndEverythingBelow() throws Exception {
-        assertEquals(List.of("sport", "sport/tennis", "sport/tennis/player1", "sport/tennis/player1/ranking"),
-            matchedTopics("sport/#"));
-        assertEquals(List.of("sport/tennis/player1", "sport/tennis/player1/ranking"), matchedTopics("sport/+/player1/#"));
+        assertEquals(
+                List.of("sport", "sport/tennis", "sport/tennis/player1", "sport/tennis/player1/ranking"),
+                matchedTopics("sport/#"));
+        assertEquals(
+                List.of("sport/tennis/player1", "sport/tennis/player1/ranking"), matchedTopics("sport/+/player1/#"));
     }
 
     @Test
     void filtersStartingWithAWildcardDoNotMatchDollarTopics() throws Exception {
-        assertEquals(List.of("sport", "sport/tennis", "sport/tennis/player1", "sport/tennis/player1/ranking", "sports",
-            "/finance", "a/x"), matchedTopics("#"));
+        assertEquals(
+                List.of(
+                        "sport",
+                        "sport/tennis",
+                        "sport/tennis/player1",
+                        "sport/tennis/player1/ranking",
+                        "sports",
+                        "/finance",
+                        "a/x"),
+                matchedTopics("#"));
         assertEquals(List.of("a/x"), matchedTopics("+/x"));
         assertEquals(List.of("$SYS/x", "$SYS/broker/load"), matchedTopics("$SYS/#"));
         assertEquals(List.of("$SYS/x"), matchedTopics("$SYS/+"));

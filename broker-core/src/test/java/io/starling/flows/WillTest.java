@@ -35,7 +35,9 @@ class WillTest {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             RawPublish.connectWithWill(client, "dying", 0, "will/dying", "gone", 2, false);
         }
-        assertEquals(new Received.Msg("will/dying", "gone", 2, false, false), watcher.received().next());
+        assertEquals(
+                new Received.Msg("will/dying", "gone", 2, false, false),
+                watcher.received().next());
     }
 
     @Test
@@ -43,7 +45,9 @@ class WillTest {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             RawPublish.connectWithWill(client, "silent", 1, "will/silent", "timed out", 1, false);
             assertTrue(client.isClosedByServer(), "the broker closes the silent connection");
-            assertEquals(new Received.Msg("will/silent", "timed out", 1, false, false), watcher.received().next());
+            assertEquals(
+                    new Received.Msg("will/silent", "timed out", 1, false, false),
+                    watcher.received().next());
         }
     }
 
@@ -54,7 +58,9 @@ class WillTest {
             client.send(RawMqttClient.publishPacket("not/+/allowed", 0, 0, "wildcard in a topic name"));
             assertTrue(client.isClosedByServer());
         }
-        assertEquals(new Received.Msg("will/rude", "violated", 1, false, false), watcher.received().next());
+        assertEquals(
+                new Received.Msg("will/rude", "violated", 1, false, false),
+                watcher.received().next());
     }
 
     @Test
@@ -74,10 +80,14 @@ class WillTest {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             RawPublish.connectWithWill(client, "device", 0, "will/device", "offline", 1, true);
         }
-        assertEquals(new Received.Msg("will/device", "offline", 1, false, false), watcher.received().next());
+        assertEquals(
+                new Received.Msg("will/device", "offline", 1, false, false),
+                watcher.received().next());
 
         Paho.Client late = paho.subscriber("late", "will/device", 2);
-        assertEquals(new Received.Msg("will/device", "offline", 1, true, false), late.received().next());
+        assertEquals(
+                new Received.Msg("will/device", "offline", 1, true, false),
+                late.received().next());
     }
 
     @Test
@@ -86,7 +96,11 @@ class WillTest {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             RawPublish.connectWithWill(client, "dying", 0, "will/dying", "gone", 2, false);
         }
-        assertEquals(new Received.Msg("will/dying", "gone", 0, false, false), qos0.received().next());
-        assertEquals(new Received.Msg("will/dying", "gone", 2, false, false), watcher.received().next());
+        assertEquals(
+                new Received.Msg("will/dying", "gone", 0, false, false),
+                qos0.received().next());
+        assertEquals(
+                new Received.Msg("will/dying", "gone", 2, false, false),
+                watcher.received().next());
     }
 }

@@ -24,13 +24,22 @@ import org.junit.jupiter.api.Test;
 class ConnectionFloodTest {
 
     private static final int CLIENTS = 10_000;
-    private static final Map<String, String> LOOPBACK = Map.of("STARLING_LISTENER_HOST", "127.0.0.1",
-        "STARLING_LISTENER_PORT", "0", "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0",
-        "STARLING_SYS_INTERVAL", "0");
+    private static final Map<String, String> LOOPBACK = Map.of(
+            "STARLING_LISTENER_HOST",
+            "127.0.0.1",
+            "STARLING_LISTENER_PORT",
+            "0",
+            "STARLING_HTTP_HOST",
+            "127.0.0.1",
+            "STARLING_HTTP_PORT",
+            "0",
+            "STARLING_SYS_INTERVAL",
+            "0");
     private static final byte[] CONNACK_ACCEPTED = {0x20, 0x02, 0x00, 0x00};
     private static final Duration FLOOD_TIMEOUT = Duration.ofMinutes(2);
     /** Documented in docs/OPERATIONS.md: heap per idle connection and per offline session with one subscription. */
     private static final long BOUND_PER_CONNECTION = 3 * 1024;
+
     private static final long BOUND_PER_SESSION = 1280;
 
     private static byte[] connect(String clientId, boolean clean) {
@@ -45,7 +54,7 @@ class ConnectionFloodTest {
     @Test
     void tenThousandConcurrentConnectionsAllGetConnackAndRoundTripsStillWork() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start(List.of(), LOOPBACK);
-             ConnectionFlood flood = new ConnectionFlood()) {
+                ConnectionFlood flood = new ConnectionFlood()) {
             int port = broker.awaitPort(20_000);
             int httpPort = broker.awaitHttpPort(20_000);
             flood.open(port, CLIENTS, 1000, i -> connect("flood-" + i, true), CONNACK_ACCEPTED, true, FLOOD_TIMEOUT);
@@ -71,31 +80,46 @@ class ConnectionFloodTest {
     @Test
     void heapPerIdleConnectionAndPerOfflineSessionStaysWithinTheDocumentedBound() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start(List.of(), LOOPBACK);
-             ConnectionFlood sessions = new ConnectionFlood();
-             ConnectionFlood idle = new ConnectionFlood()) {
+                ConnectionFlood sessions = new ConnectionFlood();
+                ConnectionFlood idle = new ConnectionFlood()) {
             int port = broker.awaitPort(20_000);
             int httpPort = broker.awaitHttpPort(20_000);
             long baseline = heapAfterGc(broker, httpPort);
 
             // Persistent sessions with one subscription each, then offline.
             byte[] suback = {(byte) 0x90, 0x03, 0x00, 0x01, 0x01};
-            sessions.open(port, CLIENTS, 1000, i -> concat(connect("session-" + i, false),
-                    RawMqttClient.subscribePacket(1, "devices/" + i + "/commands", 1)),
-                concat(CONNACK_ACCEPTED, suback), false, FLOOD_TIMEOUT);
+            sessions.open(
+                    port,
+                    CLIENTS,
+                    1000,
+                    i -> concat(
+                            connect("session-" + i, false),
+                            RawMqttClient.subscribePacket(1, "devices/" + i + "/commands", 1)),
+                    concat(CONNACK_ACCEPTED, suback),
+                    false,
+                    FLOOD_TIMEOUT);
             awaitMetric(httpPort, "starling_connections", 0);
             assertEquals(CLIENTS, ScrapedMetrics.scrape(httpPort).value("starling_sessions"));
             long withSessions = heapAfterGc(broker, httpPort);
 
-            idle.open(port, CLIENTS, 1000, i -> connectWithKeepAlive("idle-" + i), CONNACK_ACCEPTED, true, FLOOD_TIMEOUT);
+            idle.open(
+                    port, CLIENTS, 1000, i -> connectWithKeepAlive("idle-" + i), CONNACK_ACCEPTED, true, FLOOD_TIMEOUT);
             // Also the point where the broker has finished setting up every connection it measures.
             awaitMetric(httpPort, "starling_connections", CLIENTS);
             long withConnections = heapAfterGc(broker, httpPort);
 
             long perSession = (withSessions - baseline) / CLIENTS;
             long perConnection = (withConnections - withSessions) / CLIENTS;
-            System.out.printf("heap after GC: baseline %d KiB, +%d offline sessions %d KiB (%d bytes each), "
-                    + "+%d idle connections %d KiB (%d bytes each)%n", baseline >> 10, CLIENTS, withSessions >> 10,
-                perSession, CLIENTS, withConnections >> 10, perConnection);
+            System.out.printf(
+                    "heap after GC: baseline %d KiB, +%d offline sessions %d KiB (%d bytes each), "
+                            + "+%d idle connections %d KiB (%d bytes each)%n",
+                    baseline >> 10,
+                    CLIENTS,
+                    withSessions >> 10,
+                    perSession,
+                    CLIENTS,
+                    withConnections >> 10,
+                    perConnection);
             assertTrue(perSession <= BOUND_PER_SESSION, "heap per offline session: " + perSession);
             assertTrue(perConnection <= BOUND_PER_CONNECTION, "heap per idle connection: " + perConnection);
         }
@@ -111,8 +135,10 @@ class ConnectionFloodTest {
     /** Heap in use right after a full GC of the broker (jcmd GC.run), from its own /metrics. */
     private static long heapAfterGc(BrokerProcess broker, int httpPort) throws Exception {
         String jcmd = System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd";
-        try (TestProcess gc = TestProcess.start(List.of(jcmd, Long.toString(broker.pid()), "GC.run"),
-            Path.of("").toAbsolutePath(), System.getenv())) {
+        try (TestProcess gc = TestProcess.start(
+                List.of(jcmd, Long.toString(broker.pid()), "GC.run"),
+                Path.of("").toAbsolutePath(),
+                System.getenv())) {
             assertEquals(0, gc.awaitExit(Duration.ofSeconds(60)), gc.output());
         }
         return ScrapedMetrics.scrape(httpPort).value("starling_jvm_heap_used_bytes");

@@ -21,8 +21,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The real Main in its own JVM: configuration file, environment, SIGTERM, bad configuration, taken ports. */
 class MainProcessTest {
 
-    private static final Map<String, String> LOOPBACK = Map.of("STARLING_LISTENER_HOST", "127.0.0.1",
-        "STARLING_LISTENER_PORT", "0", "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0");
+    private static final Map<String, String> LOOPBACK = Map.of(
+            "STARLING_LISTENER_HOST",
+            "127.0.0.1",
+            "STARLING_LISTENER_PORT",
+            "0",
+            "STARLING_HTTP_HOST",
+            "127.0.0.1",
+            "STARLING_HTTP_PORT",
+            "0");
 
     @TempDir
     Path dir;
@@ -44,8 +51,11 @@ class MainProcessTest {
             assertTrue(broker.output().contains("Received PINGREQ from process-client"), "-v logs packets");
             assertTrue(broker.output().contains("Broker stopped."), broker.output());
             // The default (no allow-anonymous in the file): open to this machine only, and the log says so.
-            assertTrue(broker.output().contains(
-                " transport); open to anonymous clients from loopback only (no auth plugin configured)."), broker.output());
+            assertTrue(
+                    broker.output()
+                            .contains(
+                                    " transport); open to anonymous clients from loopback only (no auth plugin configured)."),
+                    broker.output());
         }
     }
 
@@ -61,9 +71,17 @@ class MainProcessTest {
 
     @Test
     void badEnvironmentValueStopsStartUpWithAMessageNamingTheKey() throws Exception {
-        try (BrokerProcess broker = BrokerProcess.start(List.of(),
-            Map.of("STARLING_LISTENER_HOST", "127.0.0.1", "STARLING_LISTENER_PORT", "not-a-port",
-                "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0"))) {
+        try (BrokerProcess broker = BrokerProcess.start(
+                List.of(),
+                Map.of(
+                        "STARLING_LISTENER_HOST",
+                        "127.0.0.1",
+                        "STARLING_LISTENER_PORT",
+                        "not-a-port",
+                        "STARLING_HTTP_HOST",
+                        "127.0.0.1",
+                        "STARLING_HTTP_PORT",
+                        "0"))) {
             assertEquals(2, broker.awaitExit(20_000));
             assertTrue(broker.output().contains("starling.listener.port"), broker.output());
         }
@@ -71,8 +89,8 @@ class MainProcessTest {
 
     @ParameterizedTest
     @CsvSource({"STARLING_LISTENER_PORT, ipv4, starling.listener", "STARLING_HTTP_PORT, http, starling.http"})
-    void aTakenPortStopsStartUpWithOneLineNamingTheListenerItsAddressAndItsKey(String portVariable, String listener,
-                                                                               String key) throws Exception {
+    void aTakenPortStopsStartUpWithOneLineNamingTheListenerItsAddressAndItsKey(
+            String portVariable, String listener, String key) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Map<String, String> environment = new HashMap<>(LOOPBACK);
             environment.put(portVariable, Integer.toString(taken.getLocalPort()));
@@ -80,10 +98,14 @@ class MainProcessTest {
                 assertEquals(1, broker.awaitExit(20_000), broker.output());
                 String output = broker.output();
                 String expected = "starling: could not start: the " + listener + " listener cannot bind 127.0.0.1:"
-                    + taken.getLocalPort() + ": Address already in use (choose another " + key + ".port or " + key
-                    + ".host)";
-                assertEquals(List.of(expected), output.lines().filter(line -> line.startsWith("starling:")).toList(),
-                    output);
+                        + taken.getLocalPort() + ": Address already in use (choose another " + key + ".port or " + key
+                        + ".host)";
+                assertEquals(
+                        List.of(expected),
+                        output.lines()
+                                .filter(line -> line.startsWith("starling:"))
+                                .toList(),
+                        output);
                 assertFalse(output.contains("Exception"), output);
                 assertFalse(output.contains("\tat "), output);
             }

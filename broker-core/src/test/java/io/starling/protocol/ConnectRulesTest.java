@@ -119,10 +119,16 @@ class ConnectRulesTest {
 
     @Test
     void longAndUnusualClientIdsAreAcceptedUpToTheLimit() throws Exception {
-        assertEquals(0, connack(connectPacket("MQTT", 4, 0x02, 60, "longer-than-23-chars/with:odd#+")).body()[1]);
+        assertEquals(
+                0,
+                connack(connectPacket("MQTT", 4, 0x02, 60, "longer-than-23-chars/with:odd#+"))
+                        .body()[1]);
         String forty = "x".repeat(40);
         assertEquals(0, connack(connectPacket("MQTT", 4, 0x02, 60, forty)).body()[1]);
-        assertEquals(0, connack(connectPacket("MQTT", 4, 0x02, 60, "ünïcødé/id:with spaces")).body()[1]);
+        assertEquals(
+                0,
+                connack(connectPacket("MQTT", 4, 0x02, 60, "ünïcødé/id:with spaces"))
+                        .body()[1]);
         assertEquals(2, connack(connectPacket("MQTT", 4, 0x02, 60, forty + "y")).body()[1]);
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.util.ReferenceCountUtil;
@@ -44,8 +43,11 @@ class MqttDecoderFuzzTest {
         PipelineEnd end = new PipelineEnd(true);
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channel.config().setAllocator(allocator);
-        channel.pipeline().addLast(new MqttFrameDecoder(MAX_PACKET_SIZE),
-            MqttFrameDecoder.nettyDecoder(MAX_PACKET_SIZE, MAX_CLIENT_ID_LENGTH), end);
+        channel.pipeline()
+                .addLast(
+                        new MqttFrameDecoder(MAX_PACKET_SIZE),
+                        MqttFrameDecoder.nettyDecoder(MAX_PACKET_SIZE, MAX_CLIENT_ID_LENGTH),
+                        end);
         try {
             channel.register();
             input.writeTo(channel);
@@ -64,7 +66,8 @@ class MqttDecoderFuzzTest {
                 messages.forEach(ReferenceCountUtil::release);
             }
             for (Throwable cause : end.exceptions()) {
-                if (!(cause instanceof MalformedPacketException || cause instanceof UnsupportedProtocolLevelException)) {
+                if (!(cause instanceof MalformedPacketException
+                        || cause instanceof UnsupportedProtocolLevelException)) {
                     fail("unexpected exception at the end of the pipeline", cause);
                 }
             }

@@ -41,7 +41,7 @@ class PacketSizeTest {
         byte[] payload = new byte[1024 * 1024];
         new Random(19).nextBytes(payload);
         try (RawMqttClient subscriber = new RawMqttClient(broker.port());
-             RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                RawMqttClient publisher = new RawMqttClient(broker.port())) {
             assertEquals(0, subscriber.connect("big-subscriber", true, 60));
             subscriber.send(subscribePacket(1, "big/payload", 1));
             subscriber.expect(RawMqttClient.SUBACK);
@@ -68,7 +68,8 @@ class PacketSizeTest {
     void theLargestConnectIsReadAndOneByteMoreBeforeConnectClosesTheConnection() throws Exception {
         String longest = "x".repeat(65_535);
         // Will, user name and password: all five fields of 65,535 bytes, the longer protocol name.
-        byte[] largest = RawMqttClient.connectPacket("MQIsdp", 3, 0xC6, 60, longest, longest, longest, longest, longest);
+        byte[] largest =
+                RawMqttClient.connectPacket("MQIsdp", 3, 0xC6, 60, longest, longest, longest, longest, longest);
         assertEquals(MqttFrameDecoder.LARGEST_CONNECT, largest.length);
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             client.send(largest);

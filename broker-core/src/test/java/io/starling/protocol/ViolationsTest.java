@@ -40,41 +40,78 @@ class ViolationsTest {
     }
 
     static Stream<Arguments> violations() {
-        byte[] badUtf8Topic = new Bytes().u16(3).raw(new byte[] {'a', (byte) 0xC3, 0x28}).toArray();
+        byte[] badUtf8Topic =
+                new Bytes().u16(3).raw(new byte[] {'a', (byte) 0xC3, 0x28}).toArray();
         byte[] nulTopic = new Bytes().u16(3).raw(new byte[] {'a', 0, 'b'}).toArray();
-        byte[] surrogateTopic = new Bytes().u16(3).raw(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}).toArray();
-        byte[] overlongTopic = new Bytes().u16(2).raw(new byte[] {(byte) 0xC0, (byte) 0xAF}).toArray();
+        byte[] surrogateTopic = new Bytes()
+                .u16(3)
+                .raw(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})
+                .toArray();
+        byte[] overlongTopic =
+                new Bytes().u16(2).raw(new byte[] {(byte) 0xC0, (byte) 0xAF}).toArray();
         return Stream.of(
-            Arguments.of("PUBLISH with empty topic", publishPacket("", 0, 0, "x")),
-            Arguments.of("PUBLISH to topic with +", publishPacket("a/+/b", 0, 0, "x")),
-            Arguments.of("PUBLISH to topic with #", publishPacket("a/#", 1, 1, "x")),
-            Arguments.of("PUBLISH with invalid UTF-8 topic", packet(0x30, badUtf8Topic)),
-            Arguments.of("PUBLISH with U+0000 in topic", packet(0x30, nulTopic)),
-            Arguments.of("PUBLISH with encoded surrogate in topic", packet(0x30, surrogateTopic)),
-            Arguments.of("PUBLISH with overlong UTF-8 in topic", packet(0x30, overlongTopic)),
-            Arguments.of("PUBLISH with QoS 3", packet(0x36, new Bytes().string("t").u16(1).toArray())),
-            Arguments.of("PUBLISH with DUP and QoS 0", packet(0x38, new Bytes().string("t").toArray())),
-            Arguments.of("PUBLISH QoS 1 with packet id 0", publishPacket("t", 1, 0, "x")),
-            Arguments.of("PUBLISH QoS 2 with packet id 0", publishPacket("t", 2, 0, "x")),
-            Arguments.of("PUBREL with flags 0000", packet(0x60, new Bytes().u16(1).toArray())),
-            Arguments.of("SUBSCRIBE with flags 0000", packet(0x80, new Bytes().u16(1).string("t").u8(0).toArray())),
-            Arguments.of("UNSUBSCRIBE with flags 0000", packet(0xA0, new Bytes().u16(1).string("t").toArray())),
-            Arguments.of("PUBACK with flags 0001", packet(0x41, new Bytes().u16(1).toArray())),
-            Arguments.of("PINGREQ with flags 0010", new byte[] {(byte) 0xC2, 0}),
-            Arguments.of("DISCONNECT with flags 1000", new byte[] {(byte) 0xE8, 0}),
-            Arguments.of("SUBSCRIBE without filters", packet(0x82, new Bytes().u16(1).toArray())),
-            Arguments.of("UNSUBSCRIBE without filters", packet(0xA2, new Bytes().u16(1).toArray())),
-            Arguments.of("SUBSCRIBE with QoS 3", packet(0x82, new Bytes().u16(1).string("t").u8(3).toArray())),
-            Arguments.of("SUBSCRIBE with reserved option bits", packet(0x82, new Bytes().u16(1).string("t").u8(0x41).toArray())),
-            Arguments.of("SUBSCRIBE with packet id 0", packet(0x82, new Bytes().u16(0).string("t").u8(0).toArray())),
-            Arguments.of("SUBSCRIBE with invalid UTF-8 filter", packet(0x82, new Bytes().u16(1).raw(badUtf8Topic).u8(0).toArray())),
-            Arguments.of("reserved packet type 0", new byte[] {0x00, 0}),
-            Arguments.of("reserved packet type 15", new byte[] {(byte) 0xF0, 0}),
-            Arguments.of("CONNACK from a client", packet(0x20, new byte[] {0, 0})),
-            Arguments.of("SUBACK from a client", packet(0x90, new Bytes().u16(1).u8(0).toArray())),
-            Arguments.of("remaining length over 4 bytes", new byte[] {0x30, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01}),
-            Arguments.of("packet over the maximum size", packet(0x30, new Bytes().string("big").raw(new byte[2000]).toArray())),
-            Arguments.of("second CONNECT", RawMqttClient.connectPacket("again", true, 60)));
+                Arguments.of("PUBLISH with empty topic", publishPacket("", 0, 0, "x")),
+                Arguments.of("PUBLISH to topic with +", publishPacket("a/+/b", 0, 0, "x")),
+                Arguments.of("PUBLISH to topic with #", publishPacket("a/#", 1, 1, "x")),
+                Arguments.of("PUBLISH with invalid UTF-8 topic", packet(0x30, badUtf8Topic)),
+                Arguments.of("PUBLISH with U+0000 in topic", packet(0x30, nulTopic)),
+                Arguments.of("PUBLISH with encoded surrogate in topic", packet(0x30, surrogateTopic)),
+                Arguments.of("PUBLISH with overlong UTF-8 in topic", packet(0x30, overlongTopic)),
+                Arguments.of(
+                        "PUBLISH with QoS 3",
+                        packet(0x36, new Bytes().string("t").u16(1).toArray())),
+                Arguments.of(
+                        "PUBLISH with DUP and QoS 0",
+                        packet(0x38, new Bytes().string("t").toArray())),
+                Arguments.of("PUBLISH QoS 1 with packet id 0", publishPacket("t", 1, 0, "x")),
+                Arguments.of("PUBLISH QoS 2 with packet id 0", publishPacket("t", 2, 0, "x")),
+                Arguments.of(
+                        "PUBREL with flags 0000",
+                        packet(0x60, new Bytes().u16(1).toArray())),
+                Arguments.of(
+                        "SUBSCRIBE with flags 0000",
+                        packet(0x80, new Bytes().u16(1).string("t").u8(0).toArray())),
+                Arguments.of(
+                        "UNSUBSCRIBE with flags 0000",
+                        packet(0xA0, new Bytes().u16(1).string("t").toArray())),
+                Arguments.of(
+                        "PUBACK with flags 0001",
+                        packet(0x41, new Bytes().u16(1).toArray())),
+                Arguments.of("PINGREQ with flags 0010", new byte[] {(byte) 0xC2, 0}),
+                Arguments.of("DISCONNECT with flags 1000", new byte[] {(byte) 0xE8, 0}),
+                Arguments.of(
+                        "SUBSCRIBE without filters",
+                        packet(0x82, new Bytes().u16(1).toArray())),
+                Arguments.of(
+                        "UNSUBSCRIBE without filters",
+                        packet(0xA2, new Bytes().u16(1).toArray())),
+                Arguments.of(
+                        "SUBSCRIBE with QoS 3",
+                        packet(0x82, new Bytes().u16(1).string("t").u8(3).toArray())),
+                Arguments.of(
+                        "SUBSCRIBE with reserved option bits",
+                        packet(0x82, new Bytes().u16(1).string("t").u8(0x41).toArray())),
+                Arguments.of(
+                        "SUBSCRIBE with packet id 0",
+                        packet(0x82, new Bytes().u16(0).string("t").u8(0).toArray())),
+                Arguments.of(
+                        "SUBSCRIBE with invalid UTF-8 filter",
+                        packet(0x82, new Bytes().u16(1).raw(badUtf8Topic).u8(0).toArray())),
+                Arguments.of("reserved packet type 0", new byte[] {0x00, 0}),
+                Arguments.of("reserved packet type 15", new byte[] {(byte) 0xF0, 0}),
+                Arguments.of("CONNACK from a client", packet(0x20, new byte[] {0, 0})),
+                Arguments.of(
+                        "SUBACK from a client",
+                        packet(0x90, new Bytes().u16(1).u8(0).toArray())),
+                Arguments.of(
+                        "remaining length over 4 bytes",
+                        new byte[] {0x30, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01}),
+                Arguments.of(
+                        "packet over the maximum size",
+                        packet(
+                                0x30,
+                                new Bytes().string("big").raw(new byte[2000]).toArray())),
+                Arguments.of("second CONNECT", RawMqttClient.connectPacket("again", true, 60)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -111,7 +148,7 @@ class ViolationsTest {
     @Test
     void connectTimeoutClosesSilentConnections() throws Exception {
         try (EmbeddedBroker quick = EmbeddedBroker.start("mqtt.connect-timeout = 300ms");
-             RawMqttClient client = new RawMqttClient(quick.port(), 5000)) {
+                RawMqttClient client = new RawMqttClient(quick.port(), 5000)) {
             long start = System.nanoTime();
             assertTrue(client.isClosedByServer());
             assertTrue(System.nanoTime() - start >= 250_000_000L, "closed before the connect timeout");

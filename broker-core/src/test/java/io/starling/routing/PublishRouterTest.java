@@ -71,8 +71,10 @@ class PublishRouterTest {
     /** A clean session subscribed to the filters (filter, QoS, filter, QoS, ...). */
     private RecordingClient connect(String clientId, Object... subscriptions) {
         RecordingClient client = new RecordingClient();
-        client.session = services.sessions().connect(clientId, true, client, ImmediateEventExecutor.INSTANCE,
-            sessionPresent -> { }).toCompletableFuture().join();
+        client.session = services.sessions()
+                .connect(clientId, true, client, ImmediateEventExecutor.INSTANCE, sessionPresent -> {})
+                .toCompletableFuture()
+                .join();
         client.session.execute(() -> {
             for (int i = 0; i < subscriptions.length; i += 2) {
                 services.subscriptions().add(client.session, (String) subscriptions[i], (Integer) subscriptions[i + 1]);
@@ -86,7 +88,7 @@ class PublishRouterTest {
 
         final List<String> received = new ArrayList<>();
         Session session;
-        Consumer<StoredMessage> onPublish = message -> { };
+        Consumer<StoredMessage> onPublish = message -> {};
 
         @Override
         public void sendPublish(StoredMessage message, int qos, int packetId, boolean dup) {

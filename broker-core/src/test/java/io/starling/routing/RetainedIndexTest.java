@@ -28,7 +28,8 @@ class RetainedIndexTest {
         }
         assertEquals(new TreeSet<>(List.of("sport", "sport/tennis", "sport/tennis/p1")), match("sport/#"));
         assertEquals(new TreeSet<>(List.of("sport/tennis")), match("sport/+"));
-        assertEquals(new TreeSet<>(List.of("sport", "sport/tennis", "sport/tennis/p1", "/finance", "other")), match("#"));
+        assertEquals(
+                new TreeSet<>(List.of("sport", "sport/tennis", "sport/tennis/p1", "/finance", "other")), match("#"));
         assertEquals(new TreeSet<>(List.of("sport", "other")), match("+"));
         assertEquals(new TreeSet<>(List.of("/finance")), match("+/finance"));
         assertEquals(new TreeSet<>(List.of("$SYS/uptime")), match("$SYS/#"));

@@ -34,11 +34,12 @@ class RetainedMessagesReconcileTest {
         retained.retain(message(3, "deleted/while/away", "stale", 100));
         retained.retain(message(4, "$SYS/broker/uptime", "1 seconds", 100));
         Map<String, StoredMessage> cluster = Map.of(
-            "a", message(10, "a", "new a", 200),
-            "b", message(11, "b", "older b there", 200),
-            "c", message(12, "c", "only there", 200));
+                "a", message(10, "a", "new a", 200),
+                "b", message(11, "b", "older b there", 200),
+                "c", message(12, "c", "only there", 200));
 
-        int changed = retained.reconcile(cluster, Set.of()).toCompletableFuture().join();
+        int changed =
+                retained.reconcile(cluster, Set.of()).toCompletableFuture().join();
 
         assertEquals("new a", payloadOf("a"));
         assertEquals("newer b here", payloadOf("b"), "this node's newer message stays");
@@ -46,8 +47,10 @@ class RetainedMessagesReconcileTest {
         assertNull(payloadOf("deleted/while/away"));
         assertEquals("1 seconds", payloadOf("$SYS/broker/uptime"), "$SYS is this process's own");
         assertEquals(3, changed);
-        assertEquals(Set.of("a", "b", "c"), store.loadAll().stream().map(StoredMessage::topic).collect(Collectors.toSet()),
-            "the store follows the index");
+        assertEquals(
+                Set.of("a", "b", "c"),
+                store.loadAll().stream().map(StoredMessage::topic).collect(Collectors.toSet()),
+                "the store follows the index");
     }
 
     @Test
@@ -55,10 +58,12 @@ class RetainedMessagesReconcileTest {
         retained.retain(message(1, "changed", "live update", 100));
         retained.retain(message(2, "set-here", "live", 100));
         Map<String, StoredMessage> cluster = Map.of(
-            "changed", message(10, "changed", "from the list", 200),
-            "deleted-live", message(11, "deleted-live", "from the list", 200));
+                "changed", message(10, "changed", "from the list", 200),
+                "deleted-live", message(11, "deleted-live", "from the list", 200));
 
-        retained.reconcile(cluster, Set.of("changed", "set-here", "deleted-live")).toCompletableFuture().join();
+        retained.reconcile(cluster, Set.of("changed", "set-here", "deleted-live"))
+                .toCompletableFuture()
+                .join();
 
         assertEquals("live update", payloadOf("changed"));
         assertEquals("live", payloadOf("set-here"));

@@ -26,19 +26,40 @@ class SubscriptionTrieTest {
 
     @Test
     void matchesPerTheSpecification() {
-        String[] filters = {"sport/tennis/player1", "sport/tennis/player1/#", "sport/#", "#", "sport/+", "+/+",
-            "/+", "+", "sport/+/player1", "+/tennis/#", "$SYS/#", "$SYS/+", "+/monitor"};
+        String[] filters = {
+            "sport/tennis/player1",
+            "sport/tennis/player1/#",
+            "sport/#",
+            "#",
+            "sport/+",
+            "+/+",
+            "/+",
+            "+",
+            "sport/+/player1",
+            "+/tennis/#",
+            "$SYS/#",
+            "$SYS/+",
+            "+/monitor"
+        };
         for (String filter : filters) {
             trie.subscribe(filter, filter, 0);
         }
-        assertEquals(new TreeSet<>(List.of("sport/tennis/player1", "sport/tennis/player1/#", "sport/#", "#",
-            "sport/+/player1", "+/tennis/#")), match("sport/tennis/player1"));
+        assertEquals(
+                new TreeSet<>(List.of(
+                        "sport/tennis/player1",
+                        "sport/tennis/player1/#",
+                        "sport/#",
+                        "#",
+                        "sport/+/player1",
+                        "+/tennis/#")),
+                match("sport/tennis/player1"));
         assertEquals(new TreeSet<>(List.of("sport/#", "#", "+")), match("sport"));
         assertEquals(new TreeSet<>(List.of("sport/#", "#", "sport/+", "+/+")), match("sport/"));
         assertEquals(new TreeSet<>(List.of("#", "+/+", "/+")), match("/finance"));
         assertEquals(new TreeSet<>(List.of("$SYS/#", "$SYS/+")), match("$SYS/monitor"));
-        assertEquals(new TreeSet<>(List.of("sport/tennis/player1/#", "sport/#", "#", "+/tennis/#")),
-            match("sport/tennis/player1/ranking"));
+        assertEquals(
+                new TreeSet<>(List.of("sport/tennis/player1/#", "sport/#", "#", "+/tennis/#")),
+                match("sport/tennis/player1/ranking"));
     }
 
     @Test
@@ -133,8 +154,10 @@ class SubscriptionTrieTest {
             }
         }
         for (int i = 0; i < devices; i++) {
-            assertEquals(i % 1000 == 7 ? new TreeSet<>(List.of("d" + i)) : new TreeSet<String>(),
-                match("devices/" + i + "/telemetry"), "device " + i);
+            assertEquals(
+                    i % 1000 == 7 ? new TreeSet<>(List.of("d" + i)) : new TreeSet<String>(),
+                    match("devices/" + i + "/telemetry"),
+                    "device " + i);
         }
         for (int i = 0; i < devices; i += 2) {
             trie.subscribe("devices/" + i + "/telemetry", "again" + i, 1);

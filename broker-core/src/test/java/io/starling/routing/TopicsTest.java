@@ -1,9 +1,8 @@
 package io.starling.routing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashSet;
 import java.util.List;
@@ -42,10 +41,23 @@ class TopicsTest {
     /** One filter against one topic decides as the trie does for many. */
     @Test
     void matchesAgreesWithTheTrie() {
-        List<String> filters = List.of("#", "+", "a", "a/#", "a/+", "a/+/c", "+/b/#", "a//c", "/+", "+/+", "$SYS/#",
-            "$SYS/+/x", "a/b/c/#", "+/#");
-        List<String> topics = List.of("a", "a/b", "a/b/c", "a/b/c/d", "/", "/a", "a//c", "b/b", "$SYS/x", "$SYS/y/x",
-            "a/", "x/b/c");
+        List<String> filters = List.of(
+                "#",
+                "+",
+                "a",
+                "a/#",
+                "a/+",
+                "a/+/c",
+                "+/b/#",
+                "a//c",
+                "/+",
+                "+/+",
+                "$SYS/#",
+                "$SYS/+/x",
+                "a/b/c/#",
+                "+/#");
+        List<String> topics =
+                List.of("a", "a/b", "a/b/c", "a/b/c/d", "/", "/a", "a//c", "b/b", "$SYS/x", "$SYS/y/x", "a/", "x/b/c");
         SubscriptionTrie<String> trie = new SubscriptionTrie<>();
         filters.forEach(filter -> trie.subscribe(filter, filter, 1));
         for (String topic : topics) {

@@ -1,10 +1,9 @@
 package io.starling.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +37,10 @@ class PacketIdsTest {
     @Test
     void sessionsStartAtDifferentIds() {
         // A session continued elsewhere must not start where the lost node's copy started (see PacketIds).
-        long starts = IntStream.range(0, 100).map(i -> new PacketIds(null).next(id -> false)).distinct().count();
+        long starts = IntStream.range(0, 100)
+                .map(i -> new PacketIds(null).next(id -> false))
+                .distinct()
+                .count();
         assertTrue(starts > 50, "100 sessions began at " + starts + " different ids");
     }
 
@@ -61,7 +63,10 @@ class PacketIdsTest {
             assertTrue(ids.next(id -> false) > 0);
         }
         assertEquals(0, ids.next(id -> false), "no id past the lease while the renewal is on its way");
-        assertEquals(100_000L + PacketIds.LEASE, ids.resumePoint(), "a node continuing the session starts past every used id");
+        assertEquals(
+                100_000L + PacketIds.LEASE,
+                ids.resumePoint(),
+                "a node continuing the session starts past every used id");
         ids.leased(asked.get(1));
         assertTrue(ids.available());
         assertEquals(asked.get(1), ids.resumePoint(), "the lease bounds what this node may have used");

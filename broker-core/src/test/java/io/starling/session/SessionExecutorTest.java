@@ -82,7 +82,7 @@ class SessionExecutorTest {
 
     @Test
     void aTaskSubmittedByATaskRunsAfterTheTasksSubmittedBeforeIt() throws Exception {
-        SessionExecutor executor = new SessionExecutor(loop, () -> { });
+        SessionExecutor executor = new SessionExecutor(loop, () -> {});
         List<String> order = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);
@@ -103,7 +103,7 @@ class SessionExecutorTest {
 
     @Test
     void tasksThatAreTheirOwnNodesRunInSubmissionOrderWithWrappedOnes() throws Exception {
-        SessionExecutor executor = new SessionExecutor(loop, () -> { });
+        SessionExecutor executor = new SessionExecutor(loop, () -> {});
         List<String> order = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);
@@ -135,7 +135,7 @@ class SessionExecutorTest {
 
     @Test
     void batchesAfterBindToRunOnTheNewLoop() throws Exception {
-        SessionExecutor executor = new SessionExecutor(loop, () -> { });
+        SessionExecutor executor = new SessionExecutor(loop, () -> {});
         CountDownLatch done = new CountDownLatch(1);
         List<Boolean> onNewLoop = new ArrayList<>();
         executor.execute(() -> executor.bindTo(otherLoop));

@@ -19,10 +19,10 @@ public final class Bounded {
 
     /** The worker's thread, for the stack of a stuck input. */
     private static final AtomicReference<Thread> STUCK = new AtomicReference<>();
+
     private static ExecutorService worker = newWorker();
 
-    private Bounded() {
-    }
+    private Bounded() {}
 
     public static synchronized void run(Duration limit, Runnable body) {
         Future<?> result = worker.submit(body);

@@ -38,7 +38,7 @@ public final class BrokerProcess implements AutoCloseable {
      * override it), the given arguments and this JVM's environment plus {@code environment}.
      */
     public static BrokerProcess start(List<String> jvmArgs, List<String> args, Map<String, String> environment)
-        throws IOException {
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("-Xmx256m");
@@ -54,7 +54,8 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Waits for the listener's log line; fails with the output if the process exits or time runs out. */
     public int awaitPort(long timeoutMillis) throws InterruptedException {
-        port = Integer.parseInt(process.awaitLine(LISTENING, Duration.ofMillis(timeoutMillis)).group(1));
+        port = Integer.parseInt(
+                process.awaitLine(LISTENING, Duration.ofMillis(timeoutMillis)).group(1));
         return port;
     }
 
@@ -68,7 +69,8 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Waits for the HTTP listener's log line (/metrics, /health) and returns its port. */
     public int awaitHttpPort(long timeoutMillis) throws InterruptedException {
-        return Integer.parseInt(process.awaitLine(HTTP_LISTENING, Duration.ofMillis(timeoutMillis)).group(1));
+        return Integer.parseInt(process.awaitLine(HTTP_LISTENING, Duration.ofMillis(timeoutMillis))
+                .group(1));
     }
 
     /**
@@ -117,7 +119,9 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill " + signal + " " + process.pid() + " failed");
         }

@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -44,39 +44,57 @@ public final class ConnectionFlood implements AutoCloseable {
      * @param keepOpen whether a connection stays open after its reply
      * @throws AssertionError when a connection fails or gets another reply, or time runs out
      */
-    public void open(int port, int count, int parallel, IntFunction<byte[]> request, byte[] reply, boolean keepOpen,
-                     Duration timeout) throws InterruptedException {
+    public void open(
+            int port,
+            int count,
+            int parallel,
+            IntFunction<byte[]> request,
+            byte[] reply,
+            boolean keepOpen,
+            Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Semaphore slots = new Semaphore(parallel);
         CountDownLatch replied = new CountDownLatch(count);
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
         for (int i = 0; i < count; i++) {
             if (!slots.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 throw new AssertionError("timed out after " + (count - replied.getCount()) + " of " + count
-                    + " connections replied; failures: " + firstFailures());
+                        + " connections replied; failures: " + firstFailures());
             }
             byte[] bytes = request.apply(i);
             int index = i;
-            bootstrap.clone().handler(new Exchange(bytes, reply, keepOpen, () -> {
-                slots.release();
-                replied.countDown();
-            }, failure -> {
-                failures.add("connection " + index + ": " + failure);
-                slots.release();
-            })).connect("127.0.0.1", port).addListener((ChannelFutureListener) future -> {
-                if (!future.isSuccess()) {
-                    failures.add("connection " + index + ": " + future.cause());
-                    slots.release();
-                }
-            });
+            bootstrap
+                    .clone()
+                    .handler(new Exchange(
+                            bytes,
+                            reply,
+                            keepOpen,
+                            () -> {
+                                slots.release();
+                                replied.countDown();
+                            },
+                            failure -> {
+                                failures.add("connection " + index + ": " + failure);
+                                slots.release();
+                            }))
+                    .connect("127.0.0.1", port)
+                    .addListener((ChannelFutureListener) future -> {
+                        if (!future.isSuccess()) {
+                            failures.add("connection " + index + ": " + future.cause());
+                            slots.release();
+                        }
+                    });
             if (!failures.isEmpty()) {
                 throw new AssertionError("connections failed: " + firstFailures());
             }
         }
         if (!replied.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) || !failures.isEmpty()) {
             throw new AssertionError((count - replied.getCount()) + " of " + count + " connections replied; failures: "
-                + firstFailures());
+                    + firstFailures());
         }
     }
 
@@ -106,8 +124,7 @@ public final class ConnectionFlood implements AutoCloseable {
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private boolean done;
 
-        Exchange(byte[] request, byte[] reply, boolean keepOpen, Runnable onReply,
-                 Consumer<String> onFailure) {
+        Exchange(byte[] request, byte[] reply, boolean keepOpen, Runnable onReply, Consumer<String> onFailure) {
             this.request = request;
             this.reply = reply;
             this.keepOpen = keepOpen;
@@ -136,7 +153,8 @@ public final class ConnectionFlood implements AutoCloseable {
             }
             done = true;
             if (!Arrays.equals(reply, received.toByteArray())) {
-                onFailure.accept("expected " + Arrays.toString(reply) + ", got " + Arrays.toString(received.toByteArray()));
+                onFailure.accept(
+                        "expected " + Arrays.toString(reply) + ", got " + Arrays.toString(received.toByteArray()));
             } else {
                 onReply.run();
             }

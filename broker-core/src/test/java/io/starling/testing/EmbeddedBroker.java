@@ -3,6 +3,7 @@ package io.starling.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.starling.Broker;
+import io.starling.cluster.local.SingleNodeClusterBus;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
 import io.starling.spi.Authenticator;
@@ -10,7 +11,6 @@ import io.starling.spi.Authorizer;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.Storage;
 import io.starling.storage.memory.InMemoryStorageProvider;
-import io.starling.cluster.local.SingleNodeClusterBus;
 import java.util.List;
 import java.util.Map;
 
@@ -34,14 +34,20 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** A broker on the given storage (reuse one to test what survives a restart). */
-    public static EmbeddedBroker start(Storage storage, List<Authenticator> authenticators, List<Authorizer> authorizers,
-                                       String... settings) throws InterruptedException {
+    public static EmbeddedBroker start(
+            Storage storage, List<Authenticator> authenticators, List<Authorizer> authorizers, String... settings)
+            throws InterruptedException {
         return start(storage, new SingleNodeClusterBus(), authenticators, authorizers, settings);
     }
 
     /** A broker on the given storage and cluster bus. */
-    public static EmbeddedBroker start(Storage storage, ClusterBus cluster, List<Authenticator> authenticators,
-                                       List<Authorizer> authorizers, String... settings) throws InterruptedException {
+    public static EmbeddedBroker start(
+            Storage storage,
+            ClusterBus cluster,
+            List<Authenticator> authenticators,
+            List<Authorizer> authorizers,
+            String... settings)
+            throws InterruptedException {
         BrokerConfig config = config(settings);
         Broker broker = new Broker(config, storage, cluster, authenticators, authorizers);
         return new EmbeddedBroker(broker);
@@ -49,14 +55,15 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The effective configuration for these settings, on 127.0.0.1 and a free port. */
     public static BrokerConfig config(String... settings) {
-        Config overrides = ConfigFactory.parseString(String.join("\n",
-            "starling.listener { host = \"127.0.0.1\", port = 0 }",
-            "starling.tls { host = \"127.0.0.1\", port = 0 }",
-            "starling.websocket { host = \"127.0.0.1\", port = 0 }",
-            "starling.websocket-tls { host = \"127.0.0.1\", port = 0 }",
-            "starling.http { host = \"127.0.0.1\", port = 0 }",
-            // $SYS retained messages would surprise tests subscribing to '$SYS/#'; tests of them set it.
-            "starling.sys-interval = 0"));
+        Config overrides = ConfigFactory.parseString(String.join(
+                "\n",
+                "starling.listener { host = \"127.0.0.1\", port = 0 }",
+                "starling.tls { host = \"127.0.0.1\", port = 0 }",
+                "starling.websocket { host = \"127.0.0.1\", port = 0 }",
+                "starling.websocket-tls { host = \"127.0.0.1\", port = 0 }",
+                "starling.http { host = \"127.0.0.1\", port = 0 }",
+                // $SYS retained messages would surprise tests subscribing to '$SYS/#'; tests of them set it.
+                "starling.sys-interval = 0"));
         for (String setting : settings) {
             overrides = ConfigFactory.parseString("starling." + setting).withFallback(overrides);
         }

@@ -44,7 +44,8 @@ public final class ErrorLogRecorder extends AppenderBase<ILoggingEvent> {
         if (event.getLevel().isGreaterOrEqual(Level.ERROR)) {
             String line = event.getLoggerName() + ": " + event.getFormattedMessage();
             if (event.getThrowableProxy() != null) {
-                line += " (" + event.getThrowableProxy().getClassName() + ": " + event.getThrowableProxy().getMessage() + ")";
+                line += " (" + event.getThrowableProxy().getClassName() + ": "
+                        + event.getThrowableProxy().getMessage() + ")";
             }
             errors.add(line);
         }

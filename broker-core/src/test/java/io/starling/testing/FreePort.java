@@ -14,10 +14,10 @@ public final class FreePort {
 
     /** The kernel may hand out a port it just gave (and the probe closed) again: never twice from here. */
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
     private static final int ATTEMPTS = 100;
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     public static synchronized int next() throws IOException {
         for (int i = 0; i < ATTEMPTS; i++) {

@@ -16,8 +16,11 @@ import java.util.Arrays;
 public record FuzzInput(boolean connectFirst, boolean advanceTime, int chunkSize, byte[] bytes) {
 
     /** CONNECT, MQTT 3.1.1, clean session, keep alive 60 s, client id "fuzz". */
-    public static final byte[] CONNECT = concat(new byte[] {0x10, 16, 0, 4}, "MQTT".getBytes(StandardCharsets.US_ASCII),
-        new byte[] {4, 0x02, 0, 60, 0, 4}, "fuzz".getBytes(StandardCharsets.US_ASCII));
+    public static final byte[] CONNECT = concat(
+            new byte[] {0x10, 16, 0, 4},
+            "MQTT".getBytes(StandardCharsets.US_ASCII),
+            new byte[] {4, 0x02, 0, 60, 0, 4},
+            "fuzz".getBytes(StandardCharsets.US_ASCII));
 
     public static FuzzInput parse(byte[] data) {
         if (data.length == 0) {

@@ -45,8 +45,8 @@ public final class NettyLeakGuard implements AfterAllCallback {
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
-        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                   long maxActive) {
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                Class<T> resource, int samplingInterval, long maxActive) {
             return new ResourceLeakDetector<>(resource, samplingInterval) {
                 @Override
                 protected void reportTracedLeak(String resourceType, String records) {

@@ -24,17 +24,17 @@ import javax.tools.ToolProvider;
  */
 public final class PluginJars {
 
-    private PluginJars() {
-    }
+    private PluginJars() {}
 
     /** The plugin of a Maven-layout project (src/main/java, src/main/resources), as {@code jar}. */
     public static Path project(Path projectDirectory, Path work, Path jar) throws IOException {
-        return build(work, projectDirectory.resolve("src/main/java"), projectDirectory.resolve("src/main/resources"), jar);
+        return build(
+                work, projectDirectory.resolve("src/main/java"), projectDirectory.resolve("src/main/resources"), jar);
     }
 
     /** A jar from source files and resources given as text, keyed by their path in the tree. */
     public static Path fromText(Path work, Map<String, String> sources, Map<String, String> resources, Path jar)
-        throws IOException {
+            throws IOException {
         Path sourceRoot = writeAll(Files.createTempDirectory(work, "src"), sources);
         Path resourceRoot = writeAll(Files.createTempDirectory(work, "resources"), resources);
         return build(work, sourceRoot, resourceRoot, jar);
@@ -56,18 +56,27 @@ public final class PluginJars {
     private static void compile(Path sourceRoot, Path classes) throws IOException {
         List<String> sources;
         try (Stream<Path> files = Files.walk(sourceRoot)) {
-            sources = files.map(Path::toString).filter(file -> file.endsWith(".java")).toList();
+            sources = files.map(Path::toString)
+                    .filter(file -> file.endsWith(".java"))
+                    .toList();
         }
         if (sources.isEmpty()) {
             return; // a jar of resources only
         }
-        List<String> arguments = new ArrayList<>(List.of("--release", "17", "-proc:none", "-d", classes.toString(),
-            "-cp", System.getProperty("java.class.path")));
+        List<String> arguments = new ArrayList<>(List.of(
+                "--release",
+                "17",
+                "-proc:none",
+                "-d",
+                classes.toString(),
+                "-cp",
+                System.getProperty("java.class.path")));
         arguments.addAll(sources);
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         if (compiler.run(null, errors, errors, arguments.toArray(String[]::new)) != 0) {
-            throw new IllegalStateException("compiling " + sourceRoot + " failed:\n" + errors.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "compiling " + sourceRoot + " failed:\n" + errors.toString(StandardCharsets.UTF_8));
         }
     }
 

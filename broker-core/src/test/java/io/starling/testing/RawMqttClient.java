@@ -68,7 +68,7 @@ public final class RawMqttClient implements AutoCloseable {
     }
 
     private RawMqttClient(InetAddress localAddress, int port, int readTimeoutMillis, int receiveBufferBytes)
-        throws IOException {
+            throws IOException {
         socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -176,7 +176,8 @@ public final class RawMqttClient implements AutoCloseable {
         return packet(CONNECT << 4, body.toArray());
     }
 
-    public static byte[] publishPacket(String topic, int qos, int packetId, byte[] payload, boolean dup, boolean retain) {
+    public static byte[] publishPacket(
+            String topic, int qos, int packetId, byte[] payload, boolean dup, boolean retain) {
         Bytes body = new Bytes().string(topic);
         if (qos > 0) {
             body.u16(packetId);
@@ -208,7 +209,9 @@ public final class RawMqttClient implements AutoCloseable {
 
     /** PUBACK, PUBREC, PUBREL (flags 0010) or PUBCOMP. */
     public static byte[] ackPacket(int type, int packetId) {
-        return packet((type << 4) | (type == PUBREL ? 0x02 : 0), new Bytes().u16(packetId).toArray());
+        return packet(
+                (type << 4) | (type == PUBREL ? 0x02 : 0),
+                new Bytes().u16(packetId).toArray());
     }
 
     public static byte[] pingreq() {

@@ -33,11 +33,33 @@ public final class TestCertificates {
     /** A key pair and self-signed certificate for {@code cn} in {@code dir/<name>.p12}. */
     public static TestCertificates create(Path dir, String name, String cn) throws Exception {
         Path keystore = dir.resolve(name + ".p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",
-            "-validity", "2", "-dname", "CN=" + cn, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-            "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
-            .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        name,
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=" + cn,
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        PASSWORD,
+                        "-keypass",
+                        PASSWORD)
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("keytool failed: " + output);
@@ -76,8 +98,9 @@ public final class TestCertificates {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** A client socket factory that trusts {@code server}'s certificate and presents {@code client}'s, if given. */
@@ -99,7 +122,9 @@ public final class TestCertificates {
 
     /** HOCON settings lines for a TLS listener with this keystore. */
     public List<String> keystoreSettings() {
-        return List.of("tls.enabled = true", "tls.keystore-file = \"" + keystore + "\"",
-            "tls.keystore-password = \"" + PASSWORD + "\"");
+        return List.of(
+                "tls.enabled = true",
+                "tls.keystore-file = \"" + keystore + "\"",
+                "tls.keystore-password = \"" + PASSWORD + "\"");
     }
 }

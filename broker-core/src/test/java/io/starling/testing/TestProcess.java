@@ -34,15 +34,18 @@ public final class TestProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} in {@code directory} with exactly {@code environment}. */
-    public static TestProcess start(List<String> command, Path directory, Map<String, String> environment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    public static TestProcess start(List<String> command, Path directory, Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(environment);
         return new TestProcess(Path.of(command.get(0)).getFileName().toString(), builder.start());
     }
 
     private void collect() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 synchronized (lines) {
@@ -75,7 +78,7 @@ public final class TestProcess implements AutoCloseable {
                 long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (leftMillis <= 0 || ended) {
                     throw new AssertionError(name + ": no line matching '" + pattern + "' within " + timeout
-                        + (ended ? " (it ended)" : "") + "; output:\n" + output());
+                            + (ended ? " (it ended)" : "") + "; output:\n" + output());
                 }
                 lines.wait(leftMillis);
             }
@@ -100,7 +103,7 @@ public final class TestProcess implements AutoCloseable {
                 long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (leftMillis <= 0 || ended) {
                     throw new AssertionError(name + ": no line with '" + text + "' within " + timeout
-                        + (ended ? " (it ended)" : "") + "; output:\n" + output());
+                            + (ended ? " (it ended)" : "") + "; output:\n" + output());
                 }
                 lines.wait(leftMillis);
             }

@@ -3,13 +3,13 @@ package io.starling.testing;
 import io.netty.channel.EventLoopGroup;
 import io.starling.auth.AuthChain;
 import io.starling.auth.LoginThrottle;
-import io.starling.config.BrokerConfig;
 import io.starling.cluster.local.SingleNodeClusterBus;
+import io.starling.config.BrokerConfig;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
-import io.starling.routing.MessageIds;
 import io.starling.routing.DuplicateWindows;
+import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
 import io.starling.routing.SubscriptionTrie;
@@ -32,8 +32,7 @@ import java.util.List;
  */
 public final class TestProtocolServices {
 
-    private TestProtocolServices() {
-    }
+    private TestProtocolServices() {}
 
     /**
      * @param loops    where offline sessions run (only restored sessions use it: pass the
@@ -54,14 +53,26 @@ public final class TestProtocolServices {
         Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         RetainedMessages retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
-        SessionRegistry sessions = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
-            metrics, drops, loops);
-        PublishRouter router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get,
-            new DuplicateWindows(), drops);
+        SessionRegistry sessions = new SessionRegistry(
+                sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, loops);
+        PublishRouter router = new PublishRouter(
+                trie, retained, storage.queues(), cluster, sessions::get, new DuplicateWindows(), drops);
         // No authenticator: the chain answers at once (allow-anonymous decides), never on another thread.
-        AuthChain auth = new AuthChain(List.of(), List.of(), config.anonymousAccess(), config.authTimeout(), Runnable::run);
+        AuthChain auth =
+                new AuthChain(List.of(), List.of(), config.anonymousAccess(), config.authTimeout(), Runnable::run);
         LoginThrottle logins = new LoginThrottle(auth, config.loginLimits(), metrics, System::nanoTime);
-        return new ProtocolServices(config, sessions, subscriptions, router, retained, storage.queues(), auth, logins,
-            new MessageIds(), new PacketLog(config.verbose()), metrics, cluster);
+        return new ProtocolServices(
+                config,
+                sessions,
+                subscriptions,
+                router,
+                retained,
+                storage.queues(),
+                auth,
+                logins,
+                new MessageIds(),
+                new PacketLog(config.verbose()),
+                metrics,
+                cluster);
     }
 }

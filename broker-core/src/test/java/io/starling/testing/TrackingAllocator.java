@@ -1,7 +1,7 @@
 package io.starling.testing;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import java.util.ArrayList;

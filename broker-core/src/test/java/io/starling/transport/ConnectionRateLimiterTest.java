@@ -35,8 +35,8 @@ class ConnectionRateLimiterTest {
     void aListenerClosesConnectionsBeyondItsRate() throws Exception {
         // One connection per second: the second of two connections opened back to back is closed.
         try (EmbeddedBroker broker = EmbeddedBroker.start("listener.max-connections-per-second = 1");
-             RawMqttClient first = new RawMqttClient(broker.port());
-             RawMqttClient second = new RawMqttClient(broker.port())) {
+                RawMqttClient first = new RawMqttClient(broker.port());
+                RawMqttClient second = new RawMqttClient(broker.port())) {
             assertTrue(second.isClosedByServer(), "the second connection within a second is closed");
             first.send(RawMqttClient.connectPacket("first", true, 60));
             first.expect(RawMqttClient.CONNACK);

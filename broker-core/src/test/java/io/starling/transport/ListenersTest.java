@@ -30,6 +30,7 @@ class ListenersTest {
 
     @TempDir
     static Path dir;
+
     private static TestCertificates server;
     private static TestCertificates client;
 
@@ -55,14 +56,16 @@ class ListenersTest {
 
     @Test
     void tlsWithPkcs12Keystore() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(server.keystoreSettings().toArray(String[]::new))) {
+        try (EmbeddedBroker broker =
+                EmbeddedBroker.start(server.keystoreSettings().toArray(String[]::new))) {
             roundTrip("ssl://127.0.0.1:" + broker.broker().port("tls"), tlsOptions(null));
         }
     }
 
     @Test
     void aReconnectingTlsClientResumesItsSession() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(server.keystoreSettings().toArray(String[]::new))) {
+        try (EmbeddedBroker broker =
+                EmbeddedBroker.start(server.keystoreSettings().toArray(String[]::new))) {
             // One client context, so one client-side session cache, as a device keeps between reconnects.
             SSLSocketFactory factory = TestCertificates.clientFactory(server, null);
             int port = broker.broker().port("tls");
@@ -83,8 +86,8 @@ class ListenersTest {
     void tlsWithPemFiles() throws Exception {
         Path cert = server.writeCertificatePem(dir.resolve("server-cert.pem"));
         Path key = server.writeKeyPem(dir.resolve("server-key.pem"));
-        try (EmbeddedBroker broker = EmbeddedBroker.start("tls.enabled = true", "tls.cert-file = \"" + cert + "\"",
-            "tls.key-file = \"" + key + "\"")) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                "tls.enabled = true", "tls.cert-file = \"" + cert + "\"", "tls.key-file = \"" + key + "\"")) {
             roundTrip("ssl://127.0.0.1:" + broker.broker().port("tls"), tlsOptions(null));
         }
     }
@@ -100,12 +103,14 @@ class ListenersTest {
             subject.set(info.tlsSubject());
             return CompletableFuture.completedFuture(AuthResult.NO_OPINION);
         };
-        try (EmbeddedBroker broker = EmbeddedBroker.start(InMemoryStorageProvider.newStorage(), List.of(recorder),
-            List.of(), settings.toArray(String[]::new))) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                InMemoryStorageProvider.newStorage(), List.of(recorder), List.of(), settings.toArray(String[]::new))) {
             String uri = "ssl://127.0.0.1:" + broker.broker().port("tls");
             roundTrip(uri, tlsOptions(client));
             assertEquals("CN=sensor-7", subject.get());
-            assertThrows(MqttException.class, () -> PahoClients.connect(uri, "no-cert", tlsOptions(null)).close());
+            assertThrows(
+                    MqttException.class,
+                    () -> PahoClients.connect(uri, "no-cert", tlsOptions(null)).close());
         }
     }
 
@@ -127,7 +132,9 @@ class ListenersTest {
 
     @Test
     void tlsListenerWithoutCertificateStopsStartUp() {
-        Exception e = assertThrows(Exception.class, () -> EmbeddedBroker.start("tls.enabled = true").close());
+        Exception e = assertThrows(
+                Exception.class,
+                () -> EmbeddedBroker.start("tls.enabled = true").close());
         assertTrue(e.getMessage().contains("starling.tls"), e.getMessage());
     }
 }

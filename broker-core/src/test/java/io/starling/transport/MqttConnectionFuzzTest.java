@@ -9,9 +9,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.starling.config.BrokerConfig;
 import io.starling.protocol.ProtocolServices;
+import io.starling.testing.Bounded;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.ErrorLogRecorder;
-import io.starling.testing.Bounded;
 import io.starling.testing.FuzzInput;
 import io.starling.testing.PipelineEnd;
 import io.starling.testing.TestProtocolServices;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.AfterAll;
  */
 class MqttConnectionFuzzTest {
 
-    private static final BrokerConfig CONFIG = EmbeddedBroker.config("mqtt.max-packet-size = 4096",
-        "mqtt.max-inflight-messages = 4", "mqtt.max-queued-messages = 8");
+    private static final BrokerConfig CONFIG = EmbeddedBroker.config(
+            "mqtt.max-packet-size = 4096", "mqtt.max-inflight-messages = 4", "mqtt.max-queued-messages = 8");
     private static final ErrorLogRecorder ERRORS = ErrorLogRecorder.install();
 
     /** Per input: more means a hang. */

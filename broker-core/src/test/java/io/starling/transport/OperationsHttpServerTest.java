@@ -19,20 +19,24 @@ class OperationsHttpServerTest {
 
     private static HttpResponse<String> get(EmbeddedBroker broker, String path) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broker.broker().port("http") + path))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + broker.broker().port("http") + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void metricsCountConnectionsAndMessages() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start();
-             PahoClients paho = PahoClients.connect(broker.url(), "metrics-client")) {
+                PahoClients paho = PahoClients.connect(broker.url(), "metrics-client")) {
             paho.client().subscribe("m/t", 1);
             paho.client().publish("m/t", "x".getBytes(StandardCharsets.UTF_8), 1, false);
             paho.next();
             HttpResponse<String> response = get(broker, "/metrics");
             assertEquals(200, response.statusCode());
-            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+            assertTrue(
+                    response.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
             String body = response.body();
             assertTrue(body.contains("\nstarling_connections 1\n"), body);
             assertTrue(body.contains("starling_messages_received_total{qos=\"1\"} 1\n"), body);
@@ -55,8 +59,8 @@ class OperationsHttpServerTest {
     @Test
     void sysTopicsArePublishedRetainedAndNotMatchedByHash() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start("sys-interval = 100ms");
-             PahoClients all = PahoClients.connect(broker.url(), "hash-subscriber");
-             PahoClients sys = PahoClients.connect(broker.url(), "sys-subscriber")) {
+                PahoClients all = PahoClients.connect(broker.url(), "hash-subscriber");
+                PahoClients sys = PahoClients.connect(broker.url(), "sys-subscriber")) {
             all.client().subscribe("#", 0);
             sys.client().subscribe("$SYS/broker/clients/connected", 0);
             PahoClients.Received connected = sys.next();
@@ -76,8 +80,22 @@ class OperationsHttpServerTest {
                     cluster.put(next.topic().substring("$SYS/broker/cluster/".length()), next.text());
                 }
             }
-            assertEquals(Map.of("members", "1", "messages/forwarded", "0", "messages/received", "0",
-                "messages/failed", "0", "pending", "0", "latency", "0.000"), cluster, "a single node's cluster figures");
+            assertEquals(
+                    Map.of(
+                            "members",
+                            "1",
+                            "messages/forwarded",
+                            "0",
+                            "messages/received",
+                            "0",
+                            "messages/failed",
+                            "0",
+                            "pending",
+                            "0",
+                            "latency",
+                            "0.000"),
+                    cluster,
+                    "a single node's cluster figures");
             assertEquals(null, all.poll(300), "# must not match $SYS topics");
         }
     }

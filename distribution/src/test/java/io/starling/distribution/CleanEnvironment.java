@@ -6,8 +6,7 @@ import java.util.Map;
 /** The environment the distribution's scripts run with in the tests. */
 final class CleanEnvironment {
 
-    private CleanEnvironment() {
-    }
+    private CleanEnvironment() {}
 
     /**
      * This JVM's environment without Starling's and the JVM's option variables (so the
@@ -15,8 +14,10 @@ final class CleanEnvironment {
      */
     static Map<String, String> of(Map<String, String> extra) {
         Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.keySet().removeIf(name -> name.startsWith("STARLING_") || name.equals("JAVA_OPTS")
-            || name.equals("JAVA_TOOL_OPTIONS"));
+        environment
+                .keySet()
+                .removeIf(name ->
+                        name.startsWith("STARLING_") || name.equals("JAVA_OPTS") || name.equals("JAVA_TOOL_OPTIONS"));
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.putAll(extra);
         return environment;

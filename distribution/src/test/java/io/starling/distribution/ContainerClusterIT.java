@@ -63,21 +63,26 @@ class ContainerClusterIT {
             mqttPorts.add(FreePort.next());
             memberPorts.add(FreePort.next());
         }
-        String members = memberPorts.stream().map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", "));
+        String members =
+                memberPorts.stream().map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", "));
         for (int i = 0; i < NODES; i++) {
             Path nodeDir = Files.createDirectories(temp.resolve("node" + i));
-            Files.writeString(nodeDir.resolve("node.conf"), String.join("\n",
-                "starling.listener { host = \"127.0.0.1\", port = " + mqttPorts.get(i) + " }",
-                "starling.http { host = \"127.0.0.1\", port = 0 }",
-                "starling.storage.type = mapdb",
-                "starling.cluster.type = hazelcast",
-                "starling.cluster.hazelcast {",
-                "  cluster-name = \"" + clusterName + "\"",
-                "  member-port = " + memberPorts.get(i),
-                "  members = [" + members + "]",
-                "  member-timeout = 4s",
-                "  join-timeout = 3s",
-                "}", ""));
+            Files.writeString(
+                    nodeDir.resolve("node.conf"),
+                    String.join(
+                            "\n",
+                            "starling.listener { host = \"127.0.0.1\", port = " + mqttPorts.get(i) + " }",
+                            "starling.http { host = \"127.0.0.1\", port = 0 }",
+                            "starling.storage.type = mapdb",
+                            "starling.cluster.type = hazelcast",
+                            "starling.cluster.hazelcast {",
+                            "  cluster-name = \"" + clusterName + "\"",
+                            "  member-port = " + memberPorts.get(i),
+                            "  members = [" + members + "]",
+                            "  member-timeout = 4s",
+                            "  join-timeout = 3s",
+                            "}",
+                            ""));
             nodes.add(StarlingContainers.node(home, nodeDir, mqttPorts.get(i), NODES));
         }
         Startables.deepStart(nodes).join();
@@ -135,7 +140,10 @@ class ContainerClusterIT {
         // Another persistent session lives on the node that is killed (SIGKILL, as docker kill does).
         try (PahoClients moved = PahoClients.connect(node(victim), "tc-moved", persistent())) {
             moved.client().subscribe("tc/moved", 1);
-            nodes.get(victim).getDockerClient().killContainerCmd(nodes.get(victim).getContainerId()).exec();
+            nodes.get(victim)
+                    .getDockerClient()
+                    .killContainerCmd(nodes.get(victim).getContainerId())
+                    .exec();
             for (int survivor : List.of(home, third)) {
                 awaitLog(survivor, "left; its routes lead");
             }
@@ -210,5 +218,4 @@ class ContainerClusterIT {
         nodes.get(node).followOutput(consumer);
         consumer.waitUntil(frame -> frame.getUtf8String().contains(text), (int) CLIENT.toSeconds(), TimeUnit.SECONDS);
     }
-
 }

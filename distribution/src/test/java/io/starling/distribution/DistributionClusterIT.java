@@ -111,7 +111,8 @@ class DistributionClusterIT {
                 publisher.client().publish("move/x", bytes("queued" + i), 1, false);
             }
         }
-        try (RawMqttClient onB = new RawMqttClient(b.mqttPort); RawMqttClient onC = new RawMqttClient(c.mqttPort)) {
+        try (RawMqttClient onB = new RawMqttClient(b.mqttPort);
+                RawMqttClient onC = new RawMqttClient(c.mqttPort)) {
             onB.send(RawMqttClient.connectPacket("mover", false, 60));
             assertEquals(1, onB.expect(RawMqttClient.CONNACK).body()[0], "session-present on node B");
             for (int i = 1; i <= 3; i++) {
@@ -180,7 +181,9 @@ class DistributionClusterIT {
                     try (PahoClients publisher = PahoClients.connect(cluster.balancerUrl(), "wander-pub")) {
                         publisher.client().publish("wander/x", bytes("found"), 1, false);
                     }
-                    assertTrue(text(client.expect(RawMqttClient.PUBLISH)).endsWith("found"), "its subscription came along");
+                    assertTrue(
+                            text(client.expect(RawMqttClient.PUBLISH)).endsWith("found"),
+                            "its subscription came along");
                     return;
                 }
                 client.send(RawMqttClient.disconnect());
@@ -207,23 +210,24 @@ class DistributionClusterIT {
         try {
             for (int i = 0; i < 6; i++) {
                 ExampleCluster.Node home = cluster.node(i % 3);
-                subscribers.add(new ReconnectingSubscriber(home.url(), cluster.balancerUrl(), "fault-sub-" + i, "fault/#"));
+                subscribers.add(
+                        new ReconnectingSubscriber(home.url(), cluster.balancerUrl(), "fault-sub-" + i, "fault/#"));
             }
             List<ResendingPublisher> publishers = new ArrayList<>();
             List<ExampleCluster.Node> publisherNodes = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 String id = "fault-pub-" + i;
                 Map<ExampleCluster.Node, Integer> before = cluster.connectionCounts(id);
-                ResendingPublisher publisher = new ResendingPublisher(cluster.balancerUrl(), id, "fault/" + id,
-                    i == 2 ? 2 : 1, perPublisher, deadline);
+                ResendingPublisher publisher = new ResendingPublisher(
+                        cluster.balancerUrl(), id, "fault/" + id, i == 2 ? 2 : 1, perPublisher, deadline);
                 publisher.connect();
                 publishers.add(publisher);
                 publisherNodes.add(cluster.nodeOf(id, before));
             }
             // The victim serves a QoS 1 publisher and two subscribers, not the QoS 2 publisher
             // (whose inbound QoS 2 state is the lost node's own; see docs/CLUSTER.md).
-            ExampleCluster.Node victim = publisherNodes.get(0) != publisherNodes.get(2) ? publisherNodes.get(0)
-                : publisherNodes.get(1);
+            ExampleCluster.Node victim =
+                    publisherNodes.get(0) != publisherNodes.get(2) ? publisherNodes.get(0) : publisherNodes.get(1);
             assertTrue(victim != publisherNodes.get(2), "HAProxy spread the publishers: " + publisherNodes);
 
             publishers.forEach(pool::execute);
@@ -236,7 +240,10 @@ class DistributionClusterIT {
             pool.shutdown();
             assertTrue(pool.awaitTermination(120, TimeUnit.SECONDS), "publishers finished");
             for (ResendingPublisher publisher : publishers) {
-                assertEquals(perPublisher, publisher.acknowledged.size(), publisher.clientId + " got every message acknowledged");
+                assertEquals(
+                        perPublisher,
+                        publisher.acknowledged.size(),
+                        publisher.clientId + " got every message acknowledged");
             }
             assertTrue(publishers.get(0).reconnects.get() > 0, "the victim's publisher reconnected to a survivor");
 
@@ -250,8 +257,9 @@ class DistributionClusterIT {
             for (int i = 0; i < subscribers.size(); i++) {
                 ReconnectingSubscriber subscriber = subscribers.get(i);
                 if (i % 3 == victimIndex) {
-                    assertFalse(subscriber.sessionPresentOnReconnect.isEmpty(),
-                        subscriber.clientId + " on the killed node reconnected through the balancer");
+                    assertFalse(
+                            subscriber.sessionPresentOnReconnect.isEmpty(),
+                            subscriber.clientId + " on the killed node reconnected through the balancer");
                 }
                 // Every acknowledged message, also the QoS 2 ones the killed node had sent and its
                 // client had answered with PUBREC: the node continuing the session never reuses their
@@ -259,12 +267,16 @@ class DistributionClusterIT {
                 awaitAll(subscriber, publishers, deliveryDeadline);
             }
             for (ReconnectingSubscriber subscriber : subscribers) {
-                assertFalse(subscriber.sessionPresentOnReconnect.contains(false),
-                    subscriber.clientId + " found its session on every reconnection: " + subscriber.sessionPresentOnReconnect);
+                assertFalse(
+                        subscriber.sessionPresentOnReconnect.contains(false),
+                        subscriber.clientId + " found its session on every reconnection: "
+                                + subscriber.sessionPresentOnReconnect);
                 // (At least once for those acknowledged is checked above.)
                 for (String payload : publishers.get(2).payloads()) {
-                    assertTrue(subscriber.count(payload) <= 1, subscriber.clientId + ": QoS 2 message " + payload
-                        + " at most once, got " + subscriber.count(payload));
+                    assertTrue(
+                            subscriber.count(payload) <= 1,
+                            subscriber.clientId + ": QoS 2 message " + payload + " at most once, got "
+                                    + subscriber.count(payload));
                 }
             }
         } finally {
@@ -278,7 +290,8 @@ class DistributionClusterIT {
     private static void awaitAcknowledged(ResendingPublisher publisher, int count, long deadline) {
         while (publisher.acknowledged.size() < count) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(publisher.clientId + " got only " + publisher.acknowledged.size() + " acknowledgements");
+                throw new AssertionError(
+                        publisher.clientId + " got only " + publisher.acknowledged.size() + " acknowledgements");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
@@ -286,7 +299,8 @@ class DistributionClusterIT {
 
     /** Which acknowledged messages a subscriber may lack. */
     /** Waits until the subscriber has every acknowledged message of every publisher; fails naming what it lacks. */
-    private static void awaitAll(ReconnectingSubscriber subscriber, List<ResendingPublisher> publishers, long deadline) {
+    private static void awaitAll(
+            ReconnectingSubscriber subscriber, List<ResendingPublisher> publishers, long deadline) {
         while (true) {
             List<String> missing = new ArrayList<>();
             for (ResendingPublisher publisher : publishers) {
@@ -302,7 +316,7 @@ class DistributionClusterIT {
             if (System.nanoTime() > deadline) {
                 missing.sort(null);
                 throw new AssertionError(subscriber.clientId + " is missing " + missing.size()
-                    + " acknowledged message(s), e.g. " + missing.subList(0, Math.min(20, missing.size())));
+                        + " acknowledged message(s), e.g. " + missing.subList(0, Math.min(20, missing.size())));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }

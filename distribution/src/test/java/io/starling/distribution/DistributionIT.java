@@ -1,7 +1,7 @@
 package io.starling.distribution;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static io.starling.distribution.DistributionZip.property;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,13 +13,13 @@ import io.starling.testing.PluginJars;
 import io.starling.testing.TestCertificates;
 import io.starling.testing.TestProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URL;
-import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -56,13 +56,20 @@ class DistributionIT {
     private static final Duration STOP = Duration.ofSeconds(30);
     private static final Duration CLIENT = Duration.ofSeconds(20);
     /** The listener on loopback and a port the system picks (the log line tells which). */
-    private static final Map<String, String> LOOPBACK = Map.of("STARLING_LISTENER_HOST", "127.0.0.1",
-        "STARLING_LISTENER_PORT", "0", "STARLING_HTTP_HOST", "127.0.0.1", "STARLING_HTTP_PORT", "0");
+    private static final Map<String, String> LOOPBACK = Map.of(
+            "STARLING_LISTENER_HOST",
+            "127.0.0.1",
+            "STARLING_LISTENER_PORT",
+            "0",
+            "STARLING_HTTP_HOST",
+            "127.0.0.1",
+            "STARLING_HTTP_PORT",
+            "0");
     /** The same in a configuration file, for the tests that include the shipped configuration. */
     private static final String LOOPBACK_CONF = "starling.listener.host = \"127.0.0.1\"\n"
-        + "starling.listener.port = 0\n"
-        + "starling.http.host = \"127.0.0.1\"\n"
-        + "starling.http.port = 0\n";
+            + "starling.listener.port = 0\n"
+            + "starling.http.host = \"127.0.0.1\"\n"
+            + "starling.http.port = 0\n";
 
     @TempDir
     static Path temp;
@@ -71,6 +78,7 @@ class DistributionIT {
     private static Path home;
     /** The current directory of every script started here: not the installation. */
     private static Path elsewhere;
+
     private static Path mqttJs;
     private static TestProcess npm;
 
@@ -84,7 +92,10 @@ class DistributionIT {
         // MQTT.js installs (from the committed lock file) while the other tests run.
         mqttJs = Files.createDirectories(Path.of(property("distribution.work.dir"), "mqtt-js"));
         for (String file : List.of("package.json", "package-lock.json", "roundtrip.js")) {
-            Files.copy(Path.of(property("distribution.js.dir"), file), mqttJs.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    Path.of(property("distribution.js.dir"), file),
+                    mqttJs.resolve(file),
+                    StandardCopyOption.REPLACE_EXISTING);
         }
         npm = TestProcess.start(List.of("npm", "ci", "--no-audit", "--no-fund"), mqttJs, environment(Map.of()));
     }
@@ -104,13 +115,25 @@ class DistributionIT {
         for (String script : List.of("bin/starling", "bin/starling-passwd")) {
             assertTrue(Files.isExecutable(home.resolve(script)), script);
         }
-        for (String file : List.of("bin/starling.cmd", "bin/starling-passwd.cmd", "conf/starling.conf", "conf/logback.xml",
-            "plugins/README.md", "LICENSE", "NOTICE", "README", "docs/OPERATIONS.md", "docs/CLUSTER.md",
-            "docs/systemd/starling.service", "examples/cluster/haproxy.cfg", "examples/cluster/node1.conf",
-            "lib/broker-core-" + version + ".jar")) {
+        for (String file : List.of(
+                "bin/starling.cmd",
+                "bin/starling-passwd.cmd",
+                "conf/starling.conf",
+                "conf/logback.xml",
+                "plugins/README.md",
+                "LICENSE",
+                "NOTICE",
+                "README",
+                "docs/OPERATIONS.md",
+                "docs/CLUSTER.md",
+                "docs/systemd/starling.service",
+                "examples/cluster/haproxy.cfg",
+                "examples/cluster/node1.conf",
+                "lib/broker-core-" + version + ".jar")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file);
         }
-        assertTrue(Files.readString(home.resolve("README")).startsWith("Starling " + version), "README names the version");
+        assertTrue(
+                Files.readString(home.resolve("README")).startsWith("Starling " + version), "README names the version");
     }
 
     /**
@@ -126,29 +149,35 @@ class DistributionIT {
             }
         }
         Config reference;
-        try (URLClassLoader loader = new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
             reference = ConfigFactory.parseResources(loader, "reference.conf");
         }
         String conf = Files.readString(home.resolve("conf/starling.conf"));
         List<String> missing = reference.withOnlyPath("starling").entrySet().stream()
-            .map(Map.Entry::getKey)
-            .filter(key -> !Pattern.compile("(?m)^#?" + Pattern.quote(key) + " = ").matcher(conf).find())
-            .sorted()
-            .toList();
+                .map(Map.Entry::getKey)
+                .filter(key -> !Pattern.compile("(?m)^#?" + Pattern.quote(key) + " = ")
+                        .matcher(conf)
+                        .find())
+                .sorted()
+                .toList();
         assertTrue(reference.hasPath("starling.listener.port"), "reference.conf read from lib/");
         assertEquals(List.of(), missing, "keys missing from conf/starling.conf (as '#key = default')");
-        List<String> unknown = Pattern.compile("(?m)^#?(starling\\.[A-Za-z0-9._-]+) = ").matcher(conf).results()
-            .map(match -> match.group(1))
-            .filter(key -> !reference.hasPath(key))
-            .toList();
+        List<String> unknown = Pattern.compile("(?m)^#?(starling\\.[A-Za-z0-9._-]+) = ")
+                .matcher(conf)
+                .results()
+                .map(match -> match.group(1))
+                .filter(key -> !reference.hasPath(key))
+                .toList();
         assertEquals(List.of(), unknown, "keys in conf/starling.conf that no reference.conf declares");
     }
 
     @Test
     void servesMqttClientsStopsCleanlyOnSigtermAndStartsAgain() throws Exception {
         // The shipped configuration, with the listener moved to loopback; -c relative to the current directory.
-        Files.writeString(elsewhere.resolve("e2e.conf"), "include file(\"" + home.resolve("conf/starling.conf") + "\")\n"
-            + LOOPBACK_CONF);
+        Files.writeString(
+                elsewhere.resolve("e2e.conf"),
+                "include file(\"" + home.resolve("conf/starling.conf") + "\")\n" + LOOPBACK_CONF);
         try (TestProcess broker = startStarling(List.of("-c", "e2e.conf", "-v"), Map.of())) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             assertTrue(broker.output().contains("Starling " + version + " starting."), broker.output());
@@ -158,8 +187,9 @@ class DistributionIT {
             assertTrue(Files.readSymbolicLink(proc.resolve("exe")).endsWith("java"), "the script's process is java");
             assertEquals(home.toRealPath(), Files.readSymbolicLink(proc.resolve("cwd")));
             // This Java (17.0.9 or newer) started with the native heap trimmed.
-            assertTrue(Files.readString(proc.resolve("cmdline")).contains("-XX:TrimNativeHeapInterval=5000"),
-                "the broker's command line");
+            assertTrue(
+                    Files.readString(proc.resolve("cmdline")).contains("-XX:TrimNativeHeapInterval=5000"),
+                    "the broker's command line");
 
             mosquittoRoundTrips(broker, port);
             pahoRoundTrip(port, "paho-e2e");
@@ -193,21 +223,38 @@ class DistributionIT {
     void servesTlsWebSocketAndMetrics() throws Exception {
         TestCertificates certificate = TestCertificates.create(temp, "e2e-server", "localhost");
         Path caFile = certificate.writeCertificatePem(temp.resolve("e2e-server.pem"));
-        Files.writeString(elsewhere.resolve("listeners.conf"), "include file(\"" + home.resolve("conf/starling.conf")
-            + "\")\n" + LOOPBACK_CONF
-            + "starling.tls { enabled = true, host = \"127.0.0.1\", port = 0, keystore-file = \""
-            + certificate.keystore() + "\", keystore-password = \"" + TestCertificates.PASSWORD + "\" }\n"
-            + "starling.websocket { enabled = true, host = \"127.0.0.1\", port = 0 }\n");
+        Files.writeString(
+                elsewhere.resolve("listeners.conf"),
+                "include file(\"" + home.resolve("conf/starling.conf")
+                        + "\")\n" + LOOPBACK_CONF
+                        + "starling.tls { enabled = true, host = \"127.0.0.1\", port = 0, keystore-file = \""
+                        + certificate.keystore() + "\", keystore-password = \"" + TestCertificates.PASSWORD + "\" }\n"
+                        + "starling.websocket { enabled = true, host = \"127.0.0.1\", port = 0 }\n");
         try (TestProcess broker = startStarling(List.of("-c", "listeners.conf", "-v"), Map.of())) {
             int tlsPort = port(broker, "tls");
             int webSocketPort = port(broker, "websockets");
             int httpPort = port(broker, "http");
 
-            List<String> tls = List.of("-h", "127.0.0.1", "-p", Integer.toString(tlsPort), "-q", "1", "--cafile",
-                caFile.toString());
+            List<String> tls = List.of(
+                    "-h", "127.0.0.1", "-p", Integer.toString(tlsPort), "-q", "1", "--cafile", caFile.toString());
             run(concat(List.of("mosquitto_pub", "-i", "tls-pub", "-r", "-t", "e2e/tls", "-m", "secure"), tls));
-            try (TestProcess sub = TestProcess.start(concat(List.of("mosquitto_sub", "-i", "tls-sub", "-t", "e2e/tls", "-F",
-                "%q %r %t %p", "-C", "1", "-W", "10"), tls), elsewhere, environment(Map.of()))) {
+            try (TestProcess sub = TestProcess.start(
+                    concat(
+                            List.of(
+                                    "mosquitto_sub",
+                                    "-i",
+                                    "tls-sub",
+                                    "-t",
+                                    "e2e/tls",
+                                    "-F",
+                                    "%q %r %t %p",
+                                    "-C",
+                                    "1",
+                                    "-W",
+                                    "10"),
+                            tls),
+                    elsewhere,
+                    environment(Map.of()))) {
                 assertEquals(0, sub.awaitExit(CLIENT), sub.output());
                 assertEquals("1 1 e2e/tls secure", sub.output());
             }
@@ -217,14 +264,23 @@ class DistributionIT {
             mqttJsRoundTrip("ws://127.0.0.1:" + webSocketPort + "/mqtt");
 
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
-            Matcher total = Pattern.compile("\nstarling_connections_total (\\d+)\n").matcher(metrics.body());
+            Matcher total =
+                    Pattern.compile("\nstarling_connections_total (\\d+)\n").matcher(metrics.body());
             assertTrue(total.find(), metrics.body());
-            assertTrue(Long.parseLong(total.group(1)) >= 4, "TLS, Paho and MQTT.js clients counted:\n" + metrics.body());
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertTrue(
+                    Long.parseLong(total.group(1)) >= 4, "TLS, Paho and MQTT.js clients counted:\n" + metrics.body());
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
 
             broker.terminate();
             assertEquals(0, broker.awaitExit(STOP), broker.output());
@@ -233,12 +289,18 @@ class DistributionIT {
 
     @Test
     void passwordFileWrittenWithStarlingPasswdAndAclFileAreEnforced() throws Exception {
-        run(List.of(home.resolve("bin/starling-passwd").toString(), "-b", home.resolve("conf/passwd").toString(),
-            "alice", "wonderland"));
-        Files.writeString(elsewhere.resolve("auth.conf"), "include file(\"" + home.resolve("conf/starling.conf")
-            + "\")\n" + LOOPBACK_CONF
-            + "starling.mqtt.allow-anonymous = false\n"
-            + "starling.auth.plugins = [password-file, acl-file]\n");
+        run(List.of(
+                home.resolve("bin/starling-passwd").toString(),
+                "-b",
+                home.resolve("conf/passwd").toString(),
+                "alice",
+                "wonderland"));
+        Files.writeString(
+                elsewhere.resolve("auth.conf"),
+                "include file(\"" + home.resolve("conf/starling.conf")
+                        + "\")\n" + LOOPBACK_CONF
+                        + "starling.mqtt.allow-anonymous = false\n"
+                        + "starling.auth.plugins = [password-file, acl-file]\n");
         try (TestProcess broker = startStarling(List.of("-c", "auth.conf"), Map.of())) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             assertEquals(0, connack(port, "alice-1", "alice", "wonderland"));
@@ -252,13 +314,17 @@ class DistributionIT {
 
     @Test
     void aPluginJarDroppedIntoPluginsIsLoaded() throws Exception {
-        PluginJars.project(Path.of("..", "auth-plugins", "example-plugin"), temp,
-            home.resolve("plugins/starling-example-plugin.jar"));
-        Files.writeString(elsewhere.resolve("plugin.conf"), "include file(\"" + home.resolve("conf/starling.conf")
-            + "\")\n" + LOOPBACK_CONF
-            + "starling.mqtt.allow-anonymous = false\n"
-            + "starling.auth.plugins = [shared-secret]\n"
-            + "starling.auth.shared-secret.secret = \"open-sesame\"\n");
+        PluginJars.project(
+                Path.of("..", "auth-plugins", "example-plugin"),
+                temp,
+                home.resolve("plugins/starling-example-plugin.jar"));
+        Files.writeString(
+                elsewhere.resolve("plugin.conf"),
+                "include file(\"" + home.resolve("conf/starling.conf")
+                        + "\")\n" + LOOPBACK_CONF
+                        + "starling.mqtt.allow-anonymous = false\n"
+                        + "starling.auth.plugins = [shared-secret]\n"
+                        + "starling.auth.shared-secret.secret = \"open-sesame\"\n");
         try (TestProcess broker = startStarling(List.of("-c", "plugin.conf"), Map.of())) {
             int port = Integer.parseInt(broker.awaitLine(LISTENING, START).group(1));
             assertEquals(0, connack(port, "plugin-1", "anyone", "open-sesame"));
@@ -292,8 +358,9 @@ class DistributionIT {
 
     /** The port a listener reports in its start-up line. */
     private static int port(TestProcess broker, String listener) throws Exception {
-        return Integer.parseInt(broker.awaitLine(Pattern.compile("Opening " + listener
-            + " listen socket on 127\\.0\\.0\\.1:(\\d+)"), START).group(1));
+        return Integer.parseInt(broker.awaitLine(
+                        Pattern.compile("Opening " + listener + " listen socket on 127\\.0\\.0\\.1:(\\d+)"), START)
+                .group(1));
     }
 
     @Test
@@ -309,7 +376,8 @@ class DistributionIT {
     void refusesJavaOlderThan17() throws Exception {
         Map<String, String> environment = environment(LOOPBACK);
         environment.put("JAVA_HOME", fakeJdk("old jdk", "11.0.2").toString());
-        try (TestProcess starling = TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
+        try (TestProcess starling =
+                TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
             assertEquals(1, starling.awaitExit(START), starling.output());
             assertTrue(starling.output().contains("needs Java 17 or newer"), starling.output());
             assertTrue(starling.output().contains("11.0.2"), starling.output());
@@ -318,13 +386,22 @@ class DistributionIT {
 
     /** Only JVMs that know the option get it: an older one would refuse to start. */
     @ParameterizedTest
-    @CsvSource({"17.0.8, false", "17.0.9, true", "17.0.15, true", "20.0.2, false", "21, false", "21.0.1, true",
-        "25.0.1, true", "26-ea, true"})
+    @CsvSource({
+        "17.0.8, false",
+        "17.0.9, true",
+        "17.0.15, true",
+        "20.0.2, false",
+        "21, false",
+        "21.0.1, true",
+        "25.0.1, true",
+        "26-ea, true"
+    })
     void trimsTheNativeHeapOnJavaVersionsThatCan(String javaVersion, boolean trims) throws Exception {
         Path jdk = fakeJdk("jdk " + javaVersion, javaVersion);
         Map<String, String> environment = environment(LOOPBACK);
         environment.put("JAVA_HOME", jdk.toString());
-        try (TestProcess starling = TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
+        try (TestProcess starling =
+                TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
             assertEquals(0, starling.awaitExit(START), starling.output());
         }
         List<String> arguments = Files.readAllLines(jdk.resolve("arguments"));
@@ -339,9 +416,12 @@ class DistributionIT {
     private static Path fakeJdk(String name, String version) throws IOException {
         Path jdk = temp.resolve(name);
         Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
-        Files.writeString(java, "#!/bin/sh\n"
-            + "if [ \"$1\" = -version ]; then echo 'openjdk version \"" + version + "\" 2019-01-15' >&2; exit 0; fi\n"
-            + "printf '%s\\n' \"$@\" > '" + jdk.resolve("arguments") + "'\n");
+        Files.writeString(
+                java,
+                "#!/bin/sh\n"
+                        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"" + version
+                        + "\" 2019-01-15' >&2; exit 0; fi\n"
+                        + "printf '%s\\n' \"$@\" > '" + jdk.resolve("arguments") + "'\n");
         assertTrue(java.toFile().setExecutable(true));
         return jdk;
     }
@@ -355,8 +435,8 @@ class DistributionIT {
         for (String script : List.of("bin/starling-passwd", "bin/starling-env")) {
             Files.copy(home.resolve(script), bare.resolve(script), StandardCopyOption.COPY_ATTRIBUTES);
         }
-        try (TestProcess passwd = TestProcess.start(List.of(bare.resolve("bin/starling-passwd").toString()), elsewhere,
-            environment(Map.of()))) {
+        try (TestProcess passwd = TestProcess.start(
+                List.of(bare.resolve("bin/starling-passwd").toString()), elsewhere, environment(Map.of()))) {
             assertEquals(1, passwd.awaitExit(START), passwd.output());
             assertTrue(passwd.output().contains("io.starling.auth.passwd.PasswdTool is not in"), passwd.output());
         }
@@ -368,13 +448,17 @@ class DistributionIT {
         // mosquitto_sub prints "QoS retain-flag topic payload" for each message.
         List<String> format = List.of("-F", "%q %r %t %p", "-C", "1", "-W", "10");
         run(concat(List.of("mosquitto_pub", "-i", "pub-retained", "-r", "-t", "e2e/retained", "-m", "kept"), broker));
-        try (TestProcess sub = TestProcess.start(concat(List.of("mosquitto_sub", "-i", "sub-retained", "-t", "e2e/retained"),
-            concat(broker, format)), elsewhere, environment(Map.of()))) {
+        try (TestProcess sub = TestProcess.start(
+                concat(List.of("mosquitto_sub", "-i", "sub-retained", "-t", "e2e/retained"), concat(broker, format)),
+                elsewhere,
+                environment(Map.of()))) {
             assertEquals(0, sub.awaitExit(CLIENT), sub.output());
             assertEquals("1 1 e2e/retained kept", sub.output());
         }
-        try (TestProcess sub = TestProcess.start(concat(List.of("mosquitto_sub", "-i", "sub-qos1", "-t", "e2e/qos1"),
-            concat(broker, format)), elsewhere, environment(Map.of()))) {
+        try (TestProcess sub = TestProcess.start(
+                concat(List.of("mosquitto_sub", "-i", "sub-qos1", "-t", "e2e/qos1"), concat(broker, format)),
+                elsewhere,
+                environment(Map.of()))) {
             // Publish once the subscription is in place (mosquitto_sub's own output is buffered in a pipe).
             starling.awaitLine(Pattern.compile("Sending SUBACK to sub-qos1"), CLIENT);
             run(concat(List.of("mosquitto_pub", "-i", "pub-qos1", "-t", "e2e/qos1", "-m", "hello"), broker));
@@ -455,15 +539,18 @@ class DistributionIT {
 
     private static void mqttJsRoundTrip(String url) throws Exception {
         assertEquals(0, npm.awaitExit(Duration.ofMinutes(3)), "npm ci failed:\n" + npm.output());
-        try (TestProcess node = TestProcess.start(List.of("node", "roundtrip.js", url), mqttJs,
-            environment(Map.of()))) {
+        try (TestProcess node =
+                TestProcess.start(List.of("node", "roundtrip.js", url), mqttJs, environment(Map.of()))) {
             assertEquals(0, node.awaitExit(CLIENT), node.output());
         }
     }
 
-    private static TestProcess startStarling(List<String> args, Map<String, String> extraEnvironment) throws IOException {
-        return TestProcess.start(concat(List.of(home.resolve("bin/starling").toString()), args), elsewhere,
-            environment(extraEnvironment));
+    private static TestProcess startStarling(List<String> args, Map<String, String> extraEnvironment)
+            throws IOException {
+        return TestProcess.start(
+                concat(List.of(home.resolve("bin/starling").toString()), args),
+                elsewhere,
+                environment(extraEnvironment));
     }
 
     private static void run(List<String> command) throws Exception {
@@ -479,5 +566,4 @@ class DistributionIT {
     private static List<String> concat(List<String> first, List<String> second) {
         return Stream.concat(first.stream(), second.stream()).toList();
     }
-
 }

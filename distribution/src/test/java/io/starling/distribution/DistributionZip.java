@@ -10,8 +10,7 @@ import java.util.List;
 /** The zip this build made (system properties set by the pom), unzipped as a user would. */
 public final class DistributionZip {
 
-    private DistributionZip() {
-    }
+    private DistributionZip() {}
 
     /**
      * Unzips it with {@code unzip} (keeping the scripts' executable bits) into {@code parent}.
@@ -19,8 +18,10 @@ public final class DistributionZip {
      * @return the installation folder, {@code parent/starling-<version>}
      */
     public static Path unzipInto(Path parent) throws Exception {
-        try (TestProcess unzip = TestProcess.start(List.of("unzip", "-q", property("distribution.zip"), "-d",
-            parent.toString()), parent, System.getenv())) {
+        try (TestProcess unzip = TestProcess.start(
+                List.of("unzip", "-q", property("distribution.zip"), "-d", parent.toString()),
+                parent,
+                System.getenv())) {
             assertEquals(0, unzip.awaitExit(Duration.ofSeconds(60)), unzip.output());
         }
         return parent.resolve("starling-" + property("distribution.version"));

@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
 public final class ExampleCluster implements AutoCloseable {
 
     private static final Duration START = Duration.ofSeconds(90);
-    private static final String[] EXAMPLE_PORTS = {"1883", "1884", "1885", "1886", "9401", "9402", "9403", "5701", "5702",
-        "5703"};
+    private static final String[] EXAMPLE_PORTS = {
+        "1883", "1884", "1885", "1886", "9401", "9402", "9403", "5701", "5702", "5703"
+    };
 
     /** One node: its configuration, ports and (while running) process. */
     public static final class Node {
@@ -52,7 +53,10 @@ public final class ExampleCluster implements AutoCloseable {
 
         /** How many times this node logged a connection of the client id so far. */
         int connectionsOf(String clientId) {
-            return (int) Pattern.compile(" as " + Pattern.quote(clientId) + " \\(").matcher(process.output()).results().count();
+            return (int) Pattern.compile(" as " + Pattern.quote(clientId) + " \\(")
+                    .matcher(process.output())
+                    .results()
+                    .count();
         }
     }
 
@@ -79,7 +83,8 @@ public final class ExampleCluster implements AutoCloseable {
         try {
             for (int i = 1; i <= 3; i++) {
                 Path config = cluster.copyExample("node" + i + ".conf", ports, clusterName);
-                cluster.nodes.add(new Node("node" + i, config, Integer.parseInt(ports.get(Integer.toString(1883 + i)))));
+                cluster.nodes.add(
+                        new Node("node" + i, config, Integer.parseInt(ports.get(Integer.toString(1883 + i)))));
             }
             for (Node node : cluster.nodes) {
                 cluster.launch(node);
@@ -88,8 +93,10 @@ public final class ExampleCluster implements AutoCloseable {
                 cluster.awaitServing(node, 3);
             }
             Path haproxyConfig = cluster.copyExample("haproxy.cfg", ports, clusterName);
-            cluster.haproxy = TestProcess.start(List.of(haproxyExecutable(), "-db", "-f", haproxyConfig.toString()), work,
-                CleanEnvironment.of(Map.of()));
+            cluster.haproxy = TestProcess.start(
+                    List.of(haproxyExecutable(), "-db", "-f", haproxyConfig.toString()),
+                    work,
+                    CleanEnvironment.of(Map.of()));
             cluster.awaitBalancer();
         } catch (Throwable e) {
             cluster.close();
@@ -116,13 +123,16 @@ public final class ExampleCluster implements AutoCloseable {
         if (node.process != null) {
             node.earlierOutput += node.process.output() + "\n---- restarted ----\n";
         }
-        node.process = TestProcess.start(List.of(home.resolve("bin/starling").toString(), "-c", node.config.toString()),
-            work, CleanEnvironment.of(Map.of("JAVA_OPTS", "-Xmx256m")));
+        node.process = TestProcess.start(
+                List.of(home.resolve("bin/starling").toString(), "-c", node.config.toString()),
+                work,
+                CleanEnvironment.of(Map.of("JAVA_OPTS", "-Xmx256m")));
     }
 
     /** Waits until the node listens and sees {@code members} members. */
     public void awaitServing(Node node, int members) throws InterruptedException {
-        node.process.awaitLine(Pattern.compile("Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + node.mqttPort), START);
+        node.process.awaitLine(
+                Pattern.compile("Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + node.mqttPort), START);
         node.process.awaitLine(Pattern.compile("Cluster now has " + members + " member\\(s\\)"), START);
     }
 
@@ -157,8 +167,8 @@ public final class ExampleCluster implements AutoCloseable {
 
     /** Sends the signal to the node's JVM by its process id ({@code bin/starling} execs the JVM). */
     private void signal(Node node, String signal) throws IOException, InterruptedException {
-        try (TestProcess kill = TestProcess.start(List.of("kill", "-" + signal, Long.toString(node.process.pid())), work,
-            System.getenv())) {
+        try (TestProcess kill = TestProcess.start(
+                List.of("kill", "-" + signal, Long.toString(node.process.pid())), work, System.getenv())) {
             if (kill.awaitExit(Duration.ofSeconds(10)) != 0) {
                 throw new AssertionError("kill -" + signal + " " + node.name + ": " + kill.output());
             }

@@ -21,13 +21,17 @@ class InstallableIT {
 
     @Test
     void theZipIsAttachedToAPomModuleSoInstallHasAMainArtifact() throws Exception {
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-            .parse(new File(property("distribution.pom")));
+        Document pom =
+                DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new File(property("distribution.pom")));
         XPath xpath = XPathFactory.newInstance().newXPath();
         assertEquals("pom", xpath.evaluate("/project/packaging", pom), "packaging of distribution/pom.xml");
-        assertEquals("", xpath.evaluate("//plugin[artifactId='maven-assembly-plugin']//attach", pom),
-            "the assembly plugin attaches the zip (its default)");
-        assertEquals("false", xpath.evaluate("//plugin[artifactId='maven-assembly-plugin']//appendAssemblyId", pom),
-            "the zip is the module's artifact without a classifier");
+        assertEquals(
+                "",
+                xpath.evaluate("//plugin[artifactId='maven-assembly-plugin']//attach", pom),
+                "the assembly plugin attaches the zip (its default)");
+        assertEquals(
+                "false",
+                xpath.evaluate("//plugin[artifactId='maven-assembly-plugin']//appendAssemblyId", pom),
+                "the zip is the module's artifact without a classifier");
     }
 }

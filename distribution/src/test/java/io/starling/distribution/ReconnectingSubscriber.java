@@ -59,7 +59,8 @@ final class ReconnectingSubscriber implements MqttCallback, AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        received.computeIfAbsent(new String(message.getPayload(), UTF_8), key -> new AtomicInteger()).incrementAndGet();
+        received.computeIfAbsent(new String(message.getPayload(), UTF_8), key -> new AtomicInteger())
+                .incrementAndGet();
     }
 
     @Override
@@ -84,7 +85,6 @@ final class ReconnectingSubscriber implements MqttCallback, AutoCloseable {
     public void deliveryComplete(IMqttDeliveryToken token) {
         // Subscribers publish nothing.
     }
-
 
     @Override
     public void close() throws MqttException, InterruptedException {

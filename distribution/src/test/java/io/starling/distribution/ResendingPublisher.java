@@ -54,7 +54,9 @@ final class ResendingPublisher implements Runnable {
     }
 
     List<String> payloads() {
-        return java.util.stream.IntStream.range(0, count).mapToObj(this::payload).toList();
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(this::payload)
+                .toList();
     }
 
     @Override

@@ -33,8 +33,7 @@ final class StarlingContainers {
     /** Where the unzipped distribution appears in a node's container. */
     private static final String HOME = "/opt/starling";
 
-    private StarlingContainers() {
-    }
+    private StarlingContainers() {}
 
     /**
      * A node running the distribution's own {@code bin/starling} from {@code home} (read-only),
@@ -47,21 +46,23 @@ final class StarlingContainers {
             Files.createDirectories(nodeDir.resolve(dir));
         }
         return new GenericContainer<>(JRE)
-            .withNetworkMode("host")
-            // The test's own user, so the files the node writes can be removed by the test.
-            .withCreateContainerCmdModifier(cmd -> cmd.withUser(owner(nodeDir)))
-            .withFileSystemBind(home.toString(), HOME, BindMode.READ_ONLY)
-            .withFileSystemBind(nodeDir.resolve("data").toString(), HOME + "/data", BindMode.READ_WRITE)
-            .withFileSystemBind(nodeDir.resolve("logs").toString(), HOME + "/logs", BindMode.READ_WRITE)
-            .withFileSystemBind(nodeDir.resolve("node.conf").toString(), "/etc/starling/node.conf", BindMode.READ_ONLY)
-            // Three JVMs start at once on a small machine: C1 only and one GC thread start them sooner.
-            .withEnv("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
-            .withCommand(HOME + "/bin/starling", "-c", "/etc/starling/node.conf")
-            .waitingFor(new WaitAllStrategy(WaitAllStrategy.Mode.WITH_INDIVIDUAL_TIMEOUTS_ONLY)
-                .withStrategy(Wait.forLogMessage(".*Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + mqttPort + " .*\\n", 1)
-                    .withStartupTimeout(START))
-                .withStrategy(Wait.forLogMessage(".*Cluster now has " + members + " member\\(s\\)\\..*\\n", 1)
-                    .withStartupTimeout(START)));
+                .withNetworkMode("host")
+                // The test's own user, so the files the node writes can be removed by the test.
+                .withCreateContainerCmdModifier(cmd -> cmd.withUser(owner(nodeDir)))
+                .withFileSystemBind(home.toString(), HOME, BindMode.READ_ONLY)
+                .withFileSystemBind(nodeDir.resolve("data").toString(), HOME + "/data", BindMode.READ_WRITE)
+                .withFileSystemBind(nodeDir.resolve("logs").toString(), HOME + "/logs", BindMode.READ_WRITE)
+                .withFileSystemBind(
+                        nodeDir.resolve("node.conf").toString(), "/etc/starling/node.conf", BindMode.READ_ONLY)
+                // Three JVMs start at once on a small machine: C1 only and one GC thread start them sooner.
+                .withEnv("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                .withCommand(HOME + "/bin/starling", "-c", "/etc/starling/node.conf")
+                .waitingFor(new WaitAllStrategy(WaitAllStrategy.Mode.WITH_INDIVIDUAL_TIMEOUTS_ONLY)
+                        .withStrategy(Wait.forLogMessage(
+                                        ".*Opening ipv4 listen socket on 127\\.0\\.0\\.1:" + mqttPort + " .*\\n", 1)
+                                .withStartupTimeout(START))
+                        .withStrategy(Wait.forLogMessage(".*Cluster now has " + members + " member\\(s\\)\\..*\\n", 1)
+                                .withStartupTimeout(START)));
     }
 
     /**
@@ -70,26 +71,26 @@ final class StarlingContainers {
      */
     static GenericContainer<?> haproxy(int port, List<Integer> nodePorts) {
         List<String> lines = new ArrayList<>(List.of(
-            "defaults",
-            "  mode tcp",
-            "  timeout connect 2s",
-            "  timeout client 120s",
-            "  timeout server 120s",
-            "  retries 3",
-            "  option redispatch",
-            "frontend mqtt",
-            "  bind 127.0.0.1:" + port,
-            "  default_backend starling",
-            "backend starling",
-            "  balance roundrobin"));
+                "defaults",
+                "  mode tcp",
+                "  timeout connect 2s",
+                "  timeout client 120s",
+                "  timeout server 120s",
+                "  retries 3",
+                "  option redispatch",
+                "frontend mqtt",
+                "  bind 127.0.0.1:" + port,
+                "  default_backend starling",
+                "backend starling",
+                "  balance roundrobin"));
         for (int i = 0; i < nodePorts.size(); i++) {
             lines.add("  server node" + i + " 127.0.0.1:" + nodePorts.get(i) + " check inter 500ms fall 2 rise 1");
         }
         // The image's command reads /etc/haproxy/haproxy.cfg.
         return new GenericContainer<>(HAPROXY)
-            .withNetworkMode("host")
-            .withCopyToContainer(Transferable.of(String.join("\n", lines) + "\n"), "/etc/haproxy/haproxy.cfg")
-            .waitingFor(new Accepting(port).withStartupTimeout(START));
+                .withNetworkMode("host")
+                .withCopyToContainer(Transferable.of(String.join("\n", lines) + "\n"), "/etc/haproxy/haproxy.cfg")
+                .waitingFor(new Accepting(port).withStartupTimeout(START));
     }
 
     private static String owner(Path path) {
@@ -122,11 +123,11 @@ final class StarlingContainers {
                 } catch (IOException notYet) {
                     if (!waitStrategyTarget.isRunning()) {
                         throw new ContainerLaunchException("the container exited before accepting on port " + port
-                            + ":\n" + waitStrategyTarget.getLogs());
+                                + ":\n" + waitStrategyTarget.getLogs());
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new ContainerLaunchException("nothing accepts on port " + port + " after " + startupTimeout
-                            + ":\n" + waitStrategyTarget.getLogs());
+                        throw new ContainerLaunchException("nothing accepts on port " + port + " after "
+                                + startupTimeout + ":\n" + waitStrategyTarget.getLogs());
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 }

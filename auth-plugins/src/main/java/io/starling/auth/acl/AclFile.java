@@ -18,8 +18,7 @@ import java.util.Map;
  */
 final class AclFile {
 
-    private AclFile() {
-    }
+    private AclFile() {}
 
     /** Throws {@link IllegalArgumentException} naming the first bad line. */
     static AclRules parse(List<String> lines) {
@@ -36,11 +35,13 @@ final class AclFile {
             String rest = keywordAndRest.length == 2 ? keywordAndRest[1] : "";
             try {
                 switch (keywordAndRest[0]) {
-                    case "user" -> current = byUser.computeIfAbsent(nonEmpty(rest, "user name"), user -> new ArrayList<>());
+                    case "user" ->
+                        current = byUser.computeIfAbsent(nonEmpty(rest, "user name"), user -> new ArrayList<>());
                     case "topic" -> current.add(rule(rest));
                     case "pattern" -> patterns.add(rule(rest));
-                    default -> throw new IllegalArgumentException("unknown keyword '" + keywordAndRest[0]
-                        + "' (expected user, topic or pattern)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown keyword '" + keywordAndRest[0] + "' (expected user, topic or pattern)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + (i + 1) + ": " + e.getMessage(), e);

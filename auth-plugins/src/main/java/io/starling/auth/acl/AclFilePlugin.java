@@ -39,11 +39,12 @@ public final class AclFilePlugin implements AuthPluginProvider {
         KnownKeys.check(ID, pluginConfig);
         Duration interval = pluginConfig.getDuration("reload-interval");
         if (interval.isNegative() || interval.isZero()) {
-            throw new ConfigException.BadValue("starling.auth." + ID + ".reload-interval", "must be a positive duration");
+            throw new ConfigException.BadValue(
+                    "starling.auth." + ID + ".reload-interval", "must be a positive duration");
         }
         ReloadingFile<AclRules> rules = ReloadingFile.configured(ID, pluginConfig, AclFile::parse);
-        ScheduledFuture<?> reloading = RELOADER.scheduleWithFixedDelay(rules::refresh, interval.toMillis(),
-            interval.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> reloading = RELOADER.scheduleWithFixedDelay(
+                rules::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return Optional.of(new AclAuthorizer(rules, reloading));
     }
 }

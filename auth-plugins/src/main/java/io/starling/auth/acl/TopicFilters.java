@@ -7,8 +7,7 @@ package io.starling.auth.acl;
  */
 final class TopicFilters {
 
-    private TopicFilters() {
-    }
+    private TopicFilters() {}
 
     /**
      * Whether every topic {@code inner} matches is also matched by {@code outer}. As MQTT

@@ -28,7 +28,10 @@ final class ClientIdAuthenticator implements Authenticator {
         if (rules.permits(info.username(), info.clientId())) {
             return CompletableFuture.completedFuture(AuthResult.NO_OPINION);
         }
-        LOG.info("Client id '{}' (user '{}') is not permitted by the client-id rules.", info.clientId(), info.username());
+        LOG.info(
+                "Client id '{}' (user '{}') is not permitted by the client-id rules.",
+                info.clientId(),
+                info.username());
         return CompletableFuture.completedFuture(AuthResult.NOT_AUTHORIZED);
     }
 }

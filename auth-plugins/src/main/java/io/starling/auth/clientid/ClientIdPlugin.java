@@ -21,8 +21,8 @@ public final class ClientIdPlugin implements AuthPluginProvider {
     @Override
     public Optional<Authenticator> authenticator(Config pluginConfig) {
         KnownKeys.check(ID, pluginConfig);
-        return Optional.of(new ClientIdAuthenticator(new ClientIdRules(rules(pluginConfig, "allow"),
-            rules(pluginConfig, "deny"))));
+        return Optional.of(new ClientIdAuthenticator(
+                new ClientIdRules(rules(pluginConfig, "allow"), rules(pluginConfig, "deny"))));
     }
 
     private static List<ClientIdRule> rules(Config pluginConfig, String list) {

@@ -16,10 +16,12 @@ record ClientIdRules(List<ClientIdRule> allow, List<ClientIdRule> deny) {
                 return false;
             }
         }
-        List<ClientIdRule> ownRules = user == null ? List.of()
-            : allow.stream().filter(rule -> user.equals(rule.user())).toList();
+        List<ClientIdRule> ownRules = user == null
+                ? List.of()
+                : allow.stream().filter(rule -> user.equals(rule.user())).toList();
         List<ClientIdRule> applicable = ownRules.isEmpty()
-            ? allow.stream().filter(rule -> rule.user() == null).toList() : ownRules;
+                ? allow.stream().filter(rule -> rule.user() == null).toList()
+                : ownRules;
         return applicable.isEmpty() || applicable.stream().anyMatch(rule -> rule.matches(clientId));
     }
 }

@@ -13,16 +13,17 @@ import java.util.Map;
  */
 public final class KnownKeys {
 
-    private KnownKeys() {
-    }
+    private KnownKeys() {}
 
     public static void check(String pluginId, Config pluginConfig) {
         String block = "starling.auth." + pluginId;
         Config reference = ConfigFactory.defaultReference().getConfig(block);
         for (Map.Entry<String, ConfigValue> entry : pluginConfig.entrySet()) {
             if (!reference.hasPath(entry.getKey())) {
-                throw new ConfigException.BadPath(entry.getValue().origin(), block + "." + entry.getKey(),
-                    "unknown configuration key of plugin " + pluginId);
+                throw new ConfigException.BadPath(
+                        entry.getValue().origin(),
+                        block + "." + entry.getKey(),
+                        "unknown configuration key of plugin " + pluginId);
             }
         }
     }

@@ -93,8 +93,8 @@ public final class ReloadingFile<T> {
     private record Stamp(long modifiedNanos, long size, Object fileKey) {
         static Stamp of(Path path) throws IOException {
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            return new Stamp(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-                attributes.size(), attributes.fileKey());
+            return new Stamp(
+                    attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes.size(), attributes.fileKey());
         }
     }
 }

@@ -24,20 +24,20 @@ import java.util.List;
  */
 public final class PasswdTool {
 
-    static final String USAGE = String.join(System.lineSeparator(),
-        "usage: starling-passwd [-c] [-I ITERATIONS] FILE USER",
-        "       starling-passwd [-c] [-I ITERATIONS] -b FILE USER PASSWORD",
-        "       starling-passwd -D FILE USER",
-        "       starling-passwd [-I ITERATIONS] -U FILE",
-        "  -c             create FILE (an existing FILE is overwritten)",
-        "  -b             batch mode: take the password from the command line",
-        "  -D             delete USER from FILE",
-        "  -U             FILE holds user:password lines in plain text: replace each password by its hash",
-        "  -I ITERATIONS  PBKDF2 iterations (default " + PasswordHash.DEFAULT_ITERATIONS + ")",
-        "Without -b the password is asked for twice on a terminal, or read as one line from standard input.");
+    static final String USAGE = String.join(
+            System.lineSeparator(),
+            "usage: starling-passwd [-c] [-I ITERATIONS] FILE USER",
+            "       starling-passwd [-c] [-I ITERATIONS] -b FILE USER PASSWORD",
+            "       starling-passwd -D FILE USER",
+            "       starling-passwd [-I ITERATIONS] -U FILE",
+            "  -c             create FILE (an existing FILE is overwritten)",
+            "  -b             batch mode: take the password from the command line",
+            "  -D             delete USER from FILE",
+            "  -U             FILE holds user:password lines in plain text: replace each password by its hash",
+            "  -I ITERATIONS  PBKDF2 iterations (default " + PasswordHash.DEFAULT_ITERATIONS + ")",
+            "Without -b the password is asked for twice on a terminal, or read as one line from standard input.");
 
-    private PasswdTool() {
-    }
+    private PasswdTool() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.err));
@@ -70,8 +70,10 @@ public final class PasswdTool {
             return usage(err, "-I needs a positive number");
         }
         int expected = hashPlain ? 1 : batch ? 3 : 2;
-        if (operands.size() != expected || (delete && (create || batch)) || (hashPlain && (create || batch || delete))
-            || iterations < 1) {
+        if (operands.size() != expected
+                || (delete && (create || batch))
+                || (hashPlain && (create || batch || delete))
+                || iterations < 1) {
             return usage(err, null);
         }
         Path file = Path.of(operands.get(0));

@@ -13,8 +13,7 @@ import java.util.Arrays;
  */
 final class PasswordPrompt {
 
-    private PasswordPrompt() {
-    }
+    private PasswordPrompt() {}
 
     static char[] read(String user) throws IOException {
         Console console = System.console();

@@ -62,10 +62,18 @@ public final class PasswordFile {
         for (String line : plainLines) {
             String stripped = line.strip();
             int colon = stripped.indexOf(':');
-            boolean plain = colon > 0 && !stripped.startsWith("#")
-                && !stripped.substring(colon + 1).startsWith(PasswordHash.PREFIX);
-            hashed.add(plain ? stripped.substring(0, colon) + ":"
-                + PasswordHash.create(stripped.substring(colon + 1).toCharArray(), iterations).encoded() : line);
+            boolean plain = colon > 0
+                    && !stripped.startsWith("#")
+                    && !stripped.substring(colon + 1).startsWith(PasswordHash.PREFIX);
+            hashed.add(
+                    plain
+                            ? stripped.substring(0, colon) + ":"
+                                    + PasswordHash.create(
+                                                    stripped.substring(colon + 1)
+                                                            .toCharArray(),
+                                                    iterations)
+                                            .encoded()
+                            : line);
         }
         return parse(hashed);
     }
@@ -125,10 +133,12 @@ public final class PasswordFile {
 
     /** A user name is everything before the first colon of a line, so it cannot contain one. */
     static void checkUserName(String user) {
-        if (user.isEmpty() || user.indexOf(':') >= 0 || !user.strip().equals(user)
-            || user.chars().anyMatch(Character::isISOControl)) {
+        if (user.isEmpty()
+                || user.indexOf(':') >= 0
+                || !user.strip().equals(user)
+                || user.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("a user name must be non-empty, without ':', control characters "
-                + "or surrounding blanks: '" + user + "'");
+                    + "or surrounding blanks: '" + user + "'");
         }
     }
 

@@ -45,7 +45,7 @@ final class PasswordFileAuthenticator implements Authenticator {
         if (hash != null && matches && verified != null) {
             verified.remember(passwords, user, password);
         }
-        return CompletableFuture.completedFuture(hash != null && matches ? AuthResult.ACCEPT
-            : AuthResult.BAD_USERNAME_OR_PASSWORD);
+        return CompletableFuture.completedFuture(
+                hash != null && matches ? AuthResult.ACCEPT : AuthResult.BAD_USERNAME_OR_PASSWORD);
     }
 }

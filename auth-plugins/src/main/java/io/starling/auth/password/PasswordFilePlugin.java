@@ -20,7 +20,7 @@ public final class PasswordFilePlugin implements AuthPluginProvider {
     @Override
     public Optional<Authenticator> authenticator(Config pluginConfig) {
         KnownKeys.check(ID, pluginConfig);
-        return Optional.of(new PasswordFileAuthenticator(ReloadingFile.configured(ID, pluginConfig, PasswordFile::parse),
-            pluginConfig.getBoolean("cache")));
+        return Optional.of(new PasswordFileAuthenticator(
+                ReloadingFile.configured(ID, pluginConfig, PasswordFile::parse), pluginConfig.getBoolean("cache")));
     }
 }

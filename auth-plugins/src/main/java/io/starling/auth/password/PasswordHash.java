@@ -119,10 +119,11 @@ public final class PasswordHash {
 
     private static char[] strictUtf8(byte[] bytes) {
         try {
-            CharBuffer decoded = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes));
+            CharBuffer decoded = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
             char[] chars = new char[decoded.remaining()];
             decoded.get(chars);
             return chars;

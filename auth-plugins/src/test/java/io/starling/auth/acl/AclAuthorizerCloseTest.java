@@ -17,8 +17,10 @@ class AclAuthorizerCloseTest {
     @Test
     void closingStopsTheReloading(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("acl"), "topic read public/#\n");
-        ReloadingFile<AclRules> rules = ReloadingFile.configured(AclFilePlugin.ID,
-            ConfigFactory.parseMap(Map.of("file", file.toString(), "reload-interval", "1s")), AclFile::parse);
+        ReloadingFile<AclRules> rules = ReloadingFile.configured(
+                AclFilePlugin.ID,
+                ConfigFactory.parseMap(Map.of("file", file.toString(), "reload-interval", "1s")),
+                AclFile::parse);
         CompletableFuture<Void> reloading = new CompletableFuture<>();
 
         new AclAuthorizer(rules, reloading).close();

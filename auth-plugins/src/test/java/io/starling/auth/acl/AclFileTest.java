@@ -12,17 +12,17 @@ import org.junit.jupiter.api.Test;
 class AclFileTest {
 
     private static final AclRules RULES = AclFile.parse(List.of(
-        "# anonymous clients",
-        "topic read public/#",
-        "",
-        "user alice",
-        "topic readwrite home/alice/#",
-        "topic write alerts",
-        "topic read rooms/with space",
-        "user bob",
-        "topic home/bob/#",
-        "pattern write devices/%c/state",
-        "pattern read users/%u/inbox"));
+            "# anonymous clients",
+            "topic read public/#",
+            "",
+            "user alice",
+            "topic readwrite home/alice/#",
+            "topic write alerts",
+            "topic read rooms/with space",
+            "user bob",
+            "topic home/bob/#",
+            "pattern write devices/%c/state",
+            "pattern read users/%u/inbox"));
 
     private static final ClientIdentity ANONYMOUS = new ClientIdentity("anon-1", null);
     private static final ClientIdentity ALICE = new ClientIdentity("alice-1", "alice");
@@ -66,11 +66,17 @@ class AclFileTest {
 
     @Test
     void badLinesAreReportedWithTheirNumber() {
-        assertEquals("line 2: unknown keyword 'topik' (expected user, topic or pattern)",
-            assertThrows(IllegalArgumentException.class, () -> AclFile.parse(List.of("user a", "topik x"))).getMessage());
-        assertEquals("line 1: invalid topic filter 'a/#/b'",
-            assertThrows(IllegalArgumentException.class, () -> AclFile.parse(List.of("topic read a/#/b"))).getMessage());
-        assertEquals("line 1: missing user name",
-            assertThrows(IllegalArgumentException.class, () -> AclFile.parse(List.of("user"))).getMessage());
+        assertEquals(
+                "line 2: unknown keyword 'topik' (expected user, topic or pattern)",
+                assertThrows(IllegalArgumentException.class, () -> AclFile.parse(List.of("user a", "topik x")))
+                        .getMessage());
+        assertEquals(
+                "line 1: invalid topic filter 'a/#/b'",
+                assertThrows(IllegalArgumentException.class, () -> AclFile.parse(List.of("topic read a/#/b")))
+                        .getMessage());
+        assertEquals(
+                "line 1: missing user name",
+                assertThrows(IllegalArgumentException.class, () -> AclFile.parse(List.of("user")))
+                        .getMessage());
     }
 }

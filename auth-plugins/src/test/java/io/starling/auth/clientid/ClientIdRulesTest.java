@@ -27,8 +27,8 @@ class ClientIdRulesTest {
     @Test
     void unboundAllowRulesApplyToUsersWithoutTheirOwn() {
         ClientIdRules rules = new ClientIdRules(
-            List.of(rule("id = gateway"), rule("pattern = \"sensor-[0-9]+\""), rule("user = alice, id = alice")),
-            List.of());
+                List.of(rule("id = gateway"), rule("pattern = \"sensor-[0-9]+\""), rule("user = alice, id = alice")),
+                List.of());
         assertTrue(rules.permits(null, "sensor-12"));
         assertTrue(rules.permits("bob", "gateway"));
         assertFalse(rules.permits("bob", "sensor-x"));
@@ -38,8 +38,9 @@ class ClientIdRulesTest {
 
     @Test
     void denyRulesWin() {
-        ClientIdRules rules = new ClientIdRules(List.of(rule("pattern = \".*\"")),
-            List.of(rule("pattern = \"test-.*\""), rule("user = bob, id = admin")));
+        ClientIdRules rules = new ClientIdRules(
+                List.of(rule("pattern = \".*\"")),
+                List.of(rule("pattern = \"test-.*\""), rule("user = bob, id = admin")));
         assertFalse(rules.permits("alice", "test-1"));
         assertFalse(rules.permits("bob", "admin"));
         assertTrue(rules.permits("alice", "admin"));
@@ -55,8 +56,9 @@ class ClientIdRulesTest {
     @Test
     void badRulesNameTheirKey() {
         ConfigException both = assertThrows(ConfigException.class, () -> rule("id = a, pattern = b"));
-        assertTrue(both.getMessage().contains("rule") && both.getMessage().contains("either id or pattern"),
-            both.getMessage());
+        assertTrue(
+                both.getMessage().contains("rule") && both.getMessage().contains("either id or pattern"),
+                both.getMessage());
         ConfigException typo = assertThrows(ConfigException.class, () -> rule("ids = a"));
         assertTrue(typo.getMessage().contains("unknown field 'ids'"), typo.getMessage());
         ConfigException regex = assertThrows(ConfigException.class, () -> rule("pattern = \"a(\""));

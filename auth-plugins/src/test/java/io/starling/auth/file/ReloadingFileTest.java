@@ -42,8 +42,9 @@ class ReloadingFileTest {
 
     @Test
     void aFileThatCannotBeReadAtStartIsAnError(@TempDir Path directory) throws Exception {
-        assertThrows(IllegalArgumentException.class,
-            () -> new ReloadingFile<>(directory.resolve("missing"), ReloadingFileTest::number));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ReloadingFile<>(directory.resolve("missing"), ReloadingFileTest::number));
         Path broken = Files.writeString(directory.resolve("broken"), "x");
         assertThrows(IllegalArgumentException.class, () -> new ReloadingFile<>(broken, ReloadingFileTest::number));
     }

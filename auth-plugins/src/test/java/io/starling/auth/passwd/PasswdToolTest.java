@@ -62,7 +62,8 @@ class PasswdToolTest {
         assertEquals("# devices", lines.get(0));
         assertTrue(lines.get(1).startsWith("dev-1:$pbkdf2-sha512$10$"), lines.get(1));
         PasswordFile passwords = PasswordFile.read(file);
-        assertTrue(passwords.hash("dev-2").matches("pw:two".getBytes(StandardCharsets.UTF_8)), "split at the first colon");
+        assertTrue(
+                passwords.hash("dev-2").matches("pw:two".getBytes(StandardCharsets.UTF_8)), "split at the first colon");
         assertEquals(0, run("-U", file.toString()));
         assertEquals(lines, Files.readAllLines(file), "hashed lines are kept as they are");
         assertEquals(2, run("-U", "-c", file.toString()));

@@ -26,10 +26,14 @@ class PasswordFileTest {
         assertTrue(parsed.matches(utf8("pässword")));
         assertFalse(parsed.matches(utf8("password")));
         assertFalse(parsed.matches(new byte[] {(byte) 0xC3}), "invalid UTF-8 matches nothing");
-        assertTrue(hash.encoded().matches("\\$pbkdf2-sha512\\$1000\\$[A-Za-z0-9+/=]{24}\\$[A-Za-z0-9+/=]{88}"),
-            hash.encoded());
-        assertFalse(PasswordHash.create("x".toCharArray(), 1000).encoded().equals(
-            PasswordHash.create("x".toCharArray(), 1000).encoded()), "every hash has its own salt");
+        assertTrue(
+                hash.encoded().matches("\\$pbkdf2-sha512\\$1000\\$[A-Za-z0-9+/=]{24}\\$[A-Za-z0-9+/=]{88}"),
+                hash.encoded());
+        assertFalse(
+                PasswordHash.create("x".toCharArray(), 1000)
+                        .encoded()
+                        .equals(PasswordHash.create("x".toCharArray(), 1000).encoded()),
+                "every hash has its own salt");
     }
 
     @Test
@@ -42,10 +46,16 @@ class PasswordFileTest {
     @Test
     void badLinesAndDuplicateUsersNameTheLine() {
         String hash = PasswordHash.create("x".toCharArray(), 1).encoded();
-        assertEquals("line 2: expected user:hash",
-            assertThrows(IllegalArgumentException.class, () -> PasswordFile.parse(List.of("# c", "nocolon"))).getMessage());
-        assertEquals("line 2: user 'a' appears twice", assertThrows(IllegalArgumentException.class,
-            () -> PasswordFile.parse(List.of("a:" + hash, "a:" + hash))).getMessage());
+        assertEquals(
+                "line 2: expected user:hash",
+                assertThrows(IllegalArgumentException.class, () -> PasswordFile.parse(List.of("# c", "nocolon")))
+                        .getMessage());
+        assertEquals(
+                "line 2: user 'a' appears twice",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PasswordFile.parse(List.of("a:" + hash, "a:" + hash)))
+                        .getMessage());
     }
 
     @Test
@@ -54,7 +64,11 @@ class PasswordFileTest {
         PasswordHash one = PasswordHash.create("one".toCharArray(), 1);
         Files.write(path, List.of("# users", "alice:" + one.encoded(), "bob:" + one.encoded()));
         PasswordHash two = PasswordHash.create("two".toCharArray(), 1);
-        PasswordFile.read(path).with("alice", two).without("bob").with("carol", one).write(path);
+        PasswordFile.read(path)
+                .with("alice", two)
+                .without("bob")
+                .with("carol", one)
+                .write(path);
         assertEquals(List.of("# users", "alice:" + two.encoded(), "carol:" + one.encoded()), Files.readAllLines(path));
         PasswordFile reread = PasswordFile.read(path);
         assertTrue(reread.hash("alice").matches(utf8("two")));

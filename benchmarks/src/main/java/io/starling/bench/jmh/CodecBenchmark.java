@@ -55,11 +55,12 @@ public class CodecBenchmark {
     public void setUp() {
         payload = new byte[payloadSize];
         encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
-        decoder = new EmbeddedChannel(new MqttFrameDecoder(MAX_PACKET),
-            MqttFrameDecoder.nettyDecoder(MAX_PACKET, MAX_CLIENT_ID_LENGTH));
+        decoder = new EmbeddedChannel(
+                new MqttFrameDecoder(MAX_PACKET), MqttFrameDecoder.nettyDecoder(MAX_PACKET, MAX_CLIENT_ID_LENGTH));
         encoder.writeOutbound(publish());
         ByteBuf encoded = encoder.readOutbound();
-        encodedPublish = Unpooled.unreleasableBuffer(Unpooled.directBuffer(encoded.readableBytes()).writeBytes(encoded));
+        encodedPublish = Unpooled.unreleasableBuffer(
+                Unpooled.directBuffer(encoded.readableBytes()).writeBytes(encoded));
         encoded.release();
     }
 
@@ -70,8 +71,10 @@ public class CodecBenchmark {
     }
 
     private MqttPublishMessage publish() {
-        return new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
-            new MqttPublishVariableHeader(TOPIC, 7), Unpooled.wrappedBuffer(payload));
+        return new MqttPublishMessage(
+                new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
+                new MqttPublishVariableHeader(TOPIC, 7),
+                Unpooled.wrappedBuffer(payload));
     }
 
     @Benchmark

@@ -15,8 +15,8 @@ import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClientLink;
 import io.starling.session.ClusterMirroredSessionStore;
-import io.starling.session.PushBack;
 import io.starling.session.DropLog;
+import io.starling.session.PushBack;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
 import io.starling.spi.ClusterBus;
@@ -102,14 +102,20 @@ public class RouteBenchmark {
         // Only sessions restored at start run there; none is.
         offlineLoops = new DefaultEventLoopGroup(1);
         DropLog drops = new DropLog(metrics);
-        SessionRegistry registry = new SessionRegistry(sessionStore, storage.queues(), subscriptions, cluster, config,
-            metrics, drops, offlineLoops);
-        router = new PublishRouter(trie, new RetainedMessages(storage.retained()), storage.queues(), cluster,
-            registry::get, new DuplicateWindows(), drops);
+        SessionRegistry registry = new SessionRegistry(
+                sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, offlineLoops);
+        router = new PublishRouter(
+                trie,
+                new RetainedMessages(storage.retained()),
+                storage.queues(),
+                cluster,
+                registry::get,
+                new DuplicateWindows(),
+                drops);
         for (int i = 0; i < sessions; i++) {
             AckingClient client = new AckingClient();
-            CompletionStage<Session> connected = registry.connect("subscriber-" + i, !persistent, client,
-                ImmediateEventExecutor.INSTANCE, sessionPresent -> { });
+            CompletionStage<Session> connected = registry.connect(
+                    "subscriber-" + i, !persistent, client, ImmediateEventExecutor.INSTANCE, sessionPresent -> {});
             Session session = connected.toCompletableFuture().join();
             client.session = session;
             session.execute(() -> subscriptions.add(session, FILTER, 1));

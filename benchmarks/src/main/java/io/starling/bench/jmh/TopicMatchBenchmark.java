@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class TopicMatchBenchmark {
 
     private static final int SITES = 10_000;
@@ -58,7 +60,8 @@ public class TopicMatchBenchmark {
         }
         topics = new String[TOPICS];
         for (int i = 0; i < TOPICS; i++) {
-            topics[i] = "site/" + random.nextInt(SITES) + "/dev/" + random.nextInt(DEVICES) + "/m" + random.nextInt(METRICS);
+            topics[i] = "site/" + random.nextInt(SITES) + "/dev/" + random.nextInt(DEVICES) + "/m"
+                    + random.nextInt(METRICS);
         }
     }
 
@@ -67,6 +70,7 @@ public class TopicMatchBenchmark {
      * a Blackhole would add an allocation per operation to the trie's own cost, the figure here.
      */
     private long matched;
+
     private final BiConsumer<Integer, Integer> visitor = (subscriber, qos) -> matched += subscriber;
 
     @Benchmark

@@ -13,7 +13,7 @@ public final class SingleNodeClusterBus implements ClusterBus {
 
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
     private static final CompletionStage<Optional<SessionSnapshot>> NO_SESSION =
-        CompletableFuture.completedFuture(Optional.empty());
+            CompletableFuture.completedFuture(Optional.empty());
 
     @Override
     public void start(ClusterNode node) {

@@ -35,7 +35,8 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
     }
 
     @Override
-    public CompletionStage<Void> append(StoredMessage message, Collection<DeliveryTarget> targets, InboundQos2Receipt receipt) {
+    public CompletionStage<Void> append(
+            StoredMessage message, Collection<DeliveryTarget> targets, InboundQos2Receipt receipt) {
         for (DeliveryTarget target : targets) {
             ClientQueue queue = queue(target.clientId());
             synchronized (queue) {
@@ -53,14 +54,18 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
 
     @Override
     public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
-        return update(clientId, messageId,
-            queued -> new QueuedMessage(queued.message(), queued.qos(), packetId, queued.released()));
+        return update(
+                clientId,
+                messageId,
+                queued -> new QueuedMessage(queued.message(), queued.qos(), packetId, queued.released()));
     }
 
     @Override
     public CompletionStage<Void> markReleased(String clientId, long messageId) {
-        return update(clientId, messageId,
-            queued -> new QueuedMessage(queued.message(), queued.qos(), queued.packetId(), true));
+        return update(
+                clientId,
+                messageId,
+                queued -> new QueuedMessage(queued.message(), queued.qos(), queued.packetId(), true));
     }
 
     private CompletionStage<Void> update(String clientId, long messageId, UnaryOperator<QueuedMessage> change) {

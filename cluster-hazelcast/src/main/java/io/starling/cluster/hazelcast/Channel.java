@@ -25,12 +25,10 @@ final class Channel {
     private static final Logger LOG = LoggerFactory.getLogger(Channel.class);
 
     /** An item to send and, if the sender waits for the receiving node, what completes then. */
-    record Outgoing(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
-    }
+    record Outgoing(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {}
 
     /** A sent batch waiting for its acknowledgement, and when it was sent ({@link System#nanoTime()}). */
-    record Batch(String target, List<Outgoing> items, long sentNanos) {
-    }
+    record Batch(String target, List<Outgoing> items, long sentNanos) {}
 
     private final String source;
     private final String target;
@@ -49,8 +47,14 @@ final class Channel {
         long register(Batch batch);
     }
 
-    Channel(String source, String target, ITopic<byte[]> inbox, Executor sender, HazelcastSettings settings,
-            Batches batches, Consumer<Wire.Frame> onSent) {
+    Channel(
+            String source,
+            String target,
+            ITopic<byte[]> inbox,
+            Executor sender,
+            HazelcastSettings settings,
+            Batches batches,
+            Consumer<Wire.Frame> onSent) {
         this.source = source;
         this.target = target;
         this.inbox = inbox;

@@ -51,10 +51,13 @@ final class ClaimProcessor implements EntryProcessor<String, String, String> {
     @Override
     public String process(Map.Entry<String, String> entry) {
         String previous = entry.getValue();
-        if (previous != null && unlessHeldBy != null && unlessHeldBy.contains(Owner.parse(previous).node())) {
+        if (previous != null
+                && unlessHeldBy != null
+                && unlessHeldBy.contains(Owner.parse(previous).node())) {
             return previous;
         }
-        if (onlyIfHeldBy != null && (previous == null || !Owner.parse(previous).node().equals(onlyIfHeldBy))) {
+        if (onlyIfHeldBy != null
+                && (previous == null || !Owner.parse(previous).node().equals(onlyIfHeldBy))) {
             return previous;
         }
         long epoch = previous == null ? 1 : Owner.parse(previous).epoch() + 1;

@@ -28,8 +28,7 @@ final class ClientIdOwnership {
     private static final Logger LOG = LoggerFactory.getLogger(ClientIdOwnership.class);
 
     /** A session hand-over asked of another node. */
-    private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {
-    }
+    private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {}
 
     private final String nodeId;
     private final Map<String, Channel> channels;
@@ -45,8 +44,15 @@ final class ClientIdOwnership {
     private volatile IMap<String, String> sessionRecords;
 
     /** @param channels the bus's channels to the other nodes (read only here) */
-    ClientIdOwnership(String nodeId, Map<String, Channel> channels, LocalClaims claims, LostNodes lostNodes,
-                      SessionMoves moves, InboundQos2Records inboundQos2, LongSupplier ids, Duration timeout) {
+    ClientIdOwnership(
+            String nodeId,
+            Map<String, Channel> channels,
+            LocalClaims claims,
+            LostNodes lostNodes,
+            SessionMoves moves,
+            InboundQos2Records inboundQos2,
+            LongSupplier ids,
+            Duration timeout) {
         this.nodeId = nodeId;
         this.channels = channels;
         this.claims = claims;
@@ -91,8 +97,8 @@ final class ClientIdOwnership {
                     } else {
                         // That claim took the id but got no session (its holder did not answer): the
                         // session continues from its record.
-                        recordedSession(clientId, true).whenComplete((snapshot, error) ->
-                            finish(clientId, claim, result, snapshot, error));
+                        recordedSession(clientId, true)
+                                .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
                     }
                 });
                 return;
@@ -100,12 +106,12 @@ final class ClientIdOwnership {
             Channel channel = previous == null ? null : channels.get(previous.node());
             if (channel == null) {
                 // Nobody holds the session now: a session of a lost node continues from its record.
-                recordedSession(clientId, false).whenComplete((snapshot, error) ->
-                    finish(clientId, claim, result, snapshot, error));
+                recordedSession(clientId, false)
+                        .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
                 return;
             }
-            handOver(previous, channel, clientId).whenComplete((snapshot, error) ->
-                finish(clientId, claim, result, snapshot, error));
+            handOver(previous, channel, clientId)
+                    .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
         });
         return result;
     }
@@ -115,22 +121,26 @@ final class ClientIdOwnership {
      * time, the id is this node's all the same: the session continues from its record, and what
      * that node had queued follows if it answers later (see {@link #released}).
      */
-    private CompletionStage<Optional<SessionSnapshot>> handOver(ClaimProcessor.Owner previous, Channel channel,
-                                                             String clientId) {
+    private CompletionStage<Optional<SessionSnapshot>> handOver(
+            ClaimProcessor.Owner previous, Channel channel, String clientId) {
         long requestId = ids.getAsLong();
-        CompletableFuture<Optional<SessionSnapshot>> answer = new CompletableFuture<Optional<SessionSnapshot>>()
-            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Optional<SessionSnapshot>> answer =
+                new CompletableFuture<Optional<SessionSnapshot>>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         requests.put(requestId, new Request(previous.node(), clientId, answer));
         channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
         return answer.handle((snapshot, error) -> {
-            requests.remove(requestId);
-            if (error == null) {
-                return CompletableFuture.completedFuture(snapshot);
-            }
-            LOG.warn("Node {} did not hand over the session of {} ({}); continuing it from its record.",
-                previous.node(), clientId, error.toString());
-            return recordedSession(clientId, true);
-        }).thenCompose(stage -> stage);
+                    requests.remove(requestId);
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(snapshot);
+                    }
+                    LOG.warn(
+                            "Node {} did not hand over the session of {} ({}); continuing it from its record.",
+                            previous.node(),
+                            clientId,
+                            error.toString());
+                    return recordedSession(clientId, true);
+                })
+                .thenCompose(stage -> stage);
     }
 
     /**
@@ -141,25 +151,31 @@ final class ClientIdOwnership {
      */
     void takeOver(String clientId, String from) {
         LocalClaims.Claim claim = claims.begin(clientId);
-        owners.submitToKey(clientId, ClaimProcessor.onlyIfHeldBy(nodeId, from)).toCompletableFuture()
-            .thenCompose(previousValue -> {
-                ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
-                Channel channel = channels.get(from);
-                if (previous == null || !previous.node().equals(from) || channel == null) {
-                    claim.epoch.complete(-1L);
-                    return CompletableFuture.completedFuture(null);
-                }
-                claim.epoch.complete(previous.epoch() + 1);
-                return handOver(previous, channel, clientId)
-                    .thenCompose(moved -> moved.map(node::adoptSession).orElse(CompletableFuture.completedFuture(null)));
-            })
-            .whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.warn("Could not take the session of {} over from stopping node {}: {}", clientId, from,
-                        failure.toString());
-                }
-                claims.end(clientId, claim);
-            });
+        owners.submitToKey(clientId, ClaimProcessor.onlyIfHeldBy(nodeId, from))
+                .toCompletableFuture()
+                .thenCompose(previousValue -> {
+                    ClaimProcessor.Owner previous =
+                            previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
+                    Channel channel = channels.get(from);
+                    if (previous == null || !previous.node().equals(from) || channel == null) {
+                        claim.epoch.complete(-1L);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    claim.epoch.complete(previous.epoch() + 1);
+                    return handOver(previous, channel, clientId)
+                            .thenCompose(moved ->
+                                    moved.map(node::adoptSession).orElse(CompletableFuture.completedFuture(null)));
+                })
+                .whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.warn(
+                                "Could not take the session of {} over from stopping node {}: {}",
+                                clientId,
+                                from,
+                                failure.toString());
+                    }
+                    claims.end(clientId, claim);
+                });
     }
 
     /**
@@ -177,13 +193,17 @@ final class ClientIdOwnership {
             if (record.node().equals(nodeId) || (live && !evenIfLive)) {
                 return Optional.<SessionSnapshot>empty();
             }
-            LOG.info("Continuing the session of {} from {} node {} ({} subscription(s)).", clientId,
-                live ? "unresponsive" : "lost", record.node(), record.subscriptions().size());
+            LOG.info(
+                    "Continuing the session of {} from {} node {} ({} subscription(s)).",
+                    clientId,
+                    live ? "unresponsive" : "lost",
+                    record.node(),
+                    record.subscriptions().size());
             if (!live) {
                 lostNodes.continuesLostSession(clientId, record.node(), false);
             }
-            return Optional.of(new SessionSnapshot(clientId, record.subscriptions(), List.of(), inbound,
-                record.leasedTo()));
+            return Optional.of(
+                    new SessionSnapshot(clientId, record.subscriptions(), List.of(), inbound, record.leasedTo()));
         });
     }
 
@@ -192,8 +212,12 @@ final class ClientIdOwnership {
      * once it returns the registry has taken the session up (or queued that on the session's
      * executor); only then may a release asked by a later claim go on.
      */
-    private void finish(String clientId, LocalClaims.Claim claim, CompletableFuture<Optional<SessionSnapshot>> result,
-                        Optional<SessionSnapshot> snapshot, Throwable failure) {
+    private void finish(
+            String clientId,
+            LocalClaims.Claim claim,
+            CompletableFuture<Optional<SessionSnapshot>> result,
+            Optional<SessionSnapshot> snapshot,
+            Throwable failure) {
         if (failure != null) {
             result.completeExceptionally(failure);
         } else {
@@ -211,22 +235,28 @@ final class ClientIdOwnership {
         String clientId = item.text();
         MoveRelay relay = new MoveRelay(clientId, back);
         claims.after(clientId, item.number())
-            .thenCompose(ignored -> moves.arrived(clientId))
-            .thenCompose(ignored -> {
-                // Counted as moving from the moment the session may relay (a stopping node waits for it).
-                moves.releasing(clientId, relay);
-                return node.releaseSession(clientId, relay);
-            })
-            .whenComplete((snapshot, failure) -> {
-                if (failure != null) {
-                    LOG.error("Could not release the session of {} to node {}: {}", clientId, back.target(), failure.toString());
-                }
-                SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
-                moves.released(clientId, relay, moved != null);
-                relay.openAfter(Wire.Item.released(item.id(), moved,
-                    moved == null ? null : lostNodes.movedOn(clientId, back.target()),
-                    moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)));
-            });
+                .thenCompose(ignored -> moves.arrived(clientId))
+                .thenCompose(ignored -> {
+                    // Counted as moving from the moment the session may relay (a stopping node waits for it).
+                    moves.releasing(clientId, relay);
+                    return node.releaseSession(clientId, relay);
+                })
+                .whenComplete((snapshot, failure) -> {
+                    if (failure != null) {
+                        LOG.error(
+                                "Could not release the session of {} to node {}: {}",
+                                clientId,
+                                back.target(),
+                                failure.toString());
+                    }
+                    SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
+                    moves.released(clientId, relay, moved != null);
+                    relay.openAfter(Wire.Item.released(
+                            item.id(),
+                            moved,
+                            moved == null ? null : lostNodes.movedOn(clientId, back.target()),
+                            moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)));
+                });
     }
 
     /** The answer to a hand-over this node asked for. */
@@ -236,8 +266,10 @@ final class ClientIdOwnership {
         if (request == null) {
             if (moved != null && !moved.messages().isEmpty()) {
                 // Too late: the session continued here from its record. What that node had is queued here.
-                LOG.info("Node released the session of {} late; queueing its {} message(s) here.", moved.clientId(),
-                    moved.messages().size());
+                LOG.info(
+                        "Node released the session of {} late; queueing its {} message(s) here.",
+                        moved.clientId(),
+                        moved.messages().size());
                 node.takeMessages(moved.clientId(), moved.messages());
             }
             return;

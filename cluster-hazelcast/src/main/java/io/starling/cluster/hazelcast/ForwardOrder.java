@@ -23,15 +23,15 @@ final class ForwardOrder {
      * @param delivery hands the item over; its stage completes when the item is durable
      * @return the delivery's stage (failed if {@code ready} failed)
      */
-    CompletableFuture<Void> inOrder(String source, CompletableFuture<Void> ready,
-                                    Supplier<CompletionStage<Void>> delivery) {
+    CompletableFuture<Void> inOrder(
+            String source, CompletableFuture<Void> ready, Supplier<CompletionStage<Void>> delivery) {
         CompletableFuture<Void> previous = tails.get(source);
         boolean previousDone = previous == null || previous.isDone();
         if (previousDone && (ready == null || ready.isDone() && !ready.isCompletedExceptionally())) {
             return delivery.get().toCompletableFuture();
         }
-        CompletableFuture<Void> start = CompletableFuture.allOf(previousDone ? DONE : previous,
-            ready == null ? DONE : ready);
+        CompletableFuture<Void> start =
+                CompletableFuture.allOf(previousDone ? DONE : previous, ready == null ? DONE : ready);
         CompletableFuture<CompletionStage<Void>> handed = start.thenApply(ignored -> delivery.get());
         tails.put(source, handed.handle((ignored, failure) -> null));
         return handed.thenCompose(stage -> stage);

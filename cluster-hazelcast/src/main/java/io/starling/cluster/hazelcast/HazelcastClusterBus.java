@@ -76,6 +76,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final Set<String> localFilters = new HashSet<>();
     /** Filters announced to the other nodes and not acknowledged by all yet (see {@link #filterKnown}). */
     private final Map<String, CompletionStage<Void>> announcing = new ConcurrentHashMap<>();
+
     private final Object routeLock = new Object();
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<UUID, String> memberNodes = new ConcurrentHashMap<>();
@@ -90,7 +91,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ClusterCounters counters = new ClusterCounters(this::memberCount, this::pending);
     private final RetainedTakeOver retainedTakeOver;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(daemon("starling-cluster-send"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("starling-cluster-timer"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(daemon("starling-cluster-timer"));
     private volatile HazelcastInstance hazelcast;
     private volatile IMap<String, String> owners;
     private volatile IMap<String, String> sessionRecords;
@@ -102,12 +104,19 @@ public final class HazelcastClusterBus implements ClusterBus {
     HazelcastClusterBus(HazelcastSettings settings) {
         this.settings = settings;
         this.wills = new Wills(nodeId, ids::incrementAndGet);
-        this.retainedTakeOver = new RetainedTakeOver(this::channel, ids::incrementAndGet,
-            settings.requestTimeout().multipliedBy(10));
+        this.retainedTakeOver = new RetainedTakeOver(
+                this::channel, ids::incrementAndGet, settings.requestTimeout().multipliedBy(10));
         this.lostNodes = new LostNodes(nodeId, channels, memberNodes, claims, routes, settings, timer, inboundQos2);
         this.moves = new SessionMoves(channels, timer, settings.requestTimeout());
-        this.ownership = new ClientIdOwnership(nodeId, channels, claims, lostNodes, moves, inboundQos2,
-            ids::incrementAndGet, settings.requestTimeout());
+        this.ownership = new ClientIdOwnership(
+                nodeId,
+                channels,
+                claims,
+                lostNodes,
+                moves,
+                inboundQos2,
+                ids::incrementAndGet,
+                settings.requestTimeout());
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -131,13 +140,16 @@ public final class HazelcastClusterBus implements ClusterBus {
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        config.setProperty("hazelcast.heartbeat.interval.seconds",
-            Long.toString(Math.max(1, settings.heartbeatInterval().toSeconds())));
-        config.setProperty("hazelcast.max.no.heartbeat.seconds",
-            Long.toString(Math.max(2, settings.memberTimeout().toSeconds())));
+        config.setProperty(
+                "hazelcast.heartbeat.interval.seconds",
+                Long.toString(Math.max(1, settings.heartbeatInterval().toSeconds())));
+        config.setProperty(
+                "hazelcast.max.no.heartbeat.seconds",
+                Long.toString(Math.max(2, settings.memberTimeout().toSeconds())));
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
-        config.setProperty("hazelcast.max.wait.seconds.before.join",
-            Long.toString(Math.max(1, settings.joinTimeout().toSeconds())));
+        config.setProperty(
+                "hazelcast.max.wait.seconds.before.join",
+                Long.toString(Math.max(1, settings.joinTimeout().toSeconds())));
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
         config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
@@ -148,8 +160,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members())
-            .setConnectionTimeoutSeconds((int) Math.max(1, settings.joinTimeout().toSeconds()));
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members()).setConnectionTimeoutSeconds((int)
+                Math.max(1, settings.joinTimeout().toSeconds()));
         return config;
     }
 
@@ -157,8 +169,13 @@ public final class HazelcastClusterBus implements ClusterBus {
     public void start(ClusterNode clusterNode) {
         this.node = clusterNode;
         retainedTakeOver.start(clusterNode);
-        LOG.info("Cluster node {} joining cluster '{}' as {}:{} (members {}).", nodeId, settings.clusterName(),
-            settings.memberHost(), settings.memberPort(), settings.members());
+        LOG.info(
+                "Cluster node {} joining cluster '{}' as {}:{} (members {}).",
+                nodeId,
+                settings.clusterName(),
+                settings.memberHost(),
+                settings.memberPort(),
+                settings.members());
         HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig());
         this.hazelcast = instance;
         this.owners = instance.getMap(OWNERS);
@@ -220,20 +237,29 @@ public final class HazelcastClusterBus implements ClusterBus {
         live.add(nodeId);
         Set<String> sessions = node.clientIds();
         for (String clientId : sessions) {
-            owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live)).whenComplete((previousValue, failure) -> {
-                if (failure != null) {
-                    LOG.warn("Could not claim client id {} again after the merge: {}", clientId, failure.toString());
-                    return;
-                }
-                String holder = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue).node();
-                if (holder != null && !holder.equals(nodeId) && live.contains(holder)) {
-                    LOG.info("The session of {} continued on node {} during the split; dropping the copy here.", clientId,
-                        holder);
-                    node.releaseSession(clientId, null).thenAccept(released -> released
-                        .filter(session -> !session.messages().isEmpty())
-                        .ifPresent(session -> handBack(holder, session)));
-                }
-            });
+            owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
+                    .whenComplete((previousValue, failure) -> {
+                        if (failure != null) {
+                            LOG.warn(
+                                    "Could not claim client id {} again after the merge: {}",
+                                    clientId,
+                                    failure.toString());
+                            return;
+                        }
+                        String holder = previousValue == null
+                                ? null
+                                : ClaimProcessor.Owner.parse(previousValue).node();
+                        if (holder != null && !holder.equals(nodeId) && live.contains(holder)) {
+                            LOG.info(
+                                    "The session of {} continued on node {} during the split; dropping the copy here.",
+                                    clientId,
+                                    holder);
+                            node.releaseSession(clientId, null)
+                                    .thenAccept(released -> released.filter(session ->
+                                                    !session.messages().isEmpty())
+                                            .ifPresent(session -> handBack(holder, session)));
+                        }
+                    });
         }
         LOG.info("Claimed the ids of {} session(s) here again after the merge.", sessions.size());
     }
@@ -245,15 +271,22 @@ public final class HazelcastClusterBus implements ClusterBus {
     private void handBack(String holder, SessionSnapshot session) {
         Channel channel = channels.get(holder);
         if (channel == null) {
-            LOG.error("Lost {} message(s) stored for {}: node {}, which holds its session, left.",
-                session.messages().size(), session.clientId(), holder);
+            LOG.error(
+                    "Lost {} message(s) stored for {}: node {}, which holds its session, left.",
+                    session.messages().size(),
+                    session.clientId(),
+                    holder);
             return;
         }
         CompletableFuture<Void> stored = timed(new CompletableFuture<>());
         stored.whenComplete((ignored, failure) -> {
             if (failure != null) {
-                LOG.error("Lost {} message(s) stored for {}: node {}, which holds its session, did not store them: {}",
-                    session.messages().size(), session.clientId(), holder, failure.toString());
+                LOG.error(
+                        "Lost {} message(s) stored for {}: node {}, which holds its session, did not store them: {}",
+                        session.messages().size(),
+                        session.clientId(),
+                        holder,
+                        failure.toString());
             }
         });
         channel.send(Wire.Item.handBack(session), stored, false);
@@ -306,8 +339,14 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
         synchronized (routeLock) {
             return channels.computeIfAbsent(other, id -> {
-                Channel channel = new Channel(nodeId, id, hazelcast.getTopic(INBOX_PREFIX + id), sender, settings,
-                    this::register, this::sent);
+                Channel channel = new Channel(
+                        nodeId,
+                        id,
+                        hazelcast.getTopic(INBOX_PREFIX + id),
+                        sender,
+                        settings,
+                        this::register,
+                        this::sent);
                 sendAllRoutes(channel);
                 return channel;
             });
@@ -353,8 +392,13 @@ public final class HazelcastClusterBus implements ClusterBus {
         ownership.nodeLeft(other);
         moves.nodeLeft(other);
         retainedTakeOver.nodeLeft(other);
-        LOG.info("Cluster member {} ({}) left; its routes lead to node {} until that node has taken its sessions over."
-            + " Cluster now has {} member(s).", other, member.getAddress(), relayTo, memberCount());
+        LOG.info(
+                "Cluster member {} ({}) left; its routes lead to node {} until that node has taken its sessions over."
+                        + " Cluster now has {} member(s).",
+                other,
+                member.getAddress(),
+                relayTo,
+                memberCount());
         if (adopter.equals(nodeId)) {
             List<Channel> keeping = List.copyOf(channels.values());
             worker.execute(() -> {
@@ -373,10 +417,10 @@ public final class HazelcastClusterBus implements ClusterBus {
     /** The node id of the oldest member (Hazelcast lists members oldest first) that is a Starling node and passes. */
     private Optional<String> oldestNode(Predicate<Member> eligible) {
         return hazelcast.getCluster().getMembers().stream()
-            .filter(eligible)
-            .map(member -> member.getAttribute(NODE_ATTRIBUTE))
-            .filter(Objects::nonNull)
-            .findFirst();
+                .filter(eligible)
+                .map(member -> member.getAttribute(NODE_ATTRIBUTE))
+                .filter(Objects::nonNull)
+                .findFirst();
     }
 
     private void purgeOwnerships(String lostNode) {
@@ -394,12 +438,21 @@ public final class HazelcastClusterBus implements ClusterBus {
     private void publishWillsOf(String lostNode) {
         try {
             int published = 0;
-            for (Map.Entry<String, StoredMessage> entry : wills.takeWillsOf(lostNode).entrySet()) {
+            for (Map.Entry<String, StoredMessage> entry :
+                    wills.takeWillsOf(lostNode).entrySet()) {
                 StoredMessage stored = entry.getValue();
-                StoredMessage will = new StoredMessage((System.currentTimeMillis() << 20) + ids.incrementAndGet(),
-                    stored.topic(), stored.qos(), stored.retain(), stored.payload(), System.currentTimeMillis());
-                LOG.info("Publishing the will of client {} (connected to lost node {}) on '{}'.", entry.getKey(),
-                    lostNode, will.topic());
+                StoredMessage will = new StoredMessage(
+                        (System.currentTimeMillis() << 20) + ids.incrementAndGet(),
+                        stored.topic(),
+                        stored.qos(),
+                        stored.retain(),
+                        stored.payload(),
+                        System.currentTimeMillis());
+                LOG.info(
+                        "Publishing the will of client {} (connected to lost node {}) on '{}'.",
+                        entry.getKey(),
+                        lostNode,
+                        will.topic());
                 node.deliverForwarded(will.withRetain(false));
                 forward(will.withRetain(false));
                 if (will.retain()) {
@@ -421,19 +474,27 @@ public final class HazelcastClusterBus implements ClusterBus {
     private long register(Channel.Batch batch) {
         long id = ids.incrementAndGet();
         batches.put(id, batch);
-        timer.schedule(() -> {
-            Channel.Batch late = batches.remove(id);
-            if (late != null) {
-                LOG.warn("Cluster node {} did not acknowledge batch {} ({} item(s)) within {} ms.", late.target(), id,
-                    late.items().size(), settings.requestTimeout().toMillis());
-                TimeoutException timeout = new TimeoutException("no acknowledgement from node " + late.target());
-                late.items().forEach(outgoing -> {
-                    if (outgoing.done() != null) {
-                        outgoing.done().completeExceptionally(timeout);
+        timer.schedule(
+                () -> {
+                    Channel.Batch late = batches.remove(id);
+                    if (late != null) {
+                        LOG.warn(
+                                "Cluster node {} did not acknowledge batch {} ({} item(s)) within {} ms.",
+                                late.target(),
+                                id,
+                                late.items().size(),
+                                settings.requestTimeout().toMillis());
+                        TimeoutException timeout =
+                                new TimeoutException("no acknowledgement from node " + late.target());
+                        late.items().forEach(outgoing -> {
+                            if (outgoing.done() != null) {
+                                outgoing.done().completeExceptionally(timeout);
+                            }
+                        });
                     }
-                });
-            }
-        }, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                },
+                settings.requestTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         return id;
     }
 
@@ -567,58 +628,68 @@ public final class HazelcastClusterBus implements ClusterBus {
     public CompletionStage<Boolean> sessionRestored(SessionSnapshot restored) {
         String clientId = restored.clientId();
         Set<String> live = new HashSet<>(memberNodes.values());
-        return owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live)).thenCompose(previousValue -> {
-            String holder = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue).node();
-            Channel channel = holder == null ? null : channels.get(holder);
-            if (holder == null || !live.contains(holder) || channel == null) {
-                return changeRecord(clientId, SessionRecords.Change.save(nodeId, restored.subscriptions())).thenApply(ignored -> true);
-            }
-            if (restored.messages().isEmpty()) {
-                return CompletableFuture.completedFuture(false);
-            }
-            CompletableFuture<Void> handedBack = timed(new CompletableFuture<>());
-            channel.send(Wire.Item.handBack(restored), handedBack, false);
-            return handedBack.handle((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.warn("Could not hand the {} stored message(s) of {} to node {}, which holds its session now;"
-                        + " keeping them here: {}", restored.messages().size(), clientId, holder, failure.toString());
-                    return true;
-                }
-                LOG.info("Handed the {} stored message(s) of {} to node {}, where its session continued.",
-                    restored.messages().size(), clientId, holder);
-                return false;
-            });
-        }).toCompletableFuture();
+        return owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
+                .thenCompose(previousValue -> {
+                    String holder = previousValue == null
+                            ? null
+                            : ClaimProcessor.Owner.parse(previousValue).node();
+                    Channel channel = holder == null ? null : channels.get(holder);
+                    if (holder == null || !live.contains(holder) || channel == null) {
+                        return changeRecord(clientId, SessionRecords.Change.save(nodeId, restored.subscriptions()))
+                                .thenApply(ignored -> true);
+                    }
+                    if (restored.messages().isEmpty()) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    CompletableFuture<Void> handedBack = timed(new CompletableFuture<>());
+                    channel.send(Wire.Item.handBack(restored), handedBack, false);
+                    return handedBack.handle((ignored, failure) -> {
+                        if (failure != null) {
+                            LOG.warn(
+                                    "Could not hand the {} stored message(s) of {} to node {}, which holds its session now;"
+                                            + " keeping them here: {}",
+                                    restored.messages().size(),
+                                    clientId,
+                                    holder,
+                                    failure.toString());
+                            return true;
+                        }
+                        LOG.info(
+                                "Handed the {} stored message(s) of {} to node {}, where its session continued.",
+                                restored.messages().size(),
+                                clientId,
+                                holder);
+                        return false;
+                    });
+                })
+                .toCompletableFuture();
     }
 
     @Override
     public CompletionStage<Void> sessionSaved(io.starling.spi.SessionRecord record) {
-        return changeRecord(record.clientId(),
-            SessionRecords.Change.save(nodeId, record.subscriptions()))
-            .thenRun(() -> recordWritten(record.clientId()));
+        return changeRecord(record.clientId(), SessionRecords.Change.save(nodeId, record.subscriptions()))
+                .thenRun(() -> recordWritten(record.clientId()));
     }
 
     @Override
     public CompletionStage<Void> subscriptionSaved(String clientId, String topicFilter, int qos) {
-        return changeRecord(clientId,
-            SessionRecords.Change.subscribe(nodeId, topicFilter, qos));
+        return changeRecord(clientId, SessionRecords.Change.subscribe(nodeId, topicFilter, qos));
     }
 
     @Override
     public CompletionStage<Void> subscriptionRemoved(String clientId, String topicFilter) {
-        return changeRecord(clientId,
-            SessionRecords.Change.unsubscribe(nodeId, topicFilter));
+        return changeRecord(clientId, SessionRecords.Change.unsubscribe(nodeId, topicFilter));
     }
 
     @Override
     public CompletionStage<Void> sessionDeleted(String clientId) {
-        return changeRecord(clientId, SessionRecords.Change.delete(nodeId))
-            .thenRun(() -> recordWritten(clientId));
+        return changeRecord(clientId, SessionRecords.Change.delete(nodeId)).thenRun(() -> recordWritten(clientId));
     }
 
     @Override
     public CompletionStage<Void> inboundQos2Received(InboundQos2Receipt receipt) {
-        return timed(inboundQos2.received(receipt.clientId(), receipt.packetId()).toCompletableFuture());
+        return timed(
+                inboundQos2.received(receipt.clientId(), receipt.packetId()).toCompletableFuture());
     }
 
     @Override
@@ -684,7 +755,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         for (String clientId : sessions) {
             others.get(next++ % others.size()).send(Wire.Item.move(Wire.TAKE_OVER, clientId), null, false);
         }
-        long deadline = System.nanoTime() + settings.requestTimeout().multipliedBy(3).toNanos();
+        long deadline =
+                System.nanoTime() + settings.requestTimeout().multipliedBy(3).toNanos();
         Set<String> left = new HashSet<>(sessions);
         while (System.nanoTime() < deadline) {
             left.retainAll(node.clientIds());
@@ -694,8 +766,11 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-        LOG.warn("{} of {} session(s) were not handed over within {} ms; they stay in this node's store.", left.size(),
-            sessions.size(), settings.requestTimeout().multipliedBy(3).toMillis());
+        LOG.warn(
+                "{} of {} session(s) were not handed over within {} ms; they stay in this node's store.",
+                left.size(),
+                sessions.size(),
+                settings.requestTimeout().multipliedBy(3).toMillis());
     }
 
     @Override
@@ -776,22 +851,26 @@ public final class HazelcastClusterBus implements ClusterBus {
                 case Wire.ROUTES_SYNC -> routes.replaceAll(source, item.filters());
                 case Wire.FORWARD -> {
                     counters.received();
-                    CompletableFuture<Void> stage = forwardOrder.inOrder(source, null,
-                        () -> node.deliverForwarded(item.message()));
+                    CompletableFuture<Void> stage =
+                            forwardOrder.inOrder(source, null, () -> node.deliverForwarded(item.message()));
                     if (item.message().qos() > 0) {
                         stages.add(stage);
                     }
                 }
                 case Wire.FORWARD_LOST -> {
                     counters.received();
-                    CompletableFuture<Void> stage = forwardOrder.inOrder(source, lostNodes.whenPlaced(item.text()),
-                        () -> lostNodes.relay(item.text(), item.message(), item.flag()));
+                    CompletableFuture<Void> stage = forwardOrder.inOrder(
+                            source,
+                            lostNodes.whenPlaced(item.text()),
+                            () -> lostNodes.relay(item.text(), item.message(), item.flag()));
                     if (item.message().qos() > 0) {
                         stages.add(stage);
                     }
                 }
-                case Wire.DELIVER_TO -> stages.add(lostNodes.deliverHere(item.filters(), item.message(), item.flag())
-                    .toCompletableFuture());
+                case Wire.DELIVER_TO ->
+                    stages.add(lostNodes
+                            .deliverHere(item.filters(), item.message(), item.flag())
+                            .toCompletableFuture());
                 case Wire.ADOPTED -> lostNodes.adopted(item.text(), source);
                 case Wire.SETTLED -> lostNodes.settled(item.text());
                 case Wire.PLACED -> lostNodes.placedOn(item.text(), item.filters(), source, item.flag());
@@ -815,8 +894,11 @@ public final class HazelcastClusterBus implements ClusterBus {
                 case Wire.RELEASE -> ownership.release(back, item);
                 case Wire.HAND_BACK -> {
                     String clientId = item.snapshot().clientId();
-                    stages.add(node.takeMessages(clientId, lostNodes.notRelayed(clientId, item.snapshot().messages()))
-                        .toCompletableFuture());
+                    stages.add(node.takeMessages(
+                                    clientId,
+                                    lostNodes.notRelayed(
+                                            clientId, item.snapshot().messages()))
+                            .toCompletableFuture());
                 }
                 case Wire.RELEASED -> ownership.released(item);
                 case Wire.ACK -> acknowledged(item.id(), item.flag());
@@ -827,7 +909,11 @@ public final class HazelcastClusterBus implements ClusterBus {
             long batchId = frame.batchId();
             CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
                 if (failure != null) {
-                    LOG.error("Could not store what cluster node {} sent (batch {}): {}", source, batchId, failure.toString());
+                    LOG.error(
+                            "Could not store what cluster node {} sent (batch {}): {}",
+                            source,
+                            batchId,
+                            failure.toString());
                 }
                 back.send(Wire.Item.ack(batchId, failure == null), null, false);
             });
@@ -847,8 +933,9 @@ public final class HazelcastClusterBus implements ClusterBus {
             if (ok) {
                 outgoing.done().complete(null);
             } else {
-                outgoing.done().completeExceptionally(new IllegalStateException("node " + batch.target()
-                    + " could not store the forwarded messages"));
+                outgoing.done()
+                        .completeExceptionally(new IllegalStateException(
+                                "node " + batch.target() + " could not store the forwarded messages"));
             }
         }
     }

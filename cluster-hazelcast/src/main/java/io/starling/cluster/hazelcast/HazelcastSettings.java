@@ -9,9 +9,18 @@ import java.util.List;
  * The keys under {@code starling.cluster.hazelcast}, typed and range-checked; a bad value stops
  * start-up with a message naming its key.
  */
-record HazelcastSettings(String clusterName, String memberHost, int memberPort, List<String> members,
-                         Duration heartbeatInterval, Duration memberTimeout, Duration joinTimeout,
-                         Duration requestTimeout, int maxBatchMessages, int maxBatchBytes, int maxPendingPerNode) {
+record HazelcastSettings(
+        String clusterName,
+        String memberHost,
+        int memberPort,
+        List<String> members,
+        Duration heartbeatInterval,
+        Duration memberTimeout,
+        Duration joinTimeout,
+        Duration requestTimeout,
+        int maxBatchMessages,
+        int maxBatchBytes,
+        int maxPendingPerNode) {
 
     static final String PATH = "starling.cluster.hazelcast";
 
@@ -19,8 +28,9 @@ record HazelcastSettings(String clusterName, String memberHost, int memberPort, 
         Config c = config.getConfig(PATH);
         String host = c.getString("member-host");
         if (host.isBlank() || host.equals("0.0.0.0") || host.equals("*") || host.equals("::")) {
-            throw new ConfigException.BadValue(PATH + ".member-host",
-                "must be this node's address, not a wildcard (members bind and advertise it)");
+            throw new ConfigException.BadValue(
+                    PATH + ".member-host",
+                    "must be this node's address, not a wildcard (members bind and advertise it)");
         }
         List<String> members = c.getStringList("members");
         if (members.isEmpty()) {
@@ -33,17 +43,17 @@ record HazelcastSettings(String clusterName, String memberHost, int memberPort, 
             }
         }
         return new HazelcastSettings(
-            nonBlank(c, "cluster-name"),
-            host,
-            range(c, "member-port", 1, 65535),
-            List.copyOf(members),
-            positive(c, "heartbeat-interval", Duration.ofMillis(100)),
-            positive(c, "member-timeout", Duration.ofSeconds(2)),
-            positive(c, "join-timeout", Duration.ofSeconds(1)),
-            positive(c, "request-timeout", Duration.ofMillis(100)),
-            range(c, "max-batch-messages", 1, 100_000),
-            range(c, "max-batch-bytes", 1024, 64 * 1024 * 1024),
-            range(c, "max-pending-per-node", 16, 10_000_000));
+                nonBlank(c, "cluster-name"),
+                host,
+                range(c, "member-port", 1, 65535),
+                List.copyOf(members),
+                positive(c, "heartbeat-interval", Duration.ofMillis(100)),
+                positive(c, "member-timeout", Duration.ofSeconds(2)),
+                positive(c, "join-timeout", Duration.ofSeconds(1)),
+                positive(c, "request-timeout", Duration.ofMillis(100)),
+                range(c, "max-batch-messages", 1, 100_000),
+                range(c, "max-batch-bytes", 1024, 64 * 1024 * 1024),
+                range(c, "max-pending-per-node", 16, 10_000_000));
     }
 
     private static String nonBlank(Config c, String key) {

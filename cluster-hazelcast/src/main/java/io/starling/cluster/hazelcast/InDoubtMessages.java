@@ -19,8 +19,7 @@ final class InDoubtMessages {
 
     private static final int MAX = 100_000;
 
-    private record Key(String clientId, long id, String topic) {
-    }
+    private record Key(String clientId, long id, String topic) {}
 
     private final Map<Key, Boolean> keys = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -55,8 +54,9 @@ final class InDoubtMessages {
     synchronized void received(String clientId, Set<String> taken) {
         for (String text : taken) {
             int separator = text.indexOf('\u0000');
-            keys.put(new Key(clientId, Long.parseLong(text.substring(0, separator)), text.substring(separator + 1)),
-                Boolean.TRUE);
+            keys.put(
+                    new Key(clientId, Long.parseLong(text.substring(0, separator)), text.substring(separator + 1)),
+                    Boolean.TRUE);
         }
     }
 

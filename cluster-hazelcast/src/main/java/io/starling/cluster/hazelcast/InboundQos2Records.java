@@ -30,8 +30,9 @@ final class InboundQos2Records {
     /** Completes when the id is recorded for the client. */
     CompletionStage<Void> received(String clientId, int packetId) {
         IMap<String, String> records = map;
-        return records == null ? CompletableFuture.completedFuture(null)
-            : records.submitToKey(clientId, new Change(packetId, true)).thenApply(ignored -> null);
+        return records == null
+                ? CompletableFuture.completedFuture(null)
+                : records.submitToKey(clientId, new Change(packetId, true)).thenApply(ignored -> null);
     }
 
     void released(String clientId, int packetId) {
@@ -51,8 +52,9 @@ final class InboundQos2Records {
     /** The client's ids awaiting PUBREL. */
     CompletionStage<Set<Integer>> idsOf(String clientId) {
         IMap<String, String> records = map;
-        return records == null ? CompletableFuture.completedFuture(Set.of())
-            : records.getAsync(clientId).thenApply(InboundQos2Records::parse);
+        return records == null
+                ? CompletableFuture.completedFuture(Set.of())
+                : records.getAsync(clientId).thenApply(InboundQos2Records::parse);
     }
 
     private static Set<Integer> parse(String text) {
@@ -79,8 +81,8 @@ final class InboundQos2Records {
         public Void process(Map.Entry<String, String> entry) {
             Set<Integer> ids = parse(entry.getValue());
             if (add ? ids.add(packetId) : ids.remove(packetId)) {
-                entry.setValue(ids.isEmpty() ? null
-                    : ids.stream().map(String::valueOf).collect(Collectors.joining(",")));
+                entry.setValue(
+                        ids.isEmpty() ? null : ids.stream().map(String::valueOf).collect(Collectors.joining(",")));
             }
             return null;
         }

@@ -50,7 +50,8 @@ final class LocalClaims {
         }
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (Claim claim : inProgress) {
-            waits.add(claim.epoch.thenCompose(e -> e > 0 && e <= epoch ? claim.done : CompletableFuture.completedFuture(null)));
+            waits.add(claim.epoch.thenCompose(
+                    e -> e > 0 && e <= epoch ? claim.done : CompletableFuture.completedFuture(null)));
         }
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }

@@ -47,6 +47,7 @@ final class LostNodeRelay {
         final Map<String, Placement> sessions = new ConcurrentHashMap<>();
         /** Sessions whose holder said the session is reachable there (its routes are known everywhere). */
         final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+
         final CompletableFuture<Void> allConfirmed = new CompletableFuture<>();
     }
 
@@ -75,8 +76,10 @@ final class LostNodeRelay {
         Takeover takeover = takeover(lostNode);
         holders.forEach((clientId, holder) -> {
             // A node's own word on where a session is wins over the owner map read here.
-            Placement placement = takeover.sessions.merge(clientId, new Placement(subscriptions.get(clientId), holder),
-                (told, read) -> new Placement(read.subscriptions(), told.holder()));
+            Placement placement = takeover.sessions.merge(
+                    clientId,
+                    new Placement(subscriptions.get(clientId), holder),
+                    (told, read) -> new Placement(read.subscriptions(), told.holder()));
             if (placement.holder().equals(nodeId)) {
                 takeover.confirmed.add(clientId);
             }
@@ -95,8 +98,10 @@ final class LostNodeRelay {
     void confirmed(String lostNode, Set<String> clientIds, String holder, boolean reachable) {
         Takeover takeover = takeover(lostNode);
         for (String clientId : clientIds) {
-            takeover.sessions.merge(clientId, new Placement(null, holder),
-                (placement, unknown) -> new Placement(placement.subscriptions(), holder));
+            takeover.sessions.merge(
+                    clientId,
+                    new Placement(null, holder),
+                    (placement, unknown) -> new Placement(placement.subscriptions(), holder));
             if (reachable) {
                 takeover.confirmed.add(clientId);
             } else {
@@ -137,8 +142,10 @@ final class LostNodeRelay {
      * the request timeout (a client that reconnected with a clean session never confirms).
      */
     CompletableFuture<Void> allConfirmed(String lostNode) {
-        return takeover(lostNode).allConfirmed.copy()
-            .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return takeover(lostNode)
+                .allConfirmed
+                .copy()
+                .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Completes when the lost node's sessions are placed; fails after the request timeout. */
@@ -159,12 +166,14 @@ final class LostNodeRelay {
             Map<String, Set<String>> byHolder = new HashMap<>();
             takeover.sessions.forEach((clientId, placement) -> {
                 if (placement.matches(message.topic())) {
-                    byHolder.computeIfAbsent(placement.holder(), holder -> new HashSet<>()).add(clientId);
+                    byHolder.computeIfAbsent(placement.holder(), holder -> new HashSet<>())
+                            .add(clientId);
                 }
             });
             CompletableFuture<?>[] deliveries = byHolder.entrySet().stream()
-                .map(entry -> delivery.deliver(entry.getKey(), entry.getValue(), message, inDoubt).toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
+                    .map(entry -> delivery.deliver(entry.getKey(), entry.getValue(), message, inDoubt)
+                            .toCompletableFuture())
+                    .toArray(CompletableFuture[]::new);
             return CompletableFuture.allOf(deliveries);
         });
     }

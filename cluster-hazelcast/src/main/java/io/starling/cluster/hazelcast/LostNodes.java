@@ -45,8 +45,7 @@ final class LostNodes {
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** A node left: where its forwards go now, and the lost nodes this node takes over. */
-    record Loss(String relayTo, List<String> toTakeOver) {
-    }
+    record Loss(String relayTo, List<String> toTakeOver) {}
 
     private final String nodeId;
     private final Map<String, Channel> channels;
@@ -64,6 +63,7 @@ final class LostNodes {
     private final Map<String, String> adoptedEarly = new ConcurrentHashMap<>();
     /** Sessions here that continue a lost node's, by client id, while its messages are relayed. */
     private final Map<String, String> continuedFrom = new ConcurrentHashMap<>();
+
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
     private volatile IMap<String, String> sessionRecords;
@@ -72,9 +72,15 @@ final class LostNodes {
      * @param channels    the bus's channels to the other nodes (read only here)
      * @param memberNodes the bus's node ids of the other members (read only here)
      */
-    LostNodes(String nodeId, Map<String, Channel> channels, Map<UUID, String> memberNodes, LocalClaims claims,
-              RemoteRoutes routes, HazelcastSettings settings, ScheduledExecutorService timer,
-              InboundQos2Records inboundQos2) {
+    LostNodes(
+            String nodeId,
+            Map<String, Channel> channels,
+            Map<UUID, String> memberNodes,
+            LocalClaims claims,
+            RemoteRoutes routes,
+            HazelcastSettings settings,
+            ScheduledExecutorService timer,
+            InboundQos2Records inboundQos2) {
         this.nodeId = nodeId;
         this.inboundQos2 = inboundQos2;
         this.channels = channels;
@@ -133,8 +139,12 @@ final class LostNodes {
     }
 
     /** Sends a message routed to a lost node to the node relaying for it (or relays it here). */
-    void forwardLost(String lostNode, String adopter, StoredMessage message, CompletableFuture<Void> done,
-                     boolean inDoubtThere) {
+    void forwardLost(
+            String lostNode,
+            String adopter,
+            StoredMessage message,
+            CompletableFuture<Void> done,
+            boolean inDoubtThere) {
         if (adopter.equals(nodeId)) {
             CompletionStage<Void> relayed = relay.relay(lostNode, message, inDoubtThere);
             if (done != null) {
@@ -168,8 +178,8 @@ final class LostNodes {
     }
 
     /** Where this node relays a lost node's message to some of its sessions. */
-    private CompletionStage<Void> deliverRelayed(String holder, Set<String> clientIds, StoredMessage message,
-                                                 boolean inDoubtThere) {
+    private CompletionStage<Void> deliverRelayed(
+            String holder, Set<String> clientIds, StoredMessage message, boolean inDoubtThere) {
         if (holder.equals(nodeId)) {
             return deliverHere(clientIds, message, inDoubtThere);
         }
@@ -189,7 +199,8 @@ final class LostNodes {
             inDoubt.add(clientIds, message);
         }
         CompletableFuture<?>[] claimed = clientIds.stream()
-            .map(clientId -> claims.after(clientId, Long.MAX_VALUE)).toArray(CompletableFuture[]::new);
+                .map(clientId -> claims.after(clientId, Long.MAX_VALUE))
+                .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(claimed).thenCompose(ignored -> node.deliverTo(clientIds, message));
     }
 
@@ -204,21 +215,23 @@ final class LostNodes {
      */
     void takeOver(String lostNode, List<Channel> keeping) {
         adoptSessionsOf(lostNode, keeping)
-            .thenCompose(ignored -> relay.allConfirmed(lostNode))
-            .thenCompose(ignored -> Channel.sendToAll(keeping, Wire.Item.lostNode(Wire.ADOPTED, lostNode)))
-            .whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.warn("Not every node confirmed dropping the routes of lost node {}: {}", lostNode,
-                        failure.toString());
-                }
-                routes.removeNode(lostNode);
-                adopters.remove(lostNode);
-                Channel.sendToAll(keeping, Wire.Item.lostNode(Wire.SETTLED, lostNode));
-                settled(lostNode);
-                // Forwards to the lost node still unacknowledged on a node that noticed it late come here.
-                timer.schedule(() -> relay.forget(lostNode), forgetAfterMillis, TimeUnit.MILLISECONDS);
-                LOG.info("Took over lost node {}: its routes are dropped everywhere.", lostNode);
-            });
+                .thenCompose(ignored -> relay.allConfirmed(lostNode))
+                .thenCompose(ignored -> Channel.sendToAll(keeping, Wire.Item.lostNode(Wire.ADOPTED, lostNode)))
+                .whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.warn(
+                                "Not every node confirmed dropping the routes of lost node {}: {}",
+                                lostNode,
+                                failure.toString());
+                    }
+                    routes.removeNode(lostNode);
+                    adopters.remove(lostNode);
+                    Channel.sendToAll(keeping, Wire.Item.lostNode(Wire.SETTLED, lostNode));
+                    settled(lostNode);
+                    // Forwards to the lost node still unacknowledged on a node that noticed it late come here.
+                    timer.schedule(() -> relay.forget(lostNode), forgetAfterMillis, TimeUnit.MILLISECONDS);
+                    LOG.info("Took over lost node {}: its routes are dropped everywhere.", lostNode);
+                });
     }
 
     /**
@@ -241,7 +254,7 @@ final class LostNodes {
                     String clientId = entry.getKey();
                     subscriptions.put(clientId, record.subscriptions());
                     adoptions.add(adopt(clientId, record, live, lostNode)
-                        .thenAccept(holder -> holders.put(clientId, holder)));
+                            .thenAccept(holder -> holders.put(clientId, holder)));
                 }
             }
         } catch (RuntimeException e) {
@@ -252,36 +265,45 @@ final class LostNodes {
         // sync sent now, all such notices have arrived.
         CompletableFuture<Void> adopted = CompletableFuture.allOf(adoptions.toArray(CompletableFuture[]::new));
         return adopted.handle((ignored, failure) -> failure)
-            .thenCompose(failure -> Channel.sendToAll(keeping, Wire.Item.sync()).handle((ignored, syncFailure) -> failure))
-            .thenApply(failure -> {
-                long here = holders.values().stream().filter(nodeId::equals).count();
-                int placed = relay.placed(lostNode, subscriptions, holders);
-                LOG.info("Took over {} persistent session(s) of lost node {} ({} continued elsewhere){}.", here, lostNode,
-                    placed - here, failure == null ? "" : "; some failed: " + failure);
-                return null;
-            });
+                .thenCompose(failure ->
+                        Channel.sendToAll(keeping, Wire.Item.sync()).handle((ignored, syncFailure) -> failure))
+                .thenApply(failure -> {
+                    long here = holders.values().stream().filter(nodeId::equals).count();
+                    int placed = relay.placed(lostNode, subscriptions, holders);
+                    LOG.info(
+                            "Took over {} persistent session(s) of lost node {} ({} continued elsewhere){}.",
+                            here,
+                            lostNode,
+                            placed - here,
+                            failure == null ? "" : "; some failed: " + failure);
+                    return null;
+                });
     }
 
     /**
      * Claims the id unless a live node holds it and, if claimed, continues its session here
      * offline. Completes with the node that holds the session now.
      */
-    private CompletableFuture<String> adopt(String clientId, SessionRecords.Value record, Set<String> live,
-                                            String lostNode) {
+    private CompletableFuture<String> adopt(
+            String clientId, SessionRecords.Value record, Set<String> live, String lostNode) {
         LocalClaims.Claim claim = claims.begin(clientId);
         CompletableFuture<String> adopted = owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
-            .toCompletableFuture().thenCompose(previousValue -> {
-                ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
-                if (previous != null && live.contains(previous.node())) {
-                    claim.epoch.complete(-1L);
-                    return CompletableFuture.completedFuture(previous.node());
-                }
-                claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
-                continuesLostSession(clientId, lostNode, true);
-                return inboundQos2.idsOf(clientId).thenCompose(inbound -> node.adoptSession(
-                    new SessionSnapshot(clientId, record.subscriptions(), List.of(), inbound, record.leasedTo())))
-                    .thenApply(ignored -> nodeId);
-            });
+                .toCompletableFuture()
+                .thenCompose(previousValue -> {
+                    ClaimProcessor.Owner previous =
+                            previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
+                    if (previous != null && live.contains(previous.node())) {
+                        claim.epoch.complete(-1L);
+                        return CompletableFuture.completedFuture(previous.node());
+                    }
+                    claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
+                    continuesLostSession(clientId, lostNode, true);
+                    return inboundQos2
+                            .idsOf(clientId)
+                            .thenCompose(inbound -> node.adoptSession(new SessionSnapshot(
+                                    clientId, record.subscriptions(), List.of(), inbound, record.leasedTo())))
+                            .thenApply(ignored -> nodeId);
+                });
         return adopted.whenComplete((ignored, failure) -> claims.end(clientId, claim));
     }
 

@@ -21,6 +21,7 @@ final class MoveRelay implements SessionRelay {
     private final Channel channel;
     /** Items relayed before the release answer was queued; null once it was. */
     private List<Channel.Outgoing> waiting = new ArrayList<>();
+
     private boolean finishing;
 
     MoveRelay(String clientId, Channel channel) {

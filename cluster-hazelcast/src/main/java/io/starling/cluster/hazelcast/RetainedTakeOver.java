@@ -65,13 +65,19 @@ final class RetainedTakeOver {
                 LOG.warn("Node {} did not send all its retained messages; this node's may be out of date.", source);
                 return;
             }
-            int changed = node.reconcileRetained(sync.messages(), sync.changedTopics()).toCompletableFuture()
-                .get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Took the cluster's {} retained message(s) over from node {} ({} changed here).",
-                sync.messages().size(), source, changed);
+            int changed = node.reconcileRetained(sync.messages(), sync.changedTopics())
+                    .toCompletableFuture()
+                    .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info(
+                    "Took the cluster's {} retained message(s) over from node {} ({} changed here).",
+                    sync.messages().size(),
+                    source,
+                    changed);
         } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("Could not take the retained messages over from node {}; this node's may be out of date: {}",
-                source, e.toString());
+            LOG.warn(
+                    "Could not take the retained messages over from node {}; this node's may be out of date: {}",
+                    source,
+                    e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -134,7 +140,10 @@ final class RetainedTakeOver {
                 // Every batch is acknowledged, times out or fails when the node leaves: this ends.
                 CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
             } catch (ExecutionException e) {
-                LOG.warn("Node {} did not take the retained messages: {}", back.target(), e.getCause().toString());
+                LOG.warn(
+                        "Node {} did not take the retained messages: {}",
+                        back.target(),
+                        e.getCause().toString());
                 allSent = false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -42,14 +42,14 @@ final class SessionMoves {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** A session arriving here while the node it comes from relays to it. */
-    private record Arrival(String from, AtomicBoolean routed, CompletableFuture<Void> relayed) {
-    }
+    private record Arrival(String from, AtomicBoolean routed, CompletableFuture<Void> relayed) {}
 
     private final Map<String, Channel> channels;
     private final ScheduledExecutorService timer;
     private final Duration timeout;
     /** Sessions released here that still relay, by client id. */
     private final Map<String, MoveRelay> leaving = new ConcurrentHashMap<>();
+
     private final Map<String, Arrival> arriving = new ConcurrentHashMap<>();
     private volatile ClusterNode node;
 
@@ -81,13 +81,19 @@ final class SessionMoves {
             leaving.remove(clientId, relay);
             return;
         }
-        timer.schedule(() -> {
-            if (leaving.get(clientId) == relay && !relay.isFinishing()) {
-                LOG.warn("Node {} did not confirm the routes of {} within {} ms; its relay ends now.", relay.target(),
-                    clientId, timeout.toMillis());
-                finish(clientId, relay);
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    if (leaving.get(clientId) == relay && !relay.isFinishing()) {
+                        LOG.warn(
+                                "Node {} did not confirm the routes of {} within {} ms; its relay ends now.",
+                                relay.target(),
+                                clientId,
+                                timeout.toMillis());
+                        finish(clientId, relay);
+                    }
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Whether sessions released here still relay to their new nodes. */
@@ -109,11 +115,11 @@ final class SessionMoves {
             return;
         }
         Channel.sendToAll(channels.values(), Wire.Item.sync())
-            .handle((ignored, failure) -> null)
-            .thenCompose(ignored -> node.endRelay(clientId))
-            .handle((ignored, failure) -> relay.finish())
-            .thenCompose(handled -> handled)
-            .whenComplete((ignored, failure) -> leaving.remove(clientId, relay));
+                .handle((ignored, failure) -> null)
+                .thenCompose(ignored -> node.endRelay(clientId))
+                .handle((ignored, failure) -> relay.finish())
+                .thenCompose(handled -> handled)
+                .whenComplete((ignored, failure) -> leaving.remove(clientId, relay));
     }
 
     // ---- the node the session arrives at
@@ -130,13 +136,19 @@ final class SessionMoves {
         if (earlier != null) {
             earlier.relayed().complete(null);
         }
-        timer.schedule(() -> {
-            if (arriving.get(clientId) == arrival) {
-                LOG.warn("Node {} did not finish relaying the messages of {} within {} ms.", from, clientId,
-                    timeout.toMillis() * 3);
-                done(clientId, from);
-            }
-        }, timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    if (arriving.get(clientId) == arrival) {
+                        LOG.warn(
+                                "Node {} did not finish relaying the messages of {} within {} ms.",
+                                from,
+                                clientId,
+                                timeout.toMillis() * 3);
+                        done(clientId, from);
+                    }
+                },
+                timeout.toMillis() * 3,
+                TimeUnit.MILLISECONDS);
     }
 
     /** A relayed message for a session that arrived here. */
@@ -167,11 +179,14 @@ final class SessionMoves {
         // A local publish on the old node that matched the session just before it left routing may
         // relay a copy after MOVE_DONE, while the same message also came here directly: duplicates
         // are watched for a request timeout longer (unless the session is arriving here again).
-        timer.schedule(() -> {
-            if (!arriving.containsKey(clientId)) {
-                node.stopWatchingForDuplicates(List.of(clientId));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    if (!arriving.containsKey(clientId)) {
+                        node.stopWatchingForDuplicates(List.of(clientId));
+                    }
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Completes when the session that arrived here has all that was relayed to it (at once if none is relayed). */

@@ -19,8 +19,7 @@ final class SessionRecords {
     private static final char SEPARATOR = '\u0000';
     private static final char LEASE = 'L';
 
-    private SessionRecords() {
-    }
+    private SessionRecords() {}
 
     /** A record: its node, its packet-id lease (0: none yet) and its subscriptions. */
     record Value(String node, long leasedTo, Map<String, Integer> subscriptions) {
@@ -41,8 +40,10 @@ final class SessionRecords {
         }
 
         String format() {
-            StringBuilder text = new StringBuilder(node).append(SEPARATOR).append(LEASE).append(leasedTo);
-            subscriptions.forEach((filter, qos) -> text.append(SEPARATOR).append(qos).append(filter));
+            StringBuilder text =
+                    new StringBuilder(node).append(SEPARATOR).append(LEASE).append(leasedTo);
+            subscriptions.forEach(
+                    (filter, qos) -> text.append(SEPARATOR).append(qos).append(filter));
             return text.toString();
         }
     }
@@ -52,7 +53,13 @@ final class SessionRecords {
 
         private static final long serialVersionUID = 1L;
 
-        private enum Kind { SAVE, SUBSCRIBE, UNSUBSCRIBE, DELETE, LEASE }
+        private enum Kind {
+            SAVE,
+            SUBSCRIBE,
+            UNSUBSCRIBE,
+            DELETE,
+            LEASE
+        }
 
         private final Kind kind;
         private final String node;
@@ -61,8 +68,8 @@ final class SessionRecords {
         private final LinkedHashMap<String, Integer> subscriptions;
         private final long leasedTo;
 
-        private Change(Kind kind, String node, String filter, int qos, Map<String, Integer> subscriptions,
-                       long leasedTo) {
+        private Change(
+                Kind kind, String node, String filter, int qos, Map<String, Integer> subscriptions, long leasedTo) {
             this.kind = kind;
             this.node = node;
             this.filter = filter;

@@ -21,8 +21,7 @@ final class Wills {
     static final String MAP = "starling.wills";
 
     /** A will this node put into the map, with the token of its entry. */
-    private record LocalWill(StoredMessage will, long token) {
-    }
+    private record LocalWill(StoredMessage will, long token) {}
 
     private final String nodeId;
     private final LongSupplier tokens;
@@ -82,8 +81,10 @@ final class Wills {
     }
 
     static String value(String node, long token, StoredMessage will) {
-        return prefix(node, token) + Base64.getEncoder().encodeToString(Wire.encode(
-            new Wire.Frame(node, 0, List.of(Wire.Item.message(Wire.WILL, will)))));
+        return prefix(node, token)
+                + Base64.getEncoder()
+                        .encodeToString(
+                                Wire.encode(new Wire.Frame(node, 0, List.of(Wire.Item.message(Wire.WILL, will)))));
     }
 
     static String prefix(String node, long token) {

@@ -51,8 +51,15 @@ final class Wire {
     static final byte TAKE_OVER = 24;
 
     /** One item of a frame; which fields are used depends on the type. */
-    record Item(byte type, String text, StoredMessage message, long id, long number, boolean flag,
-                SessionSnapshot snapshot, Set<String> filters) {
+    record Item(
+            byte type,
+            String text,
+            StoredMessage message,
+            long id,
+            long number,
+            boolean flag,
+            SessionSnapshot snapshot,
+            Set<String> filters) {
 
         static Item hello() {
             return new Item(HELLO, null, null, 0, 0, false, null, null);
@@ -148,16 +155,15 @@ final class Wire {
         }
 
         int size() {
-            return message != null ? message.payload().length + message.topic().length() + 32
-                : snapshot != null ? snapshot.messages().size() * 64 + 64 : 64;
+            return message != null
+                    ? message.payload().length + message.topic().length() + 32
+                    : snapshot != null ? snapshot.messages().size() * 64 + 64 : 64;
         }
     }
 
-    record Frame(String source, long batchId, List<Item> items) {
-    }
+    record Frame(String source, long batchId, List<Item> items) {}
 
-    private Wire() {
-    }
+    private Wire() {}
 
     static byte[] encode(Frame frame) {
         try {
@@ -170,7 +176,7 @@ final class Wire {
             for (Item item : frame.items()) {
                 out.writeByte(item.type());
                 switch (item.type()) {
-                    case HELLO, SYNC -> { }
+                    case HELLO, SYNC -> {}
                     case ROUTE_ADD, ROUTE_REMOVE -> writeString(out, item.text());
                     case ROUTES_SYNC -> writeStrings(out, item.filters());
                     case FORWARD, RETAINED, WILL, RETAINED_SYNC -> writeMessage(out, item.message());
@@ -240,46 +246,47 @@ final class Wire {
             List<Item> items = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 byte type = in.readByte();
-                items.add(switch (type) {
-                    case HELLO -> Item.hello();
-                    case SYNC -> Item.sync();
-                    case ROUTE_ADD, ROUTE_REMOVE -> Item.route(type, readString(in));
-                    case ROUTES_SYNC -> Item.routes(readStrings(in));
-                    case FORWARD, RETAINED, WILL, RETAINED_SYNC -> Item.message(type, readMessage(in));
-                    case FORWARD_LOST -> {
-                        String lostNode = readString(in);
-                        StoredMessage message = readMessage(in);
-                        yield Item.forwardLost(lostNode, message, in.readBoolean());
-                    }
-                    case DELIVER_TO -> {
-                        Set<String> clientIds = readStrings(in);
-                        StoredMessage message = readMessage(in);
-                        yield Item.deliverTo(clientIds, message, in.readBoolean());
-                    }
-                    case ADOPTED, SETTLED -> Item.lostNode(type, readString(in));
-                    case MOVE_ROUTED, MOVE_DONE, TAKE_OVER -> Item.move(type, readString(in));
-                    case MOVE_RELAY -> {
-                        String clientId = readString(in);
-                        yield Item.moveRelay(clientId, readMessage(in));
-                    }
-                    case PLACED -> {
-                        String lostNode = readString(in);
-                        Set<String> clientIds = readStrings(in);
-                        yield Item.placed(lostNode, clientIds, in.readBoolean());
-                    }
-                    case RETAINED_SYNC_REQUEST -> Item.retainedSyncRequest(in.readLong());
-                    case RETAINED_SYNC_DONE -> Item.retainedSyncDone(in.readLong(), in.readBoolean());
-                    case RELEASE -> Item.release(in.readLong(), readString(in), in.readLong());
-                    case RELEASED -> {
-                        long id = in.readLong();
-                        SessionSnapshot snapshot = in.readBoolean() ? readSnapshot(in) : null;
-                        String lostNode = in.readBoolean() ? readString(in) : null;
-                        yield Item.released(id, snapshot, lostNode, readStrings(in));
-                    }
-                    case HAND_BACK -> Item.handBack(readSnapshot(in));
-                    case ACK -> Item.ack(in.readLong(), in.readBoolean());
-                    default -> throw new IOException("unknown item type " + type);
-                });
+                items.add(
+                        switch (type) {
+                            case HELLO -> Item.hello();
+                            case SYNC -> Item.sync();
+                            case ROUTE_ADD, ROUTE_REMOVE -> Item.route(type, readString(in));
+                            case ROUTES_SYNC -> Item.routes(readStrings(in));
+                            case FORWARD, RETAINED, WILL, RETAINED_SYNC -> Item.message(type, readMessage(in));
+                            case FORWARD_LOST -> {
+                                String lostNode = readString(in);
+                                StoredMessage message = readMessage(in);
+                                yield Item.forwardLost(lostNode, message, in.readBoolean());
+                            }
+                            case DELIVER_TO -> {
+                                Set<String> clientIds = readStrings(in);
+                                StoredMessage message = readMessage(in);
+                                yield Item.deliverTo(clientIds, message, in.readBoolean());
+                            }
+                            case ADOPTED, SETTLED -> Item.lostNode(type, readString(in));
+                            case MOVE_ROUTED, MOVE_DONE, TAKE_OVER -> Item.move(type, readString(in));
+                            case MOVE_RELAY -> {
+                                String clientId = readString(in);
+                                yield Item.moveRelay(clientId, readMessage(in));
+                            }
+                            case PLACED -> {
+                                String lostNode = readString(in);
+                                Set<String> clientIds = readStrings(in);
+                                yield Item.placed(lostNode, clientIds, in.readBoolean());
+                            }
+                            case RETAINED_SYNC_REQUEST -> Item.retainedSyncRequest(in.readLong());
+                            case RETAINED_SYNC_DONE -> Item.retainedSyncDone(in.readLong(), in.readBoolean());
+                            case RELEASE -> Item.release(in.readLong(), readString(in), in.readLong());
+                            case RELEASED -> {
+                                long id = in.readLong();
+                                SessionSnapshot snapshot = in.readBoolean() ? readSnapshot(in) : null;
+                                String lostNode = in.readBoolean() ? readString(in) : null;
+                                yield Item.released(id, snapshot, lostNode, readStrings(in));
+                            }
+                            case HAND_BACK -> Item.handBack(readSnapshot(in));
+                            case ACK -> Item.ack(in.readLong(), in.readBoolean());
+                            default -> throw new IOException("unknown item type " + type);
+                        });
             }
             return new Frame(source, batchId, items);
         } catch (IOException e) {

@@ -44,7 +44,9 @@ final class ClusterProcesses implements AutoCloseable {
     }
 
     private static final List<String> JVM_ARGS = Arrays.stream(
-        System.getProperty("starling.test.node.jvm.args", "").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+                    System.getProperty("starling.test.node.jvm.args", "").trim().split("\\s+"))
+            .filter(s -> !s.isEmpty())
+            .toList();
 
     final List<Node> nodes = new ArrayList<>();
 
@@ -66,17 +68,17 @@ final class ClusterProcesses implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             Path config = dir.resolve("node" + i + ".conf");
             List<String> lines = new ArrayList<>(List.of(
-                "starling.listener { host = \"127.0.0.1\", port = 0 }",
-                "starling.http { host = \"127.0.0.1\", port = 0 }",
-                "starling.sys-interval = 0",
-                "starling.cluster.type = hazelcast",
-                "starling.cluster.hazelcast {",
-                "  cluster-name = \"" + clusterName + "\"",
-                "  member-port = " + memberPorts[i],
-                "  members = " + members,
-                "  member-timeout = 4s",
-                "  join-timeout = 3s",
-                "}"));
+                    "starling.listener { host = \"127.0.0.1\", port = 0 }",
+                    "starling.http { host = \"127.0.0.1\", port = 0 }",
+                    "starling.sys-interval = 0",
+                    "starling.cluster.type = hazelcast",
+                    "starling.cluster.hazelcast {",
+                    "  cluster-name = \"" + clusterName + "\"",
+                    "  member-port = " + memberPorts[i],
+                    "  members = " + members,
+                    "  member-timeout = 4s",
+                    "  join-timeout = 3s",
+                    "}"));
             for (String setting : settings) {
                 lines.add(setting.replace("{node}", Integer.toString(i)));
             }
@@ -121,7 +123,11 @@ final class ClusterProcesses implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        BrokerProcess.stopAll(nodes.stream().map(node -> node.process).filter(Objects::nonNull).toList(),
-            Duration.ofSeconds(15));
+        BrokerProcess.stopAll(
+                nodes.stream()
+                        .map(node -> node.process)
+                        .filter(Objects::nonNull)
+                        .toList(),
+                Duration.ofSeconds(15));
     }
 }

@@ -41,7 +41,8 @@ class GracefulStopTest {
             failover.setCleanSession(false);
             failover.setServerURIs(new String[] {stopping.url(), cluster.node(1).url()});
             try (PahoClients watcher = PahoClients.connect(stopping.url(), "watcher", failover);
-                 PacedPublisher publisher = new PacedPublisher(cluster.node(2).url(), "p")) {
+                    PacedPublisher publisher =
+                            new PacedPublisher(cluster.node(2).url(), "p")) {
                 watcher.client().subscribe("root/#", 1);
                 publisher.awaitAcknowledged(100);
                 stopping.process.terminate();

@@ -70,8 +70,8 @@ class HazelcastClusterTest {
     @Order(1)
     void messagesPublishedOnOneNodeReachSubscribersOnTheOthersAtEveryQos() throws Exception {
         try (PahoClients onB = PahoClients.connect(b.url(), "sub-b");
-             PahoClients onC = PahoClients.connect(c.url(), "sub-c");
-             PahoClients publisher = PahoClients.connect(a.url(), "pub-a")) {
+                PahoClients onC = PahoClients.connect(c.url(), "sub-c");
+                PahoClients publisher = PahoClients.connect(a.url(), "pub-a")) {
             onB.client().subscribe("cross/#", 2);
             onC.client().subscribe("cross/+/c", 2);
             for (int qos = 0; qos <= 2; qos++) {
@@ -93,8 +93,8 @@ class HazelcastClusterTest {
     @Order(3)
     void aSubscriptionIsKnownToEveryNodeBeforeSuback() throws Exception {
         try (PahoClients subscriber = PahoClients.connect(b.url(), "visible-b");
-             PahoClients onA = PahoClients.connect(a.url(), "visible-a");
-             PahoClients onC = PahoClients.connect(c.url(), "visible-c")) {
+                PahoClients onA = PahoClients.connect(a.url(), "visible-a");
+                PahoClients onC = PahoClients.connect(c.url(), "visible-c")) {
             for (int i = 0; i < 20; i++) {
                 subscriber.client().subscribe("visible/" + i, 1);
                 (i % 2 == 0 ? onA : onC).client().publish("visible/" + i, bytes("v" + i), 1, false);
@@ -134,8 +134,10 @@ class HazelcastClusterTest {
                     open++;
                 }
             }
-            assertEquals(1, open, () -> "exactly one connection with the id survives; the nodes logged:\n"
-                + logLines("racer"));
+            assertEquals(
+                    1,
+                    open,
+                    () -> "exactly one connection with the id survives; the nodes logged:\n" + logLines("racer"));
         } finally {
             pool.shutdownNow();
             for (RawMqttClient connection : connections) {
@@ -145,8 +147,8 @@ class HazelcastClusterTest {
     }
 
     /** Waits until one of the two nodes logs {@code text} (after the given lines). */
-    private static void awaitLineOnEither(ClusterProcesses.Node first, ClusterProcesses.Node second, String text,
-                                          int fromFirst, int fromSecond) {
+    private static void awaitLineOnEither(
+            ClusterProcesses.Node first, ClusterProcesses.Node second, String text, int fromFirst, int fromSecond) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!contains(first, text, fromFirst) && !contains(second, text, fromSecond)) {
             assertTrue(System.nanoTime() < deadline, "no node logged '" + text + "'");
@@ -161,8 +163,14 @@ class HazelcastClusterTest {
     private static String logLines(String text) {
         StringBuilder lines = new StringBuilder();
         for (ClusterProcesses.Node node : cluster.nodes) {
-            node.process.output().lines().filter(line -> line.contains(text))
-                .forEach(line -> lines.append(node.mqttPort).append(": ").append(line).append('\n'));
+            node.process
+                    .output()
+                    .lines()
+                    .filter(line -> line.contains(text))
+                    .forEach(line -> lines.append(node.mqttPort)
+                            .append(": ")
+                            .append(line)
+                            .append('\n'));
         }
         return lines.toString();
     }
@@ -198,7 +206,7 @@ class HazelcastClusterTest {
         long acknowledgedBefore = metric(a, "starling_cluster_forward_ack_seconds_count");
         long receivedBefore = metric(b, "starling_cluster_messages_received_total");
         try (PahoClients onB = PahoClients.connect(b.url(), "counted-b");
-             PahoClients publisher = PahoClients.connect(a.url(), "counting-a")) {
+                PahoClients publisher = PahoClients.connect(a.url(), "counting-a")) {
             onB.client().subscribe("counted/#", 1);
             for (int i = 0; i < 5; i++) {
                 publisher.client().publish("counted/" + i, bytes("m" + i), 1, false);
@@ -206,20 +214,27 @@ class HazelcastClusterTest {
             }
         }
         assertTrue(metric(a, "starling_cluster_messages_forwarded_total") >= forwardedBefore + 5);
-        assertTrue(metric(a, "starling_cluster_forward_ack_seconds_count") > acknowledgedBefore,
-            "the QoS 1 batches were acknowledged");
+        assertTrue(
+                metric(a, "starling_cluster_forward_ack_seconds_count") > acknowledgedBefore,
+                "the QoS 1 batches were acknowledged");
         assertTrue(metric(b, "starling_cluster_messages_received_total") >= receivedBefore + 5);
         assertEquals(3, metric(c, "starling_cluster_members"));
     }
 
     /** A sample of the node's Prometheus /metrics. */
     private static long metric(ClusterProcesses.Node node, String name) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + node.httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        return response.body().lines().filter(line -> line.startsWith(name + " ")).findFirst()
-            .map(line -> (long) Double.parseDouble(line.substring(name.length() + 1)))
-            .orElseThrow(() -> new AssertionError(name + " missing in " + response.body()));
+        return response.body()
+                .lines()
+                .filter(line -> line.startsWith(name + " "))
+                .findFirst()
+                .map(line -> (long) Double.parseDouble(line.substring(name.length() + 1)))
+                .orElseThrow(() -> new AssertionError(name + " missing in " + response.body()));
     }
 
     @Test
@@ -233,8 +248,8 @@ class HazelcastClusterTest {
         List<RawMqttClient> hastyOnC = new ArrayList<>();
         List<RawMqttClient> hastyOnA = new ArrayList<>();
         try (RawMqttClient intoTheGap = new RawMqttClient(a.mqttPort);
-             PahoClients onB = PahoClients.connect(b.url(), "survivor-b");
-             PahoClients onC = PahoClients.connect(c.url(), "doomed-c", options)) {
+                PahoClients onB = PahoClients.connect(b.url(), "survivor-b");
+                PahoClients onC = PahoClients.connect(c.url(), "doomed-c", options)) {
             onB.client().subscribe("loss/#", 1);
             onB.client().subscribe("will/#", 1);
             onC.client().subscribe("loss/#", 1);
@@ -270,7 +285,10 @@ class HazelcastClusterTest {
             b.process.awaitLine("left; its routes lead", fromB, 30_000);
             intoTheGap.expect(RawMqttClient.PUBACK);
             for (int i = 0; i < hastyOnA.size(); i++) {
-                assertEquals(1, hastyOnA.get(i).expect(RawMqttClient.CONNACK).body()[0], "hasty-" + i + ": session-present on A");
+                assertEquals(
+                        1,
+                        hastyOnA.get(i).expect(RawMqttClient.CONNACK).body()[0],
+                        "hasty-" + i + ": session-present on A");
             }
             PahoClients.Received will = onB.next();
             assertEquals("will/doomed-c", will.topic());
@@ -286,8 +304,10 @@ class HazelcastClusterTest {
                 publisher.client().publish("hasty/x", bytes("found"), 1, false);
             }
             for (RawMqttClient client : hastyOnA) {
-                assertTrue(new String(client.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8).endsWith("found"),
-                    "the subscription of the session came along");
+                assertTrue(
+                        new String(client.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8)
+                                .endsWith("found"),
+                        "the subscription of the session came along");
             }
 
             // The offline session of C was taken over by a survivor: what is published for it now is queued.
@@ -298,10 +318,14 @@ class HazelcastClusterTest {
             try (RawMqttClient back = new RawMqttClient(b.mqttPort)) {
                 back.send(RawMqttClient.connectPacket("away", false, 60));
                 assertEquals(1, back.expect(RawMqttClient.CONNACK).body()[0], "session-present");
-                assertTrue(new String(back.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8)
-                    .endsWith("sent into the gap"), "published after its node died and before that was noticed");
-                assertTrue(new String(back.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8).endsWith("kept for you"),
-                    "published while the client was offline and its node lost, queued for it");
+                assertTrue(
+                        new String(back.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8)
+                                .endsWith("sent into the gap"),
+                        "published after its node died and before that was noticed");
+                assertTrue(
+                        new String(back.expect(RawMqttClient.PUBLISH).body(), StandardCharsets.UTF_8)
+                                .endsWith("kept for you"),
+                        "published while the client was offline and its node lost, queued for it");
             }
         } finally {
             for (RawMqttClient client : hastyOnC) {
@@ -350,7 +374,7 @@ class HazelcastClusterTest {
     @Order(102)
     void aNodeCutOffAndBackIsMergedAndServesAgain() throws Exception {
         try (PahoClients onC = PahoClients.connect(c.url(), "split-c");
-             PahoClients onA = PahoClients.connect(a.url(), "split-a")) {
+                PahoClients onA = PahoClients.connect(a.url(), "split-a")) {
             onC.client().subscribe("split/#", 0);
             onA.client().subscribe("split/#", 0);
             int fromA = a.process.lineCount();
@@ -381,8 +405,9 @@ class HazelcastClusterTest {
                 reader.send(RawMqttClient.subscribePacket(1, "split/during", 0));
                 reader.expect(RawMqttClient.SUBACK);
                 RawMqttClient.Packet retained = reader.expect(RawMqttClient.PUBLISH);
-                assertTrue(new String(retained.body(), StandardCharsets.UTF_8).endsWith("larger side"),
-                    "C took the larger side's retained messages over");
+                assertTrue(
+                        new String(retained.body(), StandardCharsets.UTF_8).endsWith("larger side"),
+                        "C took the larger side's retained messages over");
             }
 
             try (PahoClients again = PahoClients.connect(a.url(), "split-c")) {
@@ -390,8 +415,9 @@ class HazelcastClusterTest {
                 while (onC.client().isConnected() && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(20);
                 }
-                assertFalse(onC.client().isConnected(),
-                    () -> "the client id stays unique across the merged cluster" + logsSinceFreeze(fromA, fromC));
+                assertFalse(
+                        onC.client().isConnected(),
+                        () -> "the client id stays unique across the merged cluster" + logsSinceFreeze(fromA, fromC));
                 assertTrue(again.client().isConnected());
             }
         }
@@ -399,16 +425,16 @@ class HazelcastClusterTest {
 
     /** Nodes A's and C's output since the given lines, for a failure of the split test. */
     private static String logsSinceFreeze(int fromA, int fromC) {
-        return "\n--- node A since the freeze:\n" + a.process.outputFrom(fromA)
-            + "\n--- node C since the freeze:\n" + c.process.outputFrom(fromC);
+        return "\n--- node A since the freeze:\n" + a.process.outputFrom(fromA) + "\n--- node C since the freeze:\n"
+                + c.process.outputFrom(fromC);
     }
 
     /**
      * Publishes QoS 0 messages on {@code topic} until {@code subscriber} receives one (the routes
      * of a merged node arrive shortly after the membership change); bounded to 60 tries of 500 ms.
      */
-    private static PahoClients.Received publishUntilReceived(PahoClients publisher, String topic,
-                                                            PahoClients subscriber) throws Exception {
+    private static PahoClients.Received publishUntilReceived(
+            PahoClients publisher, String topic, PahoClients subscriber) throws Exception {
         for (int attempt = 0; attempt < 60; attempt++) {
             publisher.client().publish(topic, bytes("try " + attempt), 0, false);
             PahoClients.Received received = subscriber.poll(500);

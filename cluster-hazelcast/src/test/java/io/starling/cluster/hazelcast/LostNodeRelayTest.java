@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Unit test of the relay's bookkeeping, with the deliveries recorded instead of sent. */
 class LostNodeRelayTest {
 
-    private record Sent(String holder, Set<String> clientIds, String topic) {
-    }
+    private record Sent(String holder, Set<String> clientIds, String topic) {}
 
     private final List<Sent> sent = new ArrayList<>();
     private final LostNodeRelay relay = new LostNodeRelay("me", this::record, Duration.ofSeconds(10));
@@ -35,13 +34,17 @@ class LostNodeRelayTest {
 
     @Test
     void messagesWaitUntilTheSessionsArePlacedAndGoToTheMatchingOnesWhereTheyAre() {
-        CompletableFuture<Void> relayed = relay.relay("lost", message("a/1"), false).toCompletableFuture();
+        CompletableFuture<Void> relayed =
+                relay.relay("lost", message("a/1"), false).toCompletableFuture();
         assertFalse(relayed.isDone(), "waits for the placement");
         assertTrue(sent.isEmpty());
-        relay.placed("lost", Map.of("x", Map.of("a/#", 1), "y", Map.of("a/+", 1), "z", Map.of("b/#", 1)),
-            Map.of("x", "me", "y", "other", "z", "me"));
+        relay.placed(
+                "lost",
+                Map.of("x", Map.of("a/#", 1), "y", Map.of("a/+", 1), "z", Map.of("b/#", 1)),
+                Map.of("x", "me", "y", "other", "z", "me"));
         assertTrue(relayed.isDone());
-        assertEquals(Set.of(new Sent("me", Set.of("x"), "a/1"), new Sent("other", Set.of("y"), "a/1")), Set.copyOf(sent));
+        assertEquals(
+                Set.of(new Sent("me", Set.of("x"), "a/1"), new Sent("other", Set.of("y"), "a/1")), Set.copyOf(sent));
     }
 
     @Test
@@ -55,7 +58,8 @@ class LostNodeRelayTest {
         relay.moved("x", "third");
         assertEquals("lost", relay.lostNodeOf("x"));
         relay.relay("lost", message("a/2"), false);
-        assertEquals(Set.of(new Sent("third", Set.of("x"), "a/2"), new Sent("other", Set.of("y"), "a/2")), Set.copyOf(sent));
+        assertEquals(
+                Set.of(new Sent("third", Set.of("x"), "a/2"), new Sent("other", Set.of("y"), "a/2")), Set.copyOf(sent));
     }
 
     @Test

@@ -14,8 +14,7 @@ import java.util.TreeMap;
  */
 final class NumberedDeliveries {
 
-    private NumberedDeliveries() {
-    }
+    private NumberedDeliveries() {}
 
     /**
      * Reads the subscriber's messages until it has every acknowledged message of every publisher
@@ -25,7 +24,7 @@ final class NumberedDeliveries {
      * had sent it), which MQTT allows: only first receptions count for order.
      */
     static void assertEveryAcknowledgedInOrder(PahoClients subscriber, List<PacedPublisher> publishers)
-        throws InterruptedException {
+            throws InterruptedException {
         Map<String, List<Integer>> received = new TreeMap<>();
         while (!hasAll(received, publishers)) {
             PahoClients.Received message = subscriber.poll(20_000);
@@ -37,14 +36,19 @@ final class NumberedDeliveries {
         }
         for (PacedPublisher publisher : publishers) {
             List<Integer> acknowledged = publisher.acknowledgedNumbers();
-            List<Integer> got = received.getOrDefault(publisher.id(), List.of()).stream().distinct().toList();
-            assertEquals(acknowledged, got.subList(0, Math.min(acknowledged.size(), got.size())),
-                "every message acknowledged to " + publisher.id() + ", in order");
+            List<Integer> got = received.getOrDefault(publisher.id(), List.of()).stream()
+                    .distinct()
+                    .toList();
+            assertEquals(
+                    acknowledged,
+                    got.subList(0, Math.min(acknowledged.size(), got.size())),
+                    "every message acknowledged to " + publisher.id() + ", in order");
         }
     }
 
     private static boolean hasAll(Map<String, List<Integer>> received, List<PacedPublisher> publishers) {
-        return publishers.stream().allMatch(publisher ->
-            received.getOrDefault(publisher.id(), List.of()).containsAll(publisher.acknowledgedNumbers()));
+        return publishers.stream()
+                .allMatch(publisher ->
+                        received.getOrDefault(publisher.id(), List.of()).containsAll(publisher.acknowledgedNumbers()));
     }
 }

@@ -1,6 +1,5 @@
 package io.starling.cluster.hazelcast;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.PahoClients;

@@ -32,8 +32,8 @@ final class PacedPublisher implements AutoCloseable {
     private void publish() {
         try {
             for (int number = 1; number <= 20_000 && !stopped.get(); number++) {
-                client.client().publish("root/" + id, Integer.toString(number).getBytes(StandardCharsets.UTF_8), 1,
-                    false);
+                client.client()
+                        .publish("root/" + id, Integer.toString(number).getBytes(StandardCharsets.UTF_8), 1, false);
                 synchronized (acknowledged) {
                     acknowledged.add(number);
                     acknowledged.notifyAll();
@@ -66,8 +66,8 @@ final class PacedPublisher implements AutoCloseable {
             while (acknowledged.size() < count && !stopped.get()) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
-                    throw new AssertionError(id + " had " + acknowledged.size() + " of " + count
-                        + " messages acknowledged after 60 s");
+                    throw new AssertionError(
+                            id + " had " + acknowledged.size() + " of " + count + " messages acknowledged after 60 s");
                 }
                 acknowledged.wait(left);
             }

@@ -57,8 +57,10 @@ class RestartedNodeTest {
                 cluster.launch(a);
                 a.mqttPort = a.process.awaitPort(90_000);
                 RawMqttClient.Packet release = subscriber.expect(RawMqttClient.PUBREL);
-                assertEquals(releasedId, ((release.body()[0] & 0xFF) << 8) | (release.body()[1] & 0xFF),
-                    "B goes on with the QoS 2 exchange A had begun");
+                assertEquals(
+                        releasedId,
+                        ((release.body()[0] & 0xFF) << 8) | (release.body()[1] & 0xFF),
+                        "B goes on with the QoS 2 exchange A had begun");
                 subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBCOMP, releasedId));
                 for (int i = 1; i <= 3; i++) {
                     RawMqttClient.Packet publish = subscriber.expect(RawMqttClient.PUBLISH);
@@ -66,8 +68,10 @@ class RestartedNodeTest {
                     if (i == 1) {
                         // A leased the ids from its first one on; B starts where that lease ends, so it
                         // never reuses an id A may have left open in the client (docs/CLUSTER.md).
-                        assertEquals((releasedId - 1 + 4096) % 65535 + 1, packetIdOf(publish),
-                            "B's first packet id follows A's lease");
+                        assertEquals(
+                                (releasedId - 1 + 4096) % 65535 + 1,
+                                packetIdOf(publish),
+                                "B's first packet id follows A's lease");
                     }
                     subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, packetIdOf(publish)));
                 }

@@ -70,10 +70,11 @@ class SessionMoveTest {
      * Publishes {@link #BEFORE_MOVE} messages (not acknowledged by the client), then goes on
      * publishing while the client connects to node {@code to}; the new connection must get all.
      */
-    private RawMqttClient moveWhilePublishing(String clientId, RawMqttClient old, int from, int to, int publisherNode,
-                                              int move) throws Exception {
+    private RawMqttClient moveWhilePublishing(
+            String clientId, RawMqttClient old, int from, int to, int publisherNode, int move) throws Exception {
         String topic = "t/d" + move;
-        try (PahoClients publisher = PahoClients.connect(cluster.node(publisherNode).url(), "pub-" + move)) {
+        try (PahoClients publisher =
+                PahoClients.connect(cluster.node(publisherNode).url(), "pub-" + move)) {
             for (int i = 1; i <= BEFORE_MOVE; i++) {
                 publisher.client().publish(topic, payload(i), 1, false);
             }
@@ -94,8 +95,10 @@ class SessionMoveTest {
             publishing.await(10, TimeUnit.SECONDS);
             RawMqttClient moved = new RawMqttClient(cluster.node(to).mqttPort, 10_000);
             moved.send(RawMqttClient.connectPacket(clientId, false, 60));
-            assertEquals(1, moved.expect(RawMqttClient.CONNACK).body()[0],
-                "session present on node " + to + " (move " + move + " from node " + from + ")");
+            assertEquals(
+                    1,
+                    moved.expect(RawMqttClient.CONNACK).body()[0],
+                    "session present on node " + to + " (move " + move + " from node " + from + ")");
             rest.get(30, TimeUnit.SECONDS);
             old.close();
             List<Integer> received = new ArrayList<>();
@@ -112,8 +115,11 @@ class SessionMoveTest {
             for (int i = 1; i <= BEFORE_MOVE + DURING_MOVE; i++) {
                 expected.add(i);
             }
-            assertEquals(expected, received, "move " + move + " from node " + from + " to node " + to
-                + " with the publisher on node " + publisherNode);
+            assertEquals(
+                    expected,
+                    received,
+                    "move " + move + " from node " + from + " to node " + to + " with the publisher on node "
+                            + publisherNode);
             moved.setReadTimeout(300);
             assertEquals(true, moved.isSilent(), "nothing more after the " + expected.size() + " messages");
             moved.setReadTimeout(10_000);

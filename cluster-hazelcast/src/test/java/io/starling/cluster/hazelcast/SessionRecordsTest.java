@@ -26,7 +26,9 @@ class SessionRecordsTest {
         assertEquals(5_000, SessionRecords.Value.parse(entry.getValue()).leasedTo());
         // The node the session moved to writes its record; the lease the old node held stays.
         SessionRecords.Change.save("node-b", Map.of("t/#", 1)).process(entry);
-        assertEquals(new SessionRecords.Value("node-b", 5_000, Map.of("t/#", 1)), SessionRecords.Value.parse(entry.getValue()));
+        assertEquals(
+                new SessionRecords.Value("node-b", 5_000, Map.of("t/#", 1)),
+                SessionRecords.Value.parse(entry.getValue()));
         // A late delete from the old node leaves the new node's record alone.
         SessionRecords.Change.delete("node-a").process(entry);
         assertEquals("node-b", SessionRecords.Value.parse(entry.getValue()).node());

@@ -35,14 +35,17 @@ class UnresponsiveHolderTest {
 
     @Test
     void aSessionWhoseNodeDoesNotAnswerContinuesFromItsRecordAndGetsItsQueueLater() throws Exception {
-        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(dir, 2,
-            "starling.cluster.hazelcast.request-timeout = 1500ms",
-            "starling.cluster.hazelcast.member-timeout = 20s")) {
+        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(
+                dir,
+                2,
+                "starling.cluster.hazelcast.request-timeout = 1500ms",
+                "starling.cluster.hazelcast.member-timeout = 20s")) {
             ClusterProcesses.Node holder = cluster.node(0);
             ClusterProcesses.Node other = cluster.node(1);
             // Several clients: the claim of an id whose map partition the frozen node owns waits for
             // it; the others are claimed at once and find the holder silent.
-            List<String> clientIds = IntStream.range(0, CLIENTS).mapToObj(i -> "patient-" + i).toList();
+            List<String> clientIds =
+                    IntStream.range(0, CLIENTS).mapToObj(i -> "patient-" + i).toList();
             for (String clientId : clientIds) {
                 try (RawMqttClient subscriber = new RawMqttClient(holder.mqttPort)) {
                     assertEquals(0, subscriber.connect(clientId, false, 60));
@@ -68,8 +71,9 @@ class UnresponsiveHolderTest {
                 }
             });
             List<CompletableFuture<RawMqttClient>> connecting = clientIds.stream()
-                .map(clientId -> CompletableFuture.supplyAsync(() -> connectUntilAccepted(other.mqttPort, clientId)))
-                .toList();
+                    .map(clientId ->
+                            CompletableFuture.supplyAsync(() -> connectUntilAccepted(other.mqttPort, clientId)))
+                    .toList();
             List<RawMqttClient> subscribers = new ArrayList<>();
             try {
                 for (CompletableFuture<RawMqttClient> connected : connecting) {
@@ -84,11 +88,15 @@ class UnresponsiveHolderTest {
                     for (int n = 0; n < 4; n++) {
                         received.add(next(subscribers.get(i)));
                     }
-                    assertEquals(List.of("queued1", "queued2", "queued3"),
-                        received.stream().filter(text -> text.startsWith("queued")).toList(),
-                        clientIds.get(i) + ": what the frozen node had queued follows, in order: " + received);
-                    assertTrue(received.contains("live"),
-                        clientIds.get(i) + ": its subscription works on the other node: " + received);
+                    assertEquals(
+                            List.of("queued1", "queued2", "queued3"),
+                            received.stream()
+                                    .filter(text -> text.startsWith("queued"))
+                                    .toList(),
+                            clientIds.get(i) + ": what the frozen node had queued follows, in order: " + received);
+                    assertTrue(
+                            received.contains("live"),
+                            clientIds.get(i) + ": its subscription works on the other node: " + received);
                 }
             } finally {
                 for (RawMqttClient subscriber : subscribers) {

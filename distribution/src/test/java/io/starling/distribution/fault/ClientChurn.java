@@ -20,8 +20,14 @@ final class ClientChurn implements Runnable {
     private final Stopper stopper;
     private final EventLog log;
 
-    ClientChurn(ExampleCluster cluster, Random random, List<FaultKind> kinds, List<FaultPublisher> publishers,
-                List<FaultSubscriber> subscribers, Stopper stopper, EventLog log) {
+    ClientChurn(
+            ExampleCluster cluster,
+            Random random,
+            List<FaultKind> kinds,
+            List<FaultPublisher> publishers,
+            List<FaultSubscriber> subscribers,
+            Stopper stopper,
+            EventLog log) {
         this.cluster = cluster;
         this.random = random;
         this.kinds = List.copyOf(kinds);
@@ -40,7 +46,9 @@ final class ClientChurn implements Runnable {
                 if (kind == FaultKind.OFFLINE) {
                     FaultSubscriber subscriber = subscribers.get(random.nextInt(subscribers.size()));
                     Duration away = Duration.ofMillis(1000 + random.nextInt(7001));
-                    log.fault(kind, subscriber.clientId + " disconnects, back through HAProxy in " + away.toMillis() + " ms");
+                    log.fault(
+                            kind,
+                            subscriber.clientId + " disconnects, back through HAProxy in " + away.toMillis() + " ms");
                     subscriber.goOffline(away);
                 } else if (random.nextInt(3) == 0) {
                     FaultPublisher publisher = publishers.get(random.nextInt(publishers.size()));

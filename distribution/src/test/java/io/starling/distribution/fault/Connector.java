@@ -2,8 +2,8 @@ package io.starling.distribution.fault;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -16,10 +16,10 @@ final class Connector {
      * up after one unanswered PINGREQ) and reconnects elsewhere.
      */
     private static final int KEEP_ALIVE_SECONDS = 5;
+
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-    private Connector() {
-    }
+    private Connector() {}
 
     /** One attempt to connect {@code client} (clean session 0) to {@code url}; returns the session-present flag. */
     static boolean connectOnce(MqttClient client, String url) throws MqttException {

@@ -22,6 +22,7 @@ final class FaultPublisher implements Runnable {
 
     /** A message not acknowledged within this time ends the publisher (reported; the check still runs). */
     private static final Duration GIVE_UP = Duration.ofMinutes(3);
+
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     final int index;
@@ -32,14 +33,15 @@ final class FaultPublisher implements Runnable {
     private final long intervalNanos;
     private final Stopper stopper;
     private final EventLog log;
-    private final SessionPersistence persistence = new SessionPersistence(received -> { });
+    private final SessionPersistence persistence = new SessionPersistence(received -> {});
     private final MqttClient client;
     private final AtomicReference<String> moveTo = new AtomicReference<>();
     private volatile int acknowledged;
     private volatile int attempted;
     private volatile boolean gaveUp;
 
-    FaultPublisher(int index, int qos, int rate, String balancerUrl, Stopper stopper, EventLog log) throws MqttException {
+    FaultPublisher(int index, int qos, int rate, String balancerUrl, Stopper stopper, EventLog log)
+            throws MqttException {
         this.index = index;
         this.clientId = "fault-pub-" + index;
         this.topic = "fault/q" + qos + "/p" + index;

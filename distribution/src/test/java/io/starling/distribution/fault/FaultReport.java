@@ -10,25 +10,43 @@ public record FaultReport(String text, boolean passed) {
     /** How many examples of each finding the summary lists (all are counted). */
     private static final int EXAMPLES = 10;
 
-    static FaultReport of(FaultRunOptions options, EventLog log, List<FaultPublisher> publishers, List<Verdict> verdicts,
-                          List<String> errors) {
-        boolean passed = errors.isEmpty() && !verdicts.isEmpty() && verdicts.stream().allMatch(Verdict::passed);
+    static FaultReport of(
+            FaultRunOptions options,
+            EventLog log,
+            List<FaultPublisher> publishers,
+            List<Verdict> verdicts,
+            List<String> errors) {
+        boolean passed =
+                errors.isEmpty() && !verdicts.isEmpty() && verdicts.stream().allMatch(Verdict::passed);
         StringBuilder text = new StringBuilder("\n== fault run summary ==\n");
         text.append(options.describe()).append('\n');
-        text.append("repeat: benchmarks/fault-run.sh --seed ").append(options.seed()).append(" --minutes ")
-            .append(options.publishing().toSeconds() / 60.0).append(" --kinds ")
-            .append(options.kinds().stream().map(Enum::name).collect(Collectors.joining(","))).append('\n');
+        text.append("repeat: benchmarks/fault-run.sh --seed ")
+                .append(options.seed())
+                .append(" --minutes ")
+                .append(options.publishing().toSeconds() / 60.0)
+                .append(" --kinds ")
+                .append(options.kinds().stream().map(Enum::name).collect(Collectors.joining(",")))
+                .append('\n');
         Map<FaultKind, Integer> counts = log.counts();
-        text.append("faults injected: ").append(counts.isEmpty() ? "none" : counts).append('\n');
+        text.append("faults injected: ")
+                .append(counts.isEmpty() ? "none" : counts)
+                .append('\n');
         log.lines().forEach(line -> text.append("  ").append(line).append('\n'));
         int acknowledged = 0;
         for (FaultPublisher publisher : publishers) {
             acknowledged += publisher.acknowledged();
-            text.append(String.format("publisher %s QoS %d %s: %d acknowledged, %d sent%s%n", publisher.clientId,
-                publisher.qos, publisher.topic, publisher.acknowledged(), publisher.attempted(),
-                publisher.gaveUp() ? ", GAVE UP" : ""));
+            text.append(String.format(
+                    "publisher %s QoS %d %s: %d acknowledged, %d sent%s%n",
+                    publisher.clientId,
+                    publisher.qos,
+                    publisher.topic,
+                    publisher.acknowledged(),
+                    publisher.attempted(),
+                    publisher.gaveUp() ? ", GAVE UP" : ""));
         }
-        text.append("messages acknowledged to publishers: ").append(acknowledged).append('\n');
+        text.append("messages acknowledged to publishers: ")
+                .append(acknowledged)
+                .append('\n');
         int expected = 0;
         int lost = 0;
         int duplicatesQos2 = 0;
@@ -40,8 +58,9 @@ public record FaultReport(String text, boolean passed) {
             outOfOrder += verdict.outOfOrder().size();
             text.append(line(verdict));
         }
-        text.append(String.format("all subscribers: %d to deliver, %d lost, %d QoS 2 duplicates, %d out of order%n",
-            expected, lost, duplicatesQos2, outOfOrder));
+        text.append(String.format(
+                "all subscribers: %d to deliver, %d lost, %d QoS 2 duplicates, %d out of order%n",
+                expected, lost, duplicatesQos2, outOfOrder));
         errors.forEach(error -> text.append("error: ").append(error).append('\n'));
         text.append("result: ").append(passed ? "PASS" : "FAIL").append('\n');
         return new FaultReport(text.toString(), passed);
@@ -49,11 +68,19 @@ public record FaultReport(String text, boolean passed) {
 
     private static String line(Verdict verdict) {
         StringBuilder line = new StringBuilder(String.format(
-            "subscriber %s%s: %d to deliver, %d delivered, %d lost (%d unreleased QoS 2), duplicates %d at QoS 1 (allowed)"
-                + " and %d at QoS 2, %d out of order, %d unexpected: %s%n",
-            verdict.clientId(), verdict.slow() ? " (slow)" : "", verdict.expected(), verdict.delivered(),
-            verdict.lost().size(), verdict.unreleased(), verdict.duplicatesQos1(), verdict.duplicatesQos2(),
-            verdict.outOfOrder().size(), verdict.unexpected().size(), verdict.passed() ? "ok" : "FAIL"));
+                "subscriber %s%s: %d to deliver, %d delivered, %d lost (%d unreleased QoS 2), duplicates %d at QoS 1 (allowed)"
+                        + " and %d at QoS 2, %d out of order, %d unexpected: %s%n",
+                verdict.clientId(),
+                verdict.slow() ? " (slow)" : "",
+                verdict.expected(),
+                verdict.delivered(),
+                verdict.lost().size(),
+                verdict.unreleased(),
+                verdict.duplicatesQos1(),
+                verdict.duplicatesQos2(),
+                verdict.outOfOrder().size(),
+                verdict.unexpected().size(),
+                verdict.passed() ? "ok" : "FAIL"));
         appendExamples(line, "lost", verdict.lost());
         appendExamples(line, "out of order", verdict.outOfOrder());
         appendExamples(line, "unexpected", verdict.unexpected());
@@ -62,8 +89,11 @@ public record FaultReport(String text, boolean passed) {
 
     private static void appendExamples(StringBuilder line, String what, List<?> found) {
         if (!found.isEmpty()) {
-            line.append("    ").append(what).append(", e.g. ").append(found.subList(0, Math.min(EXAMPLES, found.size())))
-                .append('\n');
+            line.append("    ")
+                    .append(what)
+                    .append(", e.g. ")
+                    .append(found.subList(0, Math.min(EXAMPLES, found.size())))
+                    .append('\n');
         }
     }
 }

@@ -56,7 +56,8 @@ public final class FaultRun {
         Files.createDirectories(options.work());
         Path home = DistributionZip.unzipInto(options.work());
         log.note("starting the example cluster and HAProxy: " + options.describe());
-        ExampleCluster cluster = ExampleCluster.start(home, Files.createDirectories(options.work().resolve("cluster")));
+        ExampleCluster cluster = ExampleCluster.start(
+                home, Files.createDirectories(options.work().resolve("cluster")));
         List<Verdict> verdicts = List.of();
         try {
             verdicts = runOn(cluster);
@@ -83,24 +84,26 @@ public final class FaultRun {
         Random setup = new Random(seeds.nextLong());
         Stopper stopper = new Stopper();
         for (int i = 0; i < options.publishers(); i++) {
-            FaultPublisher publisher = new FaultPublisher(i, i % 2 == 0 ? 1 : 2, options.rate(), cluster.balancerUrl(),
-                stopper, log);
+            FaultPublisher publisher =
+                    new FaultPublisher(i, i % 2 == 0 ? 1 : 2, options.rate(), cluster.balancerUrl(), stopper, log);
             publisher.connect();
             publishers.add(publisher);
         }
         for (int i = 0; i < options.subscribers(); i++) {
             Map<String, Integer> filters = filters(i, setup);
-            FaultSubscriber subscriber = new FaultSubscriber("fault-sub-" + i, filters, ackDelay(i, filters),
-                cluster.balancerUrl(), log);
+            FaultSubscriber subscriber =
+                    new FaultSubscriber("fault-sub-" + i, filters, ackDelay(i, filters), cluster.balancerUrl(), log);
             subscriber.start();
             subscribers.add(subscriber);
             log.note(subscriber.clientId + " subscribed " + filters + (subscriber.slow() ? ", slow" : ""));
         }
-        List<FaultKind> nodeKinds = options.kinds().stream().filter(FaultKind::onNodes).toList();
-        List<FaultKind> clientKinds = options.kinds().stream().filter(kind -> !kind.onNodes()).toList();
+        List<FaultKind> nodeKinds =
+                options.kinds().stream().filter(FaultKind::onNodes).toList();
+        List<FaultKind> clientKinds =
+                options.kinds().stream().filter(kind -> !kind.onNodes()).toList();
         NodeFaults nodeFaults = new NodeFaults(cluster, new Random(seeds.nextLong()), nodeKinds, stopper, log);
-        ClientChurn churn = new ClientChurn(cluster, new Random(seeds.nextLong()), clientKinds, publishers, subscribers,
-            stopper, log);
+        ClientChurn churn = new ClientChurn(
+                cluster, new Random(seeds.nextLong()), clientKinds, publishers, subscribers, stopper, log);
 
         List<Thread> publishing = new ArrayList<>();
         for (FaultPublisher publisher : publishers) {
@@ -132,9 +135,12 @@ public final class FaultRun {
             future.get(5, TimeUnit.MINUTES);
         }
         awaitQuiet();
-        List<Verdict> verdicts = subscribers.stream().map(subscriber -> Verdict.of(subscriber, publishers)).toList();
-        subscribers.stream().filter(subscriber -> !subscriber.isConnected())
-            .forEach(subscriber -> errors.add(subscriber.clientId + " is not connected at the end"));
+        List<Verdict> verdicts = subscribers.stream()
+                .map(subscriber -> Verdict.of(subscriber, publishers))
+                .toList();
+        subscribers.stream()
+                .filter(subscriber -> !subscriber.isConnected())
+                .forEach(subscriber -> errors.add(subscriber.clientId + " is not connected at the end"));
         return verdicts;
     }
 
@@ -148,8 +154,14 @@ public final class FaultRun {
             filters.put("fault/#", 2);
             return filters;
         }
-        List<String> pool = List.of("fault/#", "fault/q1/#", "fault/q2/#", "fault/q2/+", "fault/+/+",
-            "fault/+/p" + random.nextInt(options.publishers()), "fault/+/p" + random.nextInt(options.publishers()));
+        List<String> pool = List.of(
+                "fault/#",
+                "fault/q1/#",
+                "fault/q2/#",
+                "fault/q2/+",
+                "fault/+/+",
+                "fault/+/p" + random.nextInt(options.publishers()),
+                "fault/+/p" + random.nextInt(options.publishers()));
         while (filters.size() < 2) {
             filters.merge(pool.get(random.nextInt(pool.size())), 1 + random.nextInt(2), Math::max);
         }
@@ -164,7 +176,9 @@ public final class FaultRun {
         if (index % 3 != 1) {
             return Duration.ZERO;
         }
-        long matching = publishers.stream().filter(p -> Topics.matchingQos(filters, p.topic) >= 0).count();
+        long matching = publishers.stream()
+                .filter(p -> Topics.matchingQos(filters, p.topic) >= 0)
+                .count();
         return Duration.ofNanos((long) (TimeUnit.SECONDS.toNanos(1) / (0.8 * options.rate() * Math.max(1, matching))));
     }
 
@@ -172,8 +186,12 @@ public final class FaultRun {
     private void awaitQuiet() {
         long deadline = System.nanoTime() + QUIET_DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
-            long lastArrival = subscribers.stream().mapToLong(s -> s.inbox.lastArrivalNanos()).max().orElse(0);
-            boolean complete = subscribers.stream().allMatch(s -> Verdict.of(s, publishers).lost().isEmpty());
+            long lastArrival = subscribers.stream()
+                    .mapToLong(s -> s.inbox.lastArrivalNanos())
+                    .max()
+                    .orElse(0);
+            boolean complete = subscribers.stream()
+                    .allMatch(s -> Verdict.of(s, publishers).lost().isEmpty());
             if (complete && System.nanoTime() - lastArrival > QUIET.toNanos()) {
                 log.note("quiet: nothing missing, nothing arrived for " + QUIET.toSeconds() + " s");
                 return;

@@ -18,26 +18,33 @@ import java.util.Set;
  * @param kinds       the faults injected
  * @param work        where the distribution is unzipped and the logs are kept
  */
-public record FaultRunOptions(long seed, Duration publishing, int publishers, int subscribers, int rate,
-                              Set<FaultKind> kinds, Path work) {
+public record FaultRunOptions(
+        long seed, Duration publishing, int publishers, int subscribers, int rate, Set<FaultKind> kinds, Path work) {
 
     public static FaultRunOptions fromSystemProperties(Path work) {
         String kinds = System.getProperty("fault.kinds", "");
         Set<FaultKind> chosen = EnumSet.allOf(FaultKind.class);
         if (!kinds.isBlank()) {
             chosen = EnumSet.noneOf(FaultKind.class);
-            Arrays.stream(kinds.split(",")).map(String::trim).map(String::toUpperCase).map(FaultKind::valueOf)
-                .forEach(chosen::add);
+            Arrays.stream(kinds.split(","))
+                    .map(String::trim)
+                    .map(String::toUpperCase)
+                    .map(FaultKind::valueOf)
+                    .forEach(chosen::add);
         }
         double minutes = Double.parseDouble(System.getProperty("fault.minutes", "1.5"));
-        return new FaultRunOptions(Long.parseLong(System.getProperty("fault.seed", "1")),
-            Duration.ofSeconds(Math.round(minutes * 60)), Integer.getInteger("fault.publishers", 4),
-            Integer.getInteger("fault.subscribers", 5), Integer.getInteger("fault.rate", 10), chosen,
-            work.resolve("seed-" + System.getProperty("fault.seed", "1")));
+        return new FaultRunOptions(
+                Long.parseLong(System.getProperty("fault.seed", "1")),
+                Duration.ofSeconds(Math.round(minutes * 60)),
+                Integer.getInteger("fault.publishers", 4),
+                Integer.getInteger("fault.subscribers", 5),
+                Integer.getInteger("fault.rate", 10),
+                chosen,
+                work.resolve("seed-" + System.getProperty("fault.seed", "1")));
     }
 
     String describe() {
-        return "seed " + seed + ", publishing " + publishing.toSeconds() + " s, " + publishers + " publishers at " + rate
-            + " msg/s each, " + subscribers + " subscribers, faults " + kinds;
+        return "seed " + seed + ", publishing " + publishing.toSeconds() + " s, " + publishers + " publishers at "
+                + rate + " msg/s each, " + subscribers + " subscribers, faults " + kinds;
     }
 }

@@ -48,7 +48,8 @@ final class FaultSubscriber implements AutoCloseable {
     private volatile boolean closed;
     private ScheduledFuture<?> comeBack; // control thread only
 
-    FaultSubscriber(String clientId, Map<String, Integer> filters, Duration ackDelay, String balancerUrl, EventLog log) {
+    FaultSubscriber(
+            String clientId, Map<String, Integer> filters, Duration ackDelay, String balancerUrl, EventLog log) {
         this.clientId = clientId;
         this.filters = Map.copyOf(filters);
         this.ackDelayNanos = ackDelay.toNanos();
@@ -71,12 +72,17 @@ final class FaultSubscriber implements AutoCloseable {
     /** Connects through HAProxy and subscribes (SUBACK: every node knows the subscriptions). */
     void start() throws Exception {
         control.submit(() -> {
-            current = newClient(balancerUrl);
-            Connector.connectOnce(current, balancerUrl);
-            String[] topics = filters.keySet().toArray(String[]::new);
-            current.subscribe(topics, filters.values().stream().mapToInt(Integer::intValue).toArray());
-            return null;
-        }).get(60, TimeUnit.SECONDS);
+                    current = newClient(balancerUrl);
+                    Connector.connectOnce(current, balancerUrl);
+                    String[] topics = filters.keySet().toArray(String[]::new);
+                    current.subscribe(
+                            topics,
+                            filters.values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .toArray());
+                    return null;
+                })
+                .get(60, TimeUnit.SECONDS);
     }
 
     /** A second client object connects straight to the node; the first is closed once it has. */
@@ -96,7 +102,8 @@ final class FaultSubscriber implements AutoCloseable {
                 }
             } catch (MqttException e) {
                 Connector.closeQuietly(next);
-                log.note(clientId + ": takeover at " + nodeName + " failed (" + e.getMessage() + "); stays where it was");
+                log.note(clientId + ": takeover at " + nodeName + " failed (" + e.getMessage()
+                        + "); stays where it was");
             }
         });
     }
@@ -166,8 +173,9 @@ final class FaultSubscriber implements AutoCloseable {
         closed = true; // also ends a reconnection in progress on the control thread
         try {
             control.submit(() -> {
-                Connector.closeQuietly(current);
-            }).get(30, TimeUnit.SECONDS);
+                        Connector.closeQuietly(current);
+                    })
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             log.note(clientId + " did not close cleanly: " + e);
         }

@@ -15,8 +15,7 @@ import java.util.Set;
 final class Inbox {
 
     /** One delivery to the application. */
-    record Arrival(Payload payload, int qos) {
-    }
+    record Arrival(Payload payload, int qos) {}
 
     private final List<Arrival> arrivals = new ArrayList<>();
     private final Set<Payload> qos2Received = new HashSet<>();

@@ -73,9 +73,12 @@ final class NodeFaults implements Runnable {
     }
 
     private void freeze(ExampleCluster.Node node) throws Exception {
-        List<Integer> linesBefore = cluster.nodes.stream().map(n -> n.process.lineCount()).toList();
+        List<Integer> linesBefore =
+                cluster.nodes.stream().map(n -> n.process.lineCount()).toList();
         Duration frozen = MEMBER_TIMEOUT.plus(seconds(2, 6));
-        log.fault(FaultKind.FREEZE, "SIGSTOP " + node.name + " (pid " + node.process.pid() + ") for " + frozen.toSeconds() + " s");
+        log.fault(
+                FaultKind.FREEZE,
+                "SIGSTOP " + node.name + " (pid " + node.process.pid() + ") for " + frozen.toSeconds() + " s");
         cluster.freeze(node);
         Thread.sleep(frozen.toMillis()); // the fault itself: frozen past the member timeout, whatever happens meanwhile
         cluster.thaw(node);

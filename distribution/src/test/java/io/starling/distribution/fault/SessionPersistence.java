@@ -30,6 +30,7 @@ final class SessionPersistence implements MqttClientPersistence {
     private static final String RECEIVED = "r-";
     /** Paho's key prefixes for a sent PUBLISH and its PUBREL (SENT_PREFIX, SENT_CONFIRM_PREFIX). */
     private static final String SENT = "s-";
+
     private static final String SENT_CONFIRM = "sc-";
 
     private final Map<String, MqttPersistable> entries = new ConcurrentHashMap<>();

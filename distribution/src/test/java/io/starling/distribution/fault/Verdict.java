@@ -29,8 +29,17 @@ import java.util.Set;
  *       that no publisher ever sent.</li>
  * </ul>
  */
-record Verdict(String clientId, boolean slow, int expected, int delivered, List<Payload> lost, int unreleased,
-               int duplicatesQos1, int duplicatesQos2, List<String> outOfOrder, List<Payload> unexpected) {
+record Verdict(
+        String clientId,
+        boolean slow,
+        int expected,
+        int delivered,
+        List<Payload> lost,
+        int unreleased,
+        int duplicatesQos1,
+        int duplicatesQos2,
+        List<String> outOfOrder,
+        List<Payload> unexpected) {
 
     boolean passed() {
         return lost.isEmpty() && duplicatesQos2 == 0 && outOfOrder.isEmpty() && unexpected.isEmpty();
@@ -76,8 +85,17 @@ record Verdict(String clientId, boolean slow, int expected, int delivered, List<
                 duplicatesQos1 += entry.getValue() - 1;
             }
         }
-        return new Verdict(subscriber.clientId, subscriber.slow(), expected, delivered, lost, unreleased, duplicatesQos1,
-            duplicatesQos2, outOfOrder(subscriber.inbox.arrivals()), unexpected);
+        return new Verdict(
+                subscriber.clientId,
+                subscriber.slow(),
+                expected,
+                delivered,
+                lost,
+                unreleased,
+                duplicatesQos1,
+                duplicatesQos2,
+                outOfOrder(subscriber.inbox.arrivals()),
+                unexpected);
     }
 
     /** The QoS the subscriber gets the publisher's messages at, -1 if no filter matches. */

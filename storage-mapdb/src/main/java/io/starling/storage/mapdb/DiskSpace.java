@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** What the store file can take of its disk: the free space there plus what the file takes already. */
 final class DiskSpace {
 
-    private DiskSpace() {
-    }
+    private DiskSpace() {}
 
     static long available(Path storeFile) {
         Path absolute = storeFile.toAbsolutePath();
@@ -20,7 +19,9 @@ final class DiskSpace {
         }
         try {
             long file = Files.exists(absolute) ? Files.size(absolute) : 0;
-            return Files.getFileStore(existing == null ? absolute.getRoot() : existing).getUsableSpace() + file;
+            return Files.getFileStore(existing == null ? absolute.getRoot() : existing)
+                            .getUsableSpace()
+                    + file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the free space of " + absolute.getParent(), e);
         }

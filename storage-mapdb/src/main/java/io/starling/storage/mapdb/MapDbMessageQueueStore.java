@@ -29,8 +29,8 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
     }
 
     @Override
-    public CompletionStage<Void> append(StoredMessage message, Collection<DeliveryTarget> targets,
-                                        InboundQos2Receipt receipt) {
+    public CompletionStage<Void> append(
+            StoredMessage message, Collection<DeliveryTarget> targets, InboundQos2Receipt receipt) {
         List<DeliveryTarget> copy = List.copyOf(targets);
         for (DeliveryTarget target : copy) {
             unapplied.queued(target.clientId(), message.id());
@@ -62,8 +62,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
     }
 
     /** A queue entry an append writes, with the packet id it was sent with before (0 if not sent). */
-    private record KeptEntry(DeliveryTarget target, int packetId) {
-    }
+    private record KeptEntry(DeliveryTarget target, int packetId) {}
 
     @Override
     public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
@@ -71,14 +70,16 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
             // Written by the append with the packet id, which completes no later than this would.
             return DONE;
         }
-        return writer.update(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
-            (key, entry) -> QueueEntry.decode(entry).withPacketId(packetId).encode()));
+        return writer.update(tables -> tables.queued.computeIfPresent(
+                new Object[] {clientId, messageId},
+                (key, entry) -> QueueEntry.decode(entry).withPacketId(packetId).encode()));
     }
 
     @Override
     public CompletionStage<Void> markReleased(String clientId, long messageId) {
-        return writer.update(tables -> tables.queued.computeIfPresent(new Object[] {clientId, messageId},
-            (key, entry) -> QueueEntry.decode(entry).asReleased().encode()));
+        return writer.update(tables -> tables.queued.computeIfPresent(
+                new Object[] {clientId, messageId},
+                (key, entry) -> QueueEntry.decode(entry).asReleased().encode()));
     }
 
     @Override
@@ -111,13 +112,17 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
         long size = MessageCodec.sizeOf(message) + QueueUsage.ENTRY_OVERHEAD;
         long client = usage.of(clientId);
         if (settings.maxClientQueue() > 0 && client + size > settings.maxClientQueue()) {
-            return new QueueRefusal("client", "its stored queue is at max-client-queue-size (" + client + " + " + size
-                + " bytes > " + settings.maxClientQueue() + ")");
+            return new QueueRefusal(
+                    "client",
+                    "its stored queue is at max-client-queue-size (" + client + " + " + size + " bytes > "
+                            + settings.maxClientQueue() + ")");
         }
         long total = usage.total();
         if (settings.maxQueueTotal() > 0 && total + size > settings.maxQueueTotal()) {
-            return new QueueRefusal("total", "the stored queues of all clients are at max-queue-size-total (" + total
-                + " + " + size + " bytes > " + settings.maxQueueTotal() + ")");
+            return new QueueRefusal(
+                    "total",
+                    "the stored queues of all clients are at max-queue-size-total (" + total + " + " + size
+                            + " bytes > " + settings.maxQueueTotal() + ")");
         }
         return null;
     }
@@ -126,7 +131,8 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
     public Set<Integer> loadInboundQos2(String clientId) {
         return writer.read(tables -> {
             Set<Integer> packetIds = new HashSet<>();
-            for (Object[] key : tables.inboundQos2.prefixSubMap(new Object[] {clientId}).keySet()) {
+            for (Object[] key :
+                    tables.inboundQos2.prefixSubMap(new Object[] {clientId}).keySet()) {
                 packetIds.add((Integer) key[1]);
             }
             return packetIds;

@@ -16,7 +16,8 @@ final class MapDbRetainedStore implements RetainedStore {
 
     @Override
     public Collection<StoredMessage> loadAll() {
-        return writer.read(tables -> tables.retained.values().stream().map(MessageCodec::decode).toList());
+        return writer.read(tables ->
+                tables.retained.values().stream().map(MessageCodec::decode).toList());
     }
 
     @Override

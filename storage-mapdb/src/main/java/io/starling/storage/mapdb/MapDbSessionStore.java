@@ -26,8 +26,9 @@ final class MapDbSessionStore implements SessionStore {
             List<SessionRecord> records = new ArrayList<>();
             for (String clientId : tables.sessions.keySet()) {
                 Map<String, Integer> subscriptions = new HashMap<>();
-                tables.subscriptions.prefixSubMap(new Object[] {clientId})
-                    .forEach((key, qos) -> subscriptions.put((String) key[1], qos));
+                tables.subscriptions
+                        .prefixSubMap(new Object[] {clientId})
+                        .forEach((key, qos) -> subscriptions.put((String) key[1], qos));
                 records.add(new SessionRecord(clientId, subscriptions));
             }
             return records;
@@ -39,8 +40,8 @@ final class MapDbSessionStore implements SessionStore {
         return writer.write(tables -> {
             tables.sessions.put(record.clientId(), Boolean.TRUE);
             tables.subscriptions.prefixSubMap(new Object[] {record.clientId()}).clear();
-            record.subscriptions().forEach(
-                (filter, qos) -> tables.subscriptions.put(new Object[] {record.clientId(), filter}, qos));
+            record.subscriptions()
+                    .forEach((filter, qos) -> tables.subscriptions.put(new Object[] {record.clientId(), filter}, qos));
         });
     }
 

@@ -14,8 +14,13 @@ import java.util.Locale;
  * @param maxClientQueue    bytes one client's stored queue may be charged ({@link QueueUsage}); 0 for no limit
  * @param maxQueueTotal     bytes all stored queues together may be charged; 0 for no limit
  */
-record MapDbSettings(Path directory, Durability durability, Duration commitInterval, long maxSize,
-                     long maxClientQueue, long maxQueueTotal) {
+record MapDbSettings(
+        Path directory,
+        Durability durability,
+        Duration commitInterval,
+        long maxSize,
+        long maxClientQueue,
+        long maxQueueTotal) {
 
     static final String PREFIX = "starling.storage.mapdb.";
 
@@ -26,14 +31,21 @@ record MapDbSettings(Path directory, Durability durability, Duration commitInter
         Config c = config.getConfig("starling.storage.mapdb");
         Duration interval = c.getDuration("commit-interval");
         if (interval.isNegative() || interval.isZero()) {
-            throw new ConfigException.BadValue(c.origin(), PREFIX + "commit-interval",
-                "must be a positive duration, was " + interval);
+            throw new ConfigException.BadValue(
+                    c.origin(), PREFIX + "commit-interval", "must be a positive duration, was " + interval);
         }
         Path directory = Path.of(c.getString("directory"));
-        return new MapDbSettings(directory, durability(c), interval, atLeastZero(c, "max-size"),
-            atLeastZero(c, "max-client-queue-size"),
-            BrokerConfig.sizeOrShare(config, PREFIX + "max-queue-size-total", "the free disk",
-                () -> DiskSpace.available(directory.resolve(FILE_NAME))));
+        return new MapDbSettings(
+                directory,
+                durability(c),
+                interval,
+                atLeastZero(c, "max-size"),
+                atLeastZero(c, "max-client-queue-size"),
+                BrokerConfig.sizeOrShare(
+                        config,
+                        PREFIX + "max-queue-size-total",
+                        "the free disk",
+                        () -> DiskSpace.available(directory.resolve(FILE_NAME))));
     }
 
     private static long atLeastZero(Config c, String key) {
@@ -49,8 +61,8 @@ record MapDbSettings(Path directory, Durability durability, Duration commitInter
         try {
             return Durability.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue(c.origin(), PREFIX + "durability",
-                "must be always, interval or none, was '" + value + "'");
+            throw new ConfigException.BadValue(
+                    c.origin(), PREFIX + "durability", "must be always, interval or none, was '" + value + "'");
         }
     }
 

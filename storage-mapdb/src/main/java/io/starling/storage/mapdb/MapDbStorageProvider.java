@@ -19,7 +19,10 @@ public final class MapDbStorageProvider implements StorageProvider {
 
     static Storage open(MapDbSettings settings) {
         StoreWriter writer = new StoreWriter(settings);
-        return new Storage(new MapDbSessionStore(writer), new MapDbMessageQueueStore(writer),
-            new MapDbRetainedStore(writer), writer);
+        return new Storage(
+                new MapDbSessionStore(writer),
+                new MapDbMessageQueueStore(writer),
+                new MapDbRetainedStore(writer),
+                writer);
     }
 }

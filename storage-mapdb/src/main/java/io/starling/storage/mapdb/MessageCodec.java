@@ -13,20 +13,19 @@ final class MessageCodec {
 
     private static final int FIXED_BYTES = 8 + 8 + 1 + 1 + 4 + 4;
 
-    private MessageCodec() {
-    }
+    private MessageCodec() {}
 
     static byte[] encode(StoredMessage message) {
         byte[] topic = message.topic().getBytes(StandardCharsets.UTF_8);
         ByteBuffer out = ByteBuffer.allocate(FIXED_BYTES + topic.length + message.payload().length);
         out.putLong(message.id())
-            .putLong(message.timestamp())
-            .put((byte) message.qos())
-            .put((byte) (message.retain() ? 1 : 0))
-            .putInt(topic.length)
-            .put(topic)
-            .putInt(message.payload().length)
-            .put(message.payload());
+                .putLong(message.timestamp())
+                .put((byte) message.qos())
+                .put((byte) (message.retain() ? 1 : 0))
+                .putInt(topic.length)
+                .put(topic)
+                .putInt(message.payload().length)
+                .put(message.payload());
         return out.array();
     }
 

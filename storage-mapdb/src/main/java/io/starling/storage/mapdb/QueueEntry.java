@@ -32,17 +32,21 @@ record QueueEntry(long sequence, int qos, int packetId, boolean released, int si
 
     byte[] encode() {
         return ByteBuffer.allocate(BYTES)
-            .putLong(sequence)
-            .put((byte) qos)
-            .putShort((short) packetId)
-            .put((byte) (released ? 1 : 0))
-            .putInt(size)
-            .array();
+                .putLong(sequence)
+                .put((byte) qos)
+                .putShort((short) packetId)
+                .put((byte) (released ? 1 : 0))
+                .putInt(size)
+                .array();
     }
 
     static QueueEntry decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        return new QueueEntry(in.getLong(), in.get(), Short.toUnsignedInt(in.getShort()), in.get() != 0,
-            bytes.length >= BYTES ? in.getInt() : 0);
+        return new QueueEntry(
+                in.getLong(),
+                in.get(),
+                Short.toUnsignedInt(in.getShort()),
+                in.get() != 0,
+                bytes.length >= BYTES ? in.getInt() : 0);
     }
 }

@@ -27,6 +27,7 @@ final class QueueUsage {
     private final Map<String, Long> bytes = new ConcurrentHashMap<>();
     /** Clients whose figure changed since the last commit. */
     private final Set<String> changed = new HashSet<>();
+
     private volatile long total;
 
     QueueUsage(BTreeMap<String, Long> table) {

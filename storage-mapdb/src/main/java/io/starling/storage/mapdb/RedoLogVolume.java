@@ -60,6 +60,7 @@ final class RedoLogVolume extends Volume {
     private static final int HEADER = 8 + 8 + 4;
     /** 16 MiB of the store file cached for reading: the recently used tree nodes and free-space pages. */
     static final int CACHED_PAGES = 4096;
+
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
@@ -103,16 +104,22 @@ final class RedoLogVolume extends Volume {
         String storeName = store.toString();
         return new VolumeFactory() {
             @Override
-            public Volume makeVolume(String name, boolean readOnly, long fileLockWait, int sliceShift,
-                                     long initSize, boolean fixedSize) {
+            public Volume makeVolume(
+                    String name,
+                    boolean readOnly,
+                    long fileLockWait,
+                    int sliceShift,
+                    long initSize,
+                    boolean fixedSize) {
                 if (!storeName.equals(name)) {
                     return scratchInMemory
-                        ? ByteArrayVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize, fixedSize)
-                        : FileChannelVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize,
-                            fixedSize);
+                            ? ByteArrayVol.FACTORY.makeVolume(
+                                    name, readOnly, fileLockWait, sliceShift, initSize, fixedSize)
+                            : FileChannelVol.FACTORY.makeVolume(
+                                    name, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
                 }
-                Volume plain = FileChannelVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize,
-                    fixedSize);
+                Volume plain = FileChannelVol.FACTORY.makeVolume(
+                        name, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
                 try {
                     return new RedoLogVolume(plain, openRedo(store), hook);
                 } catch (IOException e) {
@@ -136,8 +143,8 @@ final class RedoLogVolume extends Volume {
     private static FileChannel openRedo(Path store) throws IOException {
         Path path = redoFile(store);
         boolean created = !Files.exists(path);
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         if (created) {
             syncDirectory(store.toAbsolutePath().getParent());
         }
@@ -159,8 +166,11 @@ final class RedoLogVolume extends Volume {
         if (length < 0) {
             Path aside = path.resolveSibling(path.getFileName() + ".incomplete");
             Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
-            LOG.warn("The broker stopped while writing a commit to {}; that commit never reached the store and none "
-                + "of its writes were acknowledged. The incomplete log was moved to {}.", path, aside);
+            LOG.warn(
+                    "The broker stopped while writing a commit to {}; that commit never reached the store and none "
+                            + "of its writes were acknowledged. The incomplete log was moved to {}.",
+                    path,
+                    aside);
             return;
         }
         try (FileChannel channel = FileChannel.open(store, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -176,8 +186,11 @@ final class RedoLogVolume extends Volume {
             channel.truncate(0);
             channel.force(true);
         }
-        LOG.info("Completed the commit the broker was writing to {} when it stopped ({} page(s) from {}).",
-            store.getFileName(), pages.size(), path.getFileName());
+        LOG.info(
+                "Completed the commit the broker was writing to {} when it stopped ({} page(s) from {}).",
+                store.getFileName(),
+                pages.size(),
+                path.getFileName());
     }
 
     /** Reads a complete redo file into pages and returns the store length it records; -1 when it is incomplete. */
@@ -235,7 +248,11 @@ final class RedoLogVolume extends Volume {
 
     private void writeRedo() throws IOException {
         CRC32C crc = new CRC32C();
-        ByteBuffer header = ByteBuffer.allocate(HEADER).putLong(MAGIC).putLong(length).putInt(dirty.size()).flip();
+        ByteBuffer header = ByteBuffer.allocate(HEADER)
+                .putLong(MAGIC)
+                .putLong(length)
+                .putInt(dirty.size())
+                .flip();
         crc.update(header.duplicate());
         long position = 0;
         position += writeFully(redo, header, position);
@@ -250,7 +267,8 @@ final class RedoLogVolume extends Volume {
             position += writeFully(redo, ByteBuffer.wrap(page.getValue()), position);
             hook.afterWrite();
         }
-        position += writeFully(redo, ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip(), position);
+        position += writeFully(
+                redo, ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip(), position);
         redo.truncate(position);
         redo.force(false);
         hook.afterWrite();

@@ -15,8 +15,7 @@ final class StoreMigration {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreMigration.class);
 
-    private StoreMigration() {
-    }
+    private StoreMigration() {}
 
     static void toFormat2(StoreTables tables) {
         List<Map.Entry<Object[], byte[]>> entries = new ArrayList<>(tables.queued.entrySet());

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.mapdb.CC;
 import org.mapdb.DB;
 import org.mapdb.DBException;
-import org.mapdb.CC;
 import org.mapdb.Serializer;
 import org.mapdb.StoreWAL;
 import org.slf4j.Logger;
@@ -22,11 +22,10 @@ final class StoreOpener {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
 
-    private StoreOpener() {
-    }
+    private StoreOpener() {}
 
     static StoreTables open(MapDbSettings settings) {
-        return open(settings, () -> { });
+        return open(settings, () -> {});
     }
 
     /** With a hook called after each write to the store file or its redo log (tests simulate crashes there). */
@@ -43,8 +42,11 @@ final class StoreOpener {
                 StoreMigration.toFormat2(tables);
             }
             tables.restoreSequence();
-            LOG.info("Opened MapDB store {} (format {}, durability {}).", file, StoreTables.FORMAT,
-                settings.durability().name().toLowerCase(Locale.ROOT));
+            LOG.info(
+                    "Opened MapDB store {} (format {}, durability {}).",
+                    file,
+                    StoreTables.FORMAT,
+                    settings.durability().name().toLowerCase(Locale.ROOT));
             return tables;
         } catch (IOException | RuntimeException e) {
             closeQuietly(db);
@@ -80,8 +82,19 @@ final class StoreOpener {
      */
     private static DB openDb(Path file, RedoLogVolume.WriteHook hook, boolean scratchInMemory) {
         boolean existed = Files.exists(file);
-        StoreWAL store = StoreWAL.make(file.toString(), RedoLogVolume.factory(file, hook, scratchInMemory), 0L, false,
-            CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
+        StoreWAL store = StoreWAL.make(
+                file.toString(),
+                RedoLogVolume.factory(file, hook, scratchInMemory),
+                0L,
+                false,
+                CC.STORE_DIRECT_CONC_SHIFT,
+                CC.PAGE_SIZE,
+                0L,
+                false,
+                false,
+                false,
+                true,
+                false);
         return new DB(new NodeCachingStore(store), existed, false, DB.class.getClassLoader(), 0);
     }
 
@@ -93,25 +106,32 @@ final class StoreOpener {
             return tables;
         }
         Integer format = db.exists(StoreTables.META)
-            ? db.treeMap(StoreTables.META, Serializer.STRING, Serializer.INTEGER).open()
-                .get(StoreTables.FORMAT_KEY)
-            : null;
+                ? db.treeMap(StoreTables.META, Serializer.STRING, Serializer.INTEGER)
+                        .open()
+                        .get(StoreTables.FORMAT_KEY)
+                : null;
         if (format == null) {
             throw refused(file, "is a MapDB store but not one written by Starling (no format version)", null);
         }
         if (format > StoreTables.FORMAT) {
-            throw refused(file, "was written by a newer Starling (store format " + format + "; this version reads "
-                + "format " + StoreTables.FORMAT + "); run that version again", null);
+            throw refused(
+                    file,
+                    "was written by a newer Starling (store format " + format + "; this version reads " + "format "
+                            + StoreTables.FORMAT + "); run that version again",
+                    null);
         }
         return new StoreTables(db);
     }
 
     private static StoreUnavailableException refused(Path file, String reason, Throwable cause) {
-        return new StoreUnavailableException("MapDB store " + file + " " + reason + ". Starling leaves the files "
-            + "as they are. To start with an empty store, stop the broker and move " + file.getFileName() + ", " + file.getFileName() + ".redo and "
-            + file.getFileName() + ".wal.* out of " + file.getParent()
-            + " (keep them to examine or to put back), or restore them from a backup. See docs/STORAGE.md, "
-            + "\"When the store cannot be opened\".", cause);
+        return new StoreUnavailableException(
+                "MapDB store " + file + " " + reason + ". Starling leaves the files "
+                        + "as they are. To start with an empty store, stop the broker and move " + file.getFileName()
+                        + ", " + file.getFileName() + ".redo and "
+                        + file.getFileName() + ".wal.* out of " + file.getParent()
+                        + " (keep them to examine or to put back), or restore them from a backup. See docs/STORAGE.md, "
+                        + "\"When the store cannot be opened\".",
+                cause);
     }
 
     private static void closeQuietly(DB db) {

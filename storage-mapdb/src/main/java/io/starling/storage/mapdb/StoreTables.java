@@ -20,6 +20,7 @@ final class StoreTables {
 
     /** The store format this code writes and reads. */
     static final int FORMAT = 2;
+
     static final String META = "meta";
     static final String FORMAT_KEY = "format";
 
@@ -33,6 +34,7 @@ final class StoreTables {
     final BTreeMap<Object[], byte[]> queued;
     /** Client id to the bytes its queue is charged ({@link QueueUsage}; format 2, which also added each entry's size). */
     final BTreeMap<String, Long> usageTable;
+
     final QueueUsage usage;
     /** (client id, packet id) of inbound QoS 2 messages awaiting PUBREL. */
     final BTreeMap<Object[], Boolean> inboundQos2;
@@ -42,25 +44,37 @@ final class StoreTables {
     final BTreeMap<Object[], Integer> subscriptions;
     /** Topic to encoded retained message. */
     final BTreeMap<String, byte[]> retained;
+
     private long lastSequence;
 
     StoreTables(DB db) {
         this.db = db;
         meta = db.treeMap(META, Serializer.STRING, Serializer.INTEGER).createOrOpen();
         // Payloads live outside the tree nodes so that changing one entry does not rewrite its neighbours' payloads.
-        messages = db.treeMap("messages", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().createOrOpen();
-        references = db.treeMap("references", Serializer.LONG, Serializer.INTEGER).createOrOpen();
+        messages = db.treeMap("messages", Serializer.LONG, Serializer.BYTE_ARRAY)
+                .valuesOutsideNodesEnable()
+                .createOrOpen();
+        references =
+                db.treeMap("references", Serializer.LONG, Serializer.INTEGER).createOrOpen();
         queued = db.treeMap("queued", new TupleKeySerializer(Serializer.STRING, Serializer.LONG), Serializer.BYTE_ARRAY)
-            .createOrOpen();
-        usageTable = db.treeMap("queue-usage", Serializer.STRING, Serializer.LONG).createOrOpen();
+                .createOrOpen();
+        usageTable =
+                db.treeMap("queue-usage", Serializer.STRING, Serializer.LONG).createOrOpen();
         usage = new QueueUsage(usageTable);
-        inboundQos2 = db.treeMap("inbound-qos2", new TupleKeySerializer(Serializer.STRING, Serializer.INTEGER),
-            Serializer.BOOLEAN).createOrOpen();
+        inboundQos2 = db.treeMap(
+                        "inbound-qos2",
+                        new TupleKeySerializer(Serializer.STRING, Serializer.INTEGER),
+                        Serializer.BOOLEAN)
+                .createOrOpen();
         sessions = db.treeMap("sessions", Serializer.STRING, Serializer.BOOLEAN).createOrOpen();
-        subscriptions = db.treeMap("subscriptions", new TupleKeySerializer(Serializer.STRING, Serializer.STRING),
-            Serializer.INTEGER).createOrOpen();
-        retained = db.treeMap("retained", Serializer.STRING, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
-            .createOrOpen();
+        subscriptions = db.treeMap(
+                        "subscriptions",
+                        new TupleKeySerializer(Serializer.STRING, Serializer.STRING),
+                        Serializer.INTEGER)
+                .createOrOpen();
+        retained = db.treeMap("retained", Serializer.STRING, Serializer.BYTE_ARRAY)
+                .valuesOutsideNodesEnable()
+                .createOrOpen();
     }
 
     /** Continues the queue sequence after the highest stored one (once the store is verified: a torn tree may loop). */
@@ -99,7 +113,8 @@ final class StoreTables {
     QueuePage page(String clientId, long after, int max) {
         List<QueuedMessage> result = new ArrayList<>(Math.min(max, 256));
         long last = after;
-        for (Map.Entry<Object[], byte[]> stored : clientEntries(clientId).tailMap(new Object[] {clientId, after}, false)
+        for (Map.Entry<Object[], byte[]> stored : clientEntries(clientId)
+                .tailMap(new Object[] {clientId, after}, false)
                 .entrySet()) {
             if (result.size() == max) {
                 return new QueuePage(result, last, false);
@@ -108,7 +123,8 @@ final class StoreTables {
             byte[] message = messages.get(last);
             if (message != null) {
                 QueueEntry entry = QueueEntry.decode(stored.getValue());
-                result.add(new QueuedMessage(MessageCodec.decode(message), entry.qos(), entry.packetId(), entry.released()));
+                result.add(new QueuedMessage(
+                        MessageCodec.decode(message), entry.qos(), entry.packetId(), entry.released()));
             }
         }
         return new QueuePage(result, last, true);
@@ -125,8 +141,12 @@ final class StoreTables {
         }
         found.sort((a, b) -> Long.compare(a.getKey().sequence(), b.getKey().sequence()));
         return found.stream()
-            .map(e -> new QueuedMessage(e.getValue(), e.getKey().qos(), e.getKey().packetId(), e.getKey().released()))
-            .toList();
+                .map(e -> new QueuedMessage(
+                        e.getValue(),
+                        e.getKey().qos(),
+                        e.getKey().packetId(),
+                        e.getKey().released()))
+                .toList();
     }
 
     /** Removes the client's entry for the message, and the message with its last reference. */

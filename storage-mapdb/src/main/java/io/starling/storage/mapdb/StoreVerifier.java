@@ -24,8 +24,7 @@ final class StoreVerifier {
     private static final long LONG_STACK_MIN_SIZE = 16;
     private static final long LONG_STACK_MAX_SIZE = 256;
 
-    private StoreVerifier() {
-    }
+    private StoreVerifier() {}
 
     /** Throws {@link DBException.DataCorruption} (or what MapDB throws on a damaged record) when the store is damaged. */
     static void verify(StoreTables tables) {

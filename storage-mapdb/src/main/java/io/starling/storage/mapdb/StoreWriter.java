@@ -40,6 +40,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         final boolean write;
         /** Whether max-size may refuse it (writes that add data). */
         final boolean sizeChecked;
+
         final CompletableFuture<T> done = new CompletableFuture<>();
         T result;
 
@@ -73,6 +74,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     private final AtomicLong commitNanos = new AtomicLong();
     /** The store file's size after the last commit, for monitoring. */
     private volatile long sizeBytes;
+
     private final Thread thread;
     /** Null while the store cannot be reopened after a failed commit. */
     private StoreTables tables;
@@ -80,6 +82,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     private volatile QueueUsage usage;
     /** Writes applied since the last commit, to apply again after a rollback (not kept with durability none). */
     private final List<Task<?>> uncommitted = new ArrayList<>();
+
     private int uncommittedWrites;
     private long lastCommitNanos = System.nanoTime();
 
@@ -107,10 +110,13 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     }
 
     private static Task<Void> writeTask(Consumer<StoreTables> change, boolean sizeChecked) {
-        return new Task<>(store -> {
-            change.accept(store);
-            return null;
-        }, true, sizeChecked);
+        return new Task<>(
+                store -> {
+                    change.accept(store);
+                    return null;
+                },
+                true,
+                sizeChecked);
     }
 
     /** Reads on the writer thread and waits for the result: for start-up only, never on an event loop. */
@@ -268,8 +274,10 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     private void checkGrowth(long sizeBefore) {
         long size = tables.fileSize();
         if (settings.maxSize() > 0 && size > sizeBefore && size > settings.maxSize()) {
-            throw new StoreWriteException("the store " + settings.file() + " would grow to " + size
-                + " bytes, beyond max-size " + settings.maxSize(), null);
+            throw new StoreWriteException(
+                    "the store " + settings.file() + " would grow to " + size + " bytes, beyond max-size "
+                            + settings.maxSize(),
+                    null);
         }
     }
 
@@ -299,7 +307,10 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         }
         return switch (settings.durability()) {
             case ALWAYS -> true;
-            case INTERVAL -> !open || System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos();
+            case INTERVAL ->
+                !open
+                        || System.nanoTime() - lastCommitNanos
+                                >= settings.commitInterval().toNanos();
             case NONE -> !open;
         };
     }
@@ -312,8 +323,10 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         } catch (RuntimeException e) {
             // The commit may have stopped half-way (its log written, the store file not): only
             // reopening from disk gives a consistent store again.
-            LOG.error("MapDB commit of {} write(s) failed, reopening the store: {}", uncommittedWrites,
-                Causes.rootMessage(e));
+            LOG.error(
+                    "MapDB commit of {} write(s) failed, reopening the store: {}",
+                    uncommittedWrites,
+                    Causes.rootMessage(e));
             StoreWriteException failure = writeFailure(e);
             uncommitted.forEach(task -> task.fail(failure));
             uncommitted.clear();
@@ -344,8 +357,10 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     }
 
     private static StoreWriteException writeFailure(RuntimeException cause) {
-        return cause instanceof StoreWriteException known ? known
-            : new StoreWriteException("the message store could not be written: " + Causes.rootMessage(cause), cause);
+        return cause instanceof StoreWriteException known
+                ? known
+                : new StoreWriteException(
+                        "the message store could not be written: " + Causes.rootMessage(cause), cause);
     }
 
     private void closeStore() {

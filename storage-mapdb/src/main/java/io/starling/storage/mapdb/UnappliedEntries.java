@@ -20,10 +20,10 @@ final class UnappliedEntries {
 
     /** What {@link #apply} says of an entry its client acknowledged: not to write it. */
     static final int ACKNOWLEDGED = -1;
+
     private static final int NOT_SENT = 0;
 
-    private record Key(String clientId, long messageId) {
-    }
+    private record Key(String clientId, long messageId) {}
 
     /** Entry to {@link #NOT_SENT}, the packet id it was sent with, or {@link #ACKNOWLEDGED}. */
     private final Map<Key, Integer> pending = new ConcurrentHashMap<>();
@@ -38,8 +38,9 @@ final class UnappliedEntries {
      * writes the packet id), false if the entry is in the tables to be updated.
      */
     boolean sentBeforeApplied(String clientId, long messageId, int packetId) {
-        return pending.computeIfPresent(new Key(clientId, messageId),
-            (key, state) -> state == ACKNOWLEDGED ? state : packetId) != null;
+        return pending.computeIfPresent(
+                        new Key(clientId, messageId), (key, state) -> state == ACKNOWLEDGED ? state : packetId)
+                != null;
     }
 
     /**

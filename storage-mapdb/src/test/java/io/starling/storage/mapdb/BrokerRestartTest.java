@@ -22,8 +22,11 @@ class BrokerRestartTest {
     Path directory;
 
     private EmbeddedBroker start() throws InterruptedException {
-        return EmbeddedBroker.start(MapDbStorageProvider.open(
-            new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0)), List.of(), List.of());
+        return EmbeddedBroker.start(
+                MapDbStorageProvider.open(
+                        new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0)),
+                List.of(),
+                List.of());
     }
 
     @Test
@@ -36,7 +39,9 @@ class BrokerRestartTest {
             }
             try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
                 publisher.connect("pub", true, 60);
-                publisher.send(RawMqttClient.publishPacket("t", 2, 5, "exactly once")).expect(PUBREC);
+                publisher
+                        .send(RawMqttClient.publishPacket("t", 2, 5, "exactly once"))
+                        .expect(PUBREC);
                 publisher.send(RawMqttClient.ackPacket(PUBREL, 5)).expect(PUBCOMP);
             }
             try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
@@ -48,14 +53,14 @@ class BrokerRestartTest {
             }
         }
         try (EmbeddedBroker broker = start();
-             RawMqttClient subscriber = new RawMqttClient(broker.port(), 500)) {
+                RawMqttClient subscriber = new RawMqttClient(broker.port(), 500)) {
             assertEquals(1, connect(subscriber, "sub"));
             assertEquals(packetId, subscriber.expect(PUBREL).packetId());
             subscriber.send(RawMqttClient.ackPacket(PUBCOMP, packetId));
             assertTrue(subscriber.isSilent(), "nothing but PUBREL is owed");
         }
         try (EmbeddedBroker broker = start();
-             RawMqttClient subscriber = new RawMqttClient(broker.port(), 500)) {
+                RawMqttClient subscriber = new RawMqttClient(broker.port(), 500)) {
             assertEquals(1, connect(subscriber, "sub"));
             assertTrue(subscriber.isSilent(), "the completed flow is forgotten");
         }
@@ -63,8 +68,8 @@ class BrokerRestartTest {
 
     /** Connects with clean session 0; returns CONNACK's session-present flag. */
     private static int connect(RawMqttClient client, String clientId) throws Exception {
-        RawMqttClient.Packet connack = client.send(RawMqttClient.connectPacket(clientId, false, 60))
-            .expect(RawMqttClient.CONNACK);
+        RawMqttClient.Packet connack =
+                client.send(RawMqttClient.connectPacket(clientId, false, 60)).expect(RawMqttClient.CONNACK);
         assertEquals(0, connack.body()[1], "CONNACK return code");
         return connack.body()[0];
     }

@@ -73,17 +73,25 @@ class CrashRecoveryIT {
                 broker = start(config);
                 drainSubscribers(broker.url(), cycle);
                 assertEquals(retained, readRetained(broker.url()), "retained message after kill " + cycle);
-                System.out.printf("crash test: kill %d of %d survived: %d QoS 1 and %d QoS 2 messages acknowledged"
-                    + " so far, all delivered%n", cycle, CYCLES, q1Acknowledged.size(), q2Acknowledged.size());
+                System.out.printf(
+                        "crash test: kill %d of %d survived: %d QoS 1 and %d QoS 2 messages acknowledged"
+                                + " so far, all delivered%n",
+                        cycle, CYCLES, q1Acknowledged.size(), q2Acknowledged.size());
             }
         } finally {
             end(broker, false);
         }
         assertNoDuplicates(q2Subscriber.received());
-        System.out.printf("crash test: PASS: %d kills in %d s, %d QoS 1 messages acknowledged and all delivered"
-                + " (%d deliveries), %d QoS 2 messages acknowledged and all delivered exactly once%n",
-            CYCLES, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), q1Acknowledged.size(),
-            q1Subscriber.received().values().stream().mapToInt(AtomicInteger::get).sum(), q2Acknowledged.size());
+        System.out.printf(
+                "crash test: PASS: %d kills in %d s, %d QoS 1 messages acknowledged and all delivered"
+                        + " (%d deliveries), %d QoS 2 messages acknowledged and all delivered exactly once%n",
+                CYCLES,
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                q1Acknowledged.size(),
+                q1Subscriber.received().values().stream()
+                        .mapToInt(AtomicInteger::get)
+                        .sum(),
+                q2Acknowledged.size());
     }
 
     private Path writeConfig() throws Exception {
@@ -125,14 +133,15 @@ class CrashRecoveryIT {
     private void streamAndKill(BrokerProcess broker, int cycle) throws Exception {
         int q1Target = q1Acknowledged.size() + ThreadLocalRandom.current().nextInt(100, 400);
         int q2Target = q2Acknowledged.size() + ThreadLocalRandom.current().nextInt(100, 400);
-        NumberedPublisher q1 = new NumberedPublisher(broker.url(), "crash-pub-q1", Q1_TOPIC, 1, q1Numbers,
-            q1Acknowledged);
-        NumberedPublisher q2 = new NumberedPublisher(broker.url(), "crash-pub-q2", Q2_TOPIC, 2, q2Numbers,
-            q2Acknowledged);
+        NumberedPublisher q1 =
+                new NumberedPublisher(broker.url(), "crash-pub-q1", Q1_TOPIC, 1, q1Numbers, q1Acknowledged);
+        NumberedPublisher q2 =
+                new NumberedPublisher(broker.url(), "crash-pub-q2", Q2_TOPIC, 2, q2Numbers, q2Acknowledged);
         try {
-            awaitCondition(() -> q1Acknowledged.size() >= q1Target && q2Acknowledged.size() >= q2Target,
-                () -> "acknowledgements in cycle " + cycle + ": QoS 1 " + q1Acknowledged.size() + " of " + q1Target
-                    + ", QoS 2 " + q2Acknowledged.size() + " of " + q2Target);
+            awaitCondition(
+                    () -> q1Acknowledged.size() >= q1Target && q2Acknowledged.size() >= q2Target,
+                    () -> "acknowledgements in cycle " + cycle + ": QoS 1 " + q1Acknowledged.size() + " of " + q1Target
+                            + ", QoS 2 " + q2Acknowledged.size() + " of " + q2Target);
             end(broker, true);
         } finally {
             q1.stop();
@@ -146,11 +155,12 @@ class CrashRecoveryIT {
     }
 
     private static void drain(CountingSubscriber subscriber, String url, Set<Integer> acknowledged, String what)
-        throws Exception {
+            throws Exception {
         assertTrue(subscriber.connect(url), what + ": CONNACK session-present=1");
         Set<Integer> expected = Set.copyOf(acknowledged);
         try {
-            awaitCondition(() -> subscriber.hasReceivedAll(expected), () -> what + ": every acknowledged message delivered");
+            awaitCondition(
+                    () -> subscriber.hasReceivedAll(expected), () -> what + ": every acknowledged message delivered");
         } catch (AssertionError missing) {
             Set<Integer> lost = new TreeSet<>(expected);
             lost.removeAll(subscriber.received().keySet());
@@ -162,8 +172,8 @@ class CrashRecoveryIT {
 
     private static void assertNoDuplicates(Map<Integer, AtomicInteger> received) {
         Map<Integer, Integer> duplicates = received.entrySet().stream()
-            .filter(e -> e.getValue().get() > 1)
-            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
+                .filter(e -> e.getValue().get() > 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
         assertEquals(Map.of(), duplicates, "QoS 2 messages delivered more than once");
     }
 
@@ -188,8 +198,10 @@ class CrashRecoveryIT {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                retained.complete(message.isRetained() ? new String(message.getPayload(), StandardCharsets.UTF_8)
-                    : "not retained");
+                retained.complete(
+                        message.isRetained()
+                                ? new String(message.getPayload(), StandardCharsets.UTF_8)
+                                : "not retained");
             }
 
             @Override

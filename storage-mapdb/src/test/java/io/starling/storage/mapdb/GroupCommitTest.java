@@ -40,14 +40,15 @@ class GroupCommitTest {
             }
             for (Future<List<CompletableFuture<Void>>> futures : submitted) {
                 CompletableFuture.allOf(futures.get(30, TimeUnit.SECONDS).toArray(CompletableFuture[]::new))
-                    .get(30, TimeUnit.SECONDS);
+                        .get(30, TimeUnit.SECONDS);
             }
             commits = store.writer.commits() - commitsBefore;
             // What /metrics reports: the store's size on disk and the time its commits took.
             assertTrue(store.writer.sizeBytes() > 0, "store size reported");
             assertTrue(store.writer.commitNanos() > 0, "commit time reported");
             for (int t = 0; t < THREADS; t++) {
-                assertEquals(APPENDS_PER_THREAD, store.queues.load("client-" + t).size());
+                assertEquals(
+                        APPENDS_PER_THREAD, store.queues.load("client-" + t).size());
             }
         } finally {
             publishers.shutdownNow();
@@ -61,8 +62,9 @@ class GroupCommitTest {
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < APPENDS_PER_THREAD; i++) {
             long id = thread * 1_000_000L + i;
-            futures.add(store.queues.append(message(id, "t", "m"), List.of(new DeliveryTarget("client-" + thread, 1)),
-                null).toCompletableFuture());
+            futures.add(store.queues
+                    .append(message(id, "t", "m"), List.of(new DeliveryTarget("client-" + thread, 1)), null)
+                    .toCompletableFuture());
             if (futures.size() >= 4) {
                 futures.get(futures.size() - 4).get(30, TimeUnit.SECONDS);
             }

@@ -24,6 +24,7 @@ class MapDbMessageQueueStoreTest {
 
     @TempDir
     Path directory;
+
     private OpenStore store;
 
     @BeforeEach
@@ -64,8 +65,8 @@ class MapDbMessageQueueStoreTest {
     void anEntryAcknowledgedBeforeItsAppendIsAppliedIsNeverWritten() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CompletionStage<Void> held = holdWriter(release);
-        CompletionStage<Void> appended = store.queues.append(message(9, "a/b", "fast"),
-            List.of(new DeliveryTarget("fast", 1), new DeliveryTarget("slow", 1)), null);
+        CompletionStage<Void> appended = store.queues.append(
+                message(9, "a/b", "fast"), List.of(new DeliveryTarget("fast", 1), new DeliveryTarget("slow", 1)), null);
         CompletionStage<Void> removed = store.queues.remove("fast", 9);
         assertTrue(removed.toCompletableFuture().isDone(), "nothing to remove: the entry was not written");
         release.countDown();
@@ -87,8 +88,8 @@ class MapDbMessageQueueStoreTest {
     void anEntrySentBeforeItsAppendIsAppliedIsWrittenWithItsPacketId() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CompletionStage<Void> held = holdWriter(release);
-        CompletionStage<Void> appended = store.queues.append(message(9, "a/b", "x"),
-            List.of(new DeliveryTarget("sent", 1), new DeliveryTarget("waiting", 1)), null);
+        CompletionStage<Void> appended = store.queues.append(
+                message(9, "a/b", "x"), List.of(new DeliveryTarget("sent", 1), new DeliveryTarget("waiting", 1)), null);
         CompletionStage<Void> marked = store.queues.markSent("sent", 9, 42);
         assertTrue(marked.toCompletableFuture().isDone(), "folded into the append");
         release.countDown();
@@ -120,14 +121,16 @@ class MapDbMessageQueueStoreTest {
         for (long id : new long[] {30, 10, 20}) {
             await(store.queues.append(message(id, "t", "m" + id), List.of(new DeliveryTarget("c", 1)), null));
         }
-        List<Long> ids = store.queues.load("c").stream().map(queued -> queued.message().id()).toList();
+        List<Long> ids = store.queues.load("c").stream()
+                .map(queued -> queued.message().id())
+                .toList();
         assertEquals(List.of(30L, 10L, 20L), ids);
     }
 
     @Test
     void sentAndReleasedStateIsKeptPerClient() throws Exception {
-        await(store.queues.append(message(1, "t", "x"), List.of(new DeliveryTarget("c1", 2), new DeliveryTarget("c2", 2)),
-            null));
+        await(store.queues.append(
+                message(1, "t", "x"), List.of(new DeliveryTarget("c1", 2), new DeliveryTarget("c2", 2)), null));
         await(store.queues.markSent("c1", 1, 42));
         assertEquals(new QueuedState(42, false), state("c1"));
         assertEquals(new QueuedState(0, false), state("c2"));
@@ -146,8 +149,8 @@ class MapDbMessageQueueStoreTest {
 
     @Test
     void theInboundQos2ReceiptIsWrittenWithTheMessage() throws Exception {
-        await(store.queues.append(message(1, "t", "x"), List.of(new DeliveryTarget("sub", 2)),
-            new InboundQos2Receipt("pub", 17)));
+        await(store.queues.append(
+                message(1, "t", "x"), List.of(new DeliveryTarget("sub", 2)), new InboundQos2Receipt("pub", 17)));
         assertEquals(Set.of(17), store.queues.loadInboundQos2("pub"));
 
         await(store.queues.releaseInboundQos2("pub", 17));
@@ -181,6 +184,5 @@ class MapDbMessageQueueStoreTest {
         return new QueuedState(queued.packetId(), queued.released());
     }
 
-    private record QueuedState(int packetId, boolean released) {
-    }
+    private record QueuedState(int packetId, boolean released) {}
 }

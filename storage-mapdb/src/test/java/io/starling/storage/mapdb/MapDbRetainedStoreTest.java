@@ -28,17 +28,19 @@ class MapDbRetainedStoreTest {
             await(store.retained.delete("never-there"));
 
             assertEquals(Set.of("a=second", "b=other"), describe(store));
-            StoredMessage a = store.retained.loadAll().stream().filter(m -> m.topic().equals("a")).findFirst().orElseThrow();
+            StoredMessage a = store.retained.loadAll().stream()
+                    .filter(m -> m.topic().equals("a"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(new RetainedFields(2, 1, true), new RetainedFields(a.id(), a.qos(), a.retain()));
         }
     }
 
     private static Set<String> describe(OpenStore store) {
         return store.retained.loadAll().stream()
-            .map(m -> m.topic() + "=" + new String(m.payload(), StandardCharsets.UTF_8))
-            .collect(Collectors.toSet());
+                .map(m -> m.topic() + "=" + new String(m.payload(), StandardCharsets.UTF_8))
+                .collect(Collectors.toSet());
     }
 
-    private record RetainedFields(long id, int qos, boolean retain) {
-    }
+    private record RetainedFields(long id, int qos, boolean retain) {}
 }

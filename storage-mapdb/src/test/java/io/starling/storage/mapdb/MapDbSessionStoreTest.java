@@ -20,6 +20,7 @@ class MapDbSessionStoreTest {
 
     @TempDir
     Path directory;
+
     private OpenStore store;
 
     @BeforeEach
@@ -69,8 +70,10 @@ class MapDbSessionStoreTest {
     void deleteRemovesTheRecordItsQueueAndItsInboundQos2Ids() throws Exception {
         await(store.sessions.save(new SessionRecord("gone", Map.of("t", 1))));
         await(store.sessions.save(new SessionRecord("stays", Map.of("t", 1))));
-        await(store.queues.append(message(1, "t", "shared"),
-            List.of(new DeliveryTarget("gone", 1), new DeliveryTarget("stays", 1)), new InboundQos2Receipt("gone", 9)));
+        await(store.queues.append(
+                message(1, "t", "shared"),
+                List.of(new DeliveryTarget("gone", 1), new DeliveryTarget("stays", 1)),
+                new InboundQos2Receipt("gone", 9)));
         await(store.queues.append(message(2, "t", "only gone"), List.of(new DeliveryTarget("gone", 1)), null));
 
         await(store.sessions.delete("gone"));

@@ -32,8 +32,9 @@ final class NumberedPublisher {
     private final Thread thread;
     private volatile boolean running = true;
 
-    NumberedPublisher(String url, String clientId, String topic, int qos, AtomicInteger numbers,
-                      Set<Integer> acknowledged) throws MqttException {
+    NumberedPublisher(
+            String url, String clientId, String topic, int qos, AtomicInteger numbers, Set<Integer> acknowledged)
+            throws MqttException {
         this.client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         this.topic = topic;
         this.qos = qos;
@@ -57,8 +58,13 @@ final class NumberedPublisher {
                     window.pollFirst().waitForCompletion(TIMEOUT_MILLIS);
                 }
                 int number = numbers.incrementAndGet();
-                window.addLast(client.publish(topic, Integer.toString(number).getBytes(StandardCharsets.UTF_8), qos,
-                    false, null, recordAcknowledgement(number)));
+                window.addLast(client.publish(
+                        topic,
+                        Integer.toString(number).getBytes(StandardCharsets.UTF_8),
+                        qos,
+                        false,
+                        null,
+                        recordAcknowledgement(number)));
             }
         } catch (MqttException e) {
             // The broker went away (killed): publishing ends here.

@@ -32,12 +32,13 @@ final class OpenStore implements AutoCloseable {
 
     /** With the limits of stored queues set (bytes charged to one client's queue, to all queues). */
     static OpenStore withQueueLimits(Path directory, long maxClientQueue, long maxQueueTotal) {
-        return new OpenStore(new MapDbSettings(directory, Durability.ALWAYS, Duration.ofMillis(50), 0, maxClientQueue,
-            maxQueueTotal));
+        return new OpenStore(new MapDbSettings(
+                directory, Durability.ALWAYS, Duration.ofMillis(50), 0, maxClientQueue, maxQueueTotal));
     }
 
     static StoredMessage message(long id, String topic, String payload) {
-        return new StoredMessage(id, topic, 1, false, payload.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L + id);
+        return new StoredMessage(
+                id, topic, 1, false, payload.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L + id);
     }
 
     /** Waits for a write's future (bounded); throws what it failed with. */

@@ -27,8 +27,9 @@ class StoreFootprintTest {
     @Test
     void bytesPerQueuedMessageForOneSubscriber() throws Exception {
         double perMessage = measure(MESSAGES, 1);
-        System.out.printf("store footprint: %.0f bytes per queued message (%d-byte payload, 1 subscriber)%n",
-            perMessage, PAYLOAD);
+        System.out.printf(
+                "store footprint: %.0f bytes per queued message (%d-byte payload, 1 subscriber)%n",
+                perMessage, PAYLOAD);
         assertTrue(perMessage < 500, perMessage + " bytes per queued message");
     }
 
@@ -36,8 +37,9 @@ class StoreFootprintTest {
     void aMessageForManySubscribersCostsOneSmallEntryPerExtraSubscriber() throws Exception {
         int subscribers = 10;
         double perEntry = measure(MESSAGES / subscribers, subscribers);
-        System.out.printf("store footprint: %.0f bytes per queue entry (%d-byte payload stored once for %d subscribers)%n",
-            perEntry, PAYLOAD, subscribers);
+        System.out.printf(
+                "store footprint: %.0f bytes per queue entry (%d-byte payload stored once for %d subscribers)%n",
+                perEntry, PAYLOAD, subscribers);
         assertTrue(perEntry < 100, perEntry + " bytes per queue entry");
     }
 
@@ -48,11 +50,13 @@ class StoreFootprintTest {
         }
         long empty = Files.size(directory.resolve(MapDbSettings.FILE_NAME));
         List<DeliveryTarget> targets = IntStream.range(0, subscribers)
-            .mapToObj(i -> new DeliveryTarget("subscriber-" + i, 1)).toList();
+                .mapToObj(i -> new DeliveryTarget("subscriber-" + i, 1))
+                .toList();
         try (OpenStore store = OpenStore.open(directory)) {
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             for (int id = 0; id < messages; id++) {
-                StoredMessage message = new StoredMessage(id, TOPIC, 1, false, new byte[PAYLOAD], System.currentTimeMillis());
+                StoredMessage message =
+                        new StoredMessage(id, TOPIC, 1, false, new byte[PAYLOAD], System.currentTimeMillis());
                 writes.add(store.queues.append(message, targets, null).toCompletableFuture());
             }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);

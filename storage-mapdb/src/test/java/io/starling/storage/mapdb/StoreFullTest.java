@@ -39,7 +39,9 @@ class StoreFullTest {
             await(store.queues.append(message(1_000_000), List.of(new DeliveryTarget("c", 1)), null));
         }
         try (OpenStore store = OpenStore.open(directory, Durability.ALWAYS, MAX_SIZE)) {
-            assertEquals(List.of(1_000_000L), store.queues.load("c").stream().map(q -> q.message().id()).toList());
+            assertEquals(
+                    List.of(1_000_000L),
+                    store.queues.load("c").stream().map(q -> q.message().id()).toList());
         }
     }
 
@@ -51,7 +53,9 @@ class StoreFullTest {
                 await(store.queues.append(message(id), List.of(new DeliveryTarget("c", 1)), null));
             } catch (ExecutionException refused) {
                 assertInstanceOf(StoreWriteException.class, refused.getCause());
-                assertTrue(refused.getCause().getMessage().contains("beyond max-size"), refused.getCause().getMessage());
+                assertTrue(
+                        refused.getCause().getMessage().contains("beyond max-size"),
+                        refused.getCause().getMessage());
                 return id;
             }
         }

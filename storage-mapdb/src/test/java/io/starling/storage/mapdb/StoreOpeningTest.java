@@ -63,7 +63,9 @@ class StoreOpeningTest {
     @Test
     void aMapDbStoreOfSomethingElseIsRefused() throws Exception {
         try (DB other = DBMaker.fileDB(file().toFile()).transactionEnable().make()) {
-            other.treeMap("things", Serializer.STRING, Serializer.STRING).createOrOpen().put("a", "b");
+            other.treeMap("things", Serializer.STRING, Serializer.STRING)
+                    .createOrOpen()
+                    .put("a", "b");
             other.commit();
         }
         assertRefusedUntouched("not one written by Starling");
@@ -73,15 +75,18 @@ class StoreOpeningTest {
     void anUnusableDirectoryIsRefused() throws Exception {
         Path notADirectory = directory.resolve("plain-file");
         Files.writeString(notADirectory, "x");
-        StoreUnavailableException refused = assertThrows(StoreUnavailableException.class,
-            () -> OpenStore.open(notADirectory).close());
+        StoreUnavailableException refused = assertThrows(
+                StoreUnavailableException.class,
+                () -> OpenStore.open(notADirectory).close());
         assertTrue(refused.getMessage().contains("cannot be read or written"), refused.getMessage());
     }
 
     @Test
     void badSettingsNameTheKey() {
-        ConfigException bad = assertThrows(ConfigException.class, () -> MapDbSettings.from(
-            ConfigFactory.parseString("starling.storage.mapdb.durability = sometimes").withFallback(reference())));
+        ConfigException bad = assertThrows(
+                ConfigException.class,
+                () -> MapDbSettings.from(ConfigFactory.parseString("starling.storage.mapdb.durability = sometimes")
+                        .withFallback(reference())));
         assertTrue(bad.getMessage().contains("starling.storage.mapdb.durability"), bad.getMessage());
     }
 
@@ -99,8 +104,8 @@ class StoreOpeningTest {
 
     private void assertRefusedUntouched(String reason) throws IOException {
         byte[] before = Files.readAllBytes(file());
-        StoreUnavailableException refused = assertThrows(StoreUnavailableException.class,
-            () -> OpenStore.open(directory).close());
+        StoreUnavailableException refused = assertThrows(
+                StoreUnavailableException.class, () -> OpenStore.open(directory).close());
         String message = refused.getMessage();
         assertTrue(message.contains(reason), message);
         assertTrue(message.contains(file().toAbsolutePath().toString()), message);

@@ -19,8 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StoreStartup {
 
-    private StoreStartup() {
-    }
+    private StoreStartup() {}
 
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
@@ -29,8 +28,9 @@ public final class StoreStartup {
         if (!Files.exists(directory.resolve(MapDbSettings.FILE_NAME))) {
             long fillStart = System.nanoTime();
             fill(directory, messages, clients);
-            System.out.printf("filled %d messages for %d clients in %d s%n", messages, clients,
-                (System.nanoTime() - fillStart) / 1_000_000_000L);
+            System.out.printf(
+                    "filled %d messages for %d clients in %d s%n",
+                    messages, clients, (System.nanoTime() - fillStart) / 1_000_000_000L);
         }
         long size = Files.size(directory.resolve(MapDbSettings.FILE_NAME));
         long started = System.nanoTime();
@@ -40,8 +40,12 @@ public final class StoreStartup {
                 StoreVerifier.verify(tables);
                 return System.nanoTime();
             });
-            System.out.printf("store of %d MiB, %d bytes charged: opened in %d ms; verification alone (again) %d ms%n",
-                size >> 20, store.writer.queuedBytes(), (opened - started) / 1_000_000, (verified - opened) / 1_000_000);
+            System.out.printf(
+                    "store of %d MiB, %d bytes charged: opened in %d ms; verification alone (again) %d ms%n",
+                    size >> 20,
+                    store.writer.queuedBytes(),
+                    (opened - started) / 1_000_000,
+                    (verified - opened) / 1_000_000);
         }
     }
 
@@ -51,10 +55,12 @@ public final class StoreStartup {
             byte[] payload = new byte[1024];
             for (int id = 1; id <= messages; id++) {
                 StoredMessage message = new StoredMessage(id, "startup/" + (id % clients), 1, false, payload, id);
-                writes.add(store.queues.append(message, List.of(new DeliveryTarget("client-" + (id % clients), 1)), null)
-                    .toCompletableFuture());
+                writes.add(store.queues
+                        .append(message, List.of(new DeliveryTarget("client-" + (id % clients), 1)), null)
+                        .toCompletableFuture());
                 if (writes.size() == 10_000) {
-                    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+                    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                            .get(10, TimeUnit.MINUTES);
                     writes.clear();
                 }
             }

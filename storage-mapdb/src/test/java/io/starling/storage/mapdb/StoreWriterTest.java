@@ -23,7 +23,9 @@ class StoreWriterTest {
     Path directory;
 
     @ParameterizedTest
-    @EnumSource(value = Durability.class, names = {"ALWAYS", "INTERVAL"})
+    @EnumSource(
+            value = Durability.class,
+            names = {"ALWAYS", "INTERVAL"})
     void aFailingWriteFailsAloneAndTheRestOfItsTransactionIsKept(Durability durability) throws Exception {
         try (OpenStore store = OpenStore.open(directory, durability, 0)) {
             CountDownLatch release = new CountDownLatch(1);
@@ -44,8 +46,11 @@ class StoreWriterTest {
             assertEquals(StoreWriteException.class, failure.getCause().getClass());
         }
         try (OpenStore store = OpenStore.open(directory, durability, 0)) {
-            assertEquals(Set.of("before", "after"),
-                store.sessions.loadAll().stream().map(SessionRecord::clientId).collect(Collectors.toSet()));
+            assertEquals(
+                    Set.of("before", "after"),
+                    store.sessions.loadAll().stream()
+                            .map(SessionRecord::clientId)
+                            .collect(Collectors.toSet()));
         }
     }
 

@@ -42,6 +42,7 @@ class StoredPushBackTest {
      * subscriber's thread catches up), as in the memory store's PushBackTest.
      */
     private static final int OVERSHOOT = 4 * 1100;
+
     private static final Duration AWAIT = Duration.ofSeconds(60);
     private static final int DRAIN_CHUNK = 100;
 
@@ -51,12 +52,16 @@ class StoredPushBackTest {
     @Test
     void aSubscriberReadingFromTheStorePausesAFasterPublisherAndGetsEveryMessageInOrder() throws Exception {
         Storage storage = MapDbStorageProvider.open(
-            new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0));
-        try (EmbeddedBroker broker = EmbeddedBroker.start(storage, List.of(), List.of(),
-                 "mqtt.max-inflight-messages = " + MAX_INFLIGHT, "mqtt.max-queued-messages = " + MAX_QUEUED);
-             // A small receive buffer: the broker's writes to the subscriber stop soon.
-             RawMqttClient subscriber = new RawMqttClient(broker.port(), 30_000, 8192);
-             RawMqttClient publisher = new RawMqttClient(broker.port(), 30_000)) {
+                new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0));
+        try (EmbeddedBroker broker = EmbeddedBroker.start(
+                        storage,
+                        List.of(),
+                        List.of(),
+                        "mqtt.max-inflight-messages = " + MAX_INFLIGHT,
+                        "mqtt.max-queued-messages = " + MAX_QUEUED);
+                // A small receive buffer: the broker's writes to the subscriber stop soon.
+                RawMqttClient subscriber = new RawMqttClient(broker.port(), 30_000, 8192);
+                RawMqttClient publisher = new RawMqttClient(broker.port(), 30_000)) {
             BrokerMetrics metrics = broker.broker().counters();
             RawPublish.connect(subscriber, "slow", false);
             RawPublish.subscribe(subscriber, 1, "t", 1);
@@ -76,7 +81,7 @@ class StoredPushBackTest {
             // Once paused the broker reads nothing more from the publisher: what it received stops
             // growing, and the store catches up with it (every message received is stored, none acknowledged yet).
             long entryBytes = MessageCodec.sizeOf(new StoredMessage(0, "t", 1, false, new byte[SIZE], 0))
-                + QueueUsage.ENTRY_OVERHEAD;
+                    + QueueUsage.ENTRY_OVERHEAD;
             long[] received = {-1};
             Await.until("the broker stops reading the publisher and has stored what it read", AWAIT, () -> {
                 sample.run();
@@ -85,8 +90,9 @@ class StoredPushBackTest {
                 received[0] = now;
                 return stable;
             });
-            System.out.printf("stored push-back: %d received of %d before the pause held, at most %d bytes stored%n",
-                received[0], MESSAGES, mostStored.get());
+            System.out.printf(
+                    "stored push-back: %d received of %d before the pause held, at most %d bytes stored%n",
+                    received[0], MESSAGES, mostStored.get());
             assertTrue(received[0] < MESSAGES, "the publisher was stopped before it sent everything: " + received[0]);
             assertFalse(sending.isDone(), "the publisher's writes are blocked");
             assertTrue(received[0] <= MAX_QUEUED + MAX_INFLIGHT + OVERSHOOT, "stored queue bounded: " + received[0]);
@@ -100,8 +106,9 @@ class StoredPushBackTest {
                 sample.run();
             }
             System.out.printf("stored push-back: at most %d messages in memory while draining%n", mostInMemory.get());
-            assertTrue(mostInMemory.get() <= 2 * MAX_INFLIGHT, "memory holds a page of the stored queue, not all of it: "
-                + mostInMemory.get());
+            assertTrue(
+                    mostInMemory.get() <= 2 * MAX_INFLIGHT,
+                    "memory holds a page of the stored queue, not all of it: " + mostInMemory.get());
             for (int i = 0; i < MESSAGES; i++) {
                 assertEquals(String.format("%06d", i), delivered.get(i).substring(0, 6), "message " + i + " in order");
             }
@@ -111,8 +118,10 @@ class StoredPushBackTest {
             }
             assertEquals(0, metrics.dropped());
             assertEquals(0, metrics.queueLimitDrops("client") + metrics.queueLimitDrops("total"));
-            Await.until("every acknowledged message leaves the store", AWAIT,
-                () -> storage.statistics().queuedBytes() == 0);
+            Await.until(
+                    "every acknowledged message leaves the store",
+                    AWAIT,
+                    () -> storage.statistics().queuedBytes() == 0);
         }
     }
 

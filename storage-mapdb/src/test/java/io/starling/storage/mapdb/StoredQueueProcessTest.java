@@ -48,7 +48,8 @@ class StoredQueueProcessTest {
     @Test
     void aHundredThousandOfflineMessagesStayOnDiskAndAreAllDeliveredInOrder() throws Exception {
         Path config = MapDbBrokerConfig.write(directory);
-        try (BrokerProcess broker = BrokerProcess.start(List.of("-Xmx64m"), List.of("-c", config.toString()), Map.of())) {
+        try (BrokerProcess broker =
+                BrokerProcess.start(List.of("-Xmx64m"), List.of("-c", config.toString()), Map.of())) {
             broker.awaitPort(AWAIT.toMillis());
             int httpPort = broker.awaitHttpPort(AWAIT.toMillis());
             subscribeAndLeave(broker.url());
@@ -58,12 +59,19 @@ class StoredQueueProcessTest {
             publish(broker.url(), MESSAGES / 2 + 1, MESSAGES);
             long heapAtFull = heapAfterGc(broker, httpPort);
             ScrapedMetrics filled = ScrapedMetrics.scrape(httpPort);
-            System.out.printf("stored queue: heap after GC %d KiB at %d queued, %d KiB at %d; %d bytes stored%n",
-                heapAtHalf >> 10, MESSAGES / 2, heapAtFull >> 10, MESSAGES, filled.value("starling_store_queued_bytes"));
-            assertTrue(heapAtFull - heapAtHalf < HEAP_GROWTH_BOUND,
-                "heap grew by " + (heapAtFull - heapAtHalf) + " bytes while 50,000 more messages were queued");
-            assertTrue(filled.value("starling_store_queued_bytes") > (long) MESSAGES * PAYLOAD,
-                "stored queue bytes " + filled.value("starling_store_queued_bytes"));
+            System.out.printf(
+                    "stored queue: heap after GC %d KiB at %d queued, %d KiB at %d; %d bytes stored%n",
+                    heapAtHalf >> 10,
+                    MESSAGES / 2,
+                    heapAtFull >> 10,
+                    MESSAGES,
+                    filled.value("starling_store_queued_bytes"));
+            assertTrue(
+                    heapAtFull - heapAtHalf < HEAP_GROWTH_BOUND,
+                    "heap grew by " + (heapAtFull - heapAtHalf) + " bytes while 50,000 more messages were queued");
+            assertTrue(
+                    filled.value("starling_store_queued_bytes") > (long) MESSAGES * PAYLOAD,
+                    "stored queue bytes " + filled.value("starling_store_queued_bytes"));
             assertEquals(0, filled.value("starling_messages_dropped_total{qos=\"1\"}"));
 
             drainInOrder(broker.url());
@@ -101,8 +109,8 @@ class StoredQueueProcessTest {
             if (window.size() == 512) {
                 window.pollFirst().waitForCompletion(AWAIT.toMillis());
             }
-            window.addLast(publisher.publish(TOPIC, NumberedPayloads.of(number, PAYLOAD).getBytes(StandardCharsets.US_ASCII),
-                1, false));
+            window.addLast(publisher.publish(
+                    TOPIC, NumberedPayloads.of(number, PAYLOAD).getBytes(StandardCharsets.US_ASCII), 1, false));
         }
         for (IMqttDeliveryToken token : window) {
             token.waitForCompletion(AWAIT.toMillis());
@@ -149,8 +157,10 @@ class StoredQueueProcessTest {
     /** Heap in use right after a full GC of the broker (jcmd GC.run), from its own /metrics. */
     private static long heapAfterGc(BrokerProcess broker, int httpPort) throws Exception {
         String jcmd = System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd";
-        try (TestProcess gc = TestProcess.start(List.of(jcmd, Long.toString(broker.pid()), "GC.run"),
-            Path.of("").toAbsolutePath(), System.getenv())) {
+        try (TestProcess gc = TestProcess.start(
+                List.of(jcmd, Long.toString(broker.pid()), "GC.run"),
+                Path.of("").toAbsolutePath(),
+                System.getenv())) {
             assertEquals(0, gc.awaitExit(AWAIT), gc.output());
         }
         return ScrapedMetrics.scrape(httpPort).value("starling_jvm_heap_used_bytes");
@@ -161,7 +171,8 @@ class StoredQueueProcessTest {
         long deadline = System.nanoTime() + AWAIT.toNanos();
         long value;
         while ((value = ScrapedMetrics.scrape(httpPort).value("starling_store_queued_bytes")) != expected) {
-            assertTrue(System.nanoTime() < deadline, "starling_store_queued_bytes is " + value + ", expected " + expected);
+            assertTrue(
+                    System.nanoTime() < deadline, "starling_store_queued_bytes is " + value + ", expected " + expected);
             Thread.sleep(50); // polling interval, not synchronisation: the value decides
         }
     }

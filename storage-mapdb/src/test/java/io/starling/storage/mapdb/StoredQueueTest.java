@@ -32,13 +32,17 @@ class StoredQueueTest {
             await(store.queues.markSent("c1", 1, 9));
 
             QueuePage first = read(store, Long.MIN_VALUE, 2);
-            assertEquals(List.of(1L, 2L), first.messages().stream().map(m -> m.message().id()).toList());
+            assertEquals(
+                    List.of(1L, 2L),
+                    first.messages().stream().map(m -> m.message().id()).toList());
             assertEquals(9, first.messages().get(0).packetId());
             assertEquals(2, first.last());
             assertFalse(first.complete());
 
             QueuePage second = read(store, first.last(), 2);
-            assertEquals(List.of(3L), second.messages().stream().map(m -> m.message().id()).toList());
+            assertEquals(
+                    List.of(3L),
+                    second.messages().stream().map(m -> m.message().id()).toList());
             assertTrue(second.complete());
             assertTrue(read(store, second.last(), 2).messages().isEmpty());
         }
@@ -56,12 +60,16 @@ class StoredQueueTest {
             assertNull(store.queues.refuse("c2", message(3, "t", "payload")));
 
             await(store.queues.append(message(3, "t", "payload"), List.of(new DeliveryTarget("c2", 1)), null));
-            assertEquals("total", store.queues.refuse("c2", message(4, "t", "payload")).limit());
+            assertEquals(
+                    "total",
+                    store.queues.refuse("c2", message(4, "t", "payload")).limit());
             assertEquals(3 * entry, store.writer.queuedBytes());
         }
         try (OpenStore store = OpenStore.withQueueLimits(directory, 2 * entry, 3 * entry)) {
             assertEquals(3 * entry, store.writer.queuedBytes());
-            assertEquals("client", store.queues.refuse("c1", message(4, "t", "payload")).limit());
+            assertEquals(
+                    "client",
+                    store.queues.refuse("c1", message(4, "t", "payload")).limit());
             await(store.queues.remove("c1", 1));
             await(store.queues.remove("c2", 3));
             assertNull(store.queues.refuse("c1", message(4, "t", "payload")));

@@ -72,14 +72,14 @@ class TornCommitTest {
             try {
                 reopened = StoreOpener.open(settings(copy));
             } catch (StoreUnavailableException e) {
-                throw new AssertionError("crash point " + i + " (commit " + during + ") left a store that cannot be opened",
-                    e);
+                throw new AssertionError(
+                        "crash point " + i + " (commit " + during + ") left a store that cannot be opened", e);
             }
             try {
                 Set<Long> found = queuedIds(reopened);
                 if (!found.equals(committed.get(during - 1)) && !found.equals(committed.get(during))) {
                     fail("crash point " + i + " during commit " + during + ": found " + found.size()
-                        + " queued messages, neither the commit before nor this one");
+                            + " queued messages, neither the commit before nor this one");
                 }
                 writeMore(reopened, found);
             } finally {
@@ -93,7 +93,8 @@ class TornCommitTest {
     @Test
     void mapDbsOwnCommitIsTornByACrashAndStartUpRefusesTheTornStore() throws Exception {
         Path live = Files.createDirectories(directory.resolve("plain"));
-        StoreTables tables = new StoreTables(plainMapDb(live.resolve(MapDbSettings.FILE_NAME), () -> snapshot(live, 4)));
+        StoreTables tables =
+                new StoreTables(plainMapDb(live.resolve(MapDbSettings.FILE_NAME), () -> snapshot(live, 4)));
         tables.meta.put(StoreTables.FORMAT_KEY, StoreTables.FORMAT);
         tables.db.commit();
         runWorkload(tables);
@@ -118,8 +119,10 @@ class TornCommitTest {
                 reopened.db.close();
             }
         }
-        assertTrue(refused > 0, "MapDB 3.1.0's commit was expected to tear at some of the " + snapshots.size()
-            + " crash points; if no longer, MapDB's commit may have become crash-safe");
+        assertTrue(
+                refused > 0,
+                "MapDB 3.1.0's commit was expected to tear at some of the " + snapshots.size()
+                        + " crash points; if no longer, MapDB's commit may have become crash-safe");
     }
 
     private static MapDbSettings settings(Path dir) {
@@ -166,8 +169,9 @@ class TornCommitTest {
     }
 
     private static Set<Long> queuedIds(StoreTables tables) {
-        return tables.clientEntries(CLIENT).keySet().stream().map(key -> (Long) key[1])
-            .collect(Collectors.toCollection(TreeSet::new));
+        return tables.clientEntries(CLIENT).keySet().stream()
+                .map(key -> (Long) key[1])
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static StoredMessage message(long id, int size) {
@@ -198,10 +202,15 @@ class TornCommitTest {
     private static DB plainMapDb(Path file, Runnable afterWrite) {
         VolumeFactory factory = new VolumeFactory() {
             @Override
-            public Volume makeVolume(String name, boolean readOnly, long fileLockWait, int sliceShift, long initSize,
-                                     boolean fixedSize) {
-                Volume plain = FileChannelVol.FACTORY.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize,
-                    fixedSize);
+            public Volume makeVolume(
+                    String name,
+                    boolean readOnly,
+                    long fileLockWait,
+                    int sliceShift,
+                    long initSize,
+                    boolean fixedSize) {
+                Volume plain = FileChannelVol.FACTORY.makeVolume(
+                        name, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
                 return name.equals(file.toString()) ? new HookedVolume(plain, afterWrite) : plain;
             }
 
@@ -216,8 +225,19 @@ class TornCommitTest {
             }
         };
         boolean existed = Files.exists(file);
-        StoreWAL store = StoreWAL.make(file.toString(), factory, 0L, false, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE,
-            0L, false, false, false, true, false);
+        StoreWAL store = StoreWAL.make(
+                file.toString(),
+                factory,
+                0L,
+                false,
+                CC.STORE_DIRECT_CONC_SHIFT,
+                CC.PAGE_SIZE,
+                0L,
+                false,
+                false,
+                false,
+                true,
+                false);
         return new DB(store, existed, false, DB.class.getClassLoader(), 0);
     }
 
@@ -231,31 +251,115 @@ class TornCommitTest {
             this.afterWrite = afterWrite;
         }
 
-        @Override public void ensureAvailable(long offset) { file.ensureAvailable(offset); }
-        @Override public void truncate(long size) { file.truncate(size); }
-        @Override public void putLong(long offset, long value) { file.putLong(offset, value); afterWrite.run(); }
-        @Override public void putInt(long offset, int value) { file.putInt(offset, value); afterWrite.run(); }
-        @Override public void putByte(long offset, byte value) { file.putByte(offset, value); afterWrite.run(); }
-        @Override public void putData(long offset, byte[] src, int srcPos, int size) {
+        @Override
+        public void ensureAvailable(long offset) {
+            file.ensureAvailable(offset);
+        }
+
+        @Override
+        public void truncate(long size) {
+            file.truncate(size);
+        }
+
+        @Override
+        public void putLong(long offset, long value) {
+            file.putLong(offset, value);
+            afterWrite.run();
+        }
+
+        @Override
+        public void putInt(long offset, int value) {
+            file.putInt(offset, value);
+            afterWrite.run();
+        }
+
+        @Override
+        public void putByte(long offset, byte value) {
+            file.putByte(offset, value);
+            afterWrite.run();
+        }
+
+        @Override
+        public void putData(long offset, byte[] src, int srcPos, int size) {
             file.putData(offset, src, srcPos, size);
             afterWrite.run();
         }
-        @Override public void putData(long offset, ByteBuffer buf) { file.putData(offset, buf); afterWrite.run(); }
-        @Override public long getLong(long offset) { return file.getLong(offset); }
-        @Override public int getInt(long offset) { return file.getInt(offset); }
-        @Override public byte getByte(long offset) { return file.getByte(offset); }
-        @Override public DataInput2 getDataInput(long offset, int size) { return file.getDataInput(offset, size); }
-        @Override public void getData(long offset, byte[] bytes, int bytesPos, int size) {
+
+        @Override
+        public void putData(long offset, ByteBuffer buf) {
+            file.putData(offset, buf);
+            afterWrite.run();
+        }
+
+        @Override
+        public long getLong(long offset) {
+            return file.getLong(offset);
+        }
+
+        @Override
+        public int getInt(long offset) {
+            return file.getInt(offset);
+        }
+
+        @Override
+        public byte getByte(long offset) {
+            return file.getByte(offset);
+        }
+
+        @Override
+        public DataInput2 getDataInput(long offset, int size) {
+            return file.getDataInput(offset, size);
+        }
+
+        @Override
+        public void getData(long offset, byte[] bytes, int bytesPos, int size) {
             file.getData(offset, bytes, bytesPos, size);
         }
-        @Override public void close() { file.close(); }
-        @Override public void sync() { file.sync(); }
-        @Override public int sliceSize() { return file.sliceSize(); }
-        @Override public boolean isSliced() { return file.isSliced(); }
-        @Override public long length() { return file.length(); }
-        @Override public boolean isReadOnly() { return file.isReadOnly(); }
-        @Override public File getFile() { return file.getFile(); }
-        @Override public boolean getFileLocked() { return file.getFileLocked(); }
-        @Override public void clear(long startOffset, long endOffset) { file.clear(startOffset, endOffset); afterWrite.run(); }
+
+        @Override
+        public void close() {
+            file.close();
+        }
+
+        @Override
+        public void sync() {
+            file.sync();
+        }
+
+        @Override
+        public int sliceSize() {
+            return file.sliceSize();
+        }
+
+        @Override
+        public boolean isSliced() {
+            return file.isSliced();
+        }
+
+        @Override
+        public long length() {
+            return file.length();
+        }
+
+        @Override
+        public boolean isReadOnly() {
+            return file.isReadOnly();
+        }
+
+        @Override
+        public File getFile() {
+            return file.getFile();
+        }
+
+        @Override
+        public boolean getFileLocked() {
+            return file.getFileLocked();
+        }
+
+        @Override
+        public void clear(long startOffset, long endOffset) {
+            file.clear(startOffset, endOffset);
+            afterWrite.run();
+        }
     }
 }
