@@ -2,11 +2,9 @@ package io.starling.flows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.starling.testing.EmbeddedBroker;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.starling.testing.ExternalTool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,10 +33,8 @@ class MosquittoInteropTest {
 
     @BeforeAll
     static void clientsInstalled() {
-        assumeTrue(
-                Files.isExecutable(Path.of("/usr/bin/mosquitto_sub"))
-                        && Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")),
-                "mosquitto-clients is not installed (apt-get install -y mosquitto-clients)");
+        ExternalTool.require("mosquitto_sub");
+        ExternalTool.require("mosquitto_pub");
     }
 
     @BeforeEach
@@ -57,8 +53,8 @@ class MosquittoInteropTest {
     }
 
     private CliProcess run(String program, String... args) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of("/usr/bin/" + program, "-h", "127.0.0.1", "-p", String.valueOf(broker.port())));
+        List<String> command = new ArrayList<>(
+                List.of(ExternalTool.require(program), "-h", "127.0.0.1", "-p", String.valueOf(broker.port())));
         command.addAll(List.of(args));
         CliProcess process = CliProcess.start(command.toArray(String[]::new));
         processes.add(process);

@@ -56,6 +56,7 @@ class ContainerClusterIT {
 
     @BeforeAll
     static void startClusterAndBalancer() throws Exception {
+        StarlingContainers.requireDocker();
         Path home = DistributionZip.unzipInto(temp);
         String clusterName = "containers-" + UUID.randomUUID();
         List<Integer> memberPorts = new ArrayList<>();

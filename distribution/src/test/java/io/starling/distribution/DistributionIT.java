@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.starling.testing.ExternalTool;
 import io.starling.testing.PluginJars;
 import io.starling.testing.TestCertificates;
 import io.starling.testing.TestProcess;
@@ -84,6 +85,7 @@ class DistributionIT {
 
     @BeforeAll
     static void unzipAndInstallMqttJs() throws Exception {
+        List.of("mosquitto_pub", "mosquitto_sub", "npm", "node").forEach(ExternalTool::require);
         version = property("distribution.version");
         Path parent = Files.createDirectories(temp.resolve("install dir"));
         home = DistributionZip.unzipInto(parent);

@@ -1,5 +1,6 @@
 package io.starling.distribution;
 
+import io.starling.testing.ExternalTool;
 import io.starling.testing.FreePort;
 import io.starling.testing.TestProcess;
 import java.io.IOException;
@@ -226,12 +227,7 @@ public final class ExampleCluster implements AutoCloseable {
     }
 
     private static String haproxyExecutable() {
-        for (String candidate : List.of("/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("haproxy is not installed: run scripts/install-test-deps.sh");
+        return ExternalTool.require("haproxy");
     }
 
     /** Keeps the output of every process of the cluster in {@code dir}, for reading after a failure. */

@@ -1,5 +1,6 @@
 package io.starling.distribution;
 
+import io.starling.testing.ExternalTool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.ContainerLaunchException;
 import org.testcontainers.containers.GenericContainer;
@@ -34,6 +36,13 @@ final class StarlingContainers {
     private static final String HOME = "/opt/starling";
 
     private StarlingContainers() {}
+
+    /** Fails, naming the install script, when no Docker daemon answers (never skips: see ExternalTool). */
+    static void requireDocker() {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            throw new AssertionError(ExternalTool.missing("Docker"));
+        }
+    }
 
     /**
      * A node running the distribution's own {@code bin/starling} from {@code home} (read-only),
