@@ -209,7 +209,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
         });
         for (Channel channel : channels.values()) {
-            channel.publishNow(Wire.Item.hello());
+            channel.publishNow(new ClusterMessage.Hello());
         }
         instance.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
@@ -289,7 +289,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                         failure.toString());
             }
         });
-        channel.send(Wire.Item.handBack(session), stored, false);
+        channel.send(new ClusterMessage.HandBack(session), stored, false);
     }
 
     /** The node id of the oldest cluster member other than this one, or null if alone. */
@@ -308,7 +308,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             return;
         }
         try {
-            channel.publishNow(Wire.Item.hello());
+            channel.publishNow(new ClusterMessage.Hello());
         } catch (RuntimeException e) {
             LOG.warn("Could not greet cluster node {}: {}", channel.target(), e.toString());
         }
@@ -360,7 +360,7 @@ public final class HazelcastClusterBus implements ClusterBus {
      */
     private void sendAllRoutes(Channel channel) {
         synchronized (routeLock) {
-            channel.send(Wire.Item.routes(Set.copyOf(localFilters)), timed(new CompletableFuture<>()), true);
+            channel.send(new ClusterMessage.Routes(Set.copyOf(localFilters)), timed(new CompletableFuture<>()), true);
         }
     }
 
@@ -499,8 +499,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     private void sent(Wire.Frame frame) {
-        for (Wire.Item item : frame.items()) {
-            if (item.type() == Wire.FORWARD) {
+        for (ClusterMessage message : frame.messages()) {
+            if (message instanceof ClusterMessage.Forward) {
                 counters.forwarded();
             }
         }
@@ -523,8 +523,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     /** Sends an item to every other node; completes when all acknowledged (or left). */
-    private CompletionStage<Void> broadcast(Wire.Item item) {
-        return Channel.sendToAll(channels.values(), item);
+    private CompletionStage<Void> broadcast(ClusterMessage message) {
+        return Channel.sendToAll(channels.values(), message);
     }
 
     private static boolean isLocalOnly(String topic) {
@@ -537,7 +537,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     public CompletionStage<Void> filterAdded(String topicFilter) {
         synchronized (routeLock) {
             localFilters.add(topicFilter);
-            CompletionStage<Void> known = broadcast(Wire.Item.route(Wire.ROUTE_ADD, topicFilter));
+            CompletionStage<Void> known = broadcast(new ClusterMessage.RouteAdded(topicFilter));
             announcing.put(topicFilter, known);
             known.whenComplete((ignored, failure) -> announcing.remove(topicFilter, known));
             return known;
@@ -554,7 +554,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         synchronized (routeLock) {
             localFilters.remove(topicFilter);
             for (Channel channel : channels.values()) {
-                channel.send(Wire.Item.route(Wire.ROUTE_REMOVE, topicFilter), null, true);
+                channel.send(new ClusterMessage.RouteRemoved(topicFilter), null, true);
             }
         }
     }
@@ -568,7 +568,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         if (targets.isEmpty()) {
             return DONE;
         }
-        Wire.Item item = Wire.Item.message(Wire.FORWARD, message);
+        ClusterMessage forward = new ClusterMessage.Forward(message);
         List<CompletableFuture<Void>> acks = new ArrayList<>(targets.size());
         for (String target : targets) {
             CompletableFuture<Void> ack = null;
@@ -586,11 +586,11 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
             Channel channel = channels.get(target);
             if (channel != null) {
-                if (channel.offer(item, ack, message.qos() == 2)) {
+                if (channel.offer(forward, ack, message.qos() == 2)) {
                     continue;
                 }
                 if (!channel.isClosed()) {
-                    channel.send(item, ack, message.qos() == 2);
+                    channel.send(forward, ack, message.qos() == 2);
                     continue;
                 }
             }
@@ -599,7 +599,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             if (adopter != null) {
                 lostNodes.forwardLost(target, adopter, message, ack, false);
             } else if (ack != null) {
-                Channel.gone(new Channel.Outgoing(item, ack, message.qos() == 2), target);
+                Channel.gone(new Channel.Outgoing(forward, ack, message.qos() == 2), target);
             }
         }
         return acks.isEmpty() ? DONE : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
@@ -611,7 +611,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             return DONE;
         }
         retainedTakeOver.changed(message.topic());
-        return broadcast(Wire.Item.message(Wire.RETAINED, message));
+        return broadcast(new ClusterMessage.Retained(message));
     }
 
     @Override
@@ -642,7 +642,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                         return CompletableFuture.completedFuture(false);
                     }
                     CompletableFuture<Void> handedBack = timed(new CompletableFuture<>());
-                    channel.send(Wire.Item.handBack(restored), handedBack, false);
+                    channel.send(new ClusterMessage.HandBack(restored), handedBack, false);
                     return handedBack.handle((ignored, failure) -> {
                         if (failure != null) {
                             LOG.warn(
@@ -740,7 +740,7 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     /**
      * Spreads this node's sessions over the other nodes: each is asked to take some over
-     * ({@link Wire#TAKE_OVER}), which it does as a session move (with the relay, so what reaches
+     * ({@link ClusterMessage.TakeOver}), which it does as a session move (with the relay, so what reaches
      * the session here meanwhile follows it). Waits until no session is left here and every
      * relay ended, at most three request timeouts.
      */
@@ -753,7 +753,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
         int next = 0;
         for (String clientId : sessions) {
-            others.get(next++ % others.size()).send(Wire.Item.move(Wire.TAKE_OVER, clientId), null, false);
+            others.get(next++ % others.size()).send(new ClusterMessage.TakeOver(clientId), null, false);
         }
         long deadline =
                 System.nanoTime() + settings.requestTimeout().multipliedBy(3).toNanos();
@@ -834,75 +834,10 @@ public final class HazelcastClusterBus implements ClusterBus {
         Channel back = channel(source);
         boolean newlyReady = back.markReady();
         List<CompletableFuture<?>> stages = new ArrayList<>();
-        for (Wire.Item item : frame.items()) {
-            switch (item.type()) {
-                case Wire.HELLO -> {
-                    if (newlyReady) {
-                        back.send(Wire.Item.hello(), null, false);
-                    } else {
-                        // Greeted again on a working channel: the other node made a new channel to this
-                        // one (after a network split it dropped this node, while this node kept it) and
-                        // lost this node's routes with the old one.
-                        sendAllRoutes(back);
-                    }
-                }
-                case Wire.ROUTE_ADD -> routes.add(source, item.text());
-                case Wire.ROUTE_REMOVE -> routes.remove(source, item.text());
-                case Wire.ROUTES_SYNC -> routes.replaceAll(source, item.filters());
-                case Wire.FORWARD -> {
-                    counters.received();
-                    CompletableFuture<Void> stage =
-                            forwardOrder.inOrder(source, null, () -> node.deliverForwarded(item.message()));
-                    if (item.message().qos() > 0) {
-                        stages.add(stage);
-                    }
-                }
-                case Wire.FORWARD_LOST -> {
-                    counters.received();
-                    CompletableFuture<Void> stage = forwardOrder.inOrder(
-                            source,
-                            lostNodes.whenPlaced(item.text()),
-                            () -> lostNodes.relay(item.text(), item.message(), item.flag()));
-                    if (item.message().qos() > 0) {
-                        stages.add(stage);
-                    }
-                }
-                case Wire.DELIVER_TO ->
-                    stages.add(lostNodes
-                            .deliverHere(item.filters(), item.message(), item.flag())
-                            .toCompletableFuture());
-                case Wire.ADOPTED -> lostNodes.adopted(item.text(), source);
-                case Wire.SETTLED -> lostNodes.settled(item.text());
-                case Wire.PLACED -> lostNodes.placedOn(item.text(), item.filters(), source, item.flag());
-                case Wire.MOVE_RELAY -> {
-                    counters.received();
-                    stages.add(moves.deliverRelayed(item.text(), item.message()).toCompletableFuture());
-                }
-                case Wire.MOVE_ROUTED -> moves.routed(item.text(), source);
-                case Wire.MOVE_DONE -> moves.done(item.text(), source);
-                case Wire.TAKE_OVER -> ownership.takeOver(item.text(), source);
-                case Wire.SYNC -> {
-                    // Acknowledged with its batch, after everything this node sent before.
-                }
-                case Wire.RETAINED -> {
-                    retainedTakeOver.changed(item.message().topic());
-                    stages.add(node.applyRetained(item.message()).toCompletableFuture());
-                }
-                case Wire.RETAINED_SYNC_REQUEST -> worker.execute(() -> retainedTakeOver.send(back, item.id()));
-                case Wire.RETAINED_SYNC -> retainedTakeOver.received(source, item.message());
-                case Wire.RETAINED_SYNC_DONE -> retainedTakeOver.finished(source, item.id(), item.flag());
-                case Wire.RELEASE -> ownership.release(back, item);
-                case Wire.HAND_BACK -> {
-                    String clientId = item.snapshot().clientId();
-                    stages.add(node.takeMessages(
-                                    clientId,
-                                    lostNodes.notRelayed(
-                                            clientId, item.snapshot().messages()))
-                            .toCompletableFuture());
-                }
-                case Wire.RELEASED -> ownership.released(item);
-                case Wire.ACK -> acknowledged(item.id(), item.flag());
-                default -> LOG.warn("Ignored cluster item of type {} from node {}.", item.type(), source);
+        for (ClusterMessage message : frame.messages()) {
+            CompletionStage<Void> stage = handle(message, back, newlyReady);
+            if (stage != null) {
+                stages.add(stage.toCompletableFuture());
             }
         }
         if (frame.batchId() != 0) {
@@ -915,9 +850,90 @@ public final class HazelcastClusterBus implements ClusterBus {
                             batchId,
                             failure.toString());
                 }
-                back.send(Wire.Item.ack(batchId, failure == null), null, false);
+                back.send(new ClusterMessage.Ack(batchId, failure == null), null, false);
             });
         }
+    }
+
+    /**
+     * Handles one message from the node at the other end of {@code back}.
+     *
+     * @return what the acknowledgement of its batch waits for (null: nothing)
+     */
+    private CompletionStage<Void> handle(ClusterMessage message, Channel back, boolean newlyReady) {
+        String source = back.target();
+        if (message instanceof ClusterMessage.Hello) {
+            if (newlyReady) {
+                back.send(new ClusterMessage.Hello(), null, false);
+            } else {
+                // Greeted again on a working channel: the other node made a new channel to this
+                // one (after a network split it dropped this node, while this node kept it) and
+                // lost this node's routes with the old one.
+                sendAllRoutes(back);
+            }
+        } else if (message instanceof ClusterMessage.RouteAdded added) {
+            routes.add(source, added.filter());
+        } else if (message instanceof ClusterMessage.RouteRemoved removed) {
+            routes.remove(source, removed.filter());
+        } else if (message instanceof ClusterMessage.Routes all) {
+            routes.replaceAll(source, all.filters());
+        } else if (message instanceof ClusterMessage.Forward forward) {
+            counters.received();
+            CompletableFuture<Void> stage =
+                    forwardOrder.inOrder(source, null, () -> node.deliverForwarded(forward.message()));
+            return forward.message().qos() > 0 ? stage : null;
+        } else if (message instanceof ClusterMessage.ForwardLost forward) {
+            counters.received();
+            CompletableFuture<Void> stage = forwardOrder.inOrder(
+                    source,
+                    lostNodes.whenPlaced(forward.lostNode()),
+                    () -> lostNodes.relay(forward.lostNode(), forward.message(), forward.inDoubt()));
+            return forward.message().qos() > 0 ? stage : null;
+        } else if (message instanceof ClusterMessage.DeliverTo delivery) {
+            return lostNodes.deliverHere(delivery.clientIds(), delivery.message(), delivery.inDoubt());
+        } else if (message instanceof ClusterMessage.Adopted adopted) {
+            lostNodes.adopted(adopted.lostNode(), source);
+        } else if (message instanceof ClusterMessage.Settled settled) {
+            lostNodes.settled(settled.lostNode());
+        } else if (message instanceof ClusterMessage.Placed placed) {
+            lostNodes.placedOn(placed.lostNode(), placed.clientIds(), source, placed.reachable());
+        } else if (message instanceof ClusterMessage.MovedMessage moved) {
+            counters.received();
+            return moves.deliverRelayed(moved.clientId(), moved.message());
+        } else if (message instanceof ClusterMessage.MoveRouted routed) {
+            moves.routed(routed.clientId(), source);
+        } else if (message instanceof ClusterMessage.MoveDone done) {
+            moves.done(done.clientId(), source);
+        } else if (message instanceof ClusterMessage.TakeOver takeOver) {
+            ownership.takeOver(takeOver.clientId(), source);
+        } else if (message instanceof ClusterMessage.Sync) {
+            // Acknowledged with its batch, after everything this node sent before.
+        } else if (message instanceof ClusterMessage.Retained retained) {
+            retainedTakeOver.changed(retained.message().topic());
+            return node.applyRetained(retained.message());
+        } else if (message instanceof ClusterMessage.RetainedSyncRequest request) {
+            worker.execute(() -> retainedTakeOver.send(back, request.requestId()));
+        } else if (message instanceof ClusterMessage.RetainedSync retained) {
+            retainedTakeOver.received(source, retained.message());
+        } else if (message instanceof ClusterMessage.RetainedSyncDone done) {
+            retainedTakeOver.finished(source, done.requestId(), done.allSent());
+        } else if (message instanceof ClusterMessage.Release release) {
+            ownership.release(back, release);
+        } else if (message instanceof ClusterMessage.HandBack handBack) {
+            String clientId = handBack.session().clientId();
+            return node.takeMessages(
+                    clientId, lostNodes.notRelayed(clientId, handBack.session().messages()));
+        } else if (message instanceof ClusterMessage.Released released) {
+            ownership.released(released);
+        } else if (message instanceof ClusterMessage.Ack ack) {
+            acknowledged(ack.batchId(), ack.ok());
+        } else {
+            LOG.warn(
+                    "Ignored cluster message {} from node {}.",
+                    message.getClass().getSimpleName(),
+                    source);
+        }
+        return null;
     }
 
     private void acknowledged(long batchId, boolean ok) {

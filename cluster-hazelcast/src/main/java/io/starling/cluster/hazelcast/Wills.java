@@ -6,7 +6,6 @@ import com.hazelcast.query.Predicates;
 import io.starling.spi.StoredMessage;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -81,10 +80,7 @@ final class Wills {
     }
 
     static String value(String node, long token, StoredMessage will) {
-        return prefix(node, token)
-                + Base64.getEncoder()
-                        .encodeToString(
-                                Wire.encode(new Wire.Frame(node, 0, List.of(Wire.Item.message(Wire.WILL, will)))));
+        return prefix(node, token) + Base64.getEncoder().encodeToString(Wire.encodeMessage(will));
     }
 
     static String prefix(String node, long token) {
@@ -93,7 +89,7 @@ final class Wills {
 
     static StoredMessage will(String value) {
         String encoded = value.substring(value.lastIndexOf('|') + 1);
-        return Wire.decode(Base64.getDecoder().decode(encoded)).items().get(0).message();
+        return Wire.decodeMessage(Base64.getDecoder().decode(encoded));
     }
 
     /** Removes the entry if it still is the one with this prefix. */
