@@ -4,9 +4,6 @@ import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
@@ -43,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster bus on an embedded Hazelcast member.
+ * The cluster bus on an embedded Hazelcast member ({@link HazelcastSettings#hazelcastConfig}).
  *
  * <ul>
  * <li>Each node has an inbox, a Hazelcast topic named after its node id; everything nodes
@@ -66,7 +63,6 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterBus.class);
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
-    static final String NODE_ATTRIBUTE = "starling.node";
     static final String OWNERS = "starling.client-owners";
     static final String INBOX_PREFIX = "starling.inbox.";
 
@@ -132,39 +128,6 @@ public final class HazelcastClusterBus implements ClusterBus {
         return nodeId;
     }
 
-    Config hazelcastConfig() {
-        Config config = new Config();
-        config.setClusterName(settings.clusterName());
-        config.setInstanceName("starling-" + nodeId);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        config.setProperty(
-                "hazelcast.heartbeat.interval.seconds",
-                Long.toString(Math.max(1, settings.heartbeatInterval().toSeconds())));
-        config.setProperty(
-                "hazelcast.max.no.heartbeat.seconds",
-                Long.toString(Math.max(2, settings.memberTimeout().toSeconds())));
-        config.setProperty("hazelcast.wait.seconds.before.join", "1");
-        config.setProperty(
-                "hazelcast.max.wait.seconds.before.join",
-                Long.toString(Math.max(1, settings.joinTimeout().toSeconds())));
-        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
-        config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(settings.memberPort()).setPortAutoIncrement(false);
-        network.setPublicAddress(settings.memberHost() + ":" + settings.memberPort());
-        network.getInterfaces().setEnabled(true).addInterface(settings.memberHost());
-        JoinConfig join = network.getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members()).setConnectionTimeoutSeconds((int)
-                Math.max(1, settings.joinTimeout().toSeconds()));
-        return config;
-    }
-
     @Override
     public void start(ClusterNode clusterNode) {
         this.node = clusterNode;
@@ -176,7 +139,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                 settings.memberHost(),
                 settings.memberPort(),
                 settings.members());
-        HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig());
+        HazelcastInstance instance = Hazelcast.newHazelcastInstance(settings.hazelcastConfig(nodeId));
         this.hazelcast = instance;
         this.owners = instance.getMap(OWNERS);
         this.sessionRecords = instance.getMap(SessionRecords.MAP);
@@ -303,7 +266,7 @@ public final class HazelcastClusterBus implements ClusterBus {
      * running: without this their new channels would wait for each other's hello forever.
      */
     private void greet(Member member) {
-        Channel channel = channels.get(String.valueOf(member.getAttribute(NODE_ATTRIBUTE)));
+        Channel channel = channels.get(String.valueOf(member.getAttribute(HazelcastSettings.NODE_ATTRIBUTE)));
         if (channel == null) {
             return;
         }
@@ -322,9 +285,12 @@ public final class HazelcastClusterBus implements ClusterBus {
         if (member.localMember()) {
             return;
         }
-        String other = member.getAttribute(NODE_ATTRIBUTE);
+        String other = member.getAttribute(HazelcastSettings.NODE_ATTRIBUTE);
         if (other == null) {
-            LOG.warn("Cluster member {} is not a Starling node (no {} attribute); ignored.", member, NODE_ATTRIBUTE);
+            LOG.warn(
+                    "Cluster member {} is not a Starling node (no {} attribute); ignored.",
+                    member,
+                    HazelcastSettings.NODE_ATTRIBUTE);
             return;
         }
         memberNodes.put(member.getUuid(), other);
@@ -418,7 +384,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private Optional<String> oldestNode(Predicate<Member> eligible) {
         return hazelcast.getCluster().getMembers().stream()
                 .filter(eligible)
-                .map(member -> member.getAttribute(NODE_ATTRIBUTE))
+                .map(member -> member.getAttribute(HazelcastSettings.NODE_ATTRIBUTE))
                 .filter(Objects::nonNull)
                 .findFirst();
     }
