@@ -9,8 +9,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
-import com.hazelcast.topic.ITopic;
-import com.hazelcast.topic.Message;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
@@ -32,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -76,7 +73,6 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final Object routeLock = new Object();
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<UUID, String> memberNodes = new ConcurrentHashMap<>();
-    private final Map<Long, Channel.Batch> batches = new ConcurrentHashMap<>();
     private final LocalClaims claims = new LocalClaims();
     private final ForwardOrder forwardOrder = new ForwardOrder();
     private final LostNodes lostNodes;
@@ -85,6 +81,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ClientIdOwnership ownership;
     private final AtomicLong ids = new AtomicLong();
     private final ClusterCounters counters = new ClusterCounters(this::memberCount, this::pending);
+    private final Acknowledgements acknowledgements;
+    private final Inbox inbox;
     private final RetainedTakeOver retainedTakeOver;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(daemon("starling-cluster-send"));
     private final ScheduledExecutorService timer =
@@ -113,6 +111,22 @@ public final class HazelcastClusterBus implements ClusterBus {
                 inboundQos2,
                 ids::incrementAndGet,
                 settings.requestTimeout());
+        this.acknowledgements = new Acknowledgements(ids::incrementAndGet, timer, settings.requestTimeout(), counters);
+        this.inbox = new Inbox(
+                nodeId,
+                this::channel,
+                new Inbox.Handlers(
+                        routes,
+                        forwardOrder,
+                        lostNodes,
+                        moves,
+                        ownership,
+                        retainedTakeOver,
+                        acknowledgements,
+                        counters),
+                this::sendAllRoutes,
+                worker,
+                () -> closed);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -132,6 +146,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     public void start(ClusterNode clusterNode) {
         this.node = clusterNode;
         retainedTakeOver.start(clusterNode);
+        inbox.start(clusterNode);
         LOG.info(
                 "Cluster node {} joining cluster '{}' as {}:{} (members {}).",
                 nodeId,
@@ -148,8 +163,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         moves.start(clusterNode);
         inboundQos2.start(instance.getMap(InboundQos2Records.MAP));
         ownership.start(clusterNode, owners, sessionRecords);
-        ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
-        inbox.addMessageListener(this::onMessage);
+        instance.<byte[]>getTopic(INBOX_PREFIX + nodeId).addMessageListener(inbox);
         instance.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
             public void init(InitialMembershipEvent event) {
@@ -311,7 +325,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                         hazelcast.getTopic(INBOX_PREFIX + id),
                         sender,
                         settings,
-                        this::register,
+                        acknowledgements,
                         this::sent);
                 sendAllRoutes(channel);
                 return channel;
@@ -348,13 +362,7 @@ public final class HazelcastClusterBus implements ClusterBus {
             channel.close().forEach(outgoing -> lostNodes.redirect(other, relayTo, outgoing, false));
         }
         forwardOrder.forget(other);
-        batches.entrySet().removeIf(entry -> {
-            if (!entry.getValue().target().equals(other)) {
-                return false;
-            }
-            entry.getValue().items().forEach(outgoing -> lostNodes.redirect(other, relayTo, outgoing, true));
-            return true;
-        });
+        acknowledgements.nodeLeft(other).forEach(outgoing -> lostNodes.redirect(other, relayTo, outgoing, true));
         ownership.nodeLeft(other);
         moves.nodeLeft(other);
         retainedTakeOver.nodeLeft(other);
@@ -437,33 +445,6 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     // ---- sending
 
-    private long register(Channel.Batch batch) {
-        long id = ids.incrementAndGet();
-        batches.put(id, batch);
-        timer.schedule(
-                () -> {
-                    Channel.Batch late = batches.remove(id);
-                    if (late != null) {
-                        LOG.warn(
-                                "Cluster node {} did not acknowledge batch {} ({} item(s)) within {} ms.",
-                                late.target(),
-                                id,
-                                late.items().size(),
-                                settings.requestTimeout().toMillis());
-                        TimeoutException timeout =
-                                new TimeoutException("no acknowledgement from node " + late.target());
-                        late.items().forEach(outgoing -> {
-                            if (outgoing.done() != null) {
-                                outgoing.done().completeExceptionally(timeout);
-                            }
-                        });
-                    }
-                },
-                settings.requestTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
-        return id;
-    }
-
     private void sent(Wire.Frame frame) {
         for (ClusterMessage message : frame.messages()) {
             if (message instanceof ClusterMessage.Forward) {
@@ -472,14 +453,11 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
     }
 
-    /** Items queued for other nodes or sent and not acknowledged yet. */
+    /** Messages queued for other nodes or sent and not acknowledged yet. */
     private long pending() {
-        long pending = 0;
+        long pending = acknowledgements.pending();
         for (Channel channel : channels.values()) {
             pending += channel.queued();
-        }
-        for (Channel.Batch batch : batches.values()) {
-            pending += batch.items().size();
         }
         return pending;
     }
@@ -773,152 +751,5 @@ public final class HazelcastClusterBus implements ClusterBus {
         sender.shutdownNow();
         worker.shutdownNow();
         timer.shutdownNow();
-    }
-
-    // ---- receiving
-
-    private void onMessage(Message<byte[]> message) {
-        Wire.Frame frame;
-        try {
-            frame = Wire.decode(message.getMessageObject());
-        } catch (RuntimeException e) {
-            LOG.error("Dropped an unreadable cluster frame: {}", e.toString());
-            return;
-        }
-        if (frame.source().equals(nodeId) || closed) {
-            return;
-        }
-        try {
-            receive(frame);
-        } catch (RuntimeException e) {
-            LOG.error("Could not handle a cluster frame from node {}", frame.source(), e);
-        }
-    }
-
-    private void receive(Wire.Frame frame) {
-        String source = frame.source();
-        Channel back = channel(source);
-        boolean newlyReady = back.markReady();
-        List<CompletableFuture<?>> stages = new ArrayList<>();
-        for (ClusterMessage message : frame.messages()) {
-            CompletionStage<Void> stage = handle(message, back, newlyReady);
-            if (stage != null) {
-                stages.add(stage.toCompletableFuture());
-            }
-        }
-        if (frame.batchId() != 0) {
-            long batchId = frame.batchId();
-            CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.error(
-                            "Could not store what cluster node {} sent (batch {}): {}",
-                            source,
-                            batchId,
-                            failure.toString());
-                }
-                back.send(new ClusterMessage.Ack(batchId, failure == null), null, false);
-            });
-        }
-    }
-
-    /**
-     * Handles one message from the node at the other end of {@code back}.
-     *
-     * @return what the acknowledgement of its batch waits for (null: nothing)
-     */
-    private CompletionStage<Void> handle(ClusterMessage message, Channel back, boolean newlyReady) {
-        String source = back.target();
-        if (message instanceof ClusterMessage.Hello) {
-            if (newlyReady) {
-                back.send(new ClusterMessage.Hello(), null, false);
-            } else {
-                // Greeted again on a working channel: the other node made a new channel to this
-                // one (after a network split it dropped this node, while this node kept it) and
-                // lost this node's routes with the old one.
-                sendAllRoutes(back);
-            }
-        } else if (message instanceof ClusterMessage.RouteAdded added) {
-            routes.add(source, added.filter());
-        } else if (message instanceof ClusterMessage.RouteRemoved removed) {
-            routes.remove(source, removed.filter());
-        } else if (message instanceof ClusterMessage.Routes all) {
-            routes.replaceAll(source, all.filters());
-        } else if (message instanceof ClusterMessage.Forward forward) {
-            counters.received();
-            CompletableFuture<Void> stage =
-                    forwardOrder.inOrder(source, null, () -> node.deliverForwarded(forward.message()));
-            return forward.message().qos() > 0 ? stage : null;
-        } else if (message instanceof ClusterMessage.ForwardLost forward) {
-            counters.received();
-            CompletableFuture<Void> stage = forwardOrder.inOrder(
-                    source,
-                    lostNodes.whenPlaced(forward.lostNode()),
-                    () -> lostNodes.relay(forward.lostNode(), forward.message(), forward.inDoubt()));
-            return forward.message().qos() > 0 ? stage : null;
-        } else if (message instanceof ClusterMessage.DeliverTo delivery) {
-            return lostNodes.deliverHere(delivery.clientIds(), delivery.message(), delivery.inDoubt());
-        } else if (message instanceof ClusterMessage.Adopted adopted) {
-            lostNodes.adopted(adopted.lostNode(), source);
-        } else if (message instanceof ClusterMessage.Settled settled) {
-            lostNodes.settled(settled.lostNode());
-        } else if (message instanceof ClusterMessage.Placed placed) {
-            lostNodes.placedOn(placed.lostNode(), placed.clientIds(), source, placed.reachable());
-        } else if (message instanceof ClusterMessage.MovedMessage moved) {
-            counters.received();
-            return moves.deliverRelayed(moved.clientId(), moved.message());
-        } else if (message instanceof ClusterMessage.MoveRouted routed) {
-            moves.routed(routed.clientId(), source);
-        } else if (message instanceof ClusterMessage.MoveDone done) {
-            moves.done(done.clientId(), source);
-        } else if (message instanceof ClusterMessage.TakeOver takeOver) {
-            ownership.takeOver(takeOver.clientId(), source);
-        } else if (message instanceof ClusterMessage.Sync) {
-            // Acknowledged with its batch, after everything this node sent before.
-        } else if (message instanceof ClusterMessage.Retained retained) {
-            retainedTakeOver.changed(retained.message().topic());
-            return node.applyRetained(retained.message());
-        } else if (message instanceof ClusterMessage.RetainedSyncRequest request) {
-            worker.execute(() -> retainedTakeOver.send(back, request.requestId()));
-        } else if (message instanceof ClusterMessage.RetainedSync retained) {
-            retainedTakeOver.received(source, retained.message());
-        } else if (message instanceof ClusterMessage.RetainedSyncDone done) {
-            retainedTakeOver.finished(source, done.requestId(), done.allSent());
-        } else if (message instanceof ClusterMessage.Release release) {
-            ownership.release(back, release);
-        } else if (message instanceof ClusterMessage.HandBack handBack) {
-            String clientId = handBack.session().clientId();
-            return node.takeMessages(
-                    clientId, lostNodes.notRelayed(clientId, handBack.session().messages()));
-        } else if (message instanceof ClusterMessage.Released released) {
-            ownership.released(released);
-        } else if (message instanceof ClusterMessage.Ack ack) {
-            acknowledged(ack.batchId(), ack.ok());
-        } else {
-            LOG.warn(
-                    "Ignored cluster message {} from node {}.",
-                    message.getClass().getSimpleName(),
-                    source);
-        }
-        return null;
-    }
-
-    private void acknowledged(long batchId, boolean ok) {
-        Channel.Batch batch = batches.remove(batchId);
-        if (batch == null) {
-            return;
-        }
-        counters.acknowledged(System.nanoTime() - batch.sentNanos());
-        for (Channel.Outgoing outgoing : batch.items()) {
-            if (outgoing.done() == null) {
-                continue;
-            }
-            if (ok) {
-                outgoing.done().complete(null);
-            } else {
-                outgoing.done()
-                        .completeExceptionally(new IllegalStateException(
-                                "node " + batch.target() + " could not store the forwarded messages"));
-            }
-        }
     }
 }
