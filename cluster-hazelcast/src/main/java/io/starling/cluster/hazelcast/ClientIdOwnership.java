@@ -262,7 +262,7 @@ final class ClientIdOwnership {
     /** The answer to a hand-over this node asked for. */
     void released(ClusterMessage.Released answer) {
         Request request = requests.remove(answer.requestId());
-        SessionSnapshot moved = answer.snapshot();
+        SessionSnapshot moved = answer.session();
         if (request == null) {
             if (moved != null && !moved.messages().isEmpty()) {
                 // Too late: the session continued here from its record. What that node had is queued here.

@@ -5,12 +5,14 @@ import io.starling.spi.StoredMessage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * What one node tells another, one record per message, each with its type code, its
- * {@code write} and its {@code read} side by side. {@link Wire} frames them: a type code, the
- * length of what {@code write} wrote, then those bytes.
+ * What one node tells another, one record per message, each with its {@code write} and its
+ * {@code read} side by side; {@link Type} lists their codes. {@link Wire} frames them: a type
+ * code, the length of what {@code write} wrote, then those bytes.
  *
  * <p>Adding a field to a message keeps {@link Wire#VERSION}: write it after the existing ones,
  * and read it only {@link Wire#hasMore if more bytes follow} (a node of the previous release did
@@ -21,67 +23,103 @@ import java.util.Set;
  */
 sealed interface ClusterMessage {
 
-    byte type();
-
+    /** Writes the fields, in order (see above for adding one). */
     void write(DataOutputStream out) throws IOException;
 
     /** Roughly the bytes it takes on the wire, to bound a batch. */
     default int size() {
+        if (this instanceof CarriesMessage carrier) {
+            return Wire.size(carrier.message());
+        }
+        if (this instanceof CarriesSession carrier) {
+            return Wire.size(carrier.session());
+        }
         return 64;
     }
 
-    /** Reads the message of this type code from its bytes. */
-    static ClusterMessage read(byte type, DataInputStream in) throws IOException {
-        return switch (type) {
-            case Hello.TYPE -> new Hello();
-            case RouteAdded.TYPE -> RouteAdded.read(in);
-            case RouteRemoved.TYPE -> RouteRemoved.read(in);
-            case Routes.TYPE -> Routes.read(in);
-            case Forward.TYPE -> Forward.read(in);
-            case Retained.TYPE -> Retained.read(in);
-            case Release.TYPE -> Release.read(in);
-            case Released.TYPE -> Released.read(in);
-            case Ack.TYPE -> Ack.read(in);
-            case RetainedSyncRequest.TYPE -> RetainedSyncRequest.read(in);
-            case RetainedSync.TYPE -> RetainedSync.read(in);
-            case RetainedSyncDone.TYPE -> RetainedSyncDone.read(in);
-            case HandBack.TYPE -> HandBack.read(in);
-            case ForwardLost.TYPE -> ForwardLost.read(in);
-            case DeliverTo.TYPE -> DeliverTo.read(in);
-            case Adopted.TYPE -> Adopted.read(in);
-            case Settled.TYPE -> Settled.read(in);
-            case Placed.TYPE -> Placed.read(in);
-            case Sync.TYPE -> new Sync();
-            case MovedMessage.TYPE -> MovedMessage.read(in);
-            case MoveRouted.TYPE -> MoveRouted.read(in);
-            case MoveDone.TYPE -> MoveDone.read(in);
-            case TakeOver.TYPE -> TakeOver.read(in);
-            default -> throw new IOException("unknown cluster message type " + type);
-        };
+    /** A message that carries a stored message (its payload counts for a batch's size). */
+    interface CarriesMessage {
+        StoredMessage message();
+    }
+
+    /** A message that may carry a session (null if none). */
+    interface CarriesSession {
+        SessionSnapshot session();
+    }
+
+    /** Every message's type code on the wire and its reader. Type 10 was a will, never to be reused. */
+    enum Type {
+        HELLO(1, Hello.class, in -> new Hello()),
+        ROUTE_ADDED(2, RouteAdded.class, RouteAdded::read),
+        ROUTE_REMOVED(3, RouteRemoved.class, RouteRemoved::read),
+        ROUTES(4, Routes.class, Routes::read),
+        FORWARD(5, Forward.class, Forward::read),
+        RETAINED(6, Retained.class, Retained::read),
+        RELEASE(7, Release.class, Release::read),
+        RELEASED(8, Released.class, Released::read),
+        ACK(9, Ack.class, Ack::read),
+        RETAINED_SYNC_REQUEST(11, RetainedSyncRequest.class, RetainedSyncRequest::read),
+        RETAINED_SYNC(12, RetainedSync.class, RetainedSync::read),
+        RETAINED_SYNC_DONE(13, RetainedSyncDone.class, RetainedSyncDone::read),
+        HAND_BACK(14, HandBack.class, HandBack::read),
+        FORWARD_LOST(15, ForwardLost.class, ForwardLost::read),
+        DELIVER_TO(16, DeliverTo.class, DeliverTo::read),
+        ADOPTED(17, Adopted.class, Adopted::read),
+        SETTLED(18, Settled.class, Settled::read),
+        PLACED(19, Placed.class, Placed::read),
+        SYNC(20, Sync.class, in -> new Sync()),
+        MOVED_MESSAGE(21, MovedMessage.class, MovedMessage::read),
+        MOVE_ROUTED(22, MoveRouted.class, MoveRouted::read),
+        MOVE_DONE(23, MoveDone.class, MoveDone::read),
+        TAKE_OVER(24, TakeOver.class, TakeOver::read);
+
+        private static final Map<Class<?>, Type> BY_CLASS = new HashMap<>();
+        private static final Map<Byte, Type> BY_CODE = new HashMap<>();
+
+        static {
+            for (Type type : values()) {
+                BY_CLASS.put(type.kind, type);
+                BY_CODE.put(type.code, type);
+            }
+        }
+
+        final byte code;
+        private final Class<? extends ClusterMessage> kind;
+        private final Reader reader;
+
+        Type(int code, Class<? extends ClusterMessage> kind, Reader reader) {
+            this.code = (byte) code;
+            this.kind = kind;
+            this.reader = reader;
+        }
+
+        static Type of(ClusterMessage message) {
+            return BY_CLASS.get(message.getClass());
+        }
+
+        /** Reads the message of this type code from its bytes. */
+        static ClusterMessage read(byte code, DataInputStream in) throws IOException {
+            Type type = BY_CODE.get(code);
+            if (type == null) {
+                throw new IOException("unknown cluster message type " + code);
+            }
+            return type.reader.read(in);
+        }
+    }
+
+    /** Reads one message's fields. */
+    interface Reader {
+        ClusterMessage read(DataInputStream in) throws IOException;
     }
 
     /** The sender's inbox listens (sent at start and to members met later); answered once with a hello. */
     record Hello() implements ClusterMessage {
-        static final byte TYPE = 1;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) {}
     }
 
     /** The sending node has subscribers for this filter now. */
     record RouteAdded(String filter) implements ClusterMessage {
-        static final byte TYPE = 2;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, filter);
@@ -94,13 +132,6 @@ sealed interface ClusterMessage {
 
     /** The sending node has no subscriber for this filter any more. */
     record RouteRemoved(String filter) implements ClusterMessage {
-        static final byte TYPE = 3;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, filter);
@@ -113,13 +144,6 @@ sealed interface ClusterMessage {
 
     /** All the sending node's filters: they replace what the receiver knew of its routes. */
     record Routes(Set<String> filters) implements ClusterMessage {
-        static final byte TYPE = 4;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeStrings(out, filters);
@@ -131,14 +155,7 @@ sealed interface ClusterMessage {
     }
 
     /** A publish for the receiving node's subscribers. */
-    record Forward(StoredMessage message) implements ClusterMessage {
-        static final byte TYPE = 5;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record Forward(StoredMessage message) implements ClusterMessage, CarriesMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeMessage(out, message);
@@ -147,22 +164,10 @@ sealed interface ClusterMessage {
         static Forward read(DataInputStream in) throws IOException {
             return new Forward(Wire.readMessage(in));
         }
-
-        @Override
-        public int size() {
-            return Wire.size(message);
-        }
     }
 
     /** A retained message set (or cleared, empty payload) on the sending node. */
-    record Retained(StoredMessage message) implements ClusterMessage {
-        static final byte TYPE = 6;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record Retained(StoredMessage message) implements ClusterMessage, CarriesMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeMessage(out, message);
@@ -171,22 +176,10 @@ sealed interface ClusterMessage {
         static Retained read(DataInputStream in) throws IOException {
             return new Retained(Wire.readMessage(in));
         }
-
-        @Override
-        public int size() {
-            return Wire.size(message);
-        }
     }
 
     /** The sending node claimed this client id (at this epoch): hand its session over. */
     record Release(long requestId, String clientId, long epoch) implements ClusterMessage {
-        static final byte TYPE = 7;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(requestId);
@@ -204,21 +197,14 @@ sealed interface ClusterMessage {
      * continues while that node's messages are still relayed (null if none), and the session's
      * {@link InDoubtMessages} keys.
      */
-    record Released(long requestId, SessionSnapshot snapshot, String lostNode, Set<String> inDoubt)
-            implements ClusterMessage {
-        static final byte TYPE = 8;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record Released(long requestId, SessionSnapshot session, String lostNode, Set<String> inDoubt)
+            implements ClusterMessage, CarriesSession {
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(requestId);
-            out.writeBoolean(snapshot != null);
-            if (snapshot != null) {
-                Wire.writeSnapshot(out, snapshot);
+            out.writeBoolean(session != null);
+            if (session != null) {
+                Wire.writeSnapshot(out, session);
             }
             out.writeBoolean(lostNode != null);
             if (lostNode != null) {
@@ -229,26 +215,14 @@ sealed interface ClusterMessage {
 
         static Released read(DataInputStream in) throws IOException {
             long requestId = in.readLong();
-            SessionSnapshot snapshot = in.readBoolean() ? Wire.readSnapshot(in) : null;
+            SessionSnapshot session = in.readBoolean() ? Wire.readSnapshot(in) : null;
             String lostNode = in.readBoolean() ? Wire.readString(in) : null;
-            return new Released(requestId, snapshot, lostNode, Wire.readStrings(in));
-        }
-
-        @Override
-        public int size() {
-            return Wire.size(snapshot);
+            return new Released(requestId, session, lostNode, Wire.readStrings(in));
         }
     }
 
     /** The receiving node handled the batch (stored what it had to, when {@code ok}). */
     record Ack(long batchId, boolean ok) implements ClusterMessage {
-        static final byte TYPE = 9;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(batchId);
@@ -260,17 +234,8 @@ sealed interface ClusterMessage {
         }
     }
 
-    // Type 10 was a will; wills live in the wills map (see Wills), never in a frame.
-
     /** A joining node asks for every retained message of the receiving node. */
     record RetainedSyncRequest(long requestId) implements ClusterMessage {
-        static final byte TYPE = 11;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(requestId);
@@ -282,14 +247,7 @@ sealed interface ClusterMessage {
     }
 
     /** One retained message of the list sent to a joining node. */
-    record RetainedSync(StoredMessage message) implements ClusterMessage {
-        static final byte TYPE = 12;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record RetainedSync(StoredMessage message) implements ClusterMessage, CarriesMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeMessage(out, message);
@@ -298,22 +256,10 @@ sealed interface ClusterMessage {
         static RetainedSync read(DataInputStream in) throws IOException {
             return new RetainedSync(Wire.readMessage(in));
         }
-
-        @Override
-        public int size() {
-            return Wire.size(message);
-        }
     }
 
     /** All retained messages asked for were sent ({@code allSent}) or the sender gave up. */
     record RetainedSyncDone(long requestId, boolean allSent) implements ClusterMessage {
-        static final byte TYPE = 13;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(requestId);
@@ -326,14 +272,7 @@ sealed interface ClusterMessage {
     }
 
     /** Messages a restarted node had stored for a session that continued on the receiving node. */
-    record HandBack(SessionSnapshot session) implements ClusterMessage {
-        static final byte TYPE = 14;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record HandBack(SessionSnapshot session) implements ClusterMessage, CarriesSession {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeSnapshot(out, session);
@@ -342,25 +281,14 @@ sealed interface ClusterMessage {
         static HandBack read(DataInputStream in) throws IOException {
             return new HandBack(Wire.readSnapshot(in));
         }
-
-        @Override
-        public int size() {
-            return Wire.size(session);
-        }
     }
 
     /**
      * A message routed to a lost node, sent to the node relaying for it; {@code inDoubt}: the
      * lost node may have stored it (see {@link InDoubtMessages}).
      */
-    record ForwardLost(String lostNode, StoredMessage message, boolean inDoubt) implements ClusterMessage {
-        static final byte TYPE = 15;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record ForwardLost(String lostNode, StoredMessage message, boolean inDoubt)
+            implements ClusterMessage, CarriesMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, lostNode);
@@ -371,22 +299,11 @@ sealed interface ClusterMessage {
         static ForwardLost read(DataInputStream in) throws IOException {
             return new ForwardLost(Wire.readString(in), Wire.readMessage(in), in.readBoolean());
         }
-
-        @Override
-        public int size() {
-            return Wire.size(message);
-        }
     }
 
     /** A relayed message of a lost node for the named sessions of the receiving node only. */
-    record DeliverTo(Set<String> clientIds, StoredMessage message, boolean inDoubt) implements ClusterMessage {
-        static final byte TYPE = 16;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record DeliverTo(Set<String> clientIds, StoredMessage message, boolean inDoubt)
+            implements ClusterMessage, CarriesMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeStrings(out, clientIds);
@@ -397,22 +314,10 @@ sealed interface ClusterMessage {
         static DeliverTo read(DataInputStream in) throws IOException {
             return new DeliverTo(Wire.readStrings(in), Wire.readMessage(in), in.readBoolean());
         }
-
-        @Override
-        public int size() {
-            return Wire.size(message);
-        }
     }
 
     /** The sending node relays for the lost node: drop its routes (they lead to the sender now). */
     record Adopted(String lostNode) implements ClusterMessage {
-        static final byte TYPE = 17;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, lostNode);
@@ -425,13 +330,6 @@ sealed interface ClusterMessage {
 
     /** The relaying for the lost node is over. */
     record Settled(String lostNode) implements ClusterMessage {
-        static final byte TYPE = 18;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, lostNode);
@@ -447,13 +345,6 @@ sealed interface ClusterMessage {
      * node knows their routes, not yet when it has just claimed them.
      */
     record Placed(String lostNode, Set<String> clientIds, boolean reachable) implements ClusterMessage {
-        static final byte TYPE = 19;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, lostNode);
@@ -468,26 +359,12 @@ sealed interface ClusterMessage {
 
     /** Nothing to do: its acknowledgement says the receiver handled everything sent before. */
     record Sync() implements ClusterMessage {
-        static final byte TYPE = 20;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) {}
     }
 
     /** A message that reached a session on the node it moved from, for that session on the receiving node. */
-    record MovedMessage(String clientId, StoredMessage message) implements ClusterMessage {
-        static final byte TYPE = 21;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
+    record MovedMessage(String clientId, StoredMessage message) implements ClusterMessage, CarriesMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, clientId);
@@ -497,22 +374,10 @@ sealed interface ClusterMessage {
         static MovedMessage read(DataInputStream in) throws IOException {
             return new MovedMessage(Wire.readString(in), Wire.readMessage(in));
         }
-
-        @Override
-        public int size() {
-            return Wire.size(message);
-        }
     }
 
     /** Every node knows the routes of the session that moved to the sending node. */
     record MoveRouted(String clientId) implements ClusterMessage {
-        static final byte TYPE = 22;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, clientId);
@@ -525,13 +390,6 @@ sealed interface ClusterMessage {
 
     /** The node the session moved from relayed everything. */
     record MoveDone(String clientId) implements ClusterMessage {
-        static final byte TYPE = 23;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, clientId);
@@ -544,13 +402,6 @@ sealed interface ClusterMessage {
 
     /** The sending node stops: take its session over. */
     record TakeOver(String clientId) implements ClusterMessage {
-        static final byte TYPE = 24;
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeString(out, clientId);

@@ -11,12 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ final class LostNodes {
 
     private final String nodeId;
     private final Map<String, Channel> channels;
-    private final Map<UUID, String> memberNodes;
+    private final Supplier<Set<String>> otherNodes;
     private final LocalClaims claims;
     private final RemoteRoutes routes;
     private final ScheduledExecutorService timer;
@@ -70,12 +70,12 @@ final class LostNodes {
 
     /**
      * @param channels    the bus's channels to the other nodes (read only here)
-     * @param memberNodes the bus's node ids of the other members (read only here)
+     * @param otherNodes the node ids of the other members
      */
     LostNodes(
             String nodeId,
             Map<String, Channel> channels,
-            Map<UUID, String> memberNodes,
+            Supplier<Set<String>> otherNodes,
             LocalClaims claims,
             RemoteRoutes routes,
             HazelcastSettings settings,
@@ -84,7 +84,7 @@ final class LostNodes {
         this.nodeId = nodeId;
         this.inboundQos2 = inboundQos2;
         this.channels = channels;
-        this.memberNodes = memberNodes;
+        this.otherNodes = otherNodes;
         this.claims = claims;
         this.routes = routes;
         this.timer = timer;
@@ -245,7 +245,7 @@ final class LostNodes {
         Map<String, String> holders = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> adoptions = new ArrayList<>();
         try {
-            Set<String> live = new HashSet<>(memberNodes.values());
+            Set<String> live = new HashSet<>(otherNodes.get());
             live.add(nodeId);
             for (Map.Entry<String, String> entry : sessionRecords.entrySet(Predicates.like("this", lostNode + "%"))) {
                 SessionRecords.Value record = SessionRecords.Value.parse(entry.getValue());
@@ -309,7 +309,7 @@ final class LostNodes {
     /** The adopter of a lost node said all its sessions are placed: its routes are no longer needed. */
     void adopted(String lostNode, String adopter) {
         routes.removeNode(lostNode);
-        if (adopters.remove(lostNode) == null && memberNodes.containsValue(lostNode)) {
+        if (adopters.remove(lostNode) == null && otherNodes.get().contains(lostNode)) {
             adoptedEarly.put(lostNode, adopter);
         }
     }

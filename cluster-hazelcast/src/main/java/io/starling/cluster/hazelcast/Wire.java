@@ -34,64 +34,38 @@ final class Wire {
     private Wire() {}
 
     static byte[] encode(Frame frame) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
+        return versioned(out -> {
             out.writeUTF(frame.source());
             out.writeLong(frame.batchId());
             out.writeInt(frame.messages().size());
             for (ClusterMessage message : frame.messages()) {
-                out.writeByte(message.type());
+                out.writeByte(ClusterMessage.Type.of(message).code);
                 writeBlock(out, message::write);
             }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     static Frame decode(byte[] data) {
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            checkVersion(in, "frame");
+        return fromVersioned(data, "frame", in -> {
             String source = in.readUTF();
             long batchId = in.readLong();
             int count = in.readInt();
             List<ClusterMessage> messages = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 byte type = in.readByte();
-                messages.add(readBlock(in, block -> ClusterMessage.read(type, block)));
+                messages.add(readBlock(in, block -> ClusterMessage.Type.read(type, block)));
             }
             return new Frame(source, batchId, messages);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** One stored message alone, versioned like a frame (the wills map keeps wills so). */
     static byte[] encodeMessage(StoredMessage message) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + message.payload().length);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
-            writeMessage(out, message);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return versioned(out -> writeMessage(out, message));
     }
 
     static StoredMessage decodeMessage(byte[] data) {
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            checkVersion(in, "message");
-            return readMessage(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return fromVersioned(data, "message", Wire::readMessage);
     }
 
     /** Whether the block being read has bytes left: a field a node of a later release appended. */
@@ -109,10 +83,31 @@ final class Wire {
         return snapshot == null ? 64 : snapshot.messages().size() * 64 + 64;
     }
 
-    private static void checkVersion(DataInputStream in, String what) throws IOException {
-        int version = in.readUnsignedByte();
-        if (version != VERSION) {
-            throw new IOException(what + " version " + version + ", this node speaks " + VERSION);
+    /** {@link #VERSION}, then what {@code fields} writes. */
+    private static byte[] versioned(Fields fields) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(VERSION);
+            fields.write(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads what {@link #versioned} wrote; refuses another version, naming {@code what} it is. */
+    private static <T> T fromVersioned(byte[] data, String what, BlockReader<T> reader) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IOException(what + " version " + version + ", this node speaks " + VERSION);
+            }
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -61,11 +61,14 @@ class ClusterMessageTest {
     }
 
     @Test
-    void theSamplesCoverEveryMessageTypeWithItsOwnCode() {
+    void theSamplesCoverEveryMessageTypeEachWithItsOwnCode() {
         Set<Class<?>> sampled = oneOfEach().stream().map(Object::getClass).collect(Collectors.toSet());
         assertEquals(Set.of(ClusterMessage.class.getPermittedSubclasses()), sampled);
-        Set<Byte> codes = oneOfEach().stream().map(ClusterMessage::type).collect(Collectors.toSet());
+        Set<Byte> codes = oneOfEach().stream()
+                .map(message -> ClusterMessage.Type.of(message).code)
+                .collect(Collectors.toSet());
         assertEquals(oneOfEach().size(), codes.size(), "type codes are unique");
+        assertEquals(oneOfEach().size(), ClusterMessage.Type.values().length);
     }
 
     @Test

@@ -36,11 +36,11 @@ class WireTest {
     @Test
     void fieldsANewerNodeAppendedToAMessageAreSkipped() throws IOException {
         Raw raw = new Raw("newer", 5, 2);
-        raw.message(ClusterMessage.RouteAdded.TYPE, body -> {
+        raw.message(ClusterMessage.Type.ROUTE_ADDED.code, body -> {
             Wire.writeString(body, "a/b");
             body.writeLong(123); // a field this release does not know
         });
-        raw.message(ClusterMessage.Sync.TYPE, body -> body.writeUTF("also unknown"));
+        raw.message(ClusterMessage.Type.SYNC.code, body -> body.writeUTF("also unknown"));
         Wire.Frame frame = Wire.decode(raw.bytes());
         assertEquals(List.of(new ClusterMessage.RouteAdded("a/b"), new ClusterMessage.Sync()), frame.messages());
         assertEquals("newer", frame.source());
@@ -50,7 +50,7 @@ class WireTest {
     @Test
     void fieldsANewerNodeAppendedToAStoredMessageAreSkipped() throws IOException {
         Raw raw = new Raw("newer", 0, 1);
-        raw.message(ClusterMessage.ForwardLost.TYPE, body -> {
+        raw.message(ClusterMessage.Type.FORWARD_LOST.code, body -> {
             Wire.writeString(body, "lost");
             ByteArrayOutputStream fields = new ByteArrayOutputStream();
             DataOutputStream message = new DataOutputStream(fields);
