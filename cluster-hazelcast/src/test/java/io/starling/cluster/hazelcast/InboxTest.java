@@ -3,6 +3,7 @@ package io.starling.cluster.hazelcast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
@@ -12,6 +13,10 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.hazelcast.topic.Message;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.StoredMessage;
@@ -24,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Frames in, each message to the part that handles it, the batch acknowledged once handled. */
 class InboxTest {
@@ -184,6 +190,35 @@ class InboxTest {
         assertEquals(Set.of(), routes.match("a"));
         assertEquals(Set.of(), routes.match("b"));
         verifyNoInteractions(back);
+    }
+
+    @Test
+    void everyMessageTypeHasAHandler() {
+        // Java 17 checks no exhaustiveness of the Inbox's instanceof chain over the sealed
+        // interface: a message type without a branch would only be logged as ignored.
+        Logger logger = (Logger) LoggerFactory.getLogger(Inbox.class);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.WARN);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            when(node.deliverForwarded(any())).thenReturn(CompletableFuture.completedFuture(null));
+            when(node.applyRetained(any())).thenReturn(CompletableFuture.completedFuture(null));
+            when(node.takeMessages(any(), any())).thenReturn(CompletableFuture.completedFuture(null));
+            when(lostNodes.whenPlaced(any())).thenReturn(CompletableFuture.completedFuture(null));
+            when(lostNodes.relay(any(), any(), anyBoolean())).thenReturn(CompletableFuture.completedFuture(null));
+            when(lostNodes.deliverHere(any(), any(), anyBoolean())).thenReturn(CompletableFuture.completedFuture(null));
+            when(moves.deliverRelayed(any(), any())).thenReturn(CompletableFuture.completedFuture(null));
+            receive("other", 45, ClusterMessageTest.oneOfEach().toArray(ClusterMessage[]::new));
+            verify(back).send(new ClusterMessage.Ack(45, true), null, false);
+            assertEquals(
+                    List.of(),
+                    events.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        } finally {
+            logger.detachAppender(events);
+            logger.setLevel(level);
+        }
     }
 
     /** The same message, read back from the wire (a copy: records compare payloads by identity). */
