@@ -25,7 +25,7 @@ final class Channel {
     private static final Logger LOG = LoggerFactory.getLogger(Channel.class);
 
     /** An item to send and, if the sender waits for the receiving node, what completes then. */
-    record Outgoing(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {}
+    record Outgoing(ClusterMessage message, CompletableFuture<Void> done, boolean okIfGone) {}
 
     /** A sent batch waiting for its acknowledgement, and when it was sent ({@link System#nanoTime()}). */
     record Batch(String target, List<Outgoing> items, long sentNanos) {}
@@ -75,13 +75,13 @@ final class Channel {
      *
      * @return false if the channel is closed or full (then {@code done} was failed)
      */
-    boolean send(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
-        if (offer(item, done, okIfGone)) {
+    boolean send(ClusterMessage message, CompletableFuture<Void> done, boolean okIfGone) {
+        if (offer(message, done, okIfGone)) {
             return true;
         }
         if (done != null) {
             if (isClosed()) {
-                gone(new Outgoing(item, done, okIfGone), target);
+                gone(new Outgoing(message, done, okIfGone), target);
             } else {
                 done.completeExceptionally(new IllegalStateException("too much pending for node " + target));
             }
@@ -93,13 +93,13 @@ final class Channel {
      * Queues an item like {@link #send}, but if the channel is closed or full returns false and
      * leaves {@code done} alone, for the caller to send the item elsewhere.
      */
-    boolean offer(Wire.Item item, CompletableFuture<Void> done, boolean okIfGone) {
+    boolean offer(ClusterMessage message, CompletableFuture<Void> done, boolean okIfGone) {
         boolean schedule;
         synchronized (this) {
             if (closed || queue.size() >= settings.maxPendingPerNode()) {
                 return false;
             }
-            queue.add(new Outgoing(item, done, okIfGone));
+            queue.add(new Outgoing(message, done, okIfGone));
             schedule = ready && !scheduled;
             if (schedule) {
                 scheduled = true;
@@ -136,8 +136,8 @@ final class Channel {
     }
 
     /** Publishes one frame at once, whether or not the other node is ready (hello). */
-    void publishNow(Wire.Item item) {
-        inbox.publish(Wire.encode(new Wire.Frame(source, 0, List.of(item))));
+    void publishNow(ClusterMessage message) {
+        inbox.publish(Wire.encode(new Wire.Frame(source, 0, List.of(message))));
     }
 
     /**
@@ -159,11 +159,11 @@ final class Channel {
     }
 
     /** Sends an item on each channel; completes when all acknowledged (or their nodes left). */
-    static CompletionStage<Void> sendToAll(Collection<Channel> targets, Wire.Item item) {
+    static CompletionStage<Void> sendToAll(Collection<Channel> targets, ClusterMessage message) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (Channel channel : targets) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
-            channel.send(item, ack, true);
+            channel.send(message, ack, true);
             acks.add(ack);
         }
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
@@ -197,7 +197,7 @@ final class Channel {
                 int bytes = 0;
                 while (!queue.isEmpty() && batch.size() < settings.maxBatchMessages()) {
                     Outgoing next = queue.peek();
-                    int size = next.item().size();
+                    int size = next.message().size();
                     if (!batch.isEmpty() && bytes + size > settings.maxBatchBytes()) {
                         break;
                     }
@@ -216,18 +216,18 @@ final class Channel {
 
     private void send(List<Outgoing> batch) {
         boolean wantsAck = false;
-        List<Wire.Item> items = new ArrayList<>(batch.size());
+        List<ClusterMessage> messages = new ArrayList<>(batch.size());
         for (Outgoing outgoing : batch) {
-            items.add(outgoing.item());
+            messages.add(outgoing.message());
             wantsAck |= outgoing.done() != null;
         }
         long batchId = wantsAck ? batches.register(new Batch(target, batch, System.nanoTime())) : 0;
-        Wire.Frame frame = new Wire.Frame(source, batchId, items);
+        Wire.Frame frame = new Wire.Frame(source, batchId, messages);
         try {
             inbox.publish(Wire.encode(frame));
             onSent.accept(frame);
         } catch (RuntimeException e) {
-            LOG.warn("Could not send {} item(s) to cluster node {}: {}", items.size(), target, e.toString());
+            LOG.warn("Could not send {} message(s) to cluster node {}: {}", messages.size(), target, e.toString());
             for (Outgoing outgoing : batch) {
                 if (outgoing.done() != null) {
                     outgoing.done().completeExceptionally(e);

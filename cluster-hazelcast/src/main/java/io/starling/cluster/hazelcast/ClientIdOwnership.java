@@ -127,7 +127,7 @@ final class ClientIdOwnership {
         CompletableFuture<Optional<SessionSnapshot>> answer =
                 new CompletableFuture<Optional<SessionSnapshot>>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         requests.put(requestId, new Request(previous.node(), clientId, answer));
-        channel.send(Wire.Item.release(requestId, clientId, previous.epoch()), null, false);
+        channel.send(new ClusterMessage.Release(requestId, clientId, previous.epoch()), null, false);
         return answer.handle((snapshot, error) -> {
                     requests.remove(requestId);
                     if (error == null) {
@@ -231,10 +231,10 @@ final class ClientIdOwnership {
      * are done and a session that arrived here has all that was relayed to it. What still
      * reaches the session here afterwards is relayed to that node ({@link SessionMoves}).
      */
-    void release(Channel back, Wire.Item item) {
-        String clientId = item.text();
+    void release(Channel back, ClusterMessage.Release request) {
+        String clientId = request.clientId();
         MoveRelay relay = new MoveRelay(clientId, back);
-        claims.after(clientId, item.number())
+        claims.after(clientId, request.epoch())
                 .thenCompose(ignored -> moves.arrived(clientId))
                 .thenCompose(ignored -> {
                     // Counted as moving from the moment the session may relay (a stopping node waits for it).
@@ -251,8 +251,8 @@ final class ClientIdOwnership {
                     }
                     SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
                     moves.released(clientId, relay, moved != null);
-                    relay.openAfter(Wire.Item.released(
-                            item.id(),
+                    relay.openAfter(new ClusterMessage.Released(
+                            request.requestId(),
                             moved,
                             moved == null ? null : lostNodes.movedOn(clientId, back.target()),
                             moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)));
@@ -260,9 +260,9 @@ final class ClientIdOwnership {
     }
 
     /** The answer to a hand-over this node asked for. */
-    void released(Wire.Item item) {
-        Request request = requests.remove(item.id());
-        SessionSnapshot moved = item.snapshot();
+    void released(ClusterMessage.Released answer) {
+        Request request = requests.remove(answer.requestId());
+        SessionSnapshot moved = answer.session();
         if (request == null) {
             if (moved != null && !moved.messages().isEmpty()) {
                 // Too late: the session continued here from its record. What that node had is queued here.
@@ -275,10 +275,10 @@ final class ClientIdOwnership {
             return;
         }
         if (moved != null) {
-            if (item.text() != null) {
-                lostNodes.continuesLostSession(moved.clientId(), item.text(), false);
+            if (answer.lostNode() != null) {
+                lostNodes.continuesLostSession(moved.clientId(), answer.lostNode(), false);
             }
-            lostNodes.receivedInDoubt(moved.clientId(), item.filters());
+            lostNodes.receivedInDoubt(moved.clientId(), answer.inDoubt());
             // The node that had it relays what still reaches the session there.
             moves.arriving(moved.clientId(), request.target());
         }

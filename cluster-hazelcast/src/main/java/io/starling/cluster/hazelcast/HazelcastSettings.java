@@ -1,13 +1,16 @@
 package io.starling.cluster.hazelcast;
 
-import com.typesafe.config.Config;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The keys under {@code starling.cluster.hazelcast}, typed and range-checked; a bad value stops
- * start-up with a message naming its key.
+ * The keys under {@code starling.cluster.hazelcast}, typed and range-checked (a bad value stops
+ * start-up with a message naming its key), and the one place that turns them into Hazelcast's
+ * configuration ({@link #hazelcastConfig}).
  */
 record HazelcastSettings(
         String clusterName,
@@ -23,9 +26,11 @@ record HazelcastSettings(
         int maxPendingPerNode) {
 
     static final String PATH = "starling.cluster.hazelcast";
+    /** The member attribute that carries a member's Starling node id. */
+    static final String NODE_ATTRIBUTE = "starling.node";
 
-    static HazelcastSettings from(Config config) {
-        Config c = config.getConfig(PATH);
+    static HazelcastSettings from(com.typesafe.config.Config config) {
+        com.typesafe.config.Config c = config.getConfig(PATH);
         String host = c.getString("member-host");
         if (host.isBlank() || host.equals("0.0.0.0") || host.equals("*") || host.equals("::")) {
             throw new ConfigException.BadValue(
@@ -56,7 +61,51 @@ record HazelcastSettings(
                 range(c, "max-pending-per-node", 16, 10_000_000));
     }
 
-    private static String nonBlank(Config c, String key) {
+    /**
+     * The Hazelcast member of node {@code nodeId}: bound to {@link #memberHost} only, Hazelcast's
+     * logging through slf4j, no phone-home, no shutdown hook (the broker stops it), member
+     * failure detection and join waits from these settings.
+     */
+    Config hazelcastConfig(String nodeId) {
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setInstanceName("starling-" + nodeId);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty(
+                "hazelcast.heartbeat.interval.seconds", Long.toString(Math.max(1, heartbeatInterval.toSeconds())));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(Math.max(2, memberTimeout.toSeconds())));
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.max.wait.seconds.before.join", Long.toString(joinSeconds()));
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+        config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(memberPort).setPortAutoIncrement(false);
+        network.setPublicAddress(memberHost + ":" + memberPort);
+        network.getInterfaces().setEnabled(true).addInterface(memberHost);
+        discovery(network.getJoin());
+        return config;
+    }
+
+    /**
+     * How a member finds the others: the fixed TCP/IP list {@link #members}, nothing else
+     * (multicast and cloud auto-detection off). Another way (Kubernetes, DNS) is a key read in
+     * {@link #from} and a branch here that enables its join config instead of TCP/IP.
+     */
+    private void discovery(JoinConfig join) {
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(joinSeconds());
+    }
+
+    private int joinSeconds() {
+        return (int) Math.max(1, joinTimeout.toSeconds());
+    }
+
+    private static String nonBlank(com.typesafe.config.Config c, String key) {
         String value = c.getString(key);
         if (value.isBlank()) {
             throw new ConfigException.BadValue(PATH + "." + key, "must not be empty");
@@ -64,7 +113,7 @@ record HazelcastSettings(
         return value;
     }
 
-    private static int range(Config c, String key, int min, int max) {
+    private static int range(com.typesafe.config.Config c, String key, int min, int max) {
         int value = c.getInt(key);
         if (value < min || value > max) {
             throw new ConfigException.BadValue(PATH + "." + key, "must be between " + min + " and " + max);
@@ -72,7 +121,7 @@ record HazelcastSettings(
         return value;
     }
 
-    private static Duration positive(Config c, String key, Duration min) {
+    private static Duration positive(com.typesafe.config.Config c, String key, Duration min) {
         Duration value = c.getDuration(key);
         if (value.compareTo(min) < 0) {
             throw new ConfigException.BadValue(PATH + "." + key, "must be at least " + min.toMillis() + " ms");

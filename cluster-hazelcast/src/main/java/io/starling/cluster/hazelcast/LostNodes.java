@@ -11,12 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +26,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  * <li>Every node keeps a lost node's routes, pointed at the adopter (the oldest member), until
- *     the adopter says all the lost node's sessions are placed ({@link Wire#ADOPTED}); forwards
+ *     the adopter says all the lost node's sessions are placed ({@link ClusterMessage.Adopted}); forwards
  *     queued or unacknowledged for the lost node, and new messages matching its routes, go to
  *     the adopter.</li>
  * <li>The adopter ({@link #takeOver}) continues the lost node's persistent sessions here or
  *     learns where their clients continued them, and passes each held message to the matching
  *     sessions wherever they are ({@link LostNodeRelay}).</li>
  * <li>A node continuing such a session tells the adopter at once, and again once its routes
- *     are known everywhere; until the relaying ends ({@link Wire#SETTLED}) the session gets
+ *     are known everywhere; until the relaying ends ({@link ClusterMessage.Settled}) the session gets
  *     one copy of each message ({@code ClusterNode.watchForDuplicates}).</li>
  * <li>Forwards the lost node may have stored before dying are kept out of what it hands over
  *     when it returns ({@link InDoubtMessages}).</li>
@@ -49,7 +49,7 @@ final class LostNodes {
 
     private final String nodeId;
     private final Map<String, Channel> channels;
-    private final Map<UUID, String> memberNodes;
+    private final Supplier<Set<String>> otherNodes;
     private final LocalClaims claims;
     private final RemoteRoutes routes;
     private final ScheduledExecutorService timer;
@@ -70,12 +70,12 @@ final class LostNodes {
 
     /**
      * @param channels    the bus's channels to the other nodes (read only here)
-     * @param memberNodes the bus's node ids of the other members (read only here)
+     * @param otherNodes the node ids of the other members
      */
     LostNodes(
             String nodeId,
             Map<String, Channel> channels,
-            Map<UUID, String> memberNodes,
+            Supplier<Set<String>> otherNodes,
             LocalClaims claims,
             RemoteRoutes routes,
             HazelcastSettings settings,
@@ -84,7 +84,7 @@ final class LostNodes {
         this.nodeId = nodeId;
         this.inboundQos2 = inboundQos2;
         this.channels = channels;
-        this.memberNodes = memberNodes;
+        this.otherNodes = otherNodes;
         this.claims = claims;
         this.routes = routes;
         this.timer = timer;
@@ -130,12 +130,11 @@ final class LostNodes {
      * dying, and would hand it over when it returns.
      */
     void redirect(String lostNode, String adopter, Channel.Outgoing outgoing, boolean sent) {
-        Wire.Item item = outgoing.item();
-        if (item.type() != Wire.FORWARD) {
+        if (outgoing.message() instanceof ClusterMessage.Forward forward) {
+            forwardLost(lostNode, adopter, forward.message(), outgoing.done(), sent);
+        } else {
             Channel.gone(outgoing, lostNode);
-            return;
         }
-        forwardLost(lostNode, adopter, item.message(), outgoing.done(), sent);
     }
 
     /** Sends a message routed to a lost node to the node relaying for it (or relays it here). */
@@ -159,20 +158,20 @@ final class LostNodes {
             return;
         }
         Channel channel = channels.get(adopter);
-        Wire.Item item = Wire.Item.forwardLost(lostNode, message, inDoubtThere);
+        ClusterMessage forward = new ClusterMessage.ForwardLost(lostNode, message, inDoubtThere);
         if (channel != null) {
-            channel.send(item, done, message.qos() == 2);
+            channel.send(forward, done, message.qos() == 2);
         } else if (done != null) {
-            Channel.gone(new Channel.Outgoing(item, done, message.qos() == 2), adopter);
+            Channel.gone(new Channel.Outgoing(forward, done, message.qos() == 2), adopter);
         }
     }
 
-    /** A {@link Wire#FORWARD_LOST} received: completes when the lost node's sessions are placed. */
+    /** A {@link ClusterMessage.ForwardLost} received: completes when the lost node's sessions are placed. */
     CompletableFuture<Void> whenPlaced(String lostNode) {
         return relay.whenPlaced(lostNode);
     }
 
-    /** A {@link Wire#FORWARD_LOST} received and its turn come: passes it on. */
+    /** A {@link ClusterMessage.ForwardLost} received and its turn come: passes it on. */
     CompletionStage<Void> relay(String lostNode, StoredMessage message, boolean inDoubtThere) {
         return relay.relay(lostNode, message, inDoubtThere);
     }
@@ -189,7 +188,7 @@ final class LostNodes {
             return DONE;
         }
         CompletableFuture<Void> ack = message.qos() == 0 ? null : new CompletableFuture<>();
-        channel.send(Wire.Item.deliverTo(clientIds, message, inDoubtThere), ack, true);
+        channel.send(new ClusterMessage.DeliverTo(clientIds, message, inDoubtThere), ack, true);
         return ack == null ? DONE : ack;
     }
 
@@ -216,7 +215,7 @@ final class LostNodes {
     void takeOver(String lostNode, List<Channel> keeping) {
         adoptSessionsOf(lostNode, keeping)
                 .thenCompose(ignored -> relay.allConfirmed(lostNode))
-                .thenCompose(ignored -> Channel.sendToAll(keeping, Wire.Item.lostNode(Wire.ADOPTED, lostNode)))
+                .thenCompose(ignored -> Channel.sendToAll(keeping, new ClusterMessage.Adopted(lostNode)))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         LOG.warn(
@@ -226,7 +225,7 @@ final class LostNodes {
                     }
                     routes.removeNode(lostNode);
                     adopters.remove(lostNode);
-                    Channel.sendToAll(keeping, Wire.Item.lostNode(Wire.SETTLED, lostNode));
+                    Channel.sendToAll(keeping, new ClusterMessage.Settled(lostNode));
                     settled(lostNode);
                     // Forwards to the lost node still unacknowledged on a node that noticed it late come here.
                     timer.schedule(() -> relay.forget(lostNode), forgetAfterMillis, TimeUnit.MILLISECONDS);
@@ -246,7 +245,7 @@ final class LostNodes {
         Map<String, String> holders = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> adoptions = new ArrayList<>();
         try {
-            Set<String> live = new HashSet<>(memberNodes.values());
+            Set<String> live = new HashSet<>(otherNodes.get());
             live.add(nodeId);
             for (Map.Entry<String, String> entry : sessionRecords.entrySet(Predicates.like("this", lostNode + "%"))) {
                 SessionRecords.Value record = SessionRecords.Value.parse(entry.getValue());
@@ -266,7 +265,7 @@ final class LostNodes {
         CompletableFuture<Void> adopted = CompletableFuture.allOf(adoptions.toArray(CompletableFuture[]::new));
         return adopted.handle((ignored, failure) -> failure)
                 .thenCompose(failure ->
-                        Channel.sendToAll(keeping, Wire.Item.sync()).handle((ignored, syncFailure) -> failure))
+                        Channel.sendToAll(keeping, new ClusterMessage.Sync()).handle((ignored, syncFailure) -> failure))
                 .thenApply(failure -> {
                     long here = holders.values().stream().filter(nodeId::equals).count();
                     int placed = relay.placed(lostNode, subscriptions, holders);
@@ -310,7 +309,7 @@ final class LostNodes {
     /** The adopter of a lost node said all its sessions are placed: its routes are no longer needed. */
     void adopted(String lostNode, String adopter) {
         routes.removeNode(lostNode);
-        if (adopters.remove(lostNode) == null && memberNodes.containsValue(lostNode)) {
+        if (adopters.remove(lostNode) == null && otherNodes.get().contains(lostNode)) {
             adoptedEarly.put(lostNode, adopter);
         }
     }
@@ -328,7 +327,7 @@ final class LostNodes {
         node.stopWatchingForDuplicates(settled);
     }
 
-    /** A node said it continues these sessions of the lost node (see {@link Wire.Item#placed}). */
+    /** A node said it continues these sessions of the lost node (see {@link ClusterMessage.Placed}). */
     void placedOn(String lostNode, Set<String> clientIds, String holder, boolean reachable) {
         relay.confirmed(lostNode, clientIds, holder, reachable);
     }
@@ -356,7 +355,7 @@ final class LostNodes {
         }
         Channel channel = channels.get(adopter);
         if (channel != null) {
-            channel.send(Wire.Item.placed(lostNode, Set.of(clientId), reachable), null, false);
+            channel.send(new ClusterMessage.Placed(lostNode, Set.of(clientId), reachable), null, false);
         }
     }
 

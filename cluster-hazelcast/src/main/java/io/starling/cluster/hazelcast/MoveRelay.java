@@ -19,7 +19,7 @@ final class MoveRelay implements SessionRelay {
 
     private final String clientId;
     private final Channel channel;
-    /** Items relayed before the release answer was queued; null once it was. */
+    /** Messages relayed before the release answer was queued; null once it was. */
     private List<Channel.Outgoing> waiting = new ArrayList<>();
 
     private boolean finishing;
@@ -37,12 +37,12 @@ final class MoveRelay implements SessionRelay {
     public CompletionStage<Void> relay(StoredMessage message) {
         // A QoS 2 message the new node may have stored before leaving counts as done, as a forward does.
         CompletableFuture<Void> stored = message.qos() == 0 ? null : new CompletableFuture<>();
-        send(new Channel.Outgoing(Wire.Item.moveRelay(clientId, message), stored, message.qos() == 2));
+        send(new Channel.Outgoing(new ClusterMessage.MovedMessage(clientId, message), stored, message.qos() == 2));
         return stored == null ? DONE : stored;
     }
 
     /** Queues the release answer, then what was relayed meanwhile; later items go straight on. */
-    synchronized void openAfter(Wire.Item releaseAnswer) {
+    synchronized void openAfter(ClusterMessage.Released releaseAnswer) {
         channel.send(releaseAnswer, null, false);
         List<Channel.Outgoing> relayed = waiting;
         waiting = null;
@@ -69,7 +69,7 @@ final class MoveRelay implements SessionRelay {
      */
     CompletableFuture<Void> finish() {
         CompletableFuture<Void> handled = new CompletableFuture<>();
-        send(new Channel.Outgoing(Wire.Item.move(Wire.MOVE_DONE, clientId), handled, true));
+        send(new Channel.Outgoing(new ClusterMessage.MoveDone(clientId), handled, true));
         return handled;
     }
 
@@ -77,7 +77,7 @@ final class MoveRelay implements SessionRelay {
         if (waiting != null) {
             waiting.add(outgoing);
         } else {
-            channel.send(outgoing.item(), outgoing.done(), outgoing.okIfGone());
+            channel.send(outgoing.message(), outgoing.done(), outgoing.okIfGone());
         }
     }
 }

@@ -60,7 +60,7 @@ final class RetainedTakeOver {
         RetainedSync sync = new RetainedSync(source, ids.getAsLong());
         current = sync;
         try {
-            channels.apply(source).send(Wire.Item.retainedSyncRequest(sync.requestId()), null, false);
+            channels.apply(source).send(new ClusterMessage.RetainedSyncRequest(sync.requestId()), null, false);
             if (!sync.result().get(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Node {} did not send all its retained messages; this node's may be out of date.", source);
                 return;
@@ -133,7 +133,7 @@ final class RetainedTakeOver {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (StoredMessage message : all.subList(from, Math.min(all.size(), from + CHUNK))) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
-                back.send(Wire.Item.message(Wire.RETAINED_SYNC, message), ack, false);
+                back.send(new ClusterMessage.RetainedSync(message), ack, false);
                 acks.add(ack);
             }
             try {
@@ -150,7 +150,7 @@ final class RetainedTakeOver {
                 allSent = false;
             }
         }
-        back.send(Wire.Item.retainedSyncDone(requestId, allSent), null, false);
+        back.send(new ClusterMessage.RetainedSyncDone(requestId, allSent), null, false);
         if (allSent) {
             LOG.info("Sent {} retained message(s) to joining node {}.", all.size(), back.target());
         }

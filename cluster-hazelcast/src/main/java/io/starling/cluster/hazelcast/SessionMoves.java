@@ -21,14 +21,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  * <li>The old node releases the session with a {@link MoveRelay}: the session stays in its
- *     routing and whatever reaches it there goes to the new node ({@link Wire#MOVE_RELAY}),
+ *     routing and whatever reaches it there goes to the new node ({@link ClusterMessage.MovedMessage}),
  *     acknowledged once durable there.</li>
  * <li>The new node continues the session; messages routed to it there directly wait behind
  *     the relayed ones ({@link ClusterNode#expectRelay}). Once every node knows its routes
- *     (its record is written) it tells the old node ({@link Wire#MOVE_ROUTED}).</li>
+ *     (its record is written) it tells the old node ({@link ClusterMessage.MoveRouted}).</li>
  * <li>The old node waits until every node has handled what it sent before (a sync round:
  *     what they routed before they knew the new routes has arrived), takes the session out of
- *     its routing and, after the last relayed message, says {@link Wire#MOVE_DONE}.</li>
+ *     its routing and, after the last relayed message, says {@link ClusterMessage.MoveDone}.</li>
  * <li>The new node delivers what waited. A request timeout later (copies of a message routed
  *     to both nodes have long arrived) it stops watching the session for duplicates.</li>
  * </ol>
@@ -101,7 +101,7 @@ final class SessionMoves {
         return !leaving.isEmpty();
     }
 
-    /** {@link Wire#MOVE_ROUTED} from the session's new node. */
+    /** {@link ClusterMessage.MoveRouted} from the session's new node. */
     void routed(String clientId, String source) {
         MoveRelay relay = leaving.get(clientId);
         if (relay != null && relay.target().equals(source)) {
@@ -114,7 +114,7 @@ final class SessionMoves {
         if (!relay.startFinishing()) {
             return;
         }
-        Channel.sendToAll(channels.values(), Wire.Item.sync())
+        Channel.sendToAll(channels.values(), new ClusterMessage.Sync())
                 .handle((ignored, failure) -> null)
                 .thenCompose(ignored -> node.endRelay(clientId))
                 .handle((ignored, failure) -> relay.finish())
@@ -164,11 +164,11 @@ final class SessionMoves {
         }
         Channel channel = channels.get(arrival.from());
         if (channel != null) {
-            channel.send(Wire.Item.move(Wire.MOVE_ROUTED, clientId), null, false);
+            channel.send(new ClusterMessage.MoveRouted(clientId), null, false);
         }
     }
 
-    /** {@link Wire#MOVE_DONE} from the node the session came from (or it left, or took too long). */
+    /** {@link ClusterMessage.MoveDone} from the node the session came from (or it left, or took too long). */
     void done(String clientId, String source) {
         Arrival arrival = arriving.get(clientId);
         if (arrival == null || !arrival.from().equals(source) || !arriving.remove(clientId, arrival)) {

@@ -6,25 +6,31 @@ import com.hazelcast.query.Predicates;
 import io.starling.spi.StoredMessage;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wills of clients connected anywhere in the cluster, for the case their node is lost:
  * the IMap {@code starling.wills} maps a client id to {@code node|token|will}. A node removes
- * only the entry it wrote for that connection (same node and token).
+ * only the entry it wrote for that connection (same node and token). The node that takes a
+ * lost node over publishes its wills ({@link #publishWillsOf}).
  */
 final class Wills {
 
     static final String MAP = "starling.wills";
+    private static final Logger LOG = LoggerFactory.getLogger(Wills.class);
 
     /** A will this node put into the map, with the token of its entry. */
     private record LocalWill(StoredMessage will, long token) {}
 
     private final String nodeId;
+    /** Numbers unique on this node: the tokens of entries, and the ids of published wills. */
     private final LongSupplier tokens;
+
     private final Map<String, LocalWill> local = new ConcurrentHashMap<>();
     private volatile IMap<String, String> map;
 
@@ -80,11 +86,42 @@ final class Wills {
         return taken;
     }
 
+    /**
+     * Publishes the wills of the clients that were connected to the lost node, as that node
+     * would have when their connections ended (each at most once, see {@link #takeWillsOf}):
+     * each as a new message of this node, retain flag and all, to {@code publish}.
+     */
+    void publishWillsOf(String lostNode, Consumer<StoredMessage> publish) {
+        try {
+            int published = 0;
+            for (Map.Entry<String, StoredMessage> entry : takeWillsOf(lostNode).entrySet()) {
+                StoredMessage stored = entry.getValue();
+                long now = System.currentTimeMillis();
+                StoredMessage will = new StoredMessage(
+                        (now << 20) + tokens.getAsLong(),
+                        stored.topic(),
+                        stored.qos(),
+                        stored.retain(),
+                        stored.payload(),
+                        now);
+                LOG.info(
+                        "Publishing the will of client {} (connected to lost node {}) on '{}'.",
+                        entry.getKey(),
+                        lostNode,
+                        will.topic());
+                publish.accept(will);
+                published++;
+            }
+            if (published > 0) {
+                LOG.info("Published {} will(s) of clients of lost node {}.", published, lostNode);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not publish the wills of lost node {}: {}", lostNode, e.toString());
+        }
+    }
+
     static String value(String node, long token, StoredMessage will) {
-        return prefix(node, token)
-                + Base64.getEncoder()
-                        .encodeToString(
-                                Wire.encode(new Wire.Frame(node, 0, List.of(Wire.Item.message(Wire.WILL, will)))));
+        return prefix(node, token) + Base64.getEncoder().encodeToString(Wire.encodeMessage(will));
     }
 
     static String prefix(String node, long token) {
@@ -93,7 +130,7 @@ final class Wills {
 
     static StoredMessage will(String value) {
         String encoded = value.substring(value.lastIndexOf('|') + 1);
-        return Wire.decode(Base64.getDecoder().decode(encoded)).items().get(0).message();
+        return Wire.decodeMessage(Base64.getDecoder().decode(encoded));
     }
 
     /** Removes the entry if it still is the one with this prefix. */

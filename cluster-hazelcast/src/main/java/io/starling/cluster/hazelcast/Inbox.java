@@ -1,0 +1,195 @@
+package io.starling.cluster.hazelcast;
+
+import com.hazelcast.topic.Message;
+import com.hazelcast.topic.MessageListener;
+import io.starling.spi.ClusterNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's inbox: reads each frame another node sent, hands every message to the part that
+ * handles it, in order, and acknowledges a batch that asks for it once all its messages are
+ * handled (stored where they must be).
+ */
+final class Inbox implements MessageListener<byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
+
+    /** The parts that handle received messages. */
+    record Handlers(
+            RemoteRoutes routes,
+            ForwardOrder forwardOrder,
+            LostNodes lostNodes,
+            SessionMoves moves,
+            ClientIdOwnership ownership,
+            RetainedTakeOver retainedTakeOver,
+            Acknowledgements acknowledgements,
+            ClusterCounters counters) {}
+
+    private final String nodeId;
+    private final Function<String, Channel> channels;
+    private final Handlers handlers;
+    /** Queues this node's whole route set on a channel (see {@link ClusterMessage.Routes}). */
+    private final Consumer<Channel> sendAllRoutes;
+    /** Runs what blocks (sending every retained message), off Hazelcast's event threads. */
+    private final Executor worker;
+
+    private final BooleanSupplier closed;
+    private volatile ClusterNode node;
+
+    Inbox(
+            String nodeId,
+            Function<String, Channel> channels,
+            Handlers handlers,
+            Consumer<Channel> sendAllRoutes,
+            Executor worker,
+            BooleanSupplier closed) {
+        this.nodeId = nodeId;
+        this.channels = channels;
+        this.handlers = handlers;
+        this.sendAllRoutes = sendAllRoutes;
+        this.worker = worker;
+        this.closed = closed;
+    }
+
+    void start(ClusterNode localNode) {
+        this.node = localNode;
+    }
+
+    @Override
+    public void onMessage(Message<byte[]> message) {
+        Wire.Frame frame;
+        try {
+            frame = Wire.decode(message.getMessageObject());
+        } catch (RuntimeException e) {
+            LOG.error("Dropped an unreadable cluster frame: {}", e.toString());
+            return;
+        }
+        if (frame.source().equals(nodeId) || closed.getAsBoolean()) {
+            return;
+        }
+        try {
+            receive(frame);
+        } catch (RuntimeException e) {
+            LOG.error("Could not handle a cluster frame from node {}", frame.source(), e);
+        }
+    }
+
+    private void receive(Wire.Frame frame) {
+        String source = frame.source();
+        Channel back = channels.apply(source);
+        boolean newlyReady = back.markReady();
+        List<CompletableFuture<?>> stages = new ArrayList<>();
+        for (ClusterMessage message : frame.messages()) {
+            CompletionStage<Void> stage = handle(message, back, newlyReady);
+            if (stage != null) {
+                stages.add(stage.toCompletableFuture());
+            }
+        }
+        if (frame.batchId() != 0) {
+            long batchId = frame.batchId();
+            CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.error(
+                            "Could not store what cluster node {} sent (batch {}): {}",
+                            source,
+                            batchId,
+                            failure.toString());
+                }
+                back.send(new ClusterMessage.Ack(batchId, failure == null), null, false);
+            });
+        }
+    }
+
+    /**
+     * Handles one message from the node at the other end of {@code back}.
+     *
+     * @return what the acknowledgement of its batch waits for (null: nothing)
+     */
+    private CompletionStage<Void> handle(ClusterMessage message, Channel back, boolean newlyReady) {
+        String source = back.target();
+        Handlers to = handlers;
+        if (message instanceof ClusterMessage.Hello) {
+            if (newlyReady) {
+                back.send(new ClusterMessage.Hello(), null, false);
+            } else {
+                // Greeted again on a working channel: the other node made a new channel to this
+                // one (after a network split it dropped this node, while this node kept it) and
+                // lost this node's routes with the old one.
+                sendAllRoutes.accept(back);
+            }
+        } else if (message instanceof ClusterMessage.RouteAdded added) {
+            to.routes().add(source, added.filter());
+        } else if (message instanceof ClusterMessage.RouteRemoved removed) {
+            to.routes().remove(source, removed.filter());
+        } else if (message instanceof ClusterMessage.Routes all) {
+            to.routes().replaceAll(source, all.filters());
+        } else if (message instanceof ClusterMessage.Forward forward) {
+            to.counters().received();
+            CompletableFuture<Void> stage =
+                    to.forwardOrder().inOrder(source, null, () -> node.deliverForwarded(forward.message()));
+            return forward.message().qos() > 0 ? stage : null;
+        } else if (message instanceof ClusterMessage.ForwardLost forward) {
+            to.counters().received();
+            CompletableFuture<Void> stage = to.forwardOrder()
+                    .inOrder(
+                            source,
+                            to.lostNodes().whenPlaced(forward.lostNode()),
+                            () -> to.lostNodes().relay(forward.lostNode(), forward.message(), forward.inDoubt()));
+            return forward.message().qos() > 0 ? stage : null;
+        } else if (message instanceof ClusterMessage.DeliverTo delivery) {
+            return to.lostNodes().deliverHere(delivery.clientIds(), delivery.message(), delivery.inDoubt());
+        } else if (message instanceof ClusterMessage.Adopted adopted) {
+            to.lostNodes().adopted(adopted.lostNode(), source);
+        } else if (message instanceof ClusterMessage.Settled settled) {
+            to.lostNodes().settled(settled.lostNode());
+        } else if (message instanceof ClusterMessage.Placed placed) {
+            to.lostNodes().placedOn(placed.lostNode(), placed.clientIds(), source, placed.reachable());
+        } else if (message instanceof ClusterMessage.MovedMessage moved) {
+            to.counters().received();
+            return to.moves().deliverRelayed(moved.clientId(), moved.message());
+        } else if (message instanceof ClusterMessage.MoveRouted routed) {
+            to.moves().routed(routed.clientId(), source);
+        } else if (message instanceof ClusterMessage.MoveDone done) {
+            to.moves().done(done.clientId(), source);
+        } else if (message instanceof ClusterMessage.TakeOver takeOver) {
+            to.ownership().takeOver(takeOver.clientId(), source);
+        } else if (message instanceof ClusterMessage.Sync) {
+            // Acknowledged with its batch, after everything this node sent before.
+        } else if (message instanceof ClusterMessage.Retained retained) {
+            to.retainedTakeOver().changed(retained.message().topic());
+            return node.applyRetained(retained.message());
+        } else if (message instanceof ClusterMessage.RetainedSyncRequest request) {
+            worker.execute(() -> to.retainedTakeOver().send(back, request.requestId()));
+        } else if (message instanceof ClusterMessage.RetainedSync retained) {
+            to.retainedTakeOver().received(source, retained.message());
+        } else if (message instanceof ClusterMessage.RetainedSyncDone done) {
+            to.retainedTakeOver().finished(source, done.requestId(), done.allSent());
+        } else if (message instanceof ClusterMessage.Release release) {
+            to.ownership().release(back, release);
+        } else if (message instanceof ClusterMessage.HandBack handBack) {
+            String clientId = handBack.session().clientId();
+            return node.takeMessages(
+                    clientId,
+                    to.lostNodes().notRelayed(clientId, handBack.session().messages()));
+        } else if (message instanceof ClusterMessage.Released released) {
+            to.ownership().released(released);
+        } else if (message instanceof ClusterMessage.Ack ack) {
+            to.acknowledgements().acknowledged(ack.batchId(), ack.ok());
+        } else {
+            LOG.warn(
+                    "Ignored cluster message {} from node {}.",
+                    message.getClass().getSimpleName(),
+                    source);
+        }
+        return null;
+    }
+}
