@@ -11,6 +11,7 @@
 #   benchmarks/fault-run.sh --seed 7 --minutes 2    seed 7, 2 minutes (mvn verify runs seed 1, 1.5 min)
 #   benchmarks/fault-run.sh --kinds kill,offline    only these faults (takeover, kill, freeze,
 #                                                   rolling_restart, offline; all by default)
+#   benchmarks/fault-run.sh --verbose               nodes log every packet (bin/starling -v)
 #
 # It is FaultRunIT (module distribution) run through failsafe, as crash-soak.sh runs
 # CrashRecoveryIT; the same as
@@ -25,12 +26,14 @@ set -euo pipefail
 SEED="$(( (RANDOM << 15) | RANDOM ))"
 MINUTES=30
 KINDS=""
+VERBOSE=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --seed) SEED="$2"; shift 2 ;;
     --minutes) MINUTES="$2"; shift 2 ;;
     --kinds) KINDS="$2"; shift 2 ;;
-    *) echo "usage: $0 [--seed N] [--minutes M] [--kinds k1,k2]" >&2; exit 2 ;;
+    --verbose) VERBOSE=true; shift ;;
+    *) echo "usage: $0 [--seed N] [--minutes M] [--kinds k1,k2] [--verbose]" >&2; exit 2 ;;
   esac
 done
 [[ "$SEED" =~ ^-?[0-9]+$ ]] || { echo "--seed: a number" >&2; exit 2; }
@@ -44,7 +47,7 @@ echo "fault run: seed $SEED, $MINUTES minutes of publishing, faults ${KINDS:-all
 set +e
 # shellcheck disable=SC2086 # MAVEN_ARGS is meant to split into words
 (cd "$ROOT" && mvn -B ${MAVEN_ARGS:-} -pl distribution -am verify \
-  -Dit.test=FaultRunIT -Dfault.run.enabled=true -Dfault.seed="$SEED" -Dfault.minutes="$MINUTES" -Dfault.kinds="$KINDS" \
+  -Dit.test=FaultRunIT -Dfault.run.enabled=true -Dfault.seed="$SEED" -Dfault.minutes="$MINUTES" -Dfault.kinds="$KINDS" -Dfault.verbose="$VERBOSE" \
   -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false) \
   > "$LOG" 2>&1 &
 MVN=$!

@@ -109,7 +109,13 @@ public final class PublishRouter {
             session.execute(() -> {
                 // A discarded session has no subscriptions left.
                 int qos = Math.min(message.qos(), Topics.matchingQos(session.subscriptions(), message.topic()));
-                if (qos < 0 || !duplicates.firstDelivery(clientId, live)) {
+                if (qos < 0) {
+                    written.complete(null);
+                    return;
+                }
+                if (!duplicates.firstDelivery(clientId, live)) {
+                    // Came by its route first: if that copy still waits for the relay, it goes now.
+                    session.deliverWaitingCopyNow(live);
                     written.complete(null);
                     return;
                 }

@@ -9,9 +9,9 @@ import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,9 +61,10 @@ public final class Session {
     private volatile SessionRelay movedTo;
     /**
      * Messages routed here directly while the node this session came from still relays what
-     * reached the session there (see {@link #waitForRelay}); null when nothing waits for that.
+     * reached the session there (see {@link #waitForRelay}), in their order, by message; null
+     * when nothing waits for that.
      */
-    private List<Delivery> waitingForRelay;
+    private Map<MessageKey, Delivery> waitingForRelay;
 
     /**
      * @param cluster where a persistent session leases its packet ids (see
@@ -243,7 +244,7 @@ public final class Session {
             return;
         }
         if (waitingForRelay != null) {
-            waitingForRelay.add(new Delivery(message, qos, stored, pausable));
+            waitingForRelay.putIfAbsent(new MessageKey(message), new Delivery(message, qos, stored, pausable));
             return;
         }
         deliverNow(message, qos, stored, pausable);
@@ -324,16 +325,40 @@ public final class Session {
     /** The session arrives from another node that relays to it: direct deliveries wait until {@link #relayEnded}. */
     void waitForRelay() {
         if (waitingForRelay == null) {
-            waitingForRelay = new ArrayList<>();
+            waitingForRelay = new LinkedHashMap<>();
         }
     }
 
     /** Everything relayed has arrived: the deliveries that waited go out, in their order. */
     void relayEnded() {
-        List<Delivery> waited = waitingForRelay;
+        Map<MessageKey, Delivery> waited = waitingForRelay;
         waitingForRelay = null;
         if (waited != null) {
-            waited.forEach(Delivery::run);
+            waited.values().forEach(Delivery::run);
+        }
+    }
+
+    /**
+     * The relayed copy of a message whose direct copy came first and waits for the relay (the
+     * router lets only the first copy through): the waiting copy goes out now, in the relay's
+     * order. Left waiting, it would follow later messages whose relayed copy won their race, and
+     * the client would get them out of order.
+     *
+     * @return whether a copy of the message was waiting
+     */
+    public boolean deliverWaitingCopyNow(StoredMessage relayed) {
+        Delivery waiting = waitingForRelay == null ? null : waitingForRelay.remove(new MessageKey(relayed));
+        if (waiting == null) {
+            return false;
+        }
+        deliverNow(waiting.message, waiting.qos, waiting.stored, false);
+        return true;
+    }
+
+    /** A message as the router's duplicate check knows it: a message id is unique per topic. */
+    private record MessageKey(long id, String topic) {
+        MessageKey(StoredMessage message) {
+            this(message.id(), message.topic());
         }
     }
 

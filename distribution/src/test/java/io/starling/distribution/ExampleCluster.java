@@ -127,7 +127,14 @@ public final class ExampleCluster implements AutoCloseable {
         node.process = TestProcess.start(
                 List.of(home.resolve("bin/starling").toString(), "-c", node.config.toString()),
                 work,
-                CleanEnvironment.of(Map.of("JAVA_OPTS", "-Xmx256m")));
+                CleanEnvironment.of(environment()));
+    }
+
+    /** With {@code -Dfault.verbose=true} (fault-run.sh --verbose) every packet is logged, as {@code -v} does. */
+    private static Map<String, String> environment() {
+        return Boolean.getBoolean("fault.verbose")
+                ? Map.of("JAVA_OPTS", "-Xmx256m", "STARLING_LOG_VERBOSE", "true")
+                : Map.of("JAVA_OPTS", "-Xmx256m");
     }
 
     /** Waits until the node listens and sees {@code members} members. */

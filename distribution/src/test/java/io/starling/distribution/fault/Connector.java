@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import javax.net.SocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -23,7 +24,13 @@ final class Connector {
 
     /** One attempt to connect {@code client} (clean session 0) to {@code url}; returns the session-present flag. */
     static boolean connectOnce(MqttClient client, String url) throws MqttException {
+        return connectOnce(client, url, SocketFactory.getDefault());
+    }
+
+    /** As {@link #connectOnce(MqttClient, String)}, over sockets from {@code sockets}. */
+    static boolean connectOnce(MqttClient client, String url, SocketFactory sockets) throws MqttException {
         MqttConnectOptions options = new MqttConnectOptions();
+        options.setSocketFactory(sockets);
         options.setCleanSession(false);
         options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
         options.setConnectionTimeout(10);
@@ -36,10 +43,11 @@ final class Connector {
      * returns the session-present flag, empty if it never connected. {@code keepTrying} is asked
      * before each attempt.
      */
-    static Optional<Boolean> connect(MqttClient client, String url, long deadlineNanos, BooleanSupplier keepTrying) {
+    static Optional<Boolean> connect(
+            MqttClient client, String url, SocketFactory sockets, long deadlineNanos, BooleanSupplier keepTrying) {
         while (keepTrying.getAsBoolean() && System.nanoTime() < deadlineNanos) {
             try {
-                return Optional.of(connectOnce(client, url));
+                return Optional.of(connectOnce(client, url, sockets));
             } catch (MqttException e) {
                 LockSupport.parkNanos(RETRY_NANOS);
             }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.SocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
@@ -33,7 +34,7 @@ final class FaultPublisher implements Runnable {
     private final long intervalNanos;
     private final Stopper stopper;
     private final EventLog log;
-    private final SessionPersistence persistence = new SessionPersistence(received -> {});
+    private final SessionPersistence persistence = new SessionPersistence((packetId, received) -> {});
     private final MqttClient client;
     private final AtomicReference<String> moveTo = new AtomicReference<>();
     private volatile int acknowledged;
@@ -166,6 +167,6 @@ final class FaultPublisher implements Runnable {
     }
 
     private void reconnect(long deadline) {
-        Connector.connect(client, balancerUrl, deadline, () -> true);
+        Connector.connect(client, balancerUrl, SocketFactory.getDefault(), deadline, () -> true);
     }
 }

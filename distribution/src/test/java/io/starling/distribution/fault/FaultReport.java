@@ -75,13 +75,15 @@ public record FaultReport(String text, boolean passed) {
                 verdict.expected(),
                 verdict.delivered(),
                 verdict.lost().size(),
-                verdict.unreleased(),
+                verdict.unreleased().size(),
                 verdict.duplicatesQos1(),
                 verdict.duplicatesQos2(),
                 verdict.outOfOrder().size(),
                 verdict.unexpected().size(),
                 verdict.passed() ? "ok" : "FAIL"));
         appendExamples(line, "lost", verdict.lost());
+        appendExamples(line, "unreleased (packet ids the client got them under)", verdict.unreleased());
+        appendExamples(line, "QoS 2 duplicates", verdict.duplicatedQos2());
         appendExamples(line, "out of order", verdict.outOfOrder());
         appendExamples(line, "unexpected", verdict.unexpected());
         return line.toString();

@@ -21,7 +21,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
  * A subscriber with a persistent session (clean session 0) and its filters, subscribed once.
  * It reconnects through HAProxy whenever its connection breaks, and on the scheduler's word
  * takes its session over on a given node (a second client object connects there while the
- * first is still connected) or goes offline cleanly (DISCONNECT) and comes back through
+ * broker still sees the first connected) or goes offline cleanly (DISCONNECT) and comes back through
  * HAProxy later. A slow one takes {@code ackDelay} per message before Paho acknowledges it, so
  * a backlog builds on the broker.
  *
@@ -34,6 +34,9 @@ final class FaultSubscriber implements AutoCloseable {
     /** How long a reconnection keeps trying (a rolling restart takes the longest). */
     private static final Duration RECONNECT = Duration.ofMinutes(4);
 
+    /** How long a client object moving away may take to hand what it had read to the (slow) application. */
+    private static final Duration DRAIN = Duration.ofSeconds(30);
+
     final String clientId;
     final Map<String, Integer> filters;
     final Inbox inbox = new Inbox();
@@ -44,6 +47,7 @@ final class FaultSubscriber implements AutoCloseable {
     private final SessionPersistence persistence;
     private final ScheduledExecutorService control;
     private volatile MqttClient current;
+    private CuttableSockets currentLink; // control thread only
     private boolean offline; // control thread only
     private volatile boolean closed;
     private ScheduledFuture<?> comeBack; // control thread only
@@ -56,7 +60,8 @@ final class FaultSubscriber implements AutoCloseable {
         this.slow = ackDelayNanos > 0;
         this.balancerUrl = balancerUrl;
         this.log = log;
-        this.persistence = new SessionPersistence(payload -> inbox.qos2Received(Payload.parse(payload)));
+        this.persistence =
+                new SessionPersistence((packetId, payload) -> inbox.qos2Received(Payload.parse(payload), packetId));
         this.control = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, clientId + "-control"));
     }
 
@@ -73,7 +78,8 @@ final class FaultSubscriber implements AutoCloseable {
     void start() throws Exception {
         control.submit(() -> {
                     current = newClient(balancerUrl);
-                    Connector.connectOnce(current, balancerUrl);
+                    currentLink = new CuttableSockets();
+                    Connector.connectOnce(current, balancerUrl, currentLink);
                     String[] topics = filters.keySet().toArray(String[]::new);
                     current.subscribe(
                             topics,
@@ -85,25 +91,38 @@ final class FaultSubscriber implements AutoCloseable {
                 .get(60, TimeUnit.SECONDS);
     }
 
-    /** A second client object connects straight to the node; the first is closed once it has. */
+    /**
+     * The client moves to the node: its link to the current one is cut on its side only (the
+     * broker still sees that connection open; see {@link CuttableSockets}), the old client object
+     * hands what it had read to the application, and a new object connects straight to the node
+     * and takes the session over. If that fails, the new object reconnects through HAProxy.
+     */
     void takeOverAt(String nodeUrl, String nodeName) {
         control.execute(() -> {
             if (offline || closed) {
                 return;
             }
-            MqttClient next = newClient(nodeUrl);
+            MqttClient old = current;
+            CuttableSockets oldLink = currentLink;
+            oldLink.cut();
             try {
-                boolean present = Connector.connectOnce(next, nodeUrl);
-                MqttClient old = current;
-                current = next;
-                Connector.closeQuietly(old);
-                if (!present) {
+                old.disconnect(DRAIN.toMillis());
+            } catch (MqttException e) {
+                // Its connection had broken already: nothing more to hand over.
+            }
+            current = newClient(nodeUrl);
+            currentLink = new CuttableSockets();
+            try {
+                if (!Connector.connectOnce(current, nodeUrl, currentLink)) {
                     log.note(clientId + ": session-present=0 on takeover at " + nodeName);
                 }
             } catch (MqttException e) {
-                Connector.closeQuietly(next);
                 log.note(clientId + ": takeover at " + nodeName + " failed (" + e.getMessage()
-                        + "); stays where it was");
+                        + "); reconnects through HAProxy");
+                reconnect();
+            } finally {
+                oldLink.release();
+                Connector.closeQuietly(old);
             }
         });
     }
@@ -148,7 +167,7 @@ final class FaultSubscriber implements AutoCloseable {
 
     private void reconnect() {
         long deadline = System.nanoTime() + RECONNECT.toNanos();
-        Optional<Boolean> present = Connector.connect(current, balancerUrl, deadline, () -> !closed);
+        Optional<Boolean> present = Connector.connect(current, balancerUrl, currentLink, deadline, () -> !closed);
         if (present.isEmpty()) {
             log.note(clientId + " could not reconnect through HAProxy within " + RECONNECT);
         } else if (!present.get()) {
@@ -202,7 +221,7 @@ final class FaultSubscriber implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            inbox.arrived(Payload.parse(message.getPayload()), message.getQos());
+            inbox.arrived(Payload.parse(message.getPayload()), message.getQos(), message.getId());
             long delay = ackDelayNanos;
             if (delay > 0) {
                 // Paho acknowledges when this returns: a slow application (load shaping, issue 25).

@@ -2,10 +2,8 @@ package io.starling.distribution.fault;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What one subscriber received, in the order its application saw it (Paho's messageArrived),
@@ -14,21 +12,23 @@ import java.util.Set;
  */
 final class Inbox {
 
-    /** One delivery to the application. */
-    record Arrival(Payload payload, int qos) {}
+    /** One delivery to the application, with the packet id it came under (0 at QoS 0), for reading node logs. */
+    record Arrival(Payload payload, int qos, int packetId) {}
 
     private final List<Arrival> arrivals = new ArrayList<>();
-    private final Set<Payload> qos2Received = new HashSet<>();
+    /** Each QoS 2 payload that reached the client, with the packet ids it came under (for reading a node log). */
+    private final Map<Payload, List<Integer>> qos2Received = new HashMap<>();
+
     private long lastArrivalNanos = System.nanoTime();
 
-    synchronized void arrived(Payload payload, int qos) {
-        arrivals.add(new Arrival(payload, qos));
+    synchronized void arrived(Payload payload, int qos, int packetId) {
+        arrivals.add(new Arrival(payload, qos, packetId));
         lastArrivalNanos = System.nanoTime();
     }
 
     /** A QoS 2 PUBLISH reached the client (it answered PUBREC); the application gets it at PUBREL. */
-    synchronized void qos2Received(Payload payload) {
-        qos2Received.add(payload);
+    synchronized void qos2Received(Payload payload, int packetId) {
+        qos2Received.computeIfAbsent(payload, ignored -> new ArrayList<>()).add(packetId);
         lastArrivalNanos = System.nanoTime();
     }
 
@@ -36,8 +36,11 @@ final class Inbox {
         return List.copyOf(arrivals);
     }
 
-    synchronized Set<Payload> qos2Received() {
-        return Set.copyOf(qos2Received);
+    /** The packet ids under which each QoS 2 payload reached the client. */
+    synchronized Map<Payload, List<Integer>> qos2Received() {
+        Map<Payload, List<Integer>> copy = new HashMap<>();
+        qos2Received.forEach((payload, ids) -> copy.put(payload, List.copyOf(ids)));
+        return copy;
     }
 
     /** How many times each payload reached the application. */

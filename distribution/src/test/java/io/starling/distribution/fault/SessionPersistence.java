@@ -5,7 +5,7 @@ import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
 import org.eclipse.paho.client.mqttv3.MqttPersistable;
 import org.eclipse.paho.client.mqttv3.MqttPersistenceException;
@@ -34,10 +34,12 @@ final class SessionPersistence implements MqttClientPersistence {
     private static final String SENT_CONFIRM = "sc-";
 
     private final Map<String, MqttPersistable> entries = new ConcurrentHashMap<>();
-    private final Consumer<byte[]> onQos2Received;
+    /** Called with the packet id and the payload of each stored inbound QoS 2 PUBLISH. */
+    private final BiConsumer<Integer, byte[]> onQos2Received;
+
     private final AtomicInteger sentStored = new AtomicInteger();
 
-    SessionPersistence(Consumer<byte[]> onQos2Received) {
+    SessionPersistence(BiConsumer<Integer, byte[]> onQos2Received) {
         this.onQos2Received = onQos2Received;
     }
 
@@ -58,7 +60,7 @@ final class SessionPersistence implements MqttClientPersistence {
             sentStored.incrementAndGet();
         }
         if (key.startsWith(RECEIVED)) {
-            onQos2Received.accept(persistable.getPayloadBytes());
+            onQos2Received.accept(Integer.parseInt(key.substring(RECEIVED.length())), persistable.getPayloadBytes());
         }
     }
 

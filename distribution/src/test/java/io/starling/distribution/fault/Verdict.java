@@ -35,9 +35,10 @@ record Verdict(
         int expected,
         int delivered,
         List<Payload> lost,
-        int unreleased,
+        List<String> unreleased,
         int duplicatesQos1,
         int duplicatesQos2,
+        List<Payload> duplicatedQos2,
         List<String> outOfOrder,
         List<Payload> unexpected) {
 
@@ -47,13 +48,13 @@ record Verdict(
 
     static Verdict of(FaultSubscriber subscriber, List<FaultPublisher> publishers) {
         Map<Payload, Integer> counts = subscriber.inbox.counts();
-        Set<Payload> qos2Received = subscriber.inbox.qos2Received();
+        Map<Payload, List<Integer>> qos2Received = subscriber.inbox.qos2Received();
         Map<Integer, FaultPublisher> byIndex = new HashMap<>();
         publishers.forEach(publisher -> byIndex.put(publisher.index, publisher));
 
         int expected = 0;
         int delivered = 0;
-        int unreleased = 0;
+        List<String> unreleased = new ArrayList<>();
         List<Payload> lost = new ArrayList<>();
         for (FaultPublisher publisher : publishers) {
             if (deliveredQos(subscriber, publisher) < 0) {
@@ -66,13 +67,16 @@ record Verdict(
                     delivered++;
                 } else {
                     lost.add(payload);
-                    unreleased += qos2Received.contains(payload) ? 1 : 0;
+                    if (qos2Received.containsKey(payload)) {
+                        unreleased.add(payload + " as m" + qos2Received.get(payload));
+                    }
                 }
             }
         }
 
         int duplicatesQos1 = 0;
         int duplicatesQos2 = 0;
+        List<Payload> duplicatedQos2 = new ArrayList<>();
         List<Payload> unexpected = new ArrayList<>();
         for (Map.Entry<Payload, Integer> entry : counts.entrySet()) {
             FaultPublisher publisher = byIndex.get(entry.getKey().publisher());
@@ -81,6 +85,9 @@ record Verdict(
                 unexpected.add(entry.getKey());
             } else if (qos == 2) {
                 duplicatesQos2 += entry.getValue() - 1;
+                if (entry.getValue() > 1) {
+                    duplicatedQos2.add(entry.getKey());
+                }
             } else {
                 duplicatesQos1 += entry.getValue() - 1;
             }
@@ -94,6 +101,7 @@ record Verdict(
                 unreleased,
                 duplicatesQos1,
                 duplicatesQos2,
+                duplicatedQos2,
                 outOfOrder(subscriber.inbox.arrivals()),
                 unexpected);
     }
@@ -106,7 +114,7 @@ record Verdict(
 
     /** See the class comment: "m then n" for every first delivery of n after a higher m of the same publisher. */
     private static List<String> outOfOrder(List<Inbox.Arrival> arrivals) {
-        Map<Integer, Integer> highest = new HashMap<>();
+        Map<Integer, Inbox.Arrival> highest = new HashMap<>();
         Set<Payload> seen = new HashSet<>();
         List<String> found = new ArrayList<>();
         for (Inbox.Arrival arrival : arrivals) {
@@ -114,11 +122,13 @@ record Verdict(
             if (!seen.add(payload)) {
                 continue;
             }
-            int before = highest.getOrDefault(payload.publisher(), -1);
-            if (payload.seq() < before) {
-                found.add(new Payload(payload.publisher(), before) + " then " + payload);
+            Inbox.Arrival before = highest.get(payload.publisher());
+            if (before != null && payload.seq() < before.payload().seq()) {
+                found.add(before.payload() + " (m" + before.packetId() + ") then " + payload + " (m"
+                        + arrival.packetId() + ")");
+            } else {
+                highest.put(payload.publisher(), arrival);
             }
-            highest.put(payload.publisher(), Math.max(before, payload.seq()));
         }
         return found;
     }
