@@ -43,6 +43,14 @@ final class Inbox {
         return copy;
     }
 
+    /** The packet ids the payload reached the application under, in order. */
+    synchronized List<Integer> packetIds(Payload payload) {
+        return arrivals.stream()
+                .filter(arrival -> arrival.payload().equals(payload))
+                .map(Arrival::packetId)
+                .toList();
+    }
+
     /** How many times each payload reached the application. */
     synchronized Map<Payload, Integer> counts() {
         Map<Payload, Integer> counts = new HashMap<>();

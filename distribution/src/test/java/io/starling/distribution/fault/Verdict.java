@@ -38,7 +38,7 @@ record Verdict(
         List<String> unreleased,
         int duplicatesQos1,
         int duplicatesQos2,
-        List<Payload> duplicatedQos2,
+        List<String> duplicatedQos2,
         List<String> outOfOrder,
         List<Payload> unexpected) {
 
@@ -76,7 +76,7 @@ record Verdict(
 
         int duplicatesQos1 = 0;
         int duplicatesQos2 = 0;
-        List<Payload> duplicatedQos2 = new ArrayList<>();
+        List<String> duplicatedQos2 = new ArrayList<>();
         List<Payload> unexpected = new ArrayList<>();
         for (Map.Entry<Payload, Integer> entry : counts.entrySet()) {
             FaultPublisher publisher = byIndex.get(entry.getKey().publisher());
@@ -86,7 +86,7 @@ record Verdict(
             } else if (qos == 2) {
                 duplicatesQos2 += entry.getValue() - 1;
                 if (entry.getValue() > 1) {
-                    duplicatedQos2.add(entry.getKey());
+                    duplicatedQos2.add(entry.getKey() + " as m" + subscriber.inbox.packetIds(entry.getKey()));
                 }
             } else {
                 duplicatesQos1 += entry.getValue() - 1;
