@@ -8,8 +8,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -25,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * resolver is asked (hosts file, then DNS), nothing else on the network.
  *
  * <p>The names are resolved once, at start-up; Hazelcast keeps the members it joined from then
- * on. A name that does not resolve is retried until {@code members-dns.timeout}, then start-up
- * fails with a message naming the key (better a restarted node than one that starts a cluster of
- * its own next to the others).
+ * on. Names that do not resolve are asked again until {@code members-dns.timeout}; if none
+ * resolves by then start-up fails with a message naming the key (better a restarted node than
+ * one that starts a cluster of its own next to the others).
  */
 final class DnsDiscovery {
 
@@ -62,7 +65,7 @@ final class DnsDiscovery {
         String hostKey = HazelcastSettings.PATH + ".member-host";
         String host = config.getString(hostKey);
         if (!host.isBlank() && !isAddress(host)) {
-            String address = literal(lookUp(host, hostKey, timeout)[0]);
+            String address = literal(lookUp(List.of(host), hostKey, timeout).get(0));
             LOG.info("Cluster member host {} is {}.", host, address);
             resolved = resolved.withValue(hostKey, ConfigValueFactory.fromAnyRef(address, "resolved from " + host));
         }
@@ -71,11 +74,9 @@ final class DnsDiscovery {
         }
         List<Integer> ports = ports(config.getStringList(DNS + ".ports"));
         Set<String> members = new LinkedHashSet<>();
-        for (String name : names) {
-            for (InetAddress address : lookUp(name, DNS + ".names", timeout)) {
-                for (int port : ports) {
-                    members.add(hostPort(address, port));
-                }
+        for (InetAddress address : lookUp(names, DNS + ".names", timeout)) {
+            for (int port : ports) {
+                members.add(hostPort(address, port));
             }
         }
         LOG.info("Cluster members found by DNS ({} at ports {}): {}.", names, ports, members);
@@ -84,24 +85,49 @@ final class DnsDiscovery {
                 ConfigValueFactory.fromIterable(List.copyOf(members), "resolved from " + names));
     }
 
-    private InetAddress[] lookUp(String name, String key, Duration timeout) {
+    /**
+     * The addresses of {@code names}, asking again for those that do not resolve until all do or
+     * {@code timeout} has passed. Names still unresolved then are left out with a warning (in
+     * Docker Compose a stopped node's name is gone from Docker's DNS: the others must still
+     * start); none resolved fails.
+     */
+    private List<InetAddress> lookUp(List<String> names, String key, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> wanted = new LinkedHashSet<>(names);
+        Map<String, InetAddress[]> found = new LinkedHashMap<>();
         while (true) {
-            try {
-                InetAddress[] addresses = resolver.resolve(name);
-                if (addresses.length > 0) {
-                    return addresses;
+            for (String name : wanted) {
+                if (!found.containsKey(name)) {
+                    try {
+                        InetAddress[] addresses = resolver.resolve(name);
+                        if (addresses.length > 0) {
+                            found.put(name, addresses);
+                        }
+                    } catch (UnknownHostException notYet) {
+                        // A pod's own record appears shortly after the pod; the JVM caches failures 10 s.
+                    }
                 }
-            } catch (UnknownHostException notYet) {
-                // A pod's own record appears shortly after the pod; the JVM caches failures 10 s.
             }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new ConfigException.BadValue(
-                        key,
-                        "'" + name + "' does not resolve to any address (tried for " + timeout.toSeconds() + " s)");
+            long left = deadline - System.nanoTime();
+            if (found.size() == wanted.size() || left <= 0) {
+                break;
             }
-            LockSupport.parkNanos(Math.min(RETRY.toNanos(), Math.max(1, deadline - System.nanoTime())));
+            LockSupport.parkNanos(Math.min(RETRY.toNanos(), left));
         }
+        if (found.isEmpty()) {
+            throw new ConfigException.BadValue(
+                    key, names + " do not resolve to any address (tried for " + timeout.toSeconds() + " s)");
+        }
+        if (found.size() < wanted.size()) {
+            Set<String> missing = new LinkedHashSet<>(wanted);
+            missing.removeAll(found.keySet());
+            LOG.warn("Cluster member names {} do not resolve; going on with {}.", missing, found.keySet());
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (InetAddress[] each : found.values()) {
+            addresses.addAll(Arrays.asList(each));
+        }
+        return addresses;
     }
 
     /** Ports and ranges such as {@code 5701} or {@code 5701-5703}, in order, without repeats. */

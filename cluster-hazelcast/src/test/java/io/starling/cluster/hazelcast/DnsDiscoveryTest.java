@@ -105,13 +105,32 @@ class DnsDiscoveryTest {
     }
 
     @Test
-    void aNameThatNeverResolvesStopsStartUpNamingTheKey() {
+    void namesThatNeverResolveStopStartUpNamingTheKey() {
         ConfigException e = assertThrows(
                 ConfigException.class,
                 () -> new DnsDiscovery(DnsDiscoveryTest::zone)
-                        .apply(config("starling.cluster.hazelcast.members-dns { names = [nowhere], timeout = 1ms }")));
+                        .apply(config(
+                                "starling.cluster.hazelcast.members-dns { names = [nowhere, gone], timeout = 1ms }")));
         assertTrue(e.getMessage().contains("members-dns.names"), e.getMessage());
-        assertTrue(e.getMessage().contains("'nowhere' does not resolve"), e.getMessage());
+        assertTrue(e.getMessage().contains("[nowhere, gone] do not resolve"), e.getMessage());
+    }
+
+    @Test
+    void aNameThatDoesNotResolveIsLeftOutWhenOthersDo() {
+        // A stopped Compose node's name is gone from Docker's DNS; the others still start.
+        Config resolved = new DnsDiscovery(DnsDiscoveryTest::zone)
+                .apply(config(
+                        "starling.cluster.hazelcast.members-dns { names = [node1, gone, node2], timeout = 1ms }"));
+        assertEquals(List.of("10.0.0.5:5701", "10.0.0.6:5701"), members(resolved));
+    }
+
+    @Test
+    void aMemberHostThatNeverResolvesStopsStartUp() {
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> new DnsDiscovery(DnsDiscoveryTest::zone)
+                        .apply(config("starling.cluster.hazelcast { member-host = gone, members-dns.timeout = 1ms }")));
+        assertTrue(e.getMessage().contains("member-host"), e.getMessage());
     }
 
     @Test
