@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,7 +57,7 @@ class ComposeClusterIT {
         variables.put("STARLING_IMAGE", image.name());
         variables.put("HAPROXY_IMAGE", StarlingContainers.HAPROXY.asCanonicalNameString());
         for (String node : NODES) {
-            String prefix = node.toUpperCase() + "_";
+            String prefix = node.toUpperCase(Locale.ROOT) + "_";
             mqttPorts.put(node, FreePort.next());
             httpPorts.put(node, FreePort.next());
             variables.put(prefix + "MQTT_PORT", mqttPorts.get(node).toString());
