@@ -4,7 +4,8 @@
 # Idempotent: each step is skipped when its result is already there, so a second run only
 # checks. Needs root (re-runs itself with sudo otherwise). Fails, non-zero, if any step fails.
 #
-#  1. apt-installs docker.io and debootstrap when missing;
+#  1. apt-installs docker.io, debootstrap and docker-compose (the Compose example's test) when
+#     missing;
 #  2. starts dockerd in the background when no daemon answers, without a bridge, iptables or
 #     IP forwarding (containers use host networking, traffic stays on 127.0.0.1); PID file and
 #     log in $STATE_DIR; falls back to the vfs storage driver if overlay2 does not start;
@@ -38,10 +39,11 @@ install_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} (log: $STATE_DIR/apt.log)"
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$STATE_DIR/apt.log" 2>&1; then
+        apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}"; } >"$STATE_DIR/apt.log" 2>&1; then
       tail -n 30 "$STATE_DIR/apt.log" >&2
       log "FAILED: apt-get install ${missing[*]}"
       exit 1

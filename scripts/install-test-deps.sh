@@ -3,17 +3,20 @@
 # mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests), mosquitto (the
 # benchmarks' side-by-side comparison), unzip (the distribution's end-to-end test unzips
 # the zip as a user would, keeping the scripts' executable bits) and haproxy (the cluster
-# tests' load balancer); then makes Docker ready for the container test (docker-setup.sh).
+# tests' load balancer) and kubernetes-client (kubectl checks the Kubernetes example's
+# manifests offline; any kubectl already on the PATH will do); then makes Docker ready for
+# the container tests (docker-setup.sh).
 set -euo pipefail
 missing=()
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}"
 fi
 "$(dirname "$0")/docker-setup.sh"

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigException;
 import io.starling.auth.PluginLoader;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
+import io.starling.config.EnvironmentSettings;
 import io.starling.spi.AuthPluginProvider;
 import io.starling.transport.ListenerBindException;
 import java.io.File;
@@ -47,7 +48,7 @@ public final class Main {
         try {
             Map<String, String> environment = new HashMap<>(System.getenv());
             if (verbose) {
-                environment.put(ConfigLoader.environmentName("starling.log.verbose"), "true");
+                environment.put(EnvironmentSettings.variableName("starling.log.verbose"), "true");
             }
             BrokerConfig config = BrokerConfig.from(ConfigLoader.load(configFile, environment));
             // Every plugin jar is loaded (or start-up stops) before the listener opens.

@@ -14,6 +14,6 @@ public final class HazelcastClusterProvider implements ClusterProvider {
 
     @Override
     public ClusterBus create(Config config) {
-        return new HazelcastClusterBus(HazelcastSettings.from(config));
+        return new HazelcastClusterBus(HazelcastSettings.from(DnsDiscovery.resolve(config)));
     }
 }
