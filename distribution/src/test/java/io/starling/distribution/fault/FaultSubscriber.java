@@ -3,6 +3,7 @@ package io.starling.distribution.fault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -10,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -37,6 +39,8 @@ final class FaultSubscriber implements AutoCloseable {
     /** How long a client object moving away may take to hand what it had read to the (slow) application. */
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     final String clientId;
     final Map<String, Integer> filters;
     final Inbox inbox = new Inbox();
@@ -48,6 +52,7 @@ final class FaultSubscriber implements AutoCloseable {
     private final ScheduledExecutorService control;
     private volatile MqttClient current;
     private CuttableSockets currentLink; // control thread only
+    private final Map<MqttClient, Callback> callbacks = new ConcurrentHashMap<>();
     private boolean offline; // control thread only
     private volatile boolean closed;
     private ScheduledFuture<?> comeBack; // control thread only
@@ -110,6 +115,9 @@ final class FaultSubscriber implements AutoCloseable {
             } catch (MqttException e) {
                 // Its connection had broken already: nothing more to hand over.
             }
+            // Paho's disconnect can return while the callback is still inside a delivery; the new
+            // object must not read the persistence before that delivery has forgotten its message.
+            callbacks.remove(old).awaitIdle(DRAIN);
             current = newClient(nodeUrl);
             currentLink = new CuttableSockets();
             try {
@@ -180,7 +188,11 @@ final class FaultSubscriber implements AutoCloseable {
         try {
             MqttClient client = new MqttClient(url, clientId, persistence);
             client.setTimeToWait(15_000);
-            client.setCallback(new Callback(client));
+            // Acknowledged by the callback itself, so that it knows when Paho is done with a message.
+            client.setManualAcks(true);
+            Callback callback = new Callback(client);
+            client.setCallback(callback);
+            callbacks.put(client, callback);
             return client;
         } catch (MqttException e) {
             throw new IllegalStateException(e);
@@ -205,6 +217,8 @@ final class FaultSubscriber implements AutoCloseable {
     private final class Callback implements MqttCallback {
 
         private final MqttClient client;
+        /** Messages inside {@link #messageArrived}: handed to the application, Paho not yet done. */
+        private final AtomicInteger handling = new AtomicInteger();
 
         Callback(MqttClient client) {
             this.client = client;
@@ -221,11 +235,28 @@ final class FaultSubscriber implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            inbox.arrived(Payload.parse(message.getPayload()), message.getQos(), message.getId());
-            long delay = ackDelayNanos;
-            if (delay > 0) {
-                // Paho acknowledges when this returns: a slow application (load shaping, issue 25).
-                LockSupport.parkNanos(delay);
+            handling.incrementAndGet();
+            try {
+                inbox.arrived(Payload.parse(message.getPayload()), message.getQos(), message.getId());
+                long delay = ackDelayNanos;
+                if (delay > 0) {
+                    // Acknowledged only after this: a slow application (load shaping, issue 25).
+                    LockSupport.parkNanos(delay);
+                }
+                // Paho forgets a QoS 2 message here (its "r-" entry), then sends PUBCOMP.
+                client.messageArrivedComplete(message.getId(), message.getQos());
+            } catch (MqttException e) {
+                // The connection is gone: the broker sends again what was not acknowledged.
+            } finally {
+                handling.decrementAndGet();
+            }
+        }
+
+        /** Waits until no message is inside {@link #messageArrived} (Paho ended this object's deliveries). */
+        void awaitIdle(Duration atMost) {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (handling.get() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(POLL_NANOS);
             }
         }
 
