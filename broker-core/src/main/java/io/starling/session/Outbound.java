@@ -1,8 +1,8 @@
 package io.starling.session;
 
+import io.starling.concurrent.Stages;
 import io.starling.config.BrokerConfig.QueueFullPolicy;
 import io.starling.metrics.BrokerMetrics;
-import io.starling.routing.Stages;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
