@@ -158,7 +158,8 @@ public final class Broker implements ClusterNode, MetricsSource {
         }
         if (!config.sysInterval().isZero()) {
             long millis = config.sysInterval().toMillis();
-            SysTopics publisher = new SysTopics(this, router, messageIds, Main.version());
+            SysTopics publisher =
+                    new SysTopics(this, message -> router.publish(message, null), messageIds::next, Main.version());
             sysTopics = workers.next().scheduleAtFixedRate(publisher, 0, millis, TimeUnit.MILLISECONDS);
         }
     }

@@ -1,8 +1,8 @@
 package io.starling;
 
+import io.starling.concurrent.DaemonThreads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The broker's pools for CPU-bound work kept off the network threads: authentication, TLS handshakes. */
 final class ThreadPools {
@@ -16,11 +16,6 @@ final class ThreadPools {
      * the JVM from exiting.
      */
     static ExecutorService fixed(String name, int threads) {
-        AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newFixedThreadPool(threads, DaemonThreads.numbered(name));
     }
 }

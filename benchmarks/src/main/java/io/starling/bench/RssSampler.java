@@ -1,5 +1,6 @@
 package io.starling.bench;
 
+import io.starling.concurrent.DaemonThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +22,7 @@ final class RssSampler implements AutoCloseable {
     RssSampler(BrokerProbe probe) {
         this.probe = probe;
         this.maxKiB = probe.rssKiB();
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "rss-sampler");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rss-sampler"));
         if (probe.known()) {
             timer.scheduleAtFixedRate(this::sample, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         }

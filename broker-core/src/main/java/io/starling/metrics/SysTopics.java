@@ -1,13 +1,13 @@
 package io.starling.metrics;
 
-import io.starling.routing.MessageIds;
-import io.starling.routing.PublishRouter;
 import io.starling.spi.ClusterStatistics;
 import io.starling.spi.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Publishes the broker's figures under {@code $SYS/broker/...} with Mosquitto's topic names,
@@ -17,8 +17,11 @@ import java.util.Map;
 public final class SysTopics implements Runnable {
 
     private final MetricsSource source;
-    private final PublishRouter router;
-    private final MessageIds ids;
+    /** Routes a message as published (metrics does not depend on routing, which counts into it). */
+    private final Consumer<StoredMessage> publish;
+    /** The next message id. */
+    private final LongSupplier ids;
+
     private final String version;
 
     /** Acknowledged batches and their summed lag at the previous run, to average over the interval. */
@@ -26,9 +29,9 @@ public final class SysTopics implements Runnable {
 
     private long lastNanos;
 
-    public SysTopics(MetricsSource source, PublishRouter router, MessageIds ids, String version) {
+    public SysTopics(MetricsSource source, Consumer<StoredMessage> publish, LongSupplier ids, String version) {
         this.source = source;
-        this.router = router;
+        this.publish = publish;
         this.ids = ids;
         this.version = version;
     }
@@ -36,10 +39,8 @@ public final class SysTopics implements Runnable {
     @Override
     public void run() {
         long now = System.currentTimeMillis();
-        values().forEach((topic, value) -> router.publish(
-                new StoredMessage(
-                        ids.next(), "$SYS/broker/" + topic, 0, true, value.getBytes(StandardCharsets.UTF_8), now),
-                null));
+        values().forEach((topic, value) -> publish.accept(new StoredMessage(
+                ids.getAsLong(), "$SYS/broker/" + topic, 0, true, value.getBytes(StandardCharsets.UTF_8), now)));
     }
 
     Map<String, String> values() {

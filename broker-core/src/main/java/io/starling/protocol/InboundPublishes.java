@@ -1,7 +1,7 @@
 package io.starling.protocol;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.starling.routing.Stages;
+import io.starling.concurrent.Stages;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.InboundQos2Receipt;

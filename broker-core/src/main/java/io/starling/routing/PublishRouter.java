@@ -1,5 +1,6 @@
 package io.starling.routing;
 
+import io.starling.concurrent.Stages;
 import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.spi.ClusterBus;

@@ -1,5 +1,6 @@
 package io.starling.routing;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.RetainedStore;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;

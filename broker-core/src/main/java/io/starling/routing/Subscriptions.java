@@ -1,7 +1,9 @@
 package io.starling.routing;
 
+import io.starling.concurrent.Stages;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.session.Session;
+import io.starling.session.SessionRoutes;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.SessionStore;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * Keeps a session's subscriptions, the routing trie, the cluster's view of this node's
  * filters and the session store in step. Called on the session's thread.
  */
-public final class Subscriptions {
+public final class Subscriptions implements SessionRoutes {
 
     private final SubscriptionTrie<Session> trie;
     private final ClusterBus cluster;
@@ -54,7 +56,7 @@ public final class Subscriptions {
         return session.isPersistent() ? store.removeSubscription(session.clientId(), filter) : Stages.DONE;
     }
 
-    /** Takes every subscription of the session out of routing (its state is being discarded). */
+    @Override
     public void removeAll(Session session) {
         List<String> filters = new ArrayList<>(session.subscriptions().keySet());
         for (String filter : filters) {
@@ -64,11 +66,8 @@ public final class Subscriptions {
         session.clearSubscriptions();
     }
 
-    /**
-     * Puts a restored session's subscriptions back into routing.
-     *
-     * @return completes when the cluster knows them (as {@link #add})
-     */
+    /** Completes, as {@link #add}, when every node knows this node has the filters. */
+    @Override
     public CompletionStage<Void> restore(Session session) {
         CompletionStage<Void> routed = Stages.DONE;
         for (Map.Entry<String, Integer> subscription : session.subscriptions().entrySet()) {

@@ -1,58 +1,30 @@
 package io.starling.session;
 
+import io.starling.concurrent.Stages;
 import io.starling.config.BrokerConfig.QueueFullPolicy;
 import io.starling.metrics.BrokerMetrics;
-import io.starling.routing.Stages;
+import io.starling.session.OutboundQueue.Pending;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The messages on their way to one client: those in flight (sent, not yet acknowledged)
- * in send order, and those queued behind the in-flight window or while the client is
- * offline. With a store that keeps the queues ({@link Limits#storeIsQueue}), the stored
- * messages that wait are left in the store ({@link StoredBacklog}) and memory holds only the
- * next page of them. Confined to its session's executor.
+ * The messages on their way to one client: those in flight (sent, not yet acknowledged:
+ * {@link InFlightWindow}), and those queued behind the in-flight window or while the client
+ * is offline ({@link OutboundQueue}), under the client's limits and the queue-full policy.
+ * With a store that keeps the queues ({@link Limits#storeIsQueue}), the stored messages that
+ * wait are left in the store ({@link StoredBacklog}) and memory holds only the next page of
+ * them. Confined to its session's executor.
  */
 final class Outbound {
-
-    /** A message sent with a packet id and not acknowledged yet. */
-    private static final class InFlight {
-        final StoredMessage message;
-        final int qos;
-        final boolean stored;
-        boolean released;
-
-        InFlight(StoredMessage message, int qos, boolean stored, boolean released) {
-            this.message = message;
-            this.qos = qos;
-            this.stored = stored;
-            this.released = released;
-        }
-    }
-
-    /** A message waiting for room in the in-flight window. */
-    private record Pending(StoredMessage message, int qos, boolean stored) {}
-
-    /**
-     * The in-flight map and queue of every session that never had one: never written to (a
-     * session gets its own at the first message, see {@link #inFlightForUpdate} and {@link #addLast}).
-     */
-    private static final Map<Integer, InFlight> NO_IN_FLIGHT = Map.of();
-
-    private static final Deque<Pending> NO_QUEUE = new ArrayDeque<>(0);
 
     private final String clientId;
     private final Limits limits;
@@ -65,15 +37,13 @@ final class Outbound {
 
     private final Supplier<ClientLink> link;
     /**
-     * Both shared empty ones until this client has a message in flight or queued: an idle or
-     * publish-only client never has, and its own empty map and deque would cost about 100 bytes.
+     * Both the shared empty ones until this client has a message in flight or queued: an idle
+     * or publish-only client never has, and its own would cost about 140 bytes.
      */
-    private Map<Integer, InFlight> inFlight = NO_IN_FLIGHT;
+    private InFlightWindow inFlight = InFlightWindow.EMPTY;
 
-    private Deque<Pending> queue = NO_QUEUE;
+    private OutboundQueue queue = OutboundQueue.EMPTY;
     private final PacketIds packetIds;
-    /** Payload bytes of the messages in {@link #queue}. */
-    private long queuedBytes;
 
     /**
      * The bounds this class enforces. {@code maxQueuedBytes} bounds the payload bytes of this
@@ -186,9 +156,7 @@ final class Outbound {
             return;
         }
         addLast(new Pending(message, qos, stored));
-        if (queue.size() >= limits.maxQueued()
-                || (limits.maxQueuedBytes() > 0 && queuedBytes >= limits.maxQueuedBytes())
-                || overBudget(0)) {
+        if (queue.atLimits(limits.maxQueued(), limits.maxQueuedBytes()) || overBudget(0)) {
             pushBack.markFull();
         }
     }
@@ -220,7 +188,7 @@ final class Outbound {
         }
         if (limits.policy() == QueueFullPolicy.DROP_OLDEST) {
             while (!queue.isEmpty() && full(size)) {
-                String reason = reason(size);
+                String reason = queue.fullReason(size, limits.maxQueued(), limits.maxQueuedBytes());
                 Pending oldest = removeFirst();
                 forget(oldest.message(), oldest.stored());
                 drops.dropped(clientId, oldest.qos(), reason + ", oldest message dropped");
@@ -228,7 +196,10 @@ final class Outbound {
         }
         if (full(size)) {
             forget(message, stored);
-            drops.dropped(clientId, qos, reason(size) + ", new message dropped");
+            drops.dropped(
+                    clientId,
+                    qos,
+                    queue.fullReason(size, limits.maxQueued(), limits.maxQueuedBytes()) + ", new message dropped");
             return;
         }
         addLast(new Pending(message, qos, stored));
@@ -241,45 +212,37 @@ final class Outbound {
 
     /** Whether a message of {@code size} payload bytes does not fit in the queue as it is. */
     private boolean full(long size) {
-        return queue.size() >= limits.maxQueued()
-                || (limits.maxQueuedBytes() > 0 && queuedBytes + size > limits.maxQueuedBytes());
-    }
-
-    private String reason(long size) {
-        return queue.size() >= limits.maxQueued()
-                ? "queue full (" + limits.maxQueued() + " messages)"
-                : "queue full (" + queuedBytes + " + " + size + " bytes > " + limits.maxQueuedBytes() + " bytes)";
+        return queue.full(size, limits.maxQueued(), limits.maxQueuedBytes());
     }
 
     private void addLast(Pending pending) {
-        add(pending, false);
+        queueForUpdate().addLast(pending);
+        counted(pending, 1);
     }
 
     private void addFirst(Pending pending) {
-        add(pending, true);
-    }
-
-    private void add(Pending pending, boolean first) {
-        if (queue == NO_QUEUE) {
-            // Small, growing when needed: most clients queue little (the default 16 slots take 64 bytes).
-            queue = new ArrayDeque<>(1);
-        }
-        if (first) {
-            queue.addFirst(pending);
-        } else {
-            queue.addLast(pending);
-        }
-        queuedBytes += pending.message().payload().length;
-        metrics.queued(1);
-        metrics.queuedBytes(pending.message().payload().length);
+        queueForUpdate().addFirst(pending);
+        counted(pending, 1);
     }
 
     private Pending removeFirst() {
-        Pending first = queue.pollFirst();
-        queuedBytes -= first.message().payload().length;
-        metrics.queued(-1);
-        metrics.queuedBytes(-first.message().payload().length);
+        Pending first = queue.removeFirst();
+        counted(first, -1);
         return first;
+    }
+
+    /** The queue, made one of this session's at the first message queued, kept from then on. */
+    private OutboundQueue queueForUpdate() {
+        if (queue == OutboundQueue.EMPTY) {
+            queue = new OutboundQueue();
+        }
+        return queue;
+    }
+
+    /** The broker-wide figures of all queues: {@code sign} 1 when the message is queued, -1 when it leaves. */
+    private void counted(Pending pending, int sign) {
+        metrics.queued(sign);
+        metrics.queuedBytes(sign * (long) pending.message().payload().length);
     }
 
     private void forget(StoredMessage message, boolean stored) {
@@ -297,23 +260,23 @@ final class Outbound {
     }
 
     private void send(ClientLink link, StoredMessage message, int qos, boolean stored) {
-        int packetId = packetIds.next(inFlight::containsKey);
+        int packetId = packetIds.next(inFlight::contains);
         if (packetId == 0) {
             // The lease ended while skipping ids in use: it goes first once the lease is renewed.
             addFirst(new Pending(message, qos, stored));
             return;
         }
-        inFlightForUpdate().put(packetId, new InFlight(message, qos, stored, false));
+        inFlightForUpdate().put(packetId, new InFlightWindow.Entry(message, qos, stored, false));
         if (stored) {
             store.markSent(clientId, message.id(), packetId);
         }
         link.sendPublish(message, qos, packetId, false);
     }
 
-    /** The in-flight map, made a mutable one of this session's at the first message in flight, kept from then on. */
-    private Map<Integer, InFlight> inFlightForUpdate() {
-        if (inFlight == NO_IN_FLIGHT) {
-            inFlight = new LinkedHashMap<>();
+    /** The in-flight window, made one of this session's at the first message in flight, kept from then on. */
+    private InFlightWindow inFlightForUpdate() {
+        if (inFlight == InFlightWindow.EMPTY) {
+            inFlight = new InFlightWindow();
         }
         return inFlight;
     }
@@ -340,7 +303,7 @@ final class Outbound {
         // once. The shared budget is left out: other clients' queues may keep it full.
         if (pushBack.isFull()
                 && queue.size() + (backlog == null ? 0 : backlog.count()) <= limits.maxQueued() / 2
-                && (limits.maxQueuedBytes() == 0 || queuedBytes <= limits.maxQueuedBytes() / 2)) {
+                && (limits.maxQueuedBytes() == 0 || queue.bytes() <= limits.maxQueuedBytes() / 2)) {
             pushBack.markRoom();
         }
     }
@@ -370,17 +333,18 @@ final class Outbound {
     private void take(List<QueuedMessage> page) {
         ClientLink current = link.get();
         Set<Long> held = new HashSet<>();
-        queue.forEach(pending -> held.add(pending.message().id()));
-        inFlight.values().forEach(sent -> held.add(sent.message.id()));
+        queue.addMessageIds(held);
+        inFlight.addMessageIds(held);
         for (QueuedMessage stored : page) {
             if (held.contains(stored.message().id())) {
                 continue;
             }
-            if (stored.packetId() != 0 && !inFlight.containsKey(stored.packetId())) {
-                InFlight again = new InFlight(stored.message(), stored.qos(), true, stored.released());
+            if (stored.packetId() != 0 && !inFlight.contains(stored.packetId())) {
+                InFlightWindow.Entry again =
+                        new InFlightWindow.Entry(stored.message(), stored.qos(), true, stored.released());
                 inFlightForUpdate().put(stored.packetId(), again);
                 if (current != null) {
-                    resend(current, stored.packetId(), again);
+                    InFlightWindow.resend(current, stored.packetId(), again);
                 }
                 continue;
             }
@@ -393,24 +357,15 @@ final class Outbound {
 
     /** A reconnecting client gets every unacknowledged message again, DUP=1, in the original order. */
     void resend(ClientLink link) {
-        inFlight.forEach((packetId, entry) -> resend(link, packetId, entry));
-    }
-
-    private static void resend(ClientLink link, int packetId, InFlight entry) {
-        if (entry.released) {
-            link.sendPubrel(packetId);
-        } else {
-            link.sendPublish(entry.message, entry.qos, packetId, true);
-        }
+        inFlight.resend(link);
     }
 
     /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the message is done. */
     boolean acknowledged(int packetId, int expectedQos) {
-        InFlight entry = inFlight.get(packetId);
-        if (entry == null || entry.qos != expectedQos || (expectedQos == 2 && !entry.released)) {
+        InFlightWindow.Entry entry = inFlight.acknowledge(packetId, expectedQos);
+        if (entry == null) {
             return false;
         }
-        inFlight.remove(packetId);
         forget(entry.message, entry.stored);
         return true;
     }
@@ -424,8 +379,8 @@ final class Outbound {
      * @return when PUBREL may be sent, or null for an unknown packet id
      */
     CompletionStage<Void> received(int packetId) {
-        InFlight entry = inFlight.get(packetId);
-        if (entry == null || entry.qos != 2) {
+        InFlightWindow.Entry entry = inFlight.qos2(packetId);
+        if (entry == null) {
             return null;
         }
         if (entry.released || !entry.stored) {
@@ -438,10 +393,10 @@ final class Outbound {
 
     /** See {@link Session#takeRelease}. */
     boolean takeRelease(ClientLink link, QueuedMessage released) {
-        if (inFlight.containsKey(released.packetId())) {
+        if (inFlight.contains(released.packetId())) {
             return false;
         }
-        inFlightForUpdate().put(released.packetId(), new InFlight(released.message(), 2, true, true));
+        inFlightForUpdate().put(released.packetId(), new InFlightWindow.Entry(released.message(), 2, true, true));
         if (link != null) {
             link.sendPubrel(released.packetId());
         }
@@ -458,9 +413,11 @@ final class Outbound {
             backlog.restored();
         }
         for (QueuedMessage queued : stored) {
-            if (queued.packetId() != 0 && !inFlight.containsKey(queued.packetId())) {
+            if (queued.packetId() != 0 && !inFlight.contains(queued.packetId())) {
                 inFlightForUpdate()
-                        .put(queued.packetId(), new InFlight(queued.message(), queued.qos(), true, queued.released()));
+                        .put(
+                                queued.packetId(),
+                                new InFlightWindow.Entry(queued.message(), queued.qos(), true, queued.released()));
             } else {
                 addLast(new Pending(queued.message(), queued.qos(), true));
             }
@@ -474,19 +431,17 @@ final class Outbound {
      */
     List<QueuedMessage> snapshot() {
         List<QueuedMessage> messages = new ArrayList<>(inFlight.size() + queue.size());
-        inFlight.forEach((packetId, entry) ->
-                messages.add(new QueuedMessage(entry.message, entry.qos, packetId, entry.released)));
-        queue.forEach(pending -> messages.add(new QueuedMessage(pending.message(), pending.qos(), 0, false)));
+        inFlight.addTo(messages);
+        queue.addTo(messages);
         return messages;
     }
 
     /** Everything is discarded (a clean session starts); the store is cleared by the caller. */
     void clear() {
         metrics.queued(-queue.size());
-        metrics.queuedBytes(-queuedBytes);
-        inFlight = NO_IN_FLIGHT;
-        queue = NO_QUEUE;
-        queuedBytes = 0;
+        metrics.queuedBytes(-queue.bytes());
+        inFlight = InFlightWindow.EMPTY;
+        queue = OutboundQueue.EMPTY;
         if (backlog != null) {
             backlog.clear();
         }

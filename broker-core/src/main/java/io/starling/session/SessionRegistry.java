@@ -2,10 +2,9 @@ package io.starling.session;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.starling.concurrent.Stages;
 import io.starling.config.BrokerConfig;
 import io.starling.metrics.BrokerMetrics;
-import io.starling.routing.Stages;
-import io.starling.routing.Subscriptions;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.MessageQueueStore;
@@ -49,7 +48,7 @@ public final class SessionRegistry {
 
     private final SessionStore sessionStore;
     private final MessageQueueStore queueStore;
-    private final Subscriptions subscriptions;
+    private final SessionRoutes subscriptions;
     private final ClusterBus cluster;
     private final Outbound.Limits limits;
     private final DropLog drops;
@@ -66,7 +65,7 @@ public final class SessionRegistry {
     public SessionRegistry(
             SessionStore sessionStore,
             MessageQueueStore queueStore,
-            Subscriptions subscriptions,
+            SessionRoutes subscriptions,
             ClusterBus cluster,
             BrokerConfig config,
             BrokerMetrics metrics,

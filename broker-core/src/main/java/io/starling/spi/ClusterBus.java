@@ -1,5 +1,6 @@
 package io.starling.spi;
 
+import io.starling.concurrent.Stages;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,7 +23,7 @@ public interface ClusterBus extends AutoCloseable {
      * knows the filter (at once, unless its {@link #filterAdded} is still on its way).
      */
     default CompletionStage<Void> filterKnown(String topicFilter) {
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     /** This node no longer has any subscriber for the filter. */
@@ -67,22 +68,22 @@ public interface ClusterBus extends AutoCloseable {
      * Completes when the cluster has the change; a failure is logged, never fails the client.
      */
     default CompletionStage<Void> sessionSaved(SessionRecord record) {
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     /** A persistent session of this node subscribed (as {@link SessionStore#addSubscription}). */
     default CompletionStage<Void> subscriptionSaved(String clientId, String topicFilter, int qos) {
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     /** A persistent session of this node unsubscribed (as {@link SessionStore#removeSubscription}). */
     default CompletionStage<Void> subscriptionRemoved(String clientId, String topicFilter) {
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     /** A persistent session left this node: deleted, or handed to another node (as {@link SessionStore#delete}). */
     default CompletionStage<Void> sessionDeleted(String clientId) {
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     /**
@@ -100,7 +101,7 @@ public interface ClusterBus extends AutoCloseable {
      * an id this node may have left open in the client. Completes when the cluster has it.
      */
     default CompletionStage<Void> leasePacketIds(String clientId, long upTo) {
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     /**
@@ -110,7 +111,7 @@ public interface ClusterBus extends AutoCloseable {
      * cluster has it (the PUBREC waits for that).
      */
     default CompletionStage<Void> inboundQos2Received(InboundQos2Receipt receipt) {
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     /** The PUBREL of that packet id came (see {@link #inboundQos2Received}). */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.starling.auth.config.KnownKeys;
 import io.starling.auth.file.ReloadingFile;
+import io.starling.concurrent.DaemonThreads;
 import io.starling.spi.AuthPluginProvider;
 import io.starling.spi.Authorizer;
 import java.time.Duration;
@@ -23,11 +24,8 @@ public final class AclFilePlugin implements AuthPluginProvider {
     public static final String ID = "acl-file";
 
     /** One daemon thread checks every ACL file of the JVM; checking is a stat call, re-reading is rare. */
-    private static final ScheduledExecutorService RELOADER = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "starling-acl-reload");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService RELOADER =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("starling-acl-reload"));
 
     @Override
     public String id() {

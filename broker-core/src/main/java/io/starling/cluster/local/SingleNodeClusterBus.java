@@ -1,5 +1,6 @@
 package io.starling.cluster.local;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.SessionSnapshot;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 /** The cluster of one: there is no other node to forward to or to claim a client id from. */
 public final class SingleNodeClusterBus implements ClusterBus {
 
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
     private static final CompletionStage<Optional<SessionSnapshot>> NO_SESSION =
             CompletableFuture.completedFuture(Optional.empty());
 
@@ -22,7 +22,7 @@ public final class SingleNodeClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Void> filterAdded(String topicFilter) {
-        return DONE;
+        return Stages.DONE;
     }
 
     @Override
@@ -32,12 +32,12 @@ public final class SingleNodeClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Void> forward(StoredMessage message) {
-        return DONE;
+        return Stages.DONE;
     }
 
     @Override
     public CompletionStage<Void> replicateRetained(StoredMessage message) {
-        return DONE;
+        return Stages.DONE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.starling.storage.memory;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
@@ -12,15 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /** Queued and in-flight messages in maps; the message object itself is shared, not copied. */
 public final class InMemoryMessageQueueStore implements MessageQueueStore {
-
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** One client's queue; guarded by its own monitor so clients never contend with each other. */
     private static final class ClientQueue {
@@ -49,7 +47,7 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
                 queue.inboundQos2.add(receipt.packetId());
             }
         }
-        return DONE;
+        return Stages.DONE;
     }
 
     @Override
@@ -73,7 +71,7 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
         synchronized (queue) {
             queue.messages.computeIfPresent(messageId, (id, queued) -> change.apply(queued));
         }
-        return DONE;
+        return Stages.DONE;
     }
 
     @Override
@@ -84,7 +82,7 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
                 queue.messages.remove(messageId);
             }
         }
-        return DONE;
+        return Stages.DONE;
     }
 
     @Override
@@ -117,7 +115,7 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
                 queue.inboundQos2.remove(packetId);
             }
         }
-        return DONE;
+        return Stages.DONE;
     }
 
     /** Forgets everything of the client (its session ended). */

@@ -1,11 +1,11 @@
 package io.starling.storage.memory;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.RetainedStore;
 import io.starling.spi.StoredMessage;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,13 +22,13 @@ public final class InMemoryRetainedStore implements RetainedStore {
     @Override
     public CompletionStage<Void> put(StoredMessage message) {
         messages.put(message.topic(), message);
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     @Override
     public CompletionStage<Void> delete(String topic) {
         messages.remove(topic);
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.starling.storage.memory;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionStore;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -29,7 +29,7 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public CompletionStage<Void> save(SessionRecord record) {
         records.put(record.clientId(), record);
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     @Override
@@ -48,14 +48,14 @@ public final class InMemorySessionStore implements SessionStore {
             change.accept(subscriptions);
             return new SessionRecord(id, subscriptions);
         });
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     @Override
     public CompletionStage<Void> delete(String clientId) {
         records.remove(clientId);
         queues.deleteClient(clientId);
-        return CompletableFuture.completedFuture(null);
+        return Stages.DONE;
     }
 
     @Override

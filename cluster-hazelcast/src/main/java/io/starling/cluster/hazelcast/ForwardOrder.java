@@ -1,5 +1,6 @@
 package io.starling.cluster.hazelcast;
 
+import io.starling.concurrent.Stages;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  */
 final class ForwardOrder {
 
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<Void> DONE = Stages.DONE.toCompletableFuture();
 
     /** Per sending node: when its items so far have been handed over. */
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();

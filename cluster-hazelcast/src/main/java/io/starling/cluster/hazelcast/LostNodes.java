@@ -2,6 +2,7 @@ package io.starling.cluster.hazelcast;
 
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
+import io.starling.concurrent.Stages;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionSnapshot;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
 final class LostNodes {
 
     private static final Logger LOG = LoggerFactory.getLogger(LostNodes.class);
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** A node left: where its forwards go now, and the lost nodes this node takes over. */
     record Loss(String relayTo, List<String> toTakeOver) {}
@@ -185,11 +185,11 @@ final class LostNodes {
         Channel channel = channels.get(holder);
         if (channel == null) {
             // That node left as well; the sessions are taken over from it.
-            return DONE;
+            return Stages.DONE;
         }
         CompletableFuture<Void> ack = message.qos() == 0 ? null : new CompletableFuture<>();
         channel.send(new ClusterMessage.DeliverTo(clientIds, message, inDoubtThere), ack, true);
-        return ack == null ? DONE : ack;
+        return ack == null ? Stages.DONE : ack;
     }
 
     /** A relayed message for sessions of this node, once claims of theirs in progress here are done. */

@@ -1,5 +1,6 @@
 package io.starling.cluster.hazelcast;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
@@ -14,8 +15,6 @@ import java.util.concurrent.CompletionStage;
  * {@link #openAfter} wait here.
  */
 final class MoveRelay implements SessionRelay {
-
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final String clientId;
     private final Channel channel;
@@ -38,7 +37,7 @@ final class MoveRelay implements SessionRelay {
         // A QoS 2 message the new node may have stored before leaving counts as done, as a forward does.
         CompletableFuture<Void> stored = message.qos() == 0 ? null : new CompletableFuture<>();
         send(new Channel.Outgoing(new ClusterMessage.MovedMessage(clientId, message), stored, message.qos() == 2));
-        return stored == null ? DONE : stored;
+        return stored == null ? Stages.DONE : stored;
     }
 
     /** Queues the release answer, then what was relayed meanwhile; later items go straight on. */

@@ -1,5 +1,6 @@
 package io.starling.cluster.hazelcast;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 final class SessionMoves {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<Void> DONE = Stages.DONE.toCompletableFuture();
 
     /** A session arriving here while the node it comes from relays to it. */
     private record Arrival(String from, AtomicBoolean routed, CompletableFuture<Void> relayed) {}

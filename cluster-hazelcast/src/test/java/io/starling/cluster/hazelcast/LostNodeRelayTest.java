@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.starling.routing.Stages;
+import io.starling.concurrent.Stages;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.starling.storage.mapdb;
 
+import io.starling.concurrent.Stages;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
@@ -12,14 +13,11 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /** Queued and in-flight messages and inbound QoS 2 ids in the MapDB store; every call only queues work. */
 final class MapDbMessageQueueStore implements MessageQueueStore {
-
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final StoreWriter writer;
     private final UnappliedEntries unapplied = new UnappliedEntries();
@@ -68,7 +66,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
     public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
         if (unapplied.sentBeforeApplied(clientId, messageId, packetId)) {
             // Written by the append with the packet id, which completes no later than this would.
-            return DONE;
+            return Stages.DONE;
         }
         return writer.update(tables -> tables.queued.computeIfPresent(
                 new Object[] {clientId, messageId},
@@ -85,7 +83,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
     @Override
     public CompletionStage<Void> remove(String clientId, long messageId) {
         if (unapplied.acknowledgedBeforeApplied(clientId, messageId)) {
-            return DONE;
+            return Stages.DONE;
         }
         return writer.update(tables -> tables.dequeue(clientId, messageId));
     }

@@ -7,15 +7,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.mapdb.DataInput2;
 import org.mapdb.volume.ByteArrayVol;
 import org.mapdb.volume.FileChannelVol;
@@ -33,14 +28,14 @@ import org.slf4j.LoggerFactory;
  * never written: it opens and reads fine, and every later allocation fails ("Broken bit parity",
  * "Index 160 out of bounds for length 160").
  *
- * <p>This volume keeps every write since the last {@link #sync()} in memory (4 KiB page
- * images; StoreWAL writes the store file only inside {@code commit()}). {@code sync()} first
- * writes all those pages to a redo file next to the store ({@code starling.mapdb.redo}) with a
- * CRC and fsyncs it, then writes them into the store file and fsyncs that, then empties the redo
- * file. {@link #recover} runs before the store opens: a complete redo file is applied again
- * (page images, so applying twice is harmless); an incomplete one means the process died before
- * the store file was touched, so it is set aside unread. Either way the store file holds exactly
- * the last completed commit.
+ * <p>This volume, MapDB's view of the store file, keeps every write since the last {@link
+ * #sync()} in memory (4 KiB page images; StoreWAL writes the store file only inside {@code
+ * commit()}). {@code sync()} first writes all those pages to the {@link RedoLog} next to the
+ * store and fsyncs it, then writes them into the store file and fsyncs that, then empties the
+ * redo log. {@link RedoLog#recover} runs before the store opens: a complete redo log is applied
+ * again (page images, so applying twice is harmless); an incomplete one means the process died
+ * before the store file was touched, so it is set aside unread. Either way the store file holds
+ * exactly the last completed commit.
  *
  * <p>Reads go through a cache of the store file's pages (at most {@value #CACHED_PAGES} of them,
  * least recently used out first), dirty pages first: MapDB reads its index values, tree nodes
@@ -53,11 +48,7 @@ final class RedoLogVolume extends Volume {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedoLogVolume.class);
 
-    static final String SUFFIX = ".redo";
-    static final int PAGE = 4096;
-    private static final long MAGIC = 0x53544c5245444f31L; // "STLREDO1"
-    /** magic, store length, page count; then (offset, page) per page; then CRC32C of all before. */
-    private static final int HEADER = 8 + 8 + 4;
+    private static final int PAGE = RedoLog.PAGE;
     /** 16 MiB of the store file cached for reading: the recently used tree nodes and free-space pages. */
     static final int CACHED_PAGES = 4096;
 
@@ -70,7 +61,7 @@ final class RedoLogVolume extends Volume {
     }
 
     private final Volume file;
-    private final FileChannel redo;
+    private final RedoLog redo;
     private final WriteHook hook;
     private final TreeMap<Long, byte[]> dirty = new TreeMap<>();
     private final Map<Long, byte[]> cached = new LinkedHashMap<>(CACHED_PAGES, 0.75f, true) {
@@ -81,15 +72,11 @@ final class RedoLogVolume extends Volume {
     };
     private long length;
 
-    private RedoLogVolume(Volume file, FileChannel redo, WriteHook hook) {
+    RedoLogVolume(Volume file, RedoLog redo, WriteHook hook) {
         this.file = file;
         this.redo = redo;
         this.hook = hook;
         this.length = file.length();
-    }
-
-    static Path redoFile(Path store) {
-        return store.resolveSibling(store.getFileName() + SUFFIX);
     }
 
     /**
@@ -121,7 +108,7 @@ final class RedoLogVolume extends Volume {
                 Volume plain = FileChannelVol.FACTORY.makeVolume(
                         name, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
                 try {
-                    return new RedoLogVolume(plain, openRedo(store), hook);
+                    return new RedoLogVolume(plain, RedoLog.open(store), hook);
                 } catch (IOException e) {
                     plain.close();
                     throw new UncheckedIOException(e);
@@ -140,89 +127,6 @@ final class RedoLogVolume extends Volume {
         };
     }
 
-    private static FileChannel openRedo(Path store) throws IOException {
-        Path path = redoFile(store);
-        boolean created = !Files.exists(path);
-        FileChannel channel =
-                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        if (created) {
-            syncDirectory(store.toAbsolutePath().getParent());
-        }
-        return channel;
-    }
-
-    /**
-     * Before the store opens: finishes the commit a crash interrupted after its redo file was
-     * complete, or sets aside a redo file the crash cut short (the store file was not yet touched
-     * by that commit, and no write in it was acknowledged).
-     */
-    static void recover(Path store) throws IOException {
-        Path path = redoFile(store);
-        if (!Files.exists(path) || Files.size(path) == 0) {
-            return;
-        }
-        TreeMap<Long, byte[]> pages = new TreeMap<>();
-        long length = read(path, pages);
-        if (length < 0) {
-            Path aside = path.resolveSibling(path.getFileName() + ".incomplete");
-            Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
-            LOG.warn(
-                    "The broker stopped while writing a commit to {}; that commit never reached the store and none "
-                            + "of its writes were acknowledged. The incomplete log was moved to {}.",
-                    path,
-                    aside);
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(store, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            for (Map.Entry<Long, byte[]> page : pages.entrySet()) {
-                writeFully(channel, ByteBuffer.wrap(page.getValue()), page.getKey());
-            }
-            if (channel.size() < length) {
-                writeFully(channel, ByteBuffer.allocate(1), length - 1);
-            }
-            channel.force(true);
-        }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            channel.truncate(0);
-            channel.force(true);
-        }
-        LOG.info(
-                "Completed the commit the broker was writing to {} when it stopped ({} page(s) from {}).",
-                store.getFileName(),
-                pages.size(),
-                path.getFileName());
-    }
-
-    /** Reads a complete redo file into pages and returns the store length it records; -1 when it is incomplete. */
-    private static long read(Path path, TreeMap<Long, byte[]> pages) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
-        if (bytes.length < HEADER + 4) {
-            return -1;
-        }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.getLong() != MAGIC) {
-            return -1;
-        }
-        long length = in.getLong();
-        int count = in.getInt();
-        long end = HEADER + (long) count * (8 + PAGE);
-        if (count < 0 || length < 0 || end + 4 != bytes.length) {
-            return -1;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, (int) end);
-        if ((int) crc.getValue() != ByteBuffer.wrap(bytes, (int) end, 4).getInt()) {
-            return -1;
-        }
-        for (int i = 0; i < count; i++) {
-            long offset = in.getLong();
-            byte[] page = new byte[PAGE];
-            in.get(page);
-            pages.put(offset, page);
-        }
-        return length;
-    }
-
     @Override
     public void sync() {
         if (dirty.isEmpty() && length <= file.length()) {
@@ -230,7 +134,7 @@ final class RedoLogVolume extends Volume {
             return;
         }
         try {
-            writeRedo();
+            redo.write(length, dirty, hook::afterWrite);
             file.ensureAvailable(length);
             for (Map.Entry<Long, byte[]> page : dirty.entrySet()) {
                 file.putData(page.getKey(), page.getValue(), 0, PAGE);
@@ -239,55 +143,9 @@ final class RedoLogVolume extends Volume {
             file.sync();
             cached.putAll(dirty);
             dirty.clear();
-            // Not forced: if this is lost, the next open applies the same page images again.
-            redo.truncate(0);
+            redo.clear();
         } catch (IOException e) {
             throw new UncheckedIOException("the store's redo log could not be written", e);
-        }
-    }
-
-    private void writeRedo() throws IOException {
-        CRC32C crc = new CRC32C();
-        ByteBuffer header = ByteBuffer.allocate(HEADER)
-                .putLong(MAGIC)
-                .putLong(length)
-                .putInt(dirty.size())
-                .flip();
-        crc.update(header.duplicate());
-        long position = 0;
-        position += writeFully(redo, header, position);
-        hook.afterWrite();
-        ByteBuffer offset = ByteBuffer.allocate(8);
-        for (Map.Entry<Long, byte[]> page : dirty.entrySet()) {
-            offset.clear();
-            offset.putLong(page.getKey()).flip();
-            crc.update(offset.duplicate());
-            crc.update(page.getValue());
-            position += writeFully(redo, offset, position);
-            position += writeFully(redo, ByteBuffer.wrap(page.getValue()), position);
-            hook.afterWrite();
-        }
-        position += writeFully(
-                redo, ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip(), position);
-        redo.truncate(position);
-        redo.force(false);
-        hook.afterWrite();
-    }
-
-    private static int writeFully(FileChannel channel, ByteBuffer data, long position) throws IOException {
-        int written = 0;
-        while (data.hasRemaining()) {
-            written += channel.write(data, position + written);
-        }
-        return written;
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the file's own fsync still holds its content.
-            LOG.debug("Could not sync directory {}", directory, e);
         }
     }
 

@@ -34,7 +34,7 @@ final class StoreOpener {
         DB db = null;
         try {
             Files.createDirectories(file.getParent());
-            RedoLogVolume.recover(file);
+            RedoLog.recover(file);
             db = openDb(file, hook, settings.durability() != Durability.NONE);
             StoreTables tables = checkFormat(db, file);
             StoreVerifier.verify(tables);

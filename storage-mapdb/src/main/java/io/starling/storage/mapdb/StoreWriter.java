@@ -1,5 +1,6 @@
 package io.starling.storage.mapdb;
 
+import io.starling.concurrent.DaemonThreads;
 import io.starling.spi.StoreStatistics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -91,8 +92,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         this.settings = settings;
         this.tables = StoreOpener.open(settings);
         this.usage = tables.usage;
-        this.thread = new Thread(this::run, "starling-mapdb-writer");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.named("starling-mapdb-writer").newThread(this::run);
         thread.start();
     }
 

@@ -1,14 +1,16 @@
-package io.starling.routing;
+package io.starling.concurrent;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Combining completion stages on the publish path without allocating when one side is
- * already done (in-memory storage and a single node complete everything at once).
+ * already done (in-memory storage and a single node complete everything at once), and the
+ * one completed stage every module returns for work already done.
  */
 public final class Stages {
 
+    /** Already completed; its {@code toCompletableFuture()} is the same completed future. */
     public static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private Stages() {}

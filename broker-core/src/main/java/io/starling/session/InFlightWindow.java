@@ -1,0 +1,113 @@
+package io.starling.session;
+
+import io.starling.spi.QueuedMessage;
+import io.starling.spi.StoredMessage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The QoS 1/2 messages sent to one client and not acknowledged yet, by packet id, in send
+ * order: the MQTT acknowledgement rules (PUBACK, PUBREC, PUBCOMP) and what a reconnecting
+ * client gets again. Its size is bounded by its owner ({@link Outbound}), which sends only
+ * while it has room. Confined to the session's executor.
+ */
+final class InFlightWindow {
+
+    /** A message sent with a packet id and not acknowledged yet. */
+    static final class Entry {
+        final StoredMessage message;
+        final int qos;
+        /** Whether the message is in the client's stored queue (removed from it when done). */
+        final boolean stored;
+        /** PUBREC received (QoS 2): PUBREL is what is sent again. */
+        boolean released;
+
+        Entry(StoredMessage message, int qos, boolean stored, boolean released) {
+            this.message = message;
+            this.qos = qos;
+            this.stored = stored;
+            this.released = released;
+        }
+    }
+
+    /**
+     * The window of every session that never had a message in flight: never written to (the
+     * owner replaces it by its own at the first message); an idle client's own empty map would
+     * cost about 50 bytes.
+     */
+    static final InFlightWindow EMPTY = new InFlightWindow(Map.of());
+
+    private final Map<Integer, Entry> entries;
+
+    InFlightWindow() {
+        this(new LinkedHashMap<>());
+    }
+
+    private InFlightWindow(Map<Integer, Entry> entries) {
+        this.entries = entries;
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    boolean contains(int packetId) {
+        return entries.containsKey(packetId);
+    }
+
+    /** Records a message as sent with {@code packetId}. */
+    void put(int packetId, Entry entry) {
+        entries.put(packetId, entry);
+    }
+
+    /**
+     * PUBACK (QoS 1) or PUBCOMP (QoS 2, only after PUBREC): the message is done and leaves the
+     * window.
+     *
+     * @return the message's entry, or null if the packet id is unknown or the acknowledgement
+     *     does not fit its QoS or state
+     */
+    Entry acknowledge(int packetId, int expectedQos) {
+        Entry entry = entries.get(packetId);
+        if (entry == null || entry.qos != expectedQos || (expectedQos == 2 && !entry.released)) {
+            return null;
+        }
+        entries.remove(packetId);
+        return entry;
+    }
+
+    /**
+     * The QoS 2 message in flight with {@code packetId}, or null: what a PUBREC refers to (its
+     * owner marks it {@code released}).
+     */
+    Entry qos2(int packetId) {
+        Entry entry = entries.get(packetId);
+        return entry == null || entry.qos != 2 ? null : entry;
+    }
+
+    /** Everything unacknowledged again, in the original order: DUP=1 PUBLISH, or PUBREL once PUBREC came. */
+    void resend(ClientLink link) {
+        entries.forEach((packetId, entry) -> resend(link, packetId, entry));
+    }
+
+    static void resend(ClientLink link, int packetId, Entry entry) {
+        if (entry.released) {
+            link.sendPubrel(packetId);
+        } else {
+            link.sendPublish(entry.message, entry.qos, packetId, true);
+        }
+    }
+
+    /** Adds the message ids in the window to {@code ids}. */
+    void addMessageIds(Set<Long> ids) {
+        entries.values().forEach(entry -> ids.add(entry.message.id()));
+    }
+
+    /** Adds the window's messages with their packet ids to {@code messages}, in send order. */
+    void addTo(List<QueuedMessage> messages) {
+        entries.forEach((packetId, entry) ->
+                messages.add(new QueuedMessage(entry.message, entry.qos, packetId, entry.released)));
+    }
+}
