@@ -22,6 +22,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.session.ClientLink;
+import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
 import io.starling.spi.AuthResult;
 import io.starling.spi.ClientIdentity;
@@ -82,6 +83,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private long keepAliveNanos;
 
     private long lastPacketNanos;
+    /** When the CONNACK was sent (epoch milliseconds), for the admin API. */
+    private long connectedAtMillis;
     /** Whether a packet was read since the last {@link #channelReadComplete}. */
     private boolean packetRead;
     /** Packets a client sent after CONNECT, before its CONNACK: handled once connected. Null while there are none. */
@@ -333,6 +336,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                     }
                     state = State.CONNECTED;
                     services.metrics().clientConnected();
+                    connectedAtMillis = System.currentTimeMillis();
                     if (will != null && services.auth().canPublish(identity, will.topic())) {
                         registeredWill = will;
                         services.cluster().willRegistered(clientId, will);
@@ -601,6 +605,27 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 close(reason);
             }
         });
+    }
+
+    @Override
+    public void closeByOperator() {
+        channel.eventLoop().execute(() -> {
+            if (state != State.CLOSED) {
+                close("disconnected by an operator (admin API)");
+            }
+        });
+    }
+
+    @Override
+    public ConnectionDetails details() {
+        MqttVersion version = channel.attr(CODEC_VERSION).get();
+        return new ConnectionDetails(
+                remote(),
+                identity == null ? null : identity.username(),
+                version == null ? 0 : version.protocolLevel(),
+                // keepAliveNanos is one and a half keep alives (the limit MQTT sets), 0 for none.
+                (int) (keepAliveNanos / TimeUnit.MILLISECONDS.toNanos(1500)),
+                connectedAtMillis);
     }
 
     @Override

@@ -123,5 +123,15 @@ class PublishRouterTest {
         public void closeAsSlowConsumer(String reason) {
             throw new AssertionError(reason);
         }
+
+        @Override
+        public void closeByOperator() {
+            throw new AssertionError("no operator here");
+        }
+
+        @Override
+        public io.starling.session.ConnectionDetails details() {
+            throw new AssertionError("no admin API here");
+        }
     }
 }

@@ -169,5 +169,15 @@ public class RouteBenchmark {
         public void closeAsSlowConsumer(String reason) {
             throw new IllegalStateException(reason);
         }
+
+        @Override
+        public void closeByOperator() {
+            throw new IllegalStateException("no operator in a benchmark");
+        }
+
+        @Override
+        public io.starling.session.ConnectionDetails details() {
+            throw new IllegalStateException("no admin API in a benchmark");
+        }
     }
 }

@@ -18,6 +18,8 @@ import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
 import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.NodeAnswer;
+import io.starling.spi.NodeQuery;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
@@ -97,6 +99,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private volatile IMap<String, String> owners;
     private volatile IMap<String, String> sessionRecords;
     private final Wills wills;
+    private final NodeQueries nodeQueries = new NodeQueries();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("starling-cluster-work"));
     private volatile ClusterNode node;
     private volatile boolean closed;
@@ -128,6 +131,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     /** This node's id in the cluster (a new one at every start). */
+    @Override
     public String nodeId() {
         return nodeId;
     }
@@ -185,6 +189,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         moves.start(clusterNode);
         inboundQos2.start(instance.getMap(InboundQos2Records.MAP));
         ownership.start(clusterNode, owners, sessionRecords);
+        nodeQueries.start(instance, clusterNode, nodeId, settings.requestTimeout());
         ITopic<byte[]> inbox = instance.getTopic(INBOX_PREFIX + nodeId);
         inbox.addMessageListener(this::onMessage);
         instance.getCluster().addMembershipListener(new InitialMembershipListener() {
@@ -771,6 +776,11 @@ public final class HazelcastClusterBus implements ClusterBus {
                 left.size(),
                 sessions.size(),
                 settings.requestTimeout().multipliedBy(3).toMillis());
+    }
+
+    @Override
+    public CompletionStage<List<NodeAnswer>> askOtherNodes(NodeQuery query) {
+        return nodeQueries.askOtherNodes(query);
     }
 
     @Override
