@@ -39,6 +39,7 @@ import io.starling.spi.Storage;
 import io.starling.spi.StoreStatistics;
 import io.starling.spi.StoredMessage;
 import io.starling.transport.EventLoops;
+import io.starling.transport.HttpRoutes;
 import io.starling.transport.ListenerBindException;
 import io.starling.transport.MqttServer;
 import io.starling.transport.OperationsHttpServer;
@@ -164,6 +165,7 @@ public final class Broker implements ClusterNode, MetricsSource {
                 config.admin().token(),
                 authExecutor,
                 config.admin().loginLifetime(),
+                config.loginLimits(),
                 System::nanoTime);
         this.adminRoutes = new AdminHttp(login, localAnswers, cluster, retained, messageIds, config.websocketPath());
     }
@@ -211,26 +213,26 @@ public final class Broker implements ClusterNode, MetricsSource {
             open(config.websocketTls(), tls, config.websocketPath());
         }
         if (config.admin().enabled()) {
-            ListenerSettings listener = config.admin().listener();
             SslContext adminTls = config.admin().tls() ? TlsContexts.server(config.tlsSettings()) : null;
-            InetSocketAddress address = admin.open(listener, adminTls, adminRoutes);
-            addresses.put(listener.kind(), address);
-            LOG.info(
-                    "Opening admin listen socket on {}:{} ({}://{}:{}/dashboard/, API /api/v1/).",
-                    listener.host(),
-                    address.getPort(),
-                    adminTls == null ? "http" : "https",
-                    listener.host(),
-                    address.getPort());
+            openOperations(
+                    admin,
+                    config.admin().listener(),
+                    adminTls,
+                    adminRoutes,
+                    (adminTls == null ? "http" : "https") + ": dashboard /dashboard/, API /api/v1/, /metrics, /health");
         }
         if (config.http().enabled()) {
-            InetSocketAddress address = http.open(config.http());
-            addresses.put(config.http().kind(), address);
-            LOG.info(
-                    "Opening http listen socket on {}:{} (/metrics, /health).",
-                    config.http().host(),
-                    address.getPort());
+            openOperations(http, config.http(), null, null, "/metrics, /health");
         }
+    }
+
+    private void openOperations(
+            OperationsHttpServer server, ListenerSettings listener, SslContext tls, HttpRoutes routes, String serves)
+            throws InterruptedException {
+        InetSocketAddress address = server.open(listener, tls, routes);
+        addresses.put(listener.kind(), address);
+        LOG.info(
+                "Opening {} listen socket on {}:{} ({}).", listener.kind(), listener.host(), address.getPort(), serves);
     }
 
     private void open(ListenerSettings listener, SslContext tls, String websocketPath) throws InterruptedException {

@@ -75,6 +75,12 @@ public final class AdminHttp implements HttpRoutes {
         }
         String path = call.path();
         if (path.equals(AdminApi.PREFIX + "login") && call.method().equals("POST")) {
+            long wait = login.heldBackSeconds(call.parameter("user"), call);
+            if (wait > 0) {
+                login.refused(call, "held back after failed logins");
+                return done(error(429, "too many failed logins; try again in " + wait + " s")
+                        .with("retry-after", Long.toString(wait)));
+            }
             return login.login(call.parameter("user"), call.parameter("password"), call)
                     .thenApply(cookie -> {
                         if (cookie == null) {
@@ -90,7 +96,10 @@ public final class AdminHttp implements HttpRoutes {
         }
         String user = login.user(call);
         if (user == null) {
-            login.refused(call, "not logged in");
+            if (!path.equals(AdminApi.PREFIX + "me")) {
+                // (The dashboard asks /me at every page load to learn whether it is logged in.)
+                login.refused(call, "not logged in");
+            }
             return done(error(401, "log in first (POST " + AdminApi.PREFIX + "login) or send the admin token"));
         }
         if (path.equals(AdminApi.PREFIX + "me")) {

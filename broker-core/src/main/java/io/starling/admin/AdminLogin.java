@@ -1,5 +1,7 @@
 package io.starling.admin;
 
+import io.starling.auth.FailedLogins;
+import io.starling.config.LoginLimits;
 import io.starling.metrics.ThrottledLog;
 import io.starling.spi.AuthResult;
 import io.starling.spi.Authenticator;
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * or a caller sending the configured token as {@code Authorization: Bearer}. Calls that change
  * something must also carry the {@value #CSRF_HEADER} header, which a page of another site
  * cannot send without the browser asking first (and this server never allows it), and an
- * {@code Origin}, if sent, of this server. Refused calls are logged, at most one line per 10 s
- * with their count, so a flood of them cannot flood the log.
+ * {@code Origin}, if sent, of this server. Failed logins are held back as failed MQTT logins are
+ * ({@link FailedLogins}, with a tally of their own). Refused calls are logged, at most one line
+ * per 10 s with their count, so a flood of them cannot flood the log.
  */
 public final class AdminLogin {
 
@@ -48,6 +51,8 @@ public final class AdminLogin {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Login> logins = new ConcurrentHashMap<>();
     private final ThrottledLog refusals = new ThrottledLog(LOG, Duration.ofSeconds(10));
+    /** Failed admin logins per address and user, held back by the limits of starling.auth.failed-logins. */
+    private final FailedLogins failures;
 
     /**
      * @param passwords checks a user's password (the password-file plugin reading the admin
@@ -56,12 +61,18 @@ public final class AdminLogin {
      * @param hashing   where passwords are checked (a password hash is too slow for an event loop)
      */
     public AdminLogin(
-            Authenticator passwords, String token, Executor hashing, Duration lifetime, LongSupplier nanoTime) {
+            Authenticator passwords,
+            String token,
+            Executor hashing,
+            Duration lifetime,
+            LoginLimits limits,
+            LongSupplier nanoTime) {
         this.passwords = passwords;
         this.token = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.hashing = hashing;
         this.lifetimeNanos = lifetime.toNanos();
         this.nanoTime = nanoTime;
+        this.failures = new FailedLogins(limits, nanoTime);
     }
 
     /** The admin user of the call (the token's caller is "token"), or null when it is not logged in. */
@@ -97,6 +108,15 @@ public final class AdminLogin {
                 || (host != null && (origin.equals("http://" + host) || origin.equals("https://" + host)));
     }
 
+    /**
+     * Seconds the caller must wait after too many failed logins from its address or with this
+     * user name (starling.auth.failed-logins), or 0.
+     */
+    long heldBackSeconds(String user, HttpCall call) {
+        long nanos = failures.holdNanos(address(call), user);
+        return nanos == 0 ? 0 : Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
     /** Checks the user's password; completes with the Set-Cookie value of a new login, or null when refused. */
     CompletionStage<String> login(String user, String password, HttpCall call) {
         if (passwords == null || user == null || user.isEmpty() || password == null) {
@@ -106,7 +126,18 @@ public final class AdminLogin {
                 new ConnectInfo("admin-api", user, password.getBytes(StandardCharsets.UTF_8), call.remote(), 4, null);
         return CompletableFuture.supplyAsync(() -> passwords.authenticate(info), hashing)
                 .thenCompose(result -> result)
-                .thenApply(result -> result == AuthResult.ACCEPT ? newLogin(user, call.secure()) : null);
+                .thenApply(result -> {
+                    if (result != AuthResult.ACCEPT) {
+                        failures.failed(address(call), user);
+                        return null;
+                    }
+                    failures.succeeded(user);
+                    return newLogin(user, call.secure());
+                });
+    }
+
+    private static Object address(HttpCall call) {
+        return call.remote() == null ? null : call.remote().getAddress();
     }
 
     private String newLogin(String user, boolean secure) {

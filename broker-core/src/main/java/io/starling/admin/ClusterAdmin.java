@@ -3,9 +3,11 @@ package io.starling.admin;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.NodeAnswer;
 import io.starling.spi.NodeQuery;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Puts an admin query to every node of the cluster, this one included, and collects their
@@ -13,6 +15,9 @@ import java.util.concurrent.CompletionStage;
  * cluster bus ({@link ClusterBus#askOtherNodes}).
  */
 final class ClusterAdmin {
+
+    /** How long this node's own answer may take (reading every session on its thread). */
+    private static final Duration LOCAL_TIMEOUT = Duration.ofSeconds(10);
 
     private final LocalAnswers local;
     private final ClusterBus cluster;
@@ -26,6 +31,8 @@ final class ClusterAdmin {
     CompletionStage<List<NodeAnswer>> askEveryNode(NodeQuery query) {
         String self = cluster.nodeId();
         CompletionStage<NodeAnswer> mine = local.answer(query)
+                .toCompletableFuture()
+                .orTimeout(LOCAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((value, failure) ->
                         failure == null ? NodeAnswer.of(self, value) : NodeAnswer.failed(self, failure.toString()));
         return mine.thenCombine(cluster.askOtherNodes(query), (own, others) -> {

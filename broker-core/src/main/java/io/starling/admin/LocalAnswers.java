@@ -251,10 +251,22 @@ public final class LocalAnswers {
         return done;
     }
 
+    /**
+     * Closes the client's connection as an operator's (so its log line says so), then removes the
+     * session here, with what the store keeps for it.
+     */
     private CompletionStage<Serializable> deleteSession(String clientId) {
-        if (sessions.get(clientId) == null) {
+        Session session = sessions.get(clientId);
+        if (session == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return sessions.release(clientId, null).thenApply(released -> true);
+        CompletableFuture<Void> disconnected = new CompletableFuture<>();
+        session.execute(() -> {
+            session.disconnectByOperator();
+            disconnected.complete(null);
+        });
+        return disconnected
+                .thenCompose(ignored -> sessions.release(clientId, null))
+                .thenApply(released -> true);
     }
 }

@@ -110,12 +110,17 @@ class DashboardBrowserIT {
                         PahoClients.connect(admin.cluster.nodes.get(1).url(), "web-subscriber")) {
             subscriber.client().subscribe("web/test", 1);
             viaBalancer.client().subscribe("haproxy/#", 1);
-            // A few updates with the clients connected, so that the charts have a line to show.
-            for (int i = 0; i < 3; i++) {
+            // A few updates with the clients connected and 60 messages after each, so that the
+            // charts have lines to show; the rates of the overview follow.
+            for (int i = 0; i < 4; i++) {
                 String before = id("updated").getText();
                 wait.until(driver -> !id("updated").getText().equals(before));
+                for (int message = 0; message < 60; message++) {
+                    viaBalancer.client().publish("haproxy/load", new byte[16], 0, false);
+                }
             }
             wait.until(driver -> Integer.parseInt(id("total-connections").getText()) >= 2);
+            wait.until(driver -> !id("total-in").getText().equals("0"));
             screenshot("dashboard-overview.png");
 
             // Clients: search, detail, disconnect.
@@ -123,6 +128,8 @@ class DashboardBrowserIT {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("clients-q")));
             id("clients-q").sendKeys("via-haproxy");
             browser.findElement(By.cssSelector("#clients-search button")).click();
+            // The search's answer (the unfiltered list shows both clients): only the newest is shown.
+            wait.until(ExpectedConditions.textToBe(By.id("clients-total"), "1-1 of 1"));
             By row = By.cssSelector("#clients-table tr[data-client-id='via-haproxy-1']");
             wait.until(ExpectedConditions.visibilityOfElementLocated(row)).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("client-detail"), "haproxy/#"));

@@ -5,7 +5,7 @@
 const POLL_MILLIS = 3000;
 const HISTORY = 100; // points kept per series (5 minutes)
 const PAGE = 50;
-const state = { me: null, history: new Map(), total: [], timer: null, offsets: {}, self: null };
+const state = { me: null, history: new Map(), total: [], timer: null, offsets: {}, loads: {}, self: null };
 
 const $ = (id) => document.getElementById(id);
 
@@ -124,7 +124,7 @@ async function poll() {
       el("td", {}, duration(node.uptimeSeconds)), el("td", {}, node.connections), el("td", {}, node.sessions),
       el("td", {}, Charts.format(node.receivedPerSecond)), el("td", {}, Charts.format(node.sentPerSecond)),
       el("td", {}, node.queued), el("td", {}, node.retained), el("td", {}, bytes(node.storeBytes)),
-      el("td", {}, node.forwardingLagMillis.toFixed(1) + " ms"), el("td", {}, listeners));
+      el("td", {}, node.forwardingLagMillis.toFixed(1) + " ms"), el("td", { className: "wrap" }, listeners));
     rows.push(row);
   }
   state.total.push({ t: now, ...totals });
@@ -170,6 +170,16 @@ function pager(name, load) {
   $(name + "-next").addEventListener("click", () => { state.offsets[name] += PAGE; load().catch(showError); });
 }
 
+/**
+ * The answer of a list's call, or null when a newer call of the same list started meanwhile
+ * (a search typed while the page was loading): only the newest call's answer is shown.
+ */
+async function latest(name, call) {
+  const seq = (state.loads[name] = (state.loads[name] || 0) + 1);
+  const answer = await call;
+  return seq === state.loads[name] ? answer : null;
+}
+
 function showTotal(name, page) {
   const to = Math.min(page.total, page.offset + page.items.length);
   const unreachable = page.unreachable && page.unreachable.length ? " (" + page.unreachable.length + " node(s) did not answer)" : "";
@@ -183,7 +193,8 @@ function button(label, action) {
 }
 
 async function loadClients() {
-  const page = await api("GET", "clients", { q: $("clients-q").value, offset: state.offsets.clients, limit: PAGE });
+  const page = await latest("clients", api("GET", "clients", { q: $("clients-q").value, offset: state.offsets.clients, limit: PAGE }));
+  if (!page) return;
   showTotal("clients", page);
   $("clients-table").tBodies[0].replaceChildren(...page.items.map((c) => {
     const row = el("tr", { className: "clickable" },
@@ -221,7 +232,8 @@ async function showClient(clientId) {
 }
 
 async function loadSessions() {
-  const page = await api("GET", "sessions", { q: $("sessions-q").value, offset: state.offsets.sessions, limit: PAGE });
+  const page = await latest("sessions", api("GET", "sessions", { q: $("sessions-q").value, offset: state.offsets.sessions, limit: PAGE }));
+  if (!page) return;
   showTotal("sessions", page);
   $("sessions-table").tBodies[0].replaceChildren(...page.items.map((s) => el("tr", {},
     el("td", {}, s.clientId), el("td", {}, s.node.substring(0, 8)), el("td", {}, s.connected ? "yes" : "no"),
@@ -237,7 +249,8 @@ pager("sessions", loadSessions);
 async function loadSubscriptions() {
   const params = { q: $("subscriptions-q").value, offset: state.offsets.subscriptions, limit: PAGE };
   if ($("subscriptions-filter").value) params.filter = $("subscriptions-filter").value;
-  const page = await api("GET", "subscriptions", params);
+  const page = await latest("subscriptions", api("GET", "subscriptions", params));
+  if (!page) return;
   showTotal("subscriptions", page);
   $("subscriptions-table").tBodies[0].replaceChildren(...page.items.map((s) => el("tr", {},
     el("td", {}, s.filter), el("td", {}, s.qos), el("td", {}, s.clientId), el("td", {}, s.node.substring(0, 8)))));
@@ -245,7 +258,8 @@ async function loadSubscriptions() {
 pager("subscriptions", loadSubscriptions);
 
 async function loadRetained() {
-  const page = await api("GET", "retained", { filter: $("retained-filter").value || "#", offset: state.offsets.retained, limit: PAGE });
+  const page = await latest("retained", api("GET", "retained", { filter: $("retained-filter").value || "#", offset: state.offsets.retained, limit: PAGE }));
+  if (!page) return;
   showTotal("retained", page);
   $("retained-table").tBodies[0].replaceChildren(...page.items.map((m) => el("tr", {},
     el("td", {}, m.topic), el("td", {}, m.qos), el("td", {}, m.size),
@@ -290,7 +304,7 @@ $("mqtt-connect").addEventListener("submit", async (event) => {
   mqtt = new MiniMqtt($("mqtt-url").value, { clientId: $("mqtt-client-id").value, username: $("mqtt-user").value, password: $("mqtt-password").value, keepAlive: 30 });
   mqtt.onstate = (s) => { mqttState(s === "connected"); log(s); };
   mqtt.onmessage = (topic, payload, qos, retain) => {
-    const li = el("li", { className: "mqtt-message" }, "received " + topic + " (QoS " + qos + (retain ? ", retained" : "") + "): " + payload);
+    const li = el("li", { className: "mqtt-message" }, new Date().toLocaleTimeString() + " received " + topic + " (QoS " + qos + (retain ? ", retained" : "") + "): " + payload);
     li.dataset.topic = topic;
     li.dataset.payload = payload;
     $("mqtt-log").append(li);
@@ -315,7 +329,7 @@ $("mqtt-publish").addEventListener("submit", async (event) => {
   event.preventDefault();
   const topic = $("mqtt-pub-topic").value, qos = Number($("mqtt-pub-qos").value);
   await mqtt.publish(topic, $("mqtt-pub-payload").value, qos, $("mqtt-pub-retain").checked);
-  const li = el("li", { className: "mqtt-published" }, "published to " + topic + (qos ? " (acknowledged)" : ""));
+  const li = el("li", { className: "mqtt-published" }, new Date().toLocaleTimeString() + " published to " + topic + (qos ? " (acknowledged)" : ""));
   $("mqtt-log").append(li);
 });
 

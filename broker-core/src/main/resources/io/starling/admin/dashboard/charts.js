@@ -15,7 +15,8 @@ const Charts = (() => {
   function format(value) {
     if (value >= 1e6) return (value / 1e6).toFixed(1) + "M";
     if (value >= 1e3) return (value / 1e3).toFixed(1) + "k";
-    return Number.isInteger(value) ? String(value) : value.toFixed(1);
+    if (Number.isInteger(value)) return String(value);
+    return value < 10 ? String(Math.round(value * 100) / 100) : value.toFixed(1);
   }
 
   /** series: [{name, points: [[timeMillis, value], ...]}] */
@@ -46,10 +47,11 @@ const Charts = (() => {
     if (tMin === Infinity) return;
     const span = Math.max(1, tMax - tMin);
     g.fillText(Math.round(span / 1000) + " s", width - right - 30, height - 4);
-    let legendX = left;
-    series.forEach((s, index) => {
-      const color = COLORS[index % COLORS.length];
-      g.strokeStyle = color; g.fillStyle = color; g.lineWidth = s.total ? 2.5 : 1.5;
+    const colored = series.map((s, index) => ({ ...s, color: COLORS[index % COLORS.length] }));
+    // The total last, so that a node's line does not hide it when they are equal.
+    for (const s of [...colored.filter((c) => !c.total), ...colored.filter((c) => c.total)]) {
+      g.strokeStyle = s.color; g.lineWidth = s.total ? 3 : 1.5;
+      g.setLineDash(s.total ? [6, 3] : []);
       g.beginPath();
       s.points.forEach(([t, v], i) => {
         const x = left + (width - left - right) * (t - tMin) / span;
@@ -57,11 +59,16 @@ const Charts = (() => {
         if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
       });
       g.stroke();
+    }
+    g.setLineDash([]);
+    let legendX = left;
+    for (const s of colored) {
+      g.fillStyle = s.color;
       g.fillRect(legendX, 6, 10, 10);
       g.fillStyle = "#1d2330";
       g.fillText(s.name, legendX + 14, 15);
       legendX += 24 + g.measureText(s.name).width;
-    });
+    }
     g.lineWidth = 1;
   }
 
