@@ -14,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -300,7 +301,7 @@ final class AdminApi {
         item.put("timestamp", message.timestamp());
         byte[] preview = message.payload().length <= PAYLOAD_PREVIEW
                 ? message.payload()
-                : java.util.Arrays.copyOf(message.payload(), PAYLOAD_PREVIEW);
+                : Arrays.copyOf(message.payload(), PAYLOAD_PREVIEW);
         String text = utf8(preview);
         if (text != null) {
             item.put("payload", text);

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -185,12 +186,7 @@ public final class LocalAnswers {
     }
 
     private CompletionStage<Serializable> session(String clientId) {
-        Session session = sessions.get(clientId);
-        if (session == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Serializable> detail = new CompletableFuture<>();
-        session.execute(() -> {
+        return onSession(clientId, null, session -> {
             SessionView view = session.view();
             LinkedHashMap<String, Object> item = summary(view);
             ArrayList<Object> subscriptions = new ArrayList<>();
@@ -199,9 +195,20 @@ public final class LocalAnswers {
                     .forEach(entry ->
                             subscriptions.add(subscription(view.clientId(), entry.getKey(), entry.getValue())));
             item.put("subscriptionList", subscriptions);
-            detail.complete(item);
+            return item;
         });
-        return detail;
+    }
+
+    /** The task's result, run on the client's session thread; {@code absent} when it has no session here. */
+    private CompletionStage<Serializable> onSession(
+            String clientId, Serializable absent, Function<Session, Serializable> task) {
+        Session session = sessions.get(clientId);
+        if (session == null) {
+            return CompletableFuture.completedFuture(absent);
+        }
+        CompletableFuture<Serializable> result = new CompletableFuture<>();
+        session.execute(() -> result.complete(task.apply(session)));
+        return result;
     }
 
     private LinkedHashMap<String, Object> subscription(String clientId, String filter, int qos) {
@@ -242,13 +249,7 @@ public final class LocalAnswers {
     }
 
     private CompletionStage<Serializable> disconnect(String clientId) {
-        Session session = sessions.get(clientId);
-        if (session == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        CompletableFuture<Serializable> done = new CompletableFuture<>();
-        session.execute(() -> done.complete(session.disconnectByOperator()));
-        return done;
+        return onSession(clientId, false, Session::disconnectByOperator);
     }
 
     /**
@@ -256,17 +257,12 @@ public final class LocalAnswers {
      * session here, with what the store keeps for it.
      */
     private CompletionStage<Serializable> deleteSession(String clientId) {
-        Session session = sessions.get(clientId);
-        if (session == null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        CompletableFuture<Void> disconnected = new CompletableFuture<>();
-        session.execute(() -> {
-            session.disconnectByOperator();
-            disconnected.complete(null);
-        });
-        return disconnected
-                .thenCompose(ignored -> sessions.release(clientId, null))
-                .thenApply(released -> true);
+        return onSession(clientId, false, session -> {
+                    session.disconnectByOperator();
+                    return true;
+                })
+                .thenCompose(found -> Boolean.TRUE.equals(found)
+                        ? sessions.release(clientId, null).thenApply(released -> true)
+                        : CompletableFuture.completedFuture(false));
     }
 }

@@ -1,6 +1,7 @@
 package io.starling.transport;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +21,7 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
 
     /** The same reply with one more header. */
     public HttpReply with(String header, String value) {
-        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(header, value);
         return new HttpReply(status, contentType, body, more);
     }

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.starling.protocol.ProtocolServices;
 import io.starling.session.ClientLink;
+import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
 import io.starling.spi.StoredMessage;
 import io.starling.testing.TestProtocolServices;
@@ -130,7 +131,7 @@ class PublishRouterTest {
         }
 
         @Override
-        public io.starling.session.ConnectionDetails details() {
+        public ConnectionDetails details() {
             throw new AssertionError("no admin API here");
         }
     }

@@ -15,6 +15,7 @@ import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClientLink;
 import io.starling.session.ClusterMirroredSessionStore;
+import io.starling.session.ConnectionDetails;
 import io.starling.session.DropLog;
 import io.starling.session.PushBack;
 import io.starling.session.Session;
@@ -176,7 +177,7 @@ public class RouteBenchmark {
         }
 
         @Override
-        public io.starling.session.ConnectionDetails details() {
+        public ConnectionDetails details() {
             throw new IllegalStateException("no admin API in a benchmark");
         }
     }
