@@ -3,9 +3,10 @@
 # mosquitto-clients (mosquitto_pub/mosquitto_sub interop tests), mosquitto (the
 # benchmarks' side-by-side comparison), unzip (the distribution's end-to-end test unzips
 # the zip as a user would, keeping the scripts' executable bits) and haproxy (the cluster
-# tests' load balancer) and kubernetes-client (kubectl checks the Kubernetes example's
-# manifests offline; any kubectl already on the PATH will do); then makes Docker ready for
-# the container tests (docker-setup.sh).
+# tests' load balancer), kubernetes-client (kubectl checks the Kubernetes example's manifests
+# offline; any kubectl already on the PATH will do), chromium and chromium-driver (the
+# dashboard's browser test, headless); then makes Docker ready for the container tests
+# (docker-setup.sh).
 set -euo pipefail
 missing=()
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
@@ -13,6 +14,8 @@ command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -3,6 +3,9 @@ package io.starling;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.starling.admin.AdminHttp;
+import io.starling.admin.AdminLogin;
+import io.starling.admin.LocalAnswers;
 import io.starling.auth.AuthChain;
 import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
@@ -27,6 +30,7 @@ import io.starling.spi.Authorizer;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
+import io.starling.spi.NodeQuery;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
@@ -35,13 +39,16 @@ import io.starling.spi.Storage;
 import io.starling.spi.StoreStatistics;
 import io.starling.spi.StoredMessage;
 import io.starling.transport.EventLoops;
+import io.starling.transport.HttpRoutes;
 import io.starling.transport.ListenerBindException;
 import io.starling.transport.MqttServer;
 import io.starling.transport.OperationsHttpServer;
 import io.starling.transport.TlsContexts;
+import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +93,10 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final DuplicateWindows duplicates = new DuplicateWindows();
     private final MqttServer server;
     private final OperationsHttpServer http;
-    private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    private final OperationsHttpServer admin;
+    private final LocalAnswers localAnswers;
+    private final AdminHttp adminRoutes;
+    private final Map<String, InetSocketAddress> addresses = Collections.synchronizedMap(new LinkedHashMap<>());
     private ScheduledFuture<?> sysTopics;
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** How long start-up waits for the cluster's answers about restored sessions. */
@@ -102,6 +112,20 @@ public final class Broker implements ClusterNode, MetricsSource {
             ClusterBus cluster,
             List<Authenticator> authenticators,
             List<Authorizer> authorizers) {
+        this(config, storage, cluster, authenticators, authorizers, null);
+    }
+
+    /**
+     * @param adminPasswords checks the passwords of admin users (the password-file plugin
+     *     reading {@code starling.admin.password-file}), or null when there is no such file
+     */
+    public Broker(
+            BrokerConfig config,
+            Storage storage,
+            ClusterBus cluster,
+            List<Authenticator> authenticators,
+            List<Authorizer> authorizers,
+            Authenticator adminPasswords) {
         this.config = config;
         this.storage = storage;
         this.cluster = cluster;
@@ -133,6 +157,17 @@ public final class Broker implements ClusterNode, MetricsSource {
                 cluster);
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
+        this.admin = new OperationsHttpServer(this, acceptor, workers);
+        this.localAnswers =
+                new LocalAnswers(cluster::nodeId, Main.version(), sessions, this, authChain, this::listenerPorts);
+        AdminLogin login = new AdminLogin(
+                adminPasswords,
+                config.admin().token(),
+                authExecutor,
+                config.admin().loginLifetime(),
+                config.loginLimits(),
+                System::nanoTime);
+        this.adminRoutes = new AdminHttp(login, localAnswers, cluster, retained, messageIds, config.websocketPath());
     }
 
     /**
@@ -178,14 +213,27 @@ public final class Broker implements ClusterNode, MetricsSource {
         if (config.websocketTls().enabled()) {
             open(config.websocketTls(), tls, config.websocketPath());
         }
-        if (config.http().enabled()) {
-            InetSocketAddress address = http.open(config.http());
-            addresses.put(config.http().kind(), address);
-            LOG.info(
-                    "Opening http listen socket on {}:{} (/metrics, /health).",
-                    config.http().host(),
-                    address.getPort());
+        if (config.admin().enabled()) {
+            SslContext adminTls = config.admin().tls() ? TlsContexts.server(config.tlsSettings()) : null;
+            openOperations(
+                    admin,
+                    config.admin().listener(),
+                    adminTls,
+                    adminRoutes,
+                    (adminTls == null ? "http" : "https") + ": dashboard /dashboard/, API /api/v1/, /metrics, /health");
         }
+        if (config.http().enabled()) {
+            openOperations(http, config.http(), null, null, "/metrics, /health");
+        }
+    }
+
+    private void openOperations(
+            OperationsHttpServer server, ListenerSettings listener, SslContext tls, HttpRoutes routes, String serves)
+            throws InterruptedException {
+        InetSocketAddress address = server.open(listener, tls, routes);
+        addresses.put(listener.kind(), address);
+        LOG.info(
+                "Opening {} listen socket on {}:{} ({}).", listener.kind(), listener.host(), address.getPort(), serves);
     }
 
     private void open(ListenerSettings listener, SslContext tls, String websocketPath) throws InterruptedException {
@@ -214,7 +262,14 @@ public final class Broker implements ClusterNode, MetricsSource {
                 : "clients the auth plugins " + plugins + " accept, and to " + anonymous;
     }
 
-    /** The port a listener is bound to: ipv4, tls, websockets, websockets-tls or http. */
+    /** The ports of the open listeners by kind. */
+    private Map<String, Integer> listenerPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        addresses.forEach((kind, address) -> ports.put(kind, address.getPort()));
+        return ports;
+    }
+
+    /** The port a listener is bound to: ipv4, tls, websockets, websockets-tls, http or admin. */
     public int port(String listenerKind) {
         InetSocketAddress address = addresses.get(listenerKind);
         if (address == null) {
@@ -233,6 +288,7 @@ public final class Broker implements ClusterNode, MetricsSource {
         }
         server.stopAccepting();
         http.close();
+        admin.close();
         server.closeConnections();
         cluster.handOverSessions();
         cluster.close();
@@ -334,6 +390,11 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public void forEachRetained(Consumer<StoredMessage> visitor) {
         retained.forEachDurable(visitor);
+    }
+
+    @Override
+    public CompletionStage<Serializable> answer(NodeQuery query) {
+        return localAnswers.answer(query);
     }
 
     @Override

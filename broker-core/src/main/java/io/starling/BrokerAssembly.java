@@ -13,6 +13,7 @@ import io.starling.spi.Storage;
 import io.starling.spi.StorageProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 
@@ -56,7 +57,31 @@ public final class BrokerAssembly {
             plugin.authenticator(pluginConfig).ifPresent(authenticators::add);
             plugin.authorizer(pluginConfig).ifPresent(authorizers::add);
         }
-        return new Broker(config, storage, cluster, authenticators, authorizers);
+        return new Broker(config, storage, cluster, authenticators, authorizers, adminPasswords(config, plugins));
+    }
+
+    /**
+     * The admin users' password check: the built-in password-file plugin reading
+     * {@code starling.admin.password-file} (written with starling-passwd), or null without one.
+     */
+    private static Authenticator adminPasswords(BrokerConfig config, ClassLoader plugins) {
+        String file = config.admin().passwordFile();
+        if (!config.admin().enabled() || file.isEmpty()) {
+            return null;
+        }
+        AuthPluginProvider passwordFile = find(
+                AuthPluginProvider.class,
+                AuthPluginProvider::id,
+                "password-file",
+                "starling.admin.password-file",
+                plugins);
+        try {
+            return passwordFile
+                    .authenticator(ConfigFactory.parseMap(Map.of("file", file, "cache", true)))
+                    .orElseThrow();
+        } catch (ConfigException e) {
+            throw new ConfigException.BadValue("starling.admin.password-file", e.getMessage(), e);
+        }
     }
 
     private static <T> T find(Class<T> type, Function<T, String> name, String wanted, String key, ClassLoader loader) {

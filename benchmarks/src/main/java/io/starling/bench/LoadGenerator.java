@@ -43,15 +43,16 @@ public final class LoadGenerator {
                 ? HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
                 : options.runId();
         BrokerProbe probe = new BrokerProbe(options.brokerPid(), options.subscriberBrokerPid());
-        try (Connector connector = new Connector(
-                options.host(),
-                options.port(),
-                options.threads(),
-                options.tls(),
-                options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS
-                        ? StormRun::password
-                        : null,
-                options.pending())) {
+        try (DashboardPoller dashboard = DashboardPoller.start(options.dashboard(), options.dashboardToken());
+                Connector connector = new Connector(
+                        options.host(),
+                        options.port(),
+                        options.threads(),
+                        options.tls(),
+                        options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS
+                                ? StormRun::password
+                                : null,
+                        options.pending())) {
             return switch (options.scenario()) {
                 case FAN_IN, FAN_OUT, POINT_TO_POINT ->
                     new TrafficRun(options, connector, connector.to(options.subscriberPortOrDefault()), probe, runId)

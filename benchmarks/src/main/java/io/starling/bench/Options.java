@@ -33,6 +33,9 @@ import java.util.Locale;
  *                    (another process, after the broker was restarted) {@code drain} with the same run id
  * @param runId       keeps client ids and topics apart from other runs against the same broker; empty:
  *                    a random one (a drain phase needs its fill phase's)
+ * @param dashboard   the broker's admin listener (http://127.0.0.1:9398): while the run lasts, its
+ *                    overview is polled as an open dashboard does ({@link DashboardPoller}); empty: none
+ * @param dashboardToken the admin token for those calls
  */
 public record Options(
         String host,
@@ -57,7 +60,9 @@ public record Options(
         boolean tls,
         int pending,
         String phase,
-        String runId) {
+        String runId,
+        String dashboard,
+        String dashboardToken) {
 
     /** The offline scenario's phases. */
     public static final String ALL = "all";
@@ -145,7 +150,10 @@ public record Options(
             "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added",
             "  --phase all|fill|drain  offline: fill the sessions' queues, drain them, or both (default all);",
             "                          between fill and drain the broker can be restarted on its store",
-            "  --run-id ID             client ids and topics of the run (default random; drain: fill's)");
+            "  --run-id ID             client ids and topics of the run (default random; drain: fill's)",
+            "  --dashboard URL         poll the admin API there as an open dashboard does (GET /api/v1/nodes",
+            "                          every 3 s) while the run lasts, to measure what it costs (default: none)",
+            "  --dashboard-token T     the admin token (starling.admin.token) for --dashboard");
 
     public static Options parse(String[] args) {
         Builder b = new Builder();
@@ -180,6 +188,8 @@ public record Options(
                 case "--pending" -> b.pending = integer(name, value);
                 case "--phase" -> b.phase = value;
                 case "--run-id" -> b.runId = value;
+                case "--dashboard" -> b.dashboard = value;
+                case "--dashboard-token" -> b.dashboardToken = value;
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -235,6 +245,8 @@ public record Options(
         public int pending = 256;
         public String phase = ALL;
         public String runId = "";
+        public String dashboard = "";
+        public String dashboardToken = "";
 
         public Options build() {
             return new Options(
@@ -260,7 +272,9 @@ public record Options(
                     tls,
                     pending,
                     phase,
-                    runId);
+                    runId,
+                    dashboard,
+                    dashboardToken);
         }
     }
 }

@@ -100,18 +100,31 @@ public final class AuthChain implements Authorizer {
         return true;
     }
 
+    /** Asks every plugin once to re-read its files (admin API); returns how many plugins were asked. */
+    public int reloadPlugins() {
+        Set<ClosablePlugin> plugins = plugins();
+        for (ClosablePlugin plugin : plugins) {
+            plugin.reload();
+        }
+        return plugins.size();
+    }
+
     /** Closes every plugin once (one object may both authenticate and authorize). */
     @Override
     public void close() {
-        Set<ClosablePlugin> plugins = Collections.newSetFromMap(new IdentityHashMap<>());
-        plugins.addAll(authenticators);
-        plugins.addAll(authorizers);
-        for (ClosablePlugin plugin : plugins) {
+        for (ClosablePlugin plugin : plugins()) {
             try {
                 plugin.close();
             } catch (RuntimeException e) {
                 LOG.warn("Auth plugin {} failed to close: {}", plugin.getClass().getName(), e.toString());
             }
         }
+    }
+
+    private Set<ClosablePlugin> plugins() {
+        Set<ClosablePlugin> plugins = Collections.newSetFromMap(new IdentityHashMap<>());
+        plugins.addAll(authenticators);
+        plugins.addAll(authorizers);
+        return plugins;
     }
 }

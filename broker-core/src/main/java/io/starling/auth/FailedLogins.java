@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * of held-back keys does not cost a sweep per failure), and new keys are not tracked until
  * there is room.
  */
-final class FailedLogins {
+public final class FailedLogins {
 
     static final int MAX_KEYS = 100_000;
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
@@ -25,7 +25,7 @@ final class FailedLogins {
     private final Tally<Object> addresses;
     private final Tally<String> users;
 
-    FailedLogins(LoginLimits limits, LongSupplier nanoClock) {
+    public FailedLogins(LoginLimits limits, LongSupplier nanoClock) {
         this.limits = limits;
         this.nanoClock = nanoClock;
         this.addresses = new Tally<>(limits.perAddress());
@@ -33,19 +33,19 @@ final class FailedLogins {
     }
 
     /** How long a CONNECT from {@code address} with {@code user} (either may be null) must wait; 0: not at all. */
-    long holdNanos(Object address, String user) {
+    public long holdNanos(Object address, String user) {
         long now = nanoClock.getAsLong();
         return Math.max(addresses.holdNanos(address, now), users.holdNanos(user, now));
     }
 
-    void failed(Object address, String user) {
+    public void failed(Object address, String user) {
         long now = nanoClock.getAsLong();
         addresses.failed(address, now);
         users.failed(user, now);
     }
 
     /** The user proved its password: its failures no longer count (its address's still do). */
-    void succeeded(String user) {
+    public void succeeded(String user) {
         if (user != null) {
             users.counts.remove(user);
         }

@@ -21,6 +21,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.session.ClientLink;
+import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
 import io.starling.spi.ClientIdentity;
 import io.starling.spi.StoredMessage;
@@ -90,6 +91,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private long keepAliveNanos;
 
     private long lastPacketNanos;
+    /** When the CONNACK was sent (epoch milliseconds), for the admin API. */
+    private long connectedAtMillis;
     /** Whether a packet was read since the last {@link #channelReadComplete}. */
     private boolean packetRead;
 
@@ -258,6 +261,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         readPause = new ReadPause(channel, attached, services.metrics());
         will = connectWill;
         services.metrics().clientConnected();
+        connectedAtMillis = System.currentTimeMillis();
         if (will != null && services.auth().canPublish(identity, will.topic())) {
             registeredWill = will;
             services.cluster().willRegistered(identity.clientId(), will);
@@ -515,6 +519,27 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 close(reason);
             }
         });
+    }
+
+    @Override
+    public void closeByOperator() {
+        channel.eventLoop().execute(() -> {
+            if (state.isOpen()) {
+                close("disconnected by an operator (admin API)");
+            }
+        });
+    }
+
+    @Override
+    public ConnectionDetails details() {
+        MqttVersion version = channel.attr(CODEC_VERSION).get();
+        return new ConnectionDetails(
+                remote(),
+                identity == null ? null : identity.username(),
+                version == null ? 0 : version.protocolLevel(),
+                // keepAliveNanos is one and a half keep alives (the limit MQTT sets), 0 for none.
+                (int) (keepAliveNanos / TimeUnit.MILLISECONDS.toNanos(1500)),
+                connectedAtMillis);
     }
 
     @Override

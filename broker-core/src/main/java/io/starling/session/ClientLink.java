@@ -20,4 +20,10 @@ public interface ClientLink {
 
     /** The client does not drain its queue: close the connection with this reason (its will is published). */
     void closeAsSlowConsumer(String reason);
+
+    /** An operator disconnects the client (admin API): close the connection (its will is published). */
+    void closeByOperator();
+
+    /** The connection as the admin API shows it (called on the session's thread). */
+    ConnectionDetails details();
 }

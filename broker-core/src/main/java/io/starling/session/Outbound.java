@@ -436,6 +436,16 @@ final class Outbound {
         return messages;
     }
 
+    /** Outbound QoS 1/2 messages sent and not yet acknowledged. */
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Messages waiting to be sent: in memory, and in the store when the store is the queue. */
+    long queuedCount() {
+        return queue.size() + (backlog == null ? 0 : backlog.count());
+    }
+
     /** Everything is discarded (a clean session starts); the store is cleared by the caller. */
     void clear() {
         metrics.queued(-queue.size());

@@ -189,6 +189,26 @@ public final class Session {
         return true;
     }
 
+    /** The session as the admin API shows it; call on the session's thread ({@link #execute}). */
+    public SessionView view() {
+        return new SessionView(
+                clientId,
+                persistent,
+                link == null ? null : link.details(),
+                Map.copyOf(subscriptions),
+                outbound.inFlightCount(),
+                outbound.queuedCount());
+    }
+
+    /** An operator disconnects the client (admin API); false when it is not connected. Session's thread. */
+    public boolean disconnectByOperator() {
+        if (link == null) {
+            return false;
+        }
+        link.closeByOperator();
+        return true;
+    }
+
     /** Whether the session has a connection attached or being attached. */
     boolean isOnline() {
         return link != null || connecting != null;

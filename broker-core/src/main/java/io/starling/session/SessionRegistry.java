@@ -15,6 +15,8 @@ import io.starling.spi.SessionSnapshot;
 import io.starling.spi.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -461,6 +463,11 @@ public final class SessionRegistry {
     /** The client ids with a session here now. */
     public Set<String> clientIds() {
         return Set.copyOf(sessions.keySet());
+    }
+
+    /** The sessions here now (a live view: sessions come and go while it is read). */
+    public Collection<Session> sessions() {
+        return Collections.unmodifiableCollection(sessions.values());
     }
 
     /** This node's session of the client id, or null. */

@@ -11,4 +11,10 @@ public interface ClosablePlugin {
      * connections). A failure is logged and does not stop the shutdown.
      */
     default void close() {}
+
+    /**
+     * An operator asked (admin API) to re-read the plugin's files now, rather than when the
+     * plugin would notice a change itself. A plugin without files does nothing.
+     */
+    default void reload() {}
 }

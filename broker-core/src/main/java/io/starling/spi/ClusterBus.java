@@ -1,6 +1,7 @@
 package io.starling.spi;
 
 import io.starling.concurrent.Stages;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -139,6 +140,21 @@ public interface ClusterBus extends AutoCloseable {
      * the cluster's time for it is up (what is left stays in this node's store).
      */
     default void handOverSessions() {}
+
+    /** This node's id among the members of the cluster, as the admin API names nodes. */
+    default String nodeId() {
+        return "single-node";
+    }
+
+    /**
+     * Puts an admin API query to every other node of the cluster (this node answers it itself);
+     * completes with their answers once all answered or the cluster's request time is up (a
+     * node that did not answer in time is a {@link NodeAnswer#failed} answer). Never on the
+     * publish path: the admin API calls it when an operator asks.
+     */
+    default CompletionStage<List<NodeAnswer>> askOtherNodes(NodeQuery query) {
+        return CompletableFuture.completedFuture(List.of());
+    }
 
     /** Members and forwarding figures, for monitoring. */
     default ClusterStatistics statistics() {

@@ -1,10 +1,12 @@
 package io.starling.spi;
 
+import java.io.Serializable;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -107,4 +109,13 @@ public interface ClusterNode {
      * @return the number of retained messages changed on this node
      */
     CompletionStage<Integer> reconcileRetained(Map<String, StoredMessage> cluster, Set<String> keep);
+
+    /**
+     * Answers an admin API query about this node (its clients, sessions, figures) or carries out
+     * an operator's action on what this node holds (see {@link ClusterBus#askOtherNodes}). The
+     * answer holds maps, lists, strings, numbers and booleans only.
+     */
+    default CompletionStage<Serializable> answer(NodeQuery query) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this node has no admin API"));
+    }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.starling.protocol.ProtocolServices;
 import io.starling.session.ClientLink;
+import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
 import io.starling.spi.StoredMessage;
 import io.starling.testing.TestProtocolServices;
@@ -122,6 +123,16 @@ class PublishRouterTest {
         @Override
         public void closeAsSlowConsumer(String reason) {
             throw new AssertionError(reason);
+        }
+
+        @Override
+        public void closeByOperator() {
+            throw new AssertionError("no operator here");
+        }
+
+        @Override
+        public ConnectionDetails details() {
+            throw new AssertionError("no admin API here");
         }
     }
 }

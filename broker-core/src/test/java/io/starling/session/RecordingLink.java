@@ -50,6 +50,16 @@ final class RecordingLink implements ClientLink {
         closedBecause = reason;
     }
 
+    @Override
+    public synchronized void closeByOperator() {
+        closedBecause = "disconnected by an operator";
+    }
+
+    @Override
+    public ConnectionDetails details() {
+        throw new AssertionError("no admin API in a session test");
+    }
+
     synchronized List<String> sent() {
         return List.copyOf(sent);
     }

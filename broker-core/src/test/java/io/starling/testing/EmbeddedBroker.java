@@ -62,6 +62,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 "starling.websocket { host = \"127.0.0.1\", port = 0 }",
                 "starling.websocket-tls { host = \"127.0.0.1\", port = 0 }",
                 "starling.http { host = \"127.0.0.1\", port = 0 }",
+                "starling.admin.port = 0",
                 // $SYS retained messages would surprise tests subscribing to '$SYS/#'; tests of them set it.
                 "starling.sys-interval = 0"));
         for (String setting : settings) {

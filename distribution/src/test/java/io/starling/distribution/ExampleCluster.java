@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -75,6 +77,14 @@ public final class ExampleCluster implements AutoCloseable {
 
     /** Writes the example's files with free ports into {@code work}, starts the nodes, then HAProxy. */
     public static ExampleCluster start(Path home, Path work) throws Exception {
+        return start(home, work, node -> "");
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, with settings appended to each node's configuration
+     * ({@code extraConfig} of the node's index, 0 to 2).
+     */
+    public static ExampleCluster start(Path home, Path work, IntFunction<String> extraConfig) throws Exception {
         Map<String, String> ports = new LinkedHashMap<>();
         for (String port : EXAMPLE_PORTS) {
             ports.put(port, Integer.toString(FreePort.next()));
@@ -84,6 +94,7 @@ public final class ExampleCluster implements AutoCloseable {
         try {
             for (int i = 1; i <= 3; i++) {
                 Path config = cluster.copyExample("node" + i + ".conf", ports, clusterName);
+                Files.writeString(config, "\n" + extraConfig.apply(i - 1) + "\n", StandardOpenOption.APPEND);
                 cluster.nodes.add(
                         new Node("node" + i, config, Integer.parseInt(ports.get(Integer.toString(1883 + i)))));
             }

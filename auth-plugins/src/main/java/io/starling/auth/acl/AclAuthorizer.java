@@ -28,6 +28,11 @@ final class AclAuthorizer implements Authorizer {
     }
 
     @Override
+    public void reload() {
+        rules.refresh();
+    }
+
+    @Override
     public boolean canPublish(ClientIdentity client, String topic) {
         return rules.value().grants(client, Access.WRITE, topic);
     }

@@ -29,6 +29,11 @@ final class PasswordFileAuthenticator implements Authenticator {
     }
 
     @Override
+    public void reload() {
+        file.refresh();
+    }
+
+    @Override
     public CompletionStage<AuthResult> authenticate(ConnectInfo info) {
         if (info.username() == null) {
             return CompletableFuture.completedFuture(AuthResult.NO_OPINION);

@@ -15,6 +15,7 @@ import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClientLink;
 import io.starling.session.ClusterMirroredSessionStore;
+import io.starling.session.ConnectionDetails;
 import io.starling.session.DropLog;
 import io.starling.session.PushBack;
 import io.starling.session.Session;
@@ -168,6 +169,16 @@ public class RouteBenchmark {
         @Override
         public void closeAsSlowConsumer(String reason) {
             throw new IllegalStateException(reason);
+        }
+
+        @Override
+        public void closeByOperator() {
+            throw new IllegalStateException("no operator in a benchmark");
+        }
+
+        @Override
+        public ConnectionDetails details() {
+            throw new IllegalStateException("no admin API in a benchmark");
         }
     }
 }

@@ -8,6 +8,8 @@ import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
 import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.NodeAnswer;
+import io.starling.spi.NodeQuery;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
@@ -88,6 +90,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("starling-cluster-work"));
     private volatile HazelcastInstance hazelcast;
     private volatile IMap<String, String> owners;
+    private final NodeQueries nodeQueries = new NodeQueries();
     private volatile ClusterNode node;
     private volatile boolean closed;
 
@@ -140,6 +143,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     /** This node's id in the cluster (a new one at every start). */
+    @Override
     public String nodeId() {
         return nodeId;
     }
@@ -166,6 +170,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         moves.start(clusterNode);
         inboundQos2.start(instance.getMap(InboundQos2Records.MAP));
         ownership.start(clusterNode, owners, sessionRecords);
+        nodeQueries.start(instance, clusterNode, nodeId, settings.requestTimeout());
         returning.start(clusterNode, owners);
         instance.<byte[]>getTopic(INBOX_PREFIX + nodeId).addMessageListener(inbox);
         membership.start(instance);
@@ -524,6 +529,11 @@ public final class HazelcastClusterBus implements ClusterBus {
                 left.size(),
                 sessions.size(),
                 settings.requestTimeout().multipliedBy(3).toMillis());
+    }
+
+    @Override
+    public CompletionStage<List<NodeAnswer>> askOtherNodes(NodeQuery query) {
+        return nodeQueries.askOtherNodes(query);
     }
 
     @Override
