@@ -4,6 +4,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
+import io.starling.concurrent.DaemonThreads;
+import io.starling.concurrent.Stages;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
@@ -56,7 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class HazelcastClusterBus implements ClusterBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterBus.class);
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
     static final String OWNERS = "starling.client-owners";
     static final String INBOX_PREFIX = "starling.inbox.";
 
@@ -84,10 +85,12 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ReturningSessions returning;
     private final Wills wills;
     private final Inbox inbox;
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(daemon("starling-cluster-send"));
+    private final ExecutorService sender =
+            Executors.newSingleThreadExecutor(DaemonThreads.named("starling-cluster-send"));
     private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(daemon("starling-cluster-timer"));
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("starling-cluster-work"));
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("starling-cluster-timer"));
+    private final ExecutorService worker =
+            Executors.newSingleThreadExecutor(DaemonThreads.named("starling-cluster-work"));
     private volatile HazelcastInstance hazelcast;
     private volatile IMap<String, String> owners;
     private final NodeQueries nodeQueries = new NodeQueries();
@@ -132,14 +135,6 @@ public final class HazelcastClusterBus implements ClusterBus {
                 this::sendAllRoutes,
                 worker,
                 () -> closed);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** This node's id in the cluster (a new one at every start). */
@@ -354,7 +349,7 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Void> filterKnown(String topicFilter) {
-        return announcing.getOrDefault(topicFilter, DONE);
+        return announcing.getOrDefault(topicFilter, Stages.DONE);
     }
 
     @Override
@@ -370,11 +365,11 @@ public final class HazelcastClusterBus implements ClusterBus {
     @Override
     public CompletionStage<Void> forward(StoredMessage message) {
         if (isLocalOnly(message.topic())) {
-            return DONE;
+            return Stages.DONE;
         }
         Set<String> targets = routes.match(message.topic());
         if (targets.isEmpty()) {
-            return DONE;
+            return Stages.DONE;
         }
         ClusterMessage forward = new ClusterMessage.Forward(message);
         List<CompletableFuture<Void>> acks = new ArrayList<>(targets.size());
@@ -410,13 +405,13 @@ public final class HazelcastClusterBus implements ClusterBus {
                 Channel.gone(new Channel.Outgoing(forward, ack, message.qos() == 2), target);
             }
         }
-        return acks.isEmpty() ? DONE : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        return acks.isEmpty() ? Stages.DONE : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     @Override
     public CompletionStage<Void> replicateRetained(StoredMessage message) {
         if (isLocalOnly(message.topic())) {
-            return DONE;
+            return Stages.DONE;
         }
         retainedTakeOver.changed(message.topic());
         return broadcast(new ClusterMessage.Retained(message));

@@ -1,9 +1,9 @@
 package io.starling.cluster.hazelcast;
 
 import com.hazelcast.map.IMap;
+import io.starling.concurrent.Stages;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,8 +15,6 @@ import java.util.function.Consumer;
  * closes, writes are skipped.
  */
 final class SessionRecordMirror {
-
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final String nodeId;
     private final Duration timeout;
@@ -72,7 +70,7 @@ final class SessionRecordMirror {
     private CompletionStage<Void> change(String clientId, SessionRecords.Change change) {
         IMap<String, String> map = records;
         if (map == null || closed) {
-            return DONE;
+            return Stages.DONE;
         }
         return map.submitToKey(clientId, change)
                 .toCompletableFuture()
