@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * Reported: the time from the drop until every client has its CONNACK 0 again, connects per
  * second, and the broker's CPU over the reconnect. Client {@code storm-I} has the password
  * {@code storm-I-pw} ({@link #password}); the broker's password file must hold them all
- * (benchmarks/storm.sh writes it for both brokers).
+ * (scripts/lib/compare-storm.sh writes it for both brokers).
  */
 final class StormRun {
 

@@ -20,7 +20,7 @@ public record FaultReport(String text, boolean passed) {
                 errors.isEmpty() && !verdicts.isEmpty() && verdicts.stream().allMatch(Verdict::passed);
         StringBuilder text = new StringBuilder("\n== fault run summary ==\n");
         text.append(options.describe()).append('\n');
-        text.append("repeat: benchmarks/fault-run.sh --seed ")
+        text.append("repeat: scripts/fault-run.sh --seed ")
                 .append(options.seed())
                 .append(" --minutes ")
                 .append(options.publishing().toSeconds() / 60.0)

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The randomized fault run ({@link FaultRun}) as a test: in {@code mvn verify} its short seeded
  * version (distribution/pom.xml: {@code fault.run.enabled} turns it on and off, {@code fault.seed}
- * and {@code fault.minutes} shape it); {@code benchmarks/fault-run.sh} runs it with any seed and
+ * and {@code fault.minutes} shape it); {@code scripts/fault-run.sh} runs it with any seed and
  * length. Fails on any lost acknowledged message, QoS 2 duplicate or reordering.
  */
 @EnabledIfSystemProperty(named = "fault.run.enabled", matches = "true")

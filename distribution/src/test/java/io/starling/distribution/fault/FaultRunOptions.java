@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * One fault run's parameters, from system properties (set by distribution/pom.xml for the short
- * run in {@code mvn verify} and by {@code benchmarks/fault-run.sh} for long ones).
+ * run in {@code mvn verify} and by {@code scripts/fault-run.sh} for long ones).
  *
  * @param seed        everything random (filters, slow subscribers, which fault when, on which node or client)
  * @param publishing  how long publishers publish while faults are injected

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * message: QoS 1 at least once, QoS 2 exactly once; the retained message is intact.
  *
  * <p>{@code mvn verify} kills it 8 times; {@code -Dcrash.cycles=N} makes it the long soak
- * ({@code benchmarks/crash-soak.sh}, see docs/STORAGE.md).
+ * ({@code scripts/crash-soak.sh}, see docs/STORAGE.md).
  */
 class CrashRecoveryIT {
 

@@ -6,8 +6,8 @@
 # that the subscribers find their sessions and every acknowledged message (QoS 1 at least
 # once, QoS 2 exactly once) and the retained message.
 #
-#   benchmarks/crash-soak.sh          50 cycles (about 10-15 minutes on 2 busy cores)
-#   benchmarks/crash-soak.sh 200      200 cycles
+#   scripts/crash-soak.sh          50 cycles (about 10-15 minutes on 2 busy cores)
+#   scripts/crash-soak.sh 200      200 cycles
 #
 # It is the same as:
 #   mvn -B -pl storage-mapdb -am verify -Dit.test=CrashRecoveryIT -Dcrash.cycles=50 \

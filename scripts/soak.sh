@@ -7,8 +7,8 @@
 # (jcmd GC.run) and the heap after it is recorded: those two figures say whether memory stays
 # flat. Not part of `mvn verify`.
 #
-#   benchmarks/soak.sh                      10 minutes
-#   SOAK_MINUTES=60 benchmarks/soak.sh      an hour
+#   scripts/soak.sh                      10 minutes
+#   SOAK_MINUTES=60 scripts/soak.sh      an hour
 #
 # STARLING_JAVA_OPTS (default -Xmx256m) are the broker's JVM options. Output: the CSV and the
 # broker log in benchmarks/target/soak/ (SOAK_DIR), the summary on stdout. Exit status 0 only

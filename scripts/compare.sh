@@ -2,15 +2,15 @@
 # Runs the same load-generator scenarios against Starling and Mosquitto, side by side on
 # loopback, and writes the figures into BENCHMARKS.md at the repository root.
 #
-#   benchmarks/compare.sh               quick mode, about 2 minutes: for everyday use
-#   benchmarks/compare.sh --full        the issue's sizes (10,000 idle connections, 100,000 drained)
-#   benchmarks/compare.sh --cross-node  Starling only: two nodes clustered with Hazelcast, publishers
+#   scripts/compare.sh               quick mode, about 2 minutes: for everyday use
+#   scripts/compare.sh --full        the issue's sizes (10,000 idle connections, 100,000 drained)
+#   scripts/compare.sh --cross-node  Starling only: two nodes clustered with Hazelcast, publishers
 #                                       on node 1 and subscribers on node 2, against one node
-#   benchmarks/compare.sh --storm       10,000 clients with passwords (STORM_CLIENTS) reconnect at
-#                                       once, over TCP and TLS, Starling and Mosquitto (storm.sh)
-#   benchmarks/compare.sh --offline     offline persistent sessions with queued messages, filled, the
+#   scripts/compare.sh --storm       10,000 clients with passwords (STORM_CLIENTS) reconnect at
+#                                       once, over TCP and TLS, Starling and Mosquitto (lib/compare-storm.sh)
+#   scripts/compare.sh --offline     offline persistent sessions with queued messages, filled, the
 #                                       broker restarted on its store, then drained: Starling on
-#                                       MapDB and Mosquitto with persistence (see offline.sh for sizes)
+#                                       MapDB and Mosquitto with persistence (see lib/compare-offline.sh for sizes)
 #
 # Needs: Java 17, Maven (to build the jars if they are missing), unzip, and Debian's mosquitto
 # (apt-get install mosquitto). Environment: MOSQUITTO (default /usr/sbin/mosquitto),
@@ -211,22 +211,22 @@ start_both() {
 }
 
 if [[ "$MODE" == cross-node ]]; then
-  # shellcheck source=benchmarks/cross-node.sh
-  . "$ROOT/benchmarks/cross-node.sh"
+  # shellcheck source=scripts/lib/compare-cross-node.sh
+  . "$ROOT/scripts/lib/compare-cross-node.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
   exit 0
 fi
 
 if [[ "$MODE" == storm ]]; then
-  # shellcheck source=benchmarks/storm.sh
-  . "$ROOT/benchmarks/storm.sh"
+  # shellcheck source=scripts/lib/compare-storm.sh
+  . "$ROOT/scripts/lib/compare-storm.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some storm runs failed; see above" >&2; exit 1; }
   exit 0
 fi
 
 if [[ "$MODE" == offline ]]; then
-  # shellcheck source=benchmarks/offline.sh
-  . "$ROOT/benchmarks/offline.sh"
+  # shellcheck source=scripts/lib/compare-offline.sh
+  . "$ROOT/scripts/lib/compare-offline.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
   exit 0
 fi
@@ -347,7 +347,7 @@ SECTION="$WORK/section.md"
   echo "## Latest comparison"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; mode: $MODE ($ELAPSED s)"
-  echo "- command: \`benchmarks/compare.sh$ARGS\`"
+  echo "- command: \`scripts/compare.sh$ARGS\`"
   echo "- machine: $(machine); load average $LOAD_BEFORE before, $LOAD_AFTER after; $("$MOSQUITTO" -h 2>&1 | head -1)"
   echo "- Starling: the distribution's \`bin/starling\` with \`JAVA_OPTS=$STARLING_JAVA_OPTS\`, in-memory storage," \
     "32 in flight, queue $QUEUE_LIMIT;" \

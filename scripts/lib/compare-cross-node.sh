@@ -76,7 +76,7 @@ SECTION="$WORK/cross-node.md"
   echo "## Cross-node: two clustered nodes vs one"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; $ELAPSED s"
-  echo "- command: \`benchmarks/compare.sh --cross-node\`"
+  echo "- command: \`scripts/compare.sh --cross-node\`"
   echo "- machine: $(machine); load average $LOAD_BEFORE before, $LOAD_AFTER after"
   echo "- two Starling nodes from the distribution (\`bin/starling\`, \`JAVA_OPTS=$STARLING_JAVA_OPTS\`, in-memory storage)," \
     "clustered with Hazelcast on loopback (\`starling.cluster.type = hazelcast\`, TCP member list of the two)." \

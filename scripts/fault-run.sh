@@ -7,11 +7,11 @@
 # checks that every subscriber got every acknowledged message matching its filters, in each
 # publisher's order, QoS 2 exactly once, prints a summary and exits non-zero on any failure.
 #
-#   benchmarks/fault-run.sh                         a random seed, 30 minutes of publishing
-#   benchmarks/fault-run.sh --seed 7 --minutes 2    seed 7, 2 minutes (mvn verify runs seed 1, 1.5 min)
-#   benchmarks/fault-run.sh --kinds kill,offline    only these faults (takeover, kill, freeze,
+#   scripts/fault-run.sh                         a random seed, 30 minutes of publishing
+#   scripts/fault-run.sh --seed 7 --minutes 2    seed 7, 2 minutes (mvn verify runs seed 1, 1.5 min)
+#   scripts/fault-run.sh --kinds kill,offline    only these faults (takeover, kill, freeze,
 #                                                   rolling_restart, offline; all by default)
-#   benchmarks/fault-run.sh --verbose               nodes log every packet (bin/starling -v)
+#   scripts/fault-run.sh --verbose               nodes log every packet (bin/starling -v)
 #
 # It is FaultRunIT (module distribution) run through failsafe, as crash-soak.sh runs
 # CrashRecoveryIT; the same as

@@ -85,7 +85,7 @@ guess_row mosquitto "$MOSQUITTO_PORT" "$MOSQUITTO_PID"
   echo
   echo "### Reconnect storm: clients with passwords"
   echo
-  echo "Written by \`STORM_CLIENTS=$STORM_CLIENTS STORM_TLS_CLIENTS=$STORM_TLS_CLIENTS GUESSERS=$GUESSERS benchmarks/compare.sh --storm\` on $(date -u +%Y-%m-%d), commit $(commit_id)," \
+  echo "Written by \`STORM_CLIENTS=$STORM_CLIENTS STORM_TLS_CLIENTS=$STORM_TLS_CLIENTS GUESSERS=$GUESSERS scripts/compare.sh --storm\` on $(date -u +%Y-%m-%d), commit $(commit_id)," \
     "$(machine); load average before $LOAD_BEFORE; $(( $(date +%s) - START )) s."
   echo "Each client has its own user name and password (Starling: \`starling-passwd -U\`, 100 PBKDF2-SHA512"
   echo "iterations; Mosquitto: \`mosquitto_passwd -U\`, its default); all are connected, dropped at once"

@@ -108,7 +108,7 @@ SECTION="$WORK/offline.md"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; $ELAPSED s"
   echo "- command: \`OFFLINE_SESSIONS=$OFFLINE_SESSIONS OFFLINE_MESSAGES=$OFFLINE_MESSAGES OFFLINE_PAYLOAD=$OFFLINE_PAYLOAD" \
-    "benchmarks/compare.sh --offline\`"
+    "scripts/compare.sh --offline\`"
   echo "- machine: $(machine); load average $LOAD_BEFORE before, $LOAD_AFTER after; $("$MOSQUITTO" -h 2>&1 | head -1)"
   echo "- each broker in turn: the sessions subscribe and go offline; one publisher per session (32 in flight)" \
     "fills its queue; the broker is stopped (SIGTERM) and started again on its store; every session reconnects" \
