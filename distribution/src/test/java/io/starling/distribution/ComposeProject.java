@@ -1,5 +1,6 @@
 package io.starling.distribution;
 
+import io.starling.testing.ExternalTool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,8 @@ final class ComposeProject {
 
     /** Runs one docker-compose command, asserts it succeeded and returns its output. */
     String run(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("docker-compose", "--ansi", "never", "-p", name));
+        List<String> command =
+                new ArrayList<>(List.of(ExternalTool.require("docker-compose"), "--ansi", "never", "-p", name));
         for (String file : files) {
             command.add("-f");
             command.add(file);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.testing.ExternalTool;
 import io.starling.testing.PahoClients;
 import java.io.File;
 import java.nio.file.Files;
@@ -56,11 +57,11 @@ class DashboardBrowserIT {
         Files.createDirectories(screenshots);
         admin = AdminCluster.start(temp, "dashboard-cluster-logs");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingDriverExecutable(new File(ExternalTool.require("chromedriver")))
                 .usingAnyFreePort()
                 .build();
         ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
+        options.setBinary(ExternalTool.require("chromium"));
         // No sandbox: CI containers run as root, where chromium's sandbox cannot start.
         options.addArguments(
                 "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=en");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
 import io.starling.config.EnvironmentSettings;
+import io.starling.testing.ExternalTool;
 import io.starling.testing.TestProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +43,10 @@ class KubernetesManifestsIT {
                 .getParent()
                 .resolve("examples/kubernetes");
         String rendered;
-        try (TestProcess kubectl =
-                TestProcess.start(List.of("kubectl", "kustomize", manifests.toString()), manifests, System.getenv())) {
+        try (TestProcess kubectl = TestProcess.start(
+                List.of(ExternalTool.require("kubectl"), "kustomize", manifests.toString()),
+                manifests,
+                System.getenv())) {
             assertEquals(0, kubectl.awaitExit(Duration.ofMinutes(1)), kubectl.output());
             rendered = kubectl.output();
         }
