@@ -227,6 +227,10 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         // Nothing more is read from the socket until the client is connected, so what it may
         // send before its CONNACK stays bounded by what was already read.
         channel.config().setAutoRead(false);
+        if (connect.variableHeader().version() == MqttVersion.MQTT_5.protocolLevel()) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, "MQTT 5 CONNECT");
+            return;
+        }
         ConnectCheck check = ConnectCheck.of(connect, services.config().maxClientIdLength());
         String requestedId = connect.payload().clientIdentifier();
         if (check.violation() != null) {
