@@ -17,28 +17,18 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.session.ClientLink;
 import io.starling.session.Session;
-import io.starling.spi.AuthResult;
 import io.starling.spi.ClientIdentity;
-import io.starling.spi.ConnectInfo;
 import io.starling.spi.StoredMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +47,27 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     /** Netty's MQTT codec keeps the protocol version of the channel under this key. */
     private static final AttributeKey<MqttVersion> CODEC_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
+    /** Where the connection is in its life; the last five say how it ended. */
     private enum State {
+        /** Open, no CONNECT read yet (the connect timeout runs). */
         AWAIT_CONNECT,
+        /** CONNECT read, its {@link ConnectHandshake} runs: nothing more is read until CONNACK. */
         CONNECTING,
         CONNECTED,
-        CLOSED
+        /** A CONNACK refusing the client was sent (and logged); the connection closes. */
+        REFUSED,
+        /** The client sent DISCONNECT: its will is discarded. */
+        DISCONNECTED,
+        /** The client (or the network) closed the socket without DISCONNECT. */
+        CLOSED_BY_CLIENT,
+        /** The broker closed it for {@link #closeReason}: a protocol error, keep alive, a slow consumer, ... */
+        CLOSED_BY_BROKER,
+        /** A newer connection with the same client id took the session over. */
+        TAKEN_OVER;
+
+        boolean isOpen() {
+            return this == AWAIT_CONNECT || this == CONNECTING || this == CONNECTED;
+        }
     }
 
     private final ProtocolServices services;
@@ -71,6 +77,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private SubscriptionRequests subscriptionRequests;
     private Channel channel;
     private State state = State.AWAIT_CONNECT;
+    /** The CONNECT phase while {@link State#CONNECTING}, else null. */
+    private ConnectHandshake handshake;
     /** Before CONNECT the connect timeout; once connected the next keep-alive check, if the client asked for one. */
     private ScheduledFuture<?> timer;
     /**
@@ -84,21 +92,19 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private long lastPacketNanos;
     /** Whether a packet was read since the last {@link #channelReadComplete}. */
     private boolean packetRead;
-    /** Packets a client sent after CONNECT, before its CONNACK: handled once connected. Null while there are none. */
-    private List<MqttMessage> early;
 
-    private String clientId;
+    /** Who the client is, from its CONNECT on. */
     private ClientIdentity identity;
+    /** The client's session, set when it is connected (so never set on a connection refused or closed before). */
     private Session session;
     /** Set with the session: stops reading this client while queues it publishes to are full. */
     private ReadPause readPause;
 
+    /** The will of a connected client, published when the connection ends without DISCONNECT. */
     private StoredMessage will;
     /** The will handed to the cluster while connected (it publishes it if this node is lost). */
     private StoredMessage registeredWill;
-
-    private boolean disconnectReceived;
-    private boolean detached;
+    /** Why the broker closed the connection ({@link State#CLOSED_BY_BROKER}, {@link State#TAKEN_OVER}). */
     private String closeReason;
 
     public MqttConnection(ProtocolServices services) {
@@ -128,12 +134,13 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         if (state == State.CONNECTING
                 && message.decoderResult().isSuccess()
                 && message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
-            if (early == null) {
-                early = new ArrayList<>();
-            }
-            early.add(message);
+            handshake.onEarlyPacket(message);
             return;
         }
+        readAndRelease(message);
+    }
+
+    private void readAndRelease(MqttMessage message) {
         try {
             read(message);
         } finally {
@@ -142,7 +149,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     private void read(MqttMessage message) {
-        if (state == State.CLOSED) {
+        if (!state.isOpen()) {
             return;
         }
         if (message.decoderResult().isFailure()) {
@@ -158,7 +165,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             onConnect((MqttConnectMessage) message);
             return;
         }
-        services.packetLog().received(clientId, message);
+        services.packetLog().received(clientId(), message);
         switch (type) {
             case CONNECT -> violation("second CONNECT on one connection");
             case PUBLISH -> {
@@ -183,9 +190,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             case UNSUBSCRIBE -> subscriptionRequests().onUnsubscribe(session, (MqttUnsubscribeMessage) message);
             case PINGREQ -> send(Packets.PINGRESP);
             case DISCONNECT -> {
-                disconnectReceived = true;
-                will = null;
-                detachSession();
+                end(State.DISCONNECTED, null);
                 channel.close();
             }
             default -> violation(type + " may only be sent by a server");
@@ -231,143 +236,47 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, "MQTT 5 CONNECT");
             return;
         }
-        ConnectCheck check = ConnectCheck.of(connect, services.config().maxClientIdLength());
-        String requestedId = connect.payload().clientIdentifier();
-        if (check.violation() != null) {
-            violation("CONNECT with " + check.violation());
-            return;
-        }
-        if (check.refusal() != null) {
-            refuse(
-                    check.refusal(),
-                    "CONNECT from " + channel.remoteAddress() + " refused with client id '" + requestedId + "'");
-            return;
-        }
-        boolean clean = connect.variableHeader().isCleanSession();
-        clientId = requestedId.isEmpty() ? "auto-" + UUID.randomUUID() : requestedId;
-        String username = connect.payload().userName();
-        identity = new ClientIdentity(clientId, username);
-        if (connect.variableHeader().isWillFlag()) {
-            will = new StoredMessage(
-                    0,
-                    connect.payload().willTopic(),
-                    connect.variableHeader().willQos(),
-                    connect.variableHeader().isWillRetain(),
-                    connect.payload().willMessageInBytes(),
-                    0);
-        }
-        int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
-        int level = connect.variableHeader().version();
-        String description = "New client connected from " + remote() + " as " + clientId + " (p" + (level - 2) + ", c"
-                + (clean ? 1 : 0) + ", k" + keepAlive + (username == null ? "" : ", u'" + username + "'") + ").";
-        ConnectInfo info = new ConnectInfo(
-                clientId,
-                username,
-                connect.payload().passwordInBytes(),
-                channel.remoteAddress(),
-                level,
-                tlsClientSubject());
-        services.logins()
-                .authenticate(info)
-                .whenComplete((verdict, failure) -> channel.eventLoop().execute(() -> {
-                    if (state != State.CONNECTING) {
-                        return;
-                    }
-                    AuthResult result = verdict == null ? null : verdict.result();
-                    if (failure != null || result != AuthResult.ACCEPT) {
-                        boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
-                        services.metrics().authRefused(badCredentials);
-                        // A CONNECT held back after failed logins was logged with the others held back.
-                        refuse(
-                                badCredentials
-                                        ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
-                                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                                verdict != null && verdict.heldBack()
-                                        ? null
-                                        : "client " + clientId + " from " + remote() + " refused: "
-                                                + (badCredentials ? "bad user name or password" : "not authorized"));
-                        return;
-                    }
-                    attach(clean, keepAlive, description);
-                }));
+        handshake = new ConnectHandshake(this, services, channel);
+        handshake.start(connect);
     }
 
-    /** The subject of the client's TLS certificate, if the connection is TLS and it sent one. */
-    private String tlsClientSubject() {
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
-        if (tls == null) {
-            return null;
-        }
-        try {
-            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate certificate
-                    ? certificate.getSubjectX500Principal().getName()
-                    : null;
-        } catch (SSLPeerUnverifiedException e) {
-            return null;
-        }
+    /** The handshake knows who the client is (before it is authenticated). */
+    void identify(ClientIdentity client) {
+        identity = client;
     }
 
-    private void attach(boolean clean, int keepAlive, String description) {
-        services.sessions()
-                .connect(clientId, clean, this, channel.eventLoop(), sessionPresent -> {
-                    send(Packets.connack(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent == 1));
-                    LOG.info(description);
-                })
-                .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> {
-                    if (failure != null) {
-                        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                        if (!(cause instanceof CancellationException) && state == State.CONNECTING) {
-                            LOG.error(
-                                    "Could not set up the session of client {} (store or cluster): {}",
-                                    clientId,
-                                    cause.toString());
-                            refuse(
-                                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                                    "session could not be set up");
-                        }
-                        return;
-                    }
-                    session = attached;
-                    readPause = new ReadPause(channel, attached, services.metrics());
-                    if (state != State.CONNECTING) {
-                        // The connection closed while the session was being attached.
-                        services.sessions().disconnected(session, this);
-                        return;
-                    }
-                    state = State.CONNECTED;
-                    services.metrics().clientConnected();
-                    if (will != null && services.auth().canPublish(identity, will.topic())) {
-                        registeredWill = will;
-                        services.cluster().willRegistered(clientId, will);
-                    }
-                    if (keepAlive > 0) {
-                        keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
-                        lastPacketNanos = System.nanoTime();
-                        timer = channel.eventLoop()
-                                .schedule(this::checkKeepAlive, keepAliveNanos, TimeUnit.NANOSECONDS);
-                    }
-                    // The socket may have drained while the session was being attached, unseen here.
-                    resumeSending();
-                    replayEarlyPackets();
-                    // An early PUBLISH may have met a full queue already.
-                    channel.config().setAutoRead(!readPause.isPaused());
-                }));
+    /** Whether the handshake still may finish: the connection neither closed nor was refused meanwhile. */
+    boolean isConnecting() {
+        return state == State.CONNECTING;
     }
 
-    private void replayEarlyPackets() {
-        List<MqttMessage> pending = early;
-        early = null;
-        if (pending != null) {
-            for (MqttMessage message : pending) {
-                try {
-                    read(message);
-                } finally {
-                    ReferenceCountUtil.release(message);
-                }
-            }
+    /**
+     * The handshake attached the session and sent CONNACK: the client is connected, and the
+     * packets it sent before its CONNACK are handled now, in order.
+     */
+    void connected(Session attached, StoredMessage connectWill, int keepAliveSeconds) {
+        List<MqttMessage> earlyPackets = handshake.takeEarlyPackets();
+        handshake = null;
+        state = State.CONNECTED;
+        session = attached;
+        readPause = new ReadPause(channel, attached, services.metrics());
+        will = connectWill;
+        services.metrics().clientConnected();
+        if (will != null && services.auth().canPublish(identity, will.topic())) {
+            registeredWill = will;
+            services.cluster().willRegistered(identity.clientId(), will);
         }
+        if (keepAliveSeconds > 0) {
+            keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L);
+            lastPacketNanos = System.nanoTime();
+            timer = channel.eventLoop().schedule(this::checkKeepAlive, keepAliveNanos, TimeUnit.NANOSECONDS);
+        }
+        // The socket may have drained while the session was being attached, unseen here.
+        resumeSending();
+        earlyPackets.forEach(this::readAndRelease);
         flush();
+        // An early PUBLISH may have met a full queue already.
+        channel.config().setAutoRead(!readPause.isPaused());
     }
 
     @Override
@@ -427,7 +336,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (state == State.CLOSED) {
+        if (!state.isOpen()) {
             return;
         }
         if (cause instanceof UnsupportedProtocolLevelException && state == State.AWAIT_CONNECT) {
@@ -448,43 +357,61 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         State previous = state;
-        state = State.CLOSED;
+        end(State.CLOSED_BY_CLIENT, null);
         if (timer != null) {
             timer.cancel(false);
         }
-        if (early != null) {
-            early.forEach(ReferenceCountUtil::release);
-            early = null;
+        if (handshake != null) {
+            handshake.abandon();
+            handshake = null;
         }
-        if (previous != State.CLOSED) {
-            logClose(previous);
-        }
-        if (previous == State.CONNECTED) {
+        logClose(previous);
+        if (session != null) {
             services.metrics().clientDisconnected();
-        }
-        detachSession();
-        if (will != null && clientId != null && (previous == State.CONNECTED)) {
-            publishWill();
+            if (state != State.DISCONNECTED && will != null) {
+                publishWill();
+            }
         }
         if (registeredWill != null) {
-            services.cluster().willCleared(clientId, registeredWill);
+            services.cluster().willCleared(identity.clientId(), registeredWill);
             registeredWill = null;
         }
         ctx.fireChannelInactive();
     }
 
-    /** One line per closed connection, with the reason the broker closed it, if it did. */
+    /**
+     * Ends the connection's life the way {@code how} says, once (the first way counts): a
+     * connected client's session is detached at once, so that messages routed to it from now
+     * on are queued for it rather than written to a dying socket.
+     */
+    private void end(State how, String reason) {
+        if (!state.isOpen()) {
+            return;
+        }
+        boolean wasConnected = state == State.CONNECTED;
+        state = how;
+        closeReason = reason;
+        if (wasConnected) {
+            services.sessions().disconnected(session, this);
+        }
+    }
+
+    /** One line per closed connection (a refused one was logged when refused). */
     private void logClose(State previous) {
-        if (disconnectReceived) {
-            LOG.info("Client {} disconnected.", clientId);
-        } else if (closeReason != null) {
-            LOG.info("Client {} disconnected: {}.", describeClient(), closeReason);
-        } else if (previous != State.AWAIT_CONNECT) {
-            LOG.info("Client {} closed its connection.", clientId);
+        switch (state) {
+            case DISCONNECTED -> LOG.info("Client {} disconnected.", clientId());
+            case CLOSED_BY_BROKER, TAKEN_OVER -> LOG.info("Client {} disconnected: {}.", describeClient(), closeReason);
+            case CLOSED_BY_CLIENT -> {
+                if (previous != State.AWAIT_CONNECT) {
+                    LOG.info("Client {} closed its connection.", clientId());
+                }
+            }
+            default -> {}
         }
     }
 
     private void publishWill() {
+        String clientId = identity.clientId();
         if (!services.auth().canPublish(identity, will.topic())) {
             LOG.info("Will of client {} on '{}' not published: not authorized.", clientId, will.topic());
             return;
@@ -509,41 +436,28 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     /** Sends CONNACK {@code code} and closes; logs {@code reason} unless it is null. */
-    private void refuse(MqttConnectReturnCode code, String reason) {
+    void refuse(MqttConnectReturnCode code, String reason) {
         if (reason != null) {
             LOG.info("{}: CONNACK {}.", reason, code.byteValue());
         }
-        state = State.CLOSED;
+        end(State.REFUSED, null);
         // A 3.1.1-format CONNACK even to a client that asked for another protocol version.
         channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1);
         channel.writeAndFlush(Packets.connack(code, false)).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** The broker closes the connection; a connected client's will is published. */
     void close(String reason) {
-        if (closeReason == null) {
-            closeReason = reason;
-        }
-        if (state != State.CONNECTED) {
-            // Will messages are published only for connections that were accepted.
-            will = state == State.CONNECTING ? null : will;
-        }
-        detachSession();
+        closeAs(State.CLOSED_BY_BROKER, reason);
+    }
+
+    private void closeAs(State how, String reason) {
+        end(how, reason);
         channel.close();
     }
 
-    /**
-     * Detaches the session at once when the broker closes the connection, so that messages
-     * routed to the session from now on are queued for it rather than written to a dying socket.
-     */
-    private void detachSession() {
-        if (session != null && !detached) {
-            detached = true;
-            services.sessions().disconnected(session, this);
-        }
-    }
-
     String clientId() {
-        return clientId;
+        return identity == null ? null : identity.clientId();
     }
 
     ReadPause readPause() {
@@ -555,7 +469,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     private String describeClient() {
-        return clientId != null ? clientId : "<unknown> at " + remote();
+        return identity != null ? identity.clientId() : "<unknown> at " + remote();
     }
 
     /**
@@ -563,7 +477,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
      * writes it without the leading slash (stripped with a regular expression before, which
      * compiled a Pattern on every CONNECT).
      */
-    private String remote() {
+    String remote() {
         SocketAddress address = channel.remoteAddress();
         if (address instanceof InetSocketAddress inet) {
             String host = inet.getHostString();
@@ -573,7 +487,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     void send(MqttMessage message) {
-        services.packetLog().sending(clientId, message);
+        services.packetLog().sending(clientId(), message);
         channel.write(message, channel.voidPromise());
     }
 
@@ -601,7 +515,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     @Override
     public void closeAsSlowConsumer(String reason) {
         channel.eventLoop().execute(() -> {
-            if (state != State.CLOSED) {
+            if (state.isOpen()) {
                 close(reason);
             }
         });
@@ -610,8 +524,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     @Override
     public void closeForTakeover() {
         channel.eventLoop().execute(() -> {
-            if (state != State.CLOSED) {
-                close("taken over by a new connection with the same client id");
+            if (state.isOpen()) {
+                closeAs(State.TAKEN_OVER, "taken over by a new connection with the same client id");
             }
         });
     }
