@@ -37,6 +37,7 @@ public record BrokerConfig(
         Duration authTimeout,
         int authThreads,
         LoginLimits loginLimits,
+        Mqtt5Settings mqtt5,
         boolean verbose,
         Config raw) {
 
@@ -93,6 +94,7 @@ public record BrokerConfig(
                 positive(c, "starling.auth.timeout"),
                 threads(c, "starling.auth.threads"),
                 LoginLimits.from(c),
+                Mqtt5Settings.from(c),
                 c.getBoolean("starling.log.verbose"),
                 config);
     }

@@ -6,9 +6,10 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 /** A received PUBLISH with its payload copied out of the network buffer, which is released at once. */
 record InboundPublish(String topic, int qos, boolean retain, boolean dup, int packetId, byte[] payload) {
 
-    static InboundPublish of(MqttPublishMessage message) {
+    /** @param topic the topic name, or for an MQTT 5 PUBLISH with a Topic Alias the topic it stands for */
+    static InboundPublish of(MqttPublishMessage message, String topic) {
         return new InboundPublish(
-                message.variableHeader().topicName(),
+                topic,
                 message.fixedHeader().qosLevel().value(),
                 message.fixedHeader().isRetain(),
                 message.fixedHeader().isDup(),

@@ -20,4 +20,12 @@ public interface ClientLink {
 
     /** The client does not drain its queue: close the connection with this reason (its will is published). */
     void closeAsSlowConsumer(String reason);
+
+    /**
+     * QoS 1/2 messages the client takes unacknowledged (an MQTT 5 client's Receive Maximum):
+     * the in-flight window is the smaller of this and {@code max-inflight-messages}.
+     */
+    default int receiveMaximum() {
+        return Integer.MAX_VALUE;
+    }
 }

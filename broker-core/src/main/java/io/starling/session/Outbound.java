@@ -291,9 +291,14 @@ final class Outbound {
         }
     }
 
-    /** Whether a QoS 1/2 message can be sent now: the in-flight window has room and a packet id is leased. */
+    /**
+     * Whether a QoS 1/2 message can be sent now: the in-flight window (never above the client's
+     * Receive Maximum [MQTT-3.3.4-9]) has room and a packet id is leased.
+     */
     private boolean hasRoom() {
-        return inFlight.size() < limits.maxInflight() && packetIds.available();
+        ClientLink current = link.get();
+        int window = current == null ? limits.maxInflight() : Math.min(limits.maxInflight(), current.receiveMaximum());
+        return inFlight.size() < window && packetIds.available();
     }
 
     private void send(ClientLink link, StoredMessage message, int qos, boolean stored) {

@@ -281,12 +281,28 @@ public final class SessionRegistry {
      */
     public CompletionStage<Session> connect(
             String clientId, boolean cleanSession, ClientLink link, EventExecutor loop, IntConsumer onAccepted) {
+        return connect(clientId, cleanSession, !cleanSession, link, loop, onAccepted);
+    }
+
+    /**
+     * As {@link #connect(String, boolean, ClientLink, EventExecutor, IntConsumer)} for MQTT 5,
+     * where starting afresh (Clean Start) and outliving the connection (a Session Expiry
+     * Interval above 0) are two choices: an existing session is continued unless
+     * {@code cleanStart}; a new one is {@code persistent} or not.
+     */
+    public CompletionStage<Session> connect(
+            String clientId,
+            boolean cleanStart,
+            boolean persistent,
+            ClientLink link,
+            EventExecutor loop,
+            IntConsumer onAccepted) {
         CompletableFuture<Session> result = new CompletableFuture<>();
         cluster.claimClientId(clientId).whenComplete((moved, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
-                connect(new Connect(clientId, cleanSession, link, loop, onAccepted, moved), result);
+                connect(new Connect(clientId, cleanStart, persistent, link, loop, onAccepted, moved), result);
             }
         });
         return result;
@@ -295,7 +311,8 @@ public final class SessionRegistry {
     /** One connect request, with the session another node handed over, if any. */
     private record Connect(
             String clientId,
-            boolean cleanSession,
+            boolean cleanStart,
+            boolean persistent,
             ClientLink link,
             EventExecutor loop,
             IntConsumer onAccepted,
@@ -311,8 +328,8 @@ public final class SessionRegistry {
             boolean existed = session.isPersistent() || request.moved().isPresent();
             boolean relayed = relayExpected.remove(request.clientId());
             session.startTakeover(request.link());
-            CompletionStage<Void> written = request.cleanSession() || !existed
-                    ? startFresh(session, request.cleanSession())
+            CompletionStage<Void> written = request.cleanStart() || !existed
+                    ? startFresh(session, !request.persistent())
                     : request.moved()
                             .map(moved -> adopt(session, moved, relayed))
                             .orElse(Stages.DONE);
@@ -323,7 +340,7 @@ public final class SessionRegistry {
                     session.detach(request.link());
                     result.completeExceptionally(failure);
                 } else {
-                    request.onAccepted().accept(!request.cleanSession() && existed ? 1 : 0);
+                    request.onAccepted().accept(!request.cleanStart() && existed ? 1 : 0);
                     session.attach(request.link(), request.loop());
                     result.complete(session);
                 }
