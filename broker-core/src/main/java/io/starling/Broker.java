@@ -222,6 +222,11 @@ public final class Broker implements ClusterNode, MetricsSource {
         return address.getPort();
     }
 
+    /** The broker's counters (what /metrics shows). */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
     /** Stops the broker; a second call (a second SIGTERM) does nothing. */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {

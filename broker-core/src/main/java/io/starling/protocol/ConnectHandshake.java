@@ -9,10 +9,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.starling.config.Mqtt5Settings;
 import io.starling.protocol.mqtt5.PropertyId;
+import io.starling.protocol.mqtt5.PublishProperties;
 import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.spi.AuthResult;
 import io.starling.spi.ClientIdentity;
 import io.starling.spi.ConnectInfo;
+import io.starling.spi.MessageProperties;
 import io.starling.spi.StoredMessage;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -100,7 +102,10 @@ final class ConnectHandshake {
                     connect.variableHeader().willQos(),
                     connect.variableHeader().isWillRetain(),
                     connect.payload().willMessageInBytes(),
-                    0);
+                    0,
+                    mqtt5 == null
+                            ? MessageProperties.NONE
+                            : PublishProperties.read(connect.payload().willProperties()));
         }
         keepAliveSeconds = connect.variableHeader().keepAliveTimeSeconds();
         int maxKeepAlive = services.config().mqtt5().maxKeepAlive();

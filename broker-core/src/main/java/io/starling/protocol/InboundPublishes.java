@@ -54,7 +54,8 @@ final class InboundPublishes {
                 publish.qos(),
                 publish.retain(),
                 publish.payload(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                publish.properties());
         InboundQos2Receipt receipt = publish.qos() == 2 && session.isPersistent()
                 ? new InboundQos2Receipt(session.clientId(), publish.packetId())
                 : null;

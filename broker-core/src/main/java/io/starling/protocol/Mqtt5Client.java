@@ -9,7 +9,7 @@ import io.starling.protocol.mqtt5.PropertyId;
  *
  * @param sessionExpiry             seconds the session outlives the connection (0xFFFFFFFF: never ends)
  * @param receiveMaximum            QoS 1/2 PUBLISHes the client takes unacknowledged (default 65,535)
- * @param maximumPacketSize         the largest packet it accepts (default: no limit beyond MQTT's)
+ * @param maximumPacketSize         the largest packet it accepts; -1: no limit beyond MQTT's (the default)
  * @param topicAliasMaximum         topic aliases it accepts from the broker (default 0)
  * @param requestProblemInformation whether reason strings may be sent on acknowledgements (default yes)
  */
@@ -24,7 +24,9 @@ record Mqtt5Client(
         return new Mqtt5Client(
                 Integer.toUnsignedLong(intValue(properties, PropertyId.SESSION_EXPIRY_INTERVAL, 0)),
                 intValue(properties, PropertyId.RECEIVE_MAXIMUM, 65_535),
-                Integer.toUnsignedLong(intValue(properties, PropertyId.MAXIMUM_PACKET_SIZE, -1)),
+                properties.getProperty(PropertyId.MAXIMUM_PACKET_SIZE.id()) == null
+                        ? -1
+                        : Integer.toUnsignedLong(intValue(properties, PropertyId.MAXIMUM_PACKET_SIZE, 0)),
                 intValue(properties, PropertyId.TOPIC_ALIAS_MAXIMUM, 0),
                 intValue(properties, PropertyId.REQUEST_PROBLEM_INFORMATION, 1) == 1);
     }

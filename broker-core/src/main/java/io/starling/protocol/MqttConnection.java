@@ -23,10 +23,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.protocol.mqtt5.Mqtt5Violation;
 import io.starling.protocol.mqtt5.PropertyId;
+import io.starling.protocol.mqtt5.PublishProperties;
 import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.protocol.mqtt5.VariableByteInteger;
 import io.starling.session.ClientLink;
 import io.starling.session.Session;
 import io.starling.spi.ClientIdentity;
+import io.starling.spi.MessageProperties;
 import io.starling.spi.StoredMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -211,6 +214,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         int qos = message.fixedHeader().qosLevel().value();
         services.metrics().messageReceived(qos);
         String topic = message.variableHeader().topicName();
+        MessageProperties properties = MessageProperties.NONE;
         if (mqtt5 != null) {
             if (qos > 0 && ++inboundUnacknowledged > services.config().mqtt5().receiveMaximum()) {
                 // [MQTT-3.3.4-9]
@@ -223,8 +227,9 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             if (topic == null) {
                 return;
             }
+            properties = PublishProperties.read(message.variableHeader().properties());
         }
-        publishes().onPublish(session, InboundPublish.of(message, topic));
+        publishes().onPublish(session, InboundPublish.of(message, topic, properties));
     }
 
     /**
@@ -514,7 +519,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 will.qos(),
                 will.retain(),
                 will.payload(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                will.properties());
         services.router().publish(message, null).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.error("Will of client {} could not be stored: {}", clientId, failure.toString());
@@ -663,7 +669,33 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     @Override
     public void sendPublish(StoredMessage message, int qos, int packetId, boolean dup) {
         services.metrics().messageSent(qos);
-        send(Packets.publish(message, qos, packetId, dup));
+        if (mqtt5 == null || message.properties() == MessageProperties.NONE) {
+            send(Packets.publish(message, qos, packetId, dup));
+            return;
+        }
+        long remaining = message.properties().hasExpiry()
+                ? Math.max(1, message.properties().remainingSeconds(message.timestamp(), System.currentTimeMillis()))
+                : 0;
+        send(Packets.publish(message, qos, packetId, dup, PublishProperties.write(message.properties(), remaining)));
+    }
+
+    /**
+     * A message larger than an MQTT 5 client's Maximum Packet Size is not sent to it
+     * [MQTT-3.1.2-24]: a PUBLISH is its fixed header, topic, packet id, properties and payload.
+     */
+    @Override
+    public boolean accepts(StoredMessage message, int qos) {
+        if (mqtt5 == null || mqtt5.maximumPacketSize() < 0) {
+            return true;
+        }
+        long remaining = 2L
+                + message.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + (qos > 0 ? 2 : 0)
+                + PublishProperties.encodedLength(message.properties())
+                + message.payload().length;
+        long size =
+                1 + VariableByteInteger.encodedLength((int) Math.min(remaining, VariableByteInteger.MAX)) + remaining;
+        return size <= mqtt5.maximumPacketSize();
     }
 
     @Override

@@ -114,7 +114,8 @@ final class SubscriptionRequests {
                 retained.qos(),
                 true,
                 retained.payload(),
-                retained.timestamp());
+                retained.timestamp(),
+                retained.properties());
         services.queues().append(copy, List.of(new DeliveryTarget(session.clientId(), qos)), null);
         session.deliver(copy, qos, true, false);
     }

@@ -28,4 +28,9 @@ public interface ClientLink {
     default int receiveMaximum() {
         return Integer.MAX_VALUE;
     }
+
+    /** Whether the client takes this message at this QoS (an MQTT 5 client: not above its Maximum Packet Size). */
+    default boolean accepts(StoredMessage message, int qos) {
+        return true;
+    }
 }
