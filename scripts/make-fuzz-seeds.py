@@ -32,6 +32,17 @@ def packet(first, body):
     return bytes([first]) + remaining_length(len(body)) + body
 
 
+def credentials(flags, payload, user, password):
+    """Adds user name and password (when given) to CONNECT flags and payload."""
+    if user is not None:
+        flags |= 0x80
+        payload += s(user)
+    if password is not None:
+        flags |= 0x40
+        payload += s(password)
+    return flags, payload
+
+
 def connect(client_id="seed", clean=True, keep_alive=60, will=None, user=None, password=None,
             name="MQTT", level=4):
     flags = (0x02 if clean else 0)
@@ -40,12 +51,7 @@ def connect(client_id="seed", clean=True, keep_alive=60, will=None, user=None, p
         topic, message, qos, retain = will
         flags |= 0x04 | (qos << 3) | (0x20 if retain else 0)
         payload += s(topic) + s(message)
-    if user is not None:
-        flags |= 0x80
-        payload += s(user)
-    if password is not None:
-        flags |= 0x40
-        payload += s(password)
+    flags, payload = credentials(flags, payload, user, password)
     return packet(0x10, s(name) + bytes([level, flags]) + struct.pack(">H", keep_alive) + payload)
 
 
@@ -94,12 +100,7 @@ def connect5(client_id="seed5", clean=True, keep_alive=60, properties=props(), w
         topic, message, qos, retain, will_properties = will
         flags |= 0x04 | (qos << 3) | (0x20 if retain else 0)
         payload += will_properties + s(topic) + s(message)
-    if user is not None:
-        flags |= 0x80
-        payload += s(user)
-    if password is not None:
-        flags |= 0x40
-        payload += s(password)
+    flags, payload = credentials(flags, payload, user, password)
     return packet(0x10, s("MQTT") + bytes([5, flags]) + u16(keep_alive) + properties + payload)
 
 

@@ -9,6 +9,7 @@ import static io.starling.testing.Mqtt5Wire.disconnect;
 import static io.starling.testing.Mqtt5Wire.disconnectReason;
 import static io.starling.testing.Mqtt5Wire.properties;
 import static io.starling.testing.Mqtt5Wire.publish;
+import static io.starling.testing.Mqtt5Wire.publishPacketId;
 import static io.starling.testing.Mqtt5Wire.publishTopic;
 import static io.starling.testing.Mqtt5Wire.subscribe;
 import static io.starling.testing.Mqtt5Wire.unsubscribe;
@@ -253,16 +254,10 @@ class Mqtt5ConnectionTest {
             }
             Packet first = subscriber.expect(PUBLISH);
             assertTrue(subscriber.isSilent(), "a second PUBLISH before the first was acknowledged");
-            subscriber.send(RawMqttClient.ackPacket(PUBACK, packetIdOfPublish(first)));
+            subscriber.send(RawMqttClient.ackPacket(PUBACK, publishPacketId(first)));
             Packet second = subscriber.expect(PUBLISH);
-            subscriber.send(RawMqttClient.ackPacket(PUBACK, packetIdOfPublish(second)));
+            subscriber.send(RawMqttClient.ackPacket(PUBACK, publishPacketId(second)));
         }
-    }
-
-    /** The packet id of a QoS 1/2 PUBLISH: after its topic. */
-    private static int packetIdOfPublish(Packet publish) {
-        int at = 2 + publishTopic(publish).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        return ((publish.body()[at] & 0xFF) << 8) | (publish.body()[at + 1] & 0xFF);
     }
 
     @Test

@@ -3,7 +3,8 @@ package io.starling.protocol;
 import static io.starling.testing.Mqtt5Wire.connect;
 import static io.starling.testing.Mqtt5Wire.properties;
 import static io.starling.testing.Mqtt5Wire.publish;
-import static io.starling.testing.Mqtt5Wire.publishTopic;
+import static io.starling.testing.Mqtt5Wire.publishPacketId;
+import static io.starling.testing.Mqtt5Wire.publishProperties;
 import static io.starling.testing.Mqtt5Wire.subscribe;
 import static io.starling.testing.RawMqttClient.CONNACK;
 import static io.starling.testing.RawMqttClient.PUBACK;
@@ -49,17 +50,6 @@ class Mqtt5MessagesTest {
         client.send(connect(clientId, flags, 60, properties));
         assertEquals(0, client.expect(CONNACK).body()[1]);
         return client;
-    }
-
-    /** The properties of a PUBLISH the broker sent at QoS > 0. */
-    private static Map<PropertyId, List<Object>> publishProperties(Packet publish) {
-        int at = 2 + publishTopic(publish).getBytes(StandardCharsets.UTF_8).length + 2;
-        return Mqtt5Wire.properties(publish.body(), at);
-    }
-
-    private static int packetId(Packet publish) {
-        int at = 2 + publishTopic(publish).getBytes(StandardCharsets.UTF_8).length;
-        return ((publish.body()[at] & 0xFF) << 8) | (publish.body()[at + 1] & 0xFF);
     }
 
     @Test
@@ -148,7 +138,7 @@ class Mqtt5MessagesTest {
             Packet delivered = subscriber.expect(PUBLISH);
             String payload = new String(delivered.body(), StandardCharsets.UTF_8);
             assertTrue(payload.endsWith("lasting"), payload);
-            subscriber.send(RawMqttClient.ackPacket(PUBACK, packetId(delivered)));
+            subscriber.send(RawMqttClient.ackPacket(PUBACK, publishPacketId(delivered)));
             assertTrue(subscriber.isSilent(), "the expired message was delivered");
         }
     }

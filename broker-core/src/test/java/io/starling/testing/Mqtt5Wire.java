@@ -111,6 +111,20 @@ public final class Mqtt5Wire {
         return new String(publish.body(), 2, length, StandardCharsets.UTF_8);
     }
 
+    /** The packet id of a QoS 1/2 PUBLISH the broker sent: after its topic. */
+    public static int publishPacketId(RawMqttClient.Packet publish) {
+        return u16(publish.body(), 2 + topicLength(publish));
+    }
+
+    /** The properties of a QoS 1/2 PUBLISH the broker sent. */
+    public static Map<PropertyId, List<Object>> publishProperties(RawMqttClient.Packet publish) {
+        return properties(publish.body(), 2 + topicLength(publish) + 2);
+    }
+
+    private static int topicLength(RawMqttClient.Packet publish) {
+        return u16(publish.body(), 0);
+    }
+
     /** The properties section starting at {@code at}. */
     public static Map<PropertyId, List<Object>> properties(byte[] body, int at) {
         int[] length = variableByteInteger(body, at);
