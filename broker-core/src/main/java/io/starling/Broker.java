@@ -10,6 +10,7 @@ import io.starling.config.ListenerSettings;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.MetricsSource;
 import io.starling.metrics.SysTopics;
+import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.routing.DuplicateWindows;
@@ -130,7 +131,8 @@ public final class Broker implements ClusterNode, MetricsSource {
                 messageIds,
                 new PacketLog(config.verbose()),
                 metrics,
-                cluster);
+                cluster,
+                new DelayedWills());
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
     }

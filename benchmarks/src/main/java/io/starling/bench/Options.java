@@ -33,6 +33,7 @@ import java.util.Locale;
  *                    (another process, after the broker was restarted) {@code drain} with the same run id
  * @param runId       keeps client ids and topics apart from other runs against the same broker; empty:
  *                    a random one (a drain phase needs its fill phase's)
+ * @param mqttVersion the protocol level the clients speak: 4 (MQTT 3.1.1) or 5 (MQTT 5.0)
  */
 public record Options(
         String host,
@@ -57,7 +58,8 @@ public record Options(
         boolean tls,
         int pending,
         String phase,
-        String runId) {
+        String runId,
+        int mqttVersion) {
 
     /** The offline scenario's phases. */
     public static final String ALL = "all";
@@ -70,6 +72,7 @@ public record Options(
         require(host.equals("127.0.0.1"), "host must be 127.0.0.1 (benchmarks run on loopback only)");
         require(port > 0 && port < 65536, "port must be 1-65535");
         require(qos >= 0 && qos <= 2, "qos must be 0, 1 or 2");
+        require(mqttVersion == 4 || mqttVersion == 5, "mqtt-version must be 4 (3.1.1) or 5");
         require(messages > 0, "messages must be positive");
         require(payloadSize >= Payloads.HEADER, "payload must be at least " + Payloads.HEADER + " bytes");
         require(rate >= 0, "rate must be 'max' or a positive number");
@@ -145,7 +148,9 @@ public record Options(
             "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added",
             "  --phase all|fill|drain  offline: fill the sessions' queues, drain them, or both (default all);",
             "                          between fill and drain the broker can be restarted on its store",
-            "  --run-id ID             client ids and topics of the run (default random; drain: fill's)");
+            "  --run-id ID             client ids and topics of the run (default random; drain: fill's)",
+            "  --mqtt-version 4|5      the clients speak MQTT 3.1.1 (4, the default) or MQTT 5.0 (5); guess",
+            "                          always 3.1.1");
 
     public static Options parse(String[] args) {
         Builder b = new Builder();
@@ -180,6 +185,7 @@ public record Options(
                 case "--pending" -> b.pending = integer(name, value);
                 case "--phase" -> b.phase = value;
                 case "--run-id" -> b.runId = value;
+                case "--mqtt-version" -> b.mqttVersion = integer(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -235,6 +241,7 @@ public record Options(
         public int pending = 256;
         public String phase = ALL;
         public String runId = "";
+        public int mqttVersion = 4;
 
         public Options build() {
             return new Options(
@@ -260,7 +267,8 @@ public record Options(
                     tls,
                     pending,
                     phase,
-                    runId);
+                    runId,
+                    mqttVersion);
         }
     }
 }

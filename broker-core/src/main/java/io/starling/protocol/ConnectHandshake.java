@@ -62,6 +62,8 @@ final class ConnectHandshake {
     private Mqtt5Client mqtt5;
 
     private StoredMessage will;
+    /** An MQTT 5 will's Will Delay Interval in seconds (0: none). */
+    private long willDelaySeconds;
     /** The line logged once the client is connected. */
     private String description;
 
@@ -106,6 +108,10 @@ final class ConnectHandshake {
                     mqtt5 == null
                             ? MessageProperties.NONE
                             : PublishProperties.read(connect.payload().willProperties()));
+            if (mqtt5 != null) {
+                willDelaySeconds = Integer.toUnsignedLong(
+                        Mqtt5Client.intValue(connect.payload().willProperties(), PropertyId.WILL_DELAY_INTERVAL, 0));
+            }
         }
         keepAliveSeconds = connect.variableHeader().keepAliveTimeSeconds();
         int maxKeepAlive = services.config().mqtt5().maxKeepAlive();
@@ -199,7 +205,8 @@ final class ConnectHandshake {
                         services.sessions().disconnected(attached, connection);
                         return;
                     }
-                    connection.connected(attached, will, keepAliveSeconds);
+                    services.delayedWills().connected(clientId, !cleanSession);
+                    connection.connected(attached, will, willDelaySeconds, keepAliveSeconds);
                 }));
     }
 

@@ -31,6 +31,12 @@ record Mqtt5Client(
                 intValue(properties, PropertyId.REQUEST_PROBLEM_INFORMATION, 1) == 1);
     }
 
+    /** The same with another Session Expiry Interval (a DISCONNECT may change it). */
+    Mqtt5Client withSessionExpiry(long seconds) {
+        return new Mqtt5Client(
+                seconds, receiveMaximum, maximumPacketSize, topicAliasMaximum, requestProblemInformation);
+    }
+
     /** Whether the session ends with the connection. */
     boolean sessionEndsWithConnection() {
         return sessionExpiry == 0;

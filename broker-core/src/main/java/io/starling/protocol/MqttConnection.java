@@ -111,6 +111,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
 
     /** The will of a connected client, published when the connection ends without DISCONNECT. */
     private StoredMessage will;
+    /** An MQTT 5 will's delay: published this long after the connection ends, unless the client returns. */
+    private long willDelaySeconds;
     /** The will handed to the cluster while connected (it publishes it if this node is lost). */
     private StoredMessage registeredWill;
     /** Why the broker closed the connection ({@link State#CLOSED_BY_BROKER}, {@link State#TAKEN_OVER}). */
@@ -259,11 +261,16 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
 
     private void onDisconnect(MqttMessage message) {
         if (mqtt5 != null && message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
-            int expiry = Mqtt5Client.intValue(header.properties(), PropertyId.SESSION_EXPIRY_INTERVAL, 0);
-            if (expiry != 0 && mqtt5.sessionEndsWithConnection()) {
-                // [MQTT-3.14.2-2]
-                violation("DISCONNECT sets a Session Expiry Interval after CONNECT set 0");
-                return;
+            MqttProperties.MqttProperty<?> expiry =
+                    header.properties().getProperty(PropertyId.SESSION_EXPIRY_INTERVAL.id());
+            if (expiry != null) {
+                long seconds = Integer.toUnsignedLong((Integer) expiry.value());
+                if (seconds != 0 && mqtt5.sessionEndsWithConnection()) {
+                    // [MQTT-3.14.2-2]
+                    violation("DISCONNECT sets a Session Expiry Interval after CONNECT set 0");
+                    return;
+                }
+                mqtt5 = mqtt5.withSessionExpiry(seconds);
             }
             if (header.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE.byteValue()) {
                 end(State.DISCONNECTED_WITH_WILL, null);
@@ -339,13 +346,14 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
      * The handshake attached the session and sent CONNACK: the client is connected, and the
      * packets it sent before its CONNACK are handled now, in order.
      */
-    void connected(Session attached, StoredMessage connectWill, int keepAliveSeconds) {
+    void connected(Session attached, StoredMessage connectWill, long willDelay, int keepAliveSeconds) {
         List<MqttMessage> earlyPackets = handshake.takeEarlyPackets();
         handshake = null;
         state = State.CONNECTED;
         session = attached;
         readPause = new ReadPause(channel, attached, services.metrics());
         will = connectWill;
+        willDelaySeconds = willDelay;
         services.metrics().clientConnected();
         if (will != null && services.auth().canPublish(identity, will.topic())) {
             registeredWill = will;
@@ -465,7 +473,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             services.metrics().clientDisconnected();
             if (state != State.DISCONNECTED && will != null) {
                 // DISCONNECTED_WITH_WILL too: the client asked for it (MQTT 5, 0x04).
-                publishWill();
+                publishWillWhenDue();
             }
         }
         if (registeredWill != null) {
@@ -488,7 +496,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         state = how;
         closeReason = reason;
         if (wasConnected) {
-            services.sessions().disconnected(session, this);
+            if (mqtt5 == null) {
+                services.sessions().disconnected(session, this);
+            } else {
+                services.sessions().disconnected(session, this, mqtt5.sessionExpiry());
+            }
         }
     }
 
@@ -504,6 +516,24 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 }
             }
             default -> {}
+        }
+    }
+
+    /**
+     * The will goes out when its Will Delay Interval has passed or the session ended, whichever
+     * is first (section 3.1.3.2.2): at once without a delay or with a session that ends with the
+     * connection.
+     */
+    private void publishWillWhenDue() {
+        long delay = mqtt5 == null ? 0 : Math.min(willDelaySeconds, mqtt5.sessionExpiry());
+        if (delay > 0 && state == State.TAKEN_OVER) {
+            // A new connection to the session came before the delay passed [MQTT-3.1.3-9].
+            return;
+        }
+        if (delay > 0) {
+            services.delayedWills().schedule(identity.clientId(), channel.eventLoop(), delay, this::publishWill);
+        } else {
+            publishWill();
         }
     }
 

@@ -466,14 +466,58 @@ public final class SessionRegistry {
         sessions.remove(session.clientId(), session);
     }
 
-    /** The connection ended; a clean session ends with it. */
+    /** A Session Expiry Interval that never ends (MQTT 5: 0xFFFFFFFF), as every MQTT 3.1.1 persistent session. */
+    public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
+    /** The connection ended; a clean session ends with it, a persistent one is kept. */
     public void disconnected(Session session, ClientLink link) {
+        disconnected(session, link, NEVER_EXPIRES);
+    }
+
+    /**
+     * The connection ended; a clean session ends with it, a persistent one after
+     * {@code expirySeconds} offline (MQTT 5 Session Expiry Interval, section 3.1.2.11.2): at
+     * once for 0 (in this task, so a later CONNECT finds it gone), never for
+     * {@link #NEVER_EXPIRES}. A connection to the session before then keeps it. The timer is
+     * not stored: after a restart a restored session does not expire.
+     */
+    public void disconnected(Session session, ClientLink link, long expirySeconds) {
         session.execute(() -> {
             session.detach(link);
-            if (!session.isPersistent() && !session.isOnline() && !session.isDiscarded()) {
+            if (session.isOnline() || session.isDiscarded()) {
+                return;
+            }
+            if (!session.isPersistent()) {
                 discard(session);
+            } else if (expirySeconds == 0) {
+                expire(session);
+            } else if (expirySeconds != NEVER_EXPIRES) {
+                int period = session.nextOfflinePeriod();
+                offlineLoops
+                        .next()
+                        .schedule(
+                                () -> session.execute(() -> {
+                                    if (session.offlinePeriod() == period
+                                            && !session.isOnline()
+                                            && !session.isDiscarded()) {
+                                        expire(session);
+                                    }
+                                }),
+                                expirySeconds,
+                                TimeUnit.SECONDS);
             }
         });
+    }
+
+    /** A persistent session's expiry passed while offline: it ends, and its stored record and queue go. */
+    private void expire(Session session) {
+        discard(session);
+        sessionStore.delete(session.clientId()).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("Could not delete the expired session of {}: {}", session.clientId(), failure.toString());
+            }
+        });
+        LOG.info("Session of {} expired.", session.clientId());
     }
 
     /** The client ids with a session here now. */

@@ -11,6 +11,7 @@ import static io.starling.testing.Mqtt5Wire.properties;
 import static io.starling.testing.Mqtt5Wire.publish;
 import static io.starling.testing.Mqtt5Wire.publishPacketId;
 import static io.starling.testing.Mqtt5Wire.publishTopic;
+import static io.starling.testing.Mqtt5Wire.sessionExpiry;
 import static io.starling.testing.Mqtt5Wire.subscribe;
 import static io.starling.testing.Mqtt5Wire.unsubscribe;
 import static io.starling.testing.RawMqttClient.CONNACK;
@@ -330,25 +331,62 @@ class Mqtt5ConnectionTest {
         }
     }
 
+    /** A CONNECT with Clean Start 1, a session that outlives it and a will with this Will Delay Interval. */
+    private static byte[] connectWithDelayedWill(String clientId, int flags, String willTopic, int delaySeconds) {
+        byte[] will = new RawMqttClient.Bytes()
+                .properties(properties()
+                        .u8(PropertyId.WILL_DELAY_INTERVAL.id())
+                        .u32(delaySeconds)
+                        .toArray())
+                .string(willTopic)
+                .binary(new byte[] {1})
+                .toArray();
+        return connect(clientId, flags | 0x04, 60, sessionExpiry(3600), will);
+    }
+
+    @Test
+    void section_3_1_3_2_2_willWaitsForItsDelayAndIsPublishedAfterIt() throws Exception {
+        try (RawMqttClient watcher = connected("delay-watcher")) {
+            watcher.send(subscribe(1, new byte[0], "delayed/#", 0));
+            watcher.expect(SUBACK);
+            RawMqttClient client = new RawMqttClient(broker.port());
+            client.send(connectWithDelayedWill("delay-short", 0x02, "delayed/short", 1));
+            client.expect(CONNACK);
+            client.close();
+            assertEquals("delayed/short", publishTopic(watcher.expect(PUBLISH)));
+        }
+    }
+
+    @Test
+    void mqtt_3_1_3_9_reconnectBeforeTheWillDelayCancelsTheWill() throws Exception {
+        try (RawMqttClient watcher = connected("cancel-watcher")) {
+            watcher.send(subscribe(1, new byte[0], "cancelled/#", 0));
+            watcher.expect(SUBACK);
+            RawMqttClient client = new RawMqttClient(broker.port());
+            client.send(connectWithDelayedWill("delay-long", 0x02, "cancelled/long", 3600));
+            client.expect(CONNACK);
+            // Gone without DISCONNECT: without the delay its will would be published now.
+            client.close();
+            try (RawMqttClient again = new RawMqttClient(broker.port())) {
+                again.send(connectWithDelayedWill("delay-long", 0x00, "cancelled/long", 3600));
+                assertEquals(1, again.expect(CONNACK).body()[0], "the session continues");
+                assertTrue(watcher.isSilent(), "the will was published");
+                again.send(disconnect(0x00, new byte[0]));
+            }
+        }
+    }
+
     @Test
     void mqtt_3_14_2_2_sessionExpiryAtDisconnectAfterZeroInConnectIsProtocolError() throws Exception {
         try (RawMqttClient client = connected("expiry-change")) {
-            client.send(disconnect(
-                    0x00,
-                    properties()
-                            .u8(PropertyId.SESSION_EXPIRY_INTERVAL.id())
-                            .u32(60)
-                            .toArray()));
+            client.send(disconnect(0x00, sessionExpiry(60)));
             assertEquals(0x82, disconnectReason(client.expect(DISCONNECT)));
         }
     }
 
     @Test
     void mqtt_3_2_2_2_cleanStartDiscardsTheSessionAndSessionExpiryKeepsIt() throws Exception {
-        byte[] expiry = properties()
-                .u8(PropertyId.SESSION_EXPIRY_INTERVAL.id())
-                .u32(3600)
-                .toArray();
+        byte[] expiry = sessionExpiry(3600);
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
             client.send(connect("kept", 0x02, 60, expiry));
             assertEquals(0, client.expect(CONNACK).body()[0], "new session: session present 0");
@@ -365,6 +403,45 @@ class Mqtt5ConnectionTest {
             client.send(connect("kept", 0x02, 60, expiry));
             assertEquals(0, client.expect(CONNACK).body()[0], "Clean Start: session present 0 [MQTT-3.2.2-2]");
         }
+    }
+
+    private static int sessionPresent(String clientId, int flags, byte[] properties) throws Exception {
+        try (RawMqttClient client = new RawMqttClient(broker.port())) {
+            client.send(connect(clientId, flags, 60, properties));
+            int present = client.expect(CONNACK).body()[0];
+            client.send(disconnect(0x00, new byte[0]));
+            assertTrue(client.isClosedByServer());
+            return present;
+        }
+    }
+
+    @Test
+    void section_3_1_2_11_2_sessionEndsWhenItsExpiryIntervalPassesOffline() throws Exception {
+        assertEquals(0, sessionPresent("expires", 0x02, sessionExpiry(1)));
+        long disconnectedAt = System.currentTimeMillis();
+        // The feature is about time: the interval has to pass (nothing else is waited for this way).
+        while (System.currentTimeMillis() < disconnectedAt + 1500) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, sessionPresent("expires", 0x00, sessionExpiry(1)), "the session expired");
+    }
+
+    @Test
+    void section_3_14_2_2_1_sessionExpiryZeroAtDisconnectEndsTheSession() throws Exception {
+        try (RawMqttClient client = new RawMqttClient(broker.port())) {
+            client.send(connect("ends-at-disconnect", 0x02, 60, sessionExpiry(3600)));
+            client.expect(CONNACK);
+            client.send(disconnect(0x00, sessionExpiry(0)));
+            assertTrue(client.isClosedByServer());
+        }
+        assertEquals(0, sessionPresent("ends-at-disconnect", 0x00, sessionExpiry(3600)));
+    }
+
+    @Test
+    void section_3_1_2_11_2_cleanStart0WithExpiry0ContinuesTheSessionThenEndsIt() throws Exception {
+        assertEquals(0, sessionPresent("continue-then-end", 0x02, sessionExpiry(3600)));
+        assertEquals(1, sessionPresent("continue-then-end", 0x00, new byte[0]), "continued");
+        assertEquals(0, sessionPresent("continue-then-end", 0x00, sessionExpiry(3600)), "ended with that connection");
     }
 
     @Test

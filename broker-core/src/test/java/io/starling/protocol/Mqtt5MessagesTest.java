@@ -5,6 +5,7 @@ import static io.starling.testing.Mqtt5Wire.properties;
 import static io.starling.testing.Mqtt5Wire.publish;
 import static io.starling.testing.Mqtt5Wire.publishPacketId;
 import static io.starling.testing.Mqtt5Wire.publishProperties;
+import static io.starling.testing.Mqtt5Wire.sessionExpiry;
 import static io.starling.testing.Mqtt5Wire.subscribe;
 import static io.starling.testing.RawMqttClient.CONNACK;
 import static io.starling.testing.RawMqttClient.PUBACK;
@@ -107,11 +108,8 @@ class Mqtt5MessagesTest {
 
     @Test
     void mqtt_3_3_2_5_expiredMessageIsNotDeliveredToAnOfflineSession() throws Exception {
-        byte[] sessionExpiry = properties()
-                .u8(PropertyId.SESSION_EXPIRY_INTERVAL.id())
-                .u32(3600)
-                .toArray();
-        try (RawMqttClient subscriber = connected5("expiry-sub", 0x02, sessionExpiry)) {
+        byte[] keptAnHour = sessionExpiry(3600);
+        try (RawMqttClient subscriber = connected5("expiry-sub", 0x02, keptAnHour)) {
             subscriber.send(subscribe(1, new byte[0], "expiring", 1));
             subscriber.expect(SUBACK);
             subscriber.send(Mqtt5Wire.disconnect(0, new byte[0]));
@@ -134,7 +132,7 @@ class Mqtt5MessagesTest {
         while (System.currentTimeMillis() < publishedAt + 1100) {
             Thread.sleep(50);
         }
-        try (RawMqttClient subscriber = connected5("expiry-sub", 0x00, sessionExpiry)) {
+        try (RawMqttClient subscriber = connected5("expiry-sub", 0x00, keptAnHour)) {
             Packet delivered = subscriber.expect(PUBLISH);
             String payload = new String(delivered.body(), StandardCharsets.UTF_8);
             assertTrue(payload.endsWith("lasting"), payload);

@@ -73,6 +73,14 @@ public final class Mqtt5Wire {
         return new Bytes();
     }
 
+    /** A properties section of one Session Expiry Interval. */
+    public static byte[] sessionExpiry(int seconds) {
+        return properties()
+                .u8(PropertyId.SESSION_EXPIRY_INTERVAL.id())
+                .u32(seconds)
+                .toArray();
+    }
+
     /** A CONNACK's reason code. */
     public static int connackReason(RawMqttClient.Packet connack) {
         return connack.body()[1] & 0xFF;
