@@ -64,7 +64,11 @@ final class SubscriptionRequests {
             for (MqttTopicSubscription subscription : requested) {
                 String filter = subscription.topicName();
                 int qos = subscription.qualityOfService().value();
-                if (!Topics.isValidFilter(filter)) {
+                if (mqtt5 && filter.startsWith("$share/")) {
+                    // CONNACK said Shared Subscription Available 0 (section 3.2.2.3.13).
+                    LOG.info("Shared subscription '{}' from {}: SUBACK 0x9E.", filter, connection.clientId());
+                    codes.add(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED.value());
+                } else if (!Topics.isValidFilter(filter)) {
                     LOG.info("Invalid topic filter '{}' from {}: SUBACK 0x80.", filter, connection.clientId());
                     codes.add(mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID.value() : FAILURE);
                 } else if (!services.auth().canSubscribe(connection.identity(), filter)) {

@@ -290,6 +290,14 @@ class Mqtt5ConnectionTest {
     }
 
     @Test
+    void section_3_2_2_3_13_sharedSubscriptionWhileNotAvailableIsSuback0x9E() throws Exception {
+        try (RawMqttClient client = connected("shared")) {
+            client.send(subscribe(1, new byte[0], "$share/group/t", 1));
+            assertEquals(List.of(0x9E), ackReasons(client.expect(SUBACK)));
+        }
+    }
+
+    @Test
     void section_3_2_2_3_12_subscriptionIdentifierWhileNotAvailableIsDisconnect0xA1() throws Exception {
         try (RawMqttClient client = connected("sub-id")) {
             byte[] id = properties()
