@@ -32,6 +32,17 @@ def packet(first, body):
     return bytes([first]) + remaining_length(len(body)) + body
 
 
+def credentials(flags, payload, user, password):
+    """Adds user name and password (when given) to CONNECT flags and payload."""
+    if user is not None:
+        flags |= 0x80
+        payload += s(user)
+    if password is not None:
+        flags |= 0x40
+        payload += s(password)
+    return flags, payload
+
+
 def connect(client_id="seed", clean=True, keep_alive=60, will=None, user=None, password=None,
             name="MQTT", level=4):
     flags = (0x02 if clean else 0)
@@ -40,12 +51,7 @@ def connect(client_id="seed", clean=True, keep_alive=60, will=None, user=None, p
         topic, message, qos, retain = will
         flags |= 0x04 | (qos << 3) | (0x20 if retain else 0)
         payload += s(topic) + s(message)
-    if user is not None:
-        flags |= 0x80
-        payload += s(user)
-    if password is not None:
-        flags |= 0x40
-        payload += s(password)
+    flags, payload = credentials(flags, payload, user, password)
     return packet(0x10, s(name) + bytes([level, flags]) + struct.pack(">H", keep_alive) + payload)
 
 
@@ -66,6 +72,52 @@ def subscribe(packet_id, *filters):
 
 def unsubscribe(packet_id, *filters):
     return packet(0xA2, struct.pack(">H", packet_id) + b"".join(s(f) for f in filters))
+
+
+def vbi(n):
+    return remaining_length(n)
+
+
+def props(*items):
+    """An MQTT 5 properties section from (identifier, encoded value) pairs."""
+    body = b"".join(bytes([pid]) + value for pid, value in items)
+    return vbi(len(body)) + body
+
+
+def u16(n):
+    return struct.pack(">H", n)
+
+
+def u32(n):
+    return struct.pack(">I", n)
+
+
+def connect5(client_id="seed5", clean=True, keep_alive=60, properties=props(), will=None, user=None,
+             password=None):
+    flags = (0x02 if clean else 0)
+    payload = s(client_id)
+    if will:
+        topic, message, qos, retain, will_properties = will
+        flags |= 0x04 | (qos << 3) | (0x20 if retain else 0)
+        payload += will_properties + s(topic) + s(message)
+    flags, payload = credentials(flags, payload, user, password)
+    return packet(0x10, s("MQTT") + bytes([5, flags]) + u16(keep_alive) + properties + payload)
+
+
+def publish5(topic, message, qos=0, packet_id=1, properties=props(), retain=False):
+    first = 0x30 | (qos << 1) | (1 if retain else 0)
+    return packet(first, s(topic) + (u16(packet_id) if qos else b"") + properties + message)
+
+
+def subscribe5(packet_id, properties, *filters):
+    return packet(0x82, u16(packet_id) + properties + b"".join(s(f) + bytes([o]) for f, o in filters))
+
+
+USER = 0x26
+
+
+def user(key, value):
+    return (USER, s(key) + s(value))
 
 
 PINGREQ = bytes([0xC0, 0])
@@ -100,7 +152,31 @@ SEEDS = {
     "oversize-publish": (PREFIX, bytes([0x30]) + remaining_length(2 * 1024 * 1024) + s("big") + b"x" * 64),
     "invalid-utf8-topic": (PREFIX, publish(b"a/\xc3\x28", b"bad topic")),
     "nul-in-client-id": (WHOLE, connect("se\x00ed")),
-    "unsupported-level": (WHOLE, connect(level=5)),
+    "unsupported-level": (WHOLE, connect(level=6)),
+    "mqtt5-connect-no-properties": (WHOLE, connect(level=5)),
+    "mqtt5-session": (WHOLE, connect5(properties=props((0x11, u32(60)), (0x21, u16(4)), (0x27, u32(2048)),
+                                                       (0x22, u16(5)), (0x17, b"\x01"), (0x19, b"\x01"),
+                                                       user("a", "1"), user("a", "2")),
+                                      will=("w5", b"bye", 1, False, props((0x18, u32(5)), (0x01, b"\x01"),
+                                                                          (0x03, s("text/plain")))),
+                                      user="u", password=b"p")
+                      + subscribe5(1, props((0x0B, vbi(42)), user("s", "1")), ("a/#", 0x2E), ("b", 0x01))
+                      + publish5("a/b", b"hi", 1, 2, props((0x23, u16(3)), (0x02, u32(30)), (0x08, s("reply")),
+                                                           (0x09, s(b"\x01\x02")), user("k", "v")))
+                      + publish5("", b"alias", 1, 3, props((0x23, u16(3))))
+                      + packet(0x40, u16(1) + b"\x10" + props((0x1F, s("why"))))
+                      + packet(0x62, u16(2) + b"\x92")
+                      + packet(0xA2, u16(4) + props() + s("a/#"))
+                      + packet(0xF0, b"\x19" + props((0x15, s("m")), (0x16, s(b"d"))))
+                      + PINGREQ + packet(0xE0, b"\x04" + props((0x11, u32(0)))),
+                      ),
+    "mqtt5-duplicate-property": (WHOLE, connect5() + publish5("t", b"x", properties=props((0x03, s("a")),
+                                                                                         (0x03, s("b"))))),
+    "mqtt5-topic-alias-zero": (WHOLE, connect5() + publish5("t", b"x", properties=props((0x23, u16(0))))),
+    "mqtt5-wrong-packet-property": (WHOLE, connect5(properties=props((0x18, u32(1))))),
+    "mqtt5-bad-utf8-property": (WHOLE, connect5() + publish5("t", b"x", properties=props((0x08, s(b"\xed\xa0\x80"))))),
+    "mqtt5-chunked": (chunks(3), connect5() + subscribe5(1, props(), ("x", 0x05))
+                      + publish5("x", b"y", 1, 2, props(user("o", "1"))) + bytes([0xE0, 0])),
     "empty-client-id-persistent": (WHOLE, connect("", clean=False)),
     "second-connect": (PREFIX, connect("again")),
     "subscribe-bad-qos": (PREFIX, subscribe(1, ("a", 3))),

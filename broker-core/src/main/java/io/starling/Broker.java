@@ -13,6 +13,7 @@ import io.starling.config.ListenerSettings;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.MetricsSource;
 import io.starling.metrics.SysTopics;
+import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.routing.DuplicateWindows;
@@ -154,7 +155,8 @@ public final class Broker implements ClusterNode, MetricsSource {
                 messageIds,
                 new PacketLog(config.verbose()),
                 metrics,
-                cluster);
+                cluster,
+                new DelayedWills());
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
         this.admin = new OperationsHttpServer(this, acceptor, workers);
@@ -276,6 +278,11 @@ public final class Broker implements ClusterNode, MetricsSource {
             throw new IllegalArgumentException("listener " + listenerKind + " is not open");
         }
         return address.getPort();
+    }
+
+    /** The broker's counters (what /metrics shows). */
+    public BrokerMetrics metrics() {
+        return metrics;
     }
 
     /** Stops the broker; a second call (a second SIGTERM) does nothing. */

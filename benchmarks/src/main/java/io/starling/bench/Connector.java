@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -43,6 +44,8 @@ final class Connector implements AutoCloseable {
     private final SslContext tls;
     /** The password of each client id (sent with the id as user name), or null for anonymous clients. */
     private final UnaryOperator<String> passwords;
+
+    private final MqttVersion version;
     /** CONNECTs outstanding at most in {@link #connectAll}. */
     private final int pending;
     /** Whether closing this connector stops the event loops (not for one made by {@link #to}). */
@@ -54,9 +57,18 @@ final class Connector implements AutoCloseable {
      *                  previous session for resumption, as device TLS stacks do
      * @param passwords the password of each client id, which is also its user name; null: none
      * @param pending   CONNECTs outstanding at most in {@link #connectAll}
+     * @param version   the MQTT version of the clients' CONNECT
      */
-    Connector(String host, int port, int threads, boolean tls, UnaryOperator<String> passwords, int pending) {
+    Connector(
+            String host,
+            int port,
+            int threads,
+            boolean tls,
+            UnaryOperator<String> passwords,
+            int pending,
+            MqttVersion version) {
         this.tls = tls ? clientTls() : null;
+        this.version = version;
         this.passwords = passwords;
         this.pending = pending;
         group = EventLoops.newGroup("bench-client", threads);
@@ -74,6 +86,7 @@ final class Connector implements AutoCloseable {
         tls = base.tls;
         passwords = base.passwords;
         pending = base.pending;
+        version = base.version;
         InetSocketAddress address = (InetSocketAddress) base.bootstrap.config().remoteAddress();
         bootstrap = base.bootstrap.clone().remoteAddress(address.getHostString(), port);
         ownsGroup = false;
@@ -88,7 +101,12 @@ final class Connector implements AutoCloseable {
     Future<MqttClient> connect(String clientId, boolean cleanSession, MqttClient.Listener listener) {
         Promise<MqttClient> connected = group.next().newPromise();
         MqttClient client = new MqttClient(
-                clientId, cleanSession, passwords == null ? null : passwords.apply(clientId), listener, connected);
+                clientId,
+                cleanSession,
+                passwords == null ? null : passwords.apply(clientId),
+                version,
+                listener,
+                connected);
         InetSocketAddress broker = (InetSocketAddress) bootstrap.config().remoteAddress();
         bootstrap
                 .clone()

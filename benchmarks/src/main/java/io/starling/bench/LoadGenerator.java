@@ -1,5 +1,6 @@
 package io.starling.bench;
 
+import io.netty.handler.codec.mqtt.MqttVersion;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -52,7 +53,8 @@ public final class LoadGenerator {
                         options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS
                                 ? StormRun::password
                                 : null,
-                        options.pending())) {
+                        options.pending(),
+                        options.mqttVersion() == 5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1)) {
             return switch (options.scenario()) {
                 case FAN_IN, FAN_OUT, POINT_TO_POINT ->
                     new TrafficRun(options, connector, connector.to(options.subscriberPortOrDefault()), probe, runId)

@@ -23,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 
 /**
- * The client side of one MQTT 3.1.1 connection: CONNECT, SUBSCRIBE, and the QoS 1/2 flows in
+ * The client side of one MQTT 3.1.1 or 5.0 connection: CONNECT, SUBSCRIBE, and the QoS 1/2 flows in
  * both directions. What the connection is for (publishing, counting) is its {@link Listener}'s
  * job. Runs on the channel's event loop, like every callback of the listener.
  */
@@ -47,6 +47,8 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     private final boolean cleanSession;
     /** Sent as the password with the client id as user name; null: no user name. */
     private final String password;
+    /** MQTT 3.1.1 or 5.0: Netty's codec speaks what the CONNECT says from then on. */
+    private final MqttVersion version;
 
     private final Promise<MqttClient> connected;
     private Listener listener;
@@ -56,8 +58,14 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
     private final BitSet awaitingRelease = new BitSet();
 
     MqttClient(
-            String clientId, boolean cleanSession, String password, Listener listener, Promise<MqttClient> connected) {
+            String clientId,
+            boolean cleanSession,
+            String password,
+            MqttVersion version,
+            Listener listener,
+            Promise<MqttClient> connected) {
         this.clientId = clientId;
+        this.version = version;
         this.cleanSession = cleanSession;
         this.password = password;
         this.listener = listener;
@@ -84,7 +92,7 @@ final class MqttClient extends ChannelInboundHandlerAdapter {
                 .clientId(clientId)
                 .cleanSession(cleanSession)
                 .keepAlive(0)
-                .protocolVersion(MqttVersion.MQTT_3_1_1);
+                .protocolVersion(version);
         if (password != null) {
             connect.hasUser(true)
                     .username(clientId)

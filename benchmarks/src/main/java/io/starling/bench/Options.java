@@ -36,6 +36,7 @@ import java.util.Locale;
  * @param dashboard   the broker's admin listener (http://127.0.0.1:9398): while the run lasts, its
  *                    overview is polled as an open dashboard does ({@link DashboardPoller}); empty: none
  * @param dashboardToken the admin token for those calls
+ * @param mqttVersion the protocol level the clients speak: 4 (MQTT 3.1.1) or 5 (MQTT 5.0)
  */
 public record Options(
         String host,
@@ -62,7 +63,8 @@ public record Options(
         String phase,
         String runId,
         String dashboard,
-        String dashboardToken) {
+        String dashboardToken,
+        int mqttVersion) {
 
     /** The offline scenario's phases. */
     public static final String ALL = "all";
@@ -75,6 +77,7 @@ public record Options(
         require(host.equals("127.0.0.1"), "host must be 127.0.0.1 (benchmarks run on loopback only)");
         require(port > 0 && port < 65536, "port must be 1-65535");
         require(qos >= 0 && qos <= 2, "qos must be 0, 1 or 2");
+        require(mqttVersion == 4 || mqttVersion == 5, "mqtt-version must be 4 (3.1.1) or 5");
         require(messages > 0, "messages must be positive");
         require(payloadSize >= Payloads.HEADER, "payload must be at least " + Payloads.HEADER + " bytes");
         require(rate >= 0, "rate must be 'max' or a positive number");
@@ -153,7 +156,9 @@ public record Options(
             "  --run-id ID             client ids and topics of the run (default random; drain: fill's)",
             "  --dashboard URL         poll the admin API there as an open dashboard does (GET /api/v1/nodes",
             "                          every 3 s) while the run lasts, to measure what it costs (default: none)",
-            "  --dashboard-token T     the admin token (starling.admin.token) for --dashboard");
+            "  --dashboard-token T     the admin token (starling.admin.token) for --dashboard",
+            "  --mqtt-version 4|5      the clients speak MQTT 3.1.1 (4, the default) or MQTT 5.0 (5); guess",
+            "                          always 3.1.1");
 
     public static Options parse(String[] args) {
         Builder b = new Builder();
@@ -190,6 +195,7 @@ public record Options(
                 case "--run-id" -> b.runId = value;
                 case "--dashboard" -> b.dashboard = value;
                 case "--dashboard-token" -> b.dashboardToken = value;
+                case "--mqtt-version" -> b.mqttVersion = integer(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -247,6 +253,7 @@ public record Options(
         public String runId = "";
         public String dashboard = "";
         public String dashboardToken = "";
+        public int mqttVersion = 4;
 
         public Options build() {
             return new Options(
@@ -274,7 +281,8 @@ public record Options(
                     phase,
                     runId,
                     dashboard,
-                    dashboardToken);
+                    dashboardToken,
+                    mqttVersion);
         }
     }
 }

@@ -157,6 +157,7 @@ public record Result(
         fields.add("qos=" + options.qos());
         fields.add("rate=" + (options.rate() == 0 ? "max" : Integer.toString(options.rate())));
         fields.add("persistent=" + options.persistent());
+        fields.add("mqtt=" + (options.mqttVersion() == 5 ? "5" : "3.1.1"));
         fields.add("published=" + published);
         fields.add("messages=" + messages);
         fields.add("seconds=" + number(seconds, 3));

@@ -90,6 +90,18 @@ class LoadGeneratorSmokeTest {
         assertTrue(result.latency().getTotalCount() == copies && result.cpuSeconds() >= 0);
     }
 
+    @ParameterizedTest(name = "MQTT 5 at QoS {0}")
+    @CsvSource({"0", "1", "2"})
+    void mqtt5ClientsDeliverEveryMessage(int qos) throws Exception {
+        Options.Builder options = quick(Scenario.POINT_TO_POINT, qos, 200);
+        options.mqttVersion = 5;
+        Result result = LoadGenerator.run(options.build());
+
+        assertTrue(result.passed(), result.failures()::toString);
+        assertEquals(200, result.messages());
+        assertTrue(result.line().contains(" mqtt=5 "), result.line());
+    }
+
     @Test
     void fixedRateRunDeliversEveryMessage() throws Exception {
         Options.Builder options = quick(Scenario.POINT_TO_POINT, 1, 300);

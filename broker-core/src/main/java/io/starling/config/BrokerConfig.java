@@ -38,6 +38,7 @@ public record BrokerConfig(
         Duration authTimeout,
         int authThreads,
         LoginLimits loginLimits,
+        Mqtt5Settings mqtt5,
         boolean verbose,
         Config raw) {
 
@@ -95,6 +96,7 @@ public record BrokerConfig(
                 positive(c, "starling.auth.timeout"),
                 threads(c, "starling.auth.threads"),
                 LoginLimits.from(c),
+                Mqtt5Settings.from(c),
                 c.getBoolean("starling.log.verbose"),
                 config);
     }

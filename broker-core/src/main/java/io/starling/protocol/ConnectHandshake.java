@@ -4,11 +4,17 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.starling.config.Mqtt5Settings;
+import io.starling.protocol.mqtt5.PropertyId;
+import io.starling.protocol.mqtt5.PublishProperties;
+import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.spi.AuthResult;
 import io.starling.spi.ClientIdentity;
 import io.starling.spi.ConnectInfo;
+import io.starling.spi.MessageProperties;
 import io.starling.spi.StoredMessage;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -46,8 +52,18 @@ final class ConnectHandshake {
 
     private ClientIdentity identity;
     private boolean cleanSession;
+    /** The keep alive the client asked for, lowered to the broker's maximum for MQTT 5 clients. */
     private int keepAliveSeconds;
+    /** Whether the client's keep alive was changed (MQTT 5: sent back as Server Keep Alive). */
+    private boolean keepAliveChanged;
+    /** Whether the client sent no id and got one from the broker. */
+    private boolean idAssigned;
+    /** What an MQTT 5 client asked for; null for MQTT 3.1/3.1.1. */
+    private Mqtt5Client mqtt5;
+
     private StoredMessage will;
+    /** An MQTT 5 will's Will Delay Interval in seconds (0: none). */
+    private long willDelaySeconds;
     /** The line logged once the client is connected. */
     private String description;
 
@@ -59,10 +75,14 @@ final class ConnectHandshake {
 
     /** Checks the CONNECT and authenticates it; refuses or closes the connection when it fails. */
     void start(MqttConnectMessage connect) {
+        if (connect.variableHeader().version() == 5) {
+            mqtt5 = Mqtt5Client.of(connect.variableHeader().properties());
+            connection.speakMqtt5(mqtt5);
+        }
         ConnectCheck check = ConnectCheck.of(connect, services.config().maxClientIdLength());
         String requestedId = connect.payload().clientIdentifier();
         if (check.violation() != null) {
-            connection.violation("CONNECT with " + check.violation());
+            connection.violation(ReasonCode.PROTOCOL_ERROR, "CONNECT with " + check.violation());
             return;
         }
         if (check.refusal() != null) {
@@ -72,7 +92,8 @@ final class ConnectHandshake {
             return;
         }
         cleanSession = connect.variableHeader().isCleanSession();
-        String clientId = requestedId.isEmpty() ? "auto-" + UUID.randomUUID() : requestedId;
+        idAssigned = requestedId.isEmpty();
+        String clientId = idAssigned ? "auto-" + UUID.randomUUID() : requestedId;
         String username = connect.payload().userName();
         identity = new ClientIdentity(clientId, username);
         connection.identify(identity);
@@ -83,9 +104,22 @@ final class ConnectHandshake {
                     connect.variableHeader().willQos(),
                     connect.variableHeader().isWillRetain(),
                     connect.payload().willMessageInBytes(),
-                    0);
+                    0,
+                    mqtt5 == null
+                            ? MessageProperties.NONE
+                            : PublishProperties.read(connect.payload().willProperties()));
+            if (mqtt5 != null) {
+                willDelaySeconds = Integer.toUnsignedLong(
+                        Mqtt5Client.intValue(connect.payload().willProperties(), PropertyId.WILL_DELAY_INTERVAL, 0));
+            }
         }
         keepAliveSeconds = connect.variableHeader().keepAliveTimeSeconds();
+        int maxKeepAlive = services.config().mqtt5().maxKeepAlive();
+        if (mqtt5 != null && maxKeepAlive > 0 && (keepAliveSeconds == 0 || keepAliveSeconds > maxKeepAlive)) {
+            // [MQTT-3.2.2-21]: the client must use the Server Keep Alive it is sent.
+            keepAliveSeconds = maxKeepAlive;
+            keepAliveChanged = true;
+        }
         int level = connect.variableHeader().version();
         description = "New client connected from " + connection.remote() + " as " + clientId + " (p" + (level - 2)
                 + ", c" + (cleanSession ? 1 : 0) + ", k" + keepAliveSeconds
@@ -105,25 +139,32 @@ final class ConnectHandshake {
                     }
                     AuthResult result = verdict == null ? null : verdict.result();
                     if (failure != null || result != AuthResult.ACCEPT) {
-                        refuseLogin(
-                                result == AuthResult.BAD_USERNAME_OR_PASSWORD, verdict != null && verdict.heldBack());
+                        refuseLogin(result, verdict != null && verdict.heldBack());
                         return;
                     }
                     attach();
                 }));
     }
 
-    private void refuseLogin(boolean badCredentials, boolean heldBack) {
+    /** @param result the auth chain's answer, null if it failed (then: not authorized) */
+    private void refuseLogin(AuthResult result, boolean heldBack) {
+        boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
         services.metrics().authRefused(badCredentials);
+        ReasonCode code = result == null
+                ? ReasonCode.NOT_AUTHORIZED
+                : switch (result) {
+                    case BAD_USERNAME_OR_PASSWORD -> ReasonCode.BAD_USER_NAME_OR_PASSWORD;
+                    case BANNED -> ReasonCode.BANNED;
+                    case BAD_AUTHENTICATION_METHOD -> ReasonCode.BAD_AUTHENTICATION_METHOD;
+                    default -> ReasonCode.NOT_AUTHORIZED;
+                };
         // A CONNECT held back after failed logins was logged with the others held back.
         connection.refuse(
-                badCredentials
-                        ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
-                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                code,
                 heldBack
                         ? null
                         : "client " + identity.clientId() + " from " + connection.remote() + " refused: "
-                                + (badCredentials ? "bad user name or password" : "not authorized"));
+                                + code.describe().substring(5));
     }
 
     /** The subject of the client's TLS certificate, if the connection is TLS and it sent one. */
@@ -144,8 +185,9 @@ final class ConnectHandshake {
 
     private void attach() {
         String clientId = identity.clientId();
+        boolean persistent = mqtt5 == null ? !cleanSession : !mqtt5.sessionEndsWithConnection();
         services.sessions()
-                .connect(clientId, cleanSession, connection, channel.eventLoop(), this::accepted)
+                .connect(clientId, cleanSession, persistent, connection, channel.eventLoop(), this::accepted)
                 .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
@@ -154,9 +196,7 @@ final class ConnectHandshake {
                                     "Could not set up the session of client {} (store or cluster): {}",
                                     clientId,
                                     cause.toString());
-                            connection.refuse(
-                                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                                    "session could not be set up");
+                            connection.refuse(ReasonCode.SERVER_UNAVAILABLE, "session could not be set up");
                         }
                         return;
                     }
@@ -165,14 +205,45 @@ final class ConnectHandshake {
                         services.sessions().disconnected(attached, connection);
                         return;
                     }
-                    connection.connected(attached, will, keepAliveSeconds);
+                    services.delayedWills().connected(clientId, !cleanSession);
+                    connection.connected(attached, will, willDelaySeconds, keepAliveSeconds);
                 }));
     }
 
     /** The session took the client: CONNACK, on the session's thread before anything else it sends. */
     private void accepted(int sessionPresent) {
-        connection.send(Packets.connack(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent == 1));
+        connection.send(
+                mqtt5 == null
+                        ? Packets.connack(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent == 1)
+                        : Packets.connack(ReasonCode.SUCCESS, sessionPresent == 1, connackProperties()));
         LOG.info(description);
+    }
+
+    /** What the broker tells an MQTT 5 client it accepts (section 3.2.2.3). */
+    private MqttProperties connackProperties() {
+        Mqtt5Settings settings = services.config().mqtt5();
+        MqttProperties properties = new MqttProperties();
+        integer(properties, PropertyId.RECEIVE_MAXIMUM, settings.receiveMaximum());
+        integer(properties, PropertyId.MAXIMUM_PACKET_SIZE, services.config().maxPacketSize());
+        integer(properties, PropertyId.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum());
+        integer(properties, PropertyId.RETAIN_AVAILABLE, 1);
+        integer(properties, PropertyId.WILDCARD_SUBSCRIPTION_AVAILABLE, 1);
+        // Not yet: a SUBSCRIBE with an identifier is refused (0xA1), $share/ is an ordinary filter.
+        integer(properties, PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0);
+        integer(properties, PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+        if (keepAliveChanged) {
+            integer(properties, PropertyId.SERVER_KEEP_ALIVE, keepAliveSeconds);
+        }
+        if (idAssigned) {
+            // [MQTT-3.2.2-16]
+            properties.add(
+                    new MqttProperties.StringProperty(PropertyId.ASSIGNED_CLIENT_IDENTIFIER.id(), identity.clientId()));
+        }
+        return properties;
+    }
+
+    private static void integer(MqttProperties properties, PropertyId id, int value) {
+        properties.add(new MqttProperties.IntegerProperty(id.id(), value));
     }
 
     /**

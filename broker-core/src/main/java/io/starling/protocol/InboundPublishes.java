@@ -2,6 +2,7 @@ package io.starling.protocol;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.starling.concurrent.Stages;
+import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.InboundQos2Receipt;
@@ -30,7 +31,8 @@ final class InboundPublishes {
 
     void onPublish(Session session, InboundPublish publish) {
         if (!Topics.isValidTopicName(publish.topic())) {
-            connection.violation("PUBLISH to invalid topic name '" + publish.topic() + "'");
+            connection.violation(
+                    ReasonCode.TOPIC_NAME_INVALID, "PUBLISH to invalid topic name '" + publish.topic() + "'");
             return;
         }
         session.execute(() -> route(session, publish));
@@ -39,11 +41,11 @@ final class InboundPublishes {
     private void route(Session session, InboundPublish publish) {
         if (!services.auth().canPublish(connection.identity(), publish.topic())) {
             LOG.info("Denied PUBLISH from {} to '{}': not authorized.", connection.clientId(), publish.topic());
-            acknowledge(session, publish);
+            acknowledge(session, publish, ReasonCode.NOT_AUTHORIZED);
             return;
         }
         if (publish.qos() == 2 && !session.receiveQos2(publish.packetId())) {
-            acknowledge(session, publish);
+            acknowledge(session, publish, ReasonCode.SUCCESS);
             return;
         }
         StoredMessage message = new StoredMessage(
@@ -52,7 +54,8 @@ final class InboundPublishes {
                 publish.qos(),
                 publish.retain(),
                 publish.payload(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                publish.properties());
         InboundQos2Receipt receipt = publish.qos() == 2 && session.isPersistent()
                 ? new InboundQos2Receipt(session.clientId(), publish.packetId())
                 : null;
@@ -80,19 +83,20 @@ final class InboundPublishes {
                 if (publish.qos() == 2) {
                     session.releaseQos2(publish.packetId());
                 }
-                connection.close("store failure");
+                connection.close(ReasonCode.UNSPECIFIED_ERROR, "store failure");
                 return;
             }
-            acknowledge(session, publish);
+            acknowledge(session, publish, ReasonCode.SUCCESS);
         }));
     }
 
-    private void acknowledge(Session session, InboundPublish publish) {
+    /** PUBACK or PUBREC; MQTT 5 clients learn {@code code}, 3.1.1 ones are acknowledged either way. */
+    private void acknowledge(Session session, InboundPublish publish, ReasonCode code) {
         if (publish.qos() == 0 || !session.isAttachedTo(connection)) {
             return;
         }
         MqttMessageType type = publish.qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
-        connection.send(Packets.ack(type, publish.packetId()));
+        connection.sendAck(type, publish.packetId(), code);
     }
 
     void onPubrel(Session session, int packetId) {
@@ -105,7 +109,10 @@ final class InboundPublishes {
             }
             durable.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (session.isAttachedTo(connection)) {
-                    connection.send(Packets.ack(MqttMessageType.PUBCOMP, packetId));
+                    connection.sendAck(
+                            MqttMessageType.PUBCOMP,
+                            packetId,
+                            known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND);
                 }
             }));
         });

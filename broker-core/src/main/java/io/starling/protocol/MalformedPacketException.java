@@ -3,9 +3,9 @@ package io.starling.protocol;
 import io.netty.handler.codec.DecoderException;
 
 /** The bytes a client sent break the MQTT packet format; its connection is closed. */
-class MalformedPacketException extends DecoderException {
+public class MalformedPacketException extends DecoderException {
 
-    MalformedPacketException(String message) {
+    public MalformedPacketException(String message) {
         super(message);
     }
 }

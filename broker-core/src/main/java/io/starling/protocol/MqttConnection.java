@@ -7,23 +7,30 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.starling.protocol.mqtt5.Mqtt5Violation;
+import io.starling.protocol.mqtt5.PropertyId;
+import io.starling.protocol.mqtt5.PublishProperties;
+import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.protocol.mqtt5.VariableByteInteger;
 import io.starling.session.ClientLink;
 import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
 import io.starling.spi.ClientIdentity;
+import io.starling.spi.MessageProperties;
 import io.starling.spi.StoredMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -59,6 +66,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         REFUSED,
         /** The client sent DISCONNECT: its will is discarded. */
         DISCONNECTED,
+        /** An MQTT 5 client sent DISCONNECT with reason 0x04: its will is published. */
+        DISCONNECTED_WITH_WILL,
         /** The client (or the network) closed the socket without DISCONNECT. */
         CLOSED_BY_CLIENT,
         /** The broker closed it for {@link #closeReason}: a protocol error, keep alive, a slow consumer, ... */
@@ -105,10 +114,22 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
 
     /** The will of a connected client, published when the connection ends without DISCONNECT. */
     private StoredMessage will;
+    /** An MQTT 5 will's delay: published this long after the connection ends, unless the client returns. */
+    private long willDelaySeconds;
     /** The will handed to the cluster while connected (it publishes it if this node is lost). */
     private StoredMessage registeredWill;
     /** Why the broker closed the connection ({@link State#CLOSED_BY_BROKER}, {@link State#TAKEN_OVER}). */
     private String closeReason;
+
+    /** What an MQTT 5 client asked for in CONNECT; null on MQTT 3.1/3.1.1 connections. */
+    private Mqtt5Client mqtt5;
+    /** The topics of the aliases an MQTT 5 client set up (index: alias); created by the first. */
+    private String[] topicAliases;
+    /**
+     * QoS 1/2 PUBLISHes of an MQTT 5 client not yet fully acknowledged (PUBACK, or PUBCOMP for
+     * QoS 2): more than the broker's Receive Maximum disconnects it with 0x93.
+     */
+    private int inboundUnacknowledged;
 
     public MqttConnection(ProtocolServices services) {
         this.services = services;
@@ -122,7 +143,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 .schedule(
                         () -> {
                             if (state == State.AWAIT_CONNECT) {
-                                close("no CONNECT within " + timeoutMillis + " ms");
+                                close(ReasonCode.MAXIMUM_CONNECT_TIME, "no CONNECT within " + timeoutMillis + " ms");
                             }
                         },
                         timeoutMillis,
@@ -171,11 +192,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         services.packetLog().received(clientId(), message);
         switch (type) {
             case CONNECT -> violation("second CONNECT on one connection");
-            case PUBLISH -> {
-                services.metrics()
-                        .messageReceived(message.fixedHeader().qosLevel().value());
-                publishes().onPublish(session, InboundPublish.of((MqttPublishMessage) message));
-            }
+            case PUBLISH -> onPublish((MqttPublishMessage) message);
             case PUBACK -> {
                 int packetId = packetId(message);
                 session.execute(() -> session.onPuback(packetId));
@@ -185,6 +202,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 session.execute(() -> session.onPubrec(packetId));
             }
             case PUBREL -> publishes().onPubrel(session, packetId(message));
+            case AUTH -> violation("AUTH without an Authentication Method in CONNECT");
             case PUBCOMP -> {
                 int packetId = packetId(message);
                 session.execute(() -> session.onPubcomp(packetId));
@@ -192,12 +210,79 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             case SUBSCRIBE -> subscriptionRequests().onSubscribe(session, (MqttSubscribeMessage) message);
             case UNSUBSCRIBE -> subscriptionRequests().onUnsubscribe(session, (MqttUnsubscribeMessage) message);
             case PINGREQ -> send(Packets.PINGRESP);
-            case DISCONNECT -> {
-                end(State.DISCONNECTED, null);
-                channel.close();
-            }
+            case DISCONNECT -> onDisconnect(message);
             default -> violation(type + " may only be sent by a server");
         }
+    }
+
+    private void onPublish(MqttPublishMessage message) {
+        int qos = message.fixedHeader().qosLevel().value();
+        services.metrics().messageReceived(qos);
+        String topic = message.variableHeader().topicName();
+        MessageProperties properties = MessageProperties.NONE;
+        if (mqtt5 != null) {
+            if (qos > 0 && ++inboundUnacknowledged > services.config().mqtt5().receiveMaximum()) {
+                // [MQTT-3.3.4-9]
+                violation(
+                        ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+                        "more QoS 1/2 PUBLISHes unacknowledged than Receive Maximum");
+                return;
+            }
+            topic = resolveTopicAlias(topic, message.variableHeader().properties());
+            if (topic == null) {
+                return;
+            }
+            properties = PublishProperties.read(message.variableHeader().properties());
+        }
+        publishes().onPublish(session, InboundPublish.of(message, topic, properties));
+    }
+
+    /**
+     * The topic of an MQTT 5 PUBLISH: its topic name, which also sets up its Topic Alias if it
+     * has one, or the topic an earlier PUBLISH set up for the alias (section 3.3.2.3.4). Null
+     * if the alias is unknown: a protocol error, the connection is closed. The alias is in
+     * range: {@link io.starling.protocol.mqtt5.Mqtt5PacketCheck} checked it.
+     */
+    private String resolveTopicAlias(String topic, MqttProperties properties) {
+        int alias = Mqtt5Client.intValue(properties, PropertyId.TOPIC_ALIAS, 0);
+        if (alias == 0) {
+            return topic;
+        }
+        if (topicAliases == null) {
+            topicAliases = new String[services.config().mqtt5().topicAliasMaximum() + 1];
+        }
+        if (!topic.isEmpty()) {
+            topicAliases[alias] = topic;
+            return topic;
+        }
+        if (topicAliases[alias] == null) {
+            violation("PUBLISH with Topic Alias " + alias + " that was never set up");
+            return null;
+        }
+        return topicAliases[alias];
+    }
+
+    private void onDisconnect(MqttMessage message) {
+        if (mqtt5 != null && message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
+            MqttProperties.MqttProperty<?> expiry =
+                    header.properties().getProperty(PropertyId.SESSION_EXPIRY_INTERVAL.id());
+            if (expiry != null) {
+                long seconds = Integer.toUnsignedLong((Integer) expiry.value());
+                if (seconds != 0 && mqtt5.sessionEndsWithConnection()) {
+                    // [MQTT-3.14.2-2]
+                    violation("DISCONNECT sets a Session Expiry Interval after CONNECT set 0");
+                    return;
+                }
+                mqtt5 = mqtt5.withSessionExpiry(seconds);
+            }
+            if (header.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE.byteValue()) {
+                end(State.DISCONNECTED_WITH_WILL, null);
+                channel.close();
+                return;
+            }
+        }
+        end(State.DISCONNECTED, null);
+        channel.close();
     }
 
     private InboundPublishes publishes() {
@@ -221,9 +306,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private void onDecoderFailure(MqttMessage message) {
         Throwable cause = message.decoderResult().cause();
         if (state == State.AWAIT_CONNECT && cause instanceof MqttIdentifierRejectedException) {
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client id rejected");
+            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id rejected");
         } else {
-            violation("malformed " + message.fixedHeader().messageType() + ": " + cause.getMessage());
+            violation(
+                    ReasonCode.MALFORMED_PACKET,
+                    "malformed " + message.fixedHeader().messageType() + ": " + cause.getMessage());
         }
     }
 
@@ -237,6 +324,15 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         channel.config().setAutoRead(false);
         handshake = new ConnectHandshake(this, services, channel);
         handshake.start(connect);
+    }
+
+    /** The CONNECT was MQTT 5: what the connection sends and checks from now on follows version 5. */
+    void speakMqtt5(Mqtt5Client client) {
+        mqtt5 = client;
+    }
+
+    boolean isMqtt5() {
+        return mqtt5 != null;
     }
 
     /** The handshake knows who the client is (before it is authenticated). */
@@ -253,13 +349,14 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
      * The handshake attached the session and sent CONNACK: the client is connected, and the
      * packets it sent before its CONNACK are handled now, in order.
      */
-    void connected(Session attached, StoredMessage connectWill, int keepAliveSeconds) {
+    void connected(Session attached, StoredMessage connectWill, long willDelay, int keepAliveSeconds) {
         List<MqttMessage> earlyPackets = handshake.takeEarlyPackets();
         handshake = null;
         state = State.CONNECTED;
         session = attached;
         readPause = new ReadPause(channel, attached, services.metrics());
         will = connectWill;
+        willDelaySeconds = willDelay;
         services.metrics().clientConnected();
         connectedAtMillis = System.currentTimeMillis();
         if (will != null && services.auth().canPublish(identity, will.topic())) {
@@ -327,7 +424,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         }
         long silentNanos = now - lastPacketNanos;
         if (silentNanos >= keepAliveNanos) {
-            close("keep alive timeout exceeded");
+            close(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout exceeded");
         } else {
             timer = channel.eventLoop()
                     .schedule(this::checkKeepAlive, keepAliveNanos - silentNanos, TimeUnit.NANOSECONDS);
@@ -340,17 +437,27 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             return;
         }
         if (cause instanceof UnsupportedProtocolLevelException && state == State.AWAIT_CONNECT) {
-            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, cause.getMessage());
+            refuse(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, cause.getMessage());
+        } else if (cause instanceof Mqtt5Violation mqtt5Violation) {
+            if (state == State.AWAIT_CONNECT) {
+                // A version-5 CONNECT the codec never parsed: answered in version 5 all the same.
+                speakMqtt5(Mqtt5Client.of(MqttProperties.NO_PROPERTIES));
+                channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_5);
+                state = State.CONNECTING;
+            }
+            violation(mqtt5Violation.reasonCode(), cause.getMessage());
         } else if (cause instanceof MalformedPacketException) {
-            violation(cause.getMessage());
+            violation(ReasonCode.MALFORMED_PACKET, cause.getMessage());
         } else if (cause instanceof DecoderException) {
             // Bad bytes below MQTT: a failed TLS handshake, a broken WebSocket frame.
-            close("bad input: " + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()));
+            close(
+                    ReasonCode.MALFORMED_PACKET,
+                    "bad input: " + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()));
         } else if (cause instanceof IOException) {
-            close("socket error: " + cause.getMessage());
+            closeAs(State.CLOSED_BY_BROKER, null, "socket error: " + cause.getMessage());
         } else {
             LOG.error("Unexpected error on the connection of client {}", describeClient(), cause);
-            close("internal error");
+            close(ReasonCode.UNSPECIFIED_ERROR, "internal error");
         }
     }
 
@@ -369,7 +476,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         if (session != null) {
             services.metrics().clientDisconnected();
             if (state != State.DISCONNECTED && will != null) {
-                publishWill();
+                // DISCONNECTED_WITH_WILL too: the client asked for it (MQTT 5, 0x04).
+                publishWillWhenDue();
             }
         }
         if (registeredWill != null) {
@@ -392,7 +500,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         state = how;
         closeReason = reason;
         if (wasConnected) {
-            services.sessions().disconnected(session, this);
+            if (mqtt5 == null) {
+                services.sessions().disconnected(session, this);
+            } else {
+                services.sessions().disconnected(session, this, mqtt5.sessionExpiry());
+            }
         }
     }
 
@@ -400,6 +512,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private void logClose(State previous) {
         switch (state) {
             case DISCONNECTED -> LOG.info("Client {} disconnected.", clientId());
+            case DISCONNECTED_WITH_WILL -> LOG.info("Client {} disconnected, asking for its will.", clientId());
             case CLOSED_BY_BROKER, TAKEN_OVER -> LOG.info("Client {} disconnected: {}.", describeClient(), closeReason);
             case CLOSED_BY_CLIENT -> {
                 if (previous != State.AWAIT_CONNECT) {
@@ -407,6 +520,24 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 }
             }
             default -> {}
+        }
+    }
+
+    /**
+     * The will goes out when its Will Delay Interval has passed or the session ended, whichever
+     * is first (section 3.1.3.2.2): at once without a delay or with a session that ends with the
+     * connection.
+     */
+    private void publishWillWhenDue() {
+        long delay = mqtt5 == null ? 0 : Math.min(willDelaySeconds, mqtt5.sessionExpiry());
+        if (delay > 0 && state == State.TAKEN_OVER) {
+            // A new connection to the session came before the delay passed [MQTT-3.1.3-9].
+            return;
+        }
+        if (delay > 0) {
+            services.delayedWills().schedule(identity.clientId(), channel.eventLoop(), delay, this::publishWill);
+        } else {
+            publishWill();
         }
     }
 
@@ -422,7 +553,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 will.qos(),
                 will.retain(),
                 will.payload(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                will.properties());
         services.router().publish(message, null).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.error("Will of client {} could not be stored: {}", clientId, failure.toString());
@@ -430,30 +562,107 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         });
     }
 
-    /** A protocol violation: the connection is closed without a reply (its will is published). */
+    /** A protocol error (MQTT 5: 0x82). */
     void violation(String reason) {
-        close("protocol error: " + reason);
+        violation(ReasonCode.PROTOCOL_ERROR, reason);
     }
 
-    /** Sends CONNACK {@code code} and closes; logs {@code reason} unless it is null. */
-    void refuse(MqttConnectReturnCode code, String reason) {
+    /**
+     * A protocol violation: the connection is closed (its will is published). MQTT 5 clients
+     * are told {@code code}: in CONNACK if their CONNECT was at fault [MQTT-4.13.1-1], else in
+     * DISCONNECT; MQTT 3.1/3.1.1 clients get no reply.
+     */
+    void violation(ReasonCode code, String reason) {
+        if (mqtt5 != null && state == State.CONNECTING) {
+            refuse(code, "CONNECT from " + remote() + " refused: protocol error: " + reason);
+        } else {
+            close(code, "protocol error: " + reason);
+        }
+    }
+
+    /**
+     * Sends CONNACK {@code code} and closes; logs {@code reason} unless it is null. An MQTT 3.1
+     * or 3.1.1 client (or one that asked for a version this broker does not speak) gets the
+     * 3.1.1 return code the reason code maps to.
+     */
+    void refuse(ReasonCode code, String reason) {
         if (reason != null) {
-            LOG.info("{}: CONNACK {}.", reason, code.byteValue());
+            LOG.info(
+                    "{}: CONNACK {}.",
+                    reason,
+                    mqtt5 != null
+                            ? code.describe()
+                            : ConnackCodes.forMqtt311(code).byteValue());
         }
         end(State.REFUSED, null);
-        // A 3.1.1-format CONNACK even to a client that asked for another protocol version.
-        channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1);
-        channel.writeAndFlush(Packets.connack(code, false)).addListener(ChannelFutureListener.CLOSE);
+        MqttMessage connack;
+        if (mqtt5 != null) {
+            connack = Packets.connack(code, false, MqttProperties.NO_PROPERTIES);
+        } else {
+            // A 3.1.1-format CONNACK even to a client that asked for another protocol version.
+            channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1);
+            connack = Packets.connack(ConnackCodes.forMqtt311(code), false);
+        }
+        channel.writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** The broker closes the connection; a connected client's will is published. */
-    void close(String reason) {
-        closeAs(State.CLOSED_BY_BROKER, reason);
+    /**
+     * The broker closes the connection; a connected client's will is published. A connected
+     * MQTT 5 client is told why first: DISCONNECT with {@code code} and the reason as Reason
+     * String.
+     */
+    void close(ReasonCode code, String reason) {
+        closeAs(State.CLOSED_BY_BROKER, code, reason);
     }
 
-    private void closeAs(State how, String reason) {
+    private void closeAs(State how, ReasonCode code, String reason) {
+        boolean tell = mqtt5 != null && state == State.CONNECTED && code != null;
         end(how, reason);
-        channel.close();
+        if (tell) {
+            MqttMessage disconnect = Packets.disconnect(code, reason, null);
+            services.packetLog().sending(clientId(), disconnect);
+            channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /**
+     * The broker is stopping: a connected MQTT 5 client is told (DISCONNECT 0x8B, server shutting
+     * down) before the listener closes every connection.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ShuttingDown.INSTANCE) {
+            if (state == State.CONNECTED && mqtt5 != null) {
+                send(Packets.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down", serverReference()));
+                flush();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private String serverReference() {
+        String reference = services.config().mqtt5().serverReference();
+        return reference.isEmpty() ? null : reference;
+    }
+
+    /**
+     * Sends the acknowledgement of a PUBLISH or PUBREL (PUBACK, PUBREC, PUBCOMP) with its
+     * MQTT 5 reason code (MQTT 3.1/3.1.1: the packet id only); one that ends a QoS 1/2 flow
+     * gives the client back a unit of its Receive Maximum quota.
+     */
+    void sendAck(MqttMessageType type, int packetId, ReasonCode code) {
+        if (mqtt5 == null) {
+            send(Packets.ack(type, packetId));
+            return;
+        }
+        boolean flowEnds = type == MqttMessageType.PUBACK || type == MqttMessageType.PUBCOMP || code.isError();
+        if (flowEnds && inboundUnacknowledged > 0) {
+            inboundUnacknowledged--;
+        }
+        send(Packets.ack(type, packetId, code, null));
     }
 
     String clientId() {
@@ -494,7 +703,33 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     @Override
     public void sendPublish(StoredMessage message, int qos, int packetId, boolean dup) {
         services.metrics().messageSent(qos);
-        send(Packets.publish(message, qos, packetId, dup));
+        if (mqtt5 == null || message.properties() == MessageProperties.NONE) {
+            send(Packets.publish(message, qos, packetId, dup));
+            return;
+        }
+        long remaining = message.properties().hasExpiry()
+                ? Math.max(1, message.properties().remainingSeconds(message.timestamp(), System.currentTimeMillis()))
+                : 0;
+        send(Packets.publish(message, qos, packetId, dup, PublishProperties.write(message.properties(), remaining)));
+    }
+
+    /**
+     * A message larger than an MQTT 5 client's Maximum Packet Size is not sent to it
+     * [MQTT-3.1.2-24]: a PUBLISH is its fixed header, topic, packet id, properties and payload.
+     */
+    @Override
+    public boolean accepts(StoredMessage message, int qos) {
+        if (mqtt5 == null || mqtt5.maximumPacketSize() < 0) {
+            return true;
+        }
+        long remaining = 2L
+                + message.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + (qos > 0 ? 2 : 0)
+                + PublishProperties.encodedLength(message.properties())
+                + message.payload().length;
+        long size =
+                1 + VariableByteInteger.encodedLength((int) Math.min(remaining, VariableByteInteger.MAX)) + remaining;
+        return size <= mqtt5.maximumPacketSize();
     }
 
     @Override
@@ -516,7 +751,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     public void closeAsSlowConsumer(String reason) {
         channel.eventLoop().execute(() -> {
             if (state.isOpen()) {
-                close(reason);
+                close(ReasonCode.QUOTA_EXCEEDED, reason);
             }
         });
     }
@@ -525,7 +760,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     public void closeByOperator() {
         channel.eventLoop().execute(() -> {
             if (state.isOpen()) {
-                close("disconnected by an operator (admin API)");
+                close(ReasonCode.ADMINISTRATIVE_ACTION, "disconnected by an operator (admin API)");
             }
         });
     }
@@ -543,10 +778,18 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     @Override
+    public int receiveMaximum() {
+        return mqtt5 == null ? Integer.MAX_VALUE : mqtt5.receiveMaximum();
+    }
+
+    @Override
     public void closeForTakeover() {
         channel.eventLoop().execute(() -> {
             if (state.isOpen()) {
-                closeAs(State.TAKEN_OVER, "taken over by a new connection with the same client id");
+                closeAs(
+                        State.TAKEN_OVER,
+                        ReasonCode.SESSION_TAKEN_OVER,
+                        "taken over by a new connection with the same client id");
             }
         });
     }

@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.starling.protocol.mqtt5.Mqtt5PacketCheck;
+import io.starling.protocol.mqtt5.Mqtt5Violation;
+import io.starling.protocol.mqtt5.ReasonCode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -16,10 +19,14 @@ import java.util.List;
  * remaining-length encodings over four bytes, fixed-header flags other than the ones MQTT
  * 3.1.1 prescribes per packet type, unknown protocol names, and strings (topic names,
  * filters, client id, will topic, user name) that are not well-formed UTF-8 or hold U+0000.
+ * After an MQTT 5 CONNECT every packet goes through a {@link Mqtt5PacketCheck} instead
+ * (properties, reason codes, subscription options), whose refusals carry the reason code the
+ * connection sends.
  */
 public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
     private static final int CONNECT = 1;
+    private static final int AUTH = 15;
     private static final int PUBLISH = 3;
     private static final int PUBREL = 6;
     private static final int SUBSCRIBE = 8;
@@ -34,13 +41,22 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     static final int LARGEST_CONNECT = 4 + 12 + 5 * (2 + 65_535);
 
     private final int maxPacketSize;
+    /** The Topic Alias Maximum the broker announces to MQTT 5 clients. */
+    private final int topicAliasMaximum;
+    /** Set by an MQTT 5 CONNECT: the checks of every later packet. */
+    private Mqtt5PacketCheck mqtt5;
     /** Until the first packet is out, no more than {@link #LARGEST_CONNECT}. */
     private int packetLimit;
 
     private boolean failed;
 
     public MqttFrameDecoder(int maxPacketSize) {
+        this(maxPacketSize, 0);
+    }
+
+    public MqttFrameDecoder(int maxPacketSize, int topicAliasMaximum) {
         this.maxPacketSize = maxPacketSize;
+        this.topicAliasMaximum = topicAliasMaximum;
         this.packetLimit = Math.min(maxPacketSize, LARGEST_CONNECT);
     }
 
@@ -98,15 +114,24 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         int headerLength = 1 + lengthBytes;
         long total = (long) headerLength + remaining;
         if (total > packetLimit) {
+            if (mqtt5 != null) {
+                throw new Mqtt5Violation(
+                        ReasonCode.PACKET_TOO_LARGE,
+                        "packet of " + total + " bytes exceeds the maximum packet size of " + packetLimit + " bytes");
+            }
             throw new MalformedPacketException("packet of " + total + " bytes exceeds the maximum "
                     + (packetLimit == maxPacketSize ? "packet size" : "size of a first packet (CONNECT)") + " of "
                     + packetLimit + " bytes");
         }
-        checkFixedHeaderFlags(first);
+        checkFixedHeaderFlags(first, mqtt5 != null);
         if (in.readableBytes() < total) {
             return null;
         }
         int body = start + headerLength;
+        if (mqtt5 != null) {
+            mqtt5.check(in, first, body, body + remaining);
+            return in.readRetainedSlice((int) total);
+        }
         switch (first >> 4) {
             case CONNECT -> checkConnect(in, body, remaining);
             case PUBLISH -> checkString(in, body, body + remaining, "topic name");
@@ -120,10 +145,10 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         return in.readRetainedSlice((int) total);
     }
 
-    private static void checkFixedHeaderFlags(int first) {
+    private static void checkFixedHeaderFlags(int first, boolean mqtt5) {
         int type = first >> 4;
         int flags = first & 0x0F;
-        if (type == 0 || type == 15) {
+        if (type == 0 || (type == AUTH && !mqtt5)) {
             throw new MalformedPacketException("reserved packet type " + type);
         }
         if (type == PUBLISH) {
@@ -187,7 +212,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private static void checkConnect(ByteBuf in, int body, int remaining) {
+    private void checkConnect(ByteBuf in, int body, int remaining) {
         int end = body + remaining;
         if (body + 2 > end) {
             throw new MalformedPacketException("CONNECT without protocol name");
@@ -202,6 +227,12 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         }
         int levelIndex = body + 2 + nameLength;
         int level = in.getByte(levelIndex);
+        if (level == 5 && name.equals("MQTT")) {
+            Mqtt5PacketCheck check = Mqtt5PacketCheck.server(topicAliasMaximum);
+            check.checkConnect(in, levelIndex, end);
+            mqtt5 = check;
+            return;
+        }
         if (level != (name.equals("MQTT") ? 4 : 3)) {
             throw new UnsupportedProtocolLevelException(name, level);
         }

@@ -25,4 +25,5 @@ public record ProtocolServices(
         MessageIds messageIds,
         PacketLog packetLog,
         BrokerMetrics metrics,
-        ClusterBus cluster) {}
+        ClusterBus cluster,
+        DelayedWills delayedWills) {}

@@ -5,6 +5,8 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.starling.concurrent.Stages;
+import io.starling.protocol.mqtt5.PropertyId;
+import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.DeliveryTarget;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE: a return code per filter (0x80 for an invalid or refused one,
- * without failing the others), SUBACK / UNSUBACK once the change is durable, then the
+ * without failing the others; MQTT 5: 0x8F topic filter invalid, 0x87 not authorized, and per
+ * filter of an UNSUBSCRIBE 0x00 or 0x11 no subscription existed), SUBACK / UNSUBACK once the change is durable, then the
  * retained messages matching each granted filter (again on every re-subscription).
  */
 final class SubscriptionRequests {
@@ -41,6 +44,18 @@ final class SubscriptionRequests {
             connection.violation("SUBSCRIBE without topic filters");
             return;
         }
+        boolean mqtt5 = connection.isMqtt5();
+        if (mqtt5
+                && subscribe
+                                .idAndPropertiesVariableHeader()
+                                .properties()
+                                .getProperty(PropertyId.SUBSCRIPTION_IDENTIFIER.id())
+                        != null) {
+            // CONNACK said Subscription Identifier Available 0 (section 3.2.2.3.12).
+            connection.violation(
+                    ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "SUBSCRIBE with a Subscription Identifier");
+            return;
+        }
         int packetId = subscribe.variableHeader().messageId();
         session.execute(() -> {
             List<Integer> codes = new ArrayList<>(requested.size());
@@ -49,12 +64,16 @@ final class SubscriptionRequests {
             for (MqttTopicSubscription subscription : requested) {
                 String filter = subscription.topicName();
                 int qos = subscription.qualityOfService().value();
-                if (!Topics.isValidFilter(filter)) {
+                if (mqtt5 && filter.startsWith("$share/")) {
+                    // CONNACK said Shared Subscription Available 0 (section 3.2.2.3.13).
+                    LOG.info("Shared subscription '{}' from {}: SUBACK 0x9E.", filter, connection.clientId());
+                    codes.add(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED.value());
+                } else if (!Topics.isValidFilter(filter)) {
                     LOG.info("Invalid topic filter '{}' from {}: SUBACK 0x80.", filter, connection.clientId());
-                    codes.add(FAILURE);
+                    codes.add(mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID.value() : FAILURE);
                 } else if (!services.auth().canSubscribe(connection.identity(), filter)) {
                     LOG.info("Denied SUBSCRIBE from {} to '{}': not authorized.", connection.clientId(), filter);
-                    codes.add(FAILURE);
+                    codes.add(mqtt5 ? ReasonCode.NOT_AUTHORIZED.value() : FAILURE);
                 } else {
                     durable = Stages.both(durable, services.subscriptions().add(session, filter, qos));
                     codes.add(qos);
@@ -67,7 +86,7 @@ final class SubscriptionRequests {
                 }
                 if (failure != null) {
                     LOG.error("Subscriptions of {} could not be stored: {}", connection.clientId(), failure.toString());
-                    connection.close("store failure");
+                    connection.close(ReasonCode.UNSPECIFIED_ERROR, "store failure");
                     return;
                 }
                 connection.send(Packets.suback(packetId, codes));
@@ -99,7 +118,8 @@ final class SubscriptionRequests {
                 retained.qos(),
                 true,
                 retained.payload(),
-                retained.timestamp());
+                retained.timestamp(),
+                retained.properties());
         services.queues().append(copy, List.of(new DeliveryTarget(session.clientId(), qos)), null);
         session.deliver(copy, qos, true, false);
     }
@@ -113,12 +133,20 @@ final class SubscriptionRequests {
         int packetId = unsubscribe.variableHeader().messageId();
         session.execute(() -> {
             CompletionStage<Void> durable = Stages.DONE;
+            List<ReasonCode> codes = new ArrayList<>(filters.size());
             for (String filter : filters) {
+                codes.add(
+                        session.subscriptions().containsKey(filter)
+                                ? ReasonCode.SUCCESS
+                                : ReasonCode.NO_SUBSCRIPTION_EXISTED);
                 durable = Stages.both(durable, services.subscriptions().remove(session, filter));
             }
             durable.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (session.isAttachedTo(connection)) {
-                    connection.send(Packets.ack(MqttMessageType.UNSUBACK, packetId));
+                    connection.send(
+                            connection.isMqtt5()
+                                    ? Packets.unsuback(packetId, codes)
+                                    : Packets.ack(MqttMessageType.UNSUBACK, packetId));
                 }
             }));
         });

@@ -8,11 +8,11 @@ import io.netty.buffer.ByteBuf;
  * Netty's decoder replaces bad sequences instead of refusing them, so frames are checked
  * here first.
  */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {}
 
-    static boolean isValidMqttString(ByteBuf buf, int index, int length) {
+    public static boolean isValidMqttString(ByteBuf buf, int index, int length) {
         int i = index;
         int end = index + length;
         while (i < end) {

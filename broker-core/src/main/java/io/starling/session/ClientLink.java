@@ -26,4 +26,17 @@ public interface ClientLink {
 
     /** The connection as the admin API shows it (called on the session's thread). */
     ConnectionDetails details();
+
+    /**
+     * QoS 1/2 messages the client takes unacknowledged (an MQTT 5 client's Receive Maximum):
+     * the in-flight window is the smaller of this and {@code max-inflight-messages}.
+     */
+    default int receiveMaximum() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Whether the client takes this message at this QoS (an MQTT 5 client: not above its Maximum Packet Size). */
+    default boolean accepts(StoredMessage message, int qos) {
+        return true;
+    }
 }

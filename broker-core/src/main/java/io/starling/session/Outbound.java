@@ -102,7 +102,9 @@ final class Outbound {
             ClientLink link, StoredMessage message, int qos, boolean persistent, boolean stored, boolean pausable) {
         if (qos == 0) {
             if (link != null && queue.isEmpty() && link.isWritable()) {
-                link.sendPublish(message, 0, 0, false);
+                if (!dropUndeliverable(link, message, 0, false)) {
+                    link.sendPublish(message, 0, 0, false);
+                }
             } else if (link != null || (persistent && limits.queueQos0())) {
                 // Online: a burst waits behind a full socket, bounded by the queue's limits, in order.
                 enqueue(message, 0, false);
@@ -254,12 +256,20 @@ final class Outbound {
         }
     }
 
-    /** Whether a QoS 1/2 message can be sent now: the in-flight window has room and a packet id is leased. */
+    /**
+     * Whether a QoS 1/2 message can be sent now: the in-flight window (never above the client's
+     * Receive Maximum [MQTT-3.3.4-9]) has room and a packet id is leased.
+     */
     private boolean hasRoom() {
-        return inFlight.size() < limits.maxInflight() && packetIds.available();
+        ClientLink current = link.get();
+        int window = current == null ? limits.maxInflight() : Math.min(limits.maxInflight(), current.receiveMaximum());
+        return inFlight.size() < window && packetIds.available();
     }
 
     private void send(ClientLink link, StoredMessage message, int qos, boolean stored) {
+        if (dropUndeliverable(link, message, qos, stored)) {
+            return;
+        }
         int packetId = packetIds.next(inFlight::contains);
         if (packetId == 0) {
             // The lease ended while skipping ids in use: it goes first once the lease is renewed.
@@ -271,6 +281,27 @@ final class Outbound {
             store.markSent(clientId, message.id(), packetId);
         }
         link.sendPublish(message, qos, packetId, false);
+    }
+
+    /**
+     * Drops, for this client only, a message it must not get: one whose Message Expiry Interval
+     * passed before it was sent [MQTT-3.3.2-5], or one above its Maximum Packet Size
+     * [MQTT-3.1.2-24]. Counted and logged as a drop; its stored copy is removed.
+     *
+     * @return whether it was dropped
+     */
+    private boolean dropUndeliverable(ClientLink link, StoredMessage message, int qos, boolean stored) {
+        String reason;
+        if (message.properties().hasExpiry() && message.isExpired(System.currentTimeMillis())) {
+            reason = "message expired before it was sent";
+        } else if (!link.accepts(message, qos)) {
+            reason = "message larger than the client's Maximum Packet Size";
+        } else {
+            return false;
+        }
+        forget(message, stored);
+        drops.dropped(clientId, qos, reason);
+        return true;
     }
 
     /** The in-flight window, made one of this session's at the first message in flight, kept from then on. */
@@ -289,9 +320,11 @@ final class Outbound {
         while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 ? link.isWritable() : hasRoom())) {
             Pending next = removeFirst();
             if (next.qos() == 0) {
-                link.sendPublish(next.message(), 0, 0, false);
-                // Sent is done for QoS 0; one stored by a session moved from another node is removed.
-                forget(next.message(), next.stored());
+                if (!dropUndeliverable(link, next.message(), 0, next.stored())) {
+                    link.sendPublish(next.message(), 0, 0, false);
+                    // Sent is done for QoS 0; one stored by a session moved from another node is removed.
+                    forget(next.message(), next.stored());
+                }
             } else {
                 send(link, next.message(), next.qos(), next.stored());
             }

@@ -136,12 +136,27 @@ public final class Session {
         persistent = value;
     }
 
+    /** Counts the offline periods that had an expiry timer (see {@link #nextOfflinePeriod}). */
+    private int offlinePeriod;
+
     boolean isDiscarded() {
         return discarded;
     }
 
     void markDiscarded() {
         discarded = true;
+    }
+
+    /**
+     * Starts a new offline period whose Session Expiry timer is the only valid one: a timer of
+     * an earlier period (the client came back and left again since) finds another number.
+     */
+    int nextOfflinePeriod() {
+        return ++offlinePeriod;
+    }
+
+    int offlinePeriod() {
+        return offlinePeriod;
     }
 
     /** Whether {@code candidate} is the connection this session is attached to. */

@@ -282,12 +282,28 @@ public final class SessionRegistry {
      */
     public CompletionStage<Session> connect(
             String clientId, boolean cleanSession, ClientLink link, EventExecutor loop, IntConsumer onAccepted) {
+        return connect(clientId, cleanSession, !cleanSession, link, loop, onAccepted);
+    }
+
+    /**
+     * As {@link #connect(String, boolean, ClientLink, EventExecutor, IntConsumer)} for MQTT 5,
+     * where starting afresh (Clean Start) and outliving the connection (a Session Expiry
+     * Interval above 0) are two choices: an existing session is continued unless
+     * {@code cleanStart}; a new one is {@code persistent} or not.
+     */
+    public CompletionStage<Session> connect(
+            String clientId,
+            boolean cleanStart,
+            boolean persistent,
+            ClientLink link,
+            EventExecutor loop,
+            IntConsumer onAccepted) {
         CompletableFuture<Session> result = new CompletableFuture<>();
         cluster.claimClientId(clientId).whenComplete((moved, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
-                connect(new Connect(clientId, cleanSession, link, loop, onAccepted, moved), result);
+                connect(new Connect(clientId, cleanStart, persistent, link, loop, onAccepted, moved), result);
             }
         });
         return result;
@@ -296,7 +312,8 @@ public final class SessionRegistry {
     /** One connect request, with the session another node handed over, if any. */
     private record Connect(
             String clientId,
-            boolean cleanSession,
+            boolean cleanStart,
+            boolean persistent,
             ClientLink link,
             EventExecutor loop,
             IntConsumer onAccepted,
@@ -312,8 +329,8 @@ public final class SessionRegistry {
             boolean existed = session.isPersistent() || request.moved().isPresent();
             boolean relayed = relayExpected.remove(request.clientId());
             session.startTakeover(request.link());
-            CompletionStage<Void> written = request.cleanSession() || !existed
-                    ? startFresh(session, request.cleanSession())
+            CompletionStage<Void> written = request.cleanStart() || !existed
+                    ? startFresh(session, !request.persistent())
                     : request.moved()
                             .map(moved -> adopt(session, moved, relayed))
                             .orElse(Stages.DONE);
@@ -324,7 +341,7 @@ public final class SessionRegistry {
                     session.detach(request.link());
                     result.completeExceptionally(failure);
                 } else {
-                    request.onAccepted().accept(!request.cleanSession() && existed ? 1 : 0);
+                    request.onAccepted().accept(!request.cleanStart() && existed ? 1 : 0);
                     session.attach(request.link(), request.loop());
                     result.complete(session);
                 }
@@ -450,14 +467,58 @@ public final class SessionRegistry {
         sessions.remove(session.clientId(), session);
     }
 
-    /** The connection ended; a clean session ends with it. */
+    /** A Session Expiry Interval that never ends (MQTT 5: 0xFFFFFFFF), as every MQTT 3.1.1 persistent session. */
+    public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
+    /** The connection ended; a clean session ends with it, a persistent one is kept. */
     public void disconnected(Session session, ClientLink link) {
+        disconnected(session, link, NEVER_EXPIRES);
+    }
+
+    /**
+     * The connection ended; a clean session ends with it, a persistent one after
+     * {@code expirySeconds} offline (MQTT 5 Session Expiry Interval, section 3.1.2.11.2): at
+     * once for 0 (in this task, so a later CONNECT finds it gone), never for
+     * {@link #NEVER_EXPIRES}. A connection to the session before then keeps it. The timer is
+     * not stored: after a restart a restored session does not expire.
+     */
+    public void disconnected(Session session, ClientLink link, long expirySeconds) {
         session.execute(() -> {
             session.detach(link);
-            if (!session.isPersistent() && !session.isOnline() && !session.isDiscarded()) {
+            if (session.isOnline() || session.isDiscarded()) {
+                return;
+            }
+            if (!session.isPersistent()) {
                 discard(session);
+            } else if (expirySeconds == 0) {
+                expire(session);
+            } else if (expirySeconds != NEVER_EXPIRES) {
+                int period = session.nextOfflinePeriod();
+                offlineLoops
+                        .next()
+                        .schedule(
+                                () -> session.execute(() -> {
+                                    if (session.offlinePeriod() == period
+                                            && !session.isOnline()
+                                            && !session.isDiscarded()) {
+                                        expire(session);
+                                    }
+                                }),
+                                expirySeconds,
+                                TimeUnit.SECONDS);
             }
         });
+    }
+
+    /** A persistent session's expiry passed while offline: it ends, and its stored record and queue go. */
+    private void expire(Session session) {
+        discard(session);
+        sessionStore.delete(session.clientId()).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("Could not delete the expired session of {}: {}", session.clientId(), failure.toString());
+            }
+        });
+        LOG.info("Session of {} expired.", session.clientId());
     }
 
     /** The client ids with a session here now. */

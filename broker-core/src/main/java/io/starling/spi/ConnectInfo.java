@@ -9,7 +9,7 @@ import java.net.SocketAddress;
  * @param username      the user name, or null
  * @param password      the password bytes, or null
  * @param remoteAddress the client's address
- * @param protocolLevel 3 (MQTT 3.1) or 4 (MQTT 3.1.1)
+ * @param protocolLevel 3 (MQTT 3.1), 4 (MQTT 3.1.1) or 5 (MQTT 5.0)
  * @param tlsSubject    the subject of the TLS client certificate, or null
  */
 public record ConnectInfo(

@@ -13,19 +13,34 @@ import java.util.Objects;
  * @param retain    the retain flag it was published with
  * @param payload   the payload bytes (never null, may be empty)
  * @param timestamp milliseconds since the epoch when the broker received it
+ * @param properties its MQTT 5 properties ({@link MessageProperties#NONE} for none)
  */
-public record StoredMessage(long id, String topic, int qos, boolean retain, byte[] payload, long timestamp) {
+public record StoredMessage(
+        long id, String topic, int qos, boolean retain, byte[] payload, long timestamp, MessageProperties properties) {
 
     public StoredMessage {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(properties, "properties");
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("qos " + qos);
         }
     }
 
+    /** A message without MQTT 5 properties (every MQTT 3.1/3.1.1 message). */
+    public StoredMessage(long id, String topic, int qos, boolean retain, byte[] payload, long timestamp) {
+        this(id, topic, qos, retain, payload, timestamp, MessageProperties.NONE);
+    }
+
     /** The same message with another retain flag (stored retained copies always carry retain=1). */
     public StoredMessage withRetain(boolean newRetain) {
-        return newRetain == retain ? this : new StoredMessage(id, topic, qos, newRetain, payload, timestamp);
+        return newRetain == retain
+                ? this
+                : new StoredMessage(id, topic, qos, newRetain, payload, timestamp, properties);
+    }
+
+    /** Whether its Message Expiry Interval has passed at {@code nowMillis} [MQTT-3.3.2-5]. */
+    public boolean isExpired(long nowMillis) {
+        return properties.hasExpiry() && properties.remainingSeconds(timestamp, nowMillis) <= 0;
     }
 }

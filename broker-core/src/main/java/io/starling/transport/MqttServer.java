@@ -24,6 +24,7 @@ import io.starling.metrics.ThrottledLog;
 import io.starling.protocol.MqttConnection;
 import io.starling.protocol.MqttFrameDecoder;
 import io.starling.protocol.ProtocolServices;
+import io.starling.protocol.ShuttingDown;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -132,7 +133,9 @@ public final class MqttServer {
     void addMqtt(ChannelPipeline pipeline) {
         int maxPacketSize = services.config().maxPacketSize();
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
-        pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize));
+        pipeline.addLast(
+                "frames",
+                new MqttFrameDecoder(maxPacketSize, services.config().mqtt5().topicAliasMaximum()));
         pipeline.addLast(
                 "decoder",
                 MqttFrameDecoder.nettyDecoder(maxPacketSize, services.config().maxClientIdLength()));
@@ -144,8 +147,13 @@ public final class MqttServer {
         listeners.close().awaitUninterruptibly();
     }
 
-    /** Closes every open connection (their wills are published). */
+    /**
+     * Closes every open connection (their wills are published), after telling MQTT 5 clients
+     * the server is shutting down: each connection handles the event on its own event loop
+     * before the close, which is queued there after it.
+     */
     public void closeConnections() {
+        connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(ShuttingDown.INSTANCE));
         connections.close().awaitUninterruptibly();
     }
 }

@@ -168,4 +168,44 @@ class MosquittoInteropTest {
         assertEquals("MSG 1 0 interop/31 from paho 3.1", messageLine(sub));
         assertEquals(0, sub.waitFor(TIMEOUT));
     }
+
+    @Test
+    void mqtt5MosquittoSubGetsTheUserPropertiesAndContentTypeOfAnMqtt5MosquittoPub() throws Exception {
+        CliProcess sub =
+                subscribeOne("-V", "mqttv5", "-i", "msub5", "-q", "1", "-t", "interop5/#", "-F", "MSG5 %q %t %p %C %P");
+        CliProcess pub = run(
+                "mosquitto_pub",
+                "-d",
+                "-V",
+                "mqttv5",
+                "-i",
+                "mpub5",
+                "-q",
+                "1",
+                "-t",
+                "interop5/v",
+                "-m",
+                "five",
+                "-D",
+                "publish",
+                "content-type",
+                "text/plain",
+                "-D",
+                "publish",
+                "user-property",
+                "b",
+                "2",
+                "-D",
+                "publish",
+                "user-property",
+                "a",
+                "1");
+        assertEquals(0, pub.waitFor(TIMEOUT), String.join("\n", pub.output()));
+        assertTrue(
+                pub.output().stream().anyMatch(line -> line.contains("received PUBACK")),
+                pub.output().toString());
+        assertEquals(
+                "MSG5 1 interop5/v five text/plain b:2 a:1", sub.awaitLine(line -> line.startsWith("MSG5 "), TIMEOUT));
+        assertEquals(0, sub.waitFor(TIMEOUT), String.join("\n", sub.output()));
+    }
 }

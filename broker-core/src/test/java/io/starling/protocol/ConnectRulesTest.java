@@ -60,7 +60,7 @@ class ConnectRulesTest {
     @Test
     void unsupportedLevelGetsConnack1ThenClose() throws Exception {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
-            client.send(connectPacket("MQTT", 5, 0x02, 60, "c5"));
+            client.send(connectPacket("MQTT", 6, 0x02, 60, "c6"));
             assertEquals(1, client.expect(CONNACK).body()[1]);
             assertTrue(client.isClosedByServer());
         }

@@ -254,6 +254,27 @@ public final class RawMqttClient implements AutoCloseable {
             return this;
         }
 
+        public Bytes u32(int value) {
+            u16(value >>> 16);
+            return u16(value & 0xFFFF);
+        }
+
+        /** An MQTT 5 Variable Byte Integer. */
+        public Bytes vbi(int value) {
+            int rest = value;
+            do {
+                int digit = rest & 0x7F;
+                rest >>>= 7;
+                out.write(rest > 0 ? digit | 0x80 : digit);
+            } while (rest > 0);
+            return this;
+        }
+
+        /** An MQTT 5 properties section: its length, then {@code properties} (built with this class). */
+        public Bytes properties(byte[] properties) {
+            return vbi(properties.length).raw(properties);
+        }
+
         public Bytes string(String value) {
             return binary(value.getBytes(StandardCharsets.UTF_8));
         }

@@ -6,6 +6,7 @@ import io.starling.auth.LoginThrottle;
 import io.starling.cluster.local.SingleNodeClusterBus;
 import io.starling.config.BrokerConfig;
 import io.starling.metrics.BrokerMetrics;
+import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.routing.DuplicateWindows;
@@ -73,6 +74,7 @@ public final class TestProtocolServices {
                 new MessageIds(),
                 new PacketLog(config.verbose()),
                 metrics,
-                cluster);
+                cluster,
+                new DelayedWills());
     }
 }
