@@ -26,6 +26,7 @@ import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.protocol.mqtt5.PublishProperties;
 import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.protocol.mqtt5.VariableByteInteger;
+import io.starling.protocol.wire.MalformedPacketException;
 import io.starling.session.ClientLink;
 import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;

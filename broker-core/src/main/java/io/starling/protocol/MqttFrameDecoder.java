@@ -7,6 +7,8 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.starling.protocol.mqtt5.Mqtt5PacketCheck;
 import io.starling.protocol.mqtt5.Mqtt5Violation;
 import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.protocol.wire.MalformedPacketException;
+import io.starling.protocol.wire.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -9,6 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.util.ReferenceCountUtil;
+import io.starling.protocol.wire.MalformedPacketException;
 import io.starling.testing.Bounded;
 import io.starling.testing.FuzzInput;
 import io.starling.testing.PipelineEnd;

@@ -1,6 +1,6 @@
 package io.starling.protocol.mqtt5;
 
-import io.starling.protocol.MalformedPacketException;
+import io.starling.protocol.wire.MalformedPacketException;
 
 /**
  * An MQTT 5 packet breaks the standard: the connection is closed, after a CONNACK (if the

@@ -1,7 +1,7 @@
 package io.starling.protocol.mqtt5;
 
 import io.netty.buffer.ByteBuf;
-import io.starling.protocol.Utf8;
+import io.starling.protocol.wire.Utf8;
 
 /**
  * Checks the properties section of one packet (section 2.2.2) the way the standard asks of a

@@ -13,7 +13,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.util.ReferenceCountUtil;
-import io.starling.protocol.MalformedPacketException;
+import io.starling.protocol.wire.MalformedPacketException;
 import io.starling.testing.RawMqttClient;
 import io.starling.testing.RawMqttClient.Bytes;
 import java.util.List;

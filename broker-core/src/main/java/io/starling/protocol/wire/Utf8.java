@@ -1,4 +1,4 @@
-package io.starling.protocol;
+package io.starling.protocol.wire;
 
 import io.netty.buffer.ByteBuf;
 
