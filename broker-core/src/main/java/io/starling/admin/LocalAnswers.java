@@ -3,6 +3,7 @@ package io.starling.admin;
 import io.starling.auth.AuthChain;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.MetricsSource;
+import io.starling.routing.SubscriptionOptions;
 import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
@@ -211,10 +212,10 @@ public final class LocalAnswers {
         return result;
     }
 
-    private LinkedHashMap<String, Object> subscription(String clientId, String filter, int qos) {
+    private LinkedHashMap<String, Object> subscription(String clientId, String filter, int options) {
         LinkedHashMap<String, Object> item = new LinkedHashMap<>();
         item.put("filter", filter);
-        item.put("qos", qos);
+        item.put("qos", SubscriptionOptions.qos(options));
         item.put("clientId", clientId);
         item.put("node", nodeId.get());
         return item;

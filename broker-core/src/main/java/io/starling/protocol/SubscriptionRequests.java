@@ -2,11 +2,13 @@ package io.starling.protocol;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.starling.concurrent.Stages;
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.routing.SubscriptionOptions;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.DeliveryTarget;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * SUBSCRIBE and UNSUBSCRIBE: a return code per filter (0x80 for an invalid or refused one,
  * without failing the others; MQTT 5: 0x8F topic filter invalid, 0x87 not authorized, and per
  * filter of an UNSUBSCRIBE 0x00 or 0x11 no subscription existed), SUBACK / UNSUBACK once the change is durable, then the
- * retained messages matching each granted filter (again on every re-subscription).
+ * retained messages matching each granted filter (again on every re-subscription, unless an
+ * MQTT 5 client's Retain Handling says otherwise). The MQTT 5 options No Local and Retain As
+ * Published are kept with the subscription ({@link SubscriptionOptions}).
  */
 final class SubscriptionRequests {
 
@@ -36,7 +40,8 @@ final class SubscriptionRequests {
         this.connection = connection;
     }
 
-    private record Granted(String filter, int qos) {}
+    /** A granted filter and whether its retained messages are sent now (Retain Handling). */
+    private record Granted(String filter, int qos, boolean sendRetained) {}
 
     void onSubscribe(Session session, MqttSubscribeMessage subscribe) {
         List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
@@ -75,9 +80,13 @@ final class SubscriptionRequests {
                     LOG.info("Denied SUBSCRIBE from {} to '{}': not authorized.", connection.clientId(), filter);
                     codes.add(mqtt5 ? ReasonCode.NOT_AUTHORIZED.value() : FAILURE);
                 } else {
-                    durable = Stages.both(durable, services.subscriptions().add(session, filter, qos));
+                    MqttSubscriptionOption option = subscription.option();
+                    boolean isNew = !session.subscriptions().containsKey(filter);
+                    // 3.1.1 has no options: Netty's defaults (all off, Retain Handling 0) apply.
+                    int options = SubscriptionOptions.of(qos, option.isNoLocal(), option.isRetainAsPublished());
+                    durable = Stages.both(durable, services.subscriptions().add(session, filter, options));
                     codes.add(qos);
-                    granted.add(new Granted(filter, qos));
+                    granted.add(new Granted(filter, qos, sendsRetained(option.retainHandling(), isNew)));
                 }
             }
             durable.whenComplete((ignored, failure) -> session.execute(() -> {
@@ -91,6 +100,9 @@ final class SubscriptionRequests {
                 }
                 connection.send(Packets.suback(packetId, codes));
                 for (Granted grant : granted) {
+                    if (!grant.sendRetained()) {
+                        continue;
+                    }
                     services.retained()
                             .match(
                                     grant.filter(),
@@ -99,6 +111,18 @@ final class SubscriptionRequests {
                 }
             }));
         });
+    }
+
+    /**
+     * Retain Handling: 0 sends the retained messages at every SUBSCRIBE [MQTT-3.3.1-9], 1 only
+     * when the subscription is new [MQTT-3.3.1-10], 2 never [MQTT-3.3.1-11].
+     */
+    private static boolean sendsRetained(MqttSubscriptionOption.RetainedHandlingPolicy handling, boolean isNew) {
+        return switch (handling) {
+            case SEND_AT_SUBSCRIBE -> true;
+            case SEND_AT_SUBSCRIBE_IF_NOT_YET_EXISTS -> isNew;
+            case DONT_SEND_AT_SUBSCRIBE -> false;
+        };
     }
 
     /**

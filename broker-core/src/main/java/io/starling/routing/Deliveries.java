@@ -7,7 +7,9 @@ import java.util.function.BiConsumer;
  * The deliveries of one message to the subscribers of this node, planned before any is made.
  * First it is the trie's visitor: it collects each matching subscriber once, with the highest
  * QoS among its matching subscriptions (MQTT 3.1.1 overlapping subscriptions: one copy at the
- * maximum QoS), in the order the trie first visits them. Then {@link PublishRouter} records
+ * maximum QoS), in the order the trie first visits them; a No Local subscription of the
+ * publisher's own session does not count, and one Retain As Published subscription among the
+ * matching ones keeps the RETAIN flag for that subscriber. Then {@link PublishRouter} records
  * per subscriber the QoS it gets and whether its copy is stored, or that it is skipped.
  *
  * <p>Subscribers are told apart by identity (sessions do not override {@code equals}), kept in
@@ -32,6 +34,7 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
     private Object[] subscribers;
     private int[] qos;
     private boolean[] stored;
+    private boolean[] retainAsPublished;
     /** Where each subscriber's entry is in {@link #table}: {@link #release} frees those slots only. */
     private int[] slots;
     /** Index + 1 of the subscriber hashed to each slot, 0 for a free one; at most half full, probed linearly. */
@@ -39,6 +42,8 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
 
     private int size;
     private boolean inUse;
+    /** The publishing client's session, whose No Local subscriptions do not match; null if none. */
+    private Object publisher;
 
     Deliveries() {
         allocate(INITIAL_CAPACITY);
@@ -65,15 +70,29 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
             subscribers[i] = null;
         }
         size = 0;
+        publisher = null;
         if (subscribers.length > KEPT_CAPACITY) {
             allocate(INITIAL_CAPACITY);
         }
         inUse = false;
     }
 
-    /** One matching subscription: a new subscriber, or a higher QoS for one collected already. */
+    /** The message is published by this subscriber: its No Local subscriptions do not match. */
+    void publishedBy(Object publishingSubscriber) {
+        publisher = publishingSubscriber;
+    }
+
+    /**
+     * One matching subscription ({@link SubscriptionOptions}): a new subscriber, or a higher
+     * QoS for one collected already.
+     */
     @Override
-    public void accept(S subscriber, Integer granted) {
+    public void accept(S subscriber, Integer options) {
+        if (subscriber == publisher && SubscriptionOptions.noLocal(options)) {
+            return;
+        }
+        int granted = SubscriptionOptions.qos(options);
+        boolean keepRetain = SubscriptionOptions.retainAsPublished(options);
         if (size == subscribers.length) {
             grow();
         }
@@ -81,6 +100,7 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
         for (int at = table[slot]; at != 0; at = table[slot]) {
             if (subscribers[at - 1] == subscriber) {
                 qos[at - 1] = Math.max(qos[at - 1], granted);
+                retainAsPublished[at - 1] |= keepRetain;
                 return;
             }
             slot = (slot + 1) & (table.length - 1);
@@ -88,6 +108,7 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
         subscribers[size] = subscriber;
         qos[size] = granted;
         stored[size] = false;
+        retainAsPublished[size] = keepRetain;
         slots[size] = slot;
         table[slot] = ++size;
     }
@@ -108,6 +129,11 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
 
     boolean isStored(int index) {
         return stored[index];
+    }
+
+    /** Whether one of the subscriber's matching subscriptions is Retain As Published. */
+    boolean isRetainAsPublished(int index) {
+        return retainAsPublished[index];
     }
 
     boolean isSkipped(int index) {
@@ -134,6 +160,7 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
         subscribers = new Object[capacity];
         qos = new int[capacity];
         stored = new boolean[capacity];
+        retainAsPublished = new boolean[capacity];
         slots = new int[capacity];
         table = new int[capacity * 2];
     }
@@ -144,6 +171,7 @@ final class Deliveries<S> implements BiConsumer<S, Integer> {
         subscribers = Arrays.copyOf(subscribers, capacity);
         qos = Arrays.copyOf(qos, capacity);
         stored = Arrays.copyOf(stored, capacity);
+        retainAsPublished = Arrays.copyOf(retainAsPublished, capacity);
         slots = Arrays.copyOf(slots, capacity);
         table = new int[capacity * 2];
         for (int i = 0; i < size; i++) {

@@ -148,13 +148,16 @@ public final class PublishRouter {
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
         Deliveries<Session> deliveries = Deliveries.acquire(perThread);
         try {
+            if (publisher != null) {
+                deliveries.publishedBy(publisher.session());
+            }
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
             CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
             List<DeliveryTarget> stored = plan(deliveries, live);
             CompletionStage<Void> written =
                     stored.isEmpty() && receipt == null ? Stages.DONE : queues.append(live, stored, receipt);
-            deliver(deliveries, live, publisher);
+            deliver(deliveries, message, live, publisher);
             return Stages.both(written, relayed);
         } finally {
             deliveries.release();
@@ -215,8 +218,13 @@ public final class PublishRouter {
         return stored;
     }
 
-    /** Hands the message to each session's thread (a session on this thread may run it at once, and route again). */
-    private static void deliver(Deliveries<Session> deliveries, StoredMessage live, PausablePublisher publisher) {
+    /**
+     * Hands the message to each session's thread (a session on this thread may run it at once,
+     * and route again): {@code live}, without RETAIN [MQTT-3.3.1-13], unless the session's
+     * subscription is Retain As Published [MQTT-3.3.1-12].
+     */
+    private static void deliver(
+            Deliveries<Session> deliveries, StoredMessage published, StoredMessage live, PausablePublisher publisher) {
         for (int i = 0; i < deliveries.size(); i++) {
             if (deliveries.isSkipped(i)) {
                 continue;
@@ -226,7 +234,7 @@ public final class PublishRouter {
             boolean isStored = deliveries.isStored(i);
             // A client is never paused for its own queue: it could not read the acks that drain it.
             boolean pausable = publisher != null && session != publisher.session();
-            session.submitDelivery(live, qos, isStored, pausable);
+            session.submitDelivery(deliveries.isRetainAsPublished(i) ? published : live, qos, isStored, pausable);
             if (pausable && qos > 0 && session.pushBack().isFull()) {
                 publisher.pauseFor(session.pushBack());
             }

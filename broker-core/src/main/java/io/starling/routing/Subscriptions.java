@@ -31,8 +31,9 @@ public final class Subscriptions implements SessionRoutes {
     }
 
     /**
-     * Subscribes (or re-subscribes with a new QoS).
+     * Subscribes (or re-subscribes with a new QoS and options).
      *
+     * @param qos the granted QoS with the subscription's options ({@link SubscriptionOptions})
      * @return completes when the subscription is durable and known to the cluster
      */
     public CompletionStage<Void> add(Session session, String filter, int qos) {

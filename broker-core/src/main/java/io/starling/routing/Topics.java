@@ -71,12 +71,15 @@ public final class Topics {
         return filterLevels.length == topicLevels.length;
     }
 
-    /** The highest QoS of the subscriptions (filter to QoS) whose filter matches the topic; -1 if none does. */
+    /**
+     * The highest QoS of the subscriptions (filter to {@link SubscriptionOptions}) whose filter
+     * matches the topic; -1 if none does.
+     */
     public static int matchingQos(Map<String, Integer> subscriptions, String topic) {
         int qos = -1;
         for (Map.Entry<String, Integer> subscription : subscriptions.entrySet()) {
             if (matches(subscription.getKey(), topic)) {
-                qos = Math.max(qos, subscription.getValue());
+                qos = Math.max(qos, SubscriptionOptions.qos(subscription.getValue()));
             }
         }
         return qos;

@@ -491,7 +491,7 @@ public final class Session {
         return inboundQos2 != null && inboundQos2.remove(packetId);
     }
 
-    /** Filter to granted QoS; read-only (changed through {@link #subscribe}, {@link #unsubscribe}). */
+    /** Filter to granted QoS and options ({@code routing.SubscriptionOptions}); read-only (changed through {@link #subscribe}, {@link #unsubscribe}). */
     public Map<String, Integer> subscriptions() {
         return subscriptions;
     }

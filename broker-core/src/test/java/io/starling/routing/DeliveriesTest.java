@@ -42,6 +42,27 @@ class DeliveriesTest {
     }
 
     @Test
+    void noLocalSubscriptionsOfThePublisherDoNotCountAndRetainAsPublishedIsKeptPerSubscriber() {
+        Deliveries<String> deliveries = Deliveries.acquire(perThread);
+        deliveries.publishedBy("self");
+
+        deliveries.accept("self", SubscriptionOptions.of(2, true, false));
+        deliveries.accept("other", SubscriptionOptions.of(1, true, false));
+        deliveries.accept("other", SubscriptionOptions.of(0, false, true));
+        deliveries.accept("self", SubscriptionOptions.of(0, false, false));
+
+        assertEquals(Map.of("other", 1, "self", 0), collected(deliveries));
+        assertTrue(deliveries.isRetainAsPublished(0), "one matching subscription asks for it");
+        assertFalse(deliveries.isRetainAsPublished(1));
+        deliveries.release();
+
+        Deliveries<String> reused = Deliveries.acquire(perThread);
+        reused.accept("self", SubscriptionOptions.of(1, true, false));
+        assertEquals(Map.of("self", 1), collected(reused), "the publisher is forgotten at release");
+        reused.release();
+    }
+
+    @Test
     void subscribersAreToldApartByIdentity() {
         String first = new String("twin");
         String second = new String("twin");

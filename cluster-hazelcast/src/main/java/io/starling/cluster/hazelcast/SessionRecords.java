@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The cluster's copy of persistent sessions, for the case their node is lost: the IMap
  * {@code starling.sessions} maps a client id to {@code node, L+lease, qos+filter, qos+filter,
- * ...} (separated by NUL, which MQTT forbids in topic filters; the lease is the packet-id
+ * ...} (the QoS with the subscription's options, {@code routing.SubscriptionOptions}, as one character) (separated by NUL, which MQTT forbids in topic filters; the lease is the packet-id
  * position up to which the session's node may use ids, see {@code ClusterBus.leasePacketIds}).
  * Only the node named in a record changes or removes it, so a late delete from the node that
  * handed a session over never removes the record the new node wrote; a lease only grows,
@@ -18,6 +18,7 @@ final class SessionRecords {
     static final String MAP = "starling.sessions";
     private static final char SEPARATOR = '\u0000';
     private static final char LEASE = 'L';
+    private static final char ZERO = '0';
 
     private SessionRecords() {}
 
@@ -34,16 +35,24 @@ final class SessionRecords {
             }
             Map<String, Integer> subscriptions = new LinkedHashMap<>();
             for (int i = first; i < parts.length; i++) {
-                subscriptions.put(parts[i].substring(1), parts[i].charAt(0) - '0');
+                subscriptions.put(parts[i].substring(1), parts[i].charAt(0) - ZERO);
             }
             return new Value(parts[0], leasedTo, subscriptions);
+        }
+
+        /**
+         * One character: the digit of the QoS as records held before MQTT 5, and for a
+         * subscription with options the character as far above '0' as the options value.
+         */
+        private static char optionsChar(int options) {
+            return (char) (ZERO + options);
         }
 
         String format() {
             StringBuilder text =
                     new StringBuilder(node).append(SEPARATOR).append(LEASE).append(leasedTo);
-            subscriptions.forEach(
-                    (filter, qos) -> text.append(SEPARATOR).append(qos).append(filter));
+            subscriptions.forEach((filter, options) ->
+                    text.append(SEPARATOR).append(optionsChar(options)).append(filter));
             return text.toString();
         }
     }

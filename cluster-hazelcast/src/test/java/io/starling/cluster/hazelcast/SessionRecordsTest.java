@@ -3,6 +3,7 @@ package io.starling.cluster.hazelcast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.starling.routing.SubscriptionOptions;
 import java.util.AbstractMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,16 @@ class SessionRecordsTest {
     void aRecordKeepsItsNodeLeaseAndSubscriptions() {
         SessionRecords.Value value = new SessionRecords.Value("node-a", 70_000, Map.of("a/+", 1, "b/#", 2));
         assertEquals(value, SessionRecords.Value.parse(value.format()));
+    }
+
+    @Test
+    void mqtt5SubscriptionOptionsAreKeptAndARecordWrittenBeforeThemReadsTheSame() {
+        int options = SubscriptionOptions.of(1, true, true);
+        SessionRecords.Value value = new SessionRecords.Value("node-a", 0, Map.of("a/+", options, "b", 2));
+        assertEquals(value, SessionRecords.Value.parse(value.format()));
+        assertEquals(
+                new SessionRecords.Value("node-a", 7, Map.of("a/+", 1, "b/#", 2)),
+                SessionRecords.Value.parse("node-a\u0000L7\u00001a/+\u00002b/#"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.Mqtt5Wire;
 import io.starling.testing.RawMqttClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +65,43 @@ class BrokerRestartTest {
             assertEquals(1, connect(subscriber, "sub"));
             assertTrue(subscriber.isSilent(), "the completed flow is forgotten");
         }
+    }
+
+    @Test
+    void mqtt5SubscriptionOptionsSurviveARestart() throws Exception {
+        int qos1NoLocalRetainAsPublished = 0x01 | 0x04 | 0x08;
+        try (EmbeddedBroker broker = start();
+                RawMqttClient client = new RawMqttClient(broker.port())) {
+            assertEquals(0, connect5(client, "opts"));
+            client.send(Mqtt5Wire.subscribe(1, new byte[0], "o/t", qos1NoLocalRetainAsPublished))
+                    .expect(RawMqttClient.SUBACK);
+            client.send(Mqtt5Wire.subscribe(2, new byte[0], "o/marker", 1)).expect(RawMqttClient.SUBACK);
+        }
+        try (EmbeddedBroker broker = start();
+                RawMqttClient client = new RawMqttClient(broker.port());
+                RawMqttClient other = new RawMqttClient(broker.port())) {
+            assertEquals(1, connect5(client, "opts"));
+            other.connect("other", true, 60);
+            // No Local: the client's own message is not sent back to it; a PUBLISH before
+            // the PUBACK or before the marker fails the test.
+            client.send(Mqtt5Wire.publish("o/t", 1, 1, new byte[0], "own")).expect(RawMqttClient.PUBACK);
+            other.send(RawMqttClient.publishPacket("o/marker", 1, 1, "marker")).expect(RawMqttClient.PUBACK);
+            assertEquals("o/marker", Mqtt5Wire.publishTopic(client.expect(PUBLISH)), "[MQTT-3.8.3-3]");
+            byte[] retained = RawMqttClient.publishPacket("o/t", 1, 2, "retained");
+            retained[0] |= 0x01;
+            other.send(retained).expect(RawMqttClient.PUBACK);
+            RawMqttClient.Packet forwarded = client.expect(PUBLISH);
+            assertEquals("o/t", Mqtt5Wire.publishTopic(forwarded));
+            assertEquals(0x01, forwarded.flags() & 0x01, "Retain As Published [MQTT-3.3.1-12]");
+        }
+    }
+
+    /** Connects with MQTT 5, Clean Start 0 and a session that outlives the connection; returns session present. */
+    private static int connect5(RawMqttClient client, String clientId) throws Exception {
+        RawMqttClient.Packet connack = client.send(Mqtt5Wire.connect(clientId, 0, 60, Mqtt5Wire.sessionExpiry(3600)))
+                .expect(RawMqttClient.CONNACK);
+        assertEquals(0, connack.body()[1], "CONNACK reason code");
+        return connack.body()[0];
     }
 
     /** Connects with clean session 0; returns CONNACK's session-present flag. */
