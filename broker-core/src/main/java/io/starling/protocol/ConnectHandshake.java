@@ -228,8 +228,8 @@ final class ConnectHandshake {
         integer(properties, PropertyId.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum());
         integer(properties, PropertyId.RETAIN_AVAILABLE, 1);
         integer(properties, PropertyId.WILDCARD_SUBSCRIPTION_AVAILABLE, 1);
-        // Not yet: a SUBSCRIBE with an identifier is refused (0xA1), $share/ is an ordinary filter.
-        integer(properties, PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0);
+        integer(properties, PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1);
+        // Not yet: a SUBSCRIBE to $share/ gets 0x9E.
         integer(properties, PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 0);
         if (keepAliveChanged) {
             integer(properties, PropertyId.SERVER_KEEP_ALIVE, keepAliveSeconds);

@@ -27,6 +27,7 @@ import io.starling.protocol.mqtt5.PublishProperties;
 import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.protocol.mqtt5.VariableByteInteger;
 import io.starling.protocol.wire.MalformedPacketException;
+import io.starling.routing.Topics;
 import io.starling.session.ClientLink;
 import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
@@ -53,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class MqttConnection extends ChannelDuplexHandler implements ClientLink {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.starling.connections");
+    private static final int[] NO_IDENTIFIERS = new int[0];
     /** Netty's MQTT codec keeps the protocol version of the channel under this key. */
     private static final AttributeKey<MqttVersion> CODEC_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
@@ -704,14 +706,28 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     @Override
     public void sendPublish(StoredMessage message, int qos, int packetId, boolean dup) {
         services.metrics().messageSent(qos);
-        if (mqtt5 == null || message.properties() == MessageProperties.NONE) {
+        int[] identifiers = subscriptionIdentifiers(message);
+        if (mqtt5 == null || message.properties() == MessageProperties.NONE && identifiers.length == 0) {
             send(Packets.publish(message, qos, packetId, dup));
             return;
         }
         long remaining = message.properties().hasExpiry()
                 ? Math.max(1, message.properties().remainingSeconds(message.timestamp(), System.currentTimeMillis()))
                 : 0;
-        send(Packets.publish(message, qos, packetId, dup, PublishProperties.write(message.properties(), remaining)));
+        send(Packets.publish(
+                message, qos, packetId, dup, PublishProperties.write(message.properties(), remaining, identifiers)));
+    }
+
+    /**
+     * The Subscription Identifiers of the session's subscriptions that match the message, as
+     * they are when it is sent (a message queued before a re-subscription carries the new
+     * identifier) [MQTT-3.3.4-3/4]; none for a 3.1.1 client.
+     */
+    private int[] subscriptionIdentifiers(StoredMessage message) {
+        if (mqtt5 == null || session == null || !session.hasSubscriptionIdentifiers()) {
+            return NO_IDENTIFIERS;
+        }
+        return Topics.matchingIdentifiers(session.subscriptions(), message.topic());
     }
 
     /**
@@ -726,7 +742,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         long remaining = 2L
                 + message.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
                 + (qos > 0 ? 2 : 0)
-                + PublishProperties.encodedLength(message.properties())
+                + PublishProperties.encodedLength(message.properties(), subscriptionIdentifiers(message))
                 + message.payload().length;
         long size =
                 1 + VariableByteInteger.encodedLength((int) Math.min(remaining, VariableByteInteger.MAX)) + remaining;

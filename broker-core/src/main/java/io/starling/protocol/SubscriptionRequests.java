@@ -1,6 +1,7 @@
 package io.starling.protocol;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
@@ -8,11 +9,11 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.starling.concurrent.Stages;
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.protocol.mqtt5.ReasonCode;
-import io.starling.routing.SubscriptionOptions;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.StoredMessage;
+import io.starling.spi.SubscriptionOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * filter of an UNSUBSCRIBE 0x00 or 0x11 no subscription existed), SUBACK / UNSUBACK once the change is durable, then the
  * retained messages matching each granted filter (again on every re-subscription, unless an
  * MQTT 5 client's Retain Handling says otherwise). The MQTT 5 options No Local and Retain As
- * Published are kept with the subscription ({@link SubscriptionOptions}).
+ * Published and the Subscription Identifier are kept with the subscription ({@link SubscriptionOptions}).
  */
 final class SubscriptionRequests {
 
@@ -50,17 +51,7 @@ final class SubscriptionRequests {
             return;
         }
         boolean mqtt5 = connection.isMqtt5();
-        if (mqtt5
-                && subscribe
-                                .idAndPropertiesVariableHeader()
-                                .properties()
-                                .getProperty(PropertyId.SUBSCRIPTION_IDENTIFIER.id())
-                        != null) {
-            // CONNACK said Subscription Identifier Available 0 (section 3.2.2.3.12).
-            connection.violation(
-                    ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "SUBSCRIBE with a Subscription Identifier");
-            return;
-        }
+        int identifier = mqtt5 ? subscriptionIdentifier(subscribe) : 0;
         int packetId = subscribe.variableHeader().messageId();
         session.execute(() -> {
             List<Integer> codes = new ArrayList<>(requested.size());
@@ -83,7 +74,8 @@ final class SubscriptionRequests {
                     MqttSubscriptionOption option = subscription.option();
                     boolean isNew = !session.subscriptions().containsKey(filter);
                     // 3.1.1 has no options: Netty's defaults (all off, Retain Handling 0) apply.
-                    int options = SubscriptionOptions.of(qos, option.isNoLocal(), option.isRetainAsPublished());
+                    int options =
+                            SubscriptionOptions.of(qos, option.isNoLocal(), option.isRetainAsPublished(), identifier);
                     durable = Stages.both(durable, services.subscriptions().add(session, filter, options));
                     codes.add(qos);
                     granted.add(new Granted(filter, qos, sendsRetained(option.retainHandling(), isNew)));
@@ -111,6 +103,19 @@ final class SubscriptionRequests {
                 }
             }));
         });
+    }
+
+    /**
+     * The SUBSCRIBE's Subscription Identifier, 0 for none: kept with each of its subscriptions
+     * [MQTT-3.8.2-1]; a re-subscription without one removes the old one. Netty's decoder and
+     * {@code Mqtt5PacketCheck} have refused 0, a second one and values above the maximum.
+     */
+    private static int subscriptionIdentifier(MqttSubscribeMessage subscribe) {
+        MqttProperties.MqttProperty<?> property = subscribe
+                .idAndPropertiesVariableHeader()
+                .properties()
+                .getProperty(PropertyId.SUBSCRIPTION_IDENTIFIER.id());
+        return property == null ? 0 : (Integer) property.value();
     }
 
     /**

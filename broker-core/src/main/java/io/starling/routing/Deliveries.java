@@ -1,5 +1,6 @@
 package io.starling.routing;
 
+import io.starling.spi.SubscriptionOptions;
 import java.util.Arrays;
 import java.util.function.BiConsumer;
 

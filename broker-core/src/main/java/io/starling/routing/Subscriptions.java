@@ -6,6 +6,7 @@ import io.starling.session.Session;
 import io.starling.session.SessionRoutes;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.SessionStore;
+import io.starling.spi.SubscriptionOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.starling.routing;
 
+import io.starling.spi.SubscriptionOptions;
 import java.util.Map;
 
 /** The MQTT 3.1.1 rules for topic names (section 4.7) and topic filters. */
@@ -83,6 +84,20 @@ public final class Topics {
             }
         }
         return qos;
+    }
+
+    /**
+     * The Subscription Identifiers of the subscriptions (filter to {@link SubscriptionOptions})
+     * whose filter matches the topic, in ascending order, each once.
+     */
+    public static int[] matchingIdentifiers(Map<String, Integer> subscriptions, String topic) {
+        return subscriptions.entrySet().stream()
+                .filter(subscription -> SubscriptionOptions.identifier(subscription.getValue()) != 0
+                        && matches(subscription.getKey(), topic))
+                .mapToInt(subscription -> SubscriptionOptions.identifier(subscription.getValue()))
+                .sorted()
+                .distinct()
+                .toArray();
     }
 
     /** Splits a topic or filter into its levels; empty levels are kept ("a//b" has three). */

@@ -8,6 +8,7 @@ import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
+import io.starling.spi.SubscriptionOptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,6 +46,8 @@ public final class Session {
      * client never has one, and an empty map of its own costs 48 bytes.
      */
     private Map<String, Integer> subscriptions = Map.of();
+    /** How many of the subscriptions have a Subscription Identifier. */
+    private int identified;
     /** Created by the first QoS 2 PUBLISH: most clients never send one, and an empty set costs 64 bytes. */
     private Set<Integer> inboundQos2;
 
@@ -491,26 +494,43 @@ public final class Session {
         return inboundQos2 != null && inboundQos2.remove(packetId);
     }
 
-    /** Filter to granted QoS and options ({@code routing.SubscriptionOptions}); read-only (changed through {@link #subscribe}, {@link #unsubscribe}). */
+    /** Filter to granted QoS and options ({@link SubscriptionOptions}); read-only (changed through {@link #subscribe}, {@link #unsubscribe}). */
     public Map<String, Integer> subscriptions() {
         return subscriptions;
     }
 
     /** @return whether the filter is new to this session (not a re-subscription) */
-    public boolean subscribe(String filter, int qos) {
+    public boolean subscribe(String filter, int options) {
         if (subscriptions.isEmpty()) {
             subscriptions = new HashMap<>();
         }
-        return subscriptions.put(filter, qos) == null;
+        Integer replaced = subscriptions.put(filter, options);
+        identified += hasIdentifier(options) - (replaced == null ? 0 : hasIdentifier(replaced));
+        return replaced == null;
     }
 
     /** @return whether the session had the filter */
     public boolean unsubscribe(String filter) {
-        return !subscriptions.isEmpty() && subscriptions.remove(filter) != null;
+        Integer removed = subscriptions.isEmpty() ? null : subscriptions.remove(filter);
+        if (removed == null) {
+            return false;
+        }
+        identified -= hasIdentifier(removed);
+        return true;
     }
 
     public void clearSubscriptions() {
         subscriptions = Map.of();
+        identified = 0;
+    }
+
+    /** Whether a subscription has a Subscription Identifier: only then is a PUBLISH's list of them looked for. */
+    public boolean hasSubscriptionIdentifiers() {
+        return identified > 0;
+    }
+
+    private static int hasIdentifier(int options) {
+        return SubscriptionOptions.identifier(options) != 0 ? 1 : 0;
     }
 
     /** Puts back what the store kept of this session across a restart. */

@@ -83,7 +83,7 @@ class Mqtt5ConnectionTest {
             assertEquals(List.of(10L), properties.get(PropertyId.TOPIC_ALIAS_MAXIMUM));
             assertEquals(List.of(1L), properties.get(PropertyId.RETAIN_AVAILABLE));
             assertEquals(List.of(1L), properties.get(PropertyId.WILDCARD_SUBSCRIPTION_AVAILABLE));
-            assertEquals(List.of(0L), properties.get(PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE));
+            assertEquals(List.of(1L), properties.get(PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE));
             assertEquals(List.of(0L), properties.get(PropertyId.SHARED_SUBSCRIPTION_AVAILABLE));
             assertNull(properties.get(PropertyId.SERVER_KEEP_ALIVE), "keep alive 60 is within the maximum");
             assertNull(properties.get(PropertyId.ASSIGNED_CLIENT_IDENTIFIER));
@@ -294,18 +294,6 @@ class Mqtt5ConnectionTest {
         try (RawMqttClient client = connected("shared")) {
             client.send(subscribe(1, new byte[0], "$share/group/t", 1));
             assertEquals(List.of(0x9E), ackReasons(client.expect(SUBACK)));
-        }
-    }
-
-    @Test
-    void section_3_2_2_3_12_subscriptionIdentifierWhileNotAvailableIsDisconnect0xA1() throws Exception {
-        try (RawMqttClient client = connected("sub-id")) {
-            byte[] id = properties()
-                    .u8(PropertyId.SUBSCRIPTION_IDENTIFIER.id())
-                    .vbi(5)
-                    .toArray();
-            client.send(subscribe(1, id, "s", 0));
-            assertEquals(0xA1, disconnectReason(client.expect(DISCONNECT)));
         }
     }
 

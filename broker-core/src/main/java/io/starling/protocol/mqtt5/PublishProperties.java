@@ -50,13 +50,17 @@ public final class PublishProperties {
 
     /**
      * The properties of a PUBLISH forwarding a message: its own, with the Message Expiry Interval
-     * lowered to {@code remainingSeconds} [MQTT-3.3.2-6].
+     * lowered to {@code remainingSeconds} [MQTT-3.3.2-6], and the Subscription Identifiers of
+     * the receiver's matching subscriptions [MQTT-3.3.4-3].
      */
-    public static MqttProperties write(MessageProperties message, long remainingSeconds) {
-        if (message == MessageProperties.NONE) {
+    public static MqttProperties write(MessageProperties message, long remainingSeconds, int[] identifiers) {
+        if (message == MessageProperties.NONE && identifiers.length == 0) {
             return MqttProperties.NO_PROPERTIES;
         }
         MqttProperties properties = new MqttProperties();
+        for (int identifier : identifiers) {
+            properties.add(new MqttProperties.IntegerProperty(PropertyId.SUBSCRIPTION_IDENTIFIER.id(), identifier));
+        }
         if (message.payloadFormatIndicator() >= 0) {
             properties.add(new MqttProperties.IntegerProperty(
                     PropertyId.PAYLOAD_FORMAT_INDICATOR.id(), message.payloadFormatIndicator()));
@@ -85,9 +89,12 @@ public final class PublishProperties {
         return properties;
     }
 
-    /** Bytes these properties take in a PUBLISH, their length prefix included. */
-    public static int encodedLength(MessageProperties message) {
+    /** Bytes these properties and Subscription Identifiers take in a PUBLISH, their length prefix included. */
+    public static int encodedLength(MessageProperties message, int[] identifiers) {
         int length = 0;
+        for (int identifier : identifiers) {
+            length += 1 + VariableByteInteger.encodedLength(identifier);
+        }
         if (message.payloadFormatIndicator() >= 0) {
             length += 2;
         }

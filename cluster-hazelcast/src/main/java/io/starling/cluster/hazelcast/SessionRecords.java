@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The cluster's copy of persistent sessions, for the case their node is lost: the IMap
  * {@code starling.sessions} maps a client id to {@code node, L+lease, qos+filter, qos+filter,
- * ...} (the QoS with the subscription's options, {@code routing.SubscriptionOptions}, as one character) (separated by NUL, which MQTT forbids in topic filters; the lease is the packet-id
+ * ...} (the QoS with the subscription's options, {@link io.starling.spi.SubscriptionOptions}, see
+ * {@link Value#format}; separated by NUL, which MQTT forbids in topic filters; the lease is the packet-id
  * position up to which the session's node may use ids, see {@code ClusterBus.leasePacketIds}).
  * Only the node named in a record changes or removes it, so a late delete from the node that
  * handed a session over never removes the record the new node wrote; a lease only grows,
@@ -19,6 +20,9 @@ final class SessionRecords {
     private static final char SEPARATOR = '\u0000';
     private static final char LEASE = 'L';
     private static final char ZERO = '0';
+    private static final int NARROW_LIMIT = 16;
+    private static final char WIDE = '~';
+    private static final int WIDE_DIGITS = 8;
 
     private SessionRecords() {}
 
@@ -35,24 +39,39 @@ final class SessionRecords {
             }
             Map<String, Integer> subscriptions = new LinkedHashMap<>();
             for (int i = first; i < parts.length; i++) {
-                subscriptions.put(parts[i].substring(1), parts[i].charAt(0) - ZERO);
+                String part = parts[i];
+                if (part.charAt(0) == WIDE) {
+                    int end = 1 + WIDE_DIGITS;
+                    subscriptions.put(part.substring(end), Integer.parseUnsignedInt(part.substring(1, end), 16));
+                } else {
+                    subscriptions.put(part.substring(1), part.charAt(0) - ZERO);
+                }
             }
             return new Value(parts[0], leasedTo, subscriptions);
         }
 
         /**
-         * One character: the digit of the QoS as records held before MQTT 5, and for a
-         * subscription with options the character as far above '0' as the options value.
+         * A subscription's options: one character as far above '0' as their value while it is
+         * below 16 (the digit of the QoS, as records held before MQTT 5), else {@value #WIDE}
+         * and eight hexadecimal digits (a Subscription Identifier).
          */
-        private static char optionsChar(int options) {
-            return (char) (ZERO + options);
+        private static void appendOptions(StringBuilder text, int options) {
+            if (options >= 0 && options < NARROW_LIMIT) {
+                text.append((char) (ZERO + options));
+            } else {
+                String hex = Integer.toHexString(options);
+                text.append(WIDE).append("0".repeat(WIDE_DIGITS - hex.length())).append(hex);
+            }
         }
 
         String format() {
             StringBuilder text =
                     new StringBuilder(node).append(SEPARATOR).append(LEASE).append(leasedTo);
-            subscriptions.forEach((filter, options) ->
-                    text.append(SEPARATOR).append(optionsChar(options)).append(filter));
+            subscriptions.forEach((filter, options) -> {
+                text.append(SEPARATOR);
+                appendOptions(text, options);
+                text.append(filter);
+            });
             return text.toString();
         }
     }

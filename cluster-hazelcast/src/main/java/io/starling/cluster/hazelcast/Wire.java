@@ -27,7 +27,8 @@ import java.util.Set;
  */
 final class Wire {
 
-    static final int VERSION = 5;
+    /** 6: a session's subscriptions carry their options and Subscription Identifier as an int. */
+    static final int VERSION = 6;
 
     record Frame(String source, long batchId, List<ClusterMessage> messages) {}
 
@@ -198,7 +199,7 @@ final class Wire {
         out.writeInt(snapshot.subscriptions().size());
         for (Map.Entry<String, Integer> subscription : snapshot.subscriptions().entrySet()) {
             writeString(out, subscription.getKey());
-            out.writeByte(subscription.getValue());
+            out.writeInt(subscription.getValue());
         }
         out.writeInt(snapshot.messages().size());
         for (QueuedMessage queued : snapshot.messages()) {
@@ -219,7 +220,7 @@ final class Wire {
         int subscriptionCount = in.readInt();
         Map<String, Integer> subscriptions = new LinkedHashMap<>();
         for (int i = 0; i < subscriptionCount; i++) {
-            subscriptions.put(readString(in), (int) in.readByte());
+            subscriptions.put(readString(in), in.readInt());
         }
         int messageCount = in.readInt();
         List<QueuedMessage> messages = new ArrayList<>(messageCount);

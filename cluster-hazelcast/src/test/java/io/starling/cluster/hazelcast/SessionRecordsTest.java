@@ -3,7 +3,7 @@ package io.starling.cluster.hazelcast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.starling.routing.SubscriptionOptions;
+import io.starling.spi.SubscriptionOptions;
 import java.util.AbstractMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,11 @@ class SessionRecordsTest {
     @Test
     void mqtt5SubscriptionOptionsAreKeptAndARecordWrittenBeforeThemReadsTheSame() {
         int options = SubscriptionOptions.of(1, true, true);
-        SessionRecords.Value value = new SessionRecords.Value("node-a", 0, Map.of("a/+", options, "b", 2));
+        int identified = SubscriptionOptions.of(2, false, true, SubscriptionOptions.MAX_IDENTIFIER);
+        SessionRecords.Value value = new SessionRecords.Value(
+                "node-a",
+                0,
+                Map.of("a/+", options, "b", 2, "~c", SubscriptionOptions.of(0, false, false, 17), "d", identified));
         assertEquals(value, SessionRecords.Value.parse(value.format()));
         assertEquals(
                 new SessionRecords.Value("node-a", 7, Map.of("a/+", 1, "b/#", 2)),

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
+import io.starling.spi.SubscriptionOptions;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The frame around cluster messages: versioned, and open to fields a later release appends. */
@@ -98,6 +104,20 @@ class WireTest {
     void aStoredMessageAloneReadsBackAsWritten() {
         StoredMessage will = new StoredMessage(3, "wills/ä", 1, true, "bye".getBytes(StandardCharsets.UTF_8), 5);
         ClusterMessageTest.assertSameValue(will, Wire.decodeMessage(Wire.encodeMessage(will)), "will");
+    }
+
+    @Test
+    void aSessionSnapshotKeepsSubscriptionOptionsAndIdentifiers() throws IOException {
+        Map<String, Integer> subscriptions = Map.of(
+                "a", 1,
+                "b/+", SubscriptionOptions.of(2, true, true, SubscriptionOptions.MAX_IDENTIFIER),
+                "c/#", SubscriptionOptions.of(0, false, false, 300));
+        SessionSnapshot snapshot = new SessionSnapshot("c1", subscriptions, List.of(), Set.of(7), 42);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Wire.writeSnapshot(new DataOutputStream(bytes), snapshot);
+        SessionSnapshot read = Wire.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(subscriptions, read.subscriptions());
+        assertEquals(Set.of(7), read.inboundQos2());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.starling.testing.RawMqttClient.PUBREL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.Mqtt5Wire;
 import io.starling.testing.RawMqttClient;
@@ -68,12 +69,16 @@ class BrokerRestartTest {
     }
 
     @Test
-    void mqtt5SubscriptionOptionsSurviveARestart() throws Exception {
+    void mqtt5SubscriptionOptionsAndIdentifiersSurviveARestart() throws Exception {
         int qos1NoLocalRetainAsPublished = 0x01 | 0x04 | 0x08;
         try (EmbeddedBroker broker = start();
                 RawMqttClient client = new RawMqttClient(broker.port())) {
             assertEquals(0, connect5(client, "opts"));
-            client.send(Mqtt5Wire.subscribe(1, new byte[0], "o/t", qos1NoLocalRetainAsPublished))
+            byte[] identifier = Mqtt5Wire.properties()
+                    .u8(PropertyId.SUBSCRIPTION_IDENTIFIER.id())
+                    .vbi(300)
+                    .toArray();
+            client.send(Mqtt5Wire.subscribe(1, identifier, "o/t", qos1NoLocalRetainAsPublished))
                     .expect(RawMqttClient.SUBACK);
             client.send(Mqtt5Wire.subscribe(2, new byte[0], "o/marker", 1)).expect(RawMqttClient.SUBACK);
         }
@@ -93,6 +98,10 @@ class BrokerRestartTest {
             RawMqttClient.Packet forwarded = client.expect(PUBLISH);
             assertEquals("o/t", Mqtt5Wire.publishTopic(forwarded));
             assertEquals(0x01, forwarded.flags() & 0x01, "Retain As Published [MQTT-3.3.1-12]");
+            assertEquals(
+                    List.of(300L),
+                    Mqtt5Wire.publishProperties(forwarded).get(PropertyId.SUBSCRIPTION_IDENTIFIER),
+                    "[MQTT-3.3.4-3]");
         }
     }
 

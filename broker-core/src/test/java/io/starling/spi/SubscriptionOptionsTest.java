@@ -1,7 +1,8 @@
-package io.starling.routing;
+package io.starling.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -28,5 +29,18 @@ class SubscriptionOptionsTest {
         assertEquals(1, SubscriptionOptions.qos(options));
         assertFalse(SubscriptionOptions.noLocal(options));
         assertTrue(SubscriptionOptions.retainAsPublished(options));
+    }
+
+    @Test
+    void theSubscriptionIdentifierTakesTheBitsAboveTheOptionsUpToTheStandardsMaximum() {
+        int options = SubscriptionOptions.of(1, true, false, SubscriptionOptions.MAX_IDENTIFIER);
+        assertEquals(268_435_455, SubscriptionOptions.identifier(options));
+        assertEquals(1, SubscriptionOptions.qos(options));
+        assertTrue(SubscriptionOptions.noLocal(options));
+        assertFalse(SubscriptionOptions.retainAsPublished(options));
+        assertEquals(0, SubscriptionOptions.identifier(SubscriptionOptions.of(2, true, true)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SubscriptionOptions.of(0, false, false, SubscriptionOptions.MAX_IDENTIFIER + 1));
     }
 }
