@@ -8,18 +8,22 @@ import com.typesafe.config.Config;
  *
  * @param receiveMaximum     QoS 1/2 PUBLISHes a client may have unacknowledged towards the broker
  * @param topicAliasMaximum  topic aliases a client may set up towards the broker (0: none)
+ * @param topicAliasesToClient topic aliases the broker sets up towards a client, at most the
+ *                           client's own Topic Alias Maximum (0: none)
  * @param maxKeepAlive       the longest keep alive in seconds the broker grants (a longer or no
  *                           keep alive is lowered to it with Server Keep Alive); 0: any
  * @param serverReference    another server for clients to use, sent with the refusals and
  *                           disconnections that say so; empty: none
  */
-public record Mqtt5Settings(int receiveMaximum, int topicAliasMaximum, int maxKeepAlive, String serverReference) {
+public record Mqtt5Settings(
+        int receiveMaximum, int topicAliasMaximum, int topicAliasesToClient, int maxKeepAlive, String serverReference) {
 
     static Mqtt5Settings from(Config c) {
         String prefix = "starling.mqtt5.";
         return new Mqtt5Settings(
                 BrokerConfig.intIn(c, prefix + "receive-maximum", 1, 65535),
                 BrokerConfig.intIn(c, prefix + "topic-alias-maximum", 0, 65535),
+                BrokerConfig.intIn(c, prefix + "topic-aliases-to-client", 0, 65535),
                 BrokerConfig.intIn(c, prefix + "max-keep-alive", 0, 65535),
                 c.getString(prefix + "server-reference"));
     }

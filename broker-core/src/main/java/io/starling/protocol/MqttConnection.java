@@ -128,6 +128,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private Mqtt5Client mqtt5;
     /** The topics of the aliases an MQTT 5 client set up (index: alias); created by the first. */
     private String[] topicAliases;
+    /** The Topic Aliases this connection sends to an MQTT 5 client; set with {@link #mqtt5}. */
+    private OutboundTopicAliases outboundAliases;
     /**
      * QoS 1/2 PUBLISHes of an MQTT 5 client not yet fully acknowledged (PUBACK, or PUBCOMP for
      * QoS 2): more than the broker's Receive Maximum disconnects it with 0x93.
@@ -332,6 +334,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     /** The CONNECT was MQTT 5: what the connection sends and checks from now on follows version 5. */
     void speakMqtt5(Mqtt5Client client) {
         mqtt5 = client;
+        outboundAliases = new OutboundTopicAliases(
+                Math.min(client.topicAliasMaximum(), services.config().mqtt5().topicAliasesToClient()));
     }
 
     boolean isMqtt5() {
@@ -706,16 +710,29 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     @Override
     public void sendPublish(StoredMessage message, int qos, int packetId, boolean dup) {
         services.metrics().messageSent(qos);
-        int[] identifiers = subscriptionIdentifiers(message);
-        if (mqtt5 == null || message.properties() == MessageProperties.NONE && identifiers.length == 0) {
+        if (mqtt5 == null) {
             send(Packets.publish(message, qos, packetId, dup));
             return;
         }
         long remaining = message.properties().hasExpiry()
                 ? Math.max(1, message.properties().remainingSeconds(message.timestamp(), System.currentTimeMillis()))
                 : 0;
-        send(Packets.publish(
-                message, qos, packetId, dup, PublishProperties.write(message.properties(), remaining, identifiers)));
+        MqttProperties properties =
+                PublishProperties.write(message.properties(), remaining, subscriptionIdentifiers(message));
+        String topicName = message.topic();
+        int alias = outboundAliases.known(topicName);
+        if (alias != 0) {
+            topicName = "";
+        } else {
+            alias = outboundAliases.setUp(topicName);
+        }
+        if (alias != 0) {
+            if (properties == MqttProperties.NO_PROPERTIES) {
+                properties = new MqttProperties();
+            }
+            properties.add(new MqttProperties.IntegerProperty(PropertyId.TOPIC_ALIAS.id(), alias));
+        }
+        send(Packets.publish(message, topicName, qos, packetId, dup, properties));
     }
 
     /**

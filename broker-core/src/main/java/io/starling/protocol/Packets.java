@@ -55,15 +55,15 @@ final class Packets {
 
     /** The payload is wrapped, not copied: every subscriber's packet shares the message's bytes. */
     static MqttPublishMessage publish(StoredMessage message, int qos, int packetId, boolean dup) {
-        return publish(message, qos, packetId, dup, MqttProperties.NO_PROPERTIES);
+        return publish(message, message.topic(), qos, packetId, dup, MqttProperties.NO_PROPERTIES);
     }
 
-    /** An MQTT 5 PUBLISH with the message's properties. */
+    /** An MQTT 5 PUBLISH with its properties and topic name (empty when a Topic Alias stands for it). */
     static MqttPublishMessage publish(
-            StoredMessage message, int qos, int packetId, boolean dup, MqttProperties properties) {
+            StoredMessage message, String topicName, int qos, int packetId, boolean dup, MqttProperties properties) {
         return new MqttPublishMessage(
                 new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), message.retain(), 0),
-                new MqttPublishVariableHeader(message.topic(), qos == 0 ? -1 : packetId, properties),
+                new MqttPublishVariableHeader(topicName, qos == 0 ? -1 : packetId, properties),
                 Unpooled.wrappedBuffer(message.payload()));
     }
 

@@ -1,13 +1,11 @@
 package io.starling.protocol;
 
-import static io.starling.testing.Mqtt5Wire.connect;
 import static io.starling.testing.Mqtt5Wire.properties;
 import static io.starling.testing.Mqtt5Wire.publish;
 import static io.starling.testing.Mqtt5Wire.publishPacketId;
 import static io.starling.testing.Mqtt5Wire.publishProperties;
 import static io.starling.testing.Mqtt5Wire.sessionExpiry;
 import static io.starling.testing.Mqtt5Wire.subscribe;
-import static io.starling.testing.RawMqttClient.CONNACK;
 import static io.starling.testing.RawMqttClient.PUBACK;
 import static io.starling.testing.RawMqttClient.PUBLISH;
 import static io.starling.testing.RawMqttClient.SUBACK;
@@ -47,10 +45,7 @@ class Mqtt5MessagesTest {
     }
 
     private static RawMqttClient connected5(String clientId, int flags, byte[] properties) throws Exception {
-        RawMqttClient client = new RawMqttClient(broker.port());
-        client.send(connect(clientId, flags, 60, properties));
-        assertEquals(0, client.expect(CONNACK).body()[1]);
-        return client;
+        return Mqtt5Wire.connected(broker.port(), clientId, flags, properties);
     }
 
     @Test

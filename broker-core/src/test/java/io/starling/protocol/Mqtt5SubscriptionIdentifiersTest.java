@@ -1,12 +1,10 @@
 package io.starling.protocol;
 
-import static io.starling.testing.Mqtt5Wire.connect;
 import static io.starling.testing.Mqtt5Wire.properties;
 import static io.starling.testing.Mqtt5Wire.publish;
 import static io.starling.testing.Mqtt5Wire.publishProperties;
 import static io.starling.testing.Mqtt5Wire.publishTopic;
 import static io.starling.testing.Mqtt5Wire.subscribe;
-import static io.starling.testing.RawMqttClient.CONNACK;
 import static io.starling.testing.RawMqttClient.PUBACK;
 import static io.starling.testing.RawMqttClient.PUBLISH;
 import static io.starling.testing.RawMqttClient.SUBACK;
@@ -16,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.Mqtt5Wire;
 import io.starling.testing.RawMqttClient;
 import io.starling.testing.RawMqttClient.Packet;
 import java.nio.charset.StandardCharsets;
@@ -51,10 +50,7 @@ class Mqtt5SubscriptionIdentifiersTest {
     }
 
     private static RawMqttClient connected5(String clientId) throws Exception {
-        RawMqttClient client = new RawMqttClient(broker.port());
-        client.send(connect(clientId, 0x02, 60, new byte[0]));
-        assertEquals(0, client.expect(CONNACK).body()[1]);
-        return client;
+        return Mqtt5Wire.connected(broker.port(), clientId, 0x02, new byte[0]);
     }
 
     private static void subscribed(RawMqttClient client, int packetId, String filter, int identifier) throws Exception {
@@ -93,7 +89,7 @@ class Mqtt5SubscriptionIdentifiersTest {
             Packet publish = subscriber.expect(PUBLISH);
             assertEquals("sid/a", publishTopic(publish));
             assertEquals(List.of(5L, 268_435_455L), identifiers(publish), "[MQTT-3.3.4-4]");
-            subscriber.send(RawMqttClient.ackPacket(PUBACK, publish.packetId()));
+            subscriber.send(RawMqttClient.ackPacket(PUBACK, Mqtt5Wire.publishPacketId(publish)));
 
             // One copy only: the next PUBLISH is the next message.
             published(publisher, "sid/b");
@@ -115,7 +111,7 @@ class Mqtt5SubscriptionIdentifiersTest {
             published(publisher, "sidr/t");
             Packet first = subscriber.expect(PUBLISH);
             assertEquals(List.of(9L), identifiers(first));
-            subscriber.send(RawMqttClient.ackPacket(PUBACK, first.packetId()));
+            subscriber.send(RawMqttClient.ackPacket(PUBACK, Mqtt5Wire.publishPacketId(first)));
             // An MQTT 3.1.1 subscriber's PUBLISH has no properties: topic, packet id, payload.
             assertEquals(2 + "sidr/t".length() + 2 + 1, classic.expect(PUBLISH).body().length);
 

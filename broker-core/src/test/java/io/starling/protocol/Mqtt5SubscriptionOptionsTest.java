@@ -1,10 +1,8 @@
 package io.starling.protocol;
 
-import static io.starling.testing.Mqtt5Wire.connect;
 import static io.starling.testing.Mqtt5Wire.publish;
 import static io.starling.testing.Mqtt5Wire.publishTopic;
 import static io.starling.testing.Mqtt5Wire.subscribe;
-import static io.starling.testing.RawMqttClient.CONNACK;
 import static io.starling.testing.RawMqttClient.PUBACK;
 import static io.starling.testing.RawMqttClient.PUBLISH;
 import static io.starling.testing.RawMqttClient.SUBACK;
@@ -13,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.Mqtt5Wire;
 import io.starling.testing.RawMqttClient;
 import io.starling.testing.RawMqttClient.Packet;
 import java.nio.charset.StandardCharsets;
@@ -58,10 +57,7 @@ class Mqtt5SubscriptionOptionsTest {
     }
 
     private static RawMqttClient connected5(String clientId) throws Exception {
-        RawMqttClient client = new RawMqttClient(broker.port());
-        client.send(connect(clientId, 0x02, 60, new byte[0]));
-        assertEquals(0, client.expect(CONNACK).body()[1]);
-        return client;
+        return Mqtt5Wire.connected(broker.port(), clientId, 0x02, new byte[0]);
     }
 
     private static void subscribed(RawMqttClient client, int packetId, String filter, int options) throws Exception {
@@ -99,7 +95,7 @@ class Mqtt5SubscriptionOptionsTest {
     }
 
     private static void acknowledge(RawMqttClient client, Packet publish) throws Exception {
-        client.send(RawMqttClient.ackPacket(PUBACK, publish.packetId()));
+        client.send(RawMqttClient.ackPacket(PUBACK, Mqtt5Wire.publishPacketId(publish)));
     }
 
     @Test

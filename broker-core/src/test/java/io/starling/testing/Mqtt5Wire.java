@@ -2,6 +2,7 @@ package io.starling.testing;
 
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.testing.RawMqttClient.Bytes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +17,18 @@ import java.util.Map;
 public final class Mqtt5Wire {
 
     private Mqtt5Wire() {}
+
+    /** A client connected with a version-5 CONNECT (flags 0x02: Clean Start) that got CONNACK 0. */
+    public static RawMqttClient connected(int port, String clientId, int flags, byte[] properties) throws IOException {
+        RawMqttClient client = new RawMqttClient(port);
+        client.send(connect(clientId, flags, 60, properties));
+        int reason = connackReason(client.expect(RawMqttClient.CONNACK));
+        if (reason != 0) {
+            client.close();
+            throw new AssertionError("CONNACK reason " + reason + " for " + clientId);
+        }
+        return client;
+    }
 
     /** A version-5 CONNECT: flags (0x02 Clean Start), keep alive, properties, client id. */
     public static byte[] connect(String clientId, int flags, int keepAlive, byte[] properties) {
