@@ -380,17 +380,13 @@ public final class Session {
      * The relayed copy of a message whose direct copy came first and waits for the relay (the
      * router lets only the first copy through): the waiting copy goes out now, in the relay's
      * order. Left waiting, it would follow later messages whose relayed copy won their race, and
-     * the client would get them out of order.
-     *
-     * @return whether a copy of the message was waiting
+     * the client would get them out of order. Nothing happens if no copy waits.
      */
-    public boolean deliverWaitingCopyNow(StoredMessage relayed) {
+    public void deliverWaitingCopyNow(StoredMessage relayed) {
         Delivery waiting = waitingForRelay == null ? null : waitingForRelay.remove(new MessageKey(relayed));
-        if (waiting == null) {
-            return false;
+        if (waiting != null) {
+            deliverNow(waiting.message, waiting.qos, waiting.stored, false);
         }
-        deliverNow(waiting.message, waiting.qos, waiting.stored, false);
-        return true;
     }
 
     /** A message as the router's duplicate check knows it: a message id is unique per topic. */
