@@ -115,8 +115,8 @@ public final class PublishRouter {
                     return;
                 }
                 if (!duplicates.firstDelivery(clientId, live)) {
-                    // Came by its route first: if that copy still waits for the relay, it goes now.
-                    session.deliverWaitingCopyNow(live);
+                    // Came by its route first: the message goes now, in the relay's order.
+                    session.deliverRelayedCopy(live, qos, qos > 0 && session.isPersistent());
                     written.complete(null);
                     return;
                 }

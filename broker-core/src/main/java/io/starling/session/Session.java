@@ -68,6 +68,12 @@ public final class Session {
      * when nothing waits for that.
      */
     private Map<MessageKey, Delivery> waitingForRelay;
+    /**
+     * Messages whose relayed copy went out in the relay's place before their direct copy, which
+     * the router had let through first, reached this thread: that copy is dropped when it comes
+     * (see {@link #deliverRelayedCopy}). Null while there is none.
+     */
+    private Set<MessageKey> relayedAhead;
 
     /**
      * @param cluster where a persistent session leases its packet ids (see
@@ -278,10 +284,11 @@ public final class Session {
             relayRouted(message);
             return;
         }
-        if (discarded) {
+        if (discarded || relayedAhead != null && tookItsPlace(new MessageKey(message))) {
             return;
         }
         if (waitingForRelay != null) {
+            LOG.debug("{}: message {} on '{}' waits for the relay.", clientId, message.id(), message.topic());
             waitingForRelay.putIfAbsent(new MessageKey(message), new Delivery(message, qos, stored, pausable));
             return;
         }
@@ -362,6 +369,7 @@ public final class Session {
 
     /** The session arrives from another node that relays to it: direct deliveries wait until {@link #relayEnded}. */
     void waitForRelay() {
+        LOG.debug("{}: direct deliveries wait for the relay.", clientId);
         if (waitingForRelay == null) {
             waitingForRelay = new LinkedHashMap<>();
         }
@@ -371,22 +379,47 @@ public final class Session {
     void relayEnded() {
         Map<MessageKey, Delivery> waited = waitingForRelay;
         waitingForRelay = null;
+        LOG.debug("{}: relay ended, {} waiting message(s) go out.", clientId, waited == null ? "no" : waited.size());
         if (waited != null) {
             waited.values().forEach(Delivery::run);
         }
     }
 
     /**
-     * The relayed copy of a message whose direct copy came first and waits for the relay (the
-     * router lets only the first copy through): the waiting copy goes out now, in the relay's
-     * order. Left waiting, it would follow later messages whose relayed copy won their race, and
-     * the client would get them out of order. Nothing happens if no copy waits.
+     * The relayed copy of a message whose direct copy the router let through first (it lets only
+     * the first copy through): the message goes out now, in the relay's order. Left to the
+     * direct copy, which waits for the relay's end, it would follow later messages whose relayed
+     * copy won their race, and the client would get them out of order.
+     *
+     * <p>The direct copy waits here, or has not reached this thread yet (the router claims a copy
+     * before it hands it over): then the relayed copy goes in its place ({@code stored} as the
+     * direct copy was) and the direct one is dropped when it comes. Nothing happens when nothing
+     * waits for a relay (a lost node's relayed message: its direct copy went its way).
      */
-    public void deliverWaitingCopyNow(StoredMessage relayed) {
-        Delivery waiting = waitingForRelay == null ? null : waitingForRelay.remove(new MessageKey(relayed));
+    public void deliverRelayedCopy(StoredMessage relayed, int qos, boolean stored) {
+        if (waitingForRelay == null) {
+            return;
+        }
+        MessageKey key = new MessageKey(relayed);
+        Delivery waiting = waitingForRelay.remove(key);
         if (waiting != null) {
             deliverNow(waiting.message, waiting.qos, waiting.stored, false);
+            return;
         }
+        if (relayedAhead == null) {
+            relayedAhead = new HashSet<>();
+        }
+        relayedAhead.add(key);
+        deliverNow(relayed, qos, stored, false);
+    }
+
+    /** Whether the message's relayed copy went out in its place (then this direct copy is dropped). */
+    private boolean tookItsPlace(MessageKey key) {
+        boolean took = relayedAhead.remove(key);
+        if (relayedAhead.isEmpty()) {
+            relayedAhead = null;
+        }
+        return took;
     }
 
     /** A message as the router's duplicate check knows it: a message id is unique per topic. */
@@ -554,7 +587,11 @@ public final class Session {
 
     /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
     void reset() {
+        if (waitingForRelay != null && !waitingForRelay.isEmpty()) {
+            LOG.debug("{}: reset drops {} message(s) waiting for the relay.", clientId, waitingForRelay.size());
+        }
         waitingForRelay = null;
+        relayedAhead = null;
         packetIds.forgetLease();
         clearSubscriptions();
         inboundQos2 = null;

@@ -141,10 +141,19 @@ public final class ExampleCluster implements AutoCloseable {
                 CleanEnvironment.of(environment()));
     }
 
-    /** With {@code -Dfault.verbose=true} (fault-run.sh --verbose) every packet is logged, as {@code -v} does. */
+    /**
+     * With {@code -Dfault.verbose=true} (fault-run.sh --verbose) every packet is logged, as {@code -v}
+     * does, and the cluster's session moves at DEBUG.
+     */
     private static Map<String, String> environment() {
         return Boolean.getBoolean("fault.verbose")
-                ? Map.of("JAVA_OPTS", "-Xmx256m", "STARLING_LOG_VERBOSE", "true")
+                ? Map.of(
+                        "JAVA_OPTS",
+                        "-Xmx256m",
+                        "STARLING_OPTS",
+                        "-Dstarling.log.cluster=DEBUG",
+                        "STARLING_LOG_VERBOSE",
+                        "true")
                 : Map.of("JAVA_OPTS", "-Xmx256m");
     }
 

@@ -250,6 +250,13 @@ final class ClientIdOwnership {
                                 failure.toString());
                     }
                     SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
+                    LOG.debug(
+                            "Released the session of {} to node {} ({} message(s) with it).",
+                            clientId,
+                            back.target(),
+                            moved == null
+                                    ? "none: no session"
+                                    : moved.messages().size());
                     moves.released(clientId, relay, moved != null);
                     relay.openAfter(new ClusterMessage.Released(
                             request.requestId(),
@@ -263,6 +270,11 @@ final class ClientIdOwnership {
     void released(ClusterMessage.Released answer) {
         Request request = requests.remove(answer.requestId());
         SessionSnapshot moved = answer.session();
+        LOG.debug(
+                "Hand-over answer for {}: {} (asked: {}).",
+                moved == null ? "no session" : moved.clientId(),
+                moved == null ? "nothing" : moved.messages().size() + " message(s)",
+                request != null);
         if (request == null) {
             if (moved != null && !moved.messages().isEmpty()) {
                 // Too late: the session continued here from its record. What that node had is queued here.

@@ -134,6 +134,11 @@ final class Inbox implements MessageListener<byte[]> {
             to.routes().replaceAll(source, all.filters());
         } else if (message instanceof ClusterMessage.Forward forward) {
             to.counters().received();
+            LOG.debug(
+                    "Forward of message {} on '{}' from node {}.",
+                    forward.message().id(),
+                    forward.message().topic(),
+                    source);
             CompletableFuture<Void> stage =
                     to.forwardOrder().inOrder(source, null, () -> node.deliverForwarded(forward.message()));
             return forward.message().qos() > 0 ? stage : null;

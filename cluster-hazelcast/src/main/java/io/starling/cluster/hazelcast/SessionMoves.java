@@ -105,6 +105,7 @@ final class SessionMoves {
     /** {@link ClusterMessage.MoveRouted} from the session's new node. */
     void routed(String clientId, String source) {
         MoveRelay relay = leaving.get(clientId);
+        LOG.debug("Move of {}: node {} says its routes are known (relaying: {}).", clientId, source, relay != null);
         if (relay != null && relay.target().equals(source)) {
             finish(clientId, relay);
         }
@@ -115,12 +116,16 @@ final class SessionMoves {
         if (!relay.startFinishing()) {
             return;
         }
+        LOG.debug("Move of {}: relay to node {} ends after a sync round.", clientId, relay.target());
         Channel.sendToAll(channels.values(), new ClusterMessage.Sync())
                 .handle((ignored, failure) -> null)
                 .thenCompose(ignored -> node.endRelay(clientId))
                 .handle((ignored, failure) -> relay.finish())
                 .thenCompose(handled -> handled)
-                .whenComplete((ignored, failure) -> leaving.remove(clientId, relay));
+                .whenComplete((ignored, failure) -> {
+                    LOG.debug("Move of {}: relay to node {} ended.", clientId, relay.target());
+                    leaving.remove(clientId, relay);
+                });
     }
 
     // ---- the node the session arrives at
@@ -132,6 +137,7 @@ final class SessionMoves {
      */
     void arriving(String clientId, String from) {
         Arrival arrival = new Arrival(from, new AtomicBoolean(), new CompletableFuture<>());
+        LOG.debug("Move of {}: arriving from node {}, which relays to it.", clientId, from);
         node.expectRelay(clientId);
         Arrival earlier = arriving.put(clientId, arrival);
         if (earlier != null) {
@@ -154,6 +160,7 @@ final class SessionMoves {
 
     /** A relayed message for a session that arrived here. */
     CompletionStage<Void> deliverRelayed(String clientId, StoredMessage message) {
+        LOG.debug("Move of {}: relayed message {} on '{}'.", clientId, message.id(), message.topic());
         return node.deliverTo(List.of(clientId), message);
     }
 
@@ -173,8 +180,10 @@ final class SessionMoves {
     void done(String clientId, String source) {
         Arrival arrival = arriving.get(clientId);
         if (arrival == null || !arrival.from().equals(source) || !arriving.remove(clientId, arrival)) {
+            LOG.debug("Move of {}: end of a relay from node {} ignored (arriving: {}).", clientId, source, arrival);
             return;
         }
+        LOG.debug("Move of {}: node {} relayed everything.", clientId, source);
         node.relayEnded(clientId);
         arrival.relayed().complete(null);
         // A local publish on the old node that matched the session just before it left routing may
