@@ -64,6 +64,9 @@ final class ConnectHandshake {
     /** What an MQTT 5 client asked for; null for MQTT 3.1/3.1.1. */
     private Mqtt5Client mqtt5;
 
+    /** Whether an MQTT 5 client asked for Response Information in CONNACK. */
+    private boolean requestResponseInformation;
+
     private StoredMessage will;
     /** An MQTT 5 will's Will Delay Interval in seconds (0: none). */
     private long willDelaySeconds;
@@ -87,6 +90,9 @@ final class ConnectHandshake {
         if (connect.variableHeader().version() == 5) {
             mqtt5 = Mqtt5Client.of(connect.variableHeader().properties());
             connection.speakMqtt5(mqtt5);
+            requestResponseInformation = Mqtt5Client.intValue(
+                            connect.variableHeader().properties(), PropertyId.REQUEST_RESPONSE_INFORMATION, 0)
+                    == 1;
         }
         ConnectCheck check = ConnectCheck.of(connect, services.config().maxClientIdLength());
         String requestedId = connect.payload().clientIdentifier();
@@ -98,6 +104,20 @@ final class ConnectHandshake {
             connection.refuse(
                     check.refusal(),
                     "CONNECT from " + channel.remoteAddress() + " refused with client id '" + requestedId + "'");
+            return;
+        }
+        ReasonCode redirected = services.redirection().code();
+        if (redirected != null) {
+            MqttProperties reference = new MqttProperties();
+            if (services.redirection().serverReference() != null) {
+                reference.add(new MqttProperties.StringProperty(
+                        PropertyId.SERVER_REFERENCE.id(), services.redirection().serverReference()));
+            }
+            connection.refuse(
+                    redirected,
+                    "CONNECT from " + channel.remoteAddress() + " sent to another server (client id '" + requestedId
+                            + "')",
+                    reference);
             return;
         }
         cleanSession = connect.variableHeader().isCleanSession();
@@ -306,6 +326,15 @@ final class ConnectHandshake {
         }
         if (authentication != null) {
             authentication.addTo(properties, authenticationData);
+        }
+        String responseInformation = settings.responseInformation();
+        if (requestResponseInformation && !responseInformation.isEmpty()) {
+            // Not without the request [MQTT-3.1.2-28].
+            properties.add(new MqttProperties.StringProperty(
+                    PropertyId.RESPONSE_INFORMATION.id(),
+                    responseInformation
+                            .replace("%c", identity.clientId())
+                            .replace("%u", identity.username() == null ? "" : identity.username())));
         }
         if (idAssigned) {
             // [MQTT-3.2.2-16]

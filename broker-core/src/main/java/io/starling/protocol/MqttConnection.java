@@ -654,6 +654,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
      * 3.1.1 return code the reason code maps to.
      */
     void refuse(ReasonCode code, String reason) {
+        refuse(code, reason, MqttProperties.NO_PROPERTIES);
+    }
+
+    /** As {@link #refuse(ReasonCode, String)}, with CONNACK properties for an MQTT 5 client. */
+    void refuse(ReasonCode code, String reason, MqttProperties mqtt5Properties) {
         if (reason != null) {
             LOG.info(
                     "{}: CONNACK {}.",
@@ -665,7 +670,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         end(State.REFUSED, null);
         MqttMessage connack;
         if (mqtt5 != null) {
-            connack = Packets.connack(code, false, MqttProperties.NO_PROPERTIES);
+            connack = Packets.connack(code, false, mqtt5Properties);
         } else {
             // A 3.1.1-format CONNACK even to a client that asked for another protocol version.
             channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1);
@@ -684,10 +689,14 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     private void closeAs(State how, ReasonCode code, String reason) {
+        closeAs(how, code, reason, null);
+    }
+
+    private void closeAs(State how, ReasonCode code, String reason, String serverReference) {
         boolean tell = mqtt5 != null && state == State.CONNECTED && code != null;
         end(how, reason);
         if (tell) {
-            MqttMessage disconnect = Packets.disconnect(code, reason, null);
+            MqttMessage disconnect = Packets.disconnect(code, reason, serverReference);
             services.packetLog().sending(clientId(), disconnect);
             channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -705,6 +714,18 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             if (state == State.CONNECTED && mqtt5 != null) {
                 send(Packets.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down", serverReference()));
                 flush();
+            }
+            return;
+        }
+        if (event instanceof Redirection redirection) {
+            ReasonCode code = redirection.code();
+            if (state.isOpen() && code != null) {
+                // MQTT 5 clients learn where to go (section 4.11); the others are closed.
+                closeAs(
+                        State.CLOSED_BY_BROKER,
+                        code,
+                        "sent to another server (" + code.describe().substring(5) + ")",
+                        redirection.serverReference());
             }
             return;
         }
