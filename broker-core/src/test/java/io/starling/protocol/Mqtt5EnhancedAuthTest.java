@@ -131,6 +131,18 @@ class Mqtt5EnhancedAuthTest {
         client.send(auth(0x18, METHOD, reversed(data(properties))));
     }
 
+    /**
+     * The properties of the packet ending an exchange carry the method [MQTT-4.12.0-5] and the
+     * plugin's data, and the connection goes on.
+     */
+    private static void assertAuthenticated(RawMqttClient client, Map<PropertyId, List<Object>> properties)
+            throws Exception {
+        assertEquals(List.of(METHOD), properties.get(PropertyId.AUTHENTICATION_METHOD), "[MQTT-4.12.0-5]");
+        assertArrayEquals(WELCOME, data(properties));
+        client.send(RawMqttClient.pingreq());
+        client.expect(PINGRESP);
+    }
+
     /** A client authenticated with the method. */
     private static RawMqttClient authenticated(String clientId) throws Exception {
         RawMqttClient client = new RawMqttClient(broker.port());
@@ -147,11 +159,7 @@ class Mqtt5EnhancedAuthTest {
             answerChallenge(client);
             Packet connack = client.expect(CONNACK);
             assertEquals(0, connackReason(connack));
-            Map<PropertyId, List<Object>> properties = connackProperties(connack);
-            assertEquals(List.of(METHOD), properties.get(PropertyId.AUTHENTICATION_METHOD), "[MQTT-4.12.0-5]");
-            assertArrayEquals(WELCOME, data(properties));
-            client.send(RawMqttClient.pingreq());
-            client.expect(PINGRESP);
+            assertAuthenticated(client, connackProperties(connack));
         }
     }
 
@@ -231,11 +239,7 @@ class Mqtt5EnhancedAuthTest {
             client.send(auth(0x18, METHOD, reversed(data(reasonCodeProperties(challenge)))));
             Packet done = client.expect(AUTH);
             assertEquals(0x00, authReason(done));
-            Map<PropertyId, List<Object>> properties = reasonCodeProperties(done);
-            assertEquals(List.of(METHOD), properties.get(PropertyId.AUTHENTICATION_METHOD), "[MQTT-4.12.0-5]");
-            assertArrayEquals(WELCOME, data(properties));
-            client.send(RawMqttClient.pingreq());
-            client.expect(PINGRESP);
+            assertAuthenticated(client, reasonCodeProperties(done));
         }
     }
 
