@@ -79,6 +79,9 @@ SECTION="$WORK/section-mqtt5.md"
   printf '%s' "$VERSION_ROWS"
   echo
   echo "Target: MQTT 5 costs Starling no more than 10% per broker CPU-second (5 / 3.1.1 at least 0.90)."
+  echo "A quick-size run takes well under one broker CPU-second: on a shared, loaded machine (see the" \
+    "load average above) a single row's ratio swings by tens of percent from run to run, both ways and" \
+    "for both brokers; read the rows together, or run \`--mqtt5 --full\` on a quiet machine."
 } > "$SECTION"
 
 write_section mqtt5 "$SECTION"
