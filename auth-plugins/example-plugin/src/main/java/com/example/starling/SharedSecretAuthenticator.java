@@ -37,8 +37,9 @@ final class SharedSecretAuthenticator implements Authenticator {
     public CompletionStage<AuthStep> authenticate(AuthExchange exchange) {
         AuthStep step = challenge.step(exchange);
         if (step.outcome() == AuthStep.Outcome.SUCCESS || step.outcome() == AuthStep.Outcome.REFUSED) {
-            LOG.info("shared-secret: {} {} by {} for client {} from {}.", step.outcome() == AuthStep.Outcome.SUCCESS
-                ? "accepted" : "refused", exchange.reauthentication() ? "re-authentication" : "login", exchange.method(),
+            String verdict = step.outcome() == AuthStep.Outcome.SUCCESS ? "accepted" : "refused";
+            String what = exchange.reauthentication() ? "re-authentication" : "login";
+            LOG.info("shared-secret: {} {} by {} for client {} from {}.", verdict, what, exchange.method(),
                 exchange.connect().clientId(), exchange.connect().remoteAddress());
         }
         return CompletableFuture.completedFuture(step);
