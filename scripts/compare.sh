@@ -8,6 +8,8 @@
 #                                       on node 1 and subscribers on node 2, against one node
 #   scripts/compare.sh --storm       10,000 clients with passwords (STORM_CLIENTS) reconnect at
 #                                       once, over TCP and TLS, Starling and Mosquitto (lib/compare-storm.sh)
+#   scripts/compare.sh --mqtt5       MQTT 5 against MQTT 3.1.1 clients, Starling and Mosquitto side by
+#                                       side (lib/compare-mqtt5.sh); with --full, the full sizes
 #   scripts/compare.sh --offline     offline persistent sessions with queued messages, filled, the
 #                                       broker restarted on its store, then drained: Starling on
 #                                       MapDB and Mosquitto with persistence (see lib/compare-offline.sh for sizes)
@@ -31,11 +33,15 @@ MODE=quick
 case "${1:-}" in
   ""|--quick) MODE=quick ;;
   --full) MODE=full ;;
+  --mqtt5) MODE=mqtt5 ;;
   --cross-node) MODE=cross-node ;;
   --storm) MODE=storm ;;
   --offline) MODE=offline ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--mqtt5 [--full]]" >&2; exit 2 ;;
 esac
+# The scenario sizes: --mqtt5 runs the quick ones unless --full follows it.
+MODE_SIZES=quick
+[[ "$MODE" == full || ( "$MODE" == mqtt5 && "${2:-}" == --full ) ]] && MODE_SIZES=full
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
@@ -45,7 +51,7 @@ STARLING_JAVA_OPTS="${STARLING_JAVA_OPTS:--Xmx1g}"
 STARLING_DIST="${STARLING_DIST:-$(ls "$ROOT"/distribution/target/starling-*.zip 2>/dev/null | head -1 || true)}"
 RESULTS_FILE="$ROOT/BENCHMARKS.md"
 
-if [[ "$MODE" != full ]]; then
+if [[ "$MODE_SIZES" != full ]]; then
   IDLE=1000; FAN_IN=8000; FAN_OUT=400; P2P=10000; RATE=2000; RATED=6000; DRAIN=10000; PERSIST=10000; CAP=20
 else
   IDLE=10000; FAN_IN=200000; FAN_OUT=5000; P2P=200000; RATE=5000; RATED=100000; DRAIN=100000; PERSIST=100000; CAP=120
@@ -221,6 +227,13 @@ if [[ "$MODE" == storm ]]; then
   # shellcheck source=scripts/lib/compare-storm.sh
   . "$ROOT/scripts/lib/compare-storm.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some storm runs failed; see above" >&2; exit 1; }
+  exit 0
+fi
+
+if [[ "$MODE" == mqtt5 ]]; then
+  # shellcheck source=scripts/lib/compare-mqtt5.sh
+  . "$ROOT/scripts/lib/compare-mqtt5.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
   exit 0
 fi
 

@@ -16,6 +16,7 @@ import io.starling.metrics.SysTopics;
 import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
+import io.starling.protocol.Redirection;
 import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
@@ -93,6 +94,9 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final MessageIds messageIds = new MessageIds();
     private final DuplicateWindows duplicates = new DuplicateWindows();
     private final MqttServer server;
+    /** Whether this node sends its clients to another server (starling.mqtt5.redirect, the admin API). */
+    private final Redirection redirection;
+
     private final OperationsHttpServer http;
     private final OperationsHttpServer admin;
     private final LocalAnswers localAnswers;
@@ -143,6 +147,8 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.authChain = new AuthChain(
                 authenticators, authorizers, config.anonymousAccess(), config.authTimeout(), authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
+        this.redirection =
+                new Redirection(config.mqtt5().redirect(), config.mqtt5().serverReference());
         ProtocolServices services = new ProtocolServices(
                 config,
                 sessions,
@@ -156,12 +162,13 @@ public final class Broker implements ClusterNode, MetricsSource {
                 new PacketLog(config.verbose()),
                 metrics,
                 cluster,
-                new DelayedWills());
+                new DelayedWills(),
+                redirection);
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
         this.admin = new OperationsHttpServer(this, acceptor, workers);
-        this.localAnswers =
-                new LocalAnswers(cluster::nodeId, Main.version(), sessions, this, authChain, this::listenerPorts);
+        this.localAnswers = new LocalAnswers(
+                cluster::nodeId, Main.version(), sessions, this, authChain, this::listenerPorts, this::redirect);
         AdminLogin login = new AdminLogin(
                 adminPasswords,
                 config.admin().token(),
@@ -286,6 +293,18 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     /** Stops the broker; a second call (a second SIGTERM) does nothing. */
+    /**
+     * Starts ({@code use-another-server}, {@code server-moved}) or stops ({@code none}) sending
+     * this node's clients to the configured Server Reference: new CONNECTs are refused, and the
+     * connected clients are disconnected (MQTT 5: DISCONNECT 0x9C / 0x9D with the reference).
+     *
+     * @return how many connections were told to leave
+     */
+    public int redirect(String mode) {
+        redirection.set(mode);
+        return mode.equals("none") ? 0 : server.tellConnections(redirection);
+    }
+
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;

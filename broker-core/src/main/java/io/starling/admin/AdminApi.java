@@ -1,5 +1,6 @@
 package io.starling.admin;
 
+import io.starling.config.Mqtt5Settings;
 import io.starling.routing.MessageIds;
 import io.starling.routing.RetainedMessages;
 import io.starling.routing.Topics;
@@ -53,7 +54,10 @@ final class AdminApi {
         String method = call.method();
         String resource = path.isEmpty() ? "" : path.get(0);
         return switch (resource) {
-            case "nodes" -> only(method, "GET", path, 1, () -> nodes());
+            case "nodes" ->
+                path.size() == 3 && path.get(2).equals("redirect")
+                        ? only(method, "POST", path, 3, () -> redirect(path.get(1), call.parameter("mode")))
+                        : only(method, "GET", path, 1, () -> nodes());
             case "clients" -> clients(call, path);
             case "sessions" -> sessions(call, path);
             case "subscriptions" -> only(method, "GET", path, 1, () -> subscriptions(call));
@@ -244,6 +248,30 @@ final class AdminApi {
                     }
                     throw ApiError.notFound(
                             "no " + (what.equals("client") ? "connected client " : "session ") + clientId);
+                });
+    }
+
+    /**
+     * One node starts or stops sending its clients to the Server Reference (MQTT 5: CONNACK
+     * and DISCONNECT 0x9C / 0x9D): {@code {"node", "redirect", "disconnected"}}; 404 for an
+     * unknown node.
+     */
+    private CompletionStage<Object> redirect(String node, String mode) {
+        if (mode == null || !Mqtt5Settings.REDIRECTS.contains(mode)) {
+            throw ApiError.badRequest("mode must be one of " + Mqtt5Settings.REDIRECTS);
+        }
+        return cluster.askEveryNode(new NodeQuery(LocalAnswers.REDIRECT, Map.of("node", node, "mode", mode)))
+                .thenApply(answers -> {
+                    for (NodeAnswer answer : answers) {
+                        if (answer.node().equals(node) && answer.value() != null) {
+                            LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+                            result.put("node", node);
+                            result.put("redirect", mode);
+                            result.put("disconnected", answer.value());
+                            return result;
+                        }
+                    }
+                    throw ApiError.notFound("no node " + node);
                 });
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * This node's answers to the admin API's {@link NodeQuery}s: its figures, its sessions and
@@ -39,6 +40,7 @@ public final class LocalAnswers {
     static final String DISCONNECT = "disconnect";
     static final String DELETE_SESSION = "delete-session";
     static final String RELOAD_AUTH = "reload-auth";
+    static final String REDIRECT = "redirect";
 
     private final Supplier<String> nodeId;
     private final String version;
@@ -47,21 +49,27 @@ public final class LocalAnswers {
     private final AuthChain auth;
     private final Supplier<Map<String, Integer>> listeners;
     private final MessageRates rates;
+    private final ToIntFunction<String> redirect;
 
-    /** @param listeners the ports of the open listeners by kind (ipv4, websockets, ...) */
+    /**
+     * @param listeners the ports of the open listeners by kind (ipv4, websockets, ...)
+     * @param redirect  starts or stops sending this node's clients elsewhere; returns the connections told
+     */
     public LocalAnswers(
             Supplier<String> nodeId,
             String version,
             SessionRegistry sessions,
             MetricsSource metrics,
             AuthChain auth,
-            Supplier<Map<String, Integer>> listeners) {
+            Supplier<Map<String, Integer>> listeners,
+            ToIntFunction<String> redirect) {
         this.nodeId = nodeId;
         this.version = version;
         this.sessions = sessions;
         this.metrics = metrics;
         this.auth = auth;
         this.listeners = listeners;
+        this.redirect = redirect;
         this.rates = new MessageRates(metrics.counters(), System::nanoTime);
     }
 
@@ -74,6 +82,7 @@ public final class LocalAnswers {
             case DISCONNECT -> disconnect(query.parameter("clientId", ""));
             case DELETE_SESSION -> deleteSession(query.parameter("clientId", ""));
             case RELOAD_AUTH -> CompletableFuture.completedFuture(auth.reloadPlugins());
+            case REDIRECT -> CompletableFuture.completedFuture(redirect(query));
             default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown query " + query.kind()));
         };
     }
@@ -247,6 +256,14 @@ public final class LocalAnswers {
                     () -> subscription((String) entry[1], (String) entry[0], (Integer) entry[2]));
         }
         return page.toAnswer();
+    }
+
+    /** The node named in the query redirects its clients: how many connections it told to leave; others: null. */
+    private Integer redirect(NodeQuery query) {
+        if (!query.parameter("node", "").equals(nodeId.get())) {
+            return null;
+        }
+        return redirect.applyAsInt(query.parameter("mode", ""));
     }
 
     private CompletionStage<Serializable> disconnect(String clientId) {

@@ -1,7 +1,9 @@
 package io.starling.auth;
 
 import io.starling.config.AnonymousAccess;
+import io.starling.spi.AuthExchange;
 import io.starling.spi.AuthResult;
+import io.starling.spi.AuthStep;
 import io.starling.spi.Authenticator;
 import io.starling.spi.Authorizer;
 import io.starling.spi.ClientIdentity;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +63,54 @@ public final class AuthChain implements Authorizer {
                     anonymous.allows(info.remoteAddress()) ? AuthResult.ACCEPT : AuthResult.NOT_AUTHORIZED);
         }
         Authenticator authenticator = authenticators.get(index);
-        return CompletableFuture.supplyAsync(() -> authenticator.authenticate(info), executor)
+        return call(authenticator, info, () -> authenticator.authenticate(info), AuthResult.NOT_AUTHORIZED)
+                .thenCompose(result -> result == AuthResult.NO_OPINION
+                        ? ask(index + 1, info)
+                        : CompletableFuture.completedFuture(result));
+    }
+
+    /**
+     * An authenticator's answer to one step of an MQTT 5 enhanced authentication, and which
+     * authenticator gave it.
+     *
+     * @param by the authenticator that answered, to which the next step of the exchange goes;
+     *           null when none knows the method
+     */
+    public record Decision(AuthStep step, Authenticator by) {}
+
+    private static final AuthStep FAILED = AuthStep.refuse(AuthResult.NOT_AUTHORIZED);
+    private static final AuthStep UNKNOWN_METHOD = AuthStep.refuse(AuthResult.BAD_AUTHENTICATION_METHOD);
+
+    /**
+     * One step of an enhanced authentication: the first step asks each authenticator in turn
+     * until one knows the method (none: BAD_AUTHENTICATION_METHOD; anonymous access does not
+     * apply, the client asked for a method); a later step asks {@code owner}, the one that sent
+     * the challenge, and its NO_OPINION there refuses the client.
+     */
+    public CompletionStage<Decision> authenticate(AuthExchange exchange, Authenticator owner) {
+        if (owner != null) {
+            return call(owner, exchange.connect(), () -> owner.authenticate(exchange), FAILED)
+                    .thenApply(
+                            step -> new Decision(step.outcome() == AuthStep.Outcome.NO_OPINION ? FAILED : step, owner));
+        }
+        return askForMethod(0, exchange);
+    }
+
+    private CompletionStage<Decision> askForMethod(int index, AuthExchange exchange) {
+        if (index == authenticators.size()) {
+            return CompletableFuture.completedFuture(new Decision(UNKNOWN_METHOD, null));
+        }
+        Authenticator authenticator = authenticators.get(index);
+        return call(authenticator, exchange.connect(), () -> authenticator.authenticate(exchange), FAILED)
+                .thenCompose(step -> step.outcome() == AuthStep.Outcome.NO_OPINION
+                        ? askForMethod(index + 1, exchange)
+                        : CompletableFuture.completedFuture(new Decision(step, authenticator)));
+    }
+
+    /** Asks one authenticator on the auth executor; a failure, null or timeout is {@code refusal}, logged. */
+    private <T> CompletionStage<T> call(
+            Authenticator authenticator, ConnectInfo info, Supplier<CompletionStage<T>> question, T refusal) {
+        return CompletableFuture.supplyAsync(question, executor)
                 .thenCompose(stage -> stage)
                 .toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -71,13 +121,10 @@ public final class AuthChain implements Authorizer {
                                 authenticator.getClass().getName(),
                                 info.clientId(),
                                 failure == null ? "no result" : failure.toString());
-                        return AuthResult.NOT_AUTHORIZED;
+                        return refusal;
                     }
                     return result;
-                })
-                .thenCompose(result -> result == AuthResult.NO_OPINION
-                        ? ask(index + 1, info)
-                        : CompletableFuture.completedFuture(result));
+                });
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.starling.protocol;
 
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.spi.AuthResult;
 
 /**
  * The CONNACK return code an MQTT 3.1/3.1.1 client gets for a refusal the broker decides in
@@ -10,6 +11,18 @@ import io.starling.protocol.mqtt5.ReasonCode;
 final class ConnackCodes {
 
     private ConnackCodes() {}
+
+    /** The MQTT 5 reason code of an auth plugin's refusal; null (the plugin failed): not authorized. */
+    static ReasonCode forRefusal(AuthResult result) {
+        return result == null
+                ? ReasonCode.NOT_AUTHORIZED
+                : switch (result) {
+                    case BAD_USERNAME_OR_PASSWORD -> ReasonCode.BAD_USER_NAME_OR_PASSWORD;
+                    case BANNED -> ReasonCode.BANNED;
+                    case BAD_AUTHENTICATION_METHOD -> ReasonCode.BAD_AUTHENTICATION_METHOD;
+                    default -> ReasonCode.NOT_AUTHORIZED;
+                };
+    }
 
     static MqttConnectReturnCode forMqtt311(ReasonCode code) {
         return switch (code) {

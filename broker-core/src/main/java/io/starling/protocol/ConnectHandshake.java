@@ -7,11 +7,13 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.config.Mqtt5Settings;
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.protocol.mqtt5.PublishProperties;
 import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.spi.AuthResult;
+import io.starling.spi.AuthStep;
 import io.starling.spi.ClientIdentity;
 import io.starling.spi.ConnectInfo;
 import io.starling.spi.MessageProperties;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +64,18 @@ final class ConnectHandshake {
     /** What an MQTT 5 client asked for; null for MQTT 3.1/3.1.1. */
     private Mqtt5Client mqtt5;
 
+    /** Whether an MQTT 5 client asked for Response Information in CONNACK. */
+    private boolean requestResponseInformation;
+
     private StoredMessage will;
     /** An MQTT 5 will's Will Delay Interval in seconds (0: none). */
     private long willDelaySeconds;
+    /** The MQTT 5 enhanced authentication, when the CONNECT named an Authentication Method; else null. */
+    private EnhancedAuthentication authentication;
+    /** The Authentication Data of the plugin's success, sent with CONNACK; may be null. */
+    private byte[] authenticationData;
+    /** While the client's answer to a challenge is awaited: the connect timeout for it. */
+    private ScheduledFuture<?> authTimeout;
     /** The line logged once the client is connected. */
     private String description;
 
@@ -78,6 +90,9 @@ final class ConnectHandshake {
         if (connect.variableHeader().version() == 5) {
             mqtt5 = Mqtt5Client.of(connect.variableHeader().properties());
             connection.speakMqtt5(mqtt5);
+            requestResponseInformation = Mqtt5Client.intValue(
+                            connect.variableHeader().properties(), PropertyId.REQUEST_RESPONSE_INFORMATION, 0)
+                    == 1;
         }
         ConnectCheck check = ConnectCheck.of(connect, services.config().maxClientIdLength());
         String requestedId = connect.payload().clientIdentifier();
@@ -89,6 +104,20 @@ final class ConnectHandshake {
             connection.refuse(
                     check.refusal(),
                     "CONNECT from " + channel.remoteAddress() + " refused with client id '" + requestedId + "'");
+            return;
+        }
+        ReasonCode redirected = services.redirection().code();
+        if (redirected != null) {
+            MqttProperties reference = new MqttProperties();
+            if (services.redirection().serverReference() != null) {
+                reference.add(new MqttProperties.StringProperty(
+                        PropertyId.SERVER_REFERENCE.id(), services.redirection().serverReference()));
+            }
+            connection.refuse(
+                    redirected,
+                    "CONNECT from " + channel.remoteAddress() + " sent to another server (client id '" + requestedId
+                            + "')",
+                    reference);
             return;
         }
         cleanSession = connect.variableHeader().isCleanSession();
@@ -131,6 +160,16 @@ final class ConnectHandshake {
                 channel.remoteAddress(),
                 level,
                 tlsClientSubject());
+        String method = mqtt5 == null
+                ? null
+                : EnhancedAuthentication.methodOf(connect.variableHeader().properties());
+        if (method != null) {
+            authentication = new EnhancedAuthentication(services.auth(), channel.eventLoop(), info, method);
+            connection.authenticateWith(authentication);
+            authentication.begin(
+                    EnhancedAuthentication.dataOf(connect.variableHeader().properties()), this::onAuthenticationStep);
+            return;
+        }
         services.logins()
                 .authenticate(info)
                 .whenComplete((verdict, failure) -> channel.eventLoop().execute(() -> {
@@ -146,18 +185,69 @@ final class ConnectHandshake {
                 }));
     }
 
+    /**
+     * The auth plugin decided a step of the CONNECT's enhanced authentication: CONNACK 0 once
+     * the session is attached, AUTH 0x18 with its challenge [MQTT-4.12.0-2], or a refusal
+     * [MQTT-4.12.0-4] (0x8C when no plugin knows the method [MQTT-4.12.0-1]).
+     */
+    private void onAuthenticationStep(AuthStep step) {
+        if (!connection.isConnecting()) {
+            return;
+        }
+        switch (step.outcome()) {
+            case SUCCESS -> {
+                authenticationData = step.data();
+                attach();
+            }
+            case CONTINUE -> {
+                connection.send(authentication.authPacket(ReasonCode.CONTINUE_AUTHENTICATION, step.data()));
+                connection.flush();
+                awaitClientAuth();
+            }
+            default -> refuseLogin(step.refusal(), false);
+        }
+    }
+
+    /** Reads the client's answer to the challenge, within the connect timeout. */
+    private void awaitClientAuth() {
+        long timeoutMillis = services.config().connectTimeout().toMillis();
+        authTimeout = channel.eventLoop()
+                .schedule(
+                        () -> {
+                            if (connection.isConnecting() && authentication.awaitsClient()) {
+                                connection.refuse(
+                                        ReasonCode.NOT_AUTHORIZED,
+                                        "client " + identity.clientId() + " from " + connection.remote()
+                                                + " did not answer its authentication challenge within "
+                                                + timeoutMillis + " ms");
+                            }
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
+        channel.config().setAutoRead(true);
+    }
+
+    /**
+     * An AUTH packet of a client authenticating with a method, before its CONNACK: the answer
+     * to the challenge, or a protocol error.
+     */
+    void onAuth(MqttMessage auth) {
+        channel.config().setAutoRead(false);
+        if (authTimeout != null) {
+            authTimeout.cancel(false);
+            authTimeout = null;
+        }
+        String error = authentication.onAuth(auth, false, this::onAuthenticationStep);
+        if (error != null) {
+            connection.violation(error);
+        }
+    }
+
     /** @param result the auth chain's answer, null if it failed (then: not authorized) */
     private void refuseLogin(AuthResult result, boolean heldBack) {
         boolean badCredentials = result == AuthResult.BAD_USERNAME_OR_PASSWORD;
         services.metrics().authRefused(badCredentials);
-        ReasonCode code = result == null
-                ? ReasonCode.NOT_AUTHORIZED
-                : switch (result) {
-                    case BAD_USERNAME_OR_PASSWORD -> ReasonCode.BAD_USER_NAME_OR_PASSWORD;
-                    case BANNED -> ReasonCode.BANNED;
-                    case BAD_AUTHENTICATION_METHOD -> ReasonCode.BAD_AUTHENTICATION_METHOD;
-                    default -> ReasonCode.NOT_AUTHORIZED;
-                };
+        ReasonCode code = ConnackCodes.forRefusal(result);
         // A CONNECT held back after failed logins was logged with the others held back.
         connection.refuse(
                 code,
@@ -234,6 +324,18 @@ final class ConnectHandshake {
         if (keepAliveChanged) {
             integer(properties, PropertyId.SERVER_KEEP_ALIVE, keepAliveSeconds);
         }
+        if (authentication != null) {
+            authentication.addTo(properties, authenticationData);
+        }
+        String responseInformation = settings.responseInformation();
+        if (requestResponseInformation && !responseInformation.isEmpty()) {
+            // Not without the request [MQTT-3.1.2-28].
+            properties.add(new MqttProperties.StringProperty(
+                    PropertyId.RESPONSE_INFORMATION.id(),
+                    responseInformation
+                            .replace("%c", identity.clientId())
+                            .replace("%u", identity.username() == null ? "" : identity.username())));
+        }
         if (idAssigned) {
             // [MQTT-3.2.2-16]
             properties.add(
@@ -266,6 +368,10 @@ final class ConnectHandshake {
 
     /** The connection closed before its CONNACK: what it held is released. */
     void abandon() {
+        if (authTimeout != null) {
+            authTimeout.cancel(false);
+            authTimeout = null;
+        }
         if (early != null) {
             early.forEach(ReferenceCountUtil::release);
             early = null;

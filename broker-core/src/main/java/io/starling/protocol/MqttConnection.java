@@ -22,6 +22,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.protocol.mqtt5.Mqtt5Violation;
+import io.starling.protocol.mqtt5.PacketType;
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.protocol.mqtt5.PublishProperties;
 import io.starling.protocol.mqtt5.ReasonCode;
@@ -31,6 +32,8 @@ import io.starling.routing.Topics;
 import io.starling.session.ClientLink;
 import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
+import io.starling.spi.AuthResult;
+import io.starling.spi.AuthStep;
 import io.starling.spi.ClientIdentity;
 import io.starling.spi.MessageProperties;
 import io.starling.spi.StoredMessage;
@@ -126,6 +129,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
 
     /** What an MQTT 5 client asked for in CONNECT; null on MQTT 3.1/3.1.1 connections. */
     private Mqtt5Client mqtt5;
+    /** The enhanced authentication of an MQTT 5 client whose CONNECT named a method; else null. */
+    private EnhancedAuthentication authentication;
     /** The topics of the aliases an MQTT 5 client set up (index: alias); created by the first. */
     private String[] topicAliases;
     /** The Topic Aliases this connection sends to an MQTT 5 client; set with {@link #mqtt5}. */
@@ -161,6 +166,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         packetRead = true;
         MqttMessage message = (MqttMessage) msg;
         if (state == State.CONNECTING
+                && authentication == null
                 && message.decoderResult().isSuccess()
                 && message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
             handshake.onEarlyPacket(message);
@@ -195,6 +201,16 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             return;
         }
         services.packetLog().received(clientId(), message);
+        if (state == State.CONNECTING && type != MqttMessageType.CONNECT && type != MqttMessageType.DISCONNECT) {
+            // Only an enhanced authentication reads packets before CONNACK.
+            if (type == MqttMessageType.AUTH) {
+                handshake.onAuth(message);
+            } else {
+                // [MQTT-3.1.2-30]
+                violation(type + " before CONNACK while authenticating with a method");
+            }
+            return;
+        }
         switch (type) {
             case CONNECT -> violation("second CONNECT on one connection");
             case PUBLISH -> onPublish((MqttPublishMessage) message);
@@ -207,7 +223,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 session.execute(() -> session.onPubrec(packetId));
             }
             case PUBREL -> publishes().onPubrel(session, packetId(message));
-            case AUTH -> violation("AUTH without an Authentication Method in CONNECT");
+            case AUTH -> onReauthentication(message);
             case PUBCOMP -> {
                 int packetId = packetId(message);
                 session.execute(() -> session.onPubcomp(packetId));
@@ -265,6 +281,46 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             return null;
         }
         return topicAliases[alias];
+    }
+
+    /** An AUTH of a connected client: re-authentication (section 4.12.1). */
+    private void onReauthentication(MqttMessage message) {
+        if (authentication == null) {
+            // [MQTT-4.12.0-7]
+            violation("AUTH without an Authentication Method in CONNECT");
+            return;
+        }
+        String error = authentication.onAuth(message, true, this::onReauthenticationStep);
+        if (error != null) {
+            violation(error);
+        }
+    }
+
+    /**
+     * The auth plugin decided a step of a re-authentication: AUTH 0x00 or 0x18 to the client,
+     * or DISCONNECT with the refusal's reason code (0x87 where DISCONNECT may not carry it)
+     * [MQTT-4.12.1-2].
+     */
+    private void onReauthenticationStep(AuthStep step) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        switch (step.outcome()) {
+            case SUCCESS -> {
+                send(authentication.authPacket(ReasonCode.SUCCESS, step.data()));
+                LOG.info("Client {} re-authenticated.", clientId());
+            }
+            case CONTINUE -> send(authentication.authPacket(ReasonCode.CONTINUE_AUTHENTICATION, step.data()));
+            default -> {
+                services.metrics().authRefused(step.refusal() == AuthResult.BAD_USERNAME_OR_PASSWORD);
+                ReasonCode code = ConnackCodes.forRefusal(step.refusal());
+                close(
+                        code.allowedIn(PacketType.DISCONNECT) ? code : ReasonCode.NOT_AUTHORIZED,
+                        "re-authentication refused: " + code.describe().substring(5));
+                return;
+            }
+        }
+        flush();
     }
 
     private void onDisconnect(MqttMessage message) {
@@ -336,6 +392,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         mqtt5 = client;
         outboundAliases = new OutboundTopicAliases(
                 Math.min(client.topicAliasMaximum(), services.config().mqtt5().topicAliasesToClient()));
+    }
+
+    /** The CONNECT named an Authentication Method: its AUTH packets go there, before CONNACK and after. */
+    void authenticateWith(EnhancedAuthentication enhanced) {
+        authentication = enhanced;
     }
 
     boolean isMqtt5() {
@@ -593,6 +654,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
      * 3.1.1 return code the reason code maps to.
      */
     void refuse(ReasonCode code, String reason) {
+        refuse(code, reason, MqttProperties.NO_PROPERTIES);
+    }
+
+    /** As {@link #refuse(ReasonCode, String)}, with CONNACK properties for an MQTT 5 client. */
+    void refuse(ReasonCode code, String reason, MqttProperties mqtt5Properties) {
         if (reason != null) {
             LOG.info(
                     "{}: CONNACK {}.",
@@ -604,7 +670,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         end(State.REFUSED, null);
         MqttMessage connack;
         if (mqtt5 != null) {
-            connack = Packets.connack(code, false, MqttProperties.NO_PROPERTIES);
+            connack = Packets.connack(code, false, mqtt5Properties);
         } else {
             // A 3.1.1-format CONNACK even to a client that asked for another protocol version.
             channel.attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1);
@@ -623,10 +689,14 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     private void closeAs(State how, ReasonCode code, String reason) {
+        closeAs(how, code, reason, null);
+    }
+
+    private void closeAs(State how, ReasonCode code, String reason, String serverReference) {
         boolean tell = mqtt5 != null && state == State.CONNECTED && code != null;
         end(how, reason);
         if (tell) {
-            MqttMessage disconnect = Packets.disconnect(code, reason, null);
+            MqttMessage disconnect = Packets.disconnect(code, reason, serverReference);
             services.packetLog().sending(clientId(), disconnect);
             channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -644,6 +714,18 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             if (state == State.CONNECTED && mqtt5 != null) {
                 send(Packets.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down", serverReference()));
                 flush();
+            }
+            return;
+        }
+        if (event instanceof Redirection redirection) {
+            ReasonCode code = redirection.code();
+            if (state.isOpen() && code != null) {
+                // MQTT 5 clients learn where to go (section 4.11); the others are closed.
+                closeAs(
+                        State.CLOSED_BY_BROKER,
+                        code,
+                        "sent to another server (" + code.describe().substring(5) + ")",
+                        redirection.serverReference());
             }
             return;
         }

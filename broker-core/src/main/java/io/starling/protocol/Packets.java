@@ -112,6 +112,13 @@ final class Packets {
                 new MqttReasonCodeAndPropertiesVariableHeader(code.byteValue(), properties));
     }
 
+    /** An MQTT 5 AUTH: its reason code and properties (Authentication Method and Data). */
+    static MqttMessage auth(ReasonCode code, MqttProperties properties) {
+        return new MqttMessage(
+                new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttReasonCodeAndPropertiesVariableHeader(code.byteValue(), properties));
+    }
+
     private static MqttProperties reasonString(String reasonString) {
         MqttProperties properties = new MqttProperties();
         if (reasonString != null) {

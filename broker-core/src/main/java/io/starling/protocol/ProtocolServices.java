@@ -26,4 +26,5 @@ public record ProtocolServices(
         PacketLog packetLog,
         BrokerMetrics metrics,
         ClusterBus cluster,
-        DelayedWills delayedWills) {}
+        DelayedWills delayedWills,
+        Redirection redirection) {}

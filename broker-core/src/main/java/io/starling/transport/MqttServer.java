@@ -147,6 +147,16 @@ public final class MqttServer {
         listeners.close().awaitUninterruptibly();
     }
 
+    /** Fires {@code event} on every open connection (each handles it on its own event loop); returns how many. */
+    public int tellConnections(Object event) {
+        int told = 0;
+        for (Channel channel : connections) {
+            channel.pipeline().fireUserEventTriggered(event);
+            told++;
+        }
+        return told;
+    }
+
     /**
      * Closes every open connection (their wills are published), after telling MQTT 5 clients
      * the server is shutting down: each connection handles the event on its own event loop

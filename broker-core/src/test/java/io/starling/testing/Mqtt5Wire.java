@@ -82,6 +82,36 @@ public final class Mqtt5Wire {
                 new Bytes().u8(reasonCode).properties(properties).toArray());
     }
 
+    /** An AUTH packet with its reason code and an Authentication Method and Data (data may be null). */
+    public static byte[] auth(int reasonCode, String method, byte[] data) {
+        return RawMqttClient.packet(
+                RawMqttClient.AUTH << 4,
+                new Bytes()
+                        .u8(reasonCode)
+                        .properties(authentication(method, data))
+                        .toArray());
+    }
+
+    /** A properties section of an Authentication Method and, unless null, Authentication Data. */
+    public static byte[] authentication(String method, byte[] data) {
+        Bytes properties =
+                properties().u8(PropertyId.AUTHENTICATION_METHOD.id()).string(method);
+        if (data != null) {
+            properties.u8(PropertyId.AUTHENTICATION_DATA.id()).binary(data);
+        }
+        return properties.toArray();
+    }
+
+    /** The reason code of an AUTH (0 when it has none). */
+    public static int authReason(RawMqttClient.Packet auth) {
+        return disconnectReason(auth);
+    }
+
+    /** The properties of an AUTH or DISCONNECT (none when it has no reason code). */
+    public static Map<PropertyId, List<Object>> reasonCodeProperties(RawMqttClient.Packet packet) {
+        return packet.body().length < 2 ? Map.of() : properties(packet.body(), 1);
+    }
+
     public static Bytes properties() {
         return new Bytes();
     }

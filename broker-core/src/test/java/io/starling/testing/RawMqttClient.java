@@ -41,6 +41,7 @@ public final class RawMqttClient implements AutoCloseable {
     public static final int PINGREQ = 12;
     public static final int PINGRESP = 13;
     public static final int DISCONNECT = 14;
+    public static final int AUTH = 15;
 
     private final Socket socket;
     private final DataInputStream in;

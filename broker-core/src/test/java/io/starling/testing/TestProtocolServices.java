@@ -9,6 +9,7 @@ import io.starling.metrics.BrokerMetrics;
 import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
+import io.starling.protocol.Redirection;
 import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
@@ -75,6 +76,7 @@ public final class TestProtocolServices {
                 new PacketLog(config.verbose()),
                 metrics,
                 cluster,
-                new DelayedWills());
+                new DelayedWills(),
+                new Redirection(config.mqtt5().redirect(), config.mqtt5().serverReference()));
     }
 }
