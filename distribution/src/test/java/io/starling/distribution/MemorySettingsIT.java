@@ -84,7 +84,7 @@ class MemorySettingsIT {
 
     /**
      * Without STARLING_MEMORY: a quarter of the container's limit, or of the machine's memory but
-     * at most 512 MiB. The JVM of this test tells its own view of the memory (the container's limit
+     * at most 256 MiB. The JVM of this test tells its own view of the memory (the container's limit
      * where there is one); the script reads the cgroup files itself.
      */
     @Test
@@ -97,7 +97,7 @@ class MemorySettingsIT {
                 / 1024;
         long visibleMiB =
                 ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getTotalMemorySize() / (1024 * 1024);
-        long expected = visibleMiB < machineMiB ? visibleMiB / 4 : Math.min(512, machineMiB / 4);
+        long expected = visibleMiB < machineMiB ? visibleMiB / 4 : Math.min(256, machineMiB / 4);
         assertEquals(Math.max(32, expected), maxHeapMiB(javaArguments(Map.of())));
     }
 
