@@ -45,18 +45,27 @@ heap_max_mib() { # heap_max_mib HTTP-PORT: Starling's maximum heap in MiB
   curl -sf "http://127.0.0.1:$1/metrics" | awk '$1 == "starling_jvm_heap_max_bytes" { printf "%.0f", $2 / 1048576 }'
 }
 
-# standard_set NAME PORT PID: compare.sh's scenarios at quick sizes, each once.
+# verified LABEL RESULT-LINE: check, and adds LABEL to SET_FAILED when the run did not pass.
+verified() {
+  check "$2"
+  [[ "$(field "$2" status)" == PASS ]] || SET_FAILED+="${SET_FAILED:+, }$1"
+}
+
+# standard_set NAME PORT PID: compare.sh's scenarios at quick sizes, each once; sets SET_FAILED
+# to the scenarios that did not pass their delivery checks (empty: all passed).
 standard_set() {
   local qos scenario messages
-  check "$(generate "$1" "$2" "$3" --scenario idle --connections "$IDLE" --settle 5)"
+  SET_FAILED=""
+  verified idle "$(generate "$1" "$2" "$3" --scenario idle --connections "$IDLE" --settle 5)"
   for scenario in fan-in fan-out p2p; do
     case $scenario in fan-in) messages=$FAN_IN ;; fan-out) messages=$FAN_OUT ;; *) messages=$P2P ;; esac
     for qos in 0 1 2; do
-      check "$(generate "$1" "$2" "$3" --scenario "$scenario" --qos "$qos" --messages "$messages")"
+      verified "$scenario QoS $qos" \
+        "$(generate "$1" "$2" "$3" --scenario "$scenario" --qos "$qos" --messages "$messages")"
     done
   done
-  check "$(generate "$1" "$2" "$3" --scenario p2p --qos 1 --rate "$RATE" --messages "$RATED")"
-  check "$(generate "$1" "$2" "$3" --scenario drain --messages "$DRAIN")"
+  verified "p2p at $RATE msg/s" "$(generate "$1" "$2" "$3" --scenario p2p --qos 1 --rate "$RATE" --messages "$RATED")"
+  verified drain "$(generate "$1" "$2" "$3" --scenario drain --messages "$DRAIN")"
 }
 
 # slow_sink: reads its input at about 1 MiB/s (64 KiB every 50 ms) until it ends.
@@ -116,7 +125,7 @@ memory_run() {
   after="$(rss_mib "$pid")"
   [[ -n "$http" ]] && heap="$(heap_max_mib "$http")"
   MEMORY_ROWS+="| $label | $heap | $start | $peak | **$rest** | $BURST_BEFORE | $BURST_PEAK"
-  MEMORY_ROWS+=" | **+$((BURST_PEAK - BURST_BEFORE))** | $BURST_QUEUED | $after |"$'\n'
+  MEMORY_ROWS+=" | **+$((BURST_PEAK - BURST_BEFORE))** | $BURST_QUEUED | $after | ${SET_FAILED:-PASS} |"$'\n'
 }
 
 MEMORY_START=$(date +%s)
@@ -160,7 +169,7 @@ SECTION="$WORK/memory-section.md"
   echo "## Memory: RSS at rest and at peak"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; $(( $(date +%s) - MEMORY_START )) s"
-  echo "- command: \`scripts/compare.sh --memory\`"
+  echo "- command: \`MEMORY_REST=$MEMORY_REST MEMORY_BURST_MB=$MEMORY_BURST_MB scripts/compare.sh --memory\`"
   echo "- machine: $(machine); load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after; $("$MOSQUITTO" -h 2>&1 | head -1)"
   echo "- each broker fresh, one after the other: the standard set (compare.sh's quick sizes: $IDLE idle" \
     "connections, fan-in, fan-out and p2p at QoS 0, 1 and 2, p2p QoS 1 at $RATE msg/s, a drain of $DRAIN), each run once," \
@@ -170,8 +179,8 @@ SECTION="$WORK/memory-section.md"
     "32 in flight, queue $QUEUE_LIMIT messages, max-queued-bytes-total its default (a quarter of the heap);" \
     "Mosquitto: persistence off, \`max_inflight_messages 32\`, \`max_queued_messages $QUEUE_LIMIT\`."
   echo
-  echo "| broker | max heap MiB | RSS after start MiB | peak during the set | at rest after it | before the burst | peak during the burst | burst growth | queued MiB at most | at rest after the burst |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| broker | max heap MiB | RSS after start MiB | peak during the set | at rest after it | before the burst | peak during the burst | burst growth | queued MiB at most | at rest after the burst | the set's delivery checks |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s' "$MEMORY_ROWS"
 } > "$SECTION"
 write_section memory "$SECTION"
