@@ -80,6 +80,7 @@ class MemorySettingsIT {
         assertEquals(heapMiB, maxHeapMiB(arguments));
         assertTrue(arguments.contains("-Xms32m"), arguments::toString);
         assertTrue(arguments.contains("-XX:G1PeriodicGCInterval=30000"), arguments::toString);
+        assertTrue(arguments.contains("-XX:MaxHeapFreeRatio=40"), arguments::toString);
     }
 
     /**
