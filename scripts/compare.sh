@@ -13,6 +13,9 @@
 #   scripts/compare.sh --offline     offline persistent sessions with queued messages, filled, the
 #                                       broker restarted on its store, then drained: Starling on
 #                                       MapDB and Mosquitto with persistence (see lib/compare-offline.sh for sizes)
+#   scripts/compare.sh --memory      RSS after start, at peak and at rest with the quick scenarios, and under a
+#                                       QoS 0 burst to a slow reader: Mosquitto, Starling in-memory and on
+#                                       MapDB with bin/starling's own memory settings (lib/compare-memory.sh)
 #
 # Needs: Java 17, Maven (to build the jars if they are missing), unzip, and Debian's mosquitto
 # (apt-get install mosquitto). Environment: MOSQUITTO (default /usr/sbin/mosquitto),
@@ -37,7 +40,8 @@ case "${1:-}" in
   --cross-node) MODE=cross-node ;;
   --storm) MODE=storm ;;
   --offline) MODE=offline ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--mqtt5 [--full]]" >&2; exit 2 ;;
+  --memory) MODE=memory ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--mqtt5 [--full]]" >&2; exit 2 ;;
 esac
 # The scenario sizes: --mqtt5 runs the quick ones unless --full follows it.
 MODE_SIZES=quick
@@ -240,6 +244,13 @@ fi
 if [[ "$MODE" == offline ]]; then
   # shellcheck source=scripts/lib/compare-offline.sh
   . "$ROOT/scripts/lib/compare-offline.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
+  exit 0
+fi
+
+if [[ "$MODE" == memory ]]; then
+  # shellcheck source=scripts/lib/compare-memory.sh
+  . "$ROOT/scripts/lib/compare-memory.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
   exit 0
 fi

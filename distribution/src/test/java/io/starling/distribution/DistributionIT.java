@@ -377,7 +377,8 @@ class DistributionIT {
     @Test
     void refusesJavaOlderThan17() throws Exception {
         Map<String, String> environment = environment(LOOPBACK);
-        environment.put("JAVA_HOME", fakeJdk("old jdk", "11.0.2").toString());
+        environment.put(
+                "JAVA_HOME", FakeJdk.create(temp, "old jdk", "11.0.2").home().toString());
         try (TestProcess starling =
                 TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
             assertEquals(1, starling.awaitExit(START), starling.output());
@@ -399,33 +400,16 @@ class DistributionIT {
         "26-ea, true"
     })
     void trimsTheNativeHeapOnJavaVersionsThatCan(String javaVersion, boolean trims) throws Exception {
-        Path jdk = fakeJdk("jdk " + javaVersion, javaVersion);
+        FakeJdk jdk = FakeJdk.create(temp, "jdk " + javaVersion, javaVersion);
         Map<String, String> environment = environment(LOOPBACK);
-        environment.put("JAVA_HOME", jdk.toString());
+        environment.put("JAVA_HOME", jdk.home().toString());
         try (TestProcess starling =
                 TestProcess.start(List.of(home.resolve("bin/starling").toString()), elsewhere, environment)) {
             assertEquals(0, starling.awaitExit(START), starling.output());
         }
-        List<String> arguments = Files.readAllLines(jdk.resolve("arguments"));
+        List<String> arguments = jdk.arguments();
         assertTrue(arguments.contains("io.starling.Main"), arguments::toString);
         assertEquals(trims, arguments.contains("-XX:TrimNativeHeapInterval=5000"), arguments::toString);
-    }
-
-    /**
-     * A JAVA_HOME whose java says it is the given version and, for anything but -version, writes
-     * its arguments one per line to the file "arguments" beside bin/.
-     */
-    private static Path fakeJdk(String name, String version) throws IOException {
-        Path jdk = temp.resolve(name);
-        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
-        Files.writeString(
-                java,
-                "#!/bin/sh\n"
-                        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"" + version
-                        + "\" 2019-01-15' >&2; exit 0; fi\n"
-                        + "printf '%s\\n' \"$@\" > '" + jdk.resolve("arguments") + "'\n");
-        assertTrue(java.toFile().setExecutable(true));
-        return jdk;
     }
 
     @Test
