@@ -68,9 +68,7 @@ SECTION="$WORK/section-mqtt5.md"
 {
   echo "## MQTT 5 against MQTT 3.1.1"
   echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; $MODE_SIZES sizes ($ELAPSED s)"
-  echo "- command: \`scripts/compare.sh$ARGS\`"
-  echo "- machine: $(machine); load average $LOAD_BEFORE before, $LOAD_AFTER after; $("$MOSQUITTO" -h 2>&1 | head -1)"
+  run_facts "$MODE_SIZES sizes" "$ARGS"
   echo "- brokers as in the main comparison (in-memory Starling, Mosquitto without persistence); the load" \
     "generator's clients speak MQTT 3.1.1 or MQTT 5.0 (\`--mqtt-version 4|5\`: version-5 CONNECT, reason codes," \
     "no properties on the messages), the same scenarios and sizes; Starling's figure is its second run of each."
