@@ -194,6 +194,14 @@ machine() {
     "$(java -version 2>&1 | head -1 | tr -d '"')"
 }
 
+# run_facts WHAT ARGS: a section's lines on its run (date, commit, WHAT and ELAPSED, the command
+# with ARGS, the machine and LOAD_BEFORE / LOAD_AFTER).
+run_facts() {
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; $1 ($ELAPSED s)"
+  echo "- command: \`scripts/compare.sh$2\`"
+  echo "- machine: $(machine); load average $LOAD_BEFORE before, $LOAD_AFTER after; $("$MOSQUITTO" -h 2>&1 | head -1)"
+}
+
 # write_section NAME FILE: puts FILE between BENCHMARKS.md's "compare.sh NAME" markers (appended
 # with its markers the first time); the rest of BENCHMARKS.md stays as written by hand.
 write_section() {
@@ -370,9 +378,7 @@ SECTION="$WORK/section.md"
 {
   echo "## Latest comparison"
   echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); git commit: \`$(commit_id)\`; mode: $MODE ($ELAPSED s)"
-  echo "- command: \`scripts/compare.sh$ARGS\`"
-  echo "- machine: $(machine); load average $LOAD_BEFORE before, $LOAD_AFTER after; $("$MOSQUITTO" -h 2>&1 | head -1)"
+  run_facts "mode: $MODE" "$ARGS"
   echo "- Starling: the distribution's \`bin/starling\` with \`JAVA_OPTS=$STARLING_JAVA_OPTS\`, in-memory storage," \
     "32 in flight, queue $QUEUE_LIMIT;" \
     "Mosquitto: persistence off, \`max_inflight_messages 32\`, \`max_queued_messages $QUEUE_LIMIT\`, \`set_tcp_nodelay true\`"
