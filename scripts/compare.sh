@@ -8,6 +8,9 @@
 #                                       on node 1 and subscribers on node 2, against one node
 #   scripts/compare.sh --storm       10,000 clients with passwords (STORM_CLIENTS) reconnect at
 #                                       once, over TCP and TLS, Starling and Mosquitto (lib/compare-storm.sh)
+#   scripts/compare.sh --failover    Starling only: those clients through HAProxy to the three-node
+#                                       cluster example, one node killed with kill -9 (lib/compare-failover.sh;
+#                                       needs haproxy)
 #   scripts/compare.sh --offline     offline persistent sessions with queued messages, filled, the
 #                                       broker restarted on its store, then drained: Starling on
 #                                       MapDB and Mosquitto with persistence (see lib/compare-offline.sh for sizes)
@@ -34,7 +37,8 @@ case "${1:-}" in
   --cross-node) MODE=cross-node ;;
   --storm) MODE=storm ;;
   --offline) MODE=offline ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline]" >&2; exit 2 ;;
+  --failover) MODE=failover ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--failover]" >&2; exit 2 ;;
 esac
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,7 +57,7 @@ fi
 # Both brokers hold the whole drain in a subscriber's queue and keep 32 messages in flight.
 QUEUE_LIMIT=$((DRAIN * 2))
 
-[[ "$MODE" == cross-node || -x "$MOSQUITTO" ]] \
+[[ "$MODE" == cross-node || "$MODE" == failover || -x "$MOSQUITTO" ]] \
   || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
 if [[ ! -f "$BENCH_JAR" || ! -f "$STARLING_DIST" ]]; then
   (cd "$ROOT" && mvn -B -q -pl benchmarks,distribution -am package -DskipTests)
@@ -67,6 +71,7 @@ MOSQUITTO_PID=""
 MAPDB_PID=""
 NODE2_PID=""
 OFFLINE_PID=""
+HAPROXY_PID=""
 
 stop_broker() {
   local pid="$1"
@@ -82,8 +87,10 @@ cleanup() {
   stop_broker "$MAPDB_PID"
   stop_broker "$NODE2_PID"
   stop_broker "$OFFLINE_PID"
+  stop_broker "$HAPROXY_PID"
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  # KEEP_WORK=1 keeps the brokers' logs and configurations for reading after the run.
+  if [[ -n "${KEEP_WORK:-}" ]]; then echo "compare.sh: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -221,6 +228,14 @@ if [[ "$MODE" == storm ]]; then
   # shellcheck source=scripts/lib/compare-storm.sh
   . "$ROOT/scripts/lib/compare-storm.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some storm runs failed; see above" >&2; exit 1; }
+  exit 0
+fi
+
+if [[ "$MODE" == failover ]]; then
+  command -v haproxy > /dev/null || { echo "compare.sh: haproxy not found (apt-get install haproxy)" >&2; exit 2; }
+  # shellcheck source=scripts/lib/compare-failover.sh
+  . "$ROOT/scripts/lib/compare-failover.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: the failover storm failed; see above" >&2; exit 1; }
   exit 0
 fi
 
