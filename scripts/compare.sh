@@ -87,7 +87,7 @@ cleanup() {
   stop_broker "$MAPDB_PID"
   stop_broker "$NODE2_PID"
   stop_broker "$OFFLINE_PID"
-  stop_broker "$HAPROXY_PID"
+  for pid in $HAPROXY_PID; do stop_broker "$pid"; done
   wait 2>/dev/null || true
   # KEEP_WORK=1 keeps the brokers' logs and configurations for reading after the run.
   if [[ -n "${KEEP_WORK:-}" ]]; then echo "compare.sh: kept $WORK" >&2; else rm -rf "$WORK"; fi
