@@ -93,16 +93,17 @@ for pid in "${HAPROXY_PIDS[@]}"; do stop_broker "$pid"; done
   echo
   echo "Written by \`STORM_CLIENTS=$STORM_CLIENTS scripts/compare.sh --failover\` on $(date -u +%Y-%m-%d), commit $(commit_id)," \
     "$(machine); load average before $LOAD_BEFORE; $(( $(date +%s) - START )) s."
-  echo "The distribution's examples/cluster (three nodes, MapDB, Hazelcast on loopback, HAProxy leastconn with"
-  echo "\`option redispatch\`; $HAPROXY_COUNT HAProxy process(es) on the same port, one per 8,000 clients: one may not"
+  echo "The distribution's examples/cluster (three nodes, MapDB, Hazelcast on loopback; HAProxy leastconn,"
+  echo "\`option redispatch 1\`, a node marked down at its first refused connection; $HAPROXY_COUNT HAProxy process(es) on the same port, one per 8,000 clients: one may not"
   echo "hold more than 20,000 file descriptors here), each node \`JAVA_OPTS=$STARLING_JAVA_OPTS\` with the same password file (\`starling-passwd -U\`)."
   echo "The clients (each its own user, clean session, at most 256 CONNECTs outstanding) connect through"
   echo "HAProxy; then node 1 gets \`kill -9\`. Seconds: from the kill until every client that lost its"
-  echo "connection has CONNACK 0 again through HAProxy; CPU: nodes 2 and 3 together over that time."
+  echo "connection has CONNACK 0 again through HAProxy; CPU: nodes 2 and 3 together over that time (in"
+  echo "parentheses: of it their JIT compiler threads)."
   echo
   echo "| clients | lost with node 1 | s until all back | reconnects/s | CPU s of nodes 2+3 | HAProxy CPU s (all, whole run) | status |"
   echo "|---|---|---|---|---|---|---|"
-  echo "| $STORM_CLIENTS | $(field "$RESULT" messages) | $(field "$RESULT" seconds) | $(field "$RESULT" msgs_per_s) | $(field "$RESULT" cpu_s) | $HAPROXY_CPU | $(field "$RESULT" status) |"
+  echo "| $STORM_CLIENTS | $(field "$RESULT" messages) | $(field "$RESULT" seconds) | $(field "$RESULT" msgs_per_s) | $(field "$RESULT" cpu_s) ($(field "$RESULT" jit_cpu_s)) | $HAPROXY_CPU | $(field "$RESULT" status) |"
   echo
   echo "Generator: $NOTE."
 } > "$WORK/failover-section.md"
