@@ -15,7 +15,7 @@ import javax.net.ssl.KeyManagerFactory;
 
 /**
  * Builds the server TLS context from PEM files or a PKCS#12 keystore, on OpenSSL (BoringSSL from
- * netty-tcnative, shipped for Linux x86-64) where it loads, otherwise on the JDK's TLS.
+ * netty-tcnative) where its native library loads, otherwise on the JDK's TLS.
  */
 public final class TlsContexts {
 
