@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 /**
  * The reconnect storm of a failover: N clients with passwords (as in {@link StormRun}) connect
@@ -28,7 +27,6 @@ import java.util.stream.IntStream;
  */
 final class FailoverRun {
 
-    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {};
     private final Options options;
     private final Connector connector;
     private final BrokerProbe probe;
@@ -54,12 +52,10 @@ final class FailoverRun {
     }
 
     Result run() throws InterruptedException, TimeoutException {
-        List<String> ids = IntStream.range(0, options.connections())
-                .mapToObj(i -> "storm-" + i)
-                .toList();
+        List<String> ids = StormRun.clientIds(options.connections());
         long deadline = System.nanoTime() + options.duration().toNanos();
         long firstStart = System.nanoTime();
-        List<MqttClient> clients = connector.connectAll(ids, true, i -> SILENT, deadline);
+        List<MqttClient> clients = connector.connectAll(ids, true, i -> StormRun.SILENT, deadline);
         double firstSeconds = (System.nanoTime() - firstStart) / 1e9;
         for (MqttClient client : clients) {
             track(client, dropped);
@@ -151,7 +147,7 @@ final class FailoverRun {
             if (!outstanding.tryAcquire(Connector.remaining(deadline), TimeUnit.NANOSECONDS)) {
                 throw new TimeoutException("reconnects outstanding until the deadline");
             }
-            Future<MqttClient> reconnect = connector.connect(id, true, SILENT);
+            Future<MqttClient> reconnect = connector.connect(id, true, StormRun.SILENT);
             reconnect.addListener(f -> {
                 if (f.isSuccess()) {
                     lastConnackNanos.accumulateAndGet(System.nanoTime(), Math::max);
