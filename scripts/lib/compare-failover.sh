@@ -12,9 +12,14 @@ STORM_CLIENTS="${STORM_CLIENTS:-10000}"
 EXAMPLE="$STARLING_HOME/examples/cluster"
 CLUSTER_NAME="failover-$$"
 # example_copy FILE: the example file in $WORK with each example port replaced by a free one.
+# (free_port runs in a subshell here, so it cannot remember what it handed out: CHOSEN does.)
 SED_PORTS=()
+CHOSEN=" "
 for port in 1883 1884 1885 1886 9401 9402 9403 5701 5702 5703; do
-  SED_PORTS+=(-e "s/\\b$port\\b/$(free_port)/g")
+  new_port="$(free_port)"
+  while [[ "$CHOSEN" == *" $new_port "* ]]; do new_port="$(free_port)"; done
+  CHOSEN+="$new_port "
+  SED_PORTS+=(-e "s/\\b$port\\b/$new_port/g")
 done
 example_copy() {
   sed "${SED_PORTS[@]}" -e "s/\"starling-example\"/\"$CLUSTER_NAME\"/" "$EXAMPLE/$1" > "$WORK/$1"
