@@ -10,6 +10,9 @@
 #                                       once, over TCP and TLS, Starling and Mosquitto (lib/compare-storm.sh)
 #   scripts/compare.sh --mqtt5       MQTT 5 against MQTT 3.1.1 clients, Starling and Mosquitto side by
 #                                       side (lib/compare-mqtt5.sh); with --full, the full sizes
+#   scripts/compare.sh --failover    Starling only: those clients through HAProxy to the three-node
+#                                       cluster example, one node killed with kill -9 (lib/compare-failover.sh;
+#                                       needs haproxy)
 #   scripts/compare.sh --offline     offline persistent sessions with queued messages, filled, the
 #                                       broker restarted on its store, then drained: Starling on
 #                                       MapDB and Mosquitto with persistence (see lib/compare-offline.sh for sizes)
@@ -41,7 +44,8 @@ case "${1:-}" in
   --storm) MODE=storm ;;
   --offline) MODE=offline ;;
   --memory) MODE=memory ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--mqtt5 [--full]]" >&2; exit 2 ;;
+  --failover) MODE=failover ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--failover|--mqtt5 [--full]]" >&2; exit 2 ;;
 esac
 # The scenario sizes: --mqtt5 runs the quick ones unless --full follows it.
 MODE_SIZES=quick
@@ -63,7 +67,7 @@ fi
 # Both brokers hold the whole drain in a subscriber's queue and keep 32 messages in flight.
 QUEUE_LIMIT=$((DRAIN * 2))
 
-[[ "$MODE" == cross-node || -x "$MOSQUITTO" ]] \
+[[ "$MODE" == cross-node || "$MODE" == failover || -x "$MOSQUITTO" ]] \
   || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
 if [[ ! -f "$BENCH_JAR" || ! -f "$STARLING_DIST" ]]; then
   (cd "$ROOT" && mvn -B -q -pl benchmarks,distribution -am package -DskipTests)
@@ -77,6 +81,7 @@ MOSQUITTO_PID=""
 MAPDB_PID=""
 NODE2_PID=""
 OFFLINE_PID=""
+HAPROXY_PID=""
 
 stop_broker() {
   local pid="$1"
@@ -92,8 +97,10 @@ cleanup() {
   stop_broker "$MAPDB_PID"
   stop_broker "$NODE2_PID"
   stop_broker "$OFFLINE_PID"
+  for pid in $HAPROXY_PID; do stop_broker "$pid"; done
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  # KEEP_WORK=1 keeps the brokers' logs and configurations for reading after the run.
+  if [[ -n "${KEEP_WORK:-}" ]]; then echo "compare.sh: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -246,6 +253,14 @@ if [[ "$MODE" == mqtt5 ]]; then
   # shellcheck source=scripts/lib/compare-mqtt5.sh
   . "$ROOT/scripts/lib/compare-mqtt5.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
+  exit 0
+fi
+
+if [[ "$MODE" == failover ]]; then
+  command -v haproxy > /dev/null || { echo "compare.sh: haproxy not found (apt-get install haproxy)" >&2; exit 2; }
+  # shellcheck source=scripts/lib/compare-failover.sh
+  . "$ROOT/scripts/lib/compare-failover.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: the failover storm failed; see above" >&2; exit 1; }
   exit 0
 fi
 

@@ -4,7 +4,8 @@
 # password, connect to Starling and to Mosquitto 2, are dropped at once and reconnect at once,
 # over TCP and over TLS; then GUESSERS password guessers (default 20, each from its own
 # loopback address) against each broker while one legitimate client connects and disconnects
-# 200 times. Both brokers get the same users: one plain user:password file, hashed
+# 200 times; last, the TLS storm once more against a Starling on the JDK's TLS instead of OpenSSL.
+# Both brokers get the same users: one plain user:password file, hashed
 # with each broker's own tool (bin/starling-passwd -U, mosquitto_passwd -U) at its default
 # cost, and the same throw-away certificate. The generator keeps at most 256 CONNECTs
 # outstanding over TCP and STORM_TLS_PENDING over TLS (--pending), the same against both.
@@ -66,6 +67,7 @@ storm_row "TCP" "$STARLING_PORT" "$MOSQUITTO_PORT" --connections "$STORM_CLIENTS
 storm_row "TLS, sessions resumed, $STORM_TLS_PENDING outstanding" "$STARLING_TLS_PORT" "$MOSQUITTO_TLS_PORT" \
   --connections "$STORM_TLS_CLIENTS" --tls true --pending "$STORM_TLS_PENDING"
 
+
 GUESS_ROWS=""
 # guess_row NAME PORT PID: the guess scenario against one broker, one table row; the figures of
 # the legitimate client alone are in a note of the run's output.
@@ -81,6 +83,22 @@ guess_row() {
 guess_row starling "$STARLING_PORT" "$STARLING_PID"
 guess_row mosquitto "$MOSQUITTO_PORT" "$MOSQUITTO_PID"
 
+# The same TLS storm against a Starling on the JDK's TLS (netty-tcnative's OpenSSL turned off with
+# -Dio.netty.handler.ssl.noOpenSsl=true), as every Starling was before OpenSSL: the CPU per
+# handshake of both providers in the same run.
+stop_broker "$STARLING_PID"; STARLING_PID=""
+JDK_PORT="$(free_port)"; JDK_TLS_PORT="$(free_port)"
+sed -e "s/= $STARLING_PORT\$/= $JDK_PORT/" -e "s/port = $STARLING_TLS_PORT,/port = $JDK_TLS_PORT,/" \
+  "$WORK/starling.conf" > "$WORK/starling-jdk.conf"
+STARLING_JAVA_OPTS="$STARLING_JAVA_OPTS -Dio.netty.handler.ssl.noOpenSsl=true" start_starling starling-jdk "$JDK_PORT"
+MAPDB_PID=$LAST_PID # stopped by cleanup
+JDK_RESULT="$(generate starling-jdk "$JDK_TLS_PORT" "$MAPDB_PID" --scenario storm --duration 600 \
+  --connections "$STORM_TLS_CLIENTS" --tls true --pending "$STORM_TLS_PENDING")"
+check "$JDK_RESULT"
+STORM_ROWS+="| TLS as above, Starling on the JDK's TLS | $(field "$JDK_RESULT" messages) | $(field "$JDK_RESULT" seconds)"
+STORM_ROWS+=" | $(field "$JDK_RESULT" msgs_per_s) | $(field "$JDK_RESULT" cpu_s) | | | | |"$'\n'
+stop_broker "$MAPDB_PID"; MAPDB_PID=""
+
 {
   echo
   echo "### Reconnect storm: clients with passwords"
@@ -91,7 +109,8 @@ guess_row mosquitto "$MOSQUITTO_PORT" "$MOSQUITTO_PID"
   echo "iterations; Mosquitto: \`mosquitto_passwd -U\`, its default); all are connected, dropped at once"
   echo "without DISCONNECT and reconnected at once (at most 256 CONNECTs outstanding over TCP). Seconds: from the drop"
   echo "until every client has CONNACK 0 again; CPU: the broker's over that time. Both brokers use one"
-  echo "self-signed RSA 2048 certificate; the clients offer their previous TLS session for resumption."
+  echo "self-signed RSA 2048 certificate; the clients (JDK TLS) offer their previous TLS session for resumption."
+  echo "Starling's TLS listener runs on OpenSSL (netty-tcnative BoringSSL) unless the row says otherwise."
   echo
   echo "| storm | Starling clients | s | connects/s | CPU s | Mosquitto clients | s | connects/s | CPU s |"
   echo "|---|---|---|---|---|---|---|---|---|"

@@ -255,7 +255,7 @@ public final class Broker implements ClusterNode, MetricsSource {
                 address.getPort(),
                 listener.kind().equals("ipv4")
                         ? " (" + (EventLoops.nativeTransport() ? "epoll" : "nio") + " transport)"
-                        : "",
+                        : tls != null ? " (TLS on " + TlsContexts.providerName() + ")" : "",
                 whoMayConnect());
     }
 

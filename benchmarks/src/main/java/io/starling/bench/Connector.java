@@ -14,6 +14,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -200,7 +201,10 @@ final class Connector implements AutoCloseable {
 
     private static SslContext clientTls() {
         try {
+            // The JDK's TLS on the client side whatever the broker uses (netty-tcnative is on
+            // this class path too): runs against different brokers share the same client cost.
             return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .build();
         } catch (SSLException e) {

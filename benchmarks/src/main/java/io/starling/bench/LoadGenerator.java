@@ -50,7 +50,9 @@ public final class LoadGenerator {
                         options.port(),
                         options.threads(),
                         options.tls(),
-                        options.scenario() == Scenario.STORM || options.scenario() == Scenario.GUESS
+                        options.scenario() == Scenario.STORM
+                                        || options.scenario() == Scenario.FAILOVER
+                                        || options.scenario() == Scenario.GUESS
                                 ? StormRun::password
                                 : null,
                         options.pending(),
@@ -62,6 +64,7 @@ public final class LoadGenerator {
                 case IDLE -> new IdleRun(options, connector, probe, runId).run();
                 case DRAIN -> new DrainRun(options, connector, probe, runId).run();
                 case STORM -> new StormRun(options, connector, probe).run();
+                case FAILOVER -> new FailoverRun(options, connector, probe).run();
                 case GUESS -> new GuessRun(options, connector, probe).run();
                 case OFFLINE -> new OfflineRun(options, connector, probe, runId).run();
             };

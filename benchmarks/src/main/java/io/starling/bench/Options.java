@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param rate        offered messages per second over all publishers; 0 means as fast as possible
  * @param clients     publishers or subscribers on the "many" side of a traffic scenario; offline
  *                    persistent sessions (offline)
- * @param connections connections the idle scenario opens
+ * @param connections connections the idle scenario opens; clients of the storm and failover scenarios
  * @param window      QoS 1/2 messages a publisher has in flight at most
  * @param threads     client event loops
  * @param brokerPid   the broker process whose CPU and RSS are reported; 0 when unknown
@@ -37,6 +37,8 @@ import java.util.Locale;
  *                    overview is polled as an open dashboard does ({@link DashboardPoller}); empty: none
  * @param dashboardToken the admin token for those calls
  * @param mqttVersion the protocol level the clients speak: 4 (MQTT 3.1.1) or 5 (MQTT 5.0)
+ * @param killPid     failover: the cluster node the generator kills with SIGKILL once its clients
+ *                    are connected (through the balancer at {@code port})
  */
 public record Options(
         String host,
@@ -64,7 +66,8 @@ public record Options(
         String runId,
         String dashboard,
         String dashboardToken,
-        int mqttVersion) {
+        int mqttVersion,
+        long killPid) {
 
     /** The offline scenario's phases. */
     public static final String ALL = "all";
@@ -96,6 +99,9 @@ public record Options(
         require(phase.equals(ALL) || phase.equals(FILL) || phase.equals(DRAIN), "phase must be all, fill or drain");
         require(phase.equals(ALL) || scenario == Scenario.OFFLINE, "phase is for the offline scenario only");
         require(!phase.equals(DRAIN) || !runId.isEmpty(), "a drain phase needs the run id of its fill phase");
+        require(
+                (scenario == Scenario.FAILOVER) == (killPid > 0),
+                "--kill-pid is for the failover scenario, which needs it");
         require(runId.matches("[0-9a-z-]{0,32}"), "run id: up to 32 of 0-9, a-z and -");
     }
 
@@ -122,7 +128,7 @@ public record Options(
             "\n",
             "usage: java -cp benchmarks.jar io.starling.bench.LoadGenerator --port PORT [options]",
             "  --host 127.0.0.1        broker address (loopback only)",
-            "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | guess | offline",
+            "  --scenario NAME         fan-in | fan-out | p2p | idle | drain | storm | failover | guess | offline",
             "                          (default fan-in)",
             "  --qos 0|1|2             QoS of publishes and subscriptions (default 1; drain and offline are",
             "                          always 1)",
@@ -135,7 +141,7 @@ public record Options(
             "  --clients N             the 'many' side of fan-in, fan-out, p2p; guessers of guess, each from",
             "                          its own address 127.0.0.2... (default 100); guess connects storm-0;",
             "                          offline sessions",
-            "  --connections N         connections the idle scenario opens, clients of the storm (default 10000);",
+            "  --connections N         connections the idle scenario opens, clients of storm and failover (default 10000);",
             "                          storm client storm-I has user name storm-I and password storm-I-pw",
             "  --tls true|false        connect with TLS, offering the last session for resumption (default false)",
             "  --pending N             CONNECTs outstanding at most while many clients connect (default 256)",
@@ -150,7 +156,11 @@ public record Options(
             "                          broker stores every QoS 1/2 copy (default false)",
             "  --subscriber-port PORT  traffic scenarios: subscribers connect here, e.g. to another",
             "                          node of the same cluster (default: --port)",
-            "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added",
+            "  --subscriber-broker-pid PID  that node's process: its CPU seconds are added (failover: the",
+            "                          nodes left are --broker-pid and this one)",
+            "  --kill-pid PID          failover: once the storm clients (--connections) are connected through",
+            "                          the balancer at --port, kill this cluster node with SIGKILL and measure",
+            "                          until every client is connected again",
             "  --phase all|fill|drain  offline: fill the sessions' queues, drain them, or both (default all);",
             "                          between fill and drain the broker can be restarted on its store",
             "  --run-id ID             client ids and topics of the run (default random; drain: fill's)",
@@ -196,6 +206,7 @@ public record Options(
                 case "--dashboard" -> b.dashboard = value;
                 case "--dashboard-token" -> b.dashboardToken = value;
                 case "--mqtt-version" -> b.mqttVersion = integer(name, value);
+                case "--kill-pid" -> b.killPid = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -254,6 +265,7 @@ public record Options(
         public String dashboard = "";
         public String dashboardToken = "";
         public int mqttVersion = 4;
+        public long killPid;
 
         public Options build() {
             return new Options(
@@ -282,7 +294,8 @@ public record Options(
                     runId,
                     dashboard,
                     dashboardToken,
-                    mqttVersion);
+                    mqttVersion,
+                    killPid);
         }
     }
 }

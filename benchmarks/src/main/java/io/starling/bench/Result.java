@@ -10,8 +10,10 @@ import org.HdrHistogram.Histogram;
  * The figures of one run and what failed. {@link #line} is the one-line form that
  * {@code compare.sh} parses; the rest is for people.
  *
- * @param messages         messages counted for throughput (copies delivered; connections for idle and storm)
- * @param seconds          from the first publish to the last delivery (storm: from the drop to the last CONNACK)
+ * @param messages         messages counted for throughput (copies delivered; connections for idle and storm;
+ *                         reconnected clients for failover)
+ * @param seconds          from the first publish to the last delivery (storm: from the drop to the last CONNACK;
+ *                         failover: from the kill to the last CONNACK)
  * @param latency          microseconds, or null when the scenario does not measure it
  * @param compilerCpu      of the broker CPU seconds, those of its JIT compiler threads (NaN if unknown)
  * @param kibPerConnection broker RSS growth per connection (idle), read once the connections had been
@@ -122,6 +124,11 @@ public record Result(
                         "storm, %d clients with passwords reconnecting at once%s",
                         options.connections(),
                         options.tls() ? ", TLS" : "");
+            case FAILOVER ->
+                String.format(
+                        Locale.ROOT,
+                        "failover, %d clients with passwords through the balancer, one node killed",
+                        options.connections());
             case GUESS ->
                 String.format(Locale.ROOT, "guess, %d password guessers and one legitimate client", options.clients());
             case DRAIN ->

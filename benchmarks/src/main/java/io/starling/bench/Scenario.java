@@ -18,6 +18,8 @@ public enum Scenario {
     DRAIN("drain"),
     /** Many clients with passwords dropped at once and reconnecting at once. */
     STORM("storm"),
+    /** The storm's clients connected through a balancer to a cluster, one node killed with SIGKILL. */
+    FAILOVER("failover"),
     /** Password guessers, and a legitimate client's connect time with and without them. */
     GUESS("guess"),
     /**

@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  */
 final class StormRun {
 
-    private static final MqttClient.Listener SILENT = new MqttClient.Listener() {};
+    static final MqttClient.Listener SILENT = new MqttClient.Listener() {};
 
     private final Options options;
     private final Connector connector;
@@ -35,11 +35,13 @@ final class StormRun {
         return clientId + "-pw";
     }
 
+    /** The ids (and user names) of {@code count} storm clients: the same every run, as the users of the password file. */
+    static List<String> clientIds(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "storm-" + i).toList();
+    }
+
     Result run() throws InterruptedException, TimeoutException {
-        // The same ids every run, as the users of the password file.
-        List<String> ids = IntStream.range(0, options.connections())
-                .mapToObj(i -> "storm-" + i)
-                .toList();
+        List<String> ids = clientIds(options.connections());
         long deadline = System.nanoTime() + options.duration().toNanos();
         long firstStart = System.nanoTime();
         List<MqttClient> clients = connector.connectAll(ids, true, i -> SILENT, deadline);

@@ -2,8 +2,10 @@ package io.starling.transport;
 
 import com.typesafe.config.ConfigException;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.starling.config.TlsSettings;
 import java.io.File;
 import java.io.InputStream;
@@ -11,7 +13,10 @@ import java.nio.file.Files;
 import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 
-/** Builds the server TLS context from PEM files or a PKCS#12 keystore. */
+/**
+ * Builds the server TLS context from PEM files or a PKCS#12 keystore, on OpenSSL (BoringSSL from
+ * netty-tcnative) where its native library loads, otherwise on the JDK's TLS.
+ */
 public final class TlsContexts {
 
     /** Sessions kept for resumption (the JDK's default): a few MB at most. */
@@ -20,6 +25,21 @@ public final class TlsContexts {
     private static final long SESSION_TIMEOUT_SECONDS = 86_400;
 
     private TlsContexts() {}
+
+    /**
+     * OpenSSL when netty-tcnative's native library loads on this machine: a full handshake
+     * costs about half the CPU of the JDK's (BENCHMARKS.md, reconnect storm over TLS); the
+     * JDK's TLS everywhere else (another operating system or CPU, a JVM that may not load
+     * native code), with the same settings.
+     */
+    public static SslProvider provider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /** The provider's name for the start-up line: {@code OpenSSL (BoringSSL ...)} or {@code JDK}. */
+    public static String providerName() {
+        return provider() == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
+    }
 
     /** Fails start-up with a message naming the setting when a file is missing or unreadable. */
     public static SslContext server(TlsSettings settings) {
@@ -40,10 +60,11 @@ public final class TlsContexts {
                                         ? ClientAuth.REQUIRE
                                         : ClientAuth.OPTIONAL);
             }
-            // Resumption (a session cache for TLS 1.2 session ids; TLS 1.3 tickets are on in the
-            // JDK by default): a client reconnecting within the timeout skips the key exchange and
-            // the certificate signature, most of a full handshake's CPU.
-            return builder.sessionCacheSize(SESSION_CACHE_SIZE)
+            // Resumption (a session cache for TLS 1.2 session ids; TLS 1.3 tickets are on in both
+            // providers by default): a client reconnecting within the timeout skips the key
+            // exchange and the certificate signature, most of a full handshake's CPU.
+            return builder.sslProvider(provider())
+                    .sessionCacheSize(SESSION_CACHE_SIZE)
                     .sessionTimeout(SESSION_TIMEOUT_SECONDS)
                     .build();
         } catch (ConfigException e) {
