@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A persistent subscriber's stored queue at {@code max-client-queue-size}: an MQTT 5 publisher
  * whose message no subscriber can take gets PUBACK / PUBREC 0x97 (Quota exceeded) and nothing of
  * the message is kept; a message another subscriber takes is acknowledged with success and
- * dropped (counted) for the full one only; an MQTT 3.1.1 publisher is acknowledged and the
+ * dropped (counted) for the full one only, as is a retained one; an MQTT 3.1.1 publisher is acknowledged and the
  * message dropped, counted. The full subscriber then gets exactly the messages acknowledged to
  * it with success, in order.
  */
@@ -84,12 +84,20 @@ class QuotaExceededTest {
                 assertEquals(0, Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBACK)), "shared PUBACK");
                 assertEquals(1, metrics.queueLimitDrops("client"));
                 assertEquals(3, metrics.quotaExceededRefusals());
+
+                // Retained: kept for later subscribers, so taken; dropped for the full session.
+                byte[] retained = Mqtt5Wire.publish("q/fill", 1, ++packetId, new byte[0], "retained");
+                retained[0] |= 0x01;
+                publisher.send(retained);
+                assertEquals(0, Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBACK)), "retained PUBACK");
+                assertEquals(2, metrics.queueLimitDrops("client"));
+                assertEquals(3, metrics.quotaExceededRefusals());
             }
             try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
                 RawPublish.connect(publisher, "pub3", true);
                 publisher.send(RawMqttClient.publishPacket("q/fill", 1, 1, "from 3.1.1"));
                 assertEquals(1, publisher.expect(RawMqttClient.PUBACK).packetId(), "3.1.1 PUBACK");
-                assertEquals(2, metrics.queueLimitDrops("client"), "the 3.1.1 publisher's message is dropped, counted");
+                assertEquals(3, metrics.queueLimitDrops("client"), "the 3.1.1 publisher's message is dropped, counted");
             }
             try (RawMqttClient roomy = new RawMqttClient(broker.port())) {
                 assertTrue(RawPublish.connect(roomy, "roomy", false));
