@@ -24,6 +24,9 @@ import java.util.function.Function;
  */
 public final class PublishRouter {
 
+    private static final CompletionStage<Outcome> QUOTA_EXCEEDED =
+            CompletableFuture.completedStage(Outcome.QUOTA_EXCEEDED);
+
     private final SubscriptionTrie<Session> trie;
     private final RetainedMessages retained;
     private final MessageQueueStore queues;
@@ -103,14 +106,10 @@ public final class PublishRouter {
         QUOTA_EXCEEDED
     }
 
-    private static final CompletionStage<Outcome> QUOTA_EXCEEDED =
-            CompletableFuture.completedStage(Outcome.QUOTA_EXCEEDED);
-
     /** @return null if {@code mayRefuse} and the message is refused (see {@link #publishWithinQuota}) */
     private CompletionStage<Void> route(
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher, boolean mayRefuse) {
-        boolean refusable = mayRefuse && !message.retain() && !cluster.routesElsewhere(message.topic());
-        CompletionStage<Void> done = deliverLocally(message, receipt, publisher, refusable);
+        CompletionStage<Void> done = deliverLocally(message, receipt, publisher, mayRefuse && !message.retain());
         if (done == null) {
             return null;
         }
@@ -182,7 +181,8 @@ public final class PublishRouter {
     }
 
     /**
-     * @param refusable whether a message every match refuses is refused rather than dropped for each
+     * @param refusable whether a message every match refuses (and no other node routes) is refused
+     *     rather than dropped for each
      * @return null if the message is refused: every matching session's store limit is reached
      */
     private CompletionStage<Void> deliverLocally(
@@ -196,7 +196,8 @@ public final class PublishRouter {
             StoredMessage live = message.withRetain(false);
             CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
             Plan plan = plan(deliveries, live);
-            if (refusable && plan.refusedAll(deliveries.size())) {
+            // Asked last: it matches the topic against the other nodes' routes.
+            if (refusable && plan.refusedAll(deliveries.size()) && !cluster.routesElsewhere(message.topic())) {
                 NotStored first = plan.refused().get(0);
                 drops.quotaExceeded(first.clientId(), first.refusal());
                 return null;

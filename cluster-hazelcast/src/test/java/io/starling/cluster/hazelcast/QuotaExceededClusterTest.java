@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.flows.RawPublish;
 import io.starling.testing.Mqtt5Wire;
+import io.starling.testing.QuotaFill;
 import io.starling.testing.RawMqttClient;
 import io.starling.testing.ScrapedMetrics;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,19 +45,11 @@ class QuotaExceededClusterTest {
                 RawPublish.connect(roomy, "roomy", false);
                 RawPublish.subscribe(roomy, 1, "q/shared", 1);
             }
-            List<String> accepted = new ArrayList<>();
+            List<String> accepted;
             try (RawMqttClient publisher = Mqtt5Wire.connected(home.mqttPort, "pub-home", 0x02, new byte[0])) {
-                int reason = 0;
-                for (int packetId = 1; reason == 0; packetId++) {
-                    assertTrue(packetId < MOST, MOST + " messages of " + SIZE + " bytes fitted in " + MAX_CLIENT_QUEUE);
-                    String payload = payload(packetId);
-                    publisher.send(Mqtt5Wire.publish("q/fill", 1, packetId, new byte[0], payload));
-                    reason = Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBACK));
-                    if (reason == 0) {
-                        accepted.add(payload);
-                    }
-                }
-                assertEquals(QUOTA_EXCEEDED, reason, "PUBACK reason on the full session's node");
+                QuotaFill fill = QuotaFill.untilRefused(publisher, "q/fill", SIZE, MOST);
+                accepted = fill.accepted();
+                assertEquals(QUOTA_EXCEEDED, fill.reason(), "PUBACK reason on the full session's node");
                 assertTrue(accepted.size() > 10, "only " + accepted.size() + " messages fitted");
 
                 // A subscriber on the other node has room: forwarded there, success, dropped for the full one.
@@ -83,9 +75,5 @@ class QuotaExceededClusterTest {
                 assertEquals(accepted, RawPublish.receive(full, accepted.size()), "what was acknowledged, in order");
             }
         }
-    }
-
-    private static String payload(int number) {
-        return String.format("%06d", number) + "x".repeat(SIZE - 6);
     }
 }

@@ -9,10 +9,11 @@ import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.Storage;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.Mqtt5Wire;
+import io.starling.testing.NumberedPayloads;
+import io.starling.testing.QuotaFill;
 import io.starling.testing.RawMqttClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,20 +51,12 @@ class QuotaExceededTest {
                 RawPublish.connect(roomy, "roomy", false);
                 RawPublish.subscribe(roomy, 1, "q/shared", 1);
             }
-            List<String> accepted = new ArrayList<>();
+            List<String> accepted;
             try (RawMqttClient publisher = Mqtt5Wire.connected(broker.port(), "pub5", 0x02, new byte[0])) {
-                int packetId = 0;
-                int reason = 0;
-                while (reason == 0) {
-                    assertTrue(packetId < MOST, MOST + " messages of " + SIZE + " bytes fitted in " + MAX_CLIENT_QUEUE);
-                    String payload = payload(++packetId);
-                    publisher.send(Mqtt5Wire.publish("q/fill", 1, packetId, new byte[0], payload));
-                    reason = Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBACK));
-                    if (reason == 0) {
-                        accepted.add(payload);
-                    }
-                }
-                assertEquals(QUOTA_EXCEEDED, reason, "PUBACK reason once the queue is full");
+                QuotaFill fill = QuotaFill.untilRefused(publisher, "q/fill", SIZE, MOST);
+                accepted = fill.accepted();
+                int packetId = fill.packetId();
+                assertEquals(QUOTA_EXCEEDED, fill.reason(), "PUBACK reason once the queue is full");
                 assertTrue(accepted.size() > 10, "only " + accepted.size() + " messages fitted");
                 assertEquals(1, metrics.quotaExceededRefusals());
                 assertEquals(0, metrics.queueLimitDrops("client"), "a refused message is not a drop");
@@ -71,7 +64,8 @@ class QuotaExceededTest {
                 // QoS 2: PUBREC 0x97 ends the exchange, so the same packet id is a new message again.
                 int qos2Id = ++packetId;
                 for (int attempt = 0; attempt < 2; attempt++) {
-                    publisher.send(Mqtt5Wire.publish("q/fill", 2, qos2Id, new byte[0], payload(qos2Id)));
+                    publisher.send(
+                            Mqtt5Wire.publish("q/fill", 2, qos2Id, new byte[0], NumberedPayloads.of(qos2Id, SIZE)));
                     assertEquals(
                             QUOTA_EXCEEDED,
                             Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBREC)),
@@ -119,9 +113,5 @@ class QuotaExceededTest {
                 assertEquals(List.of("marker"), RawPublish.receive(full, 1), "nothing refused or dropped comes after");
             }
         }
-    }
-
-    private static String payload(int number) {
-        return String.format("%06d", number) + "x".repeat(SIZE - 6);
     }
 }
