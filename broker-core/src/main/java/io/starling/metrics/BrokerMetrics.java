@@ -23,6 +23,8 @@ public final class BrokerMetrics {
     private final LongAdder clientLimitDrops = new LongAdder();
 
     private final LongAdder totalLimitDrops = new LongAdder();
+    /** MQTT 5 publishes answered 0x97: no subscriber could store them. */
+    private final LongAdder quotaExceeded = new LongAdder();
     /** An AtomicLong, not a LongAdder: every enqueue compares it with the broker-wide budget. */
     private final AtomicLong queuedBytes = new AtomicLong();
 
@@ -78,6 +80,15 @@ public final class BrokerMetrics {
 
     public long queueLimitDrops(String limit) {
         return ("client".equals(limit) ? clientLimitDrops : totalLimitDrops).sum();
+    }
+
+    /** An MQTT 5 publisher's QoS 1/2 message was refused with 0x97 (Quota exceeded): no subscriber could store it. */
+    public void quotaExceededRefusal() {
+        quotaExceeded.increment();
+    }
+
+    public long quotaExceededRefusals() {
+        return quotaExceeded.sum();
     }
 
     /** A message entered (+1) or left (-1) a client's queue. */

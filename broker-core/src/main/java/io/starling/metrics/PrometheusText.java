@@ -44,6 +44,10 @@ public final class PrometheusText {
         for (String limit : new String[] {"client", "total"}) {
             text.sample("starling_queue_limit_drops_total{limit=\"" + limit + "\"}", m.queueLimitDrops(limit));
         }
+        text.counter(
+                "starling_quota_exceeded_total",
+                "MQTT 5 QoS 1/2 publishes answered 0x97 (Quota exceeded): every matching subscriber was at a store limit.",
+                m.quotaExceededRefusals());
         text.gauge("starling_queued_messages", "Messages waiting in client queues in memory.", m.queued());
         text.gauge(
                 "starling_queued_bytes",

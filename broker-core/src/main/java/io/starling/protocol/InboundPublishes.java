@@ -3,6 +3,7 @@ package io.starling.protocol;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.starling.concurrent.Stages;
 import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.routing.PublishRouter;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.InboundQos2Receipt;
@@ -59,6 +60,13 @@ final class InboundPublishes {
         InboundQos2Receipt receipt = publish.qos() == 2 && session.isPersistent()
                 ? new InboundQos2Receipt(session.clientId(), publish.packetId())
                 : null;
+        if (publish.qos() > 0 && connection.isMqtt5()) {
+            services.router()
+                    .publishWithinQuota(message, receipt, connection.readPause())
+                    .whenComplete((outcome, failure) ->
+                            session.execute(() -> acknowledgeWhenDurable(session, publish, outcome, failure)));
+            return;
+        }
         CompletionStage<Void> durable = services.router().publish(message, receipt, connection.readPause());
         if (publish.qos() == 0) {
             // Nothing to acknowledge: no hop back to the session, only a failure to report.
@@ -73,21 +81,36 @@ final class InboundPublishes {
             });
             return;
         }
-        durable.whenComplete((ignored, failure) -> session.execute(() -> {
-            if (failure != null) {
-                LOG.error(
-                        "Message from {} to '{}' could not be stored and is not acknowledged: {}",
-                        connection.clientId(),
-                        publish.topic(),
-                        failure.toString());
-                if (publish.qos() == 2) {
-                    session.releaseQos2(publish.packetId());
-                }
-                connection.close(ReasonCode.UNSPECIFIED_ERROR, "store failure");
-                return;
+        durable.whenComplete((ignored, failure) ->
+                session.execute(() -> acknowledgeWhenDurable(session, publish, PublishRouter.Outcome.ROUTED, failure)));
+    }
+
+    /**
+     * Acknowledges a routed QoS 1/2 message: success, or 0x97 when no subscriber could store it (MQTT 5,
+     * which also ends a QoS 2 exchange: its packet id is free again); a store failure closes the connection.
+     */
+    private void acknowledgeWhenDurable(
+            Session session, InboundPublish publish, PublishRouter.Outcome outcome, Throwable failure) {
+        if (failure != null) {
+            LOG.error(
+                    "Message from {} to '{}' could not be stored and is not acknowledged: {}",
+                    connection.clientId(),
+                    publish.topic(),
+                    failure.toString());
+            if (publish.qos() == 2) {
+                session.releaseQos2(publish.packetId());
             }
-            acknowledge(session, publish, ReasonCode.SUCCESS);
-        }));
+            connection.close(ReasonCode.UNSPECIFIED_ERROR, "store failure");
+            return;
+        }
+        if (outcome == PublishRouter.Outcome.QUOTA_EXCEEDED) {
+            if (publish.qos() == 2) {
+                session.releaseQos2(publish.packetId());
+            }
+            acknowledge(session, publish, ReasonCode.QUOTA_EXCEEDED);
+            return;
+        }
+        acknowledge(session, publish, ReasonCode.SUCCESS);
     }
 
     /** PUBACK or PUBREC; MQTT 5 clients learn {@code code}, 3.1.1 ones are acknowledged either way. */

@@ -24,6 +24,9 @@ import java.util.function.Function;
  */
 public final class PublishRouter {
 
+    private static final CompletionStage<Outcome> QUOTA_EXCEEDED =
+            CompletableFuture.completedStage(Outcome.QUOTA_EXCEEDED);
+
     private final SubscriptionTrie<Session> trie;
     private final RetainedMessages retained;
     private final MessageQueueStore queues;
@@ -76,7 +79,40 @@ public final class PublishRouter {
      */
     public CompletionStage<Void> publish(
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
-        CompletionStage<Void> done = deliverLocally(message, receipt, publisher);
+        return route(message, receipt, publisher, false);
+    }
+
+    /**
+     * Routes a QoS 1/2 message of a publisher that can be told it was not taken (MQTT 5: PUBACK
+     * or PUBREC 0x97), or refuses it: when every subscriber it matches is a persistent session
+     * whose stored queue is at a limit of the store, no other node has a matching route and it
+     * is not retained, nothing of it is done and the publisher is to be told. A message that
+     * reaches some subscriber is routed as by {@link #publish}, dropped (counted, logged) only
+     * for the subscribers at their limits: refusing it would make the publisher send it again
+     * to those that have it.
+     *
+     * @return completes with {@link Outcome#QUOTA_EXCEEDED} at once for a refused message, else
+     *     with {@link Outcome#ROUTED} when {@link #publish} would complete
+     */
+    public CompletionStage<Outcome> publishWithinQuota(
+            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
+        CompletionStage<Void> done = route(message, receipt, publisher, true);
+        return done == null ? QUOTA_EXCEEDED : done.thenApply(ignored -> Outcome.ROUTED);
+    }
+
+    /** What became of a message routed by {@link #publishWithinQuota}. */
+    public enum Outcome {
+        ROUTED,
+        QUOTA_EXCEEDED
+    }
+
+    /** @return null if {@code mayRefuse} and the message is refused (see {@link #publishWithinQuota}) */
+    private CompletionStage<Void> route(
+            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher, boolean mayRefuse) {
+        CompletionStage<Void> done = deliverLocally(message, receipt, publisher, mayRefuse && !message.retain());
+        if (done == null) {
+            return null;
+        }
         if (receipt != null) {
             done = Stages.both(done, cluster.inboundQos2Received(receipt));
         }
@@ -88,7 +124,7 @@ public final class PublishRouter {
 
     /** Delivers a message another node forwarded to this one; it is not forwarded again. */
     public CompletionStage<Void> deliverForwarded(StoredMessage message) {
-        return deliverLocally(message, null, null);
+        return deliverLocally(message, null, null, false);
     }
 
     /**
@@ -144,8 +180,13 @@ public final class PublishRouter {
         return all;
     }
 
+    /**
+     * @param refusable whether a message every match refuses (and no other node routes) is refused
+     *     rather than dropped for each
+     * @return null if the message is refused: every matching session's store limit is reached
+     */
     private CompletionStage<Void> deliverLocally(
-            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
+            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher, boolean refusable) {
         Deliveries<Session> deliveries = Deliveries.acquire(perThread);
         try {
             if (publisher != null) {
@@ -154,7 +195,15 @@ public final class PublishRouter {
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
             CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
-            List<DeliveryTarget> stored = plan(deliveries, live);
+            Plan plan = plan(deliveries, live);
+            // Asked last: it matches the topic against the other nodes' routes.
+            if (refusable && plan.refusedAll(deliveries.size()) && !cluster.routesElsewhere(message.topic())) {
+                NotStored first = plan.refused().get(0);
+                drops.quotaExceeded(first.clientId(), first.refusal());
+                return null;
+            }
+            plan.countDrops(drops);
+            List<DeliveryTarget> stored = plan.stored();
             CompletionStage<Void> written =
                     stored.isEmpty() && receipt == null ? Stages.DONE : queues.append(live, stored, receipt);
             deliver(deliveries, message, live, publisher);
@@ -184,12 +233,10 @@ public final class PublishRouter {
     /**
      * Decides what each matching session gets, before anything is delivered: the stored queues
      * are appended to before the sessions see the message.
-     *
-     * @return the persistent sessions whose queue the message is appended to (a list the store
-     *     may keep: new for each message that has some)
      */
-    private List<DeliveryTarget> plan(Deliveries<Session> deliveries, StoredMessage live) {
+    private Plan plan(Deliveries<Session> deliveries, StoredMessage live) {
         List<DeliveryTarget> stored = List.of();
+        List<NotStored> refused = List.of();
         for (int i = 0; i < deliveries.size(); i++) {
             if (deliveries.isSkipped(i)) {
                 continue;
@@ -205,7 +252,10 @@ public final class PublishRouter {
                 QueueRefusal refusal = queues.refuse(session.clientId(), live);
                 if (refusal != null) {
                     deliveries.skip(i);
-                    drops.notStored(session.clientId(), qos, refusal);
+                    if (refused.isEmpty()) {
+                        refused = new ArrayList<>(1);
+                    }
+                    refused.add(new NotStored(session.clientId(), qos, refusal));
                     continue;
                 }
                 if (stored.isEmpty()) {
@@ -215,8 +265,30 @@ public final class PublishRouter {
             }
             deliveries.deliver(i, qos, isStored);
         }
-        return stored;
+        return new Plan(stored, refused);
     }
+
+    /**
+     * @param stored  the persistent sessions whose queue the message is appended to (a list the
+     *     store may keep: new for each message that has some)
+     * @param refused the sessions whose store limits refused it
+     */
+    private record Plan(List<DeliveryTarget> stored, List<NotStored> refused) {
+
+        /** Every one of the {@code matches} sessions refused the message: none has it (moving, relayed, or a duplicate). */
+        boolean refusedAll(int matches) {
+            return !refused.isEmpty() && refused.size() == matches;
+        }
+
+        void countDrops(DropLog drops) {
+            for (NotStored notStored : refused) {
+                drops.notStored(notStored.clientId(), notStored.qos(), notStored.refusal());
+            }
+        }
+    }
+
+    /** A session the message is not stored for. */
+    private record NotStored(String clientId, int qos, QueueRefusal refusal) {}
 
     /**
      * Hands the message to each session's thread (a session on this thread may run it at once,

@@ -12,6 +12,8 @@ public final class DropLog {
     private final BrokerMetrics metrics;
     private final ThrottledLog log =
             new ThrottledLog(LoggerFactory.getLogger("io.starling.drops"), Duration.ofSeconds(10));
+    private final ThrottledLog refusals =
+            new ThrottledLog(LoggerFactory.getLogger("io.starling.drops"), Duration.ofSeconds(10));
 
     public DropLog(BrokerMetrics metrics) {
         this.metrics = metrics;
@@ -21,6 +23,19 @@ public final class DropLog {
     public void notStored(String clientId, int qos, QueueRefusal refusal) {
         metrics.queueLimitDrop(refusal.limit());
         dropped(clientId, qos, "not stored: " + refusal.reason() + ", new message dropped");
+    }
+
+    /**
+     * An MQTT 5 publisher's message was refused with 0x97 (Quota exceeded): every subscriber it
+     * matched was at a store limit, {@code clientId} among them. Not a drop: the publisher knows.
+     */
+    public void quotaExceeded(String clientId, QueueRefusal refusal) {
+        metrics.quotaExceededRefusal();
+        refusals.event(
+                "Refused {} message(s) with Quota exceeded (0x97) since the last report; every subscriber was at"
+                        + " a store limit, latest client {}: {}.",
+                clientId,
+                refusal.reason());
     }
 
     public void dropped(String clientId, int qos, String reason) {

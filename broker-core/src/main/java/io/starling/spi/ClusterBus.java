@@ -38,6 +38,15 @@ public interface ClusterBus extends AutoCloseable {
     CompletionStage<Void> forward(StoredMessage message);
 
     /**
+     * Whether {@link #forward} would hand a message to this topic to another node now (a node
+     * has a matching route): such a message may reach a subscriber there, so it is not refused
+     * for a lack of room here.
+     */
+    default boolean routesElsewhere(String topic) {
+        return false;
+    }
+
+    /**
      * Replicates a retained message set on this node (an empty payload deletes) to every other
      * node, whether or not it has matching subscribers.
      */

@@ -363,6 +363,11 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     @Override
+    public boolean routesElsewhere(String topic) {
+        return !isLocalOnly(topic) && !routes.match(topic).isEmpty();
+    }
+
+    @Override
     public CompletionStage<Void> forward(StoredMessage message) {
         if (isLocalOnly(message.topic())) {
             return Stages.DONE;

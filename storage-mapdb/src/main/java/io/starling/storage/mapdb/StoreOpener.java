@@ -37,16 +37,26 @@ final class StoreOpener {
             RedoLog.recover(file);
             db = openDb(file, hook, settings.durability() != Durability.NONE);
             StoreTables tables = checkFormat(db, file);
-            StoreVerifier.verify(tables);
+            Long cleanStop = tables.takeCleanStop();
+            if (cleanStop != null) {
+                StoreVerifier.verifyFreeSpaceLists(tables);
+                tables.continueSequenceAfter(cleanStop);
+                // Durable before any other write: a crash from here on is verified in full at the next start.
+                db.commit();
+            } else {
+                tables.continueSequenceAfter(StoreVerifier.verify(tables));
+            }
             if (tables.meta.get(StoreTables.FORMAT_KEY) < StoreTables.FORMAT) {
                 StoreMigration.toFormat2(tables);
             }
-            tables.restoreSequence();
             LOG.info(
-                    "Opened MapDB store {} (format {}, durability {}).",
+                    "Opened MapDB store {} (format {}, durability {}; {}).",
                     file,
                     StoreTables.FORMAT,
-                    settings.durability().name().toLowerCase(Locale.ROOT));
+                    settings.durability().name().toLowerCase(Locale.ROOT),
+                    cleanStop != null
+                            ? "closed cleanly, not read again"
+                            : "not closed cleanly or new, every entry verified");
             return tables;
         } catch (IOException | RuntimeException e) {
             closeQuietly(db);

@@ -44,6 +44,15 @@ final class StoreTables {
     final BTreeMap<Object[], Integer> subscriptions;
     /** Topic to encoded retained message. */
     final BTreeMap<String, byte[]> retained;
+    /**
+     * One entry ({@link #LAST_SEQUENCE}) while the store is closed cleanly: the last queue
+     * sequence, written by the last commit before closing and removed (committed) when the store
+     * opens again. Its absence at start means the store may have been cut off mid-write (kill -9,
+     * power loss) and is verified in full.
+     */
+    private final BTreeMap<String, Long> cleanStop;
+
+    private static final String LAST_SEQUENCE = "last-sequence";
 
     private long lastSequence;
 
@@ -75,13 +84,26 @@ final class StoreTables {
         retained = db.treeMap("retained", Serializer.STRING, Serializer.BYTE_ARRAY)
                 .valuesOutsideNodesEnable()
                 .createOrOpen();
+        cleanStop = db.treeMap("clean-stop", Serializer.STRING, Serializer.LONG).createOrOpen();
     }
 
-    /** Continues the queue sequence after the highest stored one (once the store is verified: a torn tree may loop). */
-    void restoreSequence() {
-        for (byte[] entry : queued.values()) {
-            lastSequence = Math.max(lastSequence, QueueEntry.decode(entry).sequence());
-        }
+    /** Continues the queue sequence after {@code sequence}, the highest stored one. */
+    void continueSequenceAfter(long sequence) {
+        lastSequence = sequence;
+    }
+
+    /** Records that the store is being closed cleanly, with the queue sequence: the last change before the last commit. */
+    void markCleanStop() {
+        cleanStop.put(LAST_SEQUENCE, lastSequence);
+    }
+
+    /**
+     * Removes the clean-stop mark (to be committed before any other write).
+     *
+     * @return the queue sequence it recorded, or null if the store was not closed cleanly after it last opened
+     */
+    Long takeCleanStop() {
+        return cleanStop.remove(LAST_SEQUENCE);
     }
 
     /** How far the store file extends once what is applied now is committed. */

@@ -365,11 +365,25 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
 
     private void closeStore() {
         if (tables != null) {
+            markCleanStop();
             closeQuietly(tables);
         }
         IllegalStateException closedFailure = new IllegalStateException("the MapDB store is closed");
         for (Task<?> task = queue.poll(); task != null; task = queue.poll()) {
             task.fail(closedFailure);
+        }
+    }
+
+    /** The last commit: says that the store was closed cleanly, so that the next start need not read it whole. */
+    private void markCleanStop() {
+        try {
+            tables.markCleanStop();
+            tables.usage.persist();
+            tables.db.commit();
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "MapDB store could not be marked as closed cleanly; the next start verifies it in full: {}",
+                    Causes.rootMessage(e));
         }
     }
 

@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
  * store in {@code args[0]} with {@code args[1]} messages of 1 KiB for {@code args[2]} offline
  * clients (durability interval: committed as it goes), unless that directory holds a store
  * already (then it is only opened again), then opens it as a starting broker does (redo log,
- * verification, usage figures) and prints the time, and the time of the verification alone
- * (a second pass, on the store just opened). Not a test: run by hand.
+ * verification unless the store was closed cleanly, usage figures) and prints the time, and the
+ * time of the full verification alone (a second pass, on the store just opened). With
+ * {@code args[3]} = {@code crash} it halts instead of that pass, without closing the store, as
+ * kill -9 would, so that the next run opens a store that was not closed cleanly. Not a test:
+ * run by hand.
  */
 public final class StoreStartup {
 
@@ -33,19 +36,22 @@ public final class StoreStartup {
                     messages, clients, (System.nanoTime() - fillStart) / 1_000_000_000L);
         }
         long size = Files.size(directory.resolve(MapDbSettings.FILE_NAME));
+        boolean crash = args.length > 3 && args[3].equals("crash");
         long started = System.nanoTime();
         try (OpenStore store = OpenStore.open(directory)) {
             long opened = System.nanoTime();
+            System.out.printf(
+                    "store of %d MiB, %d bytes charged: opened in %d ms%n",
+                    size >> 20, store.writer.queuedBytes(), (opened - started) / 1_000_000);
+            if (crash) {
+                System.out.println("halting without closing the store");
+                Runtime.getRuntime().halt(0);
+            }
             long verified = store.writer.read(tables -> {
                 StoreVerifier.verify(tables);
                 return System.nanoTime();
             });
-            System.out.printf(
-                    "store of %d MiB, %d bytes charged: opened in %d ms; verification alone (again) %d ms%n",
-                    size >> 20,
-                    store.writer.queuedBytes(),
-                    (opened - started) / 1_000_000,
-                    (verified - opened) / 1_000_000);
+            System.out.printf("verification alone (again) %d ms%n", (verified - opened) / 1_000_000);
         }
     }
 
