@@ -5,6 +5,7 @@ import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
@@ -141,6 +142,17 @@ public final class Session {
 
     /** Counts the offline periods that had an expiry timer (see {@link #nextOfflinePeriod}). */
     private int offlinePeriod;
+
+    /** When the session ends without a connection, as stored (see {@link SessionRegistry#disconnected}). */
+    private SessionExpiry expiry = SessionExpiry.NEVER;
+
+    SessionExpiry expiry() {
+        return expiry;
+    }
+
+    void setExpiry(SessionExpiry value) {
+        expiry = value;
+    }
 
     boolean isDiscarded() {
         return discarded;
@@ -544,7 +556,8 @@ public final class Session {
                 subscriptions,
                 outbound.snapshot(),
                 inboundQos2 == null ? Set.of() : inboundQos2,
-                packetIds.resumePoint());
+                packetIds.resumePoint(),
+                expiry);
     }
 
     /** Continues the packet ids of a session from another node (see {@link SessionSnapshot#packetIdsFrom}). */
@@ -555,6 +568,7 @@ public final class Session {
     /** Forgets everything (clean session). Subscriptions must be removed from routing first. */
     void reset() {
         waitingForRelay = null;
+        expiry = SessionExpiry.NEVER;
         packetIds.forgetLease();
         clearSubscriptions();
         inboundQos2 = null;

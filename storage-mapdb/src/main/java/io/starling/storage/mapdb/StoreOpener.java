@@ -39,7 +39,7 @@ final class StoreOpener {
             StoreTables tables = checkFormat(db, file);
             StoreVerifier.verify(tables);
             if (tables.meta.get(StoreTables.FORMAT_KEY) < StoreTables.FORMAT) {
-                StoreMigration.toFormat2(tables);
+                StoreMigration.migrate(tables);
             }
             tables.restoreSequence();
             LOG.info(
