@@ -88,6 +88,9 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final EventLoopGroup workers;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SessionRegistry sessions;
+    /** MQTT 5 wills waiting for their delay; a session released to another node cancels its own. */
+    private final DelayedWills delayedWills = new DelayedWills();
+
     private final RetainedMessages retained;
     private final PublishRouter router;
     private final MessageIds messageIds = new MessageIds();
@@ -156,7 +159,7 @@ public final class Broker implements ClusterNode, MetricsSource {
                 new PacketLog(config.verbose()),
                 metrics,
                 cluster,
-                new DelayedWills());
+                delayedWills);
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
         this.admin = new OperationsHttpServer(this, acceptor, workers);
@@ -360,6 +363,7 @@ public final class Broker implements ClusterNode, MetricsSource {
 
     @Override
     public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay) {
+        delayedWills.continuedElsewhere(clientId);
         return sessions.release(clientId, relay);
     }
 

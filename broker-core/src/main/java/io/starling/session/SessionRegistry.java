@@ -122,6 +122,7 @@ public final class SessionRegistry {
                     record.subscriptions(),
                     limits.storeIsQueue() ? List.of() : queueStore.load(record.clientId()),
                     queueStore.loadInboundQos2(record.clientId()));
+            session.setExpiry(record.expiry());
             sessions.put(record.clientId(), session);
             restored.add(session);
             if (!expiry.never()) {
@@ -328,10 +329,18 @@ public final class SessionRegistry {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
-                connect(new Connect(clientId, cleanStart, expirySeconds, link, loop, onAccepted, moved), result);
+                // A session continued from the record of a lost node may have expired meanwhile.
+                Optional<SessionSnapshot> alive = moved.filter(snapshot -> !hasExpired(snapshot.expiry()));
+                connect(new Connect(clientId, cleanStart, expirySeconds, link, loop, onAccepted, alive), result);
             }
         });
         return result;
+    }
+
+    private static boolean hasExpired(SessionExpiry expiry) {
+        return !expiry.never()
+                && expiry.offlineSince() != SessionExpiry.ONLINE
+                && expiry.deadline() <= System.currentTimeMillis();
     }
 
     /** One connect request, with the session another node handed over, if any. */

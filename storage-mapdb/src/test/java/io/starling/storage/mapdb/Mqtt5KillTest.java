@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.BrokerProcess;
 import io.starling.testing.Paho5Client;
+import io.starling.testing.WallClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * MQTT 5 state survives {@code kill -9} of the broker (the real Main in its own JVM, MapDB with
  * durability always): a queued message keeps its properties, a queued message whose Message
  * Expiry passed while the broker was down is never delivered, a retained message keeps its
- * properties, a session whose Session Expiry passed while the broker was down is gone and one
+ * properties, a session whose Session Expiry passed while the broker was down is gone, one
+ * whose client was connected when the broker died expires that long after the restart, and one
  * whose expiry is long is still there.
  */
 class Mqtt5KillTest {
@@ -59,13 +61,19 @@ class Mqtt5KillTest {
                 publisher.publish("m5/expiring", message("expires", SHORT_SECONDS, false));
                 publisher.publish("m5/retained", message("retained", HOUR, true));
             }
+            // Connected when the broker dies: its session counts as offline from the restart.
+            Paho5Client online = new Paho5Client(broker.url(), "m5-online");
+            assertFalse(online.connect(true, SHORT_SECONDS));
+            online.subscribe("m5/#", 1);
             broker.kill();
             broker.awaitExit(WAIT_MILLIS);
+            online.close();
             saveLog(broker, 1);
             // The broker is down until both short expiries have passed (the broker's clock started
             // them a little after these readings, a second of margin covers that).
-            awaitClockPast(Math.max(shortLivedSince, expiringSentAt) + SHORT_SECONDS * 1000 + 1000);
+            WallClock.awaitPast(Math.max(shortLivedSince, expiringSentAt) + SHORT_SECONDS * 1000 + 1000);
             broker = start(config);
+            long restarted = System.currentTimeMillis();
 
             try (Paho5Client keeper = new Paho5Client(broker.url(), "m5-keeper");
                     Paho5Client shortLived = new Paho5Client(broker.url(), "m5-short")) {
@@ -78,6 +86,10 @@ class Mqtt5KillTest {
                 assertEquals("m5/retained", next.topic(), "[MQTT-3.3.2-5] the expired message is not sent");
                 assertProperties(next.message(), "retained");
                 assertFalse(shortLived.connect(false, HOUR), "the short session expired while the broker was down");
+            }
+            WallClock.awaitPast(restarted + SHORT_SECONDS * 1000 + 1000);
+            try (Paho5Client online = new Paho5Client(broker.url(), "m5-online")) {
+                assertFalse(online.connect(false, HOUR), "the session connected at the kill expired after the restart");
             }
             try (Paho5Client late = new Paho5Client(broker.url(), "m5-late")) {
                 late.connect(true, 0);
@@ -130,13 +142,6 @@ class Mqtt5KillTest {
         BrokerProcess broker = BrokerProcess.start(List.of("-c", config.toString()), Map.of());
         broker.awaitPort(WAIT_MILLIS);
         return broker;
-    }
-
-    /** Waits until the clock reads past {@code millis}: the expiries under test need that much time to pass. */
-    private static void awaitClockPast(long millis) throws InterruptedException {
-        for (long left = millis - System.currentTimeMillis(); left > 0; left = millis - System.currentTimeMillis()) {
-            Thread.sleep(left);
-        }
     }
 
     private static void saveLog(BrokerProcess broker, int run) throws Exception {

@@ -1,0 +1,208 @@
+package io.starling.cluster.hazelcast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.starling.testing.Paho5Client;
+import io.starling.testing.WallClock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MQTT 5 across a cluster of three nodes (each the real Main in its own JVM, Hazelcast on
+ * loopback), with Paho's MQTT 5 client: properties and Subscription Identifiers of messages
+ * forwarded between nodes, retained messages' properties on every node, Retain As Published
+ * across nodes, a delayed will cancelled by a reconnect on another node, and a session's
+ * expiry continued by the node that takes a lost node's sessions over. That a message is not
+ * sent is shown by a later marker arriving first: a node sends to one client in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class Mqtt5ClusterTest {
+
+    private static final long HOUR = 3600;
+    private static final List<UserProperty> USER_PROPERTIES =
+            List.of(new UserProperty("k", "1"), new UserProperty("a", "2"), new UserProperty("k", "3"));
+
+    @TempDir
+    static Path dir;
+
+    private static ClusterProcesses cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ClusterProcesses.startWithMapDb(dir, 3);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void propertiesAndSubscriptionIdentifiersCrossNodes() throws Exception {
+        try (Paho5Client subscriber = new Paho5Client(cluster.node(0).url(), "c5-sub");
+                Paho5Client publisher = new Paho5Client(cluster.node(1).url(), "c5-pub")) {
+            subscriber.connect(true, 0);
+            subscribe(subscriber, "props/#", 7, false);
+            subscribe(subscriber, "props/+", 9, false);
+            publisher.connect(true, 0);
+
+            publisher.publish("props/a", message("forwarded", false));
+
+            Paho5Client.Received received = subscriber.next();
+            assertEquals("props/a", received.topic());
+            assertProperties(received.message(), "forwarded");
+            assertEquals(
+                    List.of(7, 9),
+                    received.message().getProperties().getSubscriptionIdentifiers().stream()
+                            .sorted()
+                            .toList(),
+                    "one PUBLISH with every matching identifier [MQTT-3.3.4-4]");
+        }
+    }
+
+    @Test
+    void retainedPropertiesAndRetainAsPublishedCrossNodes() throws Exception {
+        try (Paho5Client asPublished = new Paho5Client(cluster.node(0).url(), "c5-rap");
+                Paho5Client publisher = new Paho5Client(cluster.node(1).url(), "c5-rpub")) {
+            asPublished.connect(true, 0);
+            subscribe(asPublished, "kept/#", 0, true);
+            publisher.connect(true, 0);
+
+            publisher.publish("kept/r", message("retained", true));
+
+            Paho5Client.Received live = asPublished.next();
+            assertTrue(live.message().isRetained(), "Retain As Published on another node [MQTT-3.3.1-12]");
+            assertProperties(live.message(), "retained");
+        }
+        try (Paho5Client late = new Paho5Client(cluster.node(2).url(), "c5-late")) {
+            late.connect(true, 0);
+            late.subscribe("kept/r", 1);
+            Paho5Client.Received retained = late.next();
+            assertTrue(retained.message().isRetained());
+            assertProperties(retained.message(), "retained");
+        }
+    }
+
+    @Test
+    void aReconnectOnAnotherNodeCancelsTheDelayedWill() throws Exception {
+        long willDelaySeconds = 4;
+        try (Paho5Client watcher = new Paho5Client(cluster.node(2).url(), "c5-watcher");
+                Paho5Client marker = new Paho5Client(cluster.node(0).url(), "c5-marker")) {
+            watcher.connect(true, 0);
+            watcher.subscribe("will/#", 1);
+            marker.connect(true, 0);
+            long dropped;
+            try (Paho5Client willing = new Paho5Client(cluster.node(0).url(), "c5-willing")) {
+                MqttConnectionOptions options = Paho5Client.options(true, HOUR);
+                MqttMessage will = new MqttMessage("will".getBytes(StandardCharsets.UTF_8));
+                will.setQos(1);
+                options.setWill("will/c5-willing", will);
+                MqttProperties willProperties = new MqttProperties();
+                willProperties.setWillDelayInterval(willDelaySeconds);
+                options.setWillMessageProperties(willProperties);
+                willing.connect(options);
+                willing.drop();
+                dropped = System.currentTimeMillis();
+            }
+            try (Paho5Client back = new Paho5Client(cluster.node(1).url(), "c5-willing")) {
+                assertTrue(back.connect(false, HOUR), "the session continues on the other node");
+                // The will would have been published on node 0 by now (a second of margin).
+                WallClock.awaitPast(dropped + willDelaySeconds * 1000 + 1000);
+                marker.publish("will/marker", qos1("marker"));
+                assertEquals("will/marker", watcher.next().topic(), "no will [MQTT-3.1.3-9]");
+                back.disconnect();
+            }
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // Kills node 2, which the others use.
+    void aLostNodesOfflineSessionExpiresWhereItContinues() throws Exception {
+        long shortSeconds = 3;
+        long offlineSince;
+        try (Paho5Client shortLived = new Paho5Client(cluster.node(2).url(), "c5-short");
+                Paho5Client longLived = new Paho5Client(cluster.node(2).url(), "c5-long")) {
+            assertFalse(longLived.connect(true, HOUR));
+            longLived.subscribe("expiry/#", 1);
+            longLived.disconnect();
+            assertFalse(shortLived.connect(true, shortSeconds));
+            shortLived.subscribe("expiry/#", 1);
+            shortLived.disconnect();
+            offlineSince = System.currentTimeMillis();
+        }
+        int linesBefore = cluster.node(0).process.lineCount();
+        cluster.node(2).process.kill();
+        cluster.node(0).awaitMembers(2, linesBefore);
+        try (Paho5Client longLived = new Paho5Client(cluster.node(1).url(), "c5-long")) {
+            assertTrue(longLived.connect(false, HOUR), "a long session of the lost node continues");
+            longLived.disconnect();
+        }
+        // Past its deadline (a second of margin for the lost node's clock having started it later).
+        WallClock.awaitPast(offlineSince + shortSeconds * 1000 + 1000);
+        try (Paho5Client shortLived = new Paho5Client(cluster.node(0).url(), "c5-short")) {
+            assertFalse(shortLived.connect(false, HOUR), "the lost node's expired session is gone");
+            shortLived.disconnect();
+        }
+    }
+
+    private static void subscribe(Paho5Client client, String filter, int identifier, boolean retainAsPublished)
+            throws Exception {
+        MqttSubscription subscription = new MqttSubscription(filter, 1);
+        subscription.setRetainAsPublished(retainAsPublished);
+        MqttProperties properties = new MqttProperties();
+        if (identifier > 0) {
+            properties.setSubscriptionIdentifier(identifier);
+        }
+        client.subscribe(subscription, properties);
+    }
+
+    private static MqttMessage qos1(String payload) {
+        MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        message.setQos(1);
+        return message;
+    }
+
+    private static MqttMessage message(String payload, boolean retain) {
+        MqttMessage message = qos1(payload);
+        message.setRetained(retain);
+        MqttProperties properties = new MqttProperties();
+        properties.setUserProperties(USER_PROPERTIES);
+        properties.setContentType("application/json");
+        properties.setPayloadFormat(true);
+        properties.setResponseTopic("replies/c5");
+        properties.setCorrelationData(new byte[] {9, 8, 7});
+        properties.setMessageExpiryInterval(HOUR);
+        message.setProperties(properties);
+        return message;
+    }
+
+    private static void assertProperties(MqttMessage message, String payload) {
+        assertEquals(payload, new String(message.getPayload(), StandardCharsets.UTF_8));
+        MqttProperties properties = message.getProperties();
+        assertEquals(USER_PROPERTIES, properties.getUserProperties(), "in order [MQTT-3.3.2-18]");
+        assertEquals("application/json", properties.getContentType());
+        assertTrue(properties.getPayloadFormat());
+        assertEquals("replies/c5", properties.getResponseTopic());
+        assertArrayEquals(new byte[] {9, 8, 7}, properties.getCorrelationData());
+        long left = properties.getMessageExpiryInterval();
+        assertTrue(left > 0 && left <= HOUR, "Message Expiry sent with the time left: " + left);
+    }
+}
