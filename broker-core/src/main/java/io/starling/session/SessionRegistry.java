@@ -449,6 +449,8 @@ public final class SessionRegistry {
                 return;
             }
             session.startTakeover(null);
+            // Its expiry timer here is void: the session goes on elsewhere (and may still relay from here).
+            session.nextOfflinePeriod();
             // What waited for a relay into this session goes with it.
             session.relayEnded();
             boolean persistent = session.isPersistent();
