@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * MQTT 5 across a cluster of three nodes (each the real Main in its own JVM, Hazelcast on
  * loopback), with Paho's MQTT 5 client: properties and Subscription Identifiers of messages
- * forwarded between nodes, retained messages' properties on every node, Retain As Published
+ * forwarded between nodes, identifiers and No Local kept by a session that moves to another node, retained messages' properties on every node, Retain As Published
  * across nodes, a delayed will cancelled by a reconnect on another node, and a session's
  * expiry continued by the node that takes a lost node's sessions over. That a message is not
  * sent is shown by a later marker arriving first: a node sends to one client in order.
@@ -56,26 +56,44 @@ class Mqtt5ClusterTest {
     }
 
     @Test
-    void propertiesAndSubscriptionIdentifiersCrossNodes() throws Exception {
-        try (Paho5Client subscriber = new Paho5Client(cluster.node(0).url(), "c5-sub");
-                Paho5Client publisher = new Paho5Client(cluster.node(1).url(), "c5-pub")) {
-            subscriber.connect(true, 0);
-            subscribe(subscriber, "props/#", 7, false);
-            subscribe(subscriber, "props/+", 9, false);
+    void propertiesAndSubscriptionIdentifiersCrossNodesAndMoveWithTheSession() throws Exception {
+        try (Paho5Client publisher = new Paho5Client(cluster.node(1).url(), "c5-pub")) {
             publisher.connect(true, 0);
+            try (Paho5Client subscriber = new Paho5Client(cluster.node(0).url(), "c5-sub")) {
+                assertFalse(subscriber.connect(true, HOUR));
+                subscribe(subscriber, "props/#", 7, false);
+                subscribe(subscriber, "props/+", 9, false);
+                subscribe(subscriber, "own/+", 0, true, false);
+                subscribe(subscriber, "own/marker", 0, false, false);
 
-            publisher.publish("props/a", message("forwarded", false));
+                publisher.publish("props/a", message("forwarded", false));
 
-            Paho5Client.Received received = subscriber.next();
-            assertEquals("props/a", received.topic());
-            assertProperties(received.message(), "forwarded");
-            assertEquals(
-                    List.of(7, 9),
-                    received.message().getProperties().getSubscriptionIdentifiers().stream()
-                            .sorted()
-                            .toList(),
-                    "one PUBLISH with every matching identifier [MQTT-3.3.4-4]");
+                assertForwarded(subscriber.next(), "forwarded");
+                subscriber.disconnect();
+            }
+            // The session moves to node 2 with its subscriptions' identifiers and options.
+            try (Paho5Client subscriber = new Paho5Client(cluster.node(2).url(), "c5-sub")) {
+                assertTrue(subscriber.connect(false, HOUR), "the session moved");
+                publisher.publish("props/b", message("after the move", false));
+                assertForwarded(subscriber.next(), "after the move");
+
+                subscriber.publish("own/t", qos1("own message"));
+                subscriber.publish("own/marker", qos1("marker"));
+                assertEquals("own/marker", subscriber.next().topic(), "No Local kept [MQTT-3.8.3-3]");
+                subscriber.disconnect();
+            }
         }
+    }
+
+    private static void assertForwarded(Paho5Client.Received received, String payload) {
+        assertTrue(received.topic().startsWith("props/"), received.topic());
+        assertProperties(received.message(), payload);
+        assertEquals(
+                List.of(7, 9),
+                received.message().getProperties().getSubscriptionIdentifiers().stream()
+                        .sorted()
+                        .toList(),
+                "one PUBLISH with every matching identifier [MQTT-3.3.4-4]");
     }
 
     @Test
@@ -165,7 +183,14 @@ class Mqtt5ClusterTest {
 
     private static void subscribe(Paho5Client client, String filter, int identifier, boolean retainAsPublished)
             throws Exception {
+        subscribe(client, filter, identifier, false, retainAsPublished);
+    }
+
+    private static void subscribe(
+            Paho5Client client, String filter, int identifier, boolean noLocal, boolean retainAsPublished)
+            throws Exception {
         MqttSubscription subscription = new MqttSubscription(filter, 1);
+        subscription.setNoLocal(noLocal);
         subscription.setRetainAsPublished(retainAsPublished);
         MqttProperties properties = new MqttProperties();
         if (identifier > 0) {

@@ -88,8 +88,10 @@ class Mqtt5KillTest {
                 assertFalse(shortLived.connect(false, HOUR), "the short session expired while the broker was down");
             }
             WallClock.awaitPast(restarted + SHORT_SECONDS * 1000 + 1000);
-            try (Paho5Client online = new Paho5Client(broker.url(), "m5-online")) {
-                assertFalse(online.connect(false, HOUR), "the session connected at the kill expired after the restart");
+            try (Paho5Client reconnected = new Paho5Client(broker.url(), "m5-online")) {
+                assertFalse(
+                        reconnected.connect(false, HOUR),
+                        "the session connected at the kill expired after the restart");
             }
             try (Paho5Client late = new Paho5Client(broker.url(), "m5-late")) {
                 late.connect(true, 0);
