@@ -69,6 +69,28 @@ public final class MessagePropertiesBytes {
         }
     }
 
+    /**
+     * About the length of {@link #encode}'s result, without encoding (characters taken for
+     * bytes): for size estimates on the publish path.
+     */
+    public static int sizeOf(MessageProperties properties) {
+        if (properties == MessageProperties.NONE) {
+            return 0;
+        }
+        int size = 1 + 1 + 8 + 4;
+        size += properties.contentType() == null
+                ? 0
+                : 4 + properties.contentType().length();
+        size += properties.responseTopic() == null
+                ? 0
+                : 4 + properties.responseTopic().length();
+        size += properties.correlationData() == null ? 0 : 4 + properties.correlationData().length;
+        for (MessageProperties.UserProperty property : properties.userProperties()) {
+            size += 8 + property.name().length() + property.value().length();
+        }
+        return size;
+    }
+
     /** Reads what {@link #encode} wrote; no bytes are {@link MessageProperties#NONE}. */
     public static MessageProperties decode(byte[] bytes) {
         if (bytes.length == 0) {

@@ -82,7 +82,10 @@ final class Wire {
 
     /** Roughly the bytes a message takes on the wire. */
     static int size(StoredMessage message) {
-        return message.payload().length + message.topic().length() + 32;
+        return message.payload().length
+                + message.topic().length()
+                + 32
+                + MessagePropertiesBytes.sizeOf(message.properties());
     }
 
     /** Roughly the bytes a session takes on the wire (64 if none). */

@@ -36,7 +36,10 @@ final class MessageCodec {
 
     /** About the length of {@link #encode}'s result, without encoding (the topic's characters taken for its bytes). */
     static int sizeOf(StoredMessage message) {
-        return FIXED_BYTES + message.topic().length() + message.payload().length;
+        return FIXED_BYTES
+                + message.topic().length()
+                + message.payload().length
+                + MessagePropertiesBytes.sizeOf(message.properties());
     }
 
     static StoredMessage decode(byte[] bytes) {
