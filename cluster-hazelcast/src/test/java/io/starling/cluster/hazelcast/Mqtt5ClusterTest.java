@@ -1,20 +1,17 @@
 package io.starling.cluster.hazelcast;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.testing.EveryProperty;
 import io.starling.testing.Paho5Client;
 import io.starling.testing.WallClock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,17 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * MQTT 5 across a cluster of three nodes (each the real Main in its own JVM, Hazelcast on
  * loopback), with Paho's MQTT 5 client: properties and Subscription Identifiers of messages
- * forwarded between nodes, identifiers and No Local kept by a session that moves to another node, retained messages' properties on every node, Retain As Published
- * across nodes, a delayed will cancelled by a reconnect on another node, and a session's
- * expiry continued by the node that takes a lost node's sessions over. That a message is not
+ * forwarded between nodes, identifiers and No Local kept by a session that moves to another
+ * node, retained messages' properties on every node, Retain As Published across nodes, a
+ * delayed will cancelled by a reconnect on another node, and a session's expiry continued by
+ * the node that takes a lost node's sessions over. That a message is not
  * sent is shown by a later marker arriving first: a node sends to one client in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Mqtt5ClusterTest {
 
     private static final long HOUR = 3600;
-    private static final List<UserProperty> USER_PROPERTIES =
-            List.of(new UserProperty("k", "1"), new UserProperty("a", "2"), new UserProperty("k", "3"));
 
     @TempDir
     static Path dir;
@@ -66,7 +62,7 @@ class Mqtt5ClusterTest {
                 subscribe(subscriber, "own/+", 0, true, false);
                 subscribe(subscriber, "own/marker", 0, false, false);
 
-                publisher.publish("props/a", message("forwarded", false));
+                publisher.publish("props/a", EveryProperty.message("forwarded", HOUR, false));
 
                 assertForwarded(subscriber.next(), "forwarded");
                 subscriber.disconnect();
@@ -74,11 +70,11 @@ class Mqtt5ClusterTest {
             // The session moves to node 2 with its subscriptions' identifiers and options.
             try (Paho5Client subscriber = new Paho5Client(cluster.node(2).url(), "c5-sub")) {
                 assertTrue(subscriber.connect(false, HOUR), "the session moved");
-                publisher.publish("props/b", message("after the move", false));
+                publisher.publish("props/b", EveryProperty.message("after the move", HOUR, false));
                 assertForwarded(subscriber.next(), "after the move");
 
-                subscriber.publish("own/t", qos1("own message"));
-                subscriber.publish("own/marker", qos1("marker"));
+                subscriber.publish("own/t", EveryProperty.qos1("own message"));
+                subscriber.publish("own/marker", EveryProperty.qos1("marker"));
                 assertEquals("own/marker", subscriber.next().topic(), "No Local kept [MQTT-3.8.3-3]");
                 subscriber.disconnect();
             }
@@ -87,7 +83,7 @@ class Mqtt5ClusterTest {
 
     private static void assertForwarded(Paho5Client.Received received, String payload) {
         assertTrue(received.topic().startsWith("props/"), received.topic());
-        assertProperties(received.message(), payload);
+        EveryProperty.assertKept(received.message(), payload, HOUR);
         assertEquals(
                 List.of(7, 9),
                 received.message().getProperties().getSubscriptionIdentifiers().stream()
@@ -104,18 +100,18 @@ class Mqtt5ClusterTest {
             subscribe(asPublished, "kept/#", 0, true);
             publisher.connect(true, 0);
 
-            publisher.publish("kept/r", message("retained", true));
+            publisher.publish("kept/r", EveryProperty.message("retained", HOUR, true));
 
             Paho5Client.Received live = asPublished.next();
             assertTrue(live.message().isRetained(), "Retain As Published on another node [MQTT-3.3.1-12]");
-            assertProperties(live.message(), "retained");
+            EveryProperty.assertKept(live.message(), "retained", HOUR);
         }
         try (Paho5Client late = new Paho5Client(cluster.node(2).url(), "c5-late")) {
             late.connect(true, 0);
             late.subscribe("kept/r", 1);
             Paho5Client.Received retained = late.next();
             assertTrue(retained.message().isRetained());
-            assertProperties(retained.message(), "retained");
+            EveryProperty.assertKept(retained.message(), "retained", HOUR);
         }
     }
 
@@ -130,9 +126,7 @@ class Mqtt5ClusterTest {
             long dropped;
             try (Paho5Client willing = new Paho5Client(cluster.node(0).url(), "c5-willing")) {
                 MqttConnectionOptions options = Paho5Client.options(true, HOUR);
-                MqttMessage will = new MqttMessage("will".getBytes(StandardCharsets.UTF_8));
-                will.setQos(1);
-                options.setWill("will/c5-willing", will);
+                options.setWill("will/c5-willing", EveryProperty.qos1("will"));
                 MqttProperties willProperties = new MqttProperties();
                 willProperties.setWillDelayInterval(willDelaySeconds);
                 options.setWillMessageProperties(willProperties);
@@ -144,7 +138,7 @@ class Mqtt5ClusterTest {
                 assertTrue(back.connect(false, HOUR), "the session continues on the other node");
                 // The will would have been published on node 0 by now (a second of margin).
                 WallClock.awaitPast(dropped + willDelaySeconds * 1000 + 1000);
-                marker.publish("will/marker", qos1("marker"));
+                marker.publish("will/marker", EveryProperty.qos1("marker"));
                 assertEquals("will/marker", watcher.next().topic(), "no will [MQTT-3.1.3-9]");
                 back.disconnect();
             }
@@ -197,37 +191,5 @@ class Mqtt5ClusterTest {
             properties.setSubscriptionIdentifier(identifier);
         }
         client.subscribe(subscription, properties);
-    }
-
-    private static MqttMessage qos1(String payload) {
-        MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-        message.setQos(1);
-        return message;
-    }
-
-    private static MqttMessage message(String payload, boolean retain) {
-        MqttMessage message = qos1(payload);
-        message.setRetained(retain);
-        MqttProperties properties = new MqttProperties();
-        properties.setUserProperties(USER_PROPERTIES);
-        properties.setContentType("application/json");
-        properties.setPayloadFormat(true);
-        properties.setResponseTopic("replies/c5");
-        properties.setCorrelationData(new byte[] {9, 8, 7});
-        properties.setMessageExpiryInterval(HOUR);
-        message.setProperties(properties);
-        return message;
-    }
-
-    private static void assertProperties(MqttMessage message, String payload) {
-        assertEquals(payload, new String(message.getPayload(), StandardCharsets.UTF_8));
-        MqttProperties properties = message.getProperties();
-        assertEquals(USER_PROPERTIES, properties.getUserProperties(), "in order [MQTT-3.3.2-18]");
-        assertEquals("application/json", properties.getContentType());
-        assertTrue(properties.getPayloadFormat());
-        assertEquals("replies/c5", properties.getResponseTopic());
-        assertArrayEquals(new byte[] {9, 8, 7}, properties.getCorrelationData());
-        long left = properties.getMessageExpiryInterval();
-        assertTrue(left > 0 && left <= HOUR, "Message Expiry sent with the time left: " + left);
     }
 }
