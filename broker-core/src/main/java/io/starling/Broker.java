@@ -89,6 +89,9 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final EventLoopGroup workers;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SessionRegistry sessions;
+    /** MQTT 5 wills waiting for their delay; a session released to another node cancels its own. */
+    private final DelayedWills delayedWills = new DelayedWills();
+
     private final RetainedMessages retained;
     private final PublishRouter router;
     private final MessageIds messageIds = new MessageIds();
@@ -162,7 +165,7 @@ public final class Broker implements ClusterNode, MetricsSource {
                 new PacketLog(config.verbose()),
                 metrics,
                 cluster,
-                new DelayedWills(),
+                delayedWills,
                 redirection);
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
@@ -379,6 +382,7 @@ public final class Broker implements ClusterNode, MetricsSource {
 
     @Override
     public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay) {
+        delayedWills.continuedElsewhere(clientId);
         return sessions.release(clientId, relay);
     }
 

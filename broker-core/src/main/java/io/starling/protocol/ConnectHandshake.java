@@ -17,6 +17,7 @@ import io.starling.spi.AuthStep;
 import io.starling.spi.ClientIdentity;
 import io.starling.spi.ConnectInfo;
 import io.starling.spi.MessageProperties;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.StoredMessage;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -275,9 +276,9 @@ final class ConnectHandshake {
 
     private void attach() {
         String clientId = identity.clientId();
-        boolean persistent = mqtt5 == null ? !cleanSession : !mqtt5.sessionEndsWithConnection();
+        long sessionExpiry = mqtt5 == null ? (cleanSession ? 0 : SessionExpiry.NEVER_SECONDS) : mqtt5.sessionExpiry();
         services.sessions()
-                .connect(clientId, cleanSession, persistent, connection, channel.eventLoop(), this::accepted)
+                .connect(clientId, cleanSession, sessionExpiry, connection, channel.eventLoop(), this::accepted)
                 .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;

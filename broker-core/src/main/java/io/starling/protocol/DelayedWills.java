@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
  * The wills of MQTT 5 clients that asked for a Will Delay Interval, waiting to be published
  * (section 3.1.3.2.2): a new connection to the same session cancels its will
  * [MQTT-3.1.3-9]; one that starts a new session (Clean Start) ends the old session, whose will
- * is then published at once. Wills of this node only; the cluster's copy of a will is
- * published without delay when a node is lost.
+ * is then published at once. Wills of this node only, also cancelled when the client
+ * connects to another node of the cluster (which takes the session from this one); the
+ * cluster's copy of a will is published without delay when a node is lost.
  */
 public final class DelayedWills {
 
@@ -37,6 +38,16 @@ public final class DelayedWills {
             replaced.timer().cancel(false);
             replaced.publish().run();
         }
+    }
+
+    /**
+     * Another node takes the client's session: the client connected there (or this node stops
+     * and hands its sessions over), so its waiting will is dropped [MQTT-3.1.3-9]. That node
+     * cannot tell this one whether the new connection started afresh (Clean Start), which would
+     * publish the will instead.
+     */
+    public void continuedElsewhere(String clientId) {
+        connected(clientId, true);
     }
 
     /**

@@ -119,7 +119,8 @@ public final class PublishRouter {
         if (message.retain()) {
             done = Stages.both(Stages.both(done, retained.retain(message)), cluster.replicateRetained(message));
         }
-        return Stages.both(done, cluster.forward(message.withRetain(false)));
+        // With its RETAIN flag: the other nodes clear it, except for Retain As Published subscriptions.
+        return Stages.both(done, cluster.forward(message));
     }
 
     /** Delivers a message another node forwarded to this one; it is not forwarded again. */

@@ -1,6 +1,7 @@
 package io.starling.session;
 
 import io.starling.spi.ClusterBus;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionStore;
 import java.util.Collection;
@@ -47,6 +48,11 @@ public final class ClusterMirroredSessionStore implements SessionStore {
     public CompletionStage<Void> removeSubscription(String clientId, String filter) {
         return both(
                 store.removeSubscription(clientId, filter), cluster.subscriptionRemoved(clientId, filter), clientId);
+    }
+
+    @Override
+    public CompletionStage<Void> saveExpiry(String clientId, SessionExpiry expiry) {
+        return both(store.saveExpiry(clientId, expiry), cluster.sessionExpirySaved(clientId, expiry), clientId);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
@@ -147,6 +148,17 @@ public final class Session {
 
     /** Counts the offline periods that had an expiry timer (see {@link #nextOfflinePeriod}). */
     private int offlinePeriod;
+
+    /** When the session ends without a connection, as stored (see {@link SessionRegistry#disconnected}). */
+    private SessionExpiry expiry = SessionExpiry.NEVER;
+
+    SessionExpiry expiry() {
+        return expiry;
+    }
+
+    void setExpiry(SessionExpiry value) {
+        expiry = value;
+    }
 
     boolean isDiscarded() {
         return discarded;
@@ -577,7 +589,8 @@ public final class Session {
                 subscriptions,
                 outbound.snapshot(),
                 inboundQos2 == null ? Set.of() : inboundQos2,
-                packetIds.resumePoint());
+                packetIds.resumePoint(),
+                expiry);
     }
 
     /** Continues the packet ids of a session from another node (see {@link SessionSnapshot#packetIdsFrom}). */
@@ -592,6 +605,7 @@ public final class Session {
         }
         waitingForRelay = null;
         relayedAhead = null;
+        expiry = SessionExpiry.NEVER;
         packetIds.forgetLease();
         clearSubscriptions();
         inboundQos2 = null;

@@ -9,6 +9,7 @@ import io.starling.spi.ClusterBus;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
@@ -107,15 +108,28 @@ public final class SessionRegistry {
      * cluster has said which of them stay here. Runs once, before listeners open.
      */
     public int restore() {
+        long now = System.currentTimeMillis();
         for (SessionRecord record : sessionStore.loadAll()) {
+            SessionExpiry expiry = record.expiry().offlineFrom(now);
+            if (!expiry.never() && expiry.deadline() <= now) {
+                // It expired while the broker was down: its messages are never delivered.
+                deleteExpired(record.clientId());
+                continue;
+            }
             Session session = newSession(record.clientId(), offlineLoops.next());
             // When the store is the queue, nothing of the queue is read now (start-up reads no queue).
             session.restore(
                     record.subscriptions(),
                     limits.storeIsQueue() ? List.of() : queueStore.load(record.clientId()),
                     queueStore.loadInboundQos2(record.clientId()));
+            session.setExpiry(record.expiry());
             sessions.put(record.clientId(), session);
             restored.add(session);
+            if (!expiry.never()) {
+                // A session whose connection ended with the broker counts as offline from now on.
+                saveExpiry(session, expiry);
+                expireAt(session, expiry.deadline());
+            }
         }
         return restored.size();
     }
@@ -133,6 +147,11 @@ public final class SessionRegistry {
             settled.add(done);
             cluster.sessionRestored(session.snapshot())
                     .whenComplete((stays, failure) -> session.execute(() -> {
+                        if (session.isDiscarded()) {
+                            // Expired meanwhile.
+                            done.complete(null);
+                            return;
+                        }
                         if (failure == null && !stays) {
                             dropRestored(session);
                         } else {
@@ -188,13 +207,19 @@ public final class SessionRegistry {
                 adopted.complete(null);
                 return;
             }
-            adopt(session, orphan, relayExpected.remove(orphan.clientId())).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    adopted.completeExceptionally(failure);
-                } else {
-                    adopted.complete(null);
-                }
-            });
+            // A session its lost node held connected is offline from now on; its timer goes on here.
+            SessionExpiry expiry = orphan.expiry().offlineFrom(System.currentTimeMillis());
+            adopt(session, orphan, relayExpected.remove(orphan.clientId()), expiry)
+                    .whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            adopted.completeExceptionally(failure);
+                        } else {
+                            adopted.complete(null);
+                        }
+                    });
+            if (!expiry.never()) {
+                expireAt(session, expiry.deadline());
+            }
         });
         return adopted;
     }
@@ -282,19 +307,20 @@ public final class SessionRegistry {
      */
     public CompletionStage<Session> connect(
             String clientId, boolean cleanSession, ClientLink link, EventExecutor loop, IntConsumer onAccepted) {
-        return connect(clientId, cleanSession, !cleanSession, link, loop, onAccepted);
+        return connect(clientId, cleanSession, cleanSession ? 0 : SessionExpiry.NEVER_SECONDS, link, loop, onAccepted);
     }
 
     /**
      * As {@link #connect(String, boolean, ClientLink, EventExecutor, IntConsumer)} for MQTT 5,
      * where starting afresh (Clean Start) and outliving the connection (a Session Expiry
      * Interval above 0) are two choices: an existing session is continued unless
-     * {@code cleanStart}; a new one is {@code persistent} or not.
+     * {@code cleanStart}; a new one is persistent if {@code expirySeconds} is above 0. The
+     * interval is stored with a persistent session (see {@link SessionStore#saveExpiry}).
      */
     public CompletionStage<Session> connect(
             String clientId,
             boolean cleanStart,
-            boolean persistent,
+            long expirySeconds,
             ClientLink link,
             EventExecutor loop,
             IntConsumer onAccepted) {
@@ -303,17 +329,25 @@ public final class SessionRegistry {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
-                connect(new Connect(clientId, cleanStart, persistent, link, loop, onAccepted, moved), result);
+                // A session continued from the record of a lost node may have expired meanwhile.
+                Optional<SessionSnapshot> alive = moved.filter(snapshot -> !hasExpired(snapshot.expiry()));
+                connect(new Connect(clientId, cleanStart, expirySeconds, link, loop, onAccepted, alive), result);
             }
         });
         return result;
+    }
+
+    private static boolean hasExpired(SessionExpiry expiry) {
+        return !expiry.never()
+                && expiry.offlineSince() != SessionExpiry.ONLINE
+                && expiry.deadline() <= System.currentTimeMillis();
     }
 
     /** One connect request, with the session another node handed over, if any. */
     private record Connect(
             String clientId,
             boolean cleanStart,
-            boolean persistent,
+            long expirySeconds,
             ClientLink link,
             EventExecutor loop,
             IntConsumer onAccepted,
@@ -329,11 +363,12 @@ public final class SessionRegistry {
             boolean existed = session.isPersistent() || request.moved().isPresent();
             boolean relayed = relayExpected.remove(request.clientId());
             session.startTakeover(request.link());
+            SessionExpiry expiry = SessionExpiry.online(request.expirySeconds());
             CompletionStage<Void> written = request.cleanStart() || !existed
-                    ? startFresh(session, !request.persistent())
+                    ? startFresh(session, request.expirySeconds() == 0, expiry)
                     : request.moved()
-                            .map(moved -> adopt(session, moved, relayed))
-                            .orElse(Stages.DONE);
+                            .map(moved -> adopt(session, moved, relayed, expiry))
+                            .orElseGet(() -> saveExpiry(session, expiry));
             written.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (!session.isConnecting(request.link())) {
                     result.completeExceptionally(new CancellationException("taken over by a newer connection"));
@@ -349,8 +384,8 @@ public final class SessionRegistry {
         });
     }
 
-    /** Discards whatever the session had; a persistent one is recorded anew, a clean one deleted. */
-    private CompletionStage<Void> startFresh(Session session, boolean cleanSession) {
+    /** Discards whatever the session had; a persistent one is recorded anew (with its expiry), a clean one deleted. */
+    private CompletionStage<Void> startFresh(Session session, boolean cleanSession, SessionExpiry expiry) {
         boolean wasStored = session.isPersistent();
         if (!cleanSession) {
             // A new persistent session: QoS 2 ids an earlier one of the client left open do not apply.
@@ -361,7 +396,8 @@ public final class SessionRegistry {
         session.reset();
         session.setPersistent(!cleanSession);
         if (!cleanSession) {
-            return sessionStore.save(new SessionRecord(session.clientId(), Map.of()));
+            session.setExpiry(expiry);
+            return sessionStore.save(new SessionRecord(session.clientId(), Map.of(), expiry));
         }
         return wasStored ? sessionStore.delete(session.clientId()) : Stages.DONE;
     }
@@ -371,11 +407,13 @@ public final class SessionRegistry {
      *
      * @param relayed whether that node relays what still reaches the session there: messages
      *     routed here wait behind those until {@link #relayEnded}
+     * @param expiry  the session's expiry from now on (its connection's, or its own offline)
      */
-    private CompletionStage<Void> adopt(Session session, SessionSnapshot moved, boolean relayed) {
+    private CompletionStage<Void> adopt(Session session, SessionSnapshot moved, boolean relayed, SessionExpiry expiry) {
         subscriptions.removeAll(session);
         session.reset();
         session.restore(moved.subscriptions(), moved.messages(), moved.inboundQos2());
+        session.setExpiry(expiry);
         session.resumePacketIdsAt(moved.packetIdsFrom());
         if (relayed) {
             session.waitForRelay();
@@ -385,8 +423,8 @@ public final class SessionRegistry {
         // cluster takes it as the sign that the session is reachable here.
         CompletionStage<Void> routed = subscriptions.restore(session);
         String clientId = session.clientId();
-        CompletionStage<Void> written =
-                routed.thenCompose(ignored -> sessionStore.save(new SessionRecord(clientId, moved.subscriptions())));
+        CompletionStage<Void> written = routed.thenCompose(
+                ignored -> sessionStore.save(new SessionRecord(clientId, moved.subscriptions(), expiry)));
         for (QueuedMessage queued : moved.messages()) {
             written = Stages.both(written, storeWithItsState(clientId, queued));
         }
@@ -411,6 +449,8 @@ public final class SessionRegistry {
                 return;
             }
             session.startTakeover(null);
+            // Its expiry timer here is void: the session goes on elsewhere (and may still relay from here).
+            session.nextOfflinePeriod();
             // What waited for a relay into this session goes with it.
             session.relayEnded();
             boolean persistent = session.isPersistent();
@@ -467,20 +507,17 @@ public final class SessionRegistry {
         sessions.remove(session.clientId(), session);
     }
 
-    /** A Session Expiry Interval that never ends (MQTT 5: 0xFFFFFFFF), as every MQTT 3.1.1 persistent session. */
-    public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
-
     /** The connection ended; a clean session ends with it, a persistent one is kept. */
     public void disconnected(Session session, ClientLink link) {
-        disconnected(session, link, NEVER_EXPIRES);
+        disconnected(session, link, SessionExpiry.NEVER_SECONDS);
     }
 
     /**
      * The connection ended; a clean session ends with it, a persistent one after
      * {@code expirySeconds} offline (MQTT 5 Session Expiry Interval, section 3.1.2.11.2): at
      * once for 0 (in this task, so a later CONNECT finds it gone), never for
-     * {@link #NEVER_EXPIRES}. A connection to the session before then keeps it. The timer is
-     * not stored: after a restart a restored session does not expire.
+     * {@link SessionExpiry#NEVER_SECONDS}. A connection to the session before then keeps it. The
+     * moment it went offline is stored, so that the session also ends after a restart.
      */
     public void disconnected(Session session, ClientLink link, long expirySeconds) {
         session.execute(() -> {
@@ -492,33 +529,59 @@ public final class SessionRegistry {
                 discard(session);
             } else if (expirySeconds == 0) {
                 expire(session);
-            } else if (expirySeconds != NEVER_EXPIRES) {
-                int period = session.nextOfflinePeriod();
-                offlineLoops
-                        .next()
-                        .schedule(
-                                () -> session.execute(() -> {
-                                    if (session.offlinePeriod() == period
-                                            && !session.isOnline()
-                                            && !session.isDiscarded()) {
-                                        expire(session);
-                                    }
-                                }),
-                                expirySeconds,
-                                TimeUnit.SECONDS);
+            } else if (expirySeconds == SessionExpiry.NEVER_SECONDS) {
+                saveExpiry(session, SessionExpiry.NEVER);
+            } else {
+                SessionExpiry expiry = new SessionExpiry(expirySeconds, System.currentTimeMillis());
+                saveExpiry(session, expiry);
+                expireAt(session, expiry.deadline());
             }
         });
+    }
+
+    /** Ends the offline session at {@code deadline} (milliseconds since the epoch) unless a client connects first. */
+    private void expireAt(Session session, long deadline) {
+        int period = session.nextOfflinePeriod();
+        offlineLoops
+                .next()
+                .schedule(
+                        () -> session.execute(() -> {
+                            if (session.offlinePeriod() == period && !session.isOnline() && !session.isDiscarded()) {
+                                expire(session);
+                            }
+                        }),
+                        Math.max(0, deadline - System.currentTimeMillis()),
+                        TimeUnit.MILLISECONDS);
+    }
+
+    /** Stores the persistent session's expiry if it changed (3.1.1 sessions never write one). */
+    private CompletionStage<Void> saveExpiry(Session session, SessionExpiry expiry) {
+        if (!session.isPersistent() || expiry.equals(session.expiry())) {
+            return Stages.DONE;
+        }
+        session.setExpiry(expiry);
+        CompletionStage<Void> saved = sessionStore.saveExpiry(session.clientId(), expiry);
+        saved.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("Could not store the session expiry of {}: {}", session.clientId(), failure.toString());
+            }
+        });
+        return saved;
     }
 
     /** A persistent session's expiry passed while offline: it ends, and its stored record and queue go. */
     private void expire(Session session) {
         discard(session);
-        sessionStore.delete(session.clientId()).whenComplete((ignored, failure) -> {
+        deleteExpired(session.clientId());
+    }
+
+    private void deleteExpired(String clientId) {
+        sessionStore.delete(clientId).whenComplete((ignored, failure) -> {
             if (failure != null) {
-                LOG.error("Could not delete the expired session of {}: {}", session.clientId(), failure.toString());
+                LOG.error("Could not delete the expired session of {}: {}", clientId, failure.toString());
             }
         });
-        LOG.info("Session of {} expired.", session.clientId());
+        LOG.info("Session of {} expired.", clientId);
     }
 
     /** The client ids with a session here now. */

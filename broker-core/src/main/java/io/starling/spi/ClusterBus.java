@@ -91,6 +91,11 @@ public interface ClusterBus extends AutoCloseable {
         return Stages.DONE;
     }
 
+    /** A persistent session's expiry changed (as {@link SessionStore#saveExpiry}). */
+    default CompletionStage<Void> sessionExpirySaved(String clientId, SessionExpiry expiry) {
+        return Stages.DONE;
+    }
+
     /** A persistent session left this node: deleted, or handed to another node (as {@link SessionStore#delete}). */
     default CompletionStage<Void> sessionDeleted(String clientId) {
         return Stages.DONE;

@@ -2,6 +2,7 @@ package io.starling.spi;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -15,17 +16,30 @@ import java.util.Set;
  * @param packetIdsFrom where the node continuing the session starts handing out packet ids (a
  *                      position, see {@link ClusterBus#leasePacketIds}): every id the session
  *                      may have used is before it; 0 if not known
+ * @param expiry        when the session ends without a connection
  */
 public record SessionSnapshot(
         String clientId,
         Map<String, Integer> subscriptions,
         List<QueuedMessage> messages,
         Set<Integer> inboundQos2,
-        long packetIdsFrom) {
+        long packetIdsFrom,
+        SessionExpiry expiry) {
 
     public SessionSnapshot {
         subscriptions = Map.copyOf(subscriptions);
         messages = List.copyOf(messages);
         inboundQos2 = Set.copyOf(inboundQos2);
+        Objects.requireNonNull(expiry, "expiry");
+    }
+
+    /** A session that never expires (MQTT 3.1.1). */
+    public SessionSnapshot(
+            String clientId,
+            Map<String, Integer> subscriptions,
+            List<QueuedMessage> messages,
+            Set<Integer> inboundQos2,
+            long packetIdsFrom) {
+        this(clientId, subscriptions, messages, inboundQos2, packetIdsFrom, SessionExpiry.NEVER);
     }
 }

@@ -21,6 +21,13 @@ public interface SessionStore extends AutoCloseable {
 
     CompletionStage<Void> removeSubscription(String clientId, String filter);
 
+    /**
+     * Records when the session ends without a connection (MQTT 5 Session Expiry): with its
+     * connection's interval when a client connects, with the moment it went offline when the
+     * connection ends. Nothing if there is no record of the client.
+     */
+    CompletionStage<Void> saveExpiry(String clientId, SessionExpiry expiry);
+
     /** Removes the record and every queued, in-flight and inbound QoS 2 entry of the client. */
     CompletionStage<Void> delete(String clientId);
 

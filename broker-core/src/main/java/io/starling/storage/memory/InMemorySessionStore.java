@@ -1,6 +1,7 @@
 package io.starling.storage.memory;
 
 import io.starling.concurrent.Stages;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionStore;
 import java.util.Collection;
@@ -46,8 +47,14 @@ public final class InMemorySessionStore implements SessionStore {
         records.computeIfPresent(clientId, (id, record) -> {
             Map<String, Integer> subscriptions = new HashMap<>(record.subscriptions());
             change.accept(subscriptions);
-            return new SessionRecord(id, subscriptions);
+            return new SessionRecord(id, subscriptions, record.expiry());
         });
+        return Stages.DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> saveExpiry(String clientId, SessionExpiry expiry) {
+        records.computeIfPresent(clientId, (id, record) -> new SessionRecord(id, record.subscriptions(), expiry));
         return Stages.DONE;
     }
 

@@ -202,8 +202,8 @@ final class ClientIdOwnership {
             if (!live) {
                 lostNodes.continuesLostSession(clientId, record.node(), false);
             }
-            return Optional.of(
-                    new SessionSnapshot(clientId, record.subscriptions(), List.of(), inbound, record.leasedTo()));
+            return Optional.of(new SessionSnapshot(
+                    clientId, record.subscriptions(), List.of(), inbound, record.leasedTo(), record.expiry()));
         });
     }
 

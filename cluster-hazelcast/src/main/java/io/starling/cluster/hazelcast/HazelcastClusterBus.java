@@ -12,6 +12,7 @@ import io.starling.spi.ClusterStatistics;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.NodeAnswer;
 import io.starling.spi.NodeQuery;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
@@ -434,7 +435,12 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Void> sessionSaved(io.starling.spi.SessionRecord record) {
-        return records.saved(record.clientId(), record.subscriptions());
+        return records.saved(record.clientId(), record.subscriptions(), record.expiry());
+    }
+
+    @Override
+    public CompletionStage<Void> sessionExpirySaved(String clientId, SessionExpiry expiry) {
+        return records.expiryChanged(clientId, expiry);
     }
 
     @Override

@@ -300,7 +300,12 @@ final class LostNodes {
                     return inboundQos2
                             .idsOf(clientId)
                             .thenCompose(inbound -> node.adoptSession(new SessionSnapshot(
-                                    clientId, record.subscriptions(), List.of(), inbound, record.leasedTo())))
+                                    clientId,
+                                    record.subscriptions(),
+                                    List.of(),
+                                    inbound,
+                                    record.leasedTo(),
+                                    record.expiry())))
                             .thenApply(ignored -> nodeId);
                 });
         return adopted.whenComplete((ignored, failure) -> claims.end(clientId, claim));

@@ -63,7 +63,8 @@ final class ReturningSessions {
                     String holder = holder(previousValue);
                     Channel channel = holder == null ? null : channels.get(holder);
                     if (holder == null || !live.contains(holder) || channel == null) {
-                        return records.kept(clientId, restored.subscriptions()).thenApply(ignored -> true);
+                        return records.kept(clientId, restored.subscriptions(), restored.expiry())
+                                .thenApply(ignored -> true);
                     }
                     if (restored.messages().isEmpty()) {
                         return CompletableFuture.completedFuture(false);

@@ -2,6 +2,7 @@ package io.starling.cluster.hazelcast;
 
 import com.hazelcast.map.IMap;
 import io.starling.concurrent.Stages;
+import io.starling.spi.SessionExpiry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -40,14 +41,18 @@ final class SessionRecordMirror {
         closed = true;
     }
 
-    /** The session is this node's, with these subscriptions. */
-    CompletionStage<Void> saved(String clientId, Map<String, Integer> subscriptions) {
-        return kept(clientId, subscriptions).thenRun(() -> written.accept(clientId));
+    /** The session is this node's, with these subscriptions and expiry. */
+    CompletionStage<Void> saved(String clientId, Map<String, Integer> subscriptions, SessionExpiry expiry) {
+        return kept(clientId, subscriptions, expiry).thenRun(() -> written.accept(clientId));
     }
 
     /** A session restored here at start stays here: the record names this node (no routes changed). */
-    CompletionStage<Void> kept(String clientId, Map<String, Integer> subscriptions) {
-        return change(clientId, SessionRecords.Change.save(nodeId, subscriptions));
+    CompletionStage<Void> kept(String clientId, Map<String, Integer> subscriptions, SessionExpiry expiry) {
+        return change(clientId, SessionRecords.Change.save(nodeId, subscriptions, expiry));
+    }
+
+    CompletionStage<Void> expiryChanged(String clientId, SessionExpiry expiry) {
+        return change(clientId, SessionRecords.Change.expiry(nodeId, expiry));
     }
 
     CompletionStage<Void> subscribed(String clientId, String topicFilter, int qos) {

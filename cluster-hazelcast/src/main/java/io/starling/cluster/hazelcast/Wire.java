@@ -1,6 +1,9 @@
 package io.starling.cluster.hazelcast;
 
+import io.starling.spi.MessageProperties;
+import io.starling.spi.MessagePropertiesBytes;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.io.ByteArrayInputStream;
@@ -27,8 +30,11 @@ import java.util.Set;
  */
 final class Wire {
 
-    /** 6: a session's subscriptions carry their options and Subscription Identifier as an int. */
-    static final int VERSION = 6;
+    /**
+     * 6: a session's subscriptions carry their options and Subscription Identifier as an int.
+     * 7: a session carries its Session Expiry (interval, offline since) after its packet-id position.
+     */
+    static final int VERSION = 7;
 
     record Frame(String source, long batchId, List<ClusterMessage> messages) {}
 
@@ -76,7 +82,10 @@ final class Wire {
 
     /** Roughly the bytes a message takes on the wire. */
     static int size(StoredMessage message) {
-        return message.payload().length + message.topic().length() + 32;
+        return message.payload().length
+                + message.topic().length()
+                + 32
+                + MessagePropertiesBytes.sizeOf(message.properties());
     }
 
     /** Roughly the bytes a session takes on the wire (64 if none). */
@@ -179,6 +188,10 @@ final class Wire {
             block.writeInt(message.payload().length);
             block.write(message.payload());
             block.writeLong(message.timestamp());
+            // Appended (a reader without it skips them): MQTT 5 properties, no bytes for none.
+            byte[] properties = MessagePropertiesBytes.encode(message.properties());
+            block.writeInt(properties.length);
+            block.write(properties);
         });
     }
 
@@ -190,7 +203,14 @@ final class Wire {
             boolean retain = block.readBoolean();
             byte[] payload = new byte[block.readInt()];
             block.readFully(payload);
-            return new StoredMessage(id, topic, qos, retain, payload, block.readLong());
+            long timestamp = block.readLong();
+            MessageProperties properties = MessageProperties.NONE;
+            if (hasMore(block)) {
+                byte[] encoded = new byte[block.readInt()];
+                block.readFully(encoded);
+                properties = MessagePropertiesBytes.decode(encoded);
+            }
+            return new StoredMessage(id, topic, qos, retain, payload, timestamp, properties);
         });
     }
 
@@ -213,6 +233,8 @@ final class Wire {
             out.writeInt(packetId);
         }
         out.writeLong(snapshot.packetIdsFrom());
+        out.writeLong(snapshot.expiry().intervalSeconds());
+        out.writeLong(snapshot.expiry().offlineSince());
     }
 
     static SessionSnapshot readSnapshot(DataInputStream in) throws IOException {
@@ -232,6 +254,8 @@ final class Wire {
         for (int i = 0; i < qos2Count; i++) {
             inbound.add(in.readInt());
         }
-        return new SessionSnapshot(clientId, subscriptions, messages, inbound, in.readLong());
+        long packetIdsFrom = in.readLong();
+        SessionExpiry expiry = new SessionExpiry(in.readLong(), in.readLong());
+        return new SessionSnapshot(clientId, subscriptions, messages, inbound, packetIdsFrom, expiry);
     }
 }

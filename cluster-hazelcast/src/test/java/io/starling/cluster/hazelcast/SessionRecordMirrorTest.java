@@ -3,6 +3,7 @@ package io.starling.cluster.hazelcast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.spi.SessionExpiry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,9 @@ class SessionRecordMirrorTest {
 
     @Test
     void writesBeforeStartAreSkipped() {
-        mirror.saved("c", Map.of("t", 1)).toCompletableFuture().join();
+        mirror.saved("c", Map.of("t", 1), SessionExpiry.NEVER)
+                .toCompletableFuture()
+                .join();
         assertEquals(List.of("c"), written, "nothing to wait for");
         mirror.start(records.map);
         assertEquals(Map.of(), records.data);
@@ -30,7 +33,9 @@ class SessionRecordMirrorTest {
     @Test
     void aSessionsChangesReachItsRecord() {
         mirror.start(records.map);
-        mirror.saved("c", Map.of("a/#", 1)).toCompletableFuture().join();
+        mirror.saved("c", Map.of("a/#", 1), SessionExpiry.NEVER)
+                .toCompletableFuture()
+                .join();
         assertEquals(List.of("c"), written, "told once the save is applied");
         mirror.subscribed("c", "b/+", 2).toCompletableFuture().join();
         mirror.unsubscribed("c", "a/#").toCompletableFuture().join();
@@ -45,7 +50,9 @@ class SessionRecordMirrorTest {
     @Test
     void aKeptSessionNamesThisNodeWithoutTellingAnyone() {
         mirror.start(records.map);
-        mirror.kept("c", Map.of("x", 0)).toCompletableFuture().join();
+        mirror.kept("c", Map.of("x", 0), SessionExpiry.NEVER)
+                .toCompletableFuture()
+                .join();
         assertEquals(new SessionRecords.Value("node-a", 0, Map.of("x", 0)), record("c"));
         assertTrue(written.isEmpty());
     }
@@ -54,7 +61,9 @@ class SessionRecordMirrorTest {
     void afterCloseNothingIsWritten() {
         mirror.start(records.map);
         mirror.close();
-        mirror.saved("c", Map.of("t", 1)).toCompletableFuture().join();
+        mirror.saved("c", Map.of("t", 1), SessionExpiry.NEVER)
+                .toCompletableFuture()
+                .join();
         mirror.subscribed("c", "u", 1).toCompletableFuture().join();
         assertEquals(Map.of(), records.data);
     }

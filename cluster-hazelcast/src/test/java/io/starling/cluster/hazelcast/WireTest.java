@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.spi.MessageProperties;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import io.starling.spi.SubscriptionOptions;
@@ -67,7 +69,8 @@ class WireTest {
             message.writeInt(2);
             message.write(new byte[] {4, 2});
             message.writeLong(77);
-            message.writeUTF("message properties of a later release");
+            message.writeInt(0);
+            message.writeUTF("a field of a later release");
             body.writeInt(fields.size());
             fields.writeTo(body);
             body.writeBoolean(true);
@@ -104,6 +107,40 @@ class WireTest {
     void aStoredMessageAloneReadsBackAsWritten() {
         StoredMessage will = new StoredMessage(3, "wills/ä", 1, true, "bye".getBytes(StandardCharsets.UTF_8), 5);
         ClusterMessageTest.assertSameValue(will, Wire.decodeMessage(Wire.encodeMessage(will)), "will");
+    }
+
+    @Test
+    void aStoredMessageKeepsItsMqtt5Properties() {
+        MessageProperties properties = new MessageProperties(
+                0,
+                90,
+                "text/plain",
+                "replies",
+                new byte[] {1, 2},
+                List.of(new MessageProperties.UserProperty("z", "1"), new MessageProperties.UserProperty("a", "2")));
+        StoredMessage message = new StoredMessage(3, "t", 1, true, new byte[] {5}, 5, properties);
+        MessageProperties read = Wire.decodeMessage(Wire.encodeMessage(message)).properties();
+        assertEquals(properties.payloadFormatIndicator(), read.payloadFormatIndicator());
+        assertEquals(properties.messageExpiryInterval(), read.messageExpiryInterval());
+        assertEquals(properties.contentType(), read.contentType());
+        assertEquals(properties.responseTopic(), read.responseTopic());
+        assertEquals("[1, 2]", Arrays.toString(read.correlationData()));
+        assertEquals(properties.userProperties(), read.userProperties());
+        assertEquals(
+                MessageProperties.NONE,
+                Wire.decodeMessage(Wire.encodeMessage(new StoredMessage(4, "t", 0, false, new byte[0], 5)))
+                        .properties());
+    }
+
+    @Test
+    void aSessionSnapshotKeepsItsExpiry() throws IOException {
+        SessionExpiry expiry = new SessionExpiry(120, 1_700_000_000_000L);
+        SessionSnapshot snapshot = new SessionSnapshot("c1", Map.of("a", 1), List.of(), Set.of(), 42, expiry);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Wire.writeSnapshot(new DataOutputStream(bytes), snapshot);
+        SessionSnapshot read = Wire.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(expiry, read.expiry());
+        assertEquals(42, read.packetIdsFrom());
     }
 
     @Test

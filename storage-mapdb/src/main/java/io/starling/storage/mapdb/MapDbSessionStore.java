@@ -1,5 +1,6 @@
 package io.starling.storage.mapdb;
 
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionStore;
 import java.util.ArrayList;
@@ -29,7 +30,11 @@ final class MapDbSessionStore implements SessionStore {
                 tables.subscriptions
                         .prefixSubMap(new Object[] {clientId})
                         .forEach((key, qos) -> subscriptions.put((String) key[1], qos));
-                records.add(new SessionRecord(clientId, subscriptions));
+                long[] expiry = tables.sessionExpiry.get(clientId);
+                records.add(new SessionRecord(
+                        clientId,
+                        subscriptions,
+                        expiry == null ? SessionExpiry.NEVER : new SessionExpiry(expiry[0], expiry[1])));
             }
             return records;
         });
@@ -39,6 +44,7 @@ final class MapDbSessionStore implements SessionStore {
     public CompletionStage<Void> save(SessionRecord record) {
         return writer.write(tables -> {
             tables.sessions.put(record.clientId(), Boolean.TRUE);
+            putExpiry(tables, record.clientId(), record.expiry());
             tables.subscriptions.prefixSubMap(new Object[] {record.clientId()}).clear();
             record.subscriptions()
                     .forEach((filter, qos) -> tables.subscriptions.put(new Object[] {record.clientId(), filter}, qos));
@@ -55,6 +61,25 @@ final class MapDbSessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<Void> saveExpiry(String clientId, SessionExpiry expiry) {
+        // An in-place change: a full store must not refuse a client's reconnect for it.
+        return writer.update(tables -> {
+            if (tables.sessions.containsKey(clientId)) {
+                putExpiry(tables, clientId, expiry);
+            }
+        });
+    }
+
+    /** Sessions that never expire (every 3.1.1 session) have no row. */
+    private static void putExpiry(StoreTables tables, String clientId, SessionExpiry expiry) {
+        if (expiry.never()) {
+            tables.sessionExpiry.remove(clientId);
+        } else {
+            tables.sessionExpiry.put(clientId, new long[] {expiry.intervalSeconds(), expiry.offlineSince()});
+        }
+    }
+
+    @Override
     public CompletionStage<Void> removeSubscription(String clientId, String filter) {
         return writer.update(tables -> tables.subscriptions.remove(new Object[] {clientId, filter}));
     }
@@ -63,6 +88,7 @@ final class MapDbSessionStore implements SessionStore {
     public CompletionStage<Void> delete(String clientId) {
         return writer.update(tables -> {
             tables.sessions.remove(clientId);
+            tables.sessionExpiry.remove(clientId);
             tables.subscriptions.prefixSubMap(new Object[] {clientId}).clear();
             tables.dropClient(clientId);
         });

@@ -7,9 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a store of format 1 to format 2 in one commit: every queue entry gets its size, each
- * client its usage row. Runs once, the first time a newer broker
- * opens an older store; a crash before its commit leaves the store at format 1, to migrate again.
+ * Brings an older store to format {@value StoreTables#FORMAT} in one commit. Format 1 to 2: every
+ * queue entry gets its size, each client its usage row. Format 2 to 3 rewrites nothing: its
+ * message records read as messages without MQTT 5 properties and its sessions as sessions that
+ * never expire (the session-expiry table is created empty). Runs once, the first time a newer
+ * broker opens an older store; a crash before its commit leaves the store as it was, to migrate again.
  */
 final class StoreMigration {
 
@@ -17,7 +19,19 @@ final class StoreMigration {
 
     private StoreMigration() {}
 
-    static void toFormat2(StoreTables tables) {
+    static void migrate(StoreTables tables) {
+        int from = tables.meta.get(StoreTables.FORMAT_KEY);
+        int sized = from < 2 ? sizeQueueEntries(tables) : 0;
+        tables.meta.put(StoreTables.FORMAT_KEY, StoreTables.FORMAT);
+        tables.db.commit();
+        LOG.info(
+                "Migrated the MapDB store from format {} to {} ({} queue entries sized).",
+                from,
+                StoreTables.FORMAT,
+                sized);
+    }
+
+    private static int sizeQueueEntries(StoreTables tables) {
         List<Map.Entry<Object[], byte[]>> entries = new ArrayList<>(tables.queued.entrySet());
         for (Map.Entry<Object[], byte[]> stored : entries) {
             String clientId = (String) stored.getKey()[0];
@@ -29,8 +43,6 @@ final class StoreMigration {
             tables.usage.add(clientId, sized.size());
         }
         tables.usage.persist();
-        tables.meta.put(StoreTables.FORMAT_KEY, 2);
-        tables.db.commit();
-        LOG.info("Migrated the MapDB store to format 2 ({} queue entries sized).", entries.size());
+        return entries.size();
     }
 }

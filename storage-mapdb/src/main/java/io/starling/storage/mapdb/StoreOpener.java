@@ -47,7 +47,7 @@ final class StoreOpener {
                 tables.continueSequenceAfter(StoreVerifier.verify(tables));
             }
             if (tables.meta.get(StoreTables.FORMAT_KEY) < StoreTables.FORMAT) {
-                StoreMigration.toFormat2(tables);
+                StoreMigration.migrate(tables);
             }
             LOG.info(
                     "Opened MapDB store {} (format {}, durability {}; {}).",

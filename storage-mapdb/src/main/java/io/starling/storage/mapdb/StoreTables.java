@@ -18,8 +18,12 @@ import org.mapdb.Serializer;
  */
 final class StoreTables {
 
-    /** The store format this code writes and reads. */
-    static final int FORMAT = 2;
+    /**
+     * The store format this code writes and reads: 3 added MQTT 5 properties at the end of
+     * message records and the session-expiry table (an older broker refuses it, rather than
+     * deliver expired messages or keep expired sessions).
+     */
+    static final int FORMAT = 3;
 
     static final String META = "meta";
     static final String FORMAT_KEY = "format";
@@ -40,6 +44,8 @@ final class StoreTables {
     final BTreeMap<Object[], Boolean> inboundQos2;
     /** Client ids of persistent sessions. */
     final BTreeMap<String, Boolean> sessions;
+    /** Client id to {interval seconds, offline since} of a session that expires ({@link MapDbSessionStore}; format 3). */
+    final BTreeMap<String, long[]> sessionExpiry;
     /** (client id, topic filter) to granted QoS. */
     final BTreeMap<Object[], Integer> subscriptions;
     /** Topic to encoded retained message. */
@@ -76,6 +82,8 @@ final class StoreTables {
                         Serializer.BOOLEAN)
                 .createOrOpen();
         sessions = db.treeMap("sessions", Serializer.STRING, Serializer.BOOLEAN).createOrOpen();
+        sessionExpiry = db.treeMap("session-expiry", Serializer.STRING, Serializer.LONG_ARRAY)
+                .createOrOpen();
         subscriptions = db.treeMap(
                         "subscriptions",
                         new TupleKeySerializer(Serializer.STRING, Serializer.STRING),

@@ -41,6 +41,7 @@ final class StoreVerifier {
         verifyOrder(tables.usageTable);
         verifyOrder(tables.inboundQos2);
         verifyOrder(tables.sessions);
+        verifyOrder(tables.sessionExpiry);
         verifyOrder(tables.subscriptions);
         verifyOrder(tables.retained);
         for (byte[] message : tables.messages.values()) {

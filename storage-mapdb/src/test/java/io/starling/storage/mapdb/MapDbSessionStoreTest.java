@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,5 +84,27 @@ class MapDbSessionStoreTest {
         assertEquals(Set.of(), store.queues.loadInboundQos2("gone"));
         assertEquals(1, store.queues.load("stays").size());
         assertEquals(Set.of(1L), store.writer.read(tables -> Set.copyOf(tables.messages.keySet())));
+    }
+
+    @Test
+    void theSessionExpiryIsStoredWithTheSessionAndGoesWithIt() throws Exception {
+        await(store.sessions.save(new SessionRecord("c", Map.of("t", 1), SessionExpiry.online(60))));
+        await(store.sessions.save(new SessionRecord("never", Map.of())));
+        await(store.sessions.saveExpiry("c", new SessionExpiry(60, 1_700_000_000_000L)));
+        await(store.sessions.saveExpiry("ghost", new SessionExpiry(5, 1L)));
+        store.close();
+        store = OpenStore.open(directory);
+
+        assertEquals(
+                Set.of(
+                        new SessionRecord("c", Map.of("t", 1), new SessionExpiry(60, 1_700_000_000_000L)),
+                        new SessionRecord("never", Map.of(), SessionExpiry.NEVER)),
+                Set.copyOf(store.sessions.loadAll()));
+
+        await(store.sessions.saveExpiry("c", SessionExpiry.NEVER));
+        assertEquals(Map.of(), store.writer.read(tables -> Map.copyOf(tables.sessionExpiry)));
+        await(store.sessions.saveExpiry("c", SessionExpiry.online(9)));
+        await(store.sessions.delete("c"));
+        assertEquals(Map.of(), store.writer.read(tables -> Map.copyOf(tables.sessionExpiry)));
     }
 }
