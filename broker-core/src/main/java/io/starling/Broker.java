@@ -10,6 +10,7 @@ import io.starling.auth.AuthChain;
 import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ListenerSettings;
+import io.starling.config.SharedSubscriptionSettings;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.MetricsSource;
 import io.starling.metrics.SysTopics;
@@ -20,6 +21,7 @@ import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
+import io.starling.routing.SharedSubscriptions;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClusterMirroredSessionStore;
@@ -134,12 +136,15 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.workers = EventLoops.newGroup("starling-io", config.ioThreads());
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
-        Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         this.retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
+        SharedSubscriptions shared = new SharedSubscriptions(
+                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops);
+        Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         this.sessions = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, workers);
-        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates, drops);
+        this.router =
+                new PublishRouter(trie, shared, retained, storage.queues(), cluster, sessions::get, duplicates, drops);
         this.authChain = new AuthChain(
                 authenticators, authorizers, config.anonymousAccess(), config.authTimeout(), authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);

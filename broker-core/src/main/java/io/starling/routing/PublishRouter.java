@@ -19,12 +19,14 @@ import java.util.function.Function;
 /**
  * Routes a published message: to the matching sessions of this node (one copy per session,
  * at the highest QoS among its matching subscriptions, capped by the published QoS), into
- * the stored queues of the persistent ones, to the retained messages, and to the other
- * nodes of the cluster.
+ * the stored queues of the persistent ones, to one member of each matching shared subscription
+ * group ({@link SharedSubscriptions}), to the retained messages, and to the other nodes of the
+ * cluster.
  */
 public final class PublishRouter {
 
     private final SubscriptionTrie<Session> trie;
+    private final SharedSubscriptions shared;
     private final RetainedMessages retained;
     private final MessageQueueStore queues;
     private final ClusterBus cluster;
@@ -41,6 +43,7 @@ public final class PublishRouter {
      */
     public PublishRouter(
             SubscriptionTrie<Session> trie,
+            SharedSubscriptions shared,
             RetainedMessages retained,
             MessageQueueStore queues,
             ClusterBus cluster,
@@ -48,6 +51,7 @@ public final class PublishRouter {
             DuplicateWindows duplicates,
             DropLog drops) {
         this.trie = trie;
+        this.shared = shared;
         this.retained = retained;
         this.queues = queues;
         this.cluster = cluster;
@@ -77,6 +81,10 @@ public final class PublishRouter {
     public CompletionStage<Void> publish(
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
         CompletionStage<Void> done = deliverLocally(message, receipt, publisher);
+        // Only the publishing node gives a message to shared groups, so no group gets it twice.
+        shared.route(
+                message.withRetain(false),
+                publisher == null ? null : publisher.session().clientId());
         if (receipt != null) {
             done = Stages.both(done, cluster.inboundQos2Received(receipt));
         }

@@ -1,0 +1,87 @@
+package io.starling.routing;
+
+import io.starling.config.SharedSubscriptionSettings;
+import io.starling.session.DropLog;
+import io.starling.session.Session;
+import io.starling.session.SharedCopy;
+import io.starling.spi.StoredMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's shared subscription groups: a trie of the groups by their filter, so that a
+ * published message reaches each matching group once, which gives it to one member
+ * ({@link SharedGroup}). A group exists while it has members, online or offline.
+ */
+public final class SharedSubscriptions {
+
+    private final SubscriptionTrie<SharedGroup> trie = new SubscriptionTrie<>();
+    private final ConcurrentHashMap<String, SharedGroup> groups = new ConcurrentHashMap<>();
+    private final SharedSubscriptionSettings settings;
+    private final int maxQueued;
+    private final DropLog drops;
+
+    /** @param maxQueued the bound of each group's queue ({@code max-queued-messages}) */
+    public SharedSubscriptions(SharedSubscriptionSettings settings, int maxQueued, DropLog drops) {
+        this.settings = settings;
+        this.maxQueued = maxQueued;
+        this.drops = drops;
+    }
+
+    /** Makes the session a member of the group (or changes its options). Session's thread. */
+    void join(Session session, SharedFilter shared, int options) {
+        SharedGroup group = groups.compute(shared.name(), (name, existing) -> {
+            SharedGroup joined = existing;
+            if (joined == null) {
+                joined = new SharedGroup(shared, settings.strategyOf(shared.group()), maxQueued, drops);
+                trie.subscribe(shared.filter(), joined, 0);
+            }
+            joined.join(session, options);
+            return joined;
+        });
+        session.joinShared(group);
+    }
+
+    /** Takes the session out of the group; the last member takes the group with it. Session's thread. */
+    void leave(Session session, SharedFilter shared) {
+        SharedGroup group = groups.get(shared.name());
+        if (group == null) {
+            return;
+        }
+        session.leaveShared(group);
+        groups.computeIfPresent(shared.name(), (name, existing) -> {
+            if (!existing.leave(session)) {
+                return existing;
+            }
+            trie.unsubscribe(shared.filter(), existing);
+            existing.close();
+            return null;
+        });
+    }
+
+    /**
+     * Gives the message to one member of each matching group.
+     *
+     * @param publisher the publishing client's id, or null (a will, $SYS, another node)
+     */
+    void route(StoredMessage live, String publisher) {
+        if (groups.isEmpty()) {
+            return;
+        }
+        List<SharedGroup> matched = new ArrayList<>(1);
+        trie.match(live.topic(), (group, ignored) -> matched.add(group));
+        for (SharedGroup group : matched) {
+            group.dispatch(new SharedCopy(live, live.qos()), publisher);
+        }
+    }
+
+    /** Every group's figures. */
+    public List<SharedGroupFigures> figures() {
+        List<SharedGroupFigures> figures = new ArrayList<>(groups.size());
+        for (SharedGroup group : groups.values()) {
+            figures.add(group.figures());
+        }
+        return figures;
+    }
+}
