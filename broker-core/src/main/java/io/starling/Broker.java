@@ -13,6 +13,7 @@ import io.starling.config.ListenerSettings;
 import io.starling.config.SharedSubscriptionSettings;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.MetricsSource;
+import io.starling.metrics.SharedGroupFigures;
 import io.starling.metrics.SysTopics;
 import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
@@ -92,6 +93,7 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final SessionRegistry sessions;
     private final RetainedMessages retained;
     private final PublishRouter router;
+    private final SharedSubscriptions shared;
     private final MessageIds messageIds = new MessageIds();
     private final DuplicateWindows duplicates = new DuplicateWindows();
     private final MqttServer server;
@@ -138,7 +140,7 @@ public final class Broker implements ClusterNode, MetricsSource {
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
         this.retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
-        SharedSubscriptions shared = new SharedSubscriptions(
+        this.shared = new SharedSubscriptions(
                 SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops);
         Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         this.sessions = new SessionRegistry(
@@ -336,6 +338,11 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public ClusterStatistics cluster() {
         return cluster.statistics();
+    }
+
+    @Override
+    public List<SharedGroupFigures> sharedGroups() {
+        return shared.figures();
     }
 
     @Override

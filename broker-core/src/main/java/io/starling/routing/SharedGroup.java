@@ -1,6 +1,7 @@
 package io.starling.routing;
 
 import io.starling.config.SharedStrategy;
+import io.starling.metrics.SharedGroupFigures;
 import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SharedCopy;

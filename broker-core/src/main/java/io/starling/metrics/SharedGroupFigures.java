@@ -1,4 +1,4 @@
-package io.starling.routing;
+package io.starling.metrics;
 
 /**
  * One shared subscription group's figures on this node, for {@code /metrics} and {@code $SYS}.
