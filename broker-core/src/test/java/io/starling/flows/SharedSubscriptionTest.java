@@ -337,4 +337,52 @@ class SharedSubscriptionTest {
         Exception refused = assertThrows(Exception.class, () -> start("shared-subscriptions.strategy = fastest"));
         assertTrue(refused.getMessage().contains("unknown strategy 'fastest'"), refused.getMessage());
     }
+
+    @Test
+    void aMemberLostMidStreamLosesNoAcknowledgedMessage() throws Exception {
+        start();
+        Paho.Client lost = member("lost", "$share/g/stream", 1);
+        Paho.Client one = member("one", "$share/g/stream", 1);
+        Paho.Client two = member("two", "$share/g/stream", 1);
+        Paho.Client publisher = paho.connect("publisher");
+        List<String> sent = numbers(600);
+        List<String> toLost = new ArrayList<>();
+        for (String payload : sent) {
+            publisher.publish("stream", payload, 1);
+            if (payload.equals("300")) {
+                // Its socket closes without DISCONNECT: whatever it has not acknowledged moves.
+                lost.mqtt().disconnectForcibly(0, 0, false);
+            }
+        }
+        while (true) {
+            Received.Msg msg = lost.received().poll();
+            if (msg == null) {
+                break;
+            }
+            toLost.add(msg.payload());
+        }
+        publisher.publish(MARKER, "end", 2);
+        List<String> toOthers = new ArrayList<>(one.received().payloadsUntilMarker(MARKER));
+        toOthers.addAll(two.received().payloadsUntilMarker(MARKER));
+        Set<String> reached = new HashSet<>(toOthers);
+        reached.addAll(toLost);
+        Await.until("every message reached a member", () -> {
+            one.received().drainPayloads(toOthers);
+            two.received().drainPayloads(toOthers);
+            reached.addAll(toOthers);
+            return reached.containsAll(sent);
+        });
+        Set<String> twice = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        for (String payload : toOthers) {
+            if (!seen.add(payload)) {
+                twice.add(payload);
+            }
+        }
+        assertEquals(Set.of(), twice, "the members that stayed got each message once");
+        Set<String> movedAgain = new HashSet<>(toOthers);
+        movedAgain.retainAll(toLost);
+        assertTrue(toLost.size() >= 100, "the lost member had its share before it went: " + toLost.size());
+        assertTrue(movedAgain.size() <= 32, "only what the lost member had not acknowledged moved: " + movedAgain);
+    }
 }
