@@ -141,7 +141,7 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
         this.shared = new SharedSubscriptions(
-                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops);
+                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
         Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         this.sessions = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, workers);

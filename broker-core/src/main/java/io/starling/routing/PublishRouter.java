@@ -82,9 +82,11 @@ public final class PublishRouter {
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
         CompletionStage<Void> done = deliverLocally(message, receipt, publisher);
         // Only the publishing node gives a message to shared groups, so no group gets it twice.
-        shared.route(
-                message.withRetain(false),
-                publisher == null ? null : publisher.session().clientId());
+        done = Stages.both(
+                done,
+                shared.route(
+                        message.withRetain(false),
+                        publisher == null ? null : publisher.session().clientId()));
         if (receipt != null) {
             done = Stages.both(done, cluster.inboundQos2Received(receipt));
         }

@@ -1,15 +1,20 @@
 package io.starling.routing;
 
+import io.starling.concurrent.Stages;
 import io.starling.config.SharedStrategy;
 import io.starling.metrics.SharedGroupFigures;
 import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SharedCopy;
 import io.starling.session.SharedMembership;
+import io.starling.spi.DeliveryTarget;
+import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueuedMessage;
 import io.starling.spi.SubscriptionOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -53,6 +58,9 @@ final class SharedGroup implements SharedMembership {
     private final SharedStrategy strategy;
     private final int maxQueued;
     private final DropLog drops;
+    /** Where the group's QoS 1/2 messages are kept, under its name, until a member is done with them. */
+    private final MessageQueueStore store;
+
     private final List<Member> members = new ArrayList<>();
     private final ArrayDeque<SharedCopy> waiting = new ArrayDeque<>();
     private int next;
@@ -64,11 +72,59 @@ final class SharedGroup implements SharedMembership {
     /**
      * @param maxQueued the bound of the group's queue, as of a client's ({@code max-queued-messages})
      */
-    SharedGroup(SharedFilter name, SharedStrategy strategy, int maxQueued, DropLog drops) {
+    SharedGroup(SharedFilter name, SharedStrategy strategy, int maxQueued, DropLog drops, MessageQueueStore store) {
         this.name = name;
         this.strategy = strategy;
         this.maxQueued = maxQueued;
         this.drops = drops;
+        this.store = store;
+    }
+
+    /**
+     * Takes back what the store kept of the group (a restart): those messages wait ahead of
+     * any routed since. A store that keeps queues is read page by page without blocking;
+     * another is read at once (at start-up, when the restored sessions rejoin their groups).
+     */
+    void restore() {
+        if (store.keepsQueues()) {
+            readStored(Long.MIN_VALUE);
+        } else {
+            restored(store.load(name.name()));
+        }
+    }
+
+    private void readStored(long after) {
+        store.read(name.name(), after, maxQueued).whenComplete((page, failure) -> {
+            if (failure != null) {
+                LOG.error(
+                        "Shared subscription {}: its stored queue could not be read: {}",
+                        name.name(),
+                        failure.toString());
+                return;
+            }
+            restored(page.messages());
+            if (!page.complete()) {
+                readStored(page.last());
+            }
+        });
+    }
+
+    private void restored(List<QueuedMessage> stored) {
+        if (stored.isEmpty()) {
+            return;
+        }
+        List<Assignment> assigned = new ArrayList<>();
+        synchronized (this) {
+            List<SharedCopy> copies = new ArrayList<>(stored.size());
+            for (QueuedMessage queued : stored) {
+                copies.add(new SharedCopy(queued.message(), queued.qos()));
+            }
+            for (int i = copies.size() - 1; i >= 0; i--) {
+                waiting.addFirst(copies.get(i));
+            }
+            drain(assigned, null);
+        }
+        handOver(assigned);
     }
 
     SharedFilter name() {
@@ -105,16 +161,27 @@ final class SharedGroup implements SharedMembership {
     synchronized void close() {
         for (SharedCopy copy : waiting) {
             drops.dropped(name.name(), copy.qos(), "the shared subscription group has no member left");
+            done(copy.message().id());
         }
         waiting.clear();
+    }
+
+    @Override
+    public void done(long messageId) {
+        store.remove(name.name(), messageId);
     }
 
     /**
      * Gives a message to one member.
      *
      * @param publisher the publishing client's id (the key of {@link SharedStrategy#HASH_CLIENT_ID}), or null
+     * @return completes when a QoS 1/2 message is stored for the group
      */
-    void dispatch(SharedCopy copy, String publisher) {
+    CompletionStage<Void> dispatch(SharedCopy copy, String publisher) {
+        // Stored before any member can see it: its acknowledgement removes it (one client's writes apply in order).
+        CompletionStage<Void> stored = copy.qos() == 0
+                ? Stages.DONE
+                : store.append(copy.message(), List.of(new DeliveryTarget(name.name(), copy.qos())), null);
         List<Assignment> assigned = new ArrayList<>(1);
         synchronized (this) {
             if (strategy.isHash()) {
@@ -133,6 +200,7 @@ final class SharedGroup implements SharedMembership {
             }
         }
         handOver(assigned);
+        return stored;
     }
 
     @Override
@@ -192,6 +260,7 @@ final class SharedGroup implements SharedMembership {
                     name.name(),
                     copy.qos(),
                     "shared subscription group queue full (" + maxQueued + " messages), new message dropped");
+            done(copy.message().id());
             return;
         }
         waiting.addLast(copy);

@@ -1,13 +1,16 @@
 package io.starling.routing;
 
+import io.starling.concurrent.Stages;
 import io.starling.config.SharedSubscriptionSettings;
 import io.starling.metrics.SharedGroupFigures;
 import io.starling.session.DropLog;
 import io.starling.session.Session;
 import io.starling.session.SharedCopy;
+import io.starling.spi.MessageQueueStore;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,12 +25,19 @@ public final class SharedSubscriptions {
     private final SharedSubscriptionSettings settings;
     private final int maxQueued;
     private final DropLog drops;
+    private final MessageQueueStore store;
 
-    /** @param maxQueued the bound of each group's queue ({@code max-queued-messages}) */
-    public SharedSubscriptions(SharedSubscriptionSettings settings, int maxQueued, DropLog drops) {
+    /**
+     * @param maxQueued the bound of each group's queue ({@code max-queued-messages})
+     * @param store     where each group's QoS 1/2 messages are kept under its {@code $share/...}
+     *     name until a member is done with them
+     */
+    public SharedSubscriptions(
+            SharedSubscriptionSettings settings, int maxQueued, DropLog drops, MessageQueueStore store) {
         this.settings = settings;
         this.maxQueued = maxQueued;
         this.drops = drops;
+        this.store = store;
     }
 
     /** Makes the session a member of the group (or changes its options). Session's thread. */
@@ -35,8 +45,9 @@ public final class SharedSubscriptions {
         SharedGroup group = groups.compute(shared.name(), (name, existing) -> {
             SharedGroup joined = existing;
             if (joined == null) {
-                joined = new SharedGroup(shared, settings.strategyOf(shared.group()), maxQueued, drops);
+                joined = new SharedGroup(shared, settings.strategyOf(shared.group()), maxQueued, drops, store);
                 trie.subscribe(shared.filter(), joined, 0);
+                joined.restore();
             }
             joined.join(session, options);
             return joined;
@@ -65,16 +76,19 @@ public final class SharedSubscriptions {
      * Gives the message to one member of each matching group.
      *
      * @param publisher the publishing client's id, or null (a will, $SYS, another node)
+     * @return completes when the QoS 1/2 message is stored for every group it goes to
      */
-    void route(StoredMessage live, String publisher) {
+    CompletionStage<Void> route(StoredMessage live, String publisher) {
         if (groups.isEmpty()) {
-            return;
+            return Stages.DONE;
         }
         List<SharedGroup> matched = new ArrayList<>(1);
         trie.match(live.topic(), (group, ignored) -> matched.add(group));
+        CompletionStage<Void> stored = Stages.DONE;
         for (SharedGroup group : matched) {
-            group.dispatch(new SharedCopy(live, live.qos()), publisher);
+            stored = Stages.both(stored, group.dispatch(new SharedCopy(live, live.qos()), publisher));
         }
+        return stored;
     }
 
     /** Every group's figures. */

@@ -472,11 +472,12 @@ final class Outbound {
     /**
      * How many more QoS 1/2 messages could be sent at once: the free slots of the in-flight
      * window while nothing is queued (a shared subscription group gives a member only what it
-     * can send now); 0 when something waits.
+     * can send now); 0 when something waits in memory. What waits in the store is not counted:
+     * after a restart it is not known until read, and it shares the window in any case.
      */
     int room() {
         ClientLink current = link.get();
-        if (current == null || !queue.isEmpty() || (backlog != null && !backlog.isEmpty())) {
+        if (current == null || !queue.isEmpty()) {
             return 0;
         }
         int window = Math.min(limits.maxInflight(), current.receiveMaximum());

@@ -507,6 +507,9 @@ public final class Session {
                 sharedCopies.put(message.id(), group);
             }
             deliverNow(message, qos, false, false);
+            if (qos == 0) {
+                group.done(message.id());
+            }
         });
     }
 
@@ -527,8 +530,9 @@ public final class Session {
 
     /** A group's message was acknowledged: the member may have room for more. */
     private void sharedAcknowledged(long messageId) {
-        if (messageId >= 0) {
-            sharedCopies.remove(messageId);
+        SharedMembership group = messageId < 0 ? null : sharedCopies.remove(messageId);
+        if (group != null) {
+            group.done(messageId);
         }
         reportRoom();
     }
@@ -557,9 +561,11 @@ public final class Session {
         sharedCopies = Map.of();
         Map<SharedMembership, List<SharedCopy>> byGroup = new HashMap<>();
         for (SharedCopy copy : outbound.withdraw(copies.keySet())) {
-            byGroup.computeIfAbsent(copies.get(copy.message().id()), group -> new ArrayList<>())
-                    .add(copy);
+            SharedMembership group = copies.remove(copy.message().id());
+            byGroup.computeIfAbsent(group, taken -> new ArrayList<>()).add(copy);
         }
+        // Not taken back: QoS 2 messages already sent (the session keeps them), or gone with the session.
+        copies.forEach((messageId, group) -> group.done(messageId));
         byGroup.forEach((group, taken) -> group.redistribute(this, taken));
     }
 

@@ -21,4 +21,10 @@ public interface SharedMembership {
      * wait in the group's queue.
      */
     void redistribute(Session from, List<SharedCopy> copies);
+
+    /**
+     * The member is done with the group's message: acknowledged it, got it at QoS 0, or keeps a
+     * QoS 2 message already sent [MQTT-4.8.2-5]. The group forgets its stored copy.
+     */
+    void done(long messageId);
 }

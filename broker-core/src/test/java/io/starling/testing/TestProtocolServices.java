@@ -56,7 +56,7 @@ public final class TestProtocolServices {
         RetainedMessages retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
         SharedSubscriptions shared = new SharedSubscriptions(
-                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops);
+                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
         Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         SessionRegistry sessions = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, loops);
