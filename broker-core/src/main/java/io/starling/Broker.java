@@ -10,8 +10,10 @@ import io.starling.auth.AuthChain;
 import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ListenerSettings;
+import io.starling.config.SharedSubscriptionSettings;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.MetricsSource;
+import io.starling.metrics.SharedGroupFigures;
 import io.starling.metrics.SysTopics;
 import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
@@ -21,6 +23,7 @@ import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
+import io.starling.routing.SharedSubscriptions;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClusterMirroredSessionStore;
@@ -94,6 +97,7 @@ public final class Broker implements ClusterNode, MetricsSource {
 
     private final RetainedMessages retained;
     private final PublishRouter router;
+    private final SharedSubscriptions shared;
     private final MessageIds messageIds = new MessageIds();
     private final DuplicateWindows duplicates = new DuplicateWindows();
     private final MqttServer server;
@@ -141,12 +145,15 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.workers = EventLoops.newGroup("starling-io", config.ioThreads());
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
-        Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         this.retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
+        this.shared = new SharedSubscriptions(
+                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
+        Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         this.sessions = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, workers);
-        this.router = new PublishRouter(trie, retained, storage.queues(), cluster, sessions::get, duplicates, drops);
+        this.router =
+                new PublishRouter(trie, shared, retained, storage.queues(), cluster, sessions::get, duplicates, drops);
         this.authChain = new AuthChain(
                 authenticators, authorizers, config.anonymousAccess(), config.authTimeout(), authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
@@ -353,6 +360,11 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public ClusterStatistics cluster() {
         return cluster.statistics();
+    }
+
+    @Override
+    public List<SharedGroupFigures> sharedGroups() {
+        return shared.figures();
     }
 
     @Override

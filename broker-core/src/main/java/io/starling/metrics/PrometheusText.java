@@ -4,6 +4,7 @@ import io.starling.spi.ClusterStatistics;
 import io.starling.spi.StoreStatistics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.List;
 
 /** Renders the metrics in the Prometheus text exposition format (version 0.0.4). */
 public final class PrometheusText {
@@ -107,11 +108,51 @@ public final class PrometheusText {
                 "starling_cluster_pending",
                 "Items waiting to be sent to other nodes or acknowledged by them.",
                 cluster.pending());
+        text.sharedGroups(source.sharedGroups());
         text.gauge("starling_uptime_seconds", "Seconds since the broker started.", m.uptimeSeconds());
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         text.gauge("starling_jvm_heap_used_bytes", "Heap in use (garbage not yet collected included).", heap.getUsed());
         text.gauge("starling_jvm_heap_max_bytes", "The heap's maximum size (-Xmx).", heap.getMax());
         return text.out.toString();
+    }
+
+    /** One sample per group of each figure, labelled with the group's {@code $share/...} name. */
+    private void sharedGroups(List<SharedGroupFigures> groups) {
+        if (groups.isEmpty()) {
+            return;
+        }
+        header(
+                "starling_shared_group_members",
+                "gauge",
+                "Members of each shared subscription group, online or offline.");
+        for (SharedGroupFigures group : groups) {
+            sample("starling_shared_group_members{" + label(group) + ",state=\"online\"}", group.membersOnline());
+            sample("starling_shared_group_members{" + label(group) + ",state=\"offline\"}", group.membersOffline());
+        }
+        header(
+                "starling_shared_group_delivered_total",
+                "counter",
+                "Messages given to a member of each shared subscription group (a redistributed one again).");
+        groups.forEach(
+                group -> sample("starling_shared_group_delivered_total{" + label(group) + "}", group.delivered()));
+        header(
+                "starling_shared_group_redistributed_total",
+                "counter",
+                "Unacknowledged messages taken back from a member whose connection ended, for another member.");
+        groups.forEach(group ->
+                sample("starling_shared_group_redistributed_total{" + label(group) + "}", group.redistributed()));
+        header(
+                "starling_shared_group_queued",
+                "gauge",
+                "Messages waiting in each shared subscription group's queue for a member that can take them.");
+        groups.forEach(group -> sample("starling_shared_group_queued{" + label(group) + "}", group.queued()));
+    }
+
+    /** The group label, escaped as the exposition format asks (backslash, double quote, line feed). */
+    private static String label(SharedGroupFigures group) {
+        String escaped =
+                group.name().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return "group=\"" + escaped + "\"";
     }
 
     private void gauge(String name, String help, long value) {

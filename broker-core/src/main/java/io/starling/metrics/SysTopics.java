@@ -68,6 +68,14 @@ public final class SysTopics implements Runnable {
         values.put("retained messages/count", Integer.toString(source.retainedMessages()));
         values.put("auth/failures", Long.toString(m.authBadCredentials() + m.authNotAuthorized()));
         values.put("auth/held-back", Long.toString(m.loginsHeldBack()));
+        for (SharedGroupFigures group : source.sharedGroups()) {
+            String prefix = "shared/" + topicLevels(group.name().substring("$share/".length())) + "/";
+            values.put(prefix + "members/online", Integer.toString(group.membersOnline()));
+            values.put(prefix + "members/offline", Integer.toString(group.membersOffline()));
+            values.put(prefix + "messages/delivered", Long.toString(group.delivered()));
+            values.put(prefix + "messages/redistributed", Long.toString(group.redistributed()));
+            values.put(prefix + "messages/queued", Integer.toString(group.queued()));
+        }
         ClusterStatistics cluster = source.cluster();
         values.put("cluster/members", Integer.toString(cluster.members()));
         values.put("cluster/messages/forwarded", Long.toString(cluster.messagesForwarded()));
@@ -82,6 +90,14 @@ public final class SysTopics implements Runnable {
      * Mean time other nodes took to acknowledge the batches acknowledged since the previous
      * run (as Mosquitto's load figures, a recent value rather than one since start).
      */
+    /**
+     * A group's {@code {group}/{filter}} as topic levels: a topic name cannot hold the filter's
+     * wildcards, so {@code +} is written {@code %2B}, {@code #} {@code %23} (and {@code %} {@code %25}).
+     */
+    static String topicLevels(String groupAndFilter) {
+        return groupAndFilter.replace("%", "%25").replace("+", "%2B").replace("#", "%23");
+    }
+
     private String ackLatencyMillis(ClusterStatistics cluster) {
         long batches = cluster.acknowledgedBatches();
         long nanos = cluster.acknowledgementNanos();

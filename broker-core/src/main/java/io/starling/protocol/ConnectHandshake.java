@@ -320,8 +320,7 @@ final class ConnectHandshake {
         integer(properties, PropertyId.RETAIN_AVAILABLE, 1);
         integer(properties, PropertyId.WILDCARD_SUBSCRIPTION_AVAILABLE, 1);
         integer(properties, PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1);
-        // Not yet: a SUBSCRIBE to $share/ gets 0x9E.
-        integer(properties, PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+        integer(properties, PropertyId.SHARED_SUBSCRIPTION_AVAILABLE, 1);
         if (keepAliveChanged) {
             integer(properties, PropertyId.SERVER_KEEP_ALIVE, keepAliveSeconds);
         }

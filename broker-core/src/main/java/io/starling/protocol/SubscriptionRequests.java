@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.starling.concurrent.Stages;
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.routing.SharedFilter;
 import io.starling.routing.Topics;
 import io.starling.session.Session;
 import io.starling.spi.DeliveryTarget;
@@ -21,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SUBSCRIBE and UNSUBSCRIBE: a return code per filter (0x80 for an invalid or refused one,
+ * SUBSCRIBE and UNSUBSCRIBE: a return code per filter (0x80 for an invalid or refused one, a
+ * shared subscription {@code $share/{group}/{filter}} included, whose filter the authorizer is asked about,
  * without failing the others; MQTT 5: 0x8F topic filter invalid, 0x87 not authorized, and per
  * filter of an UNSUBSCRIBE 0x00 or 0x11 no subscription existed), SUBACK / UNSUBACK once the change is durable, then the
  * retained messages matching each granted filter (again on every re-subscription, unless an
@@ -60,14 +62,12 @@ final class SubscriptionRequests {
             for (MqttTopicSubscription subscription : requested) {
                 String filter = subscription.topicName();
                 int qos = subscription.qualityOfService().value();
-                if (mqtt5 && filter.startsWith("$share/")) {
-                    // CONNACK said Shared Subscription Available 0 (section 3.2.2.3.13).
-                    LOG.info("Shared subscription '{}' from {}: SUBACK 0x9E.", filter, connection.clientId());
-                    codes.add(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED.value());
-                } else if (!Topics.isValidFilter(filter)) {
+                SharedFilter shared = SharedFilter.parse(filter);
+                boolean isShared = SharedFilter.isShared(filter);
+                if (isShared ? shared == null : !Topics.isValidFilter(filter)) {
                     LOG.info("Invalid topic filter '{}' from {}: SUBACK 0x80.", filter, connection.clientId());
                     codes.add(mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID.value() : FAILURE);
-                } else if (!services.auth().canSubscribe(connection.identity(), filter)) {
+                } else if (!services.auth().canSubscribe(connection.identity(), isShared ? shared.filter() : filter)) {
                     LOG.info("Denied SUBSCRIBE from {} to '{}': not authorized.", connection.clientId(), filter);
                     codes.add(mqtt5 ? ReasonCode.NOT_AUTHORIZED.value() : FAILURE);
                 } else {
@@ -78,7 +78,8 @@ final class SubscriptionRequests {
                             SubscriptionOptions.of(qos, option.isNoLocal(), option.isRetainAsPublished(), identifier);
                     durable = Stages.both(durable, services.subscriptions().add(session, filter, options));
                     codes.add(qos);
-                    granted.add(new Granted(filter, qos, sendsRetained(option.retainHandling(), isNew)));
+                    // No retained messages on a shared subscription (MQTT 5.0 section 4.8.2).
+                    granted.add(new Granted(filter, qos, !isShared && sendsRetained(option.retainHandling(), isNew)));
                 }
             }
             durable.whenComplete((ignored, failure) -> session.execute(() -> {

@@ -19,8 +19,9 @@ import java.util.function.Function;
 /**
  * Routes a published message: to the matching sessions of this node (one copy per session,
  * at the highest QoS among its matching subscriptions, capped by the published QoS), into
- * the stored queues of the persistent ones, to the retained messages, and to the other
- * nodes of the cluster.
+ * the stored queues of the persistent ones, to one member of each matching shared subscription
+ * group ({@link SharedSubscriptions}), to the retained messages, and to the other nodes of the
+ * cluster.
  */
 public final class PublishRouter {
 
@@ -28,6 +29,7 @@ public final class PublishRouter {
             CompletableFuture.completedStage(Outcome.QUOTA_EXCEEDED);
 
     private final SubscriptionTrie<Session> trie;
+    private final SharedSubscriptions shared;
     private final RetainedMessages retained;
     private final MessageQueueStore queues;
     private final ClusterBus cluster;
@@ -44,6 +46,7 @@ public final class PublishRouter {
      */
     public PublishRouter(
             SubscriptionTrie<Session> trie,
+            SharedSubscriptions shared,
             RetainedMessages retained,
             MessageQueueStore queues,
             ClusterBus cluster,
@@ -51,6 +54,7 @@ public final class PublishRouter {
             DuplicateWindows duplicates,
             DropLog drops) {
         this.trie = trie;
+        this.shared = shared;
         this.retained = retained;
         this.queues = queues;
         this.cluster = cluster;
@@ -109,10 +113,18 @@ public final class PublishRouter {
     /** @return null if {@code mayRefuse} and the message is refused (see {@link #publishWithinQuota}) */
     private CompletionStage<Void> route(
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher, boolean mayRefuse) {
-        CompletionStage<Void> done = deliverLocally(message, receipt, publisher, mayRefuse && !message.retain());
+        // A shared group takes every message it matches (its own queue waits for a member).
+        boolean refusable = mayRefuse && !message.retain() && !shared.matchesAny(message.topic());
+        CompletionStage<Void> done = deliverLocally(message, receipt, publisher, refusable);
         if (done == null) {
             return null;
         }
+        // Only the publishing node gives a message to shared groups, so no group gets it twice.
+        done = Stages.both(
+                done,
+                shared.route(
+                        message.withRetain(false),
+                        publisher == null ? null : publisher.session().clientId()));
         if (receipt != null) {
             done = Stages.both(done, cluster.inboundQos2Received(receipt));
         }

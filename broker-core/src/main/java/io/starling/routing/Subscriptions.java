@@ -22,10 +22,16 @@ public final class Subscriptions implements SessionRoutes {
     private final ClusterBus cluster;
     private final SessionStore store;
     private final BrokerMetrics metrics;
+    private final SharedSubscriptions shared;
 
     public Subscriptions(
-            SubscriptionTrie<Session> trie, ClusterBus cluster, SessionStore store, BrokerMetrics metrics) {
+            SubscriptionTrie<Session> trie,
+            SharedSubscriptions shared,
+            ClusterBus cluster,
+            SessionStore store,
+            BrokerMetrics metrics) {
         this.trie = trie;
+        this.shared = shared;
         this.cluster = cluster;
         this.store = store;
         this.metrics = metrics;
@@ -84,10 +90,21 @@ public final class Subscriptions implements SessionRoutes {
      * filter: the first subscriber's announcement, which a later one may have to wait for too.
      */
     private CompletionStage<Void> route(Session session, String filter, int qos) {
+        SharedFilter sharedFilter = SharedFilter.parse(filter);
+        if (sharedFilter != null) {
+            // A group of this node only: other nodes' publishes do not reach it (docs/SHARED.md).
+            shared.join(session, sharedFilter, qos);
+            return Stages.DONE;
+        }
         return trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : cluster.filterKnown(filter);
     }
 
     private void unroute(Session session, String filter) {
+        SharedFilter sharedFilter = SharedFilter.parse(filter);
+        if (sharedFilter != null) {
+            shared.leave(session, sharedFilter);
+            return;
+        }
         if (trie.unsubscribe(filter, session)) {
             cluster.filterRemoved(filter);
         }

@@ -88,12 +88,13 @@ public final class Topics {
 
     /**
      * The Subscription Identifiers of the subscriptions (filter to {@link SubscriptionOptions})
-     * whose filter matches the topic, in ascending order, each once.
+     * whose filter matches the topic, in ascending order, each once; a shared subscription's
+     * filter is the one after its group.
      */
     public static int[] matchingIdentifiers(Map<String, Integer> subscriptions, String topic) {
         return subscriptions.entrySet().stream()
                 .filter(subscription -> SubscriptionOptions.identifier(subscription.getValue()) != 0
-                        && matches(subscription.getKey(), topic))
+                        && matches(routedFilter(subscription.getKey()), topic))
                 .mapToInt(subscription -> SubscriptionOptions.identifier(subscription.getValue()))
                 .sorted()
                 .distinct()
@@ -103,5 +104,11 @@ public final class Topics {
     /** Splits a topic or filter into its levels; empty levels are kept ("a//b" has three). */
     static String[] levels(String topic) {
         return topic.split("/", -1);
+    }
+
+    /** The filter a subscription matches topics with: a shared subscription's own filter. */
+    private static String routedFilter(String subscribed) {
+        SharedFilter shared = SharedFilter.parse(subscribed);
+        return shared == null ? subscribed : shared.filter();
     }
 }

@@ -100,6 +100,28 @@ final class InFlightWindow {
         }
     }
 
+    /** The id of the message in flight with {@code packetId}, or -1. */
+    long messageId(int packetId) {
+        Entry entry = entries.get(packetId);
+        return entry == null ? -1 : entry.message.id();
+    }
+
+    /**
+     * Takes the QoS 1 messages with one of the {@code ids} out of the window (a shared
+     * subscription's messages that go to another member; their packet ids are free again)
+     * and adds them to {@code taken}, in send order. QoS 2 messages stay: once sent, one is
+     * never sent to another member [MQTT-4.8.2-5].
+     */
+    void removeQos1(Set<Long> ids, List<SharedCopy> taken) {
+        entries.values().removeIf(entry -> {
+            if (entry.qos != 1 || !ids.contains(entry.message.id())) {
+                return false;
+            }
+            taken.add(new SharedCopy(entry.message, entry.qos));
+            return true;
+        });
+    }
+
     /** Adds the message ids in the window to {@code ids}. */
     void addMessageIds(Set<Long> ids) {
         entries.values().forEach(entry -> ids.add(entry.message.id()));

@@ -469,6 +469,42 @@ final class Outbound {
         return messages;
     }
 
+    /**
+     * How many more QoS 1/2 messages could be sent at once: the free slots of the in-flight
+     * window while nothing is queued (a shared subscription group gives a member only what it
+     * can send now); 0 when something waits in memory. What waits in the store is not counted:
+     * after a restart it is not known until read, and it shares the window in any case.
+     */
+    int room() {
+        ClientLink current = link.get();
+        if (current == null || !queue.isEmpty()) {
+            return 0;
+        }
+        int window = Math.min(limits.maxInflight(), current.receiveMaximum());
+        return Math.max(0, window - inFlight.size());
+    }
+
+    /** The id of the message in flight with {@code packetId}, or -1. */
+    long inFlightMessageId(int packetId) {
+        return inFlight.messageId(packetId);
+    }
+
+    /**
+     * Takes back the messages with one of the {@code ids} that the client has not
+     * acknowledged, to give them to another member of their shared subscription group: QoS 1
+     * in flight, then anything still queued, in order. QoS 2 messages in flight stay.
+     */
+    List<SharedCopy> withdraw(Set<Long> ids) {
+        List<SharedCopy> taken = new ArrayList<>();
+        inFlight.removeQos1(ids, taken);
+        for (Pending pending : queue.remove(ids)) {
+            counted(pending, -1);
+            forget(pending.message(), pending.stored());
+            taken.add(new SharedCopy(pending.message(), pending.qos()));
+        }
+        return taken;
+    }
+
     /** Outbound QoS 1/2 messages sent and not yet acknowledged. */
     int inFlightCount() {
         return inFlight.size();

@@ -3,6 +3,7 @@ package io.starling.session;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -98,6 +99,23 @@ final class OutboundQueue {
         return messages.size() >= maxMessages
                 ? "queue full (" + maxMessages + " messages)"
                 : "queue full (" + bytes + " + " + size + " bytes > " + maxBytes + " bytes)";
+    }
+
+    /**
+     * Takes the queued messages with one of the {@code ids} out of the queue (a shared
+     * subscription's messages that go to another member), oldest first.
+     */
+    List<Pending> remove(Set<Long> ids) {
+        List<Pending> removed = new ArrayList<>();
+        messages.removeIf(pending -> {
+            if (!ids.contains(pending.message().id())) {
+                return false;
+            }
+            removed.add(pending);
+            bytes -= pending.message().payload().length;
+            return true;
+        });
+        return removed;
     }
 
     /** Adds the message ids queued to {@code ids}. */

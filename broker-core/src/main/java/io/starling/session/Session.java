@@ -11,6 +11,7 @@ import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import io.starling.spi.SubscriptionOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,6 +76,13 @@ public final class Session {
      * (see {@link #deliverRelayedCopy}). Null while there is none.
      */
     private Set<MessageKey> relayedAhead;
+    /** The shared subscription groups this session is a member of; the shared empty set until it joins one. */
+    private Set<SharedMembership> sharedGroups = Set.of();
+    /**
+     * Message id to its group, for each message of a group this session got and has not
+     * acknowledged: what goes to other members when the connection ends ({@link #releaseShared}).
+     */
+    private Map<Long, SharedMembership> sharedCopies = Map.of();
 
     /**
      * @param cluster where a persistent session leases its packet ids (see
@@ -191,6 +199,7 @@ public final class Session {
             ClientLink old = link;
             link = null;
             old.closeForTakeover();
+            releaseShared();
         }
         if (connecting != null && connecting != next) {
             connecting.closeForTakeover();
@@ -209,6 +218,7 @@ public final class Session {
         executor.bindTo(loop);
         outbound.resend(newLink);
         outbound.pump(newLink);
+        reportRoom();
     }
 
     /** The connection closed; the session stays (persistent) or is discarded by the registry. */
@@ -222,6 +232,7 @@ public final class Session {
         link = null;
         // An offline client cannot drain its queue: the publishers it held back go on.
         pushBack.markRoom();
+        releaseShared();
         return true;
     }
 
@@ -485,8 +496,10 @@ public final class Session {
 
     /** PUBACK from the client. */
     public void onPuback(int packetId) {
+        long sharedId = sharedCopies.isEmpty() ? -1 : outbound.inFlightMessageId(packetId);
         if (outbound.acknowledged(packetId, 1) && link != null) {
             outbound.pump(link);
+            sharedAcknowledged(sharedId);
         }
     }
 
@@ -513,9 +526,92 @@ public final class Session {
 
     /** PUBCOMP from the client. */
     public void onPubcomp(int packetId) {
+        long sharedId = sharedCopies.isEmpty() ? -1 : outbound.inFlightMessageId(packetId);
         if (outbound.acknowledged(packetId, 2) && link != null) {
             outbound.pump(link);
+            sharedAcknowledged(sharedId);
         }
+    }
+
+    /**
+     * Delivers a message of a shared subscription group on this session's thread; safe from
+     * any thread. A member that went offline meanwhile hands it back to the group at once.
+     *
+     * @param qos the QoS this member gets it with
+     */
+    public void submitShared(StoredMessage message, int qos, SharedMembership group) {
+        executor.execute(() -> {
+            if (link == null || discarded || movedTo != null) {
+                group.redistribute(this, List.of(new SharedCopy(message, qos)));
+                return;
+            }
+            if (qos > 0) {
+                if (sharedCopies.isEmpty()) {
+                    sharedCopies = new HashMap<>();
+                }
+                sharedCopies.put(message.id(), group);
+            }
+            deliverNow(message, qos, false, false);
+            if (qos == 0) {
+                group.done(message.id());
+            }
+        });
+    }
+
+    /** Joins a shared subscription group: it learns whether this member can take messages now. */
+    public void joinShared(SharedMembership group) {
+        if (sharedGroups.isEmpty()) {
+            sharedGroups = new HashSet<>();
+        }
+        if (sharedGroups.add(group)) {
+            group.memberRoom(this, link == null ? -1 : outbound.room());
+        }
+    }
+
+    /** Leaves a shared subscription group; what it sent this session and is unacknowledged stays here. */
+    public void leaveShared(SharedMembership group) {
+        sharedGroups.remove(group);
+    }
+
+    /** A group's message was acknowledged: the member may have room for more. */
+    private void sharedAcknowledged(long messageId) {
+        SharedMembership group = messageId < 0 ? null : sharedCopies.remove(messageId);
+        if (group != null) {
+            group.done(messageId);
+        }
+        reportRoom();
+    }
+
+    private void reportRoom() {
+        if (sharedGroups.isEmpty()) {
+            return;
+        }
+        int room = link == null ? -1 : outbound.room();
+        for (SharedMembership group : sharedGroups) {
+            group.memberRoom(this, room);
+        }
+    }
+
+    /**
+     * The connection ended (closed, taken over, or disconnected as a slow consumer): the
+     * groups' messages it did not acknowledge go to other members [MQTT 5.0 section 4.8.2],
+     * except QoS 2 messages already sent, which the session keeps [MQTT-4.8.2-5].
+     */
+    private void releaseShared() {
+        reportRoom();
+        if (sharedCopies.isEmpty()) {
+            return;
+        }
+        Map<Long, SharedMembership> copies = sharedCopies;
+        sharedCopies = Map.of();
+        Map<SharedMembership, List<SharedCopy>> byGroup = new HashMap<>();
+        for (SharedCopy copy : outbound.withdraw(copies.keySet())) {
+            SharedMembership group = copies.remove(copy.message().id());
+            byGroup.computeIfAbsent(group, taken -> new ArrayList<>()).add(copy);
+        }
+        // Not taken back: QoS 2 messages already sent (the session keeps them), or gone with the session.
+        copies.forEach((messageId, group) -> group.done(messageId));
+        byGroup.forEach((group, taken) -> group.redistribute(this, taken));
     }
 
     /**
@@ -603,6 +699,7 @@ public final class Session {
         if (waitingForRelay != null && !waitingForRelay.isEmpty()) {
             LOG.debug("{}: reset drops {} message(s) waiting for the relay.", clientId, waitingForRelay.size());
         }
+        releaseShared();
         waitingForRelay = null;
         relayedAhead = null;
         expiry = SessionExpiry.NEVER;

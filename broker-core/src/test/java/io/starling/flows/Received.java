@@ -77,4 +77,16 @@ final class Received implements MqttCallback {
     List<String> payloadsUntilMarker(String markerTopic) throws InterruptedException {
         return untilMarker(markerTopic).stream().map(Msg::payload).toList();
     }
+
+    /** The next message if one has arrived, else null. */
+    Msg poll() {
+        return messages.poll();
+    }
+
+    /** Adds the payloads of the messages arrived so far to {@code payloads}. */
+    void drainPayloads(List<String> payloads) {
+        for (Msg msg = messages.poll(); msg != null; msg = messages.poll()) {
+            payloads.add(msg.payload());
+        }
+    }
 }

@@ -84,7 +84,7 @@ class Mqtt5ConnectionTest {
             assertEquals(List.of(1L), properties.get(PropertyId.RETAIN_AVAILABLE));
             assertEquals(List.of(1L), properties.get(PropertyId.WILDCARD_SUBSCRIPTION_AVAILABLE));
             assertEquals(List.of(1L), properties.get(PropertyId.SUBSCRIPTION_IDENTIFIER_AVAILABLE));
-            assertEquals(List.of(0L), properties.get(PropertyId.SHARED_SUBSCRIPTION_AVAILABLE));
+            assertEquals(List.of(1L), properties.get(PropertyId.SHARED_SUBSCRIPTION_AVAILABLE));
             assertNull(properties.get(PropertyId.SERVER_KEEP_ALIVE), "keep alive 60 is within the maximum");
             assertNull(properties.get(PropertyId.ASSIGNED_CLIENT_IDENTIFIER));
         }
@@ -290,10 +290,15 @@ class Mqtt5ConnectionTest {
     }
 
     @Test
-    void section_3_2_2_3_13_sharedSubscriptionWhileNotAvailableIsSuback0x9E() throws Exception {
+    void section_4_8_2_sharedSubscriptionIsGrantedAndBadSharedNamesAreSuback0x8F() throws Exception {
         try (RawMqttClient client = connected("shared")) {
             client.send(subscribe(1, new byte[0], "$share/group/t", 1));
-            assertEquals(List.of(0x9E), ackReasons(client.expect(SUBACK)));
+            assertEquals(List.of(1), ackReasons(client.expect(SUBACK)));
+            for (String bad :
+                    List.of("$share/group", "$share//t", "$share/g+/t", "$share/g#/t", "$share/g/", "$share/g/a/#/b")) {
+                client.send(subscribe(2, new byte[0], bad, 1));
+                assertEquals(List.of(0x8F), ackReasons(client.expect(SUBACK)), bad);
+            }
         }
     }
 

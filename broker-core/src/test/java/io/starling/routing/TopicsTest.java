@@ -1,9 +1,11 @@
 package io.starling.routing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.spi.SubscriptionOptions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,5 +83,13 @@ class TopicsTest {
         assertEquals(2, Topics.matchingQos(subscriptions, "a/x"));
         assertEquals(0, Topics.matchingQos(subscriptions, "a/x/y"));
         assertEquals(-1, Topics.matchingQos(subscriptions, "c"));
+    }
+
+    @Test
+    void aSharedSubscriptionsIdentifierMatchesByItsOwnFilter() {
+        Map<String, Integer> subscriptions = Map.of(
+                "$share/g/a/+", SubscriptionOptions.of(1, false, false, 7),
+                "$share/g/b", SubscriptionOptions.of(1, false, false, 8));
+        assertArrayEquals(new int[] {7}, Topics.matchingIdentifiers(subscriptions, "a/x"));
     }
 }

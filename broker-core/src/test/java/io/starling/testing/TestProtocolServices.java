@@ -5,6 +5,7 @@ import io.starling.auth.AuthChain;
 import io.starling.auth.LoginThrottle;
 import io.starling.cluster.local.SingleNodeClusterBus;
 import io.starling.config.BrokerConfig;
+import io.starling.config.SharedSubscriptionSettings;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
@@ -14,6 +15,7 @@ import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
+import io.starling.routing.SharedSubscriptions;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClusterMirroredSessionStore;
@@ -52,13 +54,15 @@ public final class TestProtocolServices {
         BrokerMetrics metrics = new BrokerMetrics();
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
-        Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         RetainedMessages retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
+        SharedSubscriptions shared = new SharedSubscriptions(
+                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
+        Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         SessionRegistry sessions = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, loops);
         PublishRouter router = new PublishRouter(
-                trie, retained, storage.queues(), cluster, sessions::get, new DuplicateWindows(), drops);
+                trie, shared, retained, storage.queues(), cluster, sessions::get, new DuplicateWindows(), drops);
         // No authenticator: the chain answers at once (allow-anonymous decides), never on another thread.
         AuthChain auth =
                 new AuthChain(List.of(), List.of(), config.anonymousAccess(), config.authTimeout(), Runnable::run);

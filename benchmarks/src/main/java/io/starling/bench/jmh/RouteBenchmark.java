@@ -6,11 +6,13 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.starling.cluster.local.SingleNodeClusterBus;
 import io.starling.config.BrokerConfig;
 import io.starling.config.ConfigLoader;
+import io.starling.config.SharedSubscriptionSettings;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.routing.DuplicateWindows;
 import io.starling.routing.PausablePublisher;
 import io.starling.routing.PublishRouter;
 import io.starling.routing.RetainedMessages;
+import io.starling.routing.SharedSubscriptions;
 import io.starling.routing.SubscriptionTrie;
 import io.starling.routing.Subscriptions;
 import io.starling.session.ClientLink;
@@ -99,14 +101,17 @@ public class RouteBenchmark {
         BrokerMetrics metrics = new BrokerMetrics();
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
-        Subscriptions subscriptions = new Subscriptions(trie, cluster, sessionStore, metrics);
         // Only sessions restored at start run there; none is.
         offlineLoops = new DefaultEventLoopGroup(1);
         DropLog drops = new DropLog(metrics);
+        SharedSubscriptions shared = new SharedSubscriptions(
+                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
+        Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         SessionRegistry registry = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, offlineLoops);
         router = new PublishRouter(
                 trie,
+                shared,
                 new RetainedMessages(storage.retained()),
                 storage.queues(),
                 cluster,

@@ -11,13 +11,15 @@ import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.Mqtt5Wire;
 import io.starling.testing.RawMqttClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A whole broker on the MapDB store, stopped cleanly and started again on the same files. */
+/** A whole broker on the MapDB store, stopped cleanly and started again on the same files (a shared subscription group's stored queue too). */
 class BrokerRestartTest {
 
     @TempDir
@@ -106,6 +108,50 @@ class BrokerRestartTest {
     }
 
     /** Connects with MQTT 5, Clean Start 0 and a session that outlives the connection; returns session present. */
+    @Test
+    void aSharedGroupsQueueSurvivesARestartAndAcknowledgedMessagesDoNotComeBack() throws Exception {
+        try (EmbeddedBroker broker = start()) {
+            try (RawMqttClient member = new RawMqttClient(broker.port())) {
+                assertEquals(0, member.connect("member", false, 60));
+                member.send(RawMqttClient.subscribePacket(1, "$share/g/r", 1)).expect(RawMqttClient.SUBACK);
+                member.send(RawMqttClient.disconnect());
+                assertTrue(member.isClosedByServer());
+            }
+            try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
+                publisher.connect("publisher", true, 60);
+                for (int i = 0; i < 5; i++) {
+                    publisher
+                            .send(RawMqttClient.publishPacket("r", 1, i + 1, "m" + i))
+                            .expect(RawMqttClient.PUBACK);
+                }
+            }
+        }
+        try (EmbeddedBroker broker = start();
+                RawMqttClient member = new RawMqttClient(broker.port())) {
+            assertEquals(0, member.connect("member", false, 60));
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                RawMqttClient.Packet publish = member.expect(PUBLISH);
+                got.add(payload(publish));
+                member.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, publishPacketId(publish)));
+            }
+            assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), got, "the group's queue, in order");
+            member.send(RawMqttClient.disconnect());
+            assertTrue(member.isClosedByServer());
+        }
+        try (EmbeddedBroker broker = start();
+                RawMqttClient member = new RawMqttClient(broker.port(), 500)) {
+            assertEquals(0, member.connect("member", false, 60));
+            assertTrue(member.isSilent(), "what the member acknowledged is not kept");
+        }
+    }
+
+    /** The payload of a QoS 1/2 PUBLISH. */
+    private static String payload(RawMqttClient.Packet publish) {
+        int start = 2 + (((publish.body()[0] & 0xFF) << 8) | (publish.body()[1] & 0xFF)) + 2;
+        return new String(publish.body(), start, publish.body().length - start, StandardCharsets.UTF_8);
+    }
+
     private static int connect5(RawMqttClient client, String clientId) throws Exception {
         RawMqttClient.Packet connack = client.send(Mqtt5Wire.connect(clientId, 0, 60, Mqtt5Wire.sessionExpiry(3600)))
                 .expect(RawMqttClient.CONNACK);

@@ -1,0 +1,12 @@
+package io.starling.metrics;
+
+/**
+ * One shared subscription group's figures on this node, for {@code /metrics} and {@code $SYS}.
+ *
+ * @param name          {@code $share/{group}/{filter}}
+ * @param delivered     messages given to a member (a redistributed one counts again)
+ * @param redistributed messages taken back from a member whose connection ended and given to the group again
+ * @param queued        messages waiting for a member that can take them
+ */
+public record SharedGroupFigures(
+        String name, int membersOnline, int membersOffline, long delivered, long redistributed, int queued) {}
