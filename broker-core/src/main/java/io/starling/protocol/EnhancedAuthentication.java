@@ -44,6 +44,8 @@ final class EnhancedAuthentication {
 
     private Phase phase = Phase.IDLE;
     private boolean reauthentication;
+    /** Counts the steps decided, so a timer knows whether the challenge it watches is still the last one. */
+    private long stepsDecided;
 
     EnhancedAuthentication(AuthChain chain, EventExecutor eventLoop, ConnectInfo connect, String method) {
         this.chain = chain;
@@ -71,6 +73,16 @@ final class EnhancedAuthentication {
     /** Whether a step of CONNECT's exchange waits for the client's AUTH. */
     boolean awaitsClient() {
         return phase == Phase.AWAITING_CLIENT;
+    }
+
+    /** The number of steps decided so far (see {@link #stillAwaits}). */
+    long stepsDecided() {
+        return stepsDecided;
+    }
+
+    /** Whether the client has still not answered the challenge of step {@code step} (a {@link #stepsDecided} value). */
+    boolean stillAwaits(long step) {
+        return phase == Phase.AWAITING_CLIENT && stepsDecided == step;
     }
 
     /** The first step, with the CONNECT's Authentication Data; {@code then} gets the answer on the event loop. */
@@ -122,6 +134,7 @@ final class EnhancedAuthentication {
         chain.authenticate(exchange, asked)
                 .thenAccept(decision -> eventLoop.execute(() -> {
                     AuthStep step = decision.step();
+                    stepsDecided++;
                     owner = decision.by();
                     state = step.state();
                     phase = step.outcome() == AuthStep.Outcome.CONTINUE ? Phase.AWAITING_CLIENT : Phase.IDLE;

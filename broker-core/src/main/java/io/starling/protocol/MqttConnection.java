@@ -310,7 +310,10 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
                 send(authentication.authPacket(ReasonCode.SUCCESS, step.data()));
                 LOG.info("Client {} re-authenticated.", clientId());
             }
-            case CONTINUE -> send(authentication.authPacket(ReasonCode.CONTINUE_AUTHENTICATION, step.data()));
+            case CONTINUE -> {
+                send(authentication.authPacket(ReasonCode.CONTINUE_AUTHENTICATION, step.data()));
+                awaitReauthenticationAnswer();
+            }
             default -> {
                 services.metrics().authRefused(step.refusal() == AuthResult.BAD_USERNAME_OR_PASSWORD);
                 ReasonCode code = ConnackCodes.forRefusal(step.refusal());
@@ -321,6 +324,27 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             }
         }
         flush();
+    }
+
+    /**
+     * A client that does not answer a re-authentication challenge within the connect timeout is
+     * disconnected with 0x87, as one that does not answer at CONNECT gets CONNACK 0x87: it
+     * would otherwise keep its connection on the strength of the earlier authentication.
+     */
+    private void awaitReauthenticationAnswer() {
+        long step = authentication.stepsDecided();
+        long timeoutMillis = services.config().connectTimeout().toMillis();
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            if (state == State.CONNECTED && authentication.stillAwaits(step)) {
+                                close(
+                                        ReasonCode.NOT_AUTHORIZED,
+                                        "no answer to the re-authentication challenge within " + timeoutMillis + " ms");
+                            }
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
     }
 
     private void onDisconnect(MqttMessage message) {

@@ -275,6 +275,17 @@ class Mqtt5EnhancedAuthTest {
     }
 
     @Test
+    void aClientThatDoesNotAnswerAReauthenticationChallengeIsDisconnected() throws Exception {
+        try (RawMqttClient client = authenticated("reauth-silent")) {
+            client.send(auth(0x19, METHOD, null));
+            client.expect(AUTH);
+            // No answer: after the connect timeout (2 s here) the earlier authentication no longer holds.
+            assertEquals(0x87, disconnectReason(client.expect(DISCONNECT)));
+            assertTrue(client.isClosedByServer());
+        }
+    }
+
+    @Test
     void section_4_12_anAuthTheBrokerDidNotAskForIsAProtocolError() throws Exception {
         try (RawMqttClient client = authenticated("unasked")) {
             client.send(auth(0x18, METHOD, bytes("unasked")));
