@@ -3,6 +3,7 @@ package io.starling.protocol;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.starling.protocol.mqtt5.ReasonCode;
+import io.starling.routing.SharedFilter;
 import io.starling.routing.Topics;
 
 /**
@@ -37,6 +38,10 @@ record ConnectCheck(String violation, ReasonCode refusal) {
             return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
         }
         if (clientId.length() > maxClientIdLength) {
+            return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        }
+        if (SharedFilter.isShared(clientId)) {
+            // A shared group's messages are stored under its $share/... name as under a client id.
             return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
         }
         return OK;

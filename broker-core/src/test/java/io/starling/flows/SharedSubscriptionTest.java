@@ -135,6 +135,15 @@ class SharedSubscriptionTest {
     }
 
     @Test
+    void aClientIdThatIsAGroupsNameIsRejected() throws Exception {
+        start();
+        RawMqttClient raw = new RawMqttClient(broker.port());
+        raws.add(raw);
+        // A group's stored queue has its $share/... name: such a client would read it.
+        assertEquals(2, raw.connect("$share/a/jobs/#", false, 60), "CONNACK 2, identifier rejected");
+    }
+
+    @Test
     void retainedMessagesAreNotSentOnASharedSubscription() throws Exception {
         start();
         Paho.Client publisher = paho.connect("publisher");
