@@ -50,14 +50,23 @@ public final class LoginThrottle {
     private static final CompletionStage<Verdict> HELD_BACK =
             CompletableFuture.completedFuture(new Verdict(AuthResult.NOT_AUTHORIZED, true));
 
+    private static final CompletionStage<Boolean> ADMITTED = CompletableFuture.completedFuture(true);
+    private static final CompletionStage<Boolean> NOT_ADMITTED = CompletableFuture.completedFuture(false);
+
     public CompletionStage<Verdict> authenticate(ConnectInfo info) {
-        // The address without the port: a guesser opens a new connection, with a new port, per guess.
-        Object address = info.remoteAddress() instanceof InetSocketAddress socket && socket.getAddress() != null
-                ? socket.getAddress()
-                : info.remoteAddress();
-        long holdNanos = failures.holdNanos(address, info.username());
+        return admit(info).thenCompose(admitted -> admitted ? checked(info) : HELD_BACK);
+    }
+
+    /**
+     * Whether the CONNECT may be decided by the plugins: at once, after its hold, or (false) not
+     * at all, refused as held back (counted and logged here). For an MQTT 5 enhanced
+     * authentication, whose steps the connection runs itself; it reports the end with
+     * {@link #decided}.
+     */
+    public CompletionStage<Boolean> admit(ConnectInfo info) {
+        long holdNanos = failures.holdNanos(addressOf(info), info.username());
         if (holdNanos == 0) {
-            return checked(info, address);
+            return ADMITTED;
         }
         metrics.loginHeldBack();
         boolean refuse = limits.action() == LoginLimits.Action.REFUSE;
@@ -69,20 +78,32 @@ public final class LoginThrottle {
                 info.username(),
                 info.remoteAddress());
         if (refuse) {
-            return HELD_BACK;
+            return NOT_ADMITTED;
         }
         return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(holdNanos, TimeUnit.NANOSECONDS))
-                .thenCompose(ignored -> checked(info, address));
+                .thenApply(ignored -> true);
     }
 
-    private CompletionStage<Verdict> checked(ConnectInfo info, Object address) {
+    /** How an admitted CONNECT was decided: a bad user name or password counts as a failure. */
+    public void decided(ConnectInfo info, AuthResult result) {
+        if (result == AuthResult.BAD_USERNAME_OR_PASSWORD) {
+            failures.failed(addressOf(info), info.username());
+        } else if (result == AuthResult.ACCEPT) {
+            failures.succeeded(info.username());
+        }
+    }
+
+    private CompletionStage<Verdict> checked(ConnectInfo info) {
         return chain.authenticate(info).thenApply(result -> {
-            if (result == AuthResult.BAD_USERNAME_OR_PASSWORD) {
-                failures.failed(address, info.username());
-            } else if (result == AuthResult.ACCEPT) {
-                failures.succeeded(info.username());
-            }
+            decided(info, result);
             return new Verdict(result, false);
         });
+    }
+
+    /** The address without the port: a guesser opens a new connection, with a new port, per guess. */
+    private static Object addressOf(ConnectInfo info) {
+        return info.remoteAddress() instanceof InetSocketAddress socket && socket.getAddress() != null
+                ? socket.getAddress()
+                : info.remoteAddress();
     }
 }

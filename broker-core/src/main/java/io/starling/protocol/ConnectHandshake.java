@@ -167,8 +167,20 @@ final class ConnectHandshake {
         if (method != null) {
             authentication = new EnhancedAuthentication(services.auth(), channel.eventLoop(), info, method);
             connection.authenticateWith(authentication);
-            authentication.begin(
-                    EnhancedAuthentication.dataOf(connect.variableHeader().properties()), this::onAuthenticationStep);
+            byte[] data = EnhancedAuthentication.dataOf(connect.variableHeader().properties());
+            // The failed-login limits hold a guesser back before any plugin is asked, as for passwords.
+            services.logins()
+                    .admit(info)
+                    .whenComplete((admitted, failure) -> channel.eventLoop().execute(() -> {
+                        if (!connection.isConnecting()) {
+                            return;
+                        }
+                        if (failure != null || !admitted) {
+                            refuseLogin(AuthResult.NOT_AUTHORIZED, failure == null);
+                            return;
+                        }
+                        authentication.begin(data, this::onAuthenticationStep);
+                    }));
             return;
         }
         services.logins()
@@ -197,6 +209,7 @@ final class ConnectHandshake {
         }
         switch (step.outcome()) {
             case SUCCESS -> {
+                services.logins().decided(authentication.connectInfo(), AuthResult.ACCEPT);
                 authenticationData = step.data();
                 attach();
             }
@@ -205,7 +218,10 @@ final class ConnectHandshake {
                 connection.flush();
                 awaitClientAuth();
             }
-            default -> refuseLogin(step.refusal(), false);
+            default -> {
+                services.logins().decided(authentication.connectInfo(), step.refusal());
+                refuseLogin(step.refusal(), false);
+            }
         }
     }
 

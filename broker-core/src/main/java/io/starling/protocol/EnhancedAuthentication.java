@@ -70,6 +70,11 @@ final class EnhancedAuthentication {
         return method;
     }
 
+    /** The CONNECT this authentication decides. */
+    ConnectInfo connectInfo() {
+        return connect;
+    }
+
     /** Whether a step of CONNECT's exchange waits for the client's AUTH. */
     boolean awaitsClient() {
         return phase == Phase.AWAITING_CLIENT;

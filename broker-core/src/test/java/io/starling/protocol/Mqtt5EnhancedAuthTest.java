@@ -183,6 +183,31 @@ class Mqtt5EnhancedAuthTest {
         }
     }
 
+    /** Wrong answers count as failed logins: a guesser is held back before any plugin is asked. */
+    @Test
+    void wrongAnswersHoldTheGuesserBackAsWrongPasswordsDo() throws Exception {
+        try (EmbeddedBroker guarded = EmbeddedBroker.start(
+                InMemoryStorageProvider.newStorage(),
+                List.of(new ReverseChallenge()),
+                List.of(),
+                "auth.failed-logins.max-per-address = 2")) {
+            for (int i = 0; i < 2; i++) {
+                try (RawMqttClient guesser = new RawMqttClient(guarded.port())) {
+                    guesser.send(connect("guesser", 0x02, 60, authentication(METHOD, null)));
+                    guesser.expect(AUTH);
+                    guesser.send(auth(0x18, METHOD, bytes("a guess")));
+                    assertEquals(0x86, connackReason(guesser.expect(CONNACK)));
+                }
+            }
+            try (RawMqttClient held = new RawMqttClient(guarded.port())) {
+                held.send(connect("guesser", 0x02, 60, authentication(METHOD, null)));
+                // No challenge: refused before the plugin is asked.
+                assertEquals(0x87, connackReason(held.expect(CONNACK)));
+                assertTrue(held.isClosedByServer());
+            }
+        }
+    }
+
     @Test
     void mqtt_4_12_0_6_withoutMethodNoAuthPacketAndNoMethodInConnack() throws Exception {
         try (RawMqttClient client = new RawMqttClient(broker.port())) {
