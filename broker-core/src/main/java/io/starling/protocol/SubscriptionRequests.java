@@ -16,7 +16,9 @@ import io.starling.spi.DeliveryTarget;
 import io.starling.spi.StoredMessage;
 import io.starling.spi.SubscriptionOptions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,9 +166,11 @@ final class SubscriptionRequests {
         session.execute(() -> {
             CompletionStage<Void> durable = Stages.DONE;
             List<ReasonCode> codes = new ArrayList<>(filters.size());
+            // The same filter twice: the second finds the subscription gone (the removal is not yet applied).
+            Set<String> removed = new HashSet<>();
             for (String filter : filters) {
                 codes.add(
-                        session.subscriptions().containsKey(filter)
+                        session.subscriptions().containsKey(filter) && removed.add(filter)
                                 ? ReasonCode.SUCCESS
                                 : ReasonCode.NO_SUBSCRIPTION_EXISTED);
                 durable = Stages.both(durable, services.subscriptions().remove(session, filter));

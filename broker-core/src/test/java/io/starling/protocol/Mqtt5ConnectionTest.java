@@ -282,6 +282,16 @@ class Mqtt5ConnectionTest {
     }
 
     @Test
+    void mqtt_3_11_3_1_theSameFilterTwiceIsRemovedOnce() throws Exception {
+        try (RawMqttClient client = connected("unsub-twice")) {
+            client.send(subscribe(1, new byte[0], "u/b", 1));
+            assertEquals(List.of(1), ackReasons(client.expect(SUBACK)));
+            client.send(unsubscribe(2, "u/b", "u/b"));
+            assertEquals(List.of(0x00, 0x11), ackReasons(client.expect(UNSUBACK)));
+        }
+    }
+
+    @Test
     void section_3_9_3_invalidFilterIsSuback0x8F() throws Exception {
         try (RawMqttClient client = connected("bad-filter")) {
             client.send(subscribe(1, new byte[0], "a/#/b", 0));
