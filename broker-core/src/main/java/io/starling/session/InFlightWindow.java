@@ -23,6 +23,8 @@ final class InFlightWindow {
         final boolean stored;
         /** PUBREC received (QoS 2): PUBREL is what is sent again. */
         boolean released;
+        /** Not sent again on this connection yet: its client's Receive Maximum had no room (see {@link #resend}). */
+        boolean held;
 
         Entry(StoredMessage message, int qos, boolean stored, boolean released) {
             this.message = message;
@@ -40,6 +42,8 @@ final class InFlightWindow {
     static final InFlightWindow EMPTY = new InFlightWindow(Map.of());
 
     private final Map<Integer, Entry> entries;
+    /** Whether some entry is {@link Entry#held}. */
+    private boolean anyHeld;
 
     InFlightWindow() {
         this(new LinkedHashMap<>());
@@ -87,9 +91,51 @@ final class InFlightWindow {
         return entry == null || entry.qos != 2 ? null : entry;
     }
 
-    /** Everything unacknowledged again, in the original order: DUP=1 PUBLISH, or PUBREL once PUBREC came. */
-    void resend(ClientLink link) {
-        entries.forEach((packetId, entry) -> resend(link, packetId, entry));
+    /**
+     * Everything unacknowledged again, in the original order: DUP=1 PUBLISH, or PUBREL once
+     * PUBREC came; at most {@code window} of them (a client may reconnect with a lower Receive
+     * Maximum [MQTT-3.3.4-9]): the others are held and go out as acknowledgements make room
+     * ({@link #resendHeld}).
+     */
+    void resend(ClientLink link, int window) {
+        int sent = 0;
+        for (Map.Entry<Integer, Entry> next : entries.entrySet()) {
+            Entry entry = next.getValue();
+            entry.held = sent >= window;
+            if (entry.held) {
+                anyHeld = true;
+            } else {
+                resend(link, next.getKey(), entry);
+                sent++;
+            }
+        }
+    }
+
+    /** Sends held messages again, oldest first, while fewer than {@code window} are out on this connection. */
+    void resendHeld(ClientLink link, int window) {
+        if (!anyHeld) {
+            return;
+        }
+        int out = 0;
+        for (Entry entry : entries.values()) {
+            if (!entry.held) {
+                out++;
+            }
+        }
+        anyHeld = false;
+        for (Map.Entry<Integer, Entry> next : entries.entrySet()) {
+            Entry entry = next.getValue();
+            if (!entry.held) {
+                continue;
+            }
+            if (out < window) {
+                entry.held = false;
+                resend(link, next.getKey(), entry);
+                out++;
+            } else {
+                anyHeld = true;
+            }
+        }
     }
 
     static void resend(ClientLink link, int packetId, Entry entry) {

@@ -262,7 +262,7 @@ final class Outbound {
      */
     private boolean hasRoom() {
         ClientLink current = link.get();
-        int window = current == null ? limits.maxInflight() : Math.min(limits.maxInflight(), current.receiveMaximum());
+        int window = current == null ? limits.maxInflight() : window(current);
         return inFlight.size() < window && packetIds.available();
     }
 
@@ -317,6 +317,7 @@ final class Outbound {
      * socket takes more (QoS 0: it waits for {@link Session#onWritable} instead).
      */
     void pump(ClientLink link) {
+        inFlight.resendHeld(link, window(link));
         while (!queue.isEmpty() && (queue.peekFirst().qos() == 0 ? link.isWritable() : hasRoom())) {
             Pending next = removeFirst();
             if (next.qos() == 0) {
@@ -388,9 +389,17 @@ final class Outbound {
         }
     }
 
-    /** A reconnecting client gets every unacknowledged message again, DUP=1, in the original order. */
+    /**
+     * A reconnecting client gets every unacknowledged message again, DUP=1, in the original
+     * order, as many at once as its Receive Maximum allows.
+     */
     void resend(ClientLink link) {
-        inFlight.resend(link);
+        inFlight.resend(link, window(link));
+    }
+
+    /** How many QoS 1/2 messages may be out unacknowledged on the link: the client's Receive Maximum at most. */
+    private int window(ClientLink link) {
+        return Math.min(limits.maxInflight(), link.receiveMaximum());
     }
 
     /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the message is done. */
@@ -480,7 +489,7 @@ final class Outbound {
         if (current == null || !queue.isEmpty()) {
             return 0;
         }
-        int window = Math.min(limits.maxInflight(), current.receiveMaximum());
+        int window = window(current);
         return Math.max(0, window - inFlight.size());
     }
 

@@ -10,6 +10,7 @@ import static io.starling.testing.Mqtt5Wire.disconnectReason;
 import static io.starling.testing.Mqtt5Wire.properties;
 import static io.starling.testing.Mqtt5Wire.publish;
 import static io.starling.testing.Mqtt5Wire.publishPacketId;
+import static io.starling.testing.Mqtt5Wire.publishPayload;
 import static io.starling.testing.Mqtt5Wire.publishTopic;
 import static io.starling.testing.Mqtt5Wire.sessionExpiry;
 import static io.starling.testing.Mqtt5Wire.subscribe;
@@ -258,6 +259,43 @@ class Mqtt5ConnectionTest {
             subscriber.send(RawMqttClient.ackPacket(PUBACK, publishPacketId(first)));
             Packet second = subscriber.expect(PUBLISH);
             subscriber.send(RawMqttClient.ackPacket(PUBACK, publishPacketId(second)));
+        }
+    }
+
+    @Test
+    void mqtt_3_3_4_9_aClientReconnectingWithALowerReceiveMaximumGetsItsMessagesWithinIt() throws Exception {
+        byte[] session = properties()
+                .u8(PropertyId.SESSION_EXPIRY_INTERVAL.id())
+                .u32(300)
+                .toArray();
+        try (RawMqttClient publisher = connected("lower-pub")) {
+            try (RawMqttClient first = new RawMqttClient(broker.port(), 1000)) {
+                first.send(connect("lower-sub", 0x02, 60, session));
+                first.expect(CONNACK);
+                first.send(subscribe(1, new byte[0], "lower", 1));
+                first.expect(SUBACK);
+                for (int id = 1; id <= 3; id++) {
+                    publisher.send(publish("lower", 1, id, new byte[0], "m" + id));
+                    publisher.expect(PUBACK);
+                    first.expect(PUBLISH); // not acknowledged
+                }
+            }
+            byte[] receiveOne = properties()
+                    .u8(PropertyId.SESSION_EXPIRY_INTERVAL.id())
+                    .u32(300)
+                    .u8(PropertyId.RECEIVE_MAXIMUM.id())
+                    .u16(1)
+                    .toArray();
+            try (RawMqttClient again = new RawMqttClient(broker.port(), 1000)) {
+                again.send(connect("lower-sub", 0x00, 60, receiveOne));
+                again.expect(CONNACK);
+                for (int i = 1; i <= 3; i++) {
+                    Packet resent = again.expect(PUBLISH);
+                    assertEquals("m" + i, publishPayload(resent));
+                    assertTrue(again.isSilent(), "a second PUBLISH before m" + i + " was acknowledged");
+                    again.send(RawMqttClient.ackPacket(PUBACK, publishPacketId(resent)));
+                }
+            }
         }
     }
 

@@ -60,8 +60,26 @@ class InFlightWindowTest {
         window.put(20, entry(3, 2));
         window.qos2(10).released = true;
         RecordingLink link = new RecordingLink();
-        window.resend(link);
+        window.resend(link, 10);
         assertEquals(List.of("PUBLISH m1 q1 dup=true", "PUBREL", "PUBLISH m3 q2 dup=true"), link.sent());
+        assertEquals(List.of(30, 10, 20), List.of(link.packetId(0), link.packetId(1), link.packetId(2)));
+    }
+
+    @Test
+    void resendsNoMoreThanTheWindowAndTheRestAsAcknowledgementsMakeRoom() {
+        window.put(30, entry(1, 1));
+        window.put(10, entry(2, 1));
+        window.put(20, entry(3, 1));
+        RecordingLink link = new RecordingLink();
+        window.resend(link, 1);
+        assertEquals(List.of("PUBLISH m1 q1 dup=true"), link.sent());
+        window.resendHeld(link, 1);
+        assertEquals(1, link.sent().size(), "no room until an acknowledgement");
+        window.acknowledge(30, 1);
+        window.resendHeld(link, 1);
+        assertEquals(List.of("PUBLISH m1 q1 dup=true", "PUBLISH m2 q1 dup=true"), link.sent());
+        window.acknowledge(10, 1);
+        window.resendHeld(link, 1);
         assertEquals(List.of(30, 10, 20), List.of(link.packetId(0), link.packetId(1), link.packetId(2)));
     }
 

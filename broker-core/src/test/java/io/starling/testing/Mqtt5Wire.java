@@ -167,6 +167,14 @@ public final class Mqtt5Wire {
         return u16(publish.body(), 2 + topicLength(publish));
     }
 
+    /** The payload of a QoS 1/2 PUBLISH the broker sent, as text: after its properties. */
+    public static String publishPayload(RawMqttClient.Packet publish) {
+        int at = 2 + topicLength(publish) + 2;
+        int[] length = variableByteInteger(publish.body(), at);
+        int start = at + length[1] + length[0];
+        return new String(publish.body(), start, publish.body().length - start, StandardCharsets.UTF_8);
+    }
+
     /** The properties of a QoS 1/2 PUBLISH the broker sent. */
     public static Map<PropertyId, List<Object>> publishProperties(RawMqttClient.Packet publish) {
         return properties(publish.body(), 2 + topicLength(publish) + 2);
