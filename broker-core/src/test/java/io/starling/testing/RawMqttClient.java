@@ -22,6 +22,11 @@ public final class RawMqttClient implements AutoCloseable {
 
     /** A packet as read off the wire: first byte split in type and flags, and the rest. */
     public record Packet(int type, int flags, byte[] body) {
+        /**
+         * The packet id of an acknowledgement, PUBREL, SUBACK or UNSUBACK: its first two bytes. A
+         * PUBLISH's comes after its topic: read it with {@code RawPublish} or
+         * {@code Mqtt5Wire.publishPacketId}.
+         */
         public int packetId() {
             return ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
         }
