@@ -92,6 +92,8 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         this.settings = settings;
         this.tables = StoreOpener.open(settings);
         this.usage = tables.usage;
+        // Known from the start: a node that has written nothing yet still has a store file.
+        this.sizeBytes = tables.fileSize();
         this.thread = DaemonThreads.named("starling-mapdb-writer").newThread(this::run);
         thread.start();
     }
@@ -351,6 +353,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
         try {
             tables = StoreOpener.open(settings);
             usage = tables.usage;
+            sizeBytes = tables.fileSize();
         } catch (StoreUnavailableException e) {
             LOG.error("MapDB store could not be reopened; writes fail until it can be: {}", e.getMessage());
         }

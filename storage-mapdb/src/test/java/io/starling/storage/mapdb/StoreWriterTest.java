@@ -3,6 +3,7 @@ package io.starling.storage.mapdb;
 import static io.starling.storage.mapdb.OpenStore.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.spi.SessionRecord;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -71,5 +73,13 @@ class StoreWriterTest {
         OpenStore store = OpenStore.open(directory, durability, 0);
         store.close();
         assertThrows(ExecutionException.class, () -> await(store.sessions.save(new SessionRecord("late", Map.of()))));
+    }
+
+    /** The dashboard and /metrics read the store's size: known from the opening, before any write. */
+    @Test
+    void aStoreReportsItsSizeBeforeItsFirstWrite() {
+        try (OpenStore store = OpenStore.open(directory)) {
+            assertTrue(store.writer.sizeBytes() > 0, "size of the file just opened");
+        }
     }
 }
