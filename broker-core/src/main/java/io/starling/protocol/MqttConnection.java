@@ -40,7 +40,9 @@ import io.starling.spi.StoredMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,10 +138,11 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     /** The Topic Aliases this connection sends to an MQTT 5 client; set with {@link #mqtt5}. */
     private OutboundTopicAliases outboundAliases;
     /**
-     * QoS 1/2 PUBLISHes of an MQTT 5 client not yet fully acknowledged (PUBACK, or PUBCOMP for
-     * QoS 2): more than the broker's Receive Maximum disconnects it with 0x93.
+     * The packet ids of an MQTT 5 client's QoS 1/2 PUBLISHes not yet fully acknowledged (PUBACK,
+     * or PUBCOMP for QoS 2): more than the broker's Receive Maximum disconnects it with 0x93.
+     * Null until its first QoS 1/2 PUBLISH (most connections never send one).
      */
-    private int inboundUnacknowledged;
+    private Set<Integer> inboundUnacknowledged;
 
     public MqttConnection(ProtocolServices services) {
         this.services = services;
@@ -242,7 +245,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
         String topic = message.variableHeader().topicName();
         MessageProperties properties = MessageProperties.NONE;
         if (mqtt5 != null) {
-            if (qos > 0 && ++inboundUnacknowledged > services.config().mqtt5().receiveMaximum()) {
+            if (qos > 0 && opensInboundFlow(message.variableHeader().packetId())) {
                 // [MQTT-3.3.4-9]
                 violation(
                         ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
@@ -772,10 +775,25 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             return;
         }
         boolean flowEnds = type == MqttMessageType.PUBACK || type == MqttMessageType.PUBCOMP || code.isError();
-        if (flowEnds && inboundUnacknowledged > 0) {
-            inboundUnacknowledged--;
+        if (flowEnds && inboundUnacknowledged != null) {
+            // By packet id: a PUBREL of a flow opened on an earlier connection gives back nothing.
+            inboundUnacknowledged.remove(packetId);
         }
         send(Packets.ack(type, packetId, code, null));
+    }
+
+    /**
+     * Counts a QoS 1/2 PUBLISH of an MQTT 5 client against the broker's Receive Maximum, by
+     * packet id (a QoS 2 PUBLISH sent again before PUBREL is the same flow).
+     *
+     * @return whether it is one more than the Receive Maximum allows
+     */
+    private boolean opensInboundFlow(int packetId) {
+        if (inboundUnacknowledged == null) {
+            inboundUnacknowledged = new HashSet<>();
+        }
+        return inboundUnacknowledged.add(packetId)
+                && inboundUnacknowledged.size() > services.config().mqtt5().receiveMaximum();
     }
 
     String clientId() {

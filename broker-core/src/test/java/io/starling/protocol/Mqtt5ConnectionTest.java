@@ -228,6 +228,20 @@ class Mqtt5ConnectionTest {
     }
 
     @Test
+    void mqtt_3_3_4_9_aQos2PublishSentAgainBeforePubrelCountsOnce() throws Exception {
+        try (RawMqttClient client = connected("resender")) {
+            for (int attempt = 0; attempt <= RECEIVE_MAXIMUM; attempt++) {
+                client.send(publish("resent", 2, 1, new byte[0], "x"));
+                assertEquals(0, ackReason(client.expect(PUBREC)));
+            }
+            client.send(publish("resent", 2, 2, new byte[0], "y"));
+            assertEquals(0, ackReason(client.expect(PUBREC)), "two flows open: within Receive Maximum");
+            client.send(RawMqttClient.pingreq());
+            client.expect(RawMqttClient.PINGRESP);
+        }
+    }
+
+    @Test
     void section_3_4_2_1_completedFlowsGiveTheQuotaBack() throws Exception {
         try (RawMqttClient client = connected("quota")) {
             for (int id = 1; id <= 3 * RECEIVE_MAXIMUM; id++) {
