@@ -126,8 +126,15 @@ final class ClientIdOwnership {
         long requestId = ids.getAsLong();
         CompletableFuture<Optional<SessionSnapshot>> answer =
                 new CompletableFuture<Optional<SessionSnapshot>>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        requests.put(requestId, new Request(previous.node(), clientId, answer));
-        channel.send(new ClusterMessage.Release(requestId, clientId, previous.epoch()), null, false);
+        Request request = new Request(previous.node(), clientId, answer);
+        requests.put(requestId, request);
+        if (channels.get(previous.node()) != channel && requests.remove(requestId, request)) {
+            // The node left between the look-up of its channel and the filing of the request, so
+            // nodeLeft did not see it: asked of a dead node, it would wait the whole timeout.
+            continueFromRecord(request);
+        } else {
+            channel.send(new ClusterMessage.Release(requestId, clientId, previous.epoch()), null, false);
+        }
         return answer.handle((snapshot, error) -> {
                     requests.remove(requestId);
                     if (error == null) {
@@ -303,17 +310,22 @@ final class ClientIdOwnership {
             if (!entry.getValue().target().equals(lostNode)) {
                 return false;
             }
-            // The node that had the session is gone: the session continues from the cluster's record
-            // of it, as for a claim made after the node was noticed gone.
-            Request request = entry.getValue();
-            recordedSession(request.clientId(), false).whenComplete((snapshot, error) -> {
-                if (error != null) {
-                    request.result().completeExceptionally(error);
-                } else {
-                    request.result().complete(snapshot);
-                }
-            });
+            continueFromRecord(entry.getValue());
             return true;
+        });
+    }
+
+    /**
+     * The node asked for the session is gone: the session continues from the cluster's record
+     * of it, as for a claim made after the node was noticed gone.
+     */
+    private void continueFromRecord(Request request) {
+        recordedSession(request.clientId(), false).whenComplete((snapshot, error) -> {
+            if (error != null) {
+                request.result().completeExceptionally(error);
+            } else {
+                request.result().complete(snapshot);
+            }
         });
     }
 }

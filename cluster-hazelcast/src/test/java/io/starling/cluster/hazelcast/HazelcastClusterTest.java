@@ -259,7 +259,8 @@ class HazelcastClusterTest {
                 assertEquals(0, client.connect("hasty-" + i, false, 60));
                 client.send(RawMqttClient.subscribePacket(1, "hasty/#", 1));
                 client.expect(RawMqttClient.SUBACK);
-                hastyOnA.add(new RawMqttClient(a.mqttPort));
+                // Their CONNACK waits until A sees C gone and the owner map's partitions of C move.
+                hastyOnA.add(new RawMqttClient(a.mqttPort, 30_000));
             }
             try (RawMqttClient offline = new RawMqttClient(c.mqttPort)) {
                 assertEquals(0, offline.connect("away", false, 60));

@@ -44,6 +44,8 @@ final class MapStandIn {
             };
             return CompletableFuture.completedFuture(processor.process(entry));
         });
+        when(map.getAsync(anyString()))
+                .thenAnswer(call -> CompletableFuture.completedFuture(data.get((String) call.getArgument(0))));
         when(map.setAsync(anyString(), anyString())).thenAnswer(call -> {
             data.put(call.getArgument(0), call.getArgument(1));
             return CompletableFuture.completedFuture(null);
