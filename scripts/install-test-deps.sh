@@ -4,8 +4,9 @@
 # benchmarks' side-by-side comparison), unzip (the distribution's end-to-end test unzips
 # the zip as a user would, keeping the scripts' executable bits) and haproxy (the cluster
 # tests' load balancer), kubernetes-client (kubectl checks the Kubernetes example's manifests
-# offline; any kubectl already on the PATH will do), chromium and chromium-driver (the
-# dashboard's browser test, headless); then makes Docker ready for the container tests
+# offline; any kubectl already on the PATH will do), chromium, chromium-driver and
+# firefox-esr (the dashboard's browser test, headless; Firefox through its own Marionette
+# protocol, since Debian has no geckodriver); then makes Docker ready for the container tests
 # (docker-setup.sh).
 set -euo pipefail
 missing=()
@@ -16,6 +17,7 @@ command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(hapr
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

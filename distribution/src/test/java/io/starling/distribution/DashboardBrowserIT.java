@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.starling.distribution.browser.HeadlessFirefox;
 import io.starling.testing.ExternalTool;
 import io.starling.testing.PahoClients;
 import java.io.File;
@@ -15,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -29,12 +31,15 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real browser: Debian's chromium, headless, driven by chromedriver through
- * Selenium (both installed by scripts/install-test-deps.sh; nothing is downloaded), against the
- * distribution's three-node example cluster behind HAProxy. It logs in, sees the overview
- * update, finds a client connected through HAProxy, disconnects it and sees it gone, and
- * publishes from the dashboard's MQTT client to a subscriber. Its screenshots are the ones in
- * docs/DASHBOARD.md: they go to {@code dashboard.screenshots} (default: the e2e work directory).
+ * The dashboard in real browsers, each headless: Debian's chromium driven by chromedriver
+ * through Selenium, and Debian's Firefox ESR driven through its Marionette protocol (Debian has
+ * no geckodriver; see {@link HeadlessFirefox}), all installed by scripts/install-test-deps.sh,
+ * nothing downloaded; against the distribution's three-node example cluster behind HAProxy.
+ * In each browser it logs in, sees the overview update, finds a client connected through
+ * HAProxy, disconnects it and sees it gone, and publishes from the dashboard's MQTT client to a
+ * subscriber. Chromium's screenshots are the ones in docs/DASHBOARD.md (Firefox's carry a
+ * {@code -firefox} suffix): they go to {@code dashboard.screenshots} (default: the e2e work
+ * directory).
  */
 class DashboardBrowserIT {
 
@@ -44,18 +49,28 @@ class DashboardBrowserIT {
     static Path temp;
 
     private static AdminCluster admin;
-    private static WebDriver browser;
-    private static WebDriverWait wait;
     private static Path screenshots;
+    private WebDriver browser;
+    private WebDriverWait wait;
 
     @BeforeAll
-    static void startClusterAndBrowser() throws Exception {
+    static void startCluster() throws Exception {
         screenshots = Path.of(System.getProperty(
                 "dashboard.screenshots",
                 Path.of(System.getProperty("distribution.work.dir"), "screenshots")
                         .toString()));
         Files.createDirectories(screenshots);
         admin = AdminCluster.start(temp, "dashboard-cluster-logs");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    private static ChromeDriver chromium() {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(ExternalTool.require("chromedriver")))
                 .usingAnyFreePort()
@@ -65,31 +80,43 @@ class DashboardBrowserIT {
         // No sandbox: CI containers run as root, where chromium's sandbox cannot start.
         options.addArguments(
                 "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=en");
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, WAIT);
+        return new ChromeDriver(service, options);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-    }
-
-    private static WebElement id(String id) {
+    private WebElement id(String id) {
         return browser.findElement(By.id(id));
     }
 
-    private static void screenshot(String name) throws Exception {
+    private void screenshot(String name, String browserName) throws Exception {
+        String file = browserName.equals("chromium") ? name + ".png" : name + "-" + browserName + ".png";
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), screenshots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot.toPath(), screenshots.resolve(file), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    @Test
-    void operatorLogsInWatchesDisconnectsAClientAndPublishesFromTheBrowser() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"chromium", "firefox"})
+    void operatorLogsInWatchesDisconnectsAClientAndPublishesFromTheBrowser(String browserName) throws Exception {
+        if (browserName.equals("chromium")) {
+            browser = chromium();
+            try {
+                operatorSession(browserName);
+            } finally {
+                browser.quit();
+            }
+        } else {
+            Path profile = Files.createDirectories(temp.resolve("firefox-profile"));
+            Path log = Path.of(System.getProperty("distribution.work.dir"), "firefox.log");
+            try (HeadlessFirefox firefox =
+                    HeadlessFirefox.start(ExternalTool.require("firefox-esr"), profile, log, 1400, 1000)) {
+                browser = firefox.driver();
+                operatorSession(browserName);
+            }
+        }
+    }
+
+    private void operatorSession(String browserName) throws Exception {
+        wait = new WebDriverWait(browser, WAIT);
+        String viaHaproxy = "via-haproxy-" + browserName;
         browser.get(admin.baseUrl(0) + "/");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user")));
         id("login-user").sendKeys(AdminCluster.USER);
@@ -106,9 +133,9 @@ class DashboardBrowserIT {
         String firstUpdate = id("updated").getText();
         wait.until(driver -> !id("updated").getText().equals(firstUpdate));
 
-        try (PahoClients viaBalancer = PahoClients.connect(admin.cluster.balancerUrl(), "via-haproxy-1");
+        try (PahoClients viaBalancer = PahoClients.connect(admin.cluster.balancerUrl(), viaHaproxy);
                 PahoClients subscriber =
-                        PahoClients.connect(admin.cluster.nodes.get(1).url(), "web-subscriber")) {
+                        PahoClients.connect(admin.cluster.nodes.get(1).url(), "web-subscriber-" + browserName)) {
             subscriber.client().subscribe("web/test", 1);
             viaBalancer.client().subscribe("haproxy/#", 1);
             // A few updates with the clients connected and 60 messages after each, so that the
@@ -122,19 +149,23 @@ class DashboardBrowserIT {
             }
             wait.until(driver -> Integer.parseInt(id("total-connections").getText()) >= 2);
             wait.until(driver -> !id("total-in").getText().equals("0"));
-            screenshot("dashboard-overview.png");
+            screenshot("dashboard-overview", browserName);
 
             // Clients: search, detail, disconnect.
             browser.get(admin.baseUrl(0) + "/dashboard/#clients");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("clients-q")));
-            id("clients-q").sendKeys("via-haproxy");
+            id("clients-q").sendKeys(viaHaproxy);
             browser.findElement(By.cssSelector("#clients-search button")).click();
             // The search's answer (the unfiltered list shows both clients): only the newest is shown.
             wait.until(ExpectedConditions.textToBe(By.id("clients-total"), "1-1 of 1"));
-            By row = By.cssSelector("#clients-table tr[data-client-id='via-haproxy-1']");
-            wait.until(ExpectedConditions.visibilityOfElementLocated(row)).click();
+            By row = By.cssSelector("#clients-table tr[data-client-id='" + viaHaproxy + "']");
+            // A click on the row's first cell, as a user's lands: Firefox's WebDriver cannot
+            // scroll a table row itself into view to click it.
+            wait.until(ExpectedConditions.visibilityOfElementLocated(row))
+                    .findElement(By.cssSelector("td"))
+                    .click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("client-detail"), "haproxy/#"));
-            screenshot("dashboard-clients.png");
+            screenshot("dashboard-clients", browserName);
             browser.findElement(By.cssSelector("#client-detail button")).click();
             wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
             awaitDisconnected(viaBalancer);
@@ -153,15 +184,15 @@ class DashboardBrowserIT {
             id("mqtt-pub-topic").clear();
             id("mqtt-pub-topic").sendKeys("web/test");
             id("mqtt-pub-payload").clear();
-            id("mqtt-pub-payload").sendKeys("hello from chromium");
+            id("mqtt-pub-payload").sendKeys("hello from " + browserName);
             id("mqtt-publish-button").click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mqtt-log"), "(acknowledged)"));
             PahoClients.Received received = subscriber.next();
             assertEquals("web/test", received.topic());
-            assertEquals("hello from chromium", received.text());
+            assertEquals("hello from " + browserName, received.text());
             wait.until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.cssSelector("#mqtt-log .mqtt-message"), "hello from chromium"));
-            screenshot("dashboard-mqtt.png");
+                    By.cssSelector("#mqtt-log .mqtt-message"), "hello from " + browserName));
+            screenshot("dashboard-mqtt", browserName);
         }
     }
 
