@@ -71,8 +71,8 @@ class SlowConsumerTest {
                 "STARLING_MQTT_MAX_INFLIGHT_MESSAGES",
                 Integer.toString(MAX_INFLIGHT));
         try (BrokerProcess broker = BrokerProcess.start(List.of("-Xmx64m"), List.of(), environment)) {
-            int port = broker.awaitPort(20_000);
-            int httpPort = broker.awaitHttpPort(20_000);
+            int port = broker.awaitPort(60_000);
+            int httpPort = broker.awaitHttpPort(60_000);
             try (RawMqttClient slow = new RawMqttClient(port, 10_000, 4096);
                     RawMqttClient fast = new RawMqttClient(port, 10_000);
                     RawMqttClient publisher = new RawMqttClient(port, 10_000)) {

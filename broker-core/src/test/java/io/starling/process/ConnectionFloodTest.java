@@ -55,8 +55,8 @@ class ConnectionFloodTest {
     void tenThousandConcurrentConnectionsAllGetConnackAndRoundTripsStillWork() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start(List.of(), LOOPBACK);
                 ConnectionFlood flood = new ConnectionFlood()) {
-            int port = broker.awaitPort(20_000);
-            int httpPort = broker.awaitHttpPort(20_000);
+            int port = broker.awaitPort(60_000);
+            int httpPort = broker.awaitHttpPort(60_000);
             flood.open(port, CLIENTS, 1000, i -> connect("flood-" + i, true), CONNACK_ACCEPTED, true, FLOOD_TIMEOUT);
             assertEquals(CLIENTS, flood.openCount());
             awaitMetric(httpPort, "starling_connections", CLIENTS);
@@ -82,8 +82,8 @@ class ConnectionFloodTest {
         try (BrokerProcess broker = BrokerProcess.start(List.of(), LOOPBACK);
                 ConnectionFlood sessions = new ConnectionFlood();
                 ConnectionFlood idle = new ConnectionFlood()) {
-            int port = broker.awaitPort(20_000);
-            int httpPort = broker.awaitHttpPort(20_000);
+            int port = broker.awaitPort(60_000);
+            int httpPort = broker.awaitHttpPort(60_000);
             long baseline = heapAfterGc(broker, httpPort);
 
             // Persistent sessions with one subscription each, then offline.

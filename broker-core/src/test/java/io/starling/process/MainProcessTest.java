@@ -39,7 +39,7 @@ class MainProcessTest {
         Path conf = dir.resolve("starling.conf");
         Files.writeString(conf, "starling.mqtt.max-inflight-messages = 4\n");
         try (BrokerProcess broker = BrokerProcess.start(List.of("-c", conf.toString(), "-v"), LOOPBACK)) {
-            int port = broker.awaitPort(20_000);
+            int port = broker.awaitPort(60_000);
             try (RawMqttClient client = new RawMqttClient(port)) {
                 assertEquals(0, client.connect("process-client", true, 60));
                 client.send(RawMqttClient.pingreq());
