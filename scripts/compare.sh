@@ -339,6 +339,9 @@ done
 for qos in 0 1 2; do
   compare "p2p (100 pairs), QoS $qos, $P2P msgs" --scenario p2p --qos "$qos" --messages "$P2P"
 done
+for qos in 1 2; do
+  compare "shared (100 → \$share group of 10), QoS $qos, $P2P msgs" --scenario shared --qos "$qos" --messages "$P2P"
+done
 compare "p2p, QoS 1, offered $RATE msg/s, $RATED msgs" --scenario p2p --qos 1 --rate "$RATE" --messages "$RATED"
 compare "drain, $DRAIN queued QoS 1 msgs" --scenario drain --messages "$DRAIN"
 

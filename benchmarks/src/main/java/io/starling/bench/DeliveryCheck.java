@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Compares what the publishers sent and had acknowledged with what the subscribers received.
  * At QoS 1 and 2 every acknowledged message must reach every subscriber that hears its
- * publisher, in order; at QoS 2 exactly once. At QoS 0 missing copies are only counted.
+ * publisher, in order; at QoS 2 exactly once. At QoS 0 missing copies are only counted. For a
+ * shared subscription group ({@link #ofGroup}) the group as a whole must get each message: one
+ * member, in order within each member; a message at two members counts as a duplicate.
  */
 record DeliveryCheck(
         int qos,
@@ -21,17 +23,36 @@ record DeliveryCheck(
         long unexpectedAcks,
         long foreign) {
 
+    /** What the publishers report, summed. */
+    private record Sent(long published, long unacknowledged, long unexpectedAcks) {
+
+        static Sent of(List<? extends Published> publishers) {
+            long published = 0;
+            long unacknowledged = 0;
+            long unexpectedAcks = 0;
+            for (Published publisher : publishers) {
+                published += publisher.sent();
+                unacknowledged += publisher.unacknowledged();
+                unexpectedAcks += publisher.unexpectedAcks();
+            }
+            return new Sent(published, unacknowledged, unexpectedAcks);
+        }
+    }
+
+    /** The messages of the publisher a subscriber (or group) must get: a copy to change. */
+    private static BitSet due(int qos, Published publisher) {
+        if (qos > 0) {
+            return (BitSet) publisher.acked().clone();
+        }
+        BitSet sent = new BitSet();
+        sent.set(0, publisher.sent());
+        return sent;
+    }
+
     /** @param heardBy for each subscriber, the indexes of the publishers it hears */
     static DeliveryCheck of(
             int qos, List<? extends Published> publishers, List<Subscriber> subscribers, int[][] heardBy) {
-        long published = 0;
-        long unacknowledged = 0;
-        long unexpectedAcks = 0;
-        for (Published publisher : publishers) {
-            published += publisher.sent();
-            unacknowledged += publisher.unacknowledged();
-            unexpectedAcks += publisher.unexpectedAcks();
-        }
+        Sent sent = Sent.of(publishers);
         long expected = 0;
         long delivered = 0;
         long missing = 0;
@@ -44,15 +65,10 @@ record DeliveryCheck(
                 Published publisher = publishers.get(p);
                 BitSet received = subscriber.receivedFrom(publisher.index());
                 delivered += received.cardinality();
-                if (qos == 0) {
-                    expected += publisher.sent();
-                    missing += publisher.sent() - received.cardinality();
-                } else {
-                    BitSet lost = (BitSet) publisher.acked().clone();
-                    lost.andNot(received);
-                    expected += publisher.acked().cardinality();
-                    missing += lost.cardinality();
-                }
+                BitSet lost = due(qos, publisher);
+                expected += lost.cardinality();
+                lost.andNot(received);
+                missing += lost.cardinality();
             }
             duplicates += subscriber.duplicates();
             reordered += subscriber.reordered();
@@ -60,14 +76,57 @@ record DeliveryCheck(
         }
         return new DeliveryCheck(
                 qos,
-                published,
+                sent.published(),
                 expected,
                 delivered,
                 missing,
                 duplicates,
                 reordered,
-                unacknowledged,
-                unexpectedAcks,
+                sent.unacknowledged(),
+                sent.unexpectedAcks(),
+                foreign);
+    }
+
+    /** The subscribers are the members of one shared subscription group hearing every publisher. */
+    static DeliveryCheck ofGroup(int qos, List<? extends Published> publishers, List<Subscriber> members) {
+        Sent sent = Sent.of(publishers);
+        long expected = 0;
+        long delivered = 0;
+        long missing = 0;
+        long duplicates = 0;
+        for (Published publisher : publishers) {
+            BitSet union = new BitSet();
+            long copies = 0;
+            for (Subscriber member : members) {
+                BitSet received = member.receivedFrom(publisher.index());
+                copies += received.cardinality();
+                union.or(received);
+            }
+            delivered += copies;
+            // A message more than one member got: the group had it twice.
+            duplicates += copies - union.cardinality();
+            BitSet lost = due(qos, publisher);
+            expected += lost.cardinality();
+            lost.andNot(union);
+            missing += lost.cardinality();
+        }
+        long reordered = 0;
+        long foreign = 0;
+        for (Subscriber member : members) {
+            duplicates += member.duplicates();
+            reordered += member.reordered();
+            foreign += member.foreign();
+        }
+        return new DeliveryCheck(
+                qos,
+                sent.published(),
+                expected,
+                delivered,
+                missing,
+                duplicates,
+                reordered,
+                sent.unacknowledged(),
+                sent.unexpectedAcks(),
                 foreign);
     }
 

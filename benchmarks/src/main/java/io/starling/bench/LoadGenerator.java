@@ -58,7 +58,7 @@ public final class LoadGenerator {
                         options.pending(),
                         options.mqttVersion() == 5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1)) {
             return switch (options.scenario()) {
-                case FAN_IN, FAN_OUT, POINT_TO_POINT ->
+                case FAN_IN, FAN_OUT, POINT_TO_POINT, SHARED ->
                     new TrafficRun(options, connector, connector.to(options.subscriberPortOrDefault()), probe, runId)
                             .run();
                 case IDLE -> new IdleRun(options, connector, probe, runId).run();

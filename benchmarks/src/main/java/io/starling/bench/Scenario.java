@@ -12,6 +12,11 @@ public enum Scenario {
     FAN_OUT("fan-out"),
     /** Many publisher/subscriber pairs, a topic per pair. */
     POINT_TO_POINT("p2p"),
+    /**
+     * Many publishers, a topic each, and one shared subscription group ({@code $share/...}) of a
+     * tenth as many members: each message goes to one member of the group.
+     */
+    SHARED("shared"),
     /** Many connections that only connect: the broker's memory per connection. */
     IDLE("idle"),
     /** Queued QoS 1 messages delivered to a persistent subscriber when it reconnects. */

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 /**
- * Fan-in, fan-out and point-to-point: subscribers connect and subscribe first, then the
+ * Fan-in, fan-out, point-to-point and shared: subscribers connect and subscribe first, then the
  * publishers publish; the run ends when every copy arrived, deliveries stopped, or time ran out.
  */
 final class TrafficRun {
@@ -84,7 +84,9 @@ final class TrafficRun {
         int[][] heardBy = IntStream.range(0, topology.subscribers())
                 .mapToObj(topology::heardBy)
                 .toArray(int[][]::new);
-        DeliveryCheck check = DeliveryCheck.of(options.qos(), publishers, subscribers, heardBy);
+        DeliveryCheck check = topology.shared()
+                ? DeliveryCheck.ofGroup(options.qos(), publishers, subscribers)
+                : DeliveryCheck.of(options.qos(), publishers, subscribers, heardBy);
         List<String> notes = new ArrayList<>(check.notes());
         if (check.published() < options.messages()) {
             notes.add("publishing stopped at the duration cap after " + check.published() + " of " + options.messages()

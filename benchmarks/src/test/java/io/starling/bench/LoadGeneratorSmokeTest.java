@@ -78,7 +78,8 @@ class LoadGeneratorSmokeTest {
     @CsvSource({
         "fan-in, 0, 200, 200", "fan-in, 1, 200, 200", "fan-in, 2, 200, 200",
         "fan-out, 0, 10, 200", "fan-out, 1, 10, 200", "fan-out, 2, 10, 200",
-        "p2p, 0, 200, 200", "p2p, 1, 200, 200", "p2p, 2, 200, 200"
+        "p2p, 0, 200, 200", "p2p, 1, 200, 200", "p2p, 2, 200, 200",
+        "shared, 0, 200, 200", "shared, 1, 200, 200", "shared, 2, 200, 200"
     })
     void trafficScenariosDeliverEveryMessage(String scenario, int qos, int messages, long copies) throws Exception {
         Result result = LoadGenerator.run(
