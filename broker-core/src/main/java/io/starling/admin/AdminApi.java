@@ -1,6 +1,7 @@
 package io.starling.admin;
 
 import io.starling.config.Mqtt5Settings;
+import io.starling.metrics.TopicTreeRates;
 import io.starling.routing.MessageIds;
 import io.starling.routing.RetainedMessages;
 import io.starling.routing.Topics;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,7 @@ final class AdminApi {
             case "sessions" -> sessions(call, path);
             case "subscriptions" -> only(method, "GET", path, 1, () -> subscriptions(call));
             case "retained" -> retained(call, path);
+            case "topics" -> only(method, "GET", path, 1, () -> topicTrees(call));
             case "auth" ->
                 path.size() == 2 && path.get(1).equals("reload")
                         ? only(method, "POST", path, 2, this::reloadAuth)
@@ -272,6 +275,53 @@ final class AdminApi {
                         }
                     }
                     throw ApiError.notFound("no node " + node);
+                });
+    }
+
+    /**
+     * Messages per second per topic tree, summed over the nodes, highest first: {@code depth}
+     * levels of the topic (default 1), at most {@code limit} trees (default 50). The first ask
+     * starts the counting on every node ({@code "counting": false}, no trees yet); the next asks
+     * get the rates since the ask before. Counting stops a minute after the last ask.
+     */
+    private CompletionStage<Object> topicTrees(HttpCall call) {
+        int depth = number(call, "depth", 1, TopicTreeRates.MAX_DEPTH, 1);
+        int limit = number(call, "limit", 1, MAX_LIMIT, 50);
+        return cluster.askEveryNode(new NodeQuery(LocalAnswers.TOPIC_TREES, Map.of("depth", Integer.toString(depth))))
+                .thenApply(answers -> {
+                    Map<String, Double> sums = new HashMap<>();
+                    boolean counting = true;
+                    List<Object> errors = new ArrayList<>();
+                    for (NodeAnswer answer : answers) {
+                        if (!(answer.value() instanceof Map<?, ?> node)) {
+                            errors.add(unreachable(answer));
+                            continue;
+                        }
+                        counting &= ((Number) node.get("seconds")).doubleValue() > 0;
+                        for (Object item : (List<?>) node.get("trees")) {
+                            Map<?, ?> tree = (Map<?, ?>) item;
+                            sums.merge(
+                                    (String) tree.get("tree"),
+                                    ((Number) tree.get("perSecond")).doubleValue(),
+                                    Double::sum);
+                        }
+                    }
+                    List<Object> items = sums.entrySet().stream()
+                            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                            .limit(limit)
+                            .map(entry -> {
+                                LinkedHashMap<String, Object> item = new LinkedHashMap<>();
+                                item.put("tree", entry.getKey());
+                                item.put("messagesPerSecond", entry.getValue());
+                                return (Object) item;
+                            })
+                            .toList();
+                    LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+                    result.put("depth", depth);
+                    result.put("counting", counting);
+                    result.put("items", items);
+                    result.put("unreachable", errors);
+                    return result;
                 });
     }
 

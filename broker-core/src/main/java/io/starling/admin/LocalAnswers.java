@@ -3,6 +3,7 @@ package io.starling.admin;
 import io.starling.auth.AuthChain;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.metrics.MetricsSource;
+import io.starling.metrics.TopicTreeRates;
 import io.starling.session.ConnectionDetails;
 import io.starling.session.Session;
 import io.starling.session.SessionRegistry;
@@ -41,6 +42,7 @@ public final class LocalAnswers {
     static final String DELETE_SESSION = "delete-session";
     static final String RELOAD_AUTH = "reload-auth";
     static final String REDIRECT = "redirect";
+    static final String TOPIC_TREES = "topic-trees";
 
     private final Supplier<String> nodeId;
     private final String version;
@@ -83,6 +85,7 @@ public final class LocalAnswers {
             case DELETE_SESSION -> deleteSession(query.parameter("clientId", ""));
             case RELOAD_AUTH -> CompletableFuture.completedFuture(auth.reloadPlugins());
             case REDIRECT -> CompletableFuture.completedFuture(redirect(query));
+            case TOPIC_TREES -> CompletableFuture.completedFuture(topicTrees(query));
             default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown query " + query.kind()));
         };
     }
@@ -116,6 +119,23 @@ public final class LocalAnswers {
         long batches = cluster.acknowledgedBatches();
         node.put("forwardingLagMillis", batches == 0 ? 0.0 : cluster.acknowledgementNanos() / 1e6 / batches);
         return node;
+    }
+
+    /** This node's messages per second per topic tree, since the ask before (see {@link TopicTreeRates}). */
+    private LinkedHashMap<String, Object> topicTrees(NodeQuery query) {
+        TopicTreeRates.Snapshot snapshot =
+                metrics.counters().topicTrees().watch(Integer.parseInt(query.parameter("depth", "1")));
+        ArrayList<Object> trees = new ArrayList<>(snapshot.trees().size());
+        for (TopicTreeRates.TreeRate rate : snapshot.trees()) {
+            LinkedHashMap<String, Object> tree = new LinkedHashMap<>();
+            tree.put("tree", rate.tree());
+            tree.put("perSecond", rate.perSecond());
+            trees.add(tree);
+        }
+        LinkedHashMap<String, Object> answer = new LinkedHashMap<>();
+        answer.put("seconds", snapshot.seconds());
+        answer.put("trees", trees);
+        return answer;
     }
 
     /** Every session here, each read on its own thread. */

@@ -34,6 +34,7 @@ public final class BrokerMetrics {
     private final LongAdder badCredentials = new LongAdder();
     private final LongAdder notAuthorized = new LongAdder();
     private final LongAdder loginsHeldBack = new LongAdder();
+    private final TopicTreeRates topicTrees = new TopicTreeRates(System::nanoTime);
 
     public void clientConnected() {
         connected.increment();
@@ -55,6 +56,11 @@ public final class BrokerMetrics {
 
     public void messageReceived(int qos) {
         received[qos].increment();
+    }
+
+    /** Messages published per topic tree, counted while the admin API watches them. */
+    public TopicTreeRates topicTrees() {
+        return topicTrees;
     }
 
     public void messageSent(int qos) {

@@ -258,6 +258,7 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
             }
             properties = PublishProperties.read(message.variableHeader().properties());
         }
+        services.metrics().topicTrees().published(topic);
         publishes().onPublish(session, InboundPublish.of(message, topic, properties));
     }
 

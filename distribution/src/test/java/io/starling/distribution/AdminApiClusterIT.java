@@ -209,7 +209,38 @@ class AdminApiClusterIT {
     }
 
     @Test
+    void messageRatesPerTopicTreeAreSummedOverTheNodes() throws Exception {
+        Map<String, Object> started = admin.get(0, "/api/v1/topics?depth=2");
+        assertEquals(false, started.get("counting"), "the first ask starts the counting: " + started);
+        try (PahoClients onFirst = PahoClients.connect(url(0), "rates-pub-1");
+                PahoClients onThird = PahoClients.connect(url(2), "rates-pub-3")) {
+            for (int i = 0; i < 30; i++) {
+                onFirst.client().publish("rates/a/x", new byte[8], 1, false);
+            }
+            for (int i = 0; i < 10; i++) {
+                onThird.client().publish("rates/b/y/z", new byte[8], 1, false);
+            }
+        }
+        // Rates cover at least a second since the ask before: ask until both trees show, from
+        // the node that had no publisher.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, Object> rates;
+        do {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1100));
+            rates = admin.get(1, "/api/v1/topics?depth=2");
+        } while (items(rates).size() < 2 && System.nanoTime() < deadline);
+        assertEquals(true, rates.get("counting"), rates.toString());
+        List<Map<String, Object>> trees = items(rates);
+        // Highest first: 30 messages on node 1, 10 on node 3, over about the same interval.
+        assertEquals(
+                List.of("rates/a", "rates/b"),
+                trees.stream().map(tree -> tree.get("tree")).toList());
+        assertTrue((Double) trees.get(1).get("messagesPerSecond") > 0, rates.toString());
+    }
+
+    @Test
     void badCallsGetClearJsonErrors() throws Exception {
+        assertError(admin.call(0, "GET", "/api/v1/topics?depth=9"), 400, "depth");
         assertError(admin.call(0, "GET", "/api/v1/clients?limit=0"), 400, "limit");
         assertError(admin.call(0, "GET", "/api/v1/clients?offset=x"), 400, "offset");
         assertError(admin.call(0, "GET", "/api/v1/subscriptions?filter=" + encode("a/#/b")), 400, "filter");

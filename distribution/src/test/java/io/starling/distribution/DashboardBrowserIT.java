@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * through Selenium, and Debian's Firefox ESR driven through its Marionette protocol (Debian has
  * no geckodriver; see {@link HeadlessFirefox}), all installed by scripts/install-test-deps.sh,
  * nothing downloaded; against the distribution's three-node example cluster behind HAProxy.
- * In each browser it logs in, sees the overview update, finds a client connected through
- * HAProxy, disconnects it and sees it gone, and publishes from the dashboard's MQTT client to a
- * subscriber. Chromium's screenshots are the ones in docs/DASHBOARD.md (Firefox's carry a
+ * In each browser it logs in, sees the overview update, sees a topic tree's rate, finds a
+ * client connected through HAProxy, disconnects it and sees it gone, and publishes from the
+ * dashboard's MQTT client to a subscriber. Chromium's screenshots are the ones in docs/DASHBOARD.md (Firefox's carry a
  * {@code -firefox} suffix): they go to {@code dashboard.screenshots} (default: the e2e work
  * directory).
  */
@@ -150,6 +151,18 @@ class DashboardBrowserIT {
             wait.until(driver -> Integer.parseInt(id("total-connections").getText()) >= 2);
             wait.until(driver -> !id("total-in").getText().equals("0"));
             screenshot("dashboard-overview", browserName);
+
+            // Topics: the page's first ask starts the counting (unless an ask of the last minute
+            // did, as the other browser's run); messages published after it show.
+            browser.get(admin.baseUrl(0) + "/dashboard/#topics");
+            wait.until(ExpectedConditions.textMatches(
+                    By.id("topics-status"), Pattern.compile("counting started|tree\\(s\\)")));
+            for (int message = 0; message < 60; message++) {
+                viaBalancer.client().publish("haproxy/load", new byte[16], 1, false);
+            }
+            wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.xpath("//table[@id='topics-table']//td[text()='haproxy/load']")));
+            screenshot("dashboard-topics", browserName);
 
             // Clients: search, detail, disconnect.
             browser.get(admin.baseUrl(0) + "/dashboard/#clients");

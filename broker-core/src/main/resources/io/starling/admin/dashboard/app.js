@@ -78,19 +78,26 @@ async function start() {
   $("nav").hidden = false;
   $("logout").hidden = false;
   clearInterval(state.timer);
-  state.timer = setInterval(() => poll().catch(showError), POLL_MILLIS);
+  state.timer = setInterval(() => {
+    poll().catch(showError);
+    if (currentPage() === "topics") loadTopics().catch(showError);
+  }, POLL_MILLIS);
   await poll().catch(showError);
   route();
 }
 
 // ---- pages
 
+function currentPage() {
+  return (location.hash || "#overview").substring(1);
+}
+
 function route() {
   if (!state.me) return;
-  const page = (location.hash || "#overview").substring(1);
+  const page = currentPage();
   document.querySelectorAll(".page").forEach((section) => (section.hidden = section.id !== "page-" + page));
   document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", a.dataset.page === page));
-  const loaders = { clients: loadClients, sessions: loadSessions, subscriptions: loadSubscriptions, retained: loadRetained, mqtt: prepareMqtt };
+  const loaders = { clients: loadClients, sessions: loadSessions, subscriptions: loadSubscriptions, retained: loadRetained, topics: loadTopics, mqtt: prepareMqtt };
   if (loaders[page]) loaders[page]().catch(showError);
 }
 window.addEventListener("hashchange", route);
@@ -271,6 +278,18 @@ async function loadRetained() {
     })))));
 }
 pager("retained", loadRetained);
+
+// ---- topic trees: the nodes count per tree only while this page asks (see docs/DASHBOARD.md)
+
+async function loadTopics() {
+  const answer = await latest("topics", api("GET", "topics", { depth: $("topics-depth").value, limit: PAGE }));
+  if (!answer) return;
+  const unreachable = answer.unreachable.length ? " (" + answer.unreachable.length + " node(s) did not answer)" : "";
+  $("topics-status").textContent = (answer.counting ? answer.items.length + " tree(s)" : "counting started, rates follow") + unreachable;
+  $("topics-table").tBodies[0].replaceChildren(...answer.items.map((t) => el("tr", {},
+    el("td", { className: "wrap" }, t.tree), el("td", {}, t.messagesPerSecond.toFixed(1)))));
+}
+$("topics-depth").addEventListener("change", () => loadTopics().catch(showError));
 
 // ---- MQTT over WebSocket
 
