@@ -16,6 +16,9 @@
 #   scripts/compare.sh --offline     offline persistent sessions with queued messages, filled, the
 #                                       broker restarted on its store, then drained: Starling on
 #                                       MapDB and Mosquitto with persistence (see lib/compare-offline.sh for sizes)
+#   scripts/compare.sh --dashboard   Starling only: the fan-in load unwatched and with the admin API polled as
+#                                       the dashboard's Topics page polls it, in alternating pairs
+#                                       (lib/compare-dashboard.sh); with --full, more pairs and the full sizes
 #   scripts/compare.sh --memory      RSS after start, at peak and at rest with the quick scenarios, and under a
 #                                       QoS 0 burst to a slow reader: Mosquitto, Starling in-memory and on
 #                                       MapDB with bin/starling's own memory settings (lib/compare-memory.sh)
@@ -44,12 +47,13 @@ case "${1:-}" in
   --storm) MODE=storm ;;
   --offline) MODE=offline ;;
   --memory) MODE=memory ;;
+  --dashboard) MODE=dashboard ;;
   --failover) MODE=failover ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--failover|--mqtt5 [--full]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--failover|--mqtt5 [--full]|--dashboard [--full]]" >&2; exit 2 ;;
 esac
 # The scenario sizes: --mqtt5 runs the quick ones unless --full follows it.
 MODE_SIZES=quick
-[[ "$MODE" == full || ( "$MODE" == mqtt5 && "${2:-}" == --full ) ]] && MODE_SIZES=full
+[[ "$MODE" == full || ( ( "$MODE" == mqtt5 || "$MODE" == dashboard ) && "${2:-}" == --full ) ]] && MODE_SIZES=full
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
@@ -67,7 +71,7 @@ fi
 # Both brokers hold the whole drain in a subscriber's queue and keep 32 messages in flight.
 QUEUE_LIMIT=$((DRAIN * 2))
 
-[[ "$MODE" == cross-node || "$MODE" == failover || -x "$MOSQUITTO" ]] \
+[[ "$MODE" == cross-node || "$MODE" == failover || "$MODE" == dashboard || -x "$MOSQUITTO" ]] \
   || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
 if [[ ! -f "$BENCH_JAR" || ! -f "$STARLING_DIST" ]]; then
   (cd "$ROOT" && mvn -B -q -pl benchmarks,distribution -am package -DskipTests)
@@ -267,6 +271,13 @@ fi
 if [[ "$MODE" == offline ]]; then
   # shellcheck source=scripts/lib/compare-offline.sh
   . "$ROOT/scripts/lib/compare-offline.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
+  exit 0
+fi
+
+if [[ "$MODE" == dashboard ]]; then
+  # shellcheck source=scripts/lib/compare-dashboard.sh
+  . "$ROOT/scripts/lib/compare-dashboard.sh"
   [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
   exit 0
 fi
