@@ -30,7 +30,8 @@ final class ClientIdOwnership {
     private static final Logger LOG = LoggerFactory.getLogger(ClientIdOwnership.class);
 
     /** A session hand-over asked of another node. */
-    private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {}
+    private record Request(
+            String target, String clientId, boolean cleanStart, CompletableFuture<Optional<SessionSnapshot>> result) {}
 
     private final String nodeId;
     private final Map<String, Channel> channels;
@@ -101,7 +102,7 @@ final class ClientIdOwnership {
                         claim.epoch.complete(-1L);
                         finish(clientId, claim, result, null, failure);
                     } else {
-                        claimed(clientId, claim, result, found);
+                        claimed(clientId, cleanStart, claim, result, found);
                     }
                 });
         return result;
@@ -115,6 +116,7 @@ final class ClientIdOwnership {
 
     private void claimed(
             String clientId,
+            boolean cleanStart,
             LocalClaims.Claim claim,
             CompletableFuture<Optional<SessionSnapshot>> result,
             ConnectClaim.Result found) {
@@ -133,7 +135,7 @@ final class ClientIdOwnership {
                 } else {
                     // That claim took the id but got no session (its holder did not answer): the
                     // session continues from its record.
-                    recordedSession(clientId, true)
+                    fromCluster(clientId, cleanStart, true)
                             .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
                 }
             });
@@ -146,7 +148,7 @@ final class ClientIdOwnership {
             finish(clientId, claim, result, fromRecord(clientId, found.record(), found.inboundQos2(), false), null);
             return;
         }
-        handOver(previous, channel, clientId)
+        handOver(previous, channel, clientId, cleanStart)
                 .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
     }
 
@@ -156,11 +158,11 @@ final class ClientIdOwnership {
      * that node had queued follows if it answers later (see {@link #released}).
      */
     private CompletionStage<Optional<SessionSnapshot>> handOver(
-            ClaimProcessor.Owner previous, Channel channel, String clientId) {
+            ClaimProcessor.Owner previous, Channel channel, String clientId, boolean cleanStart) {
         long requestId = ids.getAsLong();
         CompletableFuture<Optional<SessionSnapshot>> answer =
                 new CompletableFuture<Optional<SessionSnapshot>>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Request request = new Request(previous.node(), clientId, answer);
+        Request request = new Request(previous.node(), clientId, cleanStart, answer);
         requests.put(requestId, request);
         if (channels.get(previous.node()) != channel && requests.remove(requestId, request)) {
             // The node left between the look-up of its channel and the filing of the request, so
@@ -179,7 +181,7 @@ final class ClientIdOwnership {
                             previous.node(),
                             clientId,
                             error.toString());
-                    return recordedSession(clientId, true);
+                    return fromCluster(clientId, cleanStart, true);
                 })
                 .thenCompose(stage -> stage);
     }
@@ -203,7 +205,7 @@ final class ClientIdOwnership {
                         return CompletableFuture.completedFuture(null);
                     }
                     claim.epoch.complete(previous.epoch() + 1);
-                    return handOver(previous, channel, clientId)
+                    return handOver(previous, channel, clientId, false)
                             .thenCompose(moved ->
                                     moved.map(node::adoptSession).orElse(CompletableFuture.completedFuture(null)));
                 })
@@ -216,6 +218,27 @@ final class ClientIdOwnership {
                                 failure.toString());
                     }
                     claims.end(clientId, claim);
+                });
+    }
+
+    /**
+     * After a wait (an earlier claim here, a holder that did not answer or left): the session
+     * continues from the cluster's record or, for a client starting afresh, a lost node's
+     * session of the id ends. One or two Hazelcast calls, on these rare paths only.
+     */
+    private CompletionStage<Optional<SessionSnapshot>> fromCluster(
+            String clientId, boolean cleanStart, boolean evenIfLive) {
+        return cleanStart ? endLostSession(clientId) : recordedSession(clientId, evenIfLive);
+    }
+
+    private CompletionStage<Optional<SessionSnapshot>> endLostSession(String clientId) {
+        return sessionRecords
+                .submitToKey(clientId, new LostSessionEnd(liveNodes()))
+                .thenApply(lostNode -> {
+                    if (lostNode != null) {
+                        lostNodes.endedLostSession(clientId, lostNode);
+                    }
+                    return Optional.<SessionSnapshot>empty();
                 });
     }
 
@@ -370,7 +393,7 @@ final class ClientIdOwnership {
      * of it, as for a claim made after the node was noticed gone.
      */
     private void continueFromRecord(Request request) {
-        recordedSession(request.clientId(), false).whenComplete((snapshot, error) -> {
+        fromCluster(request.clientId(), request.cleanStart(), false).whenComplete((snapshot, error) -> {
             if (error != null) {
                 request.result().completeExceptionally(error);
             } else {

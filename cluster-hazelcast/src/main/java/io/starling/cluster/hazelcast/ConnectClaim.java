@@ -21,9 +21,8 @@ import java.util.Set;
  * <li>{@link #continuing}: the client continues its session (Clean Start 0); the result carries
  *     the session's record and inbound QoS 2 ids, in case the session has to continue from them
  *     (its node is lost).</li>
- * <li>{@link #fresh}: the client starts a new session (Clean Start 1) and reads nothing; a
- *     record that names a node not among the live ones (a lost node's persistent session) is
- *     removed with its inbound QoS 2 ids, ending that session cluster-wide, and the result names
+ * <li>{@link #fresh}: the client starts a new session (Clean Start 1) and reads nothing; a lost
+ *     node's persistent session of the id ends ({@link LostSessionEnd}), and the result names
  *     that lost node.</li>
  * </ul>
  *
@@ -92,23 +91,13 @@ final class ConnectClaim implements EntryProcessor<String, String, ConnectClaim.
                         map(SessionRecords.MAP).get(clientId),
                         map(InboundQos2Records.MAP).get(clientId),
                         null);
-            case FRESH -> new Result(previous, null, null, endLostSession(clientId));
+            case FRESH ->
+                new Result(
+                        previous,
+                        null,
+                        null,
+                        map(SessionRecords.MAP).executeOnKey(clientId, new LostSessionEnd(liveNodes)));
         };
-    }
-
-    /** Removes the record of a lost node's session of the client, if any: returns that node. */
-    private String endLostSession(String clientId) {
-        IMap<String, String> records = map(SessionRecords.MAP);
-        String text = records.get(clientId);
-        if (text == null) {
-            return null;
-        }
-        String recordNode = SessionRecords.Value.parse(text).node();
-        if (liveNodes.contains(recordNode) || !records.remove(clientId, text)) {
-            return null;
-        }
-        map(InboundQos2Records.MAP).delete(clientId);
-        return recordNode;
     }
 
     /**

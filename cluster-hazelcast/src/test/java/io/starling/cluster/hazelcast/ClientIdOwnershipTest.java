@@ -104,18 +104,7 @@ class ClientIdOwnershipTest {
      */
     @Test
     void aHolderThatLeavesWhileAskedIsNotWaitedFor() {
-        Map<String, Channel> leaving = new ConcurrentHashMap<>() {
-            @Override
-            public Channel get(Object key) {
-                Channel channel = super.get(key);
-                if (channel != null && remove(key, channel)) {
-                    ownership.nodeLeft((String) key);
-                }
-                return channel;
-            }
-        };
-        leaving.put("c", toC);
-        channels = leaving;
+        channelToCThatLeavesWhenLookedUp();
         startNodeA();
         owners.data.put("x", "c/1");
         records.data.put("x", new SessionRecords.Value("c", 0, Map.of("t/#", 1)).format());
@@ -127,6 +116,41 @@ class ClientIdOwnershipTest {
         assertEquals(Map.of("t/#", 1), claim.join().orElseThrow().subscriptions());
         assertEquals("a/2", owners.data.get("x"));
         verify(toC, never()).send(any(), any(), anyBoolean());
+    }
+
+    /** The same for a Clean Start: the session node C had ends instead. */
+    @Test
+    void aCleanStartWhoseHolderLeavesWhileAskedEndsItsSession() {
+        channelToCThatLeavesWhenLookedUp();
+        startNodeA();
+        sessionOfXOnC();
+
+        CompletableFuture<Optional<SessionSnapshot>> claim =
+                ownership.claim("x", true).toCompletableFuture();
+
+        assertTrue(claim.isDone(), "not waiting for node C");
+        assertTrue(claim.join().isEmpty());
+        assertNull(records.data.get("x"), "record removed");
+        assertNull(qos2.data.get("x"), "QoS 2 ids removed");
+        verify(toC, never()).send(any(), any(), anyBoolean());
+    }
+
+    /**
+     * Node C leaves (nodeLeft runs) right after the claim looked its channel up and before the
+     * hand-over request is filed: the claim must not wait the request timeout for a dead node.
+     */
+    private void channelToCThatLeavesWhenLookedUp() {
+        channels = new ConcurrentHashMap<>() {
+            @Override
+            public Channel get(Object key) {
+                Channel channel = super.get(key);
+                if (channel != null && remove(key, channel)) {
+                    ownership.nodeLeft((String) key);
+                }
+                return channel;
+            }
+        };
+        channels.put("c", toC);
     }
 
     @Test

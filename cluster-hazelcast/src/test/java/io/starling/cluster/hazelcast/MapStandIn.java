@@ -2,6 +2,7 @@ package io.starling.cluster.hazelcast;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.when;
@@ -63,25 +64,10 @@ final class MapStandIn {
     @SuppressWarnings("unchecked")
     private IMap<String, String> standIn() {
         IMap<String, String> mock = mock(IMap.class);
-        when(mock.submitToKey(anyString(), any(EntryProcessor.class))).thenAnswer(call -> {
-            String key = call.getArgument(0);
-            EntryProcessor<String, String, Object> processor = call.getArgument(1);
-            if (processor instanceof HazelcastInstanceAware aware) {
-                aware.setHazelcastInstance(member);
-            }
-            Map.Entry<String, String> entry = new AbstractMap.SimpleEntry<>(key, data.get(key)) {
-                @Override
-                public String setValue(String value) {
-                    if (value == null) {
-                        data.remove(key);
-                    } else {
-                        data.put(key, value);
-                    }
-                    return super.setValue(value);
-                }
-            };
-            return CompletableFuture.completedFuture(processor.process(entry));
-        });
+        when(mock.submitToKey(anyString(), any(EntryProcessor.class)))
+                .thenAnswer(call -> CompletableFuture.completedFuture(run(call.getArgument(0), call.getArgument(1))));
+        when(mock.executeOnKey(anyString(), any(EntryProcessor.class)))
+                .thenAnswer(call -> run(call.getArgument(0), call.getArgument(1)));
         when(mock.get(anyString())).thenAnswer(call -> data.get((String) call.getArgument(0)));
         when(mock.getAsync(anyString()))
                 .thenAnswer(call -> CompletableFuture.completedFuture(data.get((String) call.getArgument(0))));
@@ -90,9 +76,7 @@ final class MapStandIn {
             return CompletableFuture.completedFuture(null);
         });
         when(mock.remove(any(), any())).thenAnswer(call -> data.remove(call.getArgument(0), call.getArgument(1)));
-        org.mockito.Mockito.doAnswer(call -> data.remove((String) call.getArgument(0)))
-                .when(mock)
-                .delete(anyString());
+        doAnswer(call -> data.remove((String) call.getArgument(0))).when(mock).delete(anyString());
         when(mock.entrySet(any(Predicate.class))).thenAnswer(call -> {
             String like = call.getArgument(0).toString();
             String prefix = like.substring(like.indexOf('\'') + 1, like.indexOf('%'));
@@ -102,6 +86,25 @@ final class MapStandIn {
                     .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         });
         return mock;
+    }
+
+    /** Runs an entry processor on the key's entry, as the partition owner would. */
+    private Object run(String key, EntryProcessor<String, String, Object> processor) {
+        if (processor instanceof HazelcastInstanceAware aware) {
+            aware.setHazelcastInstance(member);
+        }
+        Map.Entry<String, String> entry = new AbstractMap.SimpleEntry<>(key, data.get(key)) {
+            @Override
+            public String setValue(String value) {
+                if (value == null) {
+                    data.remove(key);
+                } else {
+                    data.put(key, value);
+                }
+                return super.setValue(value);
+            }
+        };
+        return processor.process(entry);
     }
 
     Set<String> keys() {
