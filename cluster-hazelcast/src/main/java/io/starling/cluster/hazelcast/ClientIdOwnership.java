@@ -81,8 +81,8 @@ final class ClientIdOwnership {
     /**
      * Claims the client id for a connection here; completes with the session the previous owner
      * node released (or the record of a lost node's session), if any. One Hazelcast call
-     * ({@link ConnectClaim}) unless another node holds the session or an earlier claim here is
-     * still in progress.
+     * ({@link ConnectClaim}) unless another node holds the session, an earlier claim here is
+     * still in progress, or a client starting afresh ends a lost node's session.
      *
      * @param cleanStart the client starts a new session: nothing of the old one is read, and a
      *     lost node's session of the id ends with this claim
@@ -122,10 +122,28 @@ final class ClientIdOwnership {
             ConnectClaim.Result found) {
         ClaimProcessor.Owner previous = found.previous();
         claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
-        if (found.endedLostNode() != null) {
-            // The lost node's session ended with the claim: whatever is relayed to it does not reach the new session.
-            lostNodes.endedLostSession(clientId, found.endedLostNode());
+        if (cleanStart && found.record() != null) {
+            // A lost node's persistent session of the id: it ends before the new one starts (a second call).
+            endLostSession(clientId).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    finish(clientId, claim, result, null, failure);
+                } else {
+                    settle(clientId, cleanStart, claim, result, found);
+                }
+            });
+            return;
         }
+        settle(clientId, cleanStart, claim, result, found);
+    }
+
+    /** The id is this node's: takes the session from where it is, if anywhere. */
+    private void settle(
+            String clientId,
+            boolean cleanStart,
+            LocalClaims.Claim claim,
+            CompletableFuture<Optional<SessionSnapshot>> result,
+            ConnectClaim.Result found) {
+        ClaimProcessor.Owner previous = found.previous();
         if (previous != null && previous.node().equals(nodeId)) {
             // An earlier claim here (a connect, or a stopping node's session taken over) may still be
             // bringing the session: this one goes on once it has.
@@ -144,8 +162,10 @@ final class ClientIdOwnership {
         Channel channel = previous == null ? null : channels.get(previous.node());
         if (channel == null) {
             // Nobody holds the session now: a session of a lost node continues from its record, read
-            // with the claim (a client starting afresh read none).
-            finish(clientId, claim, result, fromRecord(clientId, found.record(), found.inboundQos2(), false), null);
+            // with the claim (a client starting afresh has ended it above).
+            Optional<SessionSnapshot> recorded =
+                    cleanStart ? Optional.empty() : fromRecord(clientId, found.record(), found.inboundQos2(), false);
+            finish(clientId, claim, result, recorded, null);
             return;
         }
         handOver(previous, channel, clientId, cleanStart)
@@ -236,6 +256,8 @@ final class ClientIdOwnership {
                 .submitToKey(clientId, new LostSessionEnd(liveNodes()))
                 .thenApply(lostNode -> {
                     if (lostNode != null) {
+                        inboundQos2.cleared(clientId);
+                        // What the adopter relays for that session does not reach the new one.
                         lostNodes.endedLostSession(clientId, lostNode);
                     }
                     return Optional.<SessionSnapshot>empty();

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * The claim of a client id for a CONNECT, in one Hazelcast call: on the id's partition owner it
  * claims the id as {@link ClaimProcessor} does and, in the same partition (the session record
- * and the inbound QoS 2 ids are kept under the same key, so in the same partition), does what
+ * and the inbound QoS 2 ids are kept under the same key, so in the same partition), reads what
  * the new connection needs of the session it displaces. Each Hazelcast call of a CONNECT costs
  * node CPU on both ends; a failover storm is thousands of them at once (docs/CLUSTER.md, "What a
  * reconnect costs").
@@ -21,21 +21,23 @@ import java.util.Set;
  * <li>{@link #continuing}: the client continues its session (Clean Start 0); the result carries
  *     the session's record and inbound QoS 2 ids, in case the session has to continue from them
  *     (its node is lost).</li>
- * <li>{@link #fresh}: the client starts a new session (Clean Start 1) and reads nothing; a lost
- *     node's persistent session of the id ends ({@link LostSessionEnd}), and the result names
- *     that lost node.</li>
+ * <li>{@link #fresh}: the client starts a new session (Clean Start 1); the result carries the
+ *     record only if it names a node not among the live ones: a lost node's persistent session,
+ *     which the claiming node then ends ({@link LostSessionEnd}, a second call).</li>
  * </ul>
  *
- * The backup replicas apply only the claim ({@link #getBackupProcessor}): the other maps'
- * changes have backups of their own.
+ * Only reads are made of the other maps: a read of this partition runs here, on this partition
+ * thread, at once, while a write would wait on this thread for its backup on another member,
+ * whose partition threads may be waiting the same way for this one (storms of claims then
+ * stall for Hazelcast's backup timeout). The backup replicas apply only the claim
+ * ({@link #getBackupProcessor}).
  */
 final class ConnectClaim implements EntryProcessor<String, String, ConnectClaim.Result>, HazelcastInstanceAware {
 
     private static final long serialVersionUID = 1L;
 
-    /** What the claim found: the previous owner entry and what it read or ended of the session. */
-    record Result(String previousOwner, String record, String inboundQos2, String endedLostNode)
-            implements Serializable {
+    /** What the claim found: the previous owner entry and what it read of the session. */
+    record Result(String previousOwner, String record, String inboundQos2) implements Serializable {
 
         ClaimProcessor.Owner previous() {
             return previousOwner == null ? null : ClaimProcessor.Owner.parse(previousOwner);
@@ -67,8 +69,8 @@ final class ConnectClaim implements EntryProcessor<String, String, ConnectClaim.
     }
 
     /**
-     * A claim by a client that starts afresh: ends a persistent session of a node not in
-     * {@code liveNodes} (this node must be one of them).
+     * A claim by a client that starts afresh: brings back a record of the id that names a node
+     * not in {@code liveNodes} (this node must be one of them), and nothing else.
      */
     static ConnectClaim fresh(String node, Set<String> liveNodes) {
         return new ConnectClaim(Kind.FRESH, node, liveNodes);
@@ -84,25 +86,27 @@ final class ConnectClaim implements EntryProcessor<String, String, ConnectClaim.
         String previous = new ClaimProcessor(node).process(entry);
         String clientId = entry.getKey();
         return switch (kind) {
-            case CLAIM_ONLY -> new Result(previous, null, null, null);
+            case CLAIM_ONLY -> new Result(previous, null, null);
             case CONTINUING ->
                 new Result(
                         previous,
                         map(SessionRecords.MAP).get(clientId),
-                        map(InboundQos2Records.MAP).get(clientId),
-                        null);
-            case FRESH ->
-                new Result(
-                        previous,
-                        null,
-                        null,
-                        map(SessionRecords.MAP).executeOnKey(clientId, new LostSessionEnd(liveNodes)));
+                        map(InboundQos2Records.MAP).get(clientId));
+            case FRESH -> new Result(previous, lostNodesRecord(clientId), null);
         };
     }
 
+    private String lostNodesRecord(String clientId) {
+        String record = map(SessionRecords.MAP).get(clientId);
+        return record == null
+                        || liveNodes.contains(SessionRecords.Value.parse(record).node())
+                ? null
+                : record;
+    }
+
     /**
-     * Another map's entry of the same key: its partition is the one this runs on, so Hazelcast
-     * runs the operation here, on this partition thread, without a network call.
+     * Another map of the same partitions: an operation on this key's partition runs here, on
+     * this partition thread, without a network call.
      */
     private IMap<String, String> map(String name) {
         return instance.getMap(name);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ConnectClaim} on two real Hazelcast members (in this JVM, on 127.0.0.1), the key's
  * partition owned by the member the claim is not sent from: the session record and QoS 2 ids
- * are read, or removed, on the partition owner within the one call.
+ * are read on the partition owner within the one call.
  */
 class ConnectClaimTest {
 
@@ -92,37 +92,39 @@ class ConnectClaimTest {
         assertEquals("lost/3", result.previousOwner());
         assertEquals(record, result.record());
         assertEquals("5,6", result.inboundQos2());
-        assertNull(result.endedLostNode());
         assertEquals("a/4", map(HazelcastClusterBus.OWNERS).get(clientId));
         assertEquals(record, map(SessionRecords.MAP).get(clientId), "a continuing claim changes no record");
     }
 
     @Test
-    void aFreshClaimEndsALostNodesSessionAndLeavesALiveNodesAlone() throws Exception {
+    void aFreshClaimFindsALostNodesSessionAndLostSessionEndEndsIt() throws Exception {
         String lostOne = keyOwnedByTheOther("fresh-lost-");
         String liveOne = keyOwnedByTheOther("fresh-live-");
-        map(HazelcastClusterBus.OWNERS).set(lostOne, "lost/1");
-        map(SessionRecords.MAP).set(lostOne, new SessionRecords.Value("lost", 0, Map.of("t", 2)).format());
-        map(InboundQos2Records.MAP).set(lostOne, "9");
+        String lostRecord = new SessionRecords.Value("lost", 0, Map.of("t", 2)).format();
         String liveRecord = new SessionRecords.Value("b", 0, Map.of("t", 2)).format();
+        map(HazelcastClusterBus.OWNERS).set(lostOne, "lost/1");
+        map(SessionRecords.MAP).set(lostOne, lostRecord);
         map(SessionRecords.MAP).set(liveOne, liveRecord);
+        Set<String> live = Set.of("a", "b");
 
-        ConnectClaim.Result ended = map(HazelcastClusterBus.OWNERS)
-                .submitToKey(lostOne, ConnectClaim.fresh("a", Set.of("a", "b")))
+        ConnectClaim.Result found = map(HazelcastClusterBus.OWNERS)
+                .submitToKey(lostOne, ConnectClaim.fresh("a", live))
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
-        ConnectClaim.Result kept = map(HazelcastClusterBus.OWNERS)
-                .submitToKey(liveOne, ConnectClaim.fresh("a", Set.of("a", "b")))
+        ConnectClaim.Result foundLive = map(HazelcastClusterBus.OWNERS)
+                .submitToKey(liveOne, ConnectClaim.fresh("a", live))
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
 
-        assertEquals("lost", ended.endedLostNode());
-        assertNull(ended.record(), "a fresh claim reads nothing back");
-        assertNull(map(SessionRecords.MAP).get(lostOne));
-        assertNull(map(InboundQos2Records.MAP).get(lostOne));
+        assertEquals(lostRecord, found.record(), "the lost node's record, to end");
+        assertNull(found.inboundQos2(), "a fresh claim reads nothing else");
         assertEquals("a/2", map(HazelcastClusterBus.OWNERS).get(lostOne));
-        assertNull(kept.endedLostNode());
-        assertEquals(liveRecord, map(SessionRecords.MAP).get(liveOne));
+        assertNull(foundLive.record(), "a live node's record is not the claim's to end");
         assertEquals("a/1", map(HazelcastClusterBus.OWNERS).get(liveOne));
+
+        assertEquals("lost", map(SessionRecords.MAP).executeOnKey(lostOne, new LostSessionEnd(live)));
+        assertNull(map(SessionRecords.MAP).executeOnKey(liveOne, new LostSessionEnd(live)));
+        assertNull(map(SessionRecords.MAP).get(lostOne));
+        assertEquals(liveRecord, map(SessionRecords.MAP).get(liveOne));
     }
 }

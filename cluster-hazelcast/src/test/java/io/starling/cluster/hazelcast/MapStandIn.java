@@ -2,7 +2,6 @@ package io.starling.cluster.hazelcast;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.when;
@@ -66,8 +65,6 @@ final class MapStandIn {
         IMap<String, String> mock = mock(IMap.class);
         when(mock.submitToKey(anyString(), any(EntryProcessor.class)))
                 .thenAnswer(call -> CompletableFuture.completedFuture(run(call.getArgument(0), call.getArgument(1))));
-        when(mock.executeOnKey(anyString(), any(EntryProcessor.class)))
-                .thenAnswer(call -> run(call.getArgument(0), call.getArgument(1)));
         when(mock.get(anyString())).thenAnswer(call -> data.get((String) call.getArgument(0)));
         when(mock.getAsync(anyString()))
                 .thenAnswer(call -> CompletableFuture.completedFuture(data.get((String) call.getArgument(0))));
@@ -75,8 +72,9 @@ final class MapStandIn {
             data.put(call.getArgument(0), call.getArgument(1));
             return CompletableFuture.completedFuture(null);
         });
+        when(mock.removeAsync(anyString()))
+                .thenAnswer(call -> CompletableFuture.completedFuture(data.remove((String) call.getArgument(0))));
         when(mock.remove(any(), any())).thenAnswer(call -> data.remove(call.getArgument(0), call.getArgument(1)));
-        doAnswer(call -> data.remove((String) call.getArgument(0))).when(mock).delete(anyString());
         when(mock.entrySet(any(Predicate.class))).thenAnswer(call -> {
             String like = call.getArgument(0).toString();
             String prefix = like.substring(like.indexOf('\'') + 1, like.indexOf('%'));
