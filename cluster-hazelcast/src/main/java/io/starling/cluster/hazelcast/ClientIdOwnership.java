@@ -123,8 +123,9 @@ final class ClientIdOwnership {
         ClaimProcessor.Owner previous = found.previous();
         claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
         if (cleanStart && found.record() != null) {
-            // A lost node's persistent session of the id: it ends before the new one starts (a second call).
-            endLostSession(clientId).whenComplete((ignored, failure) -> {
+            // The old session, which no live node will hand over (a lost node's, mostly): it ends
+            // before the new one starts (a second call).
+            endLostSession(clientId, previous == null ? null : previous.node()).whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     finish(clientId, claim, result, null, failure);
                 } else {
@@ -153,7 +154,7 @@ final class ClientIdOwnership {
                 } else {
                     // That claim took the id but got no session (its holder did not answer): the
                     // session continues from its record.
-                    fromCluster(clientId, cleanStart, true)
+                    fromCluster(clientId, cleanStart, true, nodeId)
                             .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
                 }
             });
@@ -201,7 +202,7 @@ final class ClientIdOwnership {
                             previous.node(),
                             clientId,
                             error.toString());
-                    return fromCluster(clientId, cleanStart, true);
+                    return fromCluster(clientId, cleanStart, true, previous.node());
                 })
                 .thenCompose(stage -> stage);
     }
@@ -247,18 +248,25 @@ final class ClientIdOwnership {
      * session of the id ends. One or two Hazelcast calls, on these rare paths only.
      */
     private CompletionStage<Optional<SessionSnapshot>> fromCluster(
-            String clientId, boolean cleanStart, boolean evenIfLive) {
-        return cleanStart ? endLostSession(clientId) : recordedSession(clientId, evenIfLive);
+            String clientId, boolean cleanStart, boolean evenIfLive, String keeper) {
+        return cleanStart ? endLostSession(clientId, keeper) : recordedSession(clientId, evenIfLive);
     }
 
-    private CompletionStage<Optional<SessionSnapshot>> endLostSession(String clientId) {
+    /**
+     * Ends the old session of a client starting afresh unless {@code keeper}, the live node the
+     * id was claimed from, hands it over (see {@link LostSessionEnd}).
+     */
+    private CompletionStage<Optional<SessionSnapshot>> endLostSession(String clientId, String keeper) {
+        Set<String> live = liveNodes();
         return sessionRecords
-                .submitToKey(clientId, new LostSessionEnd(liveNodes()))
-                .thenApply(lostNode -> {
-                    if (lostNode != null) {
+                .submitToKey(clientId, new LostSessionEnd(live, keeper))
+                .thenApply(recordNode -> {
+                    if (recordNode != null) {
                         inboundQos2.cleared(clientId);
-                        // What the adopter relays for that session does not reach the new one.
-                        lostNodes.endedLostSession(clientId, lostNode);
+                        if (!live.contains(recordNode)) {
+                            // What the adopter relays for that session does not reach the new one.
+                            lostNodes.endedLostSession(clientId, recordNode);
+                        }
                     }
                     return Optional.<SessionSnapshot>empty();
                 });
@@ -415,7 +423,7 @@ final class ClientIdOwnership {
      * of it, as for a claim made after the node was noticed gone.
      */
     private void continueFromRecord(Request request) {
-        fromCluster(request.clientId(), request.cleanStart(), false).whenComplete((snapshot, error) -> {
+        fromCluster(request.clientId(), request.cleanStart(), false, null).whenComplete((snapshot, error) -> {
             if (error != null) {
                 request.result().completeExceptionally(error);
             } else {

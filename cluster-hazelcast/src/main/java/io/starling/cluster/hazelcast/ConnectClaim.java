@@ -22,8 +22,9 @@ import java.util.Set;
  *     the session's record and inbound QoS 2 ids, in case the session has to continue from them
  *     (its node is lost).</li>
  * <li>{@link #fresh}: the client starts a new session (Clean Start 1); the result carries the
- *     record only if it names a node not among the live ones: a lost node's persistent session,
- *     which the claiming node then ends ({@link LostSessionEnd}, a second call).</li>
+ *     record only if no live node will hand that session over (a lost node's persistent
+ *     session, mostly), which the claiming node then ends ({@link LostSessionEnd}, a second
+ *     call).</li>
  * </ul>
  *
  * Only reads are made of the other maps: a read of this partition runs here, on this partition
@@ -69,8 +70,9 @@ final class ConnectClaim implements EntryProcessor<String, String, ConnectClaim.
     }
 
     /**
-     * A claim by a client that starts afresh: brings back a record of the id that names a node
-     * not in {@code liveNodes} (this node must be one of them), and nothing else.
+     * A claim by a client that starts afresh: brings back the id's record if the claiming node
+     * is to end it (see {@link LostSessionEnd#ends}; {@code liveNodes} includes this node), and
+     * nothing else.
      */
     static ConnectClaim fresh(String node, Set<String> liveNodes) {
         return new ConnectClaim(Kind.FRESH, node, liveNodes);
@@ -92,14 +94,18 @@ final class ConnectClaim implements EntryProcessor<String, String, ConnectClaim.
                         previous,
                         map(SessionRecords.MAP).get(clientId),
                         map(InboundQos2Records.MAP).get(clientId));
-            case FRESH -> new Result(previous, lostNodesRecord(clientId), null);
+            case FRESH -> new Result(previous, recordToEnd(clientId, previous), null);
         };
     }
 
-    private String lostNodesRecord(String clientId) {
+    /** The record of the id if a Clean Start claim from the previous owner ends it ({@link LostSessionEnd}). */
+    private String recordToEnd(String clientId, String previous) {
         String record = map(SessionRecords.MAP).get(clientId);
+        String keeper =
+                previous == null ? null : ClaimProcessor.Owner.parse(previous).node();
         return record == null
-                        || liveNodes.contains(SessionRecords.Value.parse(record).node())
+                        || !LostSessionEnd.ends(
+                                SessionRecords.Value.parse(record).node(), keeper, liveNodes)
                 ? null
                 : record;
     }

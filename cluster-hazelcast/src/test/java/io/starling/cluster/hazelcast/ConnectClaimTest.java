@@ -104,6 +104,7 @@ class ConnectClaimTest {
         String liveRecord = new SessionRecords.Value("b", 0, Map.of("t", 2)).format();
         map(HazelcastClusterBus.OWNERS).set(lostOne, "lost/1");
         map(SessionRecords.MAP).set(lostOne, lostRecord);
+        map(HazelcastClusterBus.OWNERS).set(liveOne, "b/1");
         map(SessionRecords.MAP).set(liveOne, liveRecord);
         Set<String> live = Set.of("a", "b");
 
@@ -119,11 +120,11 @@ class ConnectClaimTest {
         assertEquals(lostRecord, found.record(), "the lost node's record, to end");
         assertNull(found.inboundQos2(), "a fresh claim reads nothing else");
         assertEquals("a/2", map(HazelcastClusterBus.OWNERS).get(lostOne));
-        assertNull(foundLive.record(), "a live node's record is not the claim's to end");
-        assertEquals("a/1", map(HazelcastClusterBus.OWNERS).get(liveOne));
+        assertNull(foundLive.record(), "the live holder hands its session over and ends its record itself");
+        assertEquals("a/2", map(HazelcastClusterBus.OWNERS).get(liveOne));
 
-        assertEquals("lost", map(SessionRecords.MAP).executeOnKey(lostOne, new LostSessionEnd(live)));
-        assertNull(map(SessionRecords.MAP).executeOnKey(liveOne, new LostSessionEnd(live)));
+        assertEquals("lost", map(SessionRecords.MAP).executeOnKey(lostOne, new LostSessionEnd(live, "lost")));
+        assertNull(map(SessionRecords.MAP).executeOnKey(liveOne, new LostSessionEnd(live, "b")));
         assertNull(map(SessionRecords.MAP).get(lostOne));
         assertEquals(liveRecord, map(SessionRecords.MAP).get(liveOne));
     }
