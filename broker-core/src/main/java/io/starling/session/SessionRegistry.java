@@ -325,7 +325,7 @@ public final class SessionRegistry {
             EventExecutor loop,
             IntConsumer onAccepted) {
         CompletableFuture<Session> result = new CompletableFuture<>();
-        cluster.claimClientId(clientId).whenComplete((moved, failure) -> {
+        cluster.claimClientId(clientId, cleanStart).whenComplete((moved, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {

@@ -47,7 +47,7 @@ final class PairedClusterBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
+    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart) {
         return peer == null ? CompletableFuture.completedFuture(Optional.empty()) : peer.releaseSession(clientId, null);
     }
 

@@ -4,6 +4,7 @@ import com.hazelcast.map.IMap;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.SessionSnapshot;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ final class ClientIdOwnership {
     private static final Logger LOG = LoggerFactory.getLogger(ClientIdOwnership.class);
 
     /** A session hand-over asked of another node. */
-    private record Request(String target, String clientId, CompletableFuture<Optional<SessionSnapshot>> result) {}
+    private record Request(
+            String target, String clientId, boolean cleanStart, CompletableFuture<Optional<SessionSnapshot>> result) {}
 
     private final String nodeId;
     private final Map<String, Channel> channels;
@@ -36,6 +39,7 @@ final class ClientIdOwnership {
     private final LostNodes lostNodes;
     private final SessionMoves moves;
     private final InboundQos2Records inboundQos2;
+    private final Supplier<Set<String>> otherNodes;
     private final LongSupplier ids;
     private final Duration timeout;
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
@@ -43,7 +47,10 @@ final class ClientIdOwnership {
     private volatile IMap<String, String> owners;
     private volatile IMap<String, String> sessionRecords;
 
-    /** @param channels the bus's channels to the other nodes (read only here) */
+    /**
+     * @param channels   the bus's channels to the other nodes (read only here)
+     * @param otherNodes the node ids of the other members
+     */
     ClientIdOwnership(
             String nodeId,
             Map<String, Channel> channels,
@@ -51,6 +58,7 @@ final class ClientIdOwnership {
             LostNodes lostNodes,
             SessionMoves moves,
             InboundQos2Records inboundQos2,
+            Supplier<Set<String>> otherNodes,
             LongSupplier ids,
             Duration timeout) {
         this.nodeId = nodeId;
@@ -59,6 +67,7 @@ final class ClientIdOwnership {
         this.lostNodes = lostNodes;
         this.moves = moves;
         this.inboundQos2 = inboundQos2;
+        this.otherNodes = otherNodes;
         this.ids = ids;
         this.timeout = timeout;
     }
@@ -71,49 +80,97 @@ final class ClientIdOwnership {
 
     /**
      * Claims the client id for a connection here; completes with the session the previous owner
-     * node released (or the record of a lost node's session), if any.
+     * node released (or the record of a lost node's session), if any. One Hazelcast call
+     * ({@link ConnectClaim}) unless another node holds the session, an earlier claim here is
+     * still in progress, or a client starting afresh ends a lost node's session.
+     *
+     * @param cleanStart the client starts a new session: nothing of the old one is read, and a
+     *     lost node's session of the id ends with this claim
      */
-    CompletionStage<Optional<SessionSnapshot>> claim(String clientId) {
+    CompletionStage<Optional<SessionSnapshot>> claim(String clientId, boolean cleanStart) {
         IMap<String, String> map = owners;
         if (map == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         LocalClaims.Claim claim = claims.begin(clientId);
         CompletableFuture<Optional<SessionSnapshot>> result = new CompletableFuture<>();
-        map.submitToKey(clientId, new ClaimProcessor(nodeId)).whenComplete((previousValue, failure) -> {
-            if (failure != null) {
-                claim.epoch.complete(-1L);
-                finish(clientId, claim, result, null, failure);
-                return;
-            }
-            ClaimProcessor.Owner previous = previousValue == null ? null : ClaimProcessor.Owner.parse(previousValue);
-            claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
-            if (previous != null && previous.node().equals(nodeId)) {
-                // An earlier claim here (a connect, or a stopping node's session taken over) may still be
-                // bringing the session: this one goes on once it has.
-                claims.after(clientId, previous.epoch()).thenRun(() -> {
-                    if (node.clientIds().contains(clientId)) {
-                        finish(clientId, claim, result, Optional.empty(), null);
+        map.submitToKey(
+                        clientId,
+                        cleanStart ? ConnectClaim.fresh(nodeId, liveNodes()) : ConnectClaim.continuing(nodeId))
+                .whenComplete((found, failure) -> {
+                    if (failure != null) {
+                        claim.epoch.complete(-1L);
+                        finish(clientId, claim, result, null, failure);
                     } else {
-                        // That claim took the id but got no session (its holder did not answer): the
-                        // session continues from its record.
-                        recordedSession(clientId, true)
-                                .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
+                        claimed(clientId, cleanStart, claim, result, found);
                     }
                 });
-                return;
-            }
-            Channel channel = previous == null ? null : channels.get(previous.node());
-            if (channel == null) {
-                // Nobody holds the session now: a session of a lost node continues from its record.
-                recordedSession(clientId, false)
-                        .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
-                return;
-            }
-            handOver(previous, channel, clientId)
-                    .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
-        });
         return result;
+    }
+
+    private Set<String> liveNodes() {
+        Set<String> live = new HashSet<>(otherNodes.get());
+        live.add(nodeId);
+        return live;
+    }
+
+    private void claimed(
+            String clientId,
+            boolean cleanStart,
+            LocalClaims.Claim claim,
+            CompletableFuture<Optional<SessionSnapshot>> result,
+            ConnectClaim.Result found) {
+        ClaimProcessor.Owner previous = found.previous();
+        claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
+        if (cleanStart && found.record() != null) {
+            // The old session, which no live node will hand over (a lost node's, mostly): it ends
+            // before the new one starts (a second call).
+            endLostSession(clientId, previous == null ? null : previous.node()).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    finish(clientId, claim, result, null, failure);
+                } else {
+                    settle(clientId, cleanStart, claim, result, found);
+                }
+            });
+            return;
+        }
+        settle(clientId, cleanStart, claim, result, found);
+    }
+
+    /** The id is this node's: takes the session from where it is, if anywhere. */
+    private void settle(
+            String clientId,
+            boolean cleanStart,
+            LocalClaims.Claim claim,
+            CompletableFuture<Optional<SessionSnapshot>> result,
+            ConnectClaim.Result found) {
+        ClaimProcessor.Owner previous = found.previous();
+        if (previous != null && previous.node().equals(nodeId)) {
+            // An earlier claim here (a connect, or a stopping node's session taken over) may still be
+            // bringing the session: this one goes on once it has.
+            claims.after(clientId, previous.epoch()).thenRun(() -> {
+                if (node.clientIds().contains(clientId)) {
+                    finish(clientId, claim, result, Optional.empty(), null);
+                } else {
+                    // That claim took the id but got no session (its holder did not answer): the
+                    // session continues from its record.
+                    fromCluster(clientId, cleanStart, true, nodeId)
+                            .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
+                }
+            });
+            return;
+        }
+        Channel channel = previous == null ? null : channels.get(previous.node());
+        if (channel == null) {
+            // Nobody holds the session now: a session of a lost node continues from its record, read
+            // with the claim (a client starting afresh has ended it above).
+            Optional<SessionSnapshot> recorded =
+                    cleanStart ? Optional.empty() : fromRecord(clientId, found.record(), found.inboundQos2(), false);
+            finish(clientId, claim, result, recorded, null);
+            return;
+        }
+        handOver(previous, channel, clientId, cleanStart)
+                .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
     }
 
     /**
@@ -122,11 +179,11 @@ final class ClientIdOwnership {
      * that node had queued follows if it answers later (see {@link #released}).
      */
     private CompletionStage<Optional<SessionSnapshot>> handOver(
-            ClaimProcessor.Owner previous, Channel channel, String clientId) {
+            ClaimProcessor.Owner previous, Channel channel, String clientId, boolean cleanStart) {
         long requestId = ids.getAsLong();
         CompletableFuture<Optional<SessionSnapshot>> answer =
                 new CompletableFuture<Optional<SessionSnapshot>>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Request request = new Request(previous.node(), clientId, answer);
+        Request request = new Request(previous.node(), clientId, cleanStart, answer);
         requests.put(requestId, request);
         if (channels.get(previous.node()) != channel && requests.remove(requestId, request)) {
             // The node left between the look-up of its channel and the filing of the request, so
@@ -145,7 +202,7 @@ final class ClientIdOwnership {
                             previous.node(),
                             clientId,
                             error.toString());
-                    return recordedSession(clientId, true);
+                    return fromCluster(clientId, cleanStart, true, previous.node());
                 })
                 .thenCompose(stage -> stage);
     }
@@ -169,7 +226,7 @@ final class ClientIdOwnership {
                         return CompletableFuture.completedFuture(null);
                     }
                     claim.epoch.complete(previous.epoch() + 1);
-                    return handOver(previous, channel, clientId)
+                    return handOver(previous, channel, clientId, false)
                             .thenCompose(moved ->
                                     moved.map(node::adoptSession).orElse(CompletableFuture.completedFuture(null)));
                 })
@@ -186,32 +243,78 @@ final class ClientIdOwnership {
     }
 
     /**
+     * After a wait (an earlier claim here, a holder that did not answer or left): the session
+     * continues from the cluster's record or, for a client starting afresh, a lost node's
+     * session of the id ends. One or two Hazelcast calls, on these rare paths only.
+     */
+    private CompletionStage<Optional<SessionSnapshot>> fromCluster(
+            String clientId, boolean cleanStart, boolean evenIfLive, String keeper) {
+        return cleanStart ? endLostSession(clientId, keeper) : recordedSession(clientId, evenIfLive);
+    }
+
+    /**
+     * Ends the old session of a client starting afresh unless {@code keeper}, the live node the
+     * id was claimed from, hands it over (see {@link LostSessionEnd}).
+     */
+    private CompletionStage<Optional<SessionSnapshot>> endLostSession(String clientId, String keeper) {
+        Set<String> live = liveNodes();
+        return sessionRecords
+                .submitToKey(clientId, new LostSessionEnd(live, keeper))
+                .thenApply(recordNode -> {
+                    if (recordNode != null) {
+                        inboundQos2.cleared(clientId);
+                        if (!live.contains(recordNode)) {
+                            // What the adopter relays for that session does not reach the new one.
+                            lostNodes.endedLostSession(clientId, recordNode);
+                        }
+                    }
+                    return Optional.<SessionSnapshot>empty();
+                });
+    }
+
+    /**
      * The cluster's record of the client's persistent session, if the node it names is gone (or,
-     * with {@code evenIfLive}, did not hand it over): subscriptions, packet-id lease and the QoS 2
-     * packet ids its client sent that await PUBREL (its queued messages stay in that node's store).
+     * with {@code evenIfLive}, did not hand it over), read now.
      */
     private CompletionStage<Optional<SessionSnapshot>> recordedSession(String clientId, boolean evenIfLive) {
-        return sessionRecords.getAsync(clientId).thenCombine(inboundQos2.idsOf(clientId), (text, inbound) -> {
-            if (text == null) {
-                return Optional.<SessionSnapshot>empty();
-            }
-            SessionRecords.Value record = SessionRecords.Value.parse(text);
-            boolean live = channels.containsKey(record.node());
-            if (record.node().equals(nodeId) || (live && !evenIfLive)) {
-                return Optional.<SessionSnapshot>empty();
-            }
-            LOG.info(
-                    "Continuing the session of {} from {} node {} ({} subscription(s)).",
-                    clientId,
-                    live ? "unresponsive" : "lost",
-                    record.node(),
-                    record.subscriptions().size());
-            if (!live) {
-                lostNodes.continuesLostSession(clientId, record.node(), false);
-            }
-            return Optional.of(new SessionSnapshot(
-                    clientId, record.subscriptions(), List.of(), inbound, record.leasedTo(), record.expiry()));
-        });
+        return sessionRecords
+                .getAsync(clientId)
+                .thenCombine(
+                        inboundQos2.textOf(clientId),
+                        (text, inbound) -> fromRecord(clientId, text, inbound, evenIfLive));
+    }
+
+    /**
+     * The session a record describes, if the node it names is gone (or, with {@code evenIfLive},
+     * did not hand it over): subscriptions, packet-id lease and the QoS 2 packet ids its client
+     * sent that await PUBREL (its queued messages stay in that node's store).
+     */
+    private Optional<SessionSnapshot> fromRecord(
+            String clientId, String recordText, String inboundText, boolean evenIfLive) {
+        if (recordText == null) {
+            return Optional.empty();
+        }
+        SessionRecords.Value record = SessionRecords.Value.parse(recordText);
+        boolean live = channels.containsKey(record.node());
+        if (record.node().equals(nodeId) || (live && !evenIfLive)) {
+            return Optional.empty();
+        }
+        LOG.info(
+                "Continuing the session of {} from {} node {} ({} subscription(s)).",
+                clientId,
+                live ? "unresponsive" : "lost",
+                record.node(),
+                record.subscriptions().size());
+        if (!live) {
+            lostNodes.continuesLostSession(clientId, record.node(), false);
+        }
+        return Optional.of(new SessionSnapshot(
+                clientId,
+                record.subscriptions(),
+                List.of(),
+                InboundQos2Records.parse(inboundText),
+                record.leasedTo(),
+                record.expiry()));
     }
 
     /**
@@ -320,7 +423,7 @@ final class ClientIdOwnership {
      * of it, as for a claim made after the node was noticed gone.
      */
     private void continueFromRecord(Request request) {
-        recordedSession(request.clientId(), false).whenComplete((snapshot, error) -> {
+        fromCluster(request.clientId(), request.cleanStart(), false, null).whenComplete((snapshot, error) -> {
             if (error != null) {
                 request.result().completeExceptionally(error);
             } else {

@@ -116,6 +116,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                 lostNodes,
                 moves,
                 inboundQos2,
+                membership::otherNodes,
                 ids::incrementAndGet,
                 settings.requestTimeout());
         this.records = new SessionRecordMirror(nodeId, settings.requestTimeout(), this::recordWritten);
@@ -424,8 +425,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
-        return ownership.claim(clientId);
+    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart) {
+        return ownership.claim(clientId, cleanStart);
     }
 
     @Override

@@ -51,13 +51,17 @@ final class InboundQos2Records {
 
     /** The client's ids awaiting PUBREL. */
     CompletionStage<Set<Integer>> idsOf(String clientId) {
-        IMap<String, String> records = map;
-        return records == null
-                ? CompletableFuture.completedFuture(Set.of())
-                : records.getAsync(clientId).thenApply(InboundQos2Records::parse);
+        return textOf(clientId).thenApply(InboundQos2Records::parse);
     }
 
-    private static Set<Integer> parse(String text) {
+    /** The client's entry as the map holds it (null: none), for {@link #parse}. */
+    CompletionStage<String> textOf(String clientId) {
+        IMap<String, String> records = map;
+        return records == null ? CompletableFuture.completedFuture(null) : records.getAsync(clientId);
+    }
+
+    /** The ids of an entry of the map (null: none). */
+    static Set<Integer> parse(String text) {
         if (text == null || text.isEmpty()) {
             return new TreeSet<>();
         }

@@ -63,6 +63,11 @@ final class LostNodes {
     private final Map<String, String> adoptedEarly = new ConcurrentHashMap<>();
     /** Sessions here that continue a lost node's, by client id, while its messages are relayed. */
     private final Map<String, String> continuedFrom = new ConcurrentHashMap<>();
+    /**
+     * Client ids whose lost node's session a Clean Start connect here ended, by client id: what
+     * is relayed for that session is not the new session's (until the relaying is over).
+     */
+    private final Map<String, String> endedHere = new ConcurrentHashMap<>();
 
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
@@ -192,7 +197,10 @@ final class LostNodes {
         return ack == null ? Stages.DONE : ack;
     }
 
-    /** A relayed message for sessions of this node, once claims of theirs in progress here are done. */
+    /**
+     * A relayed message for sessions of this node, once claims of theirs in progress here are
+     * done; not for those a Clean Start ended.
+     */
     CompletionStage<Void> deliverHere(Set<String> clientIds, StoredMessage message, boolean inDoubtThere) {
         if (inDoubtThere) {
             inDoubt.add(clientIds, message);
@@ -200,7 +208,16 @@ final class LostNodes {
         CompletableFuture<?>[] claimed = clientIds.stream()
                 .map(clientId -> claims.after(clientId, Long.MAX_VALUE))
                 .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(claimed).thenCompose(ignored -> node.deliverTo(clientIds, message));
+        return CompletableFuture.allOf(claimed).thenCompose(ignored -> node.deliverTo(notEnded(clientIds), message));
+    }
+
+    private Set<String> notEnded(Set<String> clientIds) {
+        if (endedHere.isEmpty()) {
+            return clientIds;
+        }
+        Set<String> notEnded = new HashSet<>(clientIds);
+        notEnded.removeAll(endedHere.keySet());
+        return notEnded;
     }
 
     /**
@@ -330,6 +347,8 @@ final class LostNodes {
             return true;
         });
         node.stopWatchingForDuplicates(settled);
+        // Forwards a node noticed late may still be relayed until the adopter forgets the lost node.
+        timer.schedule(() -> endedHere.values().removeIf(lostNode::equals), forgetAfterMillis, TimeUnit.MILLISECONDS);
     }
 
     /** A node said it continues these sessions of the lost node (see {@link ClusterMessage.Placed}). */
@@ -374,6 +393,19 @@ final class LostNodes {
         continuedFrom.put(clientId, lostNode);
         if (!placedHere) {
             tellAdopter(lostNode, clientId, false);
+        }
+    }
+
+    /**
+     * A client connected here with Clean Start and its claim ended the session a lost node had
+     * for it (its record is gone): nothing relayed for that session is delivered here. Its will
+     * is the adopter's to publish, as for every client of the lost node.
+     */
+    void endedLostSession(String clientId, String lostNode) {
+        LOG.info("Ended the session of {} from lost node {}: its client started a new one.", clientId, lostNode);
+        if (adopters.containsKey(lostNode)) {
+            // Else its messages are no longer relayed (or this node never kept its routes): nothing to hold back.
+            endedHere.put(clientId, lostNode);
         }
     }
 

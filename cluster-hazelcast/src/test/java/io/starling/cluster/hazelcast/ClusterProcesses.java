@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Starling nodes clustered with Hazelcast, each the real {@code io.starling.Main} in a JVM of
@@ -41,6 +43,21 @@ final class ClusterProcesses implements AutoCloseable {
         void awaitMembers(int members, int fromLine) throws InterruptedException {
             process.awaitLine("Cluster now has " + members + " member(s).", fromLine, 60_000);
         }
+    }
+
+    /** Waits until one of the two nodes logs {@code text} (after the given lines), at most 30 s. */
+    static void awaitLineOnEither(Node first, Node second, String text, int fromFirst, int fromSecond) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!logged(first, text, fromFirst) && !logged(second, text, fromSecond)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no node logged '" + text + "'");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static boolean logged(Node node, String text, int fromLine) {
+        return node.process.output().lines().skip(fromLine).anyMatch(line -> line.contains(text));
     }
 
     private static final List<String> JVM_ARGS = Arrays.stream(

@@ -146,20 +146,6 @@ class HazelcastClusterTest {
         }
     }
 
-    /** Waits until one of the two nodes logs {@code text} (after the given lines). */
-    private static void awaitLineOnEither(
-            ClusterProcesses.Node first, ClusterProcesses.Node second, String text, int fromFirst, int fromSecond) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!contains(first, text, fromFirst) && !contains(second, text, fromSecond)) {
-            assertTrue(System.nanoTime() < deadline, "no node logged '" + text + "'");
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private static boolean contains(ClusterProcesses.Node node, String text, int fromLine) {
-        return node.process.output().lines().skip(fromLine).anyMatch(line -> line.contains(text));
-    }
-
     private static String logLines(String text) {
         StringBuilder lines = new StringBuilder();
         for (ClusterProcesses.Node node : cluster.nodes) {
@@ -312,7 +298,7 @@ class HazelcastClusterTest {
             }
 
             // The offline session of C was taken over by a survivor: what is published for it now is queued.
-            awaitLineOnEither(a, b, "Took over", fromA, fromB);
+            ClusterProcesses.awaitLineOnEither(a, b, "Took over", fromA, fromB);
             try (PahoClients publisher = PahoClients.connect(a.url(), "away-pub")) {
                 publisher.client().publish("away/x", bytes("kept for you"), 1, false);
             }
