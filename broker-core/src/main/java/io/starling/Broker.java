@@ -399,6 +399,21 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
+    public CompletionStage<Void> continueQueue(String clientId, List<QueuedMessage> part, boolean last) {
+        return sessions.continueQueue(clientId, part, last);
+    }
+
+    @Override
+    public CompletionStage<Void> queuePartMoved(String clientId, Collection<Long> messageIds) {
+        return sessions.queuePartMoved(clientId, messageIds);
+    }
+
+    @Override
+    public CompletionStage<Void> sessionMoved(String clientId) {
+        return sessions.sessionMoved(clientId);
+    }
+
+    @Override
     public CompletionStage<Void> endRelay(String clientId) {
         return sessions.endRelay(clientId);
     }

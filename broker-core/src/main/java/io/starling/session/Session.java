@@ -76,6 +76,8 @@ public final class Session {
      * (see {@link #deliverRelayedCopy}). Null while there is none.
      */
     private Set<MessageKey> relayedAhead;
+    /** Whether the rest of the queue of a session that moved here is on its way ({@link #continueQueue}). */
+    private boolean queueFollows;
     /** The shared subscription groups this session is a member of; the shared empty set until it joins one. */
     private Set<SharedMembership> sharedGroups = Set.of();
     /**
@@ -390,6 +392,28 @@ public final class Session {
         movedTo = relay;
     }
 
+    /** The queue of the session arriving from another node follows its state in parts ({@link #continueQueue}). */
+    void expectQueue() {
+        queueFollows = true;
+    }
+
+    /**
+     * The next part of the queue of the session that arrived from another node: queued behind
+     * what it holds, outside the queue limits (the other node acknowledged these messages), and
+     * sent if the client is here and has room.
+     *
+     * @return false if the session does not expect it (it started afresh): then nothing was queued
+     */
+    boolean continueQueue(List<QueuedMessage> part, boolean last) {
+        if (!queueFollows) {
+            return false;
+        }
+        queueFollows = !last;
+        outbound.restore(part);
+        pump();
+        return true;
+    }
+
     /** The session arrives from another node that relays to it: direct deliveries wait until {@link #relayEnded}. */
     void waitForRelay() {
         LOG.debug("{}: direct deliveries wait for the relay.", clientId);
@@ -702,6 +726,7 @@ public final class Session {
         releaseShared();
         waitingForRelay = null;
         relayedAhead = null;
+        queueFollows = false;
         expiry = SessionExpiry.NEVER;
         packetIds.forgetLease();
         clearSubscriptions();

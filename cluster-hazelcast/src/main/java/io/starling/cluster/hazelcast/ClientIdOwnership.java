@@ -38,6 +38,8 @@ final class ClientIdOwnership {
     private final InboundQos2Records inboundQos2;
     private final LongSupplier ids;
     private final Duration timeout;
+    private final ClusterCounters counters;
+    private final int queuePartBytes;
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
@@ -52,7 +54,9 @@ final class ClientIdOwnership {
             SessionMoves moves,
             InboundQos2Records inboundQos2,
             LongSupplier ids,
-            Duration timeout) {
+            Duration timeout,
+            ClusterCounters counters,
+            int queuePartBytes) {
         this.nodeId = nodeId;
         this.channels = channels;
         this.claims = claims;
@@ -61,6 +65,8 @@ final class ClientIdOwnership {
         this.inboundQos2 = inboundQos2;
         this.ids = ids;
         this.timeout = timeout;
+        this.counters = counters;
+        this.queuePartBytes = queuePartBytes;
     }
 
     void start(ClusterNode clusterNode, IMap<String, String> ownerMap, IMap<String, String> records) {
@@ -257,19 +263,25 @@ final class ClientIdOwnership {
                                 failure.toString());
                     }
                     SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
+                    // The answer carries the session's state; its queue follows in parts.
+                    QueueStream queue =
+                            moved == null ? null : new QueueStream(moved, back, node, counters, queuePartBytes);
                     LOG.debug(
-                            "Released the session of {} to node {} ({} message(s) with it).",
+                            "Released the session of {} to node {} ({}).",
                             clientId,
                             back.target(),
-                            moved == null
+                            queue == null
                                     ? "none: no session"
-                                    : moved.messages().size());
+                                    : queue.state().messages().size() + " message(s) in flight with it, "
+                                            + queue.queued() + " queued to follow");
                     moves.released(clientId, relay, moved != null);
-                    relay.openAfter(new ClusterMessage.Released(
-                            request.requestId(),
-                            moved,
-                            moved == null ? null : lostNodes.movedOn(clientId, back.target()),
-                            moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)));
+                    relay.openAfter(
+                            new ClusterMessage.Released(
+                                    request.requestId(),
+                                    queue == null ? null : queue.state(),
+                                    moved == null ? null : lostNodes.movedOn(clientId, back.target()),
+                                    moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)),
+                            queue);
                 });
     }
 

@@ -1,11 +1,13 @@
 package io.starling.cluster.hazelcast;
 
+import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,7 +73,8 @@ sealed interface ClusterMessage {
         MOVED_MESSAGE(21, MovedMessage.class, MovedMessage::read),
         MOVE_ROUTED(22, MoveRouted.class, MoveRouted::read),
         MOVE_DONE(23, MoveDone.class, MoveDone::read),
-        TAKE_OVER(24, TakeOver.class, TakeOver::read);
+        TAKE_OVER(24, TakeOver.class, TakeOver::read),
+        QUEUE_PART(25, QueuePart.class, QueuePart::read);
 
         private static final Map<Class<?>, Type> BY_CLASS = new HashMap<>();
         private static final Map<Byte, Type> BY_CODE = new HashMap<>();
@@ -409,6 +412,37 @@ sealed interface ClusterMessage {
 
         static TakeOver read(DataInputStream in) throws IOException {
             return new TakeOver(Wire.readString(in));
+        }
+    }
+
+    /**
+     * A part of the queue of a session that moved to the receiving node (its state went in the
+     * {@link Released} answer), in order; {@code last}: the queue is complete with it.
+     */
+    record QueuePart(String clientId, List<QueuedMessage> messages, boolean last) implements ClusterMessage {
+        @Override
+        public void write(DataOutputStream out) throws IOException {
+            Wire.writeString(out, clientId);
+            Wire.writeQueued(out, messages);
+            out.writeBoolean(last);
+        }
+
+        @Override
+        public int size() {
+            return bytes(messages) + 64;
+        }
+
+        /** The bytes of the messages, as a batch counts them. */
+        static int bytes(List<QueuedMessage> messages) {
+            int bytes = 0;
+            for (QueuedMessage queued : messages) {
+                bytes += Wire.size(queued.message());
+            }
+            return bytes;
+        }
+
+        static QueuePart read(DataInputStream in) throws IOException {
+            return new QueuePart(Wire.readString(in), Wire.readQueued(in), in.readBoolean());
         }
     }
 }

@@ -117,7 +117,9 @@ public final class HazelcastClusterBus implements ClusterBus {
                 moves,
                 inboundQos2,
                 ids::incrementAndGet,
-                settings.requestTimeout());
+                settings.requestTimeout(),
+                counters,
+                settings.moveQueuePartBytes());
         this.records = new SessionRecordMirror(nodeId, settings.requestTimeout(), this::recordWritten);
         this.returning =
                 new ReturningSessions(nodeId, channels, membership::otherNodes, records, settings.requestTimeout());

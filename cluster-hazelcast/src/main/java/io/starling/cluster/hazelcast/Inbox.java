@@ -161,6 +161,8 @@ final class Inbox implements MessageListener<byte[]> {
         } else if (message instanceof ClusterMessage.MovedMessage moved) {
             to.counters().received();
             return to.moves().deliverRelayed(moved.clientId(), moved.message());
+        } else if (message instanceof ClusterMessage.QueuePart part) {
+            return to.moves().queuePart(part, source);
         } else if (message instanceof ClusterMessage.MoveRouted routed) {
             to.moves().routed(routed.clientId(), source);
         } else if (message instanceof ClusterMessage.MoveDone done) {

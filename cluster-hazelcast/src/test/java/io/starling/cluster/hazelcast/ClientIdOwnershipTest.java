@@ -66,7 +66,8 @@ class ClientIdOwnershipTest {
                 Duration.ofMinutes(10),
                 256,
                 1 << 20,
-                100);
+                100,
+                256 * 1024);
         InboundQos2Records inboundQos2 = new InboundQos2Records();
         LocalClaims claims = new LocalClaims();
         LostNodes lostNodes = new LostNodes(
@@ -79,7 +80,9 @@ class ClientIdOwnershipTest {
                 new SessionMoves(channels, timer, settings.requestTimeout()),
                 inboundQos2,
                 new AtomicLong()::incrementAndGet,
-                settings.requestTimeout());
+                settings.requestTimeout(),
+                new ClusterCounters(() -> 2, () -> 0),
+                settings.moveQueuePartBytes());
         lostNodes.start(node, owners.map, records.map);
         ownership.start(node, owners.map, records.map);
         owners.data.put("x", "c/1");
