@@ -57,7 +57,8 @@ class ClusterMessageTest {
                 new ClusterMessage.MovedMessage("client-1", MESSAGE),
                 new ClusterMessage.MoveRouted("client-1"),
                 new ClusterMessage.MoveDone("client-1"),
-                new ClusterMessage.TakeOver("client-1"));
+                new ClusterMessage.TakeOver("client-1"),
+                new ClusterMessage.QueuePart("client-1", SESSION.messages(), true));
     }
 
     @Test
