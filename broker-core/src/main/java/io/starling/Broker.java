@@ -373,6 +373,11 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
+    public CompletionStage<Boolean> deliverForwardedWithinQuota(StoredMessage message) {
+        return router.deliverForwardedWithinQuota(message);
+    }
+
+    @Override
     public CompletionStage<Void> deliverTo(Collection<String> clientIds, StoredMessage message) {
         return router.deliverTo(clientIds, message);
     }

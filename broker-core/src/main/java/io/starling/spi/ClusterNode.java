@@ -21,6 +21,20 @@ public interface ClusterNode {
     CompletionStage<Void> deliverForwarded(StoredMessage message);
 
     /**
+     * As {@link #deliverForwarded}, and tells the forwarding node whether its publisher may be
+     * told that nobody took the message (MQTT 5 Quota exceeded, see
+     * {@link ClusterBus#forwardWithinQuota}).
+     *
+     * @return completes as {@link #deliverForwarded} does, with true when the message was refused
+     *     here: every subscriber it matched on this node is a persistent session at a limit of
+     *     the store (it was dropped for each, counted); false when some subscriber here took it
+     *     or none matched
+     */
+    default CompletionStage<Boolean> deliverForwardedWithinQuota(StoredMessage message) {
+        return deliverForwarded(message).thenApply(ignored -> false);
+    }
+
+    /**
      * Delivers a message to those of the named sessions of this node whose subscriptions match
      * it, and to no other: a message for a lost node's clients, relayed to where their sessions
      * continue. Completes when it is durable for them.

@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -224,16 +225,39 @@ sealed interface ClusterMessage {
         }
     }
 
-    /** The receiving node handled the batch (stored what it had to, when {@code ok}). */
-    record Ack(long batchId, boolean ok) implements ClusterMessage {
+    /**
+     * The receiving node handled the batch (stored what it had to, when {@code ok}); {@code refused}:
+     * the positions in the batch of the forwarded messages that every subscriber there refused
+     * (store limits), for a publisher that may be told so.
+     */
+    record Ack(long batchId, boolean ok, Set<Integer> refused) implements ClusterMessage {
+
+        /** A batch with no refused message. */
+        Ack(long batchId, boolean ok) {
+            this(batchId, ok, Set.of());
+        }
+
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(batchId);
             out.writeBoolean(ok);
+            out.writeInt(refused.size());
+            for (int position : refused) {
+                out.writeInt(position);
+            }
         }
 
         static Ack read(DataInputStream in) throws IOException {
-            return new Ack(in.readLong(), in.readBoolean());
+            long batchId = in.readLong();
+            boolean ok = in.readBoolean();
+            Set<Integer> refused = new HashSet<>();
+            if (Wire.hasMore(in)) {
+                int count = in.readInt();
+                for (int i = 0; i < count; i++) {
+                    refused.add(in.readInt());
+                }
+            }
+            return new Ack(batchId, ok, refused);
         }
     }
 
