@@ -38,8 +38,7 @@ final class ClientIdOwnership {
     private final InboundQos2Records inboundQos2;
     private final LongSupplier ids;
     private final Duration timeout;
-    private final ClusterCounters counters;
-    private final int queuePartBytes;
+    private final MovingQueues queues;
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
@@ -55,8 +54,7 @@ final class ClientIdOwnership {
             InboundQos2Records inboundQos2,
             LongSupplier ids,
             Duration timeout,
-            ClusterCounters counters,
-            int queuePartBytes) {
+            MovingQueues queues) {
         this.nodeId = nodeId;
         this.channels = channels;
         this.claims = claims;
@@ -65,8 +63,7 @@ final class ClientIdOwnership {
         this.inboundQos2 = inboundQos2;
         this.ids = ids;
         this.timeout = timeout;
-        this.counters = counters;
-        this.queuePartBytes = queuePartBytes;
+        this.queues = queues;
     }
 
     void start(ClusterNode clusterNode, IMap<String, String> ownerMap, IMap<String, String> records) {
@@ -264,21 +261,20 @@ final class ClientIdOwnership {
                     }
                     SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
                     // The answer carries the session's state; its queue follows in parts.
-                    QueueStream queue =
-                            moved == null ? null : new QueueStream(moved, back, node, counters, queuePartBytes);
+                    QueueStream queue = moved == null ? null : queues.released(moved, back);
                     LOG.debug(
                             "Released the session of {} to node {} ({}).",
                             clientId,
                             back.target(),
-                            queue == null
+                            moved == null
                                     ? "none: no session"
-                                    : queue.state().messages().size() + " message(s) in flight with it, "
-                                            + queue.queued() + " queued to follow");
+                                    : QueueStream.inFlight(moved).size() + " message(s) in flight with it, "
+                                            + QueueStream.queued(moved).size() + " queued to follow");
                     moves.released(clientId, relay, moved != null);
                     relay.openAfter(
                             new ClusterMessage.Released(
                                     request.requestId(),
-                                    queue == null ? null : queue.state(),
+                                    moved == null ? null : QueueStream.state(moved),
                                     moved == null ? null : lostNodes.movedOn(clientId, back.target()),
                                     moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)),
                             queue);

@@ -76,6 +76,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ForwardOrder forwardOrder = new ForwardOrder();
     private final LostNodes lostNodes;
     private final SessionMoves moves;
+    private final MovingQueues movingQueues;
     private final InboundQos2Records inboundQos2 = new InboundQos2Records();
     private final ClientIdOwnership ownership;
     private final AtomicLong ids = new AtomicLong();
@@ -109,6 +110,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.lostNodes =
                 new LostNodes(nodeId, channels, membership::otherNodes, claims, routes, settings, timer, inboundQos2);
         this.moves = new SessionMoves(channels, timer, settings.requestTimeout());
+        this.movingQueues = new MovingQueues(
+                nodeId, channels, timer, settings.requestTimeout(), counters, settings.moveQueuePartBytes());
         this.ownership = new ClientIdOwnership(
                 nodeId,
                 channels,
@@ -118,8 +121,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                 inboundQos2,
                 ids::incrementAndGet,
                 settings.requestTimeout(),
-                counters,
-                settings.moveQueuePartBytes());
+                movingQueues);
         this.records = new SessionRecordMirror(nodeId, settings.requestTimeout(), this::recordWritten);
         this.returning =
                 new ReturningSessions(nodeId, channels, membership::otherNodes, records, settings.requestTimeout());
@@ -168,6 +170,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         moves.start(clusterNode);
         inboundQos2.start(instance.getMap(InboundQos2Records.MAP));
         ownership.start(clusterNode, owners, sessionRecords);
+        movingQueues.start(clusterNode, owners);
         nodeQueries.start(instance, clusterNode, nodeId, settings.requestTimeout());
         returning.start(clusterNode, owners);
         instance.<byte[]>getTopic(INBOX_PREFIX + nodeId).addMessageListener(inbox);

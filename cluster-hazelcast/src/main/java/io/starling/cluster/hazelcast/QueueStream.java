@@ -6,7 +6,10 @@ import io.starling.spi.SessionSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each part is removed from this node's store once the new node stored it (the first one
  * also takes the in-flight messages the answer carried); once all are stored, the session's
  * stored copy here is deleted ({@link ClusterNode#sessionMoved}). If a part is not stored (the
- * new node left, failed, or did not answer in time), nothing more is sent or removed: the rest
- * stays in this node's store (docs/CLUSTER.md, "A session moves").
+ * new node left, failed, or did not answer in time), nothing more is sent or removed here, and
+ * what the new node has not confirmed goes to {@code leftBehind}, in order, to be sent where
+ * the session continues (docs/CLUSTER.md, "A session moves").
  */
 final class QueueStream {
 
@@ -34,57 +38,67 @@ final class QueueStream {
     private final ClusterNode node;
     private final ClusterCounters counters;
     private final int partBytes;
-    private final SessionSnapshot state;
     private final ArrayDeque<QueuedMessage> rest;
-    /** Ids of the in-flight messages the release answer carried: removed with the first part. */
-    private List<Long> carried;
+    private final BiConsumer<String, List<QueuedMessage>> leftBehind;
+    /** What the first part also confirms: the in-flight messages the release answer carried. */
+    private List<QueuedMessage> carried;
+    /** The parts sent and not confirmed yet, by number, with what each confirms. */
+    private final Map<Integer, List<QueuedMessage>> unconfirmed = new TreeMap<>();
 
     private int sent;
-    private int stored;
     private boolean lastSent;
     private boolean failed;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    /** The stream of the queue of {@code released}: its queued messages, those without a packet id. */
-    QueueStream(SessionSnapshot released, Channel channel, ClusterNode node, ClusterCounters counters, int partBytes) {
-        this.clientId = released.clientId();
+    /**
+     * @param carried    messages the other node has already (they are removed here with the first part)
+     * @param queue      the messages to send, in order
+     * @param leftBehind gets the client id and the messages not confirmed if a part is not stored
+     */
+    QueueStream(
+            String clientId,
+            List<QueuedMessage> carried,
+            List<QueuedMessage> queue,
+            Channel channel,
+            ClusterNode node,
+            ClusterCounters counters,
+            int partBytes,
+            BiConsumer<String, List<QueuedMessage>> leftBehind) {
+        this.clientId = clientId;
+        this.carried = carried;
+        this.rest = new ArrayDeque<>(queue);
         this.channel = channel;
         this.node = node;
         this.counters = counters;
         this.partBytes = partBytes;
-        List<QueuedMessage> inFlight = new ArrayList<>();
-        this.rest = new ArrayDeque<>();
-        for (QueuedMessage message : released.messages()) {
-            if (message.packetId() != 0) {
-                inFlight.add(message);
-            } else {
-                rest.add(message);
-            }
-        }
-        this.carried = inFlight.stream().map(m -> m.message().id()).toList();
-        this.state = new SessionSnapshot(
-                clientId,
+        this.leftBehind = leftBehind;
+    }
+
+    /** The in-flight messages of a released session (they travel in the release answer, see {@link #state}). */
+    static List<QueuedMessage> inFlight(SessionSnapshot released) {
+        return released.messages().stream().filter(m -> m.packetId() != 0).toList();
+    }
+
+    /** The queued messages of a released session, in order: what follows the answer in parts. */
+    static List<QueuedMessage> queued(SessionSnapshot released) {
+        return released.messages().stream().filter(m -> m.packetId() == 0).toList();
+    }
+
+    /** The released session without its queue, for the release answer. */
+    static SessionSnapshot state(SessionSnapshot released) {
+        return new SessionSnapshot(
+                released.clientId(),
                 released.subscriptions(),
-                inFlight,
+                inFlight(released),
                 released.inboundQos2(),
                 released.packetIdsFrom(),
                 released.expiry());
     }
 
-    /** The session without its queue, for the release answer. */
-    SessionSnapshot state() {
-        return state;
-    }
-
-    /** Messages in the queue that follows the answer. */
-    int queued() {
-        return rest.size();
-    }
-
     /**
-     * Sends the first parts (call after queueing the release answer on the channel).
+     * Sends the first parts (call after queueing the release answer on the channel, if any).
      *
-     * @return completes when the new node stored every part, exceptionally if one was not stored
+     * @return completes when the other node stored every part, exceptionally if one was not stored
      */
     CompletableFuture<Void> start() {
         sendParts();
@@ -94,22 +108,23 @@ final class QueueStream {
     private void sendParts() {
         while (true) {
             ClusterMessage.QueuePart part;
-            List<Long> ids;
+            int number;
             synchronized (this) {
-                if (lastSent || failed || sent - stored >= UNACKNOWLEDGED_PARTS) {
+                if (lastSent || failed || unconfirmed.size() >= UNACKNOWLEDGED_PARTS) {
                     return;
                 }
                 part = nextPart();
                 lastSent = part.last();
-                sent++;
-                ids = new ArrayList<>(carried);
+                number = sent++;
+                List<QueuedMessage> confirms = new ArrayList<>(carried);
+                confirms.addAll(part.messages());
                 carried = List.of();
-                part.messages().forEach(m -> ids.add(m.message().id()));
+                unconfirmed.put(number, confirms);
             }
             counters.queuePartSent(ClusterMessage.QueuePart.bytes(part.messages()));
             CompletableFuture<Void> partStored = new CompletableFuture<>();
             channel.send(part, partStored, false);
-            partStored.whenComplete((ignored, failure) -> stored(ids, failure));
+            partStored.whenComplete((ignored, failure) -> stored(number, failure));
         }
     }
 
@@ -128,33 +143,40 @@ final class QueueStream {
         return new ClusterMessage.QueuePart(clientId, messages, rest.isEmpty());
     }
 
-    private void stored(List<Long> ids, Throwable failure) {
+    private void stored(int number, Throwable failure) {
+        List<QueuedMessage> confirmed;
+        List<QueuedMessage> notConfirmed = null;
         boolean complete;
-        int left;
         synchronized (this) {
-            left = rest.size();
             if (failed) {
                 return;
             }
             if (failure != null) {
                 failed = true;
-            } else {
-                stored++;
+                notConfirmed = new ArrayList<>();
+                unconfirmed.values().forEach(notConfirmed::addAll);
+                notConfirmed.addAll(rest);
+                unconfirmed.clear();
+                rest.clear();
             }
-            complete = failure == null && lastSent && stored == sent;
+            confirmed = unconfirmed.remove(number);
+            complete = failure == null && lastSent && unconfirmed.isEmpty();
         }
-        if (failure != null) {
+        if (notConfirmed != null) {
             LOG.warn(
-                    "Node {} did not store a part of the queue of {}; the {} message(s) not sent yet"
-                            + " and those not confirmed stay in this node's store: {}",
+                    "Node {} did not store a part of the queue of {}: the {} message(s) it has not confirmed"
+                            + " go where the session continues: {}",
                     channel.target(),
                     clientId,
-                    left,
+                    notConfirmed.size(),
                     failure.toString());
             done.completeExceptionally(failure);
+            leftBehind.accept(clientId, notConfirmed);
             return;
         }
-        node.queuePartMoved(clientId, ids).whenComplete((ignored, error) -> logFailure("remove", error));
+        node.queuePartMoved(
+                        clientId, confirmed.stream().map(m -> m.message().id()).toList())
+                .whenComplete((ignored, error) -> logFailure("remove", error));
         if (complete) {
             node.sessionMoved(clientId).whenComplete((ignored, error) -> logFailure("delete", error));
             LOG.debug("Move of {}: node {} stored the whole queue.", clientId, channel.target());

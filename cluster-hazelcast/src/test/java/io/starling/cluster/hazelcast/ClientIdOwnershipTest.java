@@ -81,8 +81,13 @@ class ClientIdOwnershipTest {
                 inboundQos2,
                 new AtomicLong()::incrementAndGet,
                 settings.requestTimeout(),
-                new ClusterCounters(() -> 2, () -> 0),
-                settings.moveQueuePartBytes());
+                new MovingQueues(
+                        "a",
+                        channels,
+                        timer,
+                        settings.requestTimeout(),
+                        new ClusterCounters(() -> 2, () -> 0),
+                        settings.moveQueuePartBytes()));
         lostNodes.start(node, owners.map, records.map);
         ownership.start(node, owners.map, records.map);
         owners.data.put("x", "c/1");
