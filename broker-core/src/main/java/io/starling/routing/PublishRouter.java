@@ -258,7 +258,7 @@ public final class PublishRouter {
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
             CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
-            Plan plan = plan(deliveries, live);
+            Plan plan = plan(deliveries, live, refusable);
             if (verdict != null) {
                 verdict.matches = deliveries.size();
                 verdict.refusedAll = plan.refusedAll(deliveries.size());
@@ -300,8 +300,11 @@ public final class PublishRouter {
     /**
      * Decides what each matching session gets, before anything is delivered: the stored queues
      * are appended to before the sessions see the message.
+     *
+     * @param refusable whether its publisher may be told nobody took it: then a session whose
+     *     queue in memory would drop it as new counts as refusing it too ({@link Session#queueRefusal})
      */
-    private Plan plan(Deliveries<Session> deliveries, StoredMessage live) {
+    private Plan plan(Deliveries<Session> deliveries, StoredMessage live, boolean refusable) {
         List<DeliveryTarget> stored = List.of();
         List<NotStored> refused = List.of();
         for (int i = 0; i < deliveries.size(); i++) {
@@ -315,16 +318,19 @@ public final class PublishRouter {
             }
             int qos = Math.min(live.qos(), deliveries.qos(i));
             boolean isStored = qos > 0 && session.isPersistent();
-            if (isStored) {
-                QueueRefusal refusal = queues.refuse(session.clientId(), live);
-                if (refusal != null) {
-                    deliveries.skip(i);
-                    if (refused.isEmpty()) {
-                        refused = new ArrayList<>(1);
-                    }
-                    refused.add(new NotStored(session.clientId(), qos, refusal));
-                    continue;
+            QueueRefusal refusal = isStored ? queues.refuse(session.clientId(), live) : null;
+            if (refusal == null && refusable && qos > 0) {
+                refusal = session.queueRefusal(live);
+            }
+            if (refusal != null) {
+                deliveries.skip(i);
+                if (refused.isEmpty()) {
+                    refused = new ArrayList<>(1);
                 }
+                refused.add(new NotStored(session.clientId(), qos, refusal));
+                continue;
+            }
+            if (isStored) {
                 if (stored.isEmpty()) {
                     stored = new ArrayList<>();
                 }
@@ -338,7 +344,8 @@ public final class PublishRouter {
     /**
      * @param stored  the persistent sessions whose queue the message is appended to (a list the
      *     store may keep: new for each message that has some)
-     * @param refused the sessions whose store limits refused it
+     * @param refused the sessions whose store limits (or, for a refusable message, queue limits
+     *     in memory) refused it
      */
     private record Plan(List<DeliveryTarget> stored, List<NotStored> refused) {
 

@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRelay;
@@ -54,6 +55,8 @@ public final class Session {
     private Set<Integer> inboundQos2;
 
     private ClientLink link;
+    /** Whether {@link #link} is set, for routing threads ({@link #queueRefusal}). */
+    private volatile boolean attached;
     /** The connection that is being attached (CONNACK pending); a newer connect replaces it. */
     private ClientLink connecting;
 
@@ -200,6 +203,7 @@ public final class Session {
         if (link != null) {
             ClientLink old = link;
             link = null;
+            attached = false;
             old.closeForTakeover();
             releaseShared();
         }
@@ -217,6 +221,7 @@ public final class Session {
     void attach(ClientLink newLink, EventExecutor loop) {
         connecting = null;
         link = newLink;
+        attached = true;
         executor.bindTo(loop);
         outbound.resend(newLink);
         outbound.pump(newLink);
@@ -232,6 +237,7 @@ public final class Session {
             return false;
         }
         link = null;
+        attached = false;
         // An offline client cannot drain its queue: the publishers it held back go on.
         pushBack.markRoom();
         releaseShared();
@@ -256,6 +262,15 @@ public final class Session {
         }
         link.closeByOperator();
         return true;
+    }
+
+    /**
+     * Why a QoS 1/2 message routed to this session now would be dropped as new by its queue
+     * limits in memory, or null (see {@link Outbound#refusalOfNew}). Safe from any thread; the
+     * answer may lag what the session's thread does meanwhile.
+     */
+    public QueueRefusal queueRefusal(StoredMessage message) {
+        return outbound.refusalOfNew(message, attached);
     }
 
     /** Whether the session has a connection attached or being attached. */
