@@ -209,14 +209,7 @@ public final class SessionRegistry {
             }
             // A session its lost node held connected is offline from now on; its timer goes on here.
             SessionExpiry expiry = orphan.expiry().offlineFrom(System.currentTimeMillis());
-            adopt(session, orphan, relayExpected.remove(orphan.clientId()), expiry)
-                    .whenComplete((ignored, failure) -> {
-                        if (failure != null) {
-                            adopted.completeExceptionally(failure);
-                        } else {
-                            adopted.complete(null);
-                        }
-                    });
+            Stages.completeWhen(adopt(session, orphan, relayExpected.remove(orphan.clientId()), expiry), adopted);
             if (!expiry.never()) {
                 expireAt(session, expiry.deadline());
             }
@@ -267,13 +260,7 @@ public final class SessionRegistry {
                     session.deliver(queued.message(), queued.qos(), true, false);
                 }
             }
-            written.whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    stored.completeExceptionally(failure);
-                } else {
-                    stored.complete(null);
-                }
-            });
+            Stages.completeWhen(written, stored);
         });
         return stored;
     }
@@ -496,13 +483,7 @@ public final class SessionRegistry {
             for (QueuedMessage queued : part) {
                 written = Stages.both(written, storeWithItsState(clientId, queued));
             }
-            written.whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    stored.completeExceptionally(failure);
-                } else {
-                    stored.complete(null);
-                }
-            });
+            Stages.completeWhen(written, stored);
         });
         return stored;
     }
