@@ -44,7 +44,7 @@ final class MoveRelay implements SessionRelay {
     /**
      * Queues the release answer, then the session's queue ({@code queue}, null if there is no
      * session), then what was relayed meanwhile; later items go straight on. A queue that the
-     * new node did not store in full ends the wait too (its rest stays in this node's store).
+     * new node did not store in full ends the wait too (its rest goes on, see {@link MovingQueues}).
      */
     void openAfter(ClusterMessage.Released releaseAnswer, QueueStream queue) {
         channel.send(releaseAnswer, null, false);
