@@ -373,6 +373,11 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
+    public CompletionStage<Boolean> deliverForwardedWithinQuota(StoredMessage message) {
+        return router.deliverForwardedWithinQuota(message);
+    }
+
+    @Override
     public CompletionStage<Void> deliverTo(Collection<String> clientIds, StoredMessage message) {
         return router.deliverTo(clientIds, message);
     }
@@ -396,6 +401,21 @@ public final class Broker implements ClusterNode, MetricsSource {
     public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay) {
         delayedWills.continuedElsewhere(clientId);
         return sessions.release(clientId, relay);
+    }
+
+    @Override
+    public CompletionStage<Void> continueQueue(String clientId, List<QueuedMessage> part, boolean last) {
+        return sessions.continueQueue(clientId, part, last);
+    }
+
+    @Override
+    public CompletionStage<Void> queuePartMoved(String clientId, Collection<Long> messageIds) {
+        return sessions.queuePartMoved(clientId, messageIds);
+    }
+
+    @Override
+    public CompletionStage<Void> sessionMoved(String clientId) {
+        return sessions.sessionMoved(clientId);
     }
 
     @Override

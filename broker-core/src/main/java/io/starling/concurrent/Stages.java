@@ -26,6 +26,17 @@ public final class Stages {
         return first.thenCombine(second, (a, b) -> null);
     }
 
+    /** Completes {@code target} when {@code stage} completes, with its failure if it fails. */
+    public static void completeWhen(CompletionStage<Void> stage, CompletableFuture<Void> target) {
+        stage.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                target.completeExceptionally(failure);
+            } else {
+                target.complete(null);
+            }
+        });
+    }
+
     private static boolean succeeded(CompletionStage<Void> stage) {
         return stage instanceof CompletableFuture<Void> future && future.isDone() && !future.isCompletedExceptionally();
     }

@@ -108,6 +108,14 @@ public final class PrometheusText {
                 "starling_cluster_pending",
                 "Items waiting to be sent to other nodes or acknowledged by them.",
                 cluster.pending());
+        text.counter(
+                "starling_cluster_queue_parts_sent_total",
+                "Parts of moving sessions' queues sent to the sessions' new nodes.",
+                cluster.queuePartsSent());
+        text.gauge(
+                "starling_cluster_queue_part_bytes_max",
+                "Most bytes one part of a moving session's queue carried (bounded by move-queue-part-bytes).",
+                cluster.largestQueuePartBytes());
         text.sharedGroups(source.sharedGroups());
         text.gauge("starling_uptime_seconds", "Seconds since the broker started.", m.uptimeSeconds());
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();

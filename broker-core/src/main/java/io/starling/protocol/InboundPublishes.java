@@ -105,12 +105,46 @@ final class InboundPublishes {
         }
         if (outcome == PublishRouter.Outcome.QUOTA_EXCEEDED) {
             if (publish.qos() == 2) {
-                session.releaseQos2(publish.packetId());
+                refuseQos2(session, publish);
+            } else {
+                acknowledge(session, publish, ReasonCode.QUOTA_EXCEEDED);
             }
-            acknowledge(session, publish, ReasonCode.QUOTA_EXCEEDED);
             return;
         }
         acknowledge(session, publish, ReasonCode.SUCCESS);
+    }
+
+    /**
+     * PUBREC 0x97 ends the QoS 2 exchange: its packet id is free again. A refusal decided after
+     * the other nodes answered came after the receipt was stored with the message (here and in
+     * the cluster's record), so the receipt is released first: kept, it would make the client's
+     * next message with this packet id look like a repeat of this one, never routed.
+     */
+    private void refuseQos2(Session session, InboundPublish publish) {
+        session.releaseQos2(publish.packetId());
+        releaseStoredQos2(session, publish.packetId())
+                .whenComplete((ignored, failure) -> session.execute(() -> {
+                    if (failure != null) {
+                        LOG.error(
+                                "Could not release QoS 2 packet id {} of {}, refused with Quota exceeded: {}",
+                                publish.packetId(),
+                                connection.clientId(),
+                                failure.toString());
+                        connection.close(ReasonCode.UNSPECIFIED_ERROR, "store failure");
+                        return;
+                    }
+                    acknowledge(session, publish, ReasonCode.QUOTA_EXCEEDED);
+                }));
+    }
+
+    /** Forgets a persistent session's inbound QoS 2 packet id in the store and the cluster. */
+    private CompletionStage<Void> releaseStoredQos2(Session session, int packetId) {
+        if (!session.isPersistent()) {
+            return Stages.DONE;
+        }
+        CompletionStage<Void> released = services.queues().releaseInboundQos2(session.clientId(), packetId);
+        services.cluster().inboundQos2Released(session.clientId(), packetId);
+        return released;
     }
 
     /** PUBACK or PUBREC; MQTT 5 clients learn {@code code}, 3.1.1 ones are acknowledged either way. */
@@ -125,11 +159,7 @@ final class InboundPublishes {
     void onPubrel(Session session, int packetId) {
         session.execute(() -> {
             boolean known = session.releaseQos2(packetId);
-            CompletionStage<Void> durable = Stages.DONE;
-            if (known && session.isPersistent()) {
-                durable = services.queues().releaseInboundQos2(session.clientId(), packetId);
-                services.cluster().inboundQos2Released(session.clientId(), packetId);
-            }
+            CompletionStage<Void> durable = known ? releaseStoredQos2(session, packetId) : Stages.DONE;
             durable.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (session.isAttachedTo(connection)) {
                     connection.sendAck(

@@ -83,25 +83,44 @@ public final class PublishRouter {
      */
     public CompletionStage<Void> publish(
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
-        return route(message, receipt, publisher, false);
+        return route(message, receipt, publisher);
     }
 
     /**
      * Routes a QoS 1/2 message of a publisher that can be told it was not taken (MQTT 5: PUBACK
      * or PUBREC 0x97), or refuses it: when every subscriber it matches is a persistent session
      * whose stored queue is at a limit of the store, no other node has a matching route and it
-     * is not retained, nothing of it is done and the publisher is to be told. A message that
-     * reaches some subscriber is routed as by {@link #publish}, dropped (counted, logged) only
-     * for the subscribers at their limits: refusing it would make the publisher send it again
-     * to those that have it.
+     * is not retained, nothing of it is done and the publisher is to be told. When other nodes
+     * have matching routes and nobody here took it, it is forwarded and refused if every node it
+     * went to refused it too ({@link ClusterBus#forwardWithinQuota}; each dropped it for its full
+     * sessions, as this node did for its own). A message that reaches some subscriber is routed
+     * as by {@link #publish}, dropped (counted, logged) only for the subscribers at their
+     * limits: refusing it would make the publisher send it again to those that have it.
      *
-     * @return completes with {@link Outcome#QUOTA_EXCEEDED} at once for a refused message, else
-     *     with {@link Outcome#ROUTED} when {@link #publish} would complete
+     * @return completes with {@link Outcome#QUOTA_EXCEEDED} for a refused message (at once when
+     *     no other node was asked), else with {@link Outcome#ROUTED} when {@link #publish} would
+     *     complete
      */
     public CompletionStage<Outcome> publishWithinQuota(
             StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
-        CompletionStage<Void> done = route(message, receipt, publisher, true);
-        return done == null ? QUOTA_EXCEEDED : done.thenApply(ignored -> Outcome.ROUTED);
+        // A shared group takes every message it matches (its own queue waits for a member).
+        boolean refusable = !message.retain() && !shared.matchesAny(message.topic());
+        Verdict here = refusable ? new Verdict() : null;
+        CompletionStage<Void> done = deliverLocally(message, receipt, publisher, refusable, here);
+        if (done == null) {
+            return QUOTA_EXCEEDED;
+        }
+        done = afterLocalDelivery(message, receipt, publisher, done);
+        if (here == null || !here.nothingTaken()) {
+            return Stages.both(done, cluster.forward(message)).thenApply(ignored -> Outcome.ROUTED);
+        }
+        return done.thenCombine(cluster.forwardWithinQuota(message), (ignored, refusedElsewhere) -> {
+            if (!refusedElsewhere) {
+                return Outcome.ROUTED;
+            }
+            drops.quotaExceededOnOtherNodes(message.topic());
+            return Outcome.QUOTA_EXCEEDED;
+        });
     }
 
     /** What became of a message routed by {@link #publishWithinQuota}. */
@@ -110,15 +129,20 @@ public final class PublishRouter {
         QUOTA_EXCEEDED
     }
 
-    /** @return null if {@code mayRefuse} and the message is refused (see {@link #publishWithinQuota}) */
     private CompletionStage<Void> route(
-            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher, boolean mayRefuse) {
-        // A shared group takes every message it matches (its own queue waits for a member).
-        boolean refusable = mayRefuse && !message.retain() && !shared.matchesAny(message.topic());
-        CompletionStage<Void> done = deliverLocally(message, receipt, publisher, refusable);
-        if (done == null) {
-            return null;
-        }
+            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher) {
+        CompletionStage<Void> done = afterLocalDelivery(
+                message, receipt, publisher, deliverLocally(message, receipt, publisher, false, null));
+        // With its RETAIN flag: the other nodes clear it, except for Retain As Published subscriptions.
+        return Stages.both(done, cluster.forward(message));
+    }
+
+    /** What a message published here does after its local delivery: shared groups, the QoS 2 receipt, retained. */
+    private CompletionStage<Void> afterLocalDelivery(
+            StoredMessage message,
+            InboundQos2Receipt receipt,
+            PausablePublisher publisher,
+            CompletionStage<Void> done) {
         // Only the publishing node gives a message to shared groups, so no group gets it twice.
         done = Stages.both(
                 done,
@@ -131,13 +155,34 @@ public final class PublishRouter {
         if (message.retain()) {
             done = Stages.both(Stages.both(done, retained.retain(message)), cluster.replicateRetained(message));
         }
-        // With its RETAIN flag: the other nodes clear it, except for Retain As Published subscriptions.
-        return Stages.both(done, cluster.forward(message));
+        return done;
     }
 
     /** Delivers a message another node forwarded to this one; it is not forwarded again. */
     public CompletionStage<Void> deliverForwarded(StoredMessage message) {
-        return deliverLocally(message, null, null, false);
+        return deliverLocally(message, null, null, false, null);
+    }
+
+    /**
+     * As {@link #deliverForwarded}; completes with true when every subscriber here refused it
+     * (see {@link io.starling.spi.ClusterNode#deliverForwardedWithinQuota}).
+     */
+    public CompletionStage<Boolean> deliverForwardedWithinQuota(StoredMessage message) {
+        Verdict here = new Verdict();
+        CompletionStage<Void> done = deliverLocally(message, null, null, false, here);
+        boolean refused = here.refusedAll;
+        return done.thenApply(ignored -> refused);
+    }
+
+    /** What {@link #deliverLocally} found on this node for a message that nobody may take. */
+    private static final class Verdict {
+        int matches;
+        /** At least one match, and every one refused the message (store limits). */
+        boolean refusedAll;
+
+        boolean nothingTaken() {
+            return refusedAll || matches == 0;
+        }
     }
 
     /**
@@ -196,10 +241,15 @@ public final class PublishRouter {
     /**
      * @param refusable whether a message every match refuses (and no other node routes) is refused
      *     rather than dropped for each
+     * @param verdict   told what became of the message here, or null
      * @return null if the message is refused: every matching session's store limit is reached
      */
     private CompletionStage<Void> deliverLocally(
-            StoredMessage message, InboundQos2Receipt receipt, PausablePublisher publisher, boolean refusable) {
+            StoredMessage message,
+            InboundQos2Receipt receipt,
+            PausablePublisher publisher,
+            boolean refusable,
+            Verdict verdict) {
         Deliveries<Session> deliveries = Deliveries.acquire(perThread);
         try {
             if (publisher != null) {
@@ -208,7 +258,11 @@ public final class PublishRouter {
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
             CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
-            Plan plan = plan(deliveries, live);
+            Plan plan = plan(deliveries, live, refusable);
+            if (verdict != null) {
+                verdict.matches = deliveries.size();
+                verdict.refusedAll = plan.refusedAll(deliveries.size());
+            }
             // Asked last: it matches the topic against the other nodes' routes.
             if (refusable && plan.refusedAll(deliveries.size()) && !cluster.routesElsewhere(message.topic())) {
                 NotStored first = plan.refused().get(0);
@@ -246,8 +300,11 @@ public final class PublishRouter {
     /**
      * Decides what each matching session gets, before anything is delivered: the stored queues
      * are appended to before the sessions see the message.
+     *
+     * @param refusable whether its publisher may be told nobody took it: then a session whose
+     *     queue in memory would drop it as new counts as refusing it too ({@link Session#queueRefusal})
      */
-    private Plan plan(Deliveries<Session> deliveries, StoredMessage live) {
+    private Plan plan(Deliveries<Session> deliveries, StoredMessage live, boolean refusable) {
         List<DeliveryTarget> stored = List.of();
         List<NotStored> refused = List.of();
         for (int i = 0; i < deliveries.size(); i++) {
@@ -261,16 +318,19 @@ public final class PublishRouter {
             }
             int qos = Math.min(live.qos(), deliveries.qos(i));
             boolean isStored = qos > 0 && session.isPersistent();
-            if (isStored) {
-                QueueRefusal refusal = queues.refuse(session.clientId(), live);
-                if (refusal != null) {
-                    deliveries.skip(i);
-                    if (refused.isEmpty()) {
-                        refused = new ArrayList<>(1);
-                    }
-                    refused.add(new NotStored(session.clientId(), qos, refusal));
-                    continue;
+            QueueRefusal refusal = isStored ? queues.refuse(session.clientId(), live) : null;
+            if (refusal == null && refusable && qos > 0) {
+                refusal = session.queueRefusal(live);
+            }
+            if (refusal != null) {
+                deliveries.skip(i);
+                if (refused.isEmpty()) {
+                    refused = new ArrayList<>(1);
                 }
+                refused.add(new NotStored(session.clientId(), qos, refusal));
+                continue;
+            }
+            if (isStored) {
                 if (stored.isEmpty()) {
                     stored = new ArrayList<>();
                 }
@@ -284,7 +344,8 @@ public final class PublishRouter {
     /**
      * @param stored  the persistent sessions whose queue the message is appended to (a list the
      *     store may keep: new for each message that has some)
-     * @param refused the sessions whose store limits refused it
+     * @param refused the sessions whose store limits (or, for a refusable message, queue limits
+     *     in memory) refused it
      */
     private record Plan(List<DeliveryTarget> stored, List<NotStored> refused) {
 

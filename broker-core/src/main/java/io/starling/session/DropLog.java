@@ -38,6 +38,19 @@ public final class DropLog {
                 refusal.reason());
     }
 
+    /**
+     * An MQTT 5 publisher's message was refused with 0x97 after the other nodes it went to
+     * answered that every subscriber they had for it was at a store limit (they dropped and
+     * counted it for those; none here took it either).
+     */
+    public void quotaExceededOnOtherNodes(String topic) {
+        metrics.quotaExceededRefusal();
+        refusals.event(
+                "Refused {} message(s) with Quota exceeded (0x97) since the last report; every subscriber was at"
+                        + " a store limit on the nodes the message went to, latest topic '{}'.",
+                topic);
+    }
+
     public void dropped(String clientId, int qos, String reason) {
         metrics.messageDropped(qos);
         log.event("Dropped {} message(s) since the last report; latest for client {}: {}.", clientId, reason);

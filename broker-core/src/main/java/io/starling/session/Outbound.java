@@ -5,6 +5,7 @@ import io.starling.config.BrokerConfig.QueueFullPolicy;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.session.OutboundQueue.Pending;
 import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
@@ -43,6 +44,10 @@ final class Outbound {
     private InFlightWindow inFlight = InFlightWindow.EMPTY;
 
     private OutboundQueue queue = OutboundQueue.EMPTY;
+    /** The queue's size and payload bytes as routing threads read them ({@link #refusalOfNew}); written here only. */
+    private volatile int queuedMirror;
+
+    private volatile long queuedBytesMirror;
     private final PacketIds packetIds;
 
     /**
@@ -243,8 +248,49 @@ final class Outbound {
 
     /** The broker-wide figures of all queues: {@code sign} 1 when the message is queued, -1 when it leaves. */
     private void counted(Pending pending, int sign) {
+        long bytes = pending.message().payload().length;
         metrics.queued(sign);
-        metrics.queuedBytes(sign * (long) pending.message().payload().length);
+        metrics.queuedBytes(sign * bytes);
+        queuedMirror = queue.size();
+        queuedBytesMirror = queue.bytes();
+    }
+
+    /**
+     * Why a QoS 1/2 message delivered now would be dropped as new by the limits in memory
+     * ({@link #enqueue}: the client offline, or online under a drop policy with a queue; the
+     * budget of all queues whenever something waits), or null: asked by the router before it
+     * acknowledges an MQTT 5 publisher, from another thread, so read from copies of the figures.
+     * Null when the store is the queue (its own limits decide) and under drop-oldest, which makes
+     * room for the new message.
+     *
+     * @param online whether the client is connected
+     */
+    QueueRefusal refusalOfNew(StoredMessage message, boolean online) {
+        if (backlog != null || online && queuedMirror == 0) {
+            return null;
+        }
+        long size = message.payload().length;
+        if (overBudget(size)) {
+            return new QueueRefusal("total", budgetExhausted());
+        }
+        if (online && limits.policy() == QueueFullPolicy.PUSH_BACK) {
+            // Taken past the limits: its publisher is paused instead.
+            return null;
+        }
+        long maxBytes = limits.maxQueuedBytes();
+        if (maxBytes > 0 && size > maxBytes) {
+            return new QueueRefusal("client", "message of " + size + " bytes larger than the queue (" + maxBytes + ")");
+        }
+        if (limits.policy() == QueueFullPolicy.DROP_OLDEST) {
+            return null;
+        }
+        if (queuedMirror >= limits.maxQueued() || maxBytes > 0 && queuedBytesMirror + size > maxBytes) {
+            return new QueueRefusal(
+                    "client",
+                    "queue at max-queued-messages (" + limits.maxQueued() + ") or max-queued-bytes (" + maxBytes
+                            + ") with " + queuedMirror + " message(s)");
+        }
+        return null;
     }
 
     private void forget(StoredMessage message, boolean stored) {
@@ -530,6 +576,8 @@ final class Outbound {
         metrics.queuedBytes(-queue.bytes());
         inFlight = InFlightWindow.EMPTY;
         queue = OutboundQueue.EMPTY;
+        queuedMirror = 0;
+        queuedBytesMirror = 0;
         if (backlog != null) {
             backlog.clear();
         }

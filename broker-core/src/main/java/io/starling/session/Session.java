@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
+import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRelay;
@@ -54,6 +55,8 @@ public final class Session {
     private Set<Integer> inboundQos2;
 
     private ClientLink link;
+    /** Whether {@link #link} is set, for routing threads ({@link #queueRefusal}). */
+    private volatile boolean attached;
     /** The connection that is being attached (CONNACK pending); a newer connect replaces it. */
     private ClientLink connecting;
 
@@ -76,6 +79,8 @@ public final class Session {
      * (see {@link #deliverRelayedCopy}). Null while there is none.
      */
     private Set<MessageKey> relayedAhead;
+    /** Whether the rest of the queue of a session that moved here is on its way ({@link #continueQueue}). */
+    private boolean queueFollows;
     /** The shared subscription groups this session is a member of; the shared empty set until it joins one. */
     private Set<SharedMembership> sharedGroups = Set.of();
     /**
@@ -198,6 +203,7 @@ public final class Session {
         if (link != null) {
             ClientLink old = link;
             link = null;
+            attached = false;
             old.closeForTakeover();
             releaseShared();
         }
@@ -215,6 +221,7 @@ public final class Session {
     void attach(ClientLink newLink, EventExecutor loop) {
         connecting = null;
         link = newLink;
+        attached = true;
         executor.bindTo(loop);
         outbound.resend(newLink);
         outbound.pump(newLink);
@@ -230,6 +237,7 @@ public final class Session {
             return false;
         }
         link = null;
+        attached = false;
         // An offline client cannot drain its queue: the publishers it held back go on.
         pushBack.markRoom();
         releaseShared();
@@ -254,6 +262,15 @@ public final class Session {
         }
         link.closeByOperator();
         return true;
+    }
+
+    /**
+     * Why a QoS 1/2 message routed to this session now would be dropped as new by its queue
+     * limits in memory, or null (see {@link Outbound#refusalOfNew}). Safe from any thread; the
+     * answer may lag what the session's thread does meanwhile.
+     */
+    public QueueRefusal queueRefusal(StoredMessage message) {
+        return outbound.refusalOfNew(message, attached);
     }
 
     /** Whether the session has a connection attached or being attached. */
@@ -388,6 +405,28 @@ public final class Session {
         outbound.clear();
         discarded = true;
         movedTo = relay;
+    }
+
+    /** The queue of the session arriving from another node follows its state in parts ({@link #continueQueue}). */
+    void expectQueue() {
+        queueFollows = true;
+    }
+
+    /**
+     * The next part of the queue of the session that arrived from another node: queued behind
+     * what it holds, outside the queue limits (the other node acknowledged these messages), and
+     * sent if the client is here and has room.
+     *
+     * @return false if the session does not expect it (it started afresh): then nothing was queued
+     */
+    boolean continueQueue(List<QueuedMessage> part, boolean last) {
+        if (!queueFollows) {
+            return false;
+        }
+        queueFollows = !last;
+        outbound.restore(part);
+        pump();
+        return true;
     }
 
     /** The session arrives from another node that relays to it: direct deliveries wait until {@link #relayEnded}. */
@@ -702,6 +741,7 @@ public final class Session {
         releaseShared();
         waitingForRelay = null;
         relayedAhead = null;
+        queueFollows = false;
         expiry = SessionExpiry.NEVER;
         packetIds.forgetLease();
         clearSubscriptions();

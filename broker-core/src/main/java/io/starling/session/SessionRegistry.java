@@ -209,14 +209,7 @@ public final class SessionRegistry {
             }
             // A session its lost node held connected is offline from now on; its timer goes on here.
             SessionExpiry expiry = orphan.expiry().offlineFrom(System.currentTimeMillis());
-            adopt(session, orphan, relayExpected.remove(orphan.clientId()), expiry)
-                    .whenComplete((ignored, failure) -> {
-                        if (failure != null) {
-                            adopted.completeExceptionally(failure);
-                        } else {
-                            adopted.complete(null);
-                        }
-                    });
+            Stages.completeWhen(adopt(session, orphan, relayExpected.remove(orphan.clientId()), expiry), adopted);
             if (!expiry.never()) {
                 expireAt(session, expiry.deadline());
             }
@@ -267,13 +260,7 @@ public final class SessionRegistry {
                     session.deliver(queued.message(), queued.qos(), true, false);
                 }
             }
-            written.whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    stored.completeExceptionally(failure);
-                } else {
-                    stored.complete(null);
-                }
-            });
+            Stages.completeWhen(written, stored);
         });
         return stored;
     }
@@ -417,6 +404,8 @@ public final class SessionRegistry {
         session.resumePacketIdsAt(moved.packetIdsFrom());
         if (relayed) {
             session.waitForRelay();
+            // The node it came from sends the queue on in parts (continueQueue), before anything relayed.
+            session.expectQueue();
         }
         // CONNACK waits for the routes too: a message published anywhere after it reaches the session.
         // The cluster's record of the session is written once every node knows the routes: the
@@ -462,10 +451,62 @@ public final class SessionRegistry {
             } else {
                 discard(session);
             }
-            CompletionStage<Void> deleted = persistent ? sessionStore.delete(clientId) : Stages.DONE;
+            // A session moving with a relay keeps its stored copy until the new node has stored it all (sessionMoved).
+            CompletionStage<Void> deleted = persistent && relay == null ? sessionStore.delete(clientId) : Stages.DONE;
             deleted.whenComplete((ignored, failure) -> released.complete(snapshot));
         });
         return released;
+    }
+
+    /**
+     * The next part of the queue of a session that moved here (see
+     * {@link io.starling.spi.ClusterNode#continueQueue}): queued behind what the session holds and
+     * stored; dropped if the session does not expect it (it started afresh meanwhile).
+     */
+    public CompletionStage<Void> continueQueue(String clientId, List<QueuedMessage> part, boolean last) {
+        Session session = sessions.get(clientId);
+        if (session == null) {
+            LOG.info("Dropped {} queued message(s) moving with {}: it has no session here.", part.size(), clientId);
+            return Stages.DONE;
+        }
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        session.execute(() -> {
+            if (session.isDiscarded() || !session.continueQueue(part, last)) {
+                LOG.info(
+                        "Dropped {} queued message(s) moving with {}: its session here started afresh.",
+                        part.size(),
+                        clientId);
+                stored.complete(null);
+                return;
+            }
+            CompletionStage<Void> written = Stages.DONE;
+            for (QueuedMessage queued : part) {
+                written = Stages.both(written, storeWithItsState(clientId, queued));
+            }
+            Stages.completeWhen(written, stored);
+        });
+        return stored;
+    }
+
+    /** Messages of a session released to another node that are stored there now: removed here. */
+    public CompletionStage<Void> queuePartMoved(String clientId, Collection<Long> messageIds) {
+        CompletionStage<Void> removed = Stages.DONE;
+        for (long messageId : messageIds) {
+            removed = Stages.both(removed, queueStore.remove(clientId, messageId));
+        }
+        return removed;
+    }
+
+    /**
+     * A session released to another node is stored there in full: its stored copy here is
+     * deleted, unless the session is here again (it came back, and its record here is its own).
+     */
+    public CompletionStage<Void> sessionMoved(String clientId) {
+        if (sessions.containsKey(clientId)) {
+            LOG.debug("{} moved away and is back: its stored session here stays.", clientId);
+            return Stages.DONE;
+        }
+        return sessionStore.delete(clientId);
     }
 
     /**

@@ -38,6 +38,19 @@ public interface ClusterBus extends AutoCloseable {
     CompletionStage<Void> forward(StoredMessage message);
 
     /**
+     * As {@link #forward}, for a message whose publisher can be told that nobody took it (MQTT 5
+     * PUBACK / PUBREC 0x97) and that nobody took on this node: waits for the other nodes'
+     * answers ({@link ClusterNode#deliverForwardedWithinQuota}).
+     *
+     * @return completes when {@link #forward} would, with true when every node it went to refused
+     *     it (each dropped it for its full sessions); false when some node took it, or it went to
+     *     no node, or a node could not tell (QoS 0 is not acknowledged between nodes)
+     */
+    default CompletionStage<Boolean> forwardWithinQuota(StoredMessage message) {
+        return forward(message).thenApply(ignored -> false);
+    }
+
+    /**
      * Whether {@link #forward} would hand a message to this topic to another node now (a node
      * has a matching route): such a message may reach a subscriber there, so it is not refused
      * for a lack of room here.

@@ -21,6 +21,20 @@ public interface ClusterNode {
     CompletionStage<Void> deliverForwarded(StoredMessage message);
 
     /**
+     * As {@link #deliverForwarded}, and tells the forwarding node whether its publisher may be
+     * told that nobody took the message (MQTT 5 Quota exceeded, see
+     * {@link ClusterBus#forwardWithinQuota}).
+     *
+     * @return completes as {@link #deliverForwarded} does, with true when the message was refused
+     *     here: every subscriber it matched on this node is a persistent session at a limit of
+     *     the store (it was dropped for each, counted); false when some subscriber here took it
+     *     or none matched
+     */
+    default CompletionStage<Boolean> deliverForwardedWithinQuota(StoredMessage message) {
+        return deliverForwarded(message).thenApply(ignored -> false);
+    }
+
+    /**
      * Delivers a message to those of the named sessions of this node whose subscriptions match
      * it, and to no other: a message for a lost node's clients, relayed to where their sessions
      * continue. Completes when it is durable for them.
@@ -49,10 +63,37 @@ public interface ClusterNode {
      * yet) goes through the relay, in order, until {@link #endRelay}. Without one (null), the
      * session leaves routing at once.
      *
+     * <p>With a relay, the session's stored copy here stays until {@link #sessionMoved} (the
+     * caller sends the queue on in parts, {@link #continueQueue}); without one it is deleted now.
+     *
      * @return the persistent session to continue on the other node, or empty if there was none
      *     (no session, or a clean one; then nothing is relayed)
      */
     CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay);
+
+    /**
+     * The next part of the queue of a session that moved here from another node (the messages
+     * queued behind those in its {@link SessionSnapshot}, in order, before anything relayed to
+     * it): stored for the session and queued behind what it holds, whatever its queue limits
+     * (the other node acknowledged them to their publishers). Dropped if the session started
+     * afresh here meanwhile ({@code last}: nothing more follows).
+     *
+     * @return completes when the part is stored (or was dropped)
+     */
+    CompletionStage<Void> continueQueue(String clientId, List<QueuedMessage> part, boolean last);
+
+    /**
+     * Those messages of a session released to another node (see {@link #releaseSession}) are
+     * stored there now: they are removed from this node's store.
+     */
+    CompletionStage<Void> queuePartMoved(String clientId, Collection<Long> messageIds);
+
+    /**
+     * The new node of a released session has stored all of it: this node's stored copy of the
+     * session is deleted, unless the session is here again meanwhile. Until then it stays, so
+     * that a node that dies during the move loses nothing (docs/CLUSTER.md).
+     */
+    CompletionStage<Void> sessionMoved(String clientId);
 
     /**
      * The new node of a released session is known everywhere: the session leaves this node's

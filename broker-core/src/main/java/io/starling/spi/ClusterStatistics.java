@@ -70,4 +70,14 @@ public interface ClusterStatistics {
 
     /** Items (messages, subscription changes, requests) waiting to be sent to other nodes or acknowledged by them. */
     long pending();
+
+    /** Parts of moving sessions' queues this node sent to their new nodes (a queue moves in parts). */
+    default long queuePartsSent() {
+        return 0;
+    }
+
+    /** The most bytes (as the cluster counts them for its batches) one of those parts carried. */
+    default long largestQueuePartBytes() {
+        return 0;
+    }
 }

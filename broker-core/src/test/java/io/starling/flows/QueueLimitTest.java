@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.EmbeddedBroker;
+import io.starling.testing.Mqtt5Wire;
+import io.starling.testing.QuotaFill;
 import io.starling.testing.RawMqttClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code mqtt.max-queued-messages}, {@code mqtt.max-queued-bytes} and {@code max-queued-bytes-total} with the
- * drop-newest and drop-oldest policies, and push-back's drop-newest for offline clients.
+ * drop-newest and drop-oldest policies, and push-back's drop-newest for offline clients; an MQTT
+ * 5 publisher is told instead (0x97) when its message would be dropped for every subscriber.
  */
 class QueueLimitTest {
 
@@ -212,5 +215,21 @@ class QueueLimitTest {
                 List.of("m1", "m2"),
                 deliveredAfterOfflinePublishes("mqtt.max-queued-messages = 2", "mqtt.max-queued-bytes = 7"));
         assertEquals(4, broker.broker().counters().dropped());
+    }
+
+    @Test
+    void anMqtt5PublisherIsToldWhenTheOnlySubscribersQueueInMemoryIsFull() throws Exception {
+        broker = EmbeddedBroker.start("mqtt.max-queued-messages = 3");
+        subscribeOffline();
+        try (RawMqttClient publisher = Mqtt5Wire.connected(broker.port(), "pub5", 0x02, new byte[0]);
+                RawMqttClient subscriber = new RawMqttClient(broker.port())) {
+            QuotaFill fill = QuotaFill.untilRefused(publisher, "t", 10, 10);
+            assertEquals(0x97, fill.reason(), "PUBACK reason once the queue in memory is full");
+            assertEquals(3, fill.accepted().size());
+            assertEquals(1, broker.broker().counters().quotaExceededRefusals());
+            assertEquals(0, broker.broker().counters().dropped(), "a refused message is not a drop");
+            assertTrue(RawPublish.connect(subscriber, "sub", false));
+            assertEquals(fill.accepted(), RawPublish.receive(subscriber, 3));
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,18 +43,26 @@ final class Acknowledgements implements Channel.Batches {
         return id;
     }
 
-    /** The receiving node handled the batch: stored what it had to ({@code ok}) or could not. */
-    void acknowledged(long batchId, boolean ok) {
+    /**
+     * The receiving node handled the batch: stored what it had to ({@code ok}) or could not; the
+     * forwards at the {@code refused} positions every subscriber there refused: they fail with
+     * {@link ForwardRefused}.
+     */
+    void acknowledged(long batchId, boolean ok, Set<Integer> refused) {
         Channel.Batch batch = batches.remove(batchId);
         if (batch == null) {
             return;
         }
         counters.acknowledged(System.nanoTime() - batch.sentNanos());
-        for (Channel.Outgoing outgoing : batch.items()) {
+        List<Channel.Outgoing> items = batch.items();
+        for (int position = 0; position < items.size(); position++) {
+            Channel.Outgoing outgoing = items.get(position);
             if (outgoing.done() == null) {
                 continue;
             }
-            if (ok) {
+            if (ok && refused.contains(position)) {
+                outgoing.done().completeExceptionally(ForwardRefused.INSTANCE);
+            } else if (ok) {
                 outgoing.done().complete(null);
             } else {
                 outgoing.done()

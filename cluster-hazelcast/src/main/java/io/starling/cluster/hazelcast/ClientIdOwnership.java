@@ -42,6 +42,7 @@ final class ClientIdOwnership {
     private final Supplier<Set<String>> otherNodes;
     private final LongSupplier ids;
     private final Duration timeout;
+    private final MovingQueues queues;
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
@@ -60,7 +61,8 @@ final class ClientIdOwnership {
             InboundQos2Records inboundQos2,
             Supplier<Set<String>> otherNodes,
             LongSupplier ids,
-            Duration timeout) {
+            Duration timeout,
+            MovingQueues queues) {
         this.nodeId = nodeId;
         this.channels = channels;
         this.claims = claims;
@@ -70,6 +72,7 @@ final class ClientIdOwnership {
         this.otherNodes = otherNodes;
         this.ids = ids;
         this.timeout = timeout;
+        this.queues = queues;
     }
 
     void start(ClusterNode clusterNode, IMap<String, String> ownerMap, IMap<String, String> records) {
@@ -360,19 +363,24 @@ final class ClientIdOwnership {
                                 failure.toString());
                     }
                     SessionSnapshot moved = failure == null ? snapshot.orElse(null) : null;
+                    // The answer carries the session's state; its queue follows in parts.
+                    QueueStream queue = moved == null ? null : queues.released(moved, back);
                     LOG.debug(
-                            "Released the session of {} to node {} ({} message(s) with it).",
+                            "Released the session of {} to node {} ({}).",
                             clientId,
                             back.target(),
                             moved == null
                                     ? "none: no session"
-                                    : moved.messages().size());
+                                    : QueueStream.inFlight(moved).size() + " message(s) in flight with it, "
+                                            + QueueStream.queued(moved).size() + " queued to follow");
                     moves.released(clientId, relay, moved != null);
-                    relay.openAfter(new ClusterMessage.Released(
-                            request.requestId(),
-                            moved,
-                            moved == null ? null : lostNodes.movedOn(clientId, back.target()),
-                            moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)));
+                    relay.openAfter(
+                            new ClusterMessage.Released(
+                                    request.requestId(),
+                                    moved == null ? null : QueueStream.state(moved),
+                                    moved == null ? null : lostNodes.movedOn(clientId, back.target()),
+                                    moved == null ? Set.of() : lostNodes.takeInDoubt(clientId)),
+                            queue);
                 });
     }
 

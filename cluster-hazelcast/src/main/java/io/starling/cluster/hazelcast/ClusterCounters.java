@@ -1,6 +1,7 @@
 package io.starling.cluster.hazelcast;
 
 import io.starling.spi.ClusterStatistics;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -13,6 +14,8 @@ final class ClusterCounters implements ClusterStatistics {
     private final LongAdder failures = new LongAdder();
     private final LongAdder batches = new LongAdder();
     private final LongAdder nanos = new LongAdder();
+    private final LongAdder queueParts = new LongAdder();
+    private final AtomicLong largestQueuePart = new AtomicLong();
     private final IntSupplier members;
     private final LongSupplier pending;
 
@@ -36,6 +39,22 @@ final class ClusterCounters implements ClusterStatistics {
     void acknowledged(long elapsedNanos) {
         batches.increment();
         nanos.add(elapsedNanos);
+    }
+
+    /** A part of a moving session's queue of this many bytes was sent. */
+    void queuePartSent(int bytes) {
+        queueParts.increment();
+        largestQueuePart.accumulateAndGet(bytes, Math::max);
+    }
+
+    @Override
+    public long queuePartsSent() {
+        return queueParts.sum();
+    }
+
+    @Override
+    public long largestQueuePartBytes() {
+        return largestQueuePart.get();
     }
 
     @Override

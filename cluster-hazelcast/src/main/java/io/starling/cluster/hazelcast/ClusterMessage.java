@@ -1,11 +1,14 @@
 package io.starling.cluster.hazelcast;
 
+import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionSnapshot;
 import io.starling.spi.StoredMessage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,7 +74,8 @@ sealed interface ClusterMessage {
         MOVED_MESSAGE(21, MovedMessage.class, MovedMessage::read),
         MOVE_ROUTED(22, MoveRouted.class, MoveRouted::read),
         MOVE_DONE(23, MoveDone.class, MoveDone::read),
-        TAKE_OVER(24, TakeOver.class, TakeOver::read);
+        TAKE_OVER(24, TakeOver.class, TakeOver::read),
+        QUEUE_PART(25, QueuePart.class, QueuePart::read);
 
         private static final Map<Class<?>, Type> BY_CLASS = new HashMap<>();
         private static final Map<Byte, Type> BY_CODE = new HashMap<>();
@@ -221,16 +225,39 @@ sealed interface ClusterMessage {
         }
     }
 
-    /** The receiving node handled the batch (stored what it had to, when {@code ok}). */
-    record Ack(long batchId, boolean ok) implements ClusterMessage {
+    /**
+     * The receiving node handled the batch (stored what it had to, when {@code ok}); {@code refused}:
+     * the positions in the batch of the forwarded messages that every subscriber there refused
+     * (store limits), for a publisher that may be told so.
+     */
+    record Ack(long batchId, boolean ok, Set<Integer> refused) implements ClusterMessage {
+
+        /** A batch with no refused message. */
+        Ack(long batchId, boolean ok) {
+            this(batchId, ok, Set.of());
+        }
+
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(batchId);
             out.writeBoolean(ok);
+            out.writeInt(refused.size());
+            for (int position : refused) {
+                out.writeInt(position);
+            }
         }
 
         static Ack read(DataInputStream in) throws IOException {
-            return new Ack(in.readLong(), in.readBoolean());
+            long batchId = in.readLong();
+            boolean ok = in.readBoolean();
+            Set<Integer> refused = new HashSet<>();
+            if (Wire.hasMore(in)) {
+                int count = in.readInt();
+                for (int i = 0; i < count; i++) {
+                    refused.add(in.readInt());
+                }
+            }
+            return new Ack(batchId, ok, refused);
         }
     }
 
@@ -409,6 +436,37 @@ sealed interface ClusterMessage {
 
         static TakeOver read(DataInputStream in) throws IOException {
             return new TakeOver(Wire.readString(in));
+        }
+    }
+
+    /**
+     * A part of the queue of a session that moved to the receiving node (its state went in the
+     * {@link Released} answer), in order; {@code last}: the queue is complete with it.
+     */
+    record QueuePart(String clientId, List<QueuedMessage> messages, boolean last) implements ClusterMessage {
+        @Override
+        public void write(DataOutputStream out) throws IOException {
+            Wire.writeString(out, clientId);
+            Wire.writeQueued(out, messages);
+            out.writeBoolean(last);
+        }
+
+        @Override
+        public int size() {
+            return bytes(messages) + 64;
+        }
+
+        /** The bytes of the messages, as a batch counts them. */
+        static int bytes(List<QueuedMessage> messages) {
+            int bytes = 0;
+            for (QueuedMessage queued : messages) {
+                bytes += Wire.size(queued.message());
+            }
+            return bytes;
+        }
+
+        static QueuePart read(DataInputStream in) throws IOException {
+            return new QueuePart(Wire.readString(in), Wire.readQueued(in), in.readBoolean());
         }
     }
 }

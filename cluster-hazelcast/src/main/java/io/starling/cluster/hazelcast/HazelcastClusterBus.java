@@ -76,6 +76,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ForwardOrder forwardOrder = new ForwardOrder();
     private final LostNodes lostNodes;
     private final SessionMoves moves;
+    private final MovingQueues movingQueues;
     private final InboundQos2Records inboundQos2 = new InboundQos2Records();
     private final ClientIdOwnership ownership;
     private final AtomicLong ids = new AtomicLong();
@@ -109,6 +110,8 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.lostNodes =
                 new LostNodes(nodeId, channels, membership::otherNodes, claims, routes, settings, timer, inboundQos2);
         this.moves = new SessionMoves(channels, timer, settings.requestTimeout());
+        this.movingQueues = new MovingQueues(
+                nodeId, channels, timer, settings.requestTimeout(), counters, settings.moveQueuePartBytes());
         this.ownership = new ClientIdOwnership(
                 nodeId,
                 channels,
@@ -118,7 +121,8 @@ public final class HazelcastClusterBus implements ClusterBus {
                 inboundQos2,
                 membership::otherNodes,
                 ids::incrementAndGet,
-                settings.requestTimeout());
+                settings.requestTimeout(),
+                movingQueues);
         this.records = new SessionRecordMirror(nodeId, settings.requestTimeout(), this::recordWritten);
         this.returning =
                 new ReturningSessions(nodeId, channels, membership::otherNodes, records, settings.requestTimeout());
@@ -167,6 +171,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         moves.start(clusterNode);
         inboundQos2.start(instance.getMap(InboundQos2Records.MAP));
         ownership.start(clusterNode, owners, sessionRecords);
+        movingQueues.start(clusterNode, owners);
         nodeQueries.start(instance, clusterNode, nodeId, settings.requestTimeout());
         returning.start(clusterNode, owners);
         instance.<byte[]>getTopic(INBOX_PREFIX + nodeId).addMessageListener(inbox);
@@ -371,15 +376,36 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Void> forward(StoredMessage message) {
+        List<CompletableFuture<Boolean>> answers = sendForward(message);
+        return answers.isEmpty() ? Stages.DONE : CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletionStage<Boolean> forwardWithinQuota(StoredMessage message) {
+        List<CompletableFuture<Boolean>> answers = sendForward(message);
+        if (answers.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> answers.stream().allMatch(CompletableFuture::join));
+    }
+
+    /**
+     * Queues the message for every node with a matching route.
+     *
+     * @return per node a QoS 1/2 forward went to, its answer once it stored the message: true
+     *     when every subscriber there refused it ({@link ForwardRefused}); none for QoS 0
+     */
+    private List<CompletableFuture<Boolean>> sendForward(StoredMessage message) {
         if (isLocalOnly(message.topic())) {
-            return Stages.DONE;
+            return List.of();
         }
         Set<String> targets = routes.match(message.topic());
         if (targets.isEmpty()) {
-            return Stages.DONE;
+            return List.of();
         }
         ClusterMessage forward = new ClusterMessage.Forward(message);
-        List<CompletableFuture<Void>> acks = new ArrayList<>(targets.size());
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>(targets.size());
         for (String target : targets) {
             CompletableFuture<Void> ack = null;
             if (message.qos() > 0) {
@@ -387,12 +413,13 @@ public final class HazelcastClusterBus implements ClusterBus {
                 // it (see memberRemoved). Should that fail too, QoS 1 fails (the publisher resends, at
                 // least once); QoS 2 counts as done, since a resend would deliver it twice to everyone else.
                 ack = new CompletableFuture<>();
-                ack.whenComplete((ignored, failure) -> {
-                    if (failure != null) {
-                        counters.failed();
+                answers.add(ack.thenApply(ignored -> false).exceptionallyCompose(failure -> {
+                    if (ForwardRefused.is(failure)) {
+                        return CompletableFuture.completedFuture(true);
                     }
-                });
-                acks.add(ack);
+                    counters.failed();
+                    return CompletableFuture.failedFuture(failure);
+                }));
             }
             Channel channel = channels.get(target);
             if (channel != null) {
@@ -412,7 +439,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                 Channel.gone(new Channel.Outgoing(forward, ack, message.qos() == 2), target);
             }
         }
-        return acks.isEmpty() ? Stages.DONE : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        return answers;
     }
 
     @Override

@@ -23,7 +23,8 @@ record HazelcastSettings(
         Duration requestTimeout,
         int maxBatchMessages,
         int maxBatchBytes,
-        int maxPendingPerNode) {
+        int maxPendingPerNode,
+        int moveQueuePartBytes) {
 
     static final String PATH = "starling.cluster.hazelcast";
     /** The member attribute that carries a member's Starling node id. */
@@ -58,7 +59,8 @@ record HazelcastSettings(
                 positive(c, "request-timeout", Duration.ofMillis(100)),
                 range(c, "max-batch-messages", 1, 100_000),
                 range(c, "max-batch-bytes", 1024, 64 * 1024 * 1024),
-                range(c, "max-pending-per-node", 16, 10_000_000));
+                range(c, "max-pending-per-node", 16, 10_000_000),
+                range(c, "move-queue-part-bytes", 1024, 64 * 1024 * 1024));
     }
 
     /**

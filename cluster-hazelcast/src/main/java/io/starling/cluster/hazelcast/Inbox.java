@@ -3,10 +3,13 @@ package io.starling.cluster.hazelcast;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.MessageListener;
 import io.starling.spi.ClusterNode;
+import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -88,8 +91,13 @@ final class Inbox implements MessageListener<byte[]> {
         Channel back = channels.apply(source);
         boolean newlyReady = back.markReady();
         List<CompletableFuture<?>> stages = new ArrayList<>();
-        for (ClusterMessage message : frame.messages()) {
-            CompletionStage<Void> stage = handle(message, back, newlyReady);
+        Set<Integer> refused = ConcurrentHashMap.newKeySet();
+        List<ClusterMessage> messages = frame.messages();
+        for (int position = 0; position < messages.size(); position++) {
+            ClusterMessage message = messages.get(position);
+            CompletionStage<Void> stage = message instanceof ClusterMessage.Forward forward
+                    ? forward(forward, source, position, refused)
+                    : handle(message, back, newlyReady);
             if (stage != null) {
                 stages.add(stage.toCompletableFuture());
             }
@@ -104,9 +112,33 @@ final class Inbox implements MessageListener<byte[]> {
                             batchId,
                             failure.toString());
                 }
-                back.send(new ClusterMessage.Ack(batchId, failure == null), null, false);
+                back.send(new ClusterMessage.Ack(batchId, failure == null, Set.copyOf(refused)), null, false);
             });
         }
+    }
+
+    /**
+     * Delivers a forwarded message here, in its sender's order; the position of one that every
+     * subscriber here refused (store limits) goes into {@code refused}, for the batch's
+     * acknowledgement.
+     *
+     * @return what the acknowledgement of its batch waits for (null: nothing, QoS 0)
+     */
+    private CompletionStage<Void> forward(
+            ClusterMessage.Forward forward, String source, int position, Set<Integer> refused) {
+        handlers.counters().received();
+        StoredMessage message = forward.message();
+        LOG.debug("Forward of message {} on '{}' from node {}.", message.id(), message.topic(), source);
+        CompletableFuture<Void> stage = handlers.forwardOrder()
+                .inOrder(
+                        source,
+                        null,
+                        () -> node.deliverForwardedWithinQuota(message).thenAccept(refusedHere -> {
+                            if (refusedHere) {
+                                refused.add(position);
+                            }
+                        }));
+        return message.qos() > 0 ? stage : null;
     }
 
     /**
@@ -132,16 +164,6 @@ final class Inbox implements MessageListener<byte[]> {
             to.routes().remove(source, removed.filter());
         } else if (message instanceof ClusterMessage.Routes all) {
             to.routes().replaceAll(source, all.filters());
-        } else if (message instanceof ClusterMessage.Forward forward) {
-            to.counters().received();
-            LOG.debug(
-                    "Forward of message {} on '{}' from node {}.",
-                    forward.message().id(),
-                    forward.message().topic(),
-                    source);
-            CompletableFuture<Void> stage =
-                    to.forwardOrder().inOrder(source, null, () -> node.deliverForwarded(forward.message()));
-            return forward.message().qos() > 0 ? stage : null;
         } else if (message instanceof ClusterMessage.ForwardLost forward) {
             to.counters().received();
             CompletableFuture<Void> stage = to.forwardOrder()
@@ -161,6 +183,8 @@ final class Inbox implements MessageListener<byte[]> {
         } else if (message instanceof ClusterMessage.MovedMessage moved) {
             to.counters().received();
             return to.moves().deliverRelayed(moved.clientId(), moved.message());
+        } else if (message instanceof ClusterMessage.QueuePart part) {
+            return to.moves().queuePart(part, source);
         } else if (message instanceof ClusterMessage.MoveRouted routed) {
             to.moves().routed(routed.clientId(), source);
         } else if (message instanceof ClusterMessage.MoveDone done) {
@@ -188,7 +212,7 @@ final class Inbox implements MessageListener<byte[]> {
         } else if (message instanceof ClusterMessage.Released released) {
             to.ownership().released(released);
         } else if (message instanceof ClusterMessage.Ack ack) {
-            to.acknowledgements().acknowledged(ack.batchId(), ack.ok());
+            to.acknowledgements().acknowledged(ack.batchId(), ack.ok(), ack.refused());
         } else {
             LOG.warn(
                     "Ignored cluster message {} from node {}.",

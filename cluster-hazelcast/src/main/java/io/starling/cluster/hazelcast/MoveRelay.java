@@ -10,15 +10,16 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The relay of one session released to another node: what reaches the session here goes to
- * that node over the channel, in order. Nothing goes before the release answer itself (the new
- * node must have the session before its first relayed message), so items relayed before
- * {@link #openAfter} wait here.
+ * that node over the channel, in order. Nothing goes before the release answer and the
+ * session's queue that follows it ({@link QueueStream}): the new node must have the session,
+ * and the messages it had, before its first relayed message. So items relayed before
+ * {@link #openAfter} has sent those wait here.
  */
 final class MoveRelay implements SessionRelay {
 
     private final String clientId;
     private final Channel channel;
-    /** Messages relayed before the release answer was queued; null once it was. */
+    /** Messages relayed before the release answer and the queue were sent; null once they were. */
     private List<Channel.Outgoing> waiting = new ArrayList<>();
 
     private boolean finishing;
@@ -40,9 +41,21 @@ final class MoveRelay implements SessionRelay {
         return stored == null ? Stages.DONE : stored;
     }
 
-    /** Queues the release answer, then what was relayed meanwhile; later items go straight on. */
-    synchronized void openAfter(ClusterMessage.Released releaseAnswer) {
+    /**
+     * Queues the release answer, then the session's queue ({@code queue}, null if there is no
+     * session), then what was relayed meanwhile; later items go straight on. A queue that the
+     * new node did not store in full ends the wait too (its rest goes on, see {@link MovingQueues}).
+     */
+    void openAfter(ClusterMessage.Released releaseAnswer, QueueStream queue) {
         channel.send(releaseAnswer, null, false);
+        if (queue == null) {
+            open();
+        } else {
+            queue.start().whenComplete((ignored, failure) -> open());
+        }
+    }
+
+    private synchronized void open() {
         List<Channel.Outgoing> relayed = waiting;
         waiting = null;
         relayed.forEach(this::send);

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,11 @@ final class SessionMoves {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
     private static final CompletableFuture<Void> DONE = Stages.DONE.toCompletableFuture();
 
-    /** A session arriving here while the node it comes from relays to it. */
-    private record Arrival(String from, AtomicBoolean routed, CompletableFuture<Void> relayed) {}
+    /**
+     * A session arriving here while the node it comes from relays to it; {@code heard}: when
+     * that node last sent a part of the session's queue ({@link System#nanoTime()}).
+     */
+    private record Arrival(String from, AtomicBoolean routed, CompletableFuture<Void> relayed, AtomicLong heard) {}
 
     private final Map<String, Channel> channels;
     private final ScheduledExecutorService timer;
@@ -131,31 +135,70 @@ final class SessionMoves {
     // ---- the node the session arrives at
 
     /**
-     * The claimed session comes from {@code from}, which relays to it: messages routed to it
-     * here wait behind the relayed ones until that node is done, or at the latest three request
-     * timeouts later. Call before the claim completes.
+     * The claimed session comes from {@code from}, which sends its queue and relays to it:
+     * messages routed to it here wait behind those until that node is done, or at the latest
+     * three request timeouts after it last sent a part of the queue. Call before the claim
+     * completes.
      */
     void arriving(String clientId, String from) {
-        Arrival arrival = new Arrival(from, new AtomicBoolean(), new CompletableFuture<>());
+        Arrival arrival =
+                new Arrival(from, new AtomicBoolean(), new CompletableFuture<>(), new AtomicLong(System.nanoTime()));
         LOG.debug("Move of {}: arriving from node {}, which relays to it.", clientId, from);
         node.expectRelay(clientId);
         Arrival earlier = arriving.put(clientId, arrival);
         if (earlier != null) {
             earlier.relayed().complete(null);
         }
+        watch(clientId, arrival, timeout.toMillis() * 3);
+    }
+
+    /** Ends the arrival if its node stays silent for three request timeouts (a long queue keeps it going). */
+    private void watch(String clientId, Arrival arrival, long delayMillis) {
         timer.schedule(
                 () -> {
-                    if (arriving.get(clientId) == arrival) {
-                        LOG.warn(
-                                "Node {} did not finish relaying the messages of {} within {} ms.",
-                                from,
-                                clientId,
-                                timeout.toMillis() * 3);
-                        done(clientId, from);
+                    if (arriving.get(clientId) != arrival) {
+                        return;
                     }
+                    long limit = timeout.toMillis() * 3;
+                    long silent = TimeUnit.NANOSECONDS.toMillis(
+                            System.nanoTime() - arrival.heard().get());
+                    if (silent < limit) {
+                        watch(clientId, arrival, limit - silent);
+                        return;
+                    }
+                    LOG.warn(
+                            "Node {} did not finish relaying the messages of {} within {} ms.",
+                            arrival.from(),
+                            clientId,
+                            limit);
+                    done(clientId, arrival.from());
                 },
-                timeout.toMillis() * 3,
+                delayMillis,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A part of the queue of a session moving here from {@code source}: queued behind what the
+     * session has. If the session did not arrive with a relay from there (the answer came after
+     * the claim had continued the session from its record), its messages are queued as new
+     * deliveries, as messages handed back are.
+     *
+     * @return completes when the part is stored
+     */
+    CompletionStage<Void> queuePart(ClusterMessage.QueuePart part, String source) {
+        String clientId = part.clientId();
+        Arrival arrival = arriving.get(clientId);
+        LOG.debug(
+                "Move of {}: {} queued message(s) from node {}{}.",
+                clientId,
+                part.messages().size(),
+                source,
+                part.last() ? ", the last part" : "");
+        if (arrival != null && arrival.from().equals(source)) {
+            arrival.heard().set(System.nanoTime());
+            return node.continueQueue(clientId, part.messages(), part.last());
+        }
+        return part.messages().isEmpty() ? DONE : node.takeMessages(clientId, part.messages());
     }
 
     /** A relayed message for a session that arrived here. */

@@ -34,7 +34,7 @@ final class Wire {
      * 6: a session's subscriptions carry their options and Subscription Identifier as an int.
      * 7: a session carries its Session Expiry (interval, offline since) after its packet-id position.
      */
-    static final int VERSION = 7;
+    static final int VERSION = 8;
 
     record Frame(String source, long batchId, List<ClusterMessage> messages) {}
 
@@ -221,13 +221,7 @@ final class Wire {
             writeString(out, subscription.getKey());
             out.writeInt(subscription.getValue());
         }
-        out.writeInt(snapshot.messages().size());
-        for (QueuedMessage queued : snapshot.messages()) {
-            writeMessage(out, queued.message());
-            out.writeByte(queued.qos());
-            out.writeInt(queued.packetId());
-            out.writeBoolean(queued.released());
-        }
+        writeQueued(out, snapshot.messages());
         out.writeInt(snapshot.inboundQos2().size());
         for (int packetId : snapshot.inboundQos2()) {
             out.writeInt(packetId);
@@ -244,11 +238,7 @@ final class Wire {
         for (int i = 0; i < subscriptionCount; i++) {
             subscriptions.put(readString(in), in.readInt());
         }
-        int messageCount = in.readInt();
-        List<QueuedMessage> messages = new ArrayList<>(messageCount);
-        for (int i = 0; i < messageCount; i++) {
-            messages.add(new QueuedMessage(readMessage(in), in.readByte(), in.readInt(), in.readBoolean()));
-        }
+        List<QueuedMessage> messages = readQueued(in);
         int qos2Count = in.readInt();
         Set<Integer> inbound = new HashSet<>();
         for (int i = 0; i < qos2Count; i++) {
@@ -257,5 +247,25 @@ final class Wire {
         long packetIdsFrom = in.readLong();
         SessionExpiry expiry = new SessionExpiry(in.readLong(), in.readLong());
         return new SessionSnapshot(clientId, subscriptions, messages, inbound, packetIdsFrom, expiry);
+    }
+
+    /** A session's messages with their QoS and state, in order. */
+    static void writeQueued(DataOutputStream out, List<QueuedMessage> messages) throws IOException {
+        out.writeInt(messages.size());
+        for (QueuedMessage queued : messages) {
+            writeMessage(out, queued.message());
+            out.writeByte(queued.qos());
+            out.writeInt(queued.packetId());
+            out.writeBoolean(queued.released());
+        }
+    }
+
+    static List<QueuedMessage> readQueued(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        List<QueuedMessage> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            messages.add(new QueuedMessage(readMessage(in), in.readByte(), in.readInt(), in.readBoolean()));
+        }
+        return messages;
     }
 }

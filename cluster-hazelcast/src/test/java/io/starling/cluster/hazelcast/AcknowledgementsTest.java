@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -49,12 +50,12 @@ class AcknowledgementsTest {
         assertEquals(101, id);
         assertEquals(2, acknowledgements.pending());
 
-        acknowledgements.acknowledged(id, true);
+        acknowledgements.acknowledged(id, true, Set.of());
         assertTrue(done.isDone() && !done.isCompletedExceptionally());
         assertEquals(0, acknowledgements.pending());
         assertEquals(1, counters.acknowledgedBatches());
 
-        acknowledgements.acknowledged(id, false); // a repeat changes nothing
+        acknowledgements.acknowledged(id, false, Set.of()); // a repeat changes nothing
         assertEquals(1, counters.acknowledgedBatches());
     }
 
@@ -62,10 +63,18 @@ class AcknowledgementsTest {
     void aBatchTheNodeCouldNotStoreFailsWhatWaits() {
         Acknowledgements acknowledgements = acknowledgements(Duration.ofHours(1));
         CompletableFuture<Void> done = new CompletableFuture<>();
-        acknowledgements.acknowledged(acknowledgements.register(batch("b", done)), false);
+        acknowledgements.acknowledged(acknowledgements.register(batch("b", done)), false, Set.of());
         assertEquals(
                 "node b could not store the forwarded messages",
                 ChannelTest.failure(done).getMessage());
+    }
+
+    @Test
+    void aForwardEverySubscriberRefusedFailsAsRefused() {
+        Acknowledgements acknowledgements = acknowledgements(Duration.ofHours(1));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        acknowledgements.acknowledged(acknowledgements.register(batch("b", done)), true, Set.of(0));
+        assertTrue(ForwardRefused.is(ChannelTest.failure(done)));
     }
 
     @Test
@@ -92,7 +101,7 @@ class AcknowledgementsTest {
         assertEquals(toB, left.get(0).done());
         assertFalse(toB.isDone(), "the caller decides: relay or fail");
         assertEquals(2, acknowledgements.pending(), "c's batch still waits");
-        acknowledgements.acknowledged(idC, true);
+        acknowledgements.acknowledged(idC, true, Set.of());
         assertTrue(toC.isDone());
     }
 }

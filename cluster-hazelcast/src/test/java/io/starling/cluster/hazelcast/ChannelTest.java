@@ -46,7 +46,8 @@ class ChannelTest {
                 Duration.ofSeconds(10),
                 maxBatchMessages,
                 1 << 20,
-                maxPending);
+                maxPending,
+                256 * 1024);
         return new Channel(
                 "a",
                 "b",

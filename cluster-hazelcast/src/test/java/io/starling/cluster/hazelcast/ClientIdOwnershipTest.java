@@ -66,7 +66,8 @@ class ClientIdOwnershipTest {
                 Duration.ofMinutes(10),
                 256,
                 1 << 20,
-                100);
+                100,
+                256 * 1024);
         InboundQos2Records inboundQos2 = new InboundQos2Records();
         inboundQos2.start(qos2.map);
         LocalClaims claims = new LocalClaims();
@@ -81,7 +82,14 @@ class ClientIdOwnershipTest {
                 inboundQos2,
                 live::keySet,
                 new AtomicLong()::incrementAndGet,
-                settings.requestTimeout());
+                settings.requestTimeout(),
+                new MovingQueues(
+                        "a",
+                        channels,
+                        timer,
+                        settings.requestTimeout(),
+                        new ClusterCounters(() -> 2, () -> 0),
+                        settings.moveQueuePartBytes()));
         lostNodes.start(node, owners.map, records.map);
         ownership.start(node, owners.map, records.map);
     }

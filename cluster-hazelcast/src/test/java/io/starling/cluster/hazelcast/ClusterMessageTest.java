@@ -43,7 +43,7 @@ class ClusterMessageTest {
                 new ClusterMessage.Retained(EMPTY),
                 new ClusterMessage.Release(5, "client-1", 99),
                 new ClusterMessage.Released(6, SESSION, "lost-node", Set.of("k1", "k2")),
-                new ClusterMessage.Ack(Long.MAX_VALUE, true),
+                new ClusterMessage.Ack(Long.MAX_VALUE, true, Set.of(0, 3)),
                 new ClusterMessage.RetainedSyncRequest(8),
                 new ClusterMessage.RetainedSync(MESSAGE),
                 new ClusterMessage.RetainedSyncDone(9, true),
@@ -57,7 +57,8 @@ class ClusterMessageTest {
                 new ClusterMessage.MovedMessage("client-1", MESSAGE),
                 new ClusterMessage.MoveRouted("client-1"),
                 new ClusterMessage.MoveDone("client-1"),
-                new ClusterMessage.TakeOver("client-1"));
+                new ClusterMessage.TakeOver("client-1"),
+                new ClusterMessage.QueuePart("client-1", SESSION.messages(), true));
     }
 
     @Test

@@ -66,13 +66,26 @@ final class ClusterProcesses implements AutoCloseable {
             .toList();
 
     final List<Node> nodes = new ArrayList<>();
+    /** JVM options of every node after the shared ones (e.g. a smaller -Xmx). */
+    private final List<String> jvmArgs;
+
+    private ClusterProcesses(List<String> extraJvmArgs) {
+        List<String> all = new ArrayList<>(JVM_ARGS);
+        all.addAll(extraJvmArgs);
+        this.jvmArgs = List.copyOf(all);
+    }
 
     /**
      * Starts {@code count} nodes at once and waits until each sees all of them. In
      * {@code settings}, {@code {node}} stands for the node's index (e.g. for its data directory).
      */
     static ClusterProcesses start(Path dir, int count, String... settings) throws Exception {
-        ClusterProcesses cluster = new ClusterProcesses();
+        return start(dir, count, List.of(), settings);
+    }
+
+    /** {@link #start(Path, int, String...)} with JVM options of the test's own for every node. */
+    static ClusterProcesses start(Path dir, int count, List<String> jvmArgs, String... settings) throws Exception {
+        ClusterProcesses cluster = new ClusterProcesses(jvmArgs);
         String clusterName = "test-" + UUID.randomUUID();
         int[] memberPorts = new int[count];
         for (int i = 0; i < count; i++) {
@@ -122,16 +135,22 @@ final class ClusterProcesses implements AutoCloseable {
 
     /** {@link #start} with each node's own MapDB store in {@code dir} (data-0, data-1, ...). */
     static ClusterProcesses startWithMapDb(Path dir, int count, String... settings) throws Exception {
+        return startWithMapDb(dir, count, List.of(), settings);
+    }
+
+    /** {@link #startWithMapDb(Path, int, String...)} with JVM options of the test's own for every node. */
+    static ClusterProcesses startWithMapDb(Path dir, int count, List<String> jvmArgs, String... settings)
+            throws Exception {
         String[] all = new String[settings.length + 2];
         all[0] = "starling.storage.type = mapdb";
         all[1] = "starling.storage.mapdb.directory = \"" + dir.resolve("data-{node}") + "\"";
         System.arraycopy(settings, 0, all, 2, settings.length);
-        return start(dir, count, all);
+        return start(dir, count, jvmArgs, all);
     }
 
     /** Starts (or restarts) the node's process. */
     void launch(Node node) throws IOException {
-        node.process = BrokerProcess.start(JVM_ARGS, List.of("-c", node.config.toString()), Map.of());
+        node.process = BrokerProcess.start(jvmArgs, List.of("-c", node.config.toString()), Map.of());
     }
 
     Node node(int index) {

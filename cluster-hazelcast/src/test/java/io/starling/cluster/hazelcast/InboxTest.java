@@ -97,15 +97,29 @@ class InboxTest {
 
     @Test
     void aBatchIsAcknowledgedOnceItsForwardsAreStored() {
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        when(node.deliverForwarded(any())).thenReturn(stored);
+        CompletableFuture<Boolean> stored = new CompletableFuture<>();
+        when(node.deliverForwardedWithinQuota(any())).thenReturn(stored);
         receive("other", 42, new ClusterMessage.Forward(QOS1));
-        verify(node).deliverForwarded(sameMessage(QOS1));
+        verify(node).deliverForwardedWithinQuota(sameMessage(QOS1));
         verify(back, never()).send(eq(new ClusterMessage.Ack(42, true)), isNull(), eq(false));
         assertEquals(1, counters.messagesReceived());
 
-        stored.complete(null);
+        stored.complete(false);
         verify(back).send(new ClusterMessage.Ack(42, true), null, false);
+    }
+
+    @Test
+    void theAcknowledgementNamesTheForwardsEverySubscriberHereRefused() {
+        when(node.deliverForwardedWithinQuota(any()))
+                .thenReturn(CompletableFuture.completedFuture(false))
+                .thenReturn(CompletableFuture.completedFuture(true));
+        receive(
+                "other",
+                46,
+                new ClusterMessage.Forward(QOS1),
+                new ClusterMessage.Sync(),
+                new ClusterMessage.Forward(QOS1));
+        verify(back).send(new ClusterMessage.Ack(46, true, Set.of(2)), null, false);
     }
 
     @Test
@@ -203,7 +217,7 @@ class InboxTest {
         events.start();
         logger.addAppender(events);
         try {
-            when(node.deliverForwarded(any())).thenReturn(CompletableFuture.completedFuture(null));
+            when(node.deliverForwardedWithinQuota(any())).thenReturn(CompletableFuture.completedFuture(false));
             when(node.applyRetained(any())).thenReturn(CompletableFuture.completedFuture(null));
             when(node.takeMessages(any(), any())).thenReturn(CompletableFuture.completedFuture(null));
             when(lostNodes.whenPlaced(any())).thenReturn(CompletableFuture.completedFuture(null));

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * MQTT 5 Quota exceeded in a cluster of two nodes with MapDB: the publisher's node decides. A
- * message whose only subscriber is a full persistent session on the publisher's node gets
- * PUBACK 0x97; a message that also matches a subscriber on the other node, or that is published
- * on the other node, is forwarded (a node with a matching route may have room), acknowledged with
- * success, and dropped and counted where the full session is. The full session then gets exactly
- * what was acknowledged to it, in order.
+ * MQTT 5 Quota exceeded in a cluster of two nodes with MapDB. A message whose only subscriber
+ * is a full persistent session on the publisher's node gets PUBACK 0x97 there at once; one
+ * published on the other node, where nobody takes it, is forwarded, and that node waits for the
+ * full session's node to answer that it refused it: PUBACK / PUBREC 0x97 too (a QoS 2 refusal
+ * frees its packet id), while a 3.1.1 publisher is acknowledged and the message dropped and
+ * counted on the full session's node. A message that also matches a subscriber with room is
+ * acknowledged with success and dropped (counted) only for the full session, which then gets
+ * exactly what was acknowledged to it, in order.
  */
 class QuotaExceededClusterTest {
 
@@ -59,16 +61,30 @@ class QuotaExceededClusterTest {
             try (RawMqttClient publisher = Mqtt5Wire.connected(other.mqttPort, "pub-other", 0x02, new byte[0])) {
                 publisher.send(Mqtt5Wire.publish("q/fill", 1, 1, new byte[0], "from the other node"));
                 assertEquals(
-                        0,
+                        QUOTA_EXCEEDED,
                         Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBACK)),
-                        "PUBACK reason on the other node");
+                        "PUBACK reason on the other node, where nobody took it either");
+                publisher.send(Mqtt5Wire.publish("q/fill", 2, 7, new byte[0], "QoS 2 from the other node"));
+                assertEquals(QUOTA_EXCEEDED, Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBREC)), "PUBREC");
+                // The refusal ended that exchange: the packet id carries a new message.
+                publisher.send(Mqtt5Wire.publish("q/shared", 2, 7, new byte[0], "shared again"));
+                assertEquals(0, Mqtt5Wire.ackReason(publisher.expect(RawMqttClient.PUBREC)), "PUBREC of a new message");
+                publisher.send(RawMqttClient.ackPacket(RawMqttClient.PUBREL, 7));
+                publisher.expect(RawMqttClient.PUBCOMP);
+            }
+            try (RawMqttClient publisher = new RawMqttClient(other.mqttPort)) {
+                RawPublish.connect(publisher, "pub-other-311", true);
+                publisher.send(RawMqttClient.publishPacket("q/fill", 1, 1, "from a 3.1.1 publisher"));
+                assertEquals(1, publisher.expect(RawMqttClient.PUBACK).packetId(), "3.1.1 publishers are acknowledged");
             }
             ScrapedMetrics homeMetrics = ScrapedMetrics.scrape(home.httpPort);
             assertEquals(1, homeMetrics.value("starling_quota_exceeded_total"));
-            assertEquals(2, homeMetrics.value("starling_queue_limit_drops_total{limit=\"client\"}"));
+            // Dropped for the full session on its node: both q/shared, the two forwards refused, the 3.1.1 one.
+            assertEquals(5, homeMetrics.value("starling_queue_limit_drops_total{limit=\"client\"}"));
+            assertEquals(2, ScrapedMetrics.scrape(other.httpPort).value("starling_quota_exceeded_total"));
             try (RawMqttClient roomy = new RawMqttClient(other.mqttPort)) {
                 assertTrue(RawPublish.connect(roomy, "roomy", false));
-                assertEquals(List.of("shared"), RawPublish.receive(roomy, 1));
+                assertEquals(List.of("shared", "shared again"), RawPublish.receive(roomy, 2));
             }
             try (RawMqttClient full = new RawMqttClient(home.mqttPort)) {
                 assertTrue(RawPublish.connect(full, "full", false));
