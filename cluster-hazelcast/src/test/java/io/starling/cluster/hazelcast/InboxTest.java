@@ -22,7 +22,9 @@ import io.starling.spi.ClusterNode;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -44,6 +46,7 @@ class InboxTest {
     private final ClientIdOwnership ownership = mock(ClientIdOwnership.class);
     private final RetainedTakeOver retainedTakeOver = mock(RetainedTakeOver.class);
     private final RemoteRoutes routes = new RemoteRoutes();
+    private final RemoteGroups groups = new RemoteGroups();
     private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0);
     private final Acknowledgements acknowledgements =
             new Acknowledgements(() -> 7, timer, Duration.ofHours(1), counters);
@@ -58,6 +61,8 @@ class InboxTest {
             },
             new Inbox.Handlers(
                     routes,
+                    groups,
+                    new SharedForwards(new HashMap<>(), timer),
                     new ForwardOrder(),
                     lostNodes,
                     moves,
@@ -88,7 +93,7 @@ class InboxTest {
 
     @Test
     void routeChangesReachTheRoutesOfTheSendingNode() {
-        receive("other", 0, new ClusterMessage.Routes(Set.of("a/#")), new ClusterMessage.RouteAdded("b/+"));
+        receive("other", 0, new ClusterMessage.Routes(Set.of("a/#"), Map.of()), new ClusterMessage.RouteAdded("b/+"));
         assertEquals(Set.of("other"), routes.match("a/1"));
         assertEquals(Set.of("other"), routes.match("b/1"));
         receive("other", 0, new ClusterMessage.RouteRemoved("a/#"));
