@@ -209,20 +209,22 @@ final class SharedGroup implements SharedMembership {
     }
 
     /**
-     * A message this group sent to another node comes back (that node left before it was done
-     * with it): it goes to a member, or waits, as a redistributed one. It is still stored here.
+     * A message this group sent to another node comes back (that node left, or did not
+     * acknowledge it, before it was done with it; the cluster bus logs it): it goes to a member,
+     * or waits, as a redistributed one. It is still stored here.
      */
     void takeBack(SharedCopy copy) {
+        redistributed.increment();
+        putBack(copy);
+    }
+
+    /** A message this group was to send to another node, which has no member online any more: it waits again. */
+    void putBack(SharedCopy copy) {
         List<Assignment> assigned = new ArrayList<>();
         synchronized (this) {
-            redistributed.increment();
             waiting.addFirst(copy);
             drain(assigned, null);
         }
-        LOG.info(
-                "Shared subscription {}: message {} taken back from a node that left the cluster, redistributed.",
-                name.name(),
-                copy.message().id());
         handOver(assigned);
     }
 

@@ -19,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's shared subscription groups: a trie of the groups by their filter, so that a
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharedSubscriptions implements GroupElsewhere {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.starling.shared");
     private static final int LEFT_OVER_TRIES = 20;
     private static final long LEFT_OVER_PAUSE_MILLIS = 500;
 
@@ -233,11 +230,7 @@ public final class SharedSubscriptions implements GroupElsewhere {
                 cluster.sharedDone(name, message.id());
                 return;
             }
-            LOG.info(
-                    "Shared subscription {}: message {} sent to node {}, which left the cluster, placed again.",
-                    name,
-                    message.id(),
-                    node);
+            // Placed again (the cluster bus logs how many a node that left had).
             toOneNode(name, message, publisher).whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     forwarding.accepted().completeExceptionally(failure);
@@ -298,7 +291,7 @@ public final class SharedSubscriptions implements GroupElsewhere {
         String node = turnOf(name)
                 .chooseElsewhere(group.strategy(), cluster, name, copy.message().topic());
         if (node == null) {
-            group.takeBack(copy);
+            group.putBack(copy);
             return;
         }
         sendTo(node, group, copy, () -> group.takeBack(copy));

@@ -1,7 +1,9 @@
 package io.starling.cluster.hazelcast;
 
+import io.starling.metrics.ThrottledLog;
 import io.starling.spi.SharedForwarding;
 import io.starling.spi.StoredMessage;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,8 @@ final class SharedForwards {
     private static final Logger LOG = LoggerFactory.getLogger(SharedForwards.class);
     /** A failed send is handed back after this pause, so that a full channel is not retried in a loop. */
     private static final long RETRY_MILLIS = 200;
+
+    private final ThrottledLog notAcknowledged = new ThrottledLog(LOG, Duration.ofSeconds(10));
 
     private record Key(String group, long messageId) {}
 
@@ -62,10 +66,11 @@ final class SharedForwards {
             if (failure == null) {
                 accepted.complete(null);
             } else if (forget(node, key) != null) {
-                LOG.warn(
-                        "Shared subscription {}: message {} not acknowledged by node {} ({}), placed again.",
-                        group,
+                notAcknowledged.event(
+                        "{} shared subscription message(s) not acknowledged by another node, placed again"
+                                + " (the last: {} of {} to node {}: {}).",
                         message.id(),
+                        group,
                         node,
                         failure.toString());
                 handBackLater(done);
