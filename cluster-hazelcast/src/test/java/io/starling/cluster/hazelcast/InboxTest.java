@@ -101,6 +101,34 @@ class InboxTest {
     }
 
     @Test
+    void theGroupsOfTheSendingNodeAreReplacedByItsRouteSetAndChangedOneByOne() {
+        receive("other", 0, new ClusterMessage.SharedGroup("$share/stale/x", 1));
+        receive(
+                "other",
+                0,
+                new ClusterMessage.Routes(Set.of(), Map.of("$share/g/a/#", 2, "$share/h/b", 0)),
+                new ClusterMessage.SharedGroup("$share/h/b", 1));
+        assertEquals(Map.of(), groups.nodes("$share/stale/x"), "no stale member after a route set");
+        assertEquals(Map.of("other", 2), groups.nodes("$share/g/a/#"));
+        assertEquals(Map.of("other", 1), groups.nodes("$share/h/b"));
+        // Members online again there: this node's queues of those groups may go there.
+        verify(node).sharedMembersOnlineElsewhere("$share/stale/x");
+        verify(node).sharedMembersOnlineElsewhere("$share/g/a/#");
+        verify(node).sharedMembersOnlineElsewhere("$share/h/b");
+    }
+
+    @Test
+    void aSharedForwardIsAcknowledgedOnceTheGroupHereStoredIt() {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        when(node.deliverShared(any(), any(), any())).thenReturn(stored);
+        receive("other", 45, new ClusterMessage.SharedForward("$share/g/t/#", "", QOS1));
+        verify(node).deliverShared(eq("$share/g/t/#"), isNull(), sameMessage(QOS1));
+        verify(back, never()).send(eq(new ClusterMessage.Ack(45, true)), isNull(), eq(false));
+        stored.complete(null);
+        verify(back).send(new ClusterMessage.Ack(45, true), null, false);
+    }
+
+    @Test
     void aBatchIsAcknowledgedOnceItsForwardsAreStored() {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         when(node.deliverForwarded(any())).thenReturn(stored);
