@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Shared subscription groups across a cluster of nodes in JVMs of their own (docs/SHARED.md,
  * "Cluster"): members on different nodes, publishers on every node, each acknowledged QoS 1
  * message delivered once per group; a member's node killed with kill -9 mid-stream; every member
- * offline, then one reconnecting on another node.
+ * offline, then one reconnecting on another node, and a new member on a node without the queue.
  */
 class SharedSubscriptionClusterTest {
 
@@ -87,8 +88,18 @@ class SharedSubscriptionClusterTest {
             PacedPublisher publisher = new PacedPublisher(cluster.node(1).url(), "p1");
             publisher.awaitAcknowledged(MESSAGES / 3);
             publisher.stop();
-            work.join(cluster.node(1).url(), "w", false);
+            // Its session moves to node 1: node 0's queue of the group follows it.
+            MqttClient back = work.join(cluster.node(1).url(), "w", false);
             work.assertEveryAcknowledgedReceived(List.of(publisher), true);
+
+            // Offline again, now on node 1; messages published on node 0 (which has no member
+            // left) wait in node 1's queue, and go to a new member on node 0 as soon as it is online.
+            back.disconnect();
+            PacedPublisher later = new PacedPublisher(cluster.node(0).url(), "p0");
+            later.awaitAcknowledged(MESSAGES / 3);
+            later.stop();
+            work.join(cluster.node(0).url(), "x", true);
+            work.assertEveryAcknowledgedReceived(List.of(publisher, later), true);
         }
     }
 }
