@@ -36,8 +36,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SharedSubscriptions implements GroupElsewhere {
 
-    private static final int LEFT_OVER_TRIES = 20;
-    private static final long LEFT_OVER_PAUSE_MILLIS = 500;
+    /**
+     * How long a message for a group no node has is kept trying, when there are other nodes: a
+     * persistent member whose session moves to another node leaves the group here before it joins
+     * there, and another node may have chosen this one just before.
+     */
+    private static final int GRACE_TRIES = 20;
+
+    private static final long GRACE_PAUSE_MILLIS = 500;
 
     private final SubscriptionTrie<SharedGroup> trie = new SubscriptionTrie<>();
     private final ConcurrentHashMap<String, SharedGroup> groups = new ConcurrentHashMap<>();
@@ -166,14 +172,14 @@ public final class SharedSubscriptions implements GroupElsewhere {
             String name = group.name().name();
             if (elsewhere.contains(name)) {
                 routed.add(name);
-                stored = Stages.both(stored, toOneNode(name, live, publisher));
+                stored = Stages.both(stored, toOneNode(name, live, publisher, 0));
             } else {
                 stored = Stages.both(stored, group.dispatch(new SharedCopy(live, live.qos()), publisher));
             }
         }
         for (String name : elsewhere) {
             if (!routed.contains(name)) {
-                stored = Stages.both(stored, toOneNode(name, live, publisher));
+                stored = Stages.both(stored, toOneNode(name, live, publisher, 0));
             }
         }
         return stored;
@@ -188,7 +194,7 @@ public final class SharedSubscriptions implements GroupElsewhere {
         if (group != null) {
             return group.dispatch(new SharedCopy(message, message.qos()), publisher);
         }
-        return toOneNode(name, message, publisher);
+        return toOneNode(name, message, publisher, 0);
     }
 
     /** Another node has members of the group online again: what waits here may go there. */
@@ -202,9 +208,12 @@ public final class SharedSubscriptions implements GroupElsewhere {
     /**
      * Gives the message to the group on the node its strategy picks: this node's group, or
      * another node, which tells when it is done with it (then so is this node, for the node that
-     * sent it here, if one did) or leaves first (then the message is placed again).
+     * sent it here, if one did) or leaves first (then the message is placed again). With no node
+     * having the group, it is tried again for a while ({@link #GRACE_TRIES}), then dropped.
+     *
+     * @return completes when the message is stored for the group (or dropped)
      */
-    private CompletionStage<Void> toOneNode(String name, StoredMessage message, String publisher) {
+    private CompletionStage<Void> toOneNode(String name, StoredMessage message, String publisher, int tries) {
         SharedFilter shared = SharedFilter.parse(name);
         SharedGroup local = groups.get(name);
         String self = cluster.nodeId();
@@ -217,6 +226,10 @@ public final class SharedSubscriptions implements GroupElsewhere {
                         name,
                         keyOf(shared, message, publisher));
         if (node == null) {
+            CompletableFuture<Void> placed = new CompletableFuture<>();
+            if (retryLater(tries, () -> completeWith(placed, toOneNode(name, message, publisher, tries + 1)))) {
+                return placed;
+            }
             drops.dropped(name, message.qos(), "the shared subscription group has no member left in the cluster");
             cluster.sharedDone(name, message.id());
             return Stages.DONE;
@@ -231,23 +244,15 @@ public final class SharedSubscriptions implements GroupElsewhere {
                 return;
             }
             // Placed again (the cluster bus logs how many a node that left had).
-            toOneNode(name, message, publisher).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    forwarding.accepted().completeExceptionally(failure);
-                } else {
-                    forwarding.accepted().complete(null);
-                }
-            });
+            completeWith(forwarding.accepted(), toOneNode(name, message, publisher, 0));
         });
         return forwarding.accepted();
     }
 
     /**
      * What waited in the queue of a group that ended here: it goes to another node that has the
-     * group. With none in the cluster it is dropped (counted and logged), after a grace of
-     * {@link #LEFT_OVER_TRIES} tries {@link #LEFT_OVER_PAUSE_MILLIS} apart if there are other
-     * nodes: a persistent member whose session moves to another node leaves the group here
-     * before it joins there.
+     * group. With none in the cluster it is dropped (counted and logged), after the grace of
+     * {@link #GRACE_TRIES}.
      */
     private void leftOver(SharedGroup group, SharedCopy copy, int tries) {
         String name = group.name().name();
@@ -261,13 +266,30 @@ public final class SharedSubscriptions implements GroupElsewhere {
                         copy.message().topic());
         if (node != null) {
             sendTo(node, group, copy, () -> leftOver(group, copy, 0));
-        } else if (tries < LEFT_OVER_TRIES && cluster.statistics().members() > 1) {
-            CompletableFuture.delayedExecutor(LEFT_OVER_PAUSE_MILLIS, TimeUnit.MILLISECONDS)
-                    .execute(() -> leftOver(group, copy, tries + 1));
-        } else {
+        } else if (!retryLater(tries, () -> leftOver(group, copy, tries + 1))) {
             drops.dropped(name, copy.qos(), "the shared subscription group has no member left");
             group.done(copy.message().id());
         }
+    }
+
+    /** Schedules {@code retry} after a pause if the grace is not over and there are other nodes; false if not. */
+    private boolean retryLater(int tries, Runnable retry) {
+        if (tries >= GRACE_TRIES || cluster.statistics().members() <= 1) {
+            return false;
+        }
+        CompletableFuture.delayedExecutor(GRACE_PAUSE_MILLIS, TimeUnit.MILLISECONDS)
+                .execute(retry);
+        return true;
+    }
+
+    private static void completeWith(CompletableFuture<Void> target, CompletionStage<Void> source) {
+        source.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                target.completeExceptionally(failure);
+            } else {
+                target.complete(null);
+            }
+        });
     }
 
     @Override
