@@ -148,7 +148,11 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
         this.shared = new SharedSubscriptions(
-                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
+                SharedSubscriptionSettings.from(config.raw()),
+                config.maxQueuedMessages(),
+                drops,
+                storage.queues(),
+                cluster);
         Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         this.sessions = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, workers);
@@ -375,6 +379,16 @@ public final class Broker implements ClusterNode, MetricsSource {
     @Override
     public CompletionStage<Boolean> deliverForwardedWithinQuota(StoredMessage message) {
         return router.deliverForwardedWithinQuota(message);
+    }
+
+    @Override
+    public CompletionStage<Void> deliverShared(String group, String publisher, StoredMessage message) {
+        return shared.deliverShared(group, publisher, message);
+    }
+
+    @Override
+    public void sharedMembersOnlineElsewhere(String group) {
+        shared.membersOnlineElsewhere(group);
     }
 
     @Override

@@ -154,6 +154,12 @@ public final class PrometheusText {
                 "gauge",
                 "Messages waiting in each shared subscription group's queue for a member that can take them.");
         groups.forEach(group -> sample("starling_shared_group_queued{" + label(group) + "}", group.queued()));
+        header(
+                "starling_shared_group_sent_on_total",
+                "counter",
+                "Messages of each shared subscription group that waited here with no member of this node online"
+                        + " and went to another node with members online.");
+        groups.forEach(group -> sample("starling_shared_group_sent_on_total{" + label(group) + "}", group.sentOn()));
     }
 
     /** The group label, escaped as the exposition format asks (backslash, double quote, line feed). */

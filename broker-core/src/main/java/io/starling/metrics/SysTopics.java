@@ -75,6 +75,7 @@ public final class SysTopics implements Runnable {
             values.put(prefix + "messages/delivered", Long.toString(group.delivered()));
             values.put(prefix + "messages/redistributed", Long.toString(group.redistributed()));
             values.put(prefix + "messages/queued", Integer.toString(group.queued()));
+            values.put(prefix + "messages/sent-on", Long.toString(group.sentOn()));
         }
         ClusterStatistics cluster = source.cluster();
         values.put("cluster/members", Integer.toString(cluster.members()));

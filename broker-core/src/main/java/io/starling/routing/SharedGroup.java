@@ -51,7 +51,10 @@ final class SharedGroup implements SharedMembership {
         }
     }
 
-    /** A message given to a member, handed over once the lock is released. */
+    /**
+     * A message given to a member, handed over once the lock is released; with no member, sent
+     * on to another node of the cluster.
+     */
     private record Assignment(Member member, SharedCopy copy) {}
 
     private final SharedFilter name;
@@ -61,23 +64,36 @@ final class SharedGroup implements SharedMembership {
     /** Where the group's QoS 1/2 messages are kept, under its name, until a member is done with them. */
     private final MessageQueueStore store;
 
+    private final GroupElsewhere elsewhere;
+
     private final List<Member> members = new ArrayList<>();
     private final ArrayDeque<SharedCopy> waiting = new ArrayDeque<>();
     private int next;
     private Member sticky;
+    /** Members with a room other than {@link #OFFLINE}; the other nodes are told each change. */
+    private int online;
 
     private final LongAdder delivered = new LongAdder();
     private final LongAdder redistributed = new LongAdder();
+    private final LongAdder sentOn = new LongAdder();
 
     /**
      * @param maxQueued the bound of the group's queue, as of a client's ({@code max-queued-messages})
+     * @param elsewhere the same group on the other nodes of the cluster
      */
-    SharedGroup(SharedFilter name, SharedStrategy strategy, int maxQueued, DropLog drops, MessageQueueStore store) {
+    SharedGroup(
+            SharedFilter name,
+            SharedStrategy strategy,
+            int maxQueued,
+            DropLog drops,
+            MessageQueueStore store,
+            GroupElsewhere elsewhere) {
         this.name = name;
         this.strategy = strategy;
         this.maxQueued = maxQueued;
         this.drops = drops;
         this.store = store;
+        this.elsewhere = elsewhere;
     }
 
     /**
@@ -131,6 +147,20 @@ final class SharedGroup implements SharedMembership {
         return name;
     }
 
+    SharedStrategy strategy() {
+        return strategy;
+    }
+
+    /** This node's members online now. */
+    synchronized int online() {
+        return online;
+    }
+
+    /** Tells the other nodes how many members are online here (a new group: 0). */
+    synchronized void announce() {
+        elsewhere.online(this, online);
+    }
+
     /** Adds the member, or changes its QoS and options. */
     synchronized void join(Session session, int options) {
         Member member = find(session);
@@ -153,22 +183,58 @@ final class SharedGroup implements SharedMembership {
             if (sticky == member) {
                 sticky = null;
             }
+            if (member.room != OFFLINE) {
+                onlineChanged(-1);
+            }
         }
         return members.isEmpty();
     }
 
-    /** The group has no member left and is gone: what waits in its queue is dropped, counted and logged. */
-    synchronized void close() {
-        for (SharedCopy copy : waiting) {
-            drops.dropped(name.name(), copy.qos(), "the shared subscription group has no member left");
-            done(copy.message().id());
-        }
+    /**
+     * The group has no member left here and is gone from this node.
+     *
+     * @return what waited in its queue (still stored under the group's name), for the caller to
+     *     send to another node that has the group, or drop
+     */
+    synchronized List<SharedCopy> close() {
+        List<SharedCopy> left = new ArrayList<>(waiting);
         waiting.clear();
+        return left;
     }
 
     @Override
     public void done(long messageId) {
         store.remove(name.name(), messageId);
+        elsewhere.done(this, messageId);
+    }
+
+    /**
+     * A message this group sent to another node comes back (that node left, or did not
+     * acknowledge it, before it was done with it; the cluster bus logs it): it goes to a member,
+     * or waits, as a redistributed one. It is still stored here.
+     */
+    void takeBack(SharedCopy copy) {
+        redistributed.increment();
+        putBack(copy);
+    }
+
+    /** A message this group was to send to another node, which has no member online any more: it waits again. */
+    void putBack(SharedCopy copy) {
+        List<Assignment> assigned = new ArrayList<>();
+        synchronized (this) {
+            waiting.addFirst(copy);
+            drain(assigned, null);
+        }
+        handOver(assigned);
+    }
+
+    /** Another node has members online again: what waits here goes there if no member here is online. */
+    void drainElsewhere() {
+        List<Assignment> assigned = new ArrayList<>();
+        synchronized (this) {
+            drain(assigned, null);
+        }
+        handOver(assigned);
     }
 
     /**
@@ -211,6 +277,9 @@ final class SharedGroup implements SharedMembership {
             if (member == null) {
                 return;
             }
+            if ((member.room == OFFLINE) != (room == OFFLINE)) {
+                onlineChanged(room == OFFLINE ? -1 : 1);
+            }
             member.room = room;
             drain(assigned, null);
         }
@@ -239,18 +308,23 @@ final class SharedGroup implements SharedMembership {
 
     /** Members online, members offline, messages delivered, redistributed, waiting: for the metrics. */
     synchronized SharedGroupFigures figures() {
-        int online = 0;
-        for (Member member : members) {
-            if (member.room != OFFLINE) {
-                online++;
-            }
-        }
         return new SharedGroupFigures(
-                name.name(), online, members.size() - online, delivered.sum(), redistributed.sum(), waiting.size());
+                name.name(),
+                online,
+                members.size() - online,
+                delivered.sum(),
+                redistributed.sum(),
+                waiting.size(),
+                sentOn.sum());
+    }
+
+    private void onlineChanged(int change) {
+        online += change;
+        elsewhere.online(this, online);
     }
 
     private void enqueue(SharedCopy copy) {
-        if (copy.qos() == 0 && !hasOnlineMember()) {
+        if (copy.qos() == 0 && online == 0) {
             // As for a client: QoS 0 is not kept for the offline (queue-qos0-messages is per session).
             drops.dropped(name.name(), 0, "no member of the shared subscription group online");
             return;
@@ -268,13 +342,20 @@ final class SharedGroup implements SharedMembership {
 
     /**
      * Gives what waits, oldest first, to members that can take it now, as the strategy picks;
-     * {@code notTo} (a member whose connection just ended) gets none.
+     * {@code notTo} (a member whose connection just ended) gets none. While no member of this
+     * node is online and another node has some, everything waiting goes to the other nodes.
      */
     private void drain(List<Assignment> assigned, String notTo) {
         while (!waiting.isEmpty()) {
             SharedCopy first = waiting.peekFirst();
             Member member = strategy.isHash() ? byHashAfterRedistribution(first, notTo) : pick(first.qos() == 0, notTo);
             if (member == null) {
+                if (online == 0 && elsewhere.hasOnline(this)) {
+                    sentOn.add(waiting.size());
+                    while (!waiting.isEmpty()) {
+                        assigned.add(new Assignment(null, waiting.removeFirst()));
+                    }
+                }
                 return;
             }
             waiting.removeFirst();
@@ -306,6 +387,10 @@ final class SharedGroup implements SharedMembership {
         for (Assignment assignment : assigned) {
             Member member = assignment.member();
             SharedCopy copy = assignment.copy();
+            if (member == null) {
+                elsewhere.sendOn(this, copy);
+                continue;
+            }
             int qos = Math.min(copy.qos(), SubscriptionOptions.qos(member.options));
             member.session.submitShared(copy.message(), qos, this);
         }
@@ -351,15 +436,6 @@ final class SharedGroup implements SharedMembership {
             }
         }
         return online.isEmpty() ? null : online.get(Math.floorMod(key.hashCode(), online.size()));
-    }
-
-    private boolean hasOnlineMember() {
-        for (Member member : members) {
-            if (member.room != OFFLINE) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Member find(Session session) {

@@ -92,9 +92,9 @@ public final class Subscriptions implements SessionRoutes {
     private CompletionStage<Void> route(Session session, String filter, int qos) {
         SharedFilter sharedFilter = SharedFilter.parse(filter);
         if (sharedFilter != null) {
-            // A group of this node only: other nodes' publishes do not reach it (docs/SHARED.md).
+            // Announced to the other nodes with its members online (SharedSubscriptions), not as a route.
             shared.join(session, sharedFilter, qos);
-            return Stages.DONE;
+            return cluster.sharedGroupsKnown();
         }
         return trie.subscribe(filter, session, qos) ? cluster.filterAdded(filter) : cluster.filterKnown(filter);
     }

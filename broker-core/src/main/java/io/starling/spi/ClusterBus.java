@@ -2,7 +2,9 @@ package io.starling.spi;
 
 import io.starling.concurrent.Stages;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -58,6 +60,49 @@ public interface ClusterBus extends AutoCloseable {
     default boolean routesElsewhere(String topic) {
         return false;
     }
+
+    /**
+     * This node's shared subscription group {@code group} (its whole {@code $share/...} name) has
+     * {@code online} members online now (0: only offline ones); -1: the group has no member here
+     * any more. The other nodes learn it with the routes (see {@link #sharedGroupNodes}).
+     */
+    default void sharedGroupChanged(String group, int online) {}
+
+    /**
+     * Completes when every other node has what this node told it of its shared subscription
+     * groups so far (a SUBACK waits for it, as for {@link #filterAdded}).
+     */
+    default CompletionStage<Void> sharedGroupsKnown() {
+        return Stages.DONE;
+    }
+
+    /** The shared subscription groups other nodes have whose filter matches the topic. */
+    default Set<String> sharedGroupsMatching(String topic) {
+        return Set.of();
+    }
+
+    /** The other nodes that have the group, with the number of members online on each (0 or more). */
+    default Map<String, Integer> sharedGroupNodes(String group) {
+        return Map.of();
+    }
+
+    /**
+     * Sends a message for the shared subscription group to {@code node}, which gives it to one of
+     * its members (or keeps it in its group's queue, or sends it on).
+     *
+     * @param publisher the publishing client's id (the key of the hash strategies), or null
+     */
+    default SharedForwarding forwardShared(String node, String group, String publisher, StoredMessage message) {
+        return new SharedForwarding(
+                CompletableFuture.failedFuture(new IllegalStateException("no cluster")),
+                CompletableFuture.completedFuture(false));
+    }
+
+    /**
+     * This node's group is done with a message (see {@link SharedForwarding#done}): if another
+     * node sent it here, that node is told.
+     */
+    default void sharedDone(String group, long messageId) {}
 
     /**
      * Replicates a retained message set on this node (an empty payload deletes) to every other

@@ -35,6 +35,23 @@ public interface ClusterNode {
     }
 
     /**
+     * A message another node chose this node for, for the shared subscription group {@code group}:
+     * given to one of this node's members, kept in the group's queue, or sent on to a node that
+     * has the group if this one has not (any more). Completes when it is durable for the group.
+     *
+     * @param publisher the publishing client's id, or null
+     */
+    default CompletionStage<Void> deliverShared(String group, String publisher, StoredMessage message) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no shared subscriptions"));
+    }
+
+    /**
+     * Another node has members of the group online again: what waits in this node's queue of the
+     * group while none of its own members is online goes there.
+     */
+    default void sharedMembersOnlineElsewhere(String group) {}
+
+    /**
      * Delivers a message to those of the named sessions of this node whose subscriptions match
      * it, and to no other: a message for a lost node's clients, relayed to where their sessions
      * continue. Completes when it is durable for them.

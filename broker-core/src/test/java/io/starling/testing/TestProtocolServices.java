@@ -57,7 +57,11 @@ public final class TestProtocolServices {
         RetainedMessages retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
         SharedSubscriptions shared = new SharedSubscriptions(
-                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
+                SharedSubscriptionSettings.from(config.raw()),
+                config.maxQueuedMessages(),
+                drops,
+                storage.queues(),
+                cluster);
         Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         SessionRegistry sessions = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, loops);

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -191,6 +192,69 @@ class DistributionClusterIT {
             }
         }
         throw new AssertionError("HAProxy sent " + id + " to " + first.name + " ten times in a row");
+    }
+
+    /**
+     * A shared subscription group with a member on every node and three publishers through the
+     * balancer (wherever it sends them): each acknowledged QoS 1 message reaches one member of the
+     * group, once, and every member gets a share.
+     */
+    @Test
+    @Order(5)
+    void aSharedGroupAcrossTheNodesGetsEachMessagePublishedThroughTheBalancerOnce() throws Exception {
+        int perPublisher = 100;
+        List<PahoClients> members = new ArrayList<>();
+        List<PahoClients> publishers = new ArrayList<>();
+        try {
+            for (ExampleCluster.Node node : cluster.nodes) {
+                PahoClients member = PahoClients.connect(node.url(), "shared-member-" + node.name);
+                member.client().subscribe("$share/workers/jobs/#", 1);
+                members.add(member);
+            }
+            for (int p = 0; p < 3; p++) {
+                MqttConnectOptions options = new MqttConnectOptions();
+                // Paho frees a QoS 1 slot only after the synchronous publish returned.
+                options.setMaxInflight(100);
+                publishers.add(PahoClients.connect(cluster.balancerUrl(), "shared-pub-" + p, options));
+            }
+            List<String> published = new ArrayList<>();
+            for (int i = 0; i < perPublisher; i++) {
+                for (int p = 0; p < publishers.size(); p++) {
+                    String text = "p" + p + "m" + i;
+                    publishers.get(p).client().publish("jobs/" + p, bytes(text), 1, false);
+                    published.add(text);
+                }
+            }
+            List<String> received = new ArrayList<>();
+            int[] perMember = new int[members.size()];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (received.size() < published.size() && System.nanoTime() < deadline) {
+                for (int m = 0; m < members.size(); m++) {
+                    PahoClients.Received message = members.get(m).poll(20);
+                    if (message != null) {
+                        received.add(message.text());
+                        perMember[m]++;
+                    }
+                }
+            }
+            for (PahoClients member : members) {
+                assertNull(member.poll(300), "nothing delivered twice");
+            }
+            assertEquals(
+                    published.stream().sorted().toList(),
+                    received.stream().sorted().toList(),
+                    "each acknowledged message once to the group");
+            for (int m = 0; m < members.size(); m++) {
+                assertTrue(perMember[m] > 0, "member on node " + cluster.node(m).name + " got a share");
+            }
+        } finally {
+            for (PahoClients client : publishers) {
+                client.close();
+            }
+            for (PahoClients client : members) {
+                client.close();
+            }
+        }
     }
 
     /**

@@ -105,7 +105,11 @@ public class RouteBenchmark {
         offlineLoops = new DefaultEventLoopGroup(1);
         DropLog drops = new DropLog(metrics);
         SharedSubscriptions shared = new SharedSubscriptions(
-                SharedSubscriptionSettings.from(config.raw()), config.maxQueuedMessages(), drops, storage.queues());
+                SharedSubscriptionSettings.from(config.raw()),
+                config.maxQueuedMessages(),
+                drops,
+                storage.queues(),
+                cluster);
         Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
         SessionRegistry registry = new SessionRegistry(
                 sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, offlineLoops);

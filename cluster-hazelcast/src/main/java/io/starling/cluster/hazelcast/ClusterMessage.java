@@ -75,7 +75,10 @@ sealed interface ClusterMessage {
         MOVE_ROUTED(22, MoveRouted.class, MoveRouted::read),
         MOVE_DONE(23, MoveDone.class, MoveDone::read),
         TAKE_OVER(24, TakeOver.class, TakeOver::read),
-        QUEUE_PART(25, QueuePart.class, QueuePart::read);
+        QUEUE_PART(25, QueuePart.class, QueuePart::read),
+        SHARED_GROUP(26, SharedGroup.class, SharedGroup::read),
+        SHARED_FORWARD(27, SharedForward.class, SharedForward::read),
+        SHARED_DONE(28, SharedDone.class, SharedDone::read);
 
         private static final Map<Class<?>, Type> BY_CLASS = new HashMap<>();
         private static final Map<Byte, Type> BY_CODE = new HashMap<>();
@@ -146,15 +149,79 @@ sealed interface ClusterMessage {
         }
     }
 
-    /** All the sending node's filters: they replace what the receiver knew of its routes. */
-    record Routes(Set<String> filters) implements ClusterMessage {
+    /**
+     * All the sending node's filters and shared subscription groups (each with its members online
+     * there): they replace what the receiver knew of its routes and groups.
+     */
+    record Routes(Set<String> filters, Map<String, Integer> groups) implements ClusterMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             Wire.writeStrings(out, filters);
+            out.writeInt(groups.size());
+            for (Map.Entry<String, Integer> group : groups.entrySet()) {
+                Wire.writeString(out, group.getKey());
+                out.writeInt(group.getValue());
+            }
         }
 
         static Routes read(DataInputStream in) throws IOException {
-            return new Routes(Wire.readStrings(in));
+            Set<String> filters = Wire.readStrings(in);
+            int count = in.readInt();
+            Map<String, Integer> groups = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                groups.put(Wire.readString(in), in.readInt());
+            }
+            return new Routes(filters, groups);
+        }
+    }
+
+    /**
+     * The sending node has the shared subscription group with {@code online} members online (0:
+     * offline ones only); -1: it has no member of the group any more.
+     */
+    record SharedGroup(String group, int online) implements ClusterMessage {
+        @Override
+        public void write(DataOutputStream out) throws IOException {
+            Wire.writeString(out, group);
+            out.writeInt(online);
+        }
+
+        static SharedGroup read(DataInputStream in) throws IOException {
+            return new SharedGroup(Wire.readString(in), in.readInt());
+        }
+    }
+
+    /**
+     * A message for the receiving node's part of a shared subscription group: the sending node
+     * chose it for the message (acknowledged once durable there for the group; the receiver tells
+     * the sender with {@link SharedDone} when the group is done with it).
+     *
+     * @param publisher the publishing client's id, empty if none
+     */
+    record SharedForward(String group, String publisher, StoredMessage message)
+            implements ClusterMessage, CarriesMessage {
+        @Override
+        public void write(DataOutputStream out) throws IOException {
+            Wire.writeString(out, group);
+            Wire.writeString(out, publisher);
+            Wire.writeMessage(out, message);
+        }
+
+        static SharedForward read(DataInputStream in) throws IOException {
+            return new SharedForward(Wire.readString(in), Wire.readString(in), Wire.readMessage(in));
+        }
+    }
+
+    /** The receiving node's {@link SharedForward} of this message is done with on the sending node. */
+    record SharedDone(String group, long messageId) implements ClusterMessage {
+        @Override
+        public void write(DataOutputStream out) throws IOException {
+            Wire.writeString(out, group);
+            out.writeLong(messageId);
+        }
+
+        static SharedDone read(DataInputStream in) throws IOException {
+            return new SharedDone(Wire.readString(in), in.readLong());
         }
     }
 

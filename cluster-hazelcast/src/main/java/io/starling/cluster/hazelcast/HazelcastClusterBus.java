@@ -14,8 +14,10 @@ import io.starling.spi.NodeAnswer;
 import io.starling.spi.NodeQuery;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionSnapshot;
+import io.starling.spi.SharedForwarding;
 import io.starling.spi.StoredMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,10 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final HazelcastSettings settings;
     private final String nodeId = UUID.randomUUID().toString();
     private final RemoteRoutes routes = new RemoteRoutes();
+    private final RemoteGroups groups = new RemoteGroups();
     private final Set<String> localFilters = new HashSet<>();
+    /** This node's shared subscription groups and their members online; under the route lock. */
+    private final Map<String, Integer> localGroups = new HashMap<>();
     /** Filters announced to the other nodes and not acknowledged by all yet (see {@link #filterKnown}). */
     private final Map<String, CompletionStage<Void>> announcing = new ConcurrentHashMap<>();
 
@@ -87,6 +92,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final ReturningSessions returning;
     private final Wills wills;
     private final Inbox inbox;
+    private final SharedForwards sharedForwards;
     private final ExecutorService sender =
             Executors.newSingleThreadExecutor(DaemonThreads.named("starling-cluster-send"));
     private final ScheduledExecutorService timer =
@@ -126,11 +132,14 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.records = new SessionRecordMirror(nodeId, settings.requestTimeout(), this::recordWritten);
         this.returning =
                 new ReturningSessions(nodeId, channels, membership::otherNodes, records, settings.requestTimeout());
+        this.sharedForwards = new SharedForwards(channels, timer);
         this.inbox = new Inbox(
                 nodeId,
                 this::channel,
                 new Inbox.Handlers(
                         routes,
+                        groups,
+                        sharedForwards,
                         forwardOrder,
                         lostNodes,
                         moves,
@@ -252,7 +261,10 @@ public final class HazelcastClusterBus implements ClusterBus {
      */
     private void sendAllRoutes(Channel channel) {
         synchronized (routeLock) {
-            channel.send(new ClusterMessage.Routes(Set.copyOf(localFilters)), timed(new CompletableFuture<>()), true);
+            channel.send(
+                    new ClusterMessage.Routes(Set.copyOf(localFilters), Map.copyOf(localGroups)),
+                    timed(new CompletableFuture<>()),
+                    true);
         }
     }
 
@@ -262,6 +274,8 @@ public final class HazelcastClusterBus implements ClusterBus {
      * them meanwhile goes there, as do the forwards that were queued or unacknowledged for it.
      */
     private void nodeLeft(String other, String address) {
+        // Its shared subscription members are gone with it (a persistent one rejoins where its session continues).
+        groups.removeNode(other);
         String adopter = membership.oldestNode();
         LostNodes.Loss loss = lostNodes.nodeLost(other, adopter);
         String relayTo = loss.relayTo();
@@ -271,6 +285,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
         forwardOrder.forget(other);
         acknowledgements.nodeLeft(other).forEach(outgoing -> lostNodes.redirect(other, relayTo, outgoing, true));
+        sharedForwards.nodeLost(other);
         ownership.nodeLeft(other);
         moves.nodeLeft(other);
         retainedTakeOver.nodeLeft(other);
@@ -313,7 +328,7 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     private void sent(Wire.Frame frame) {
         for (ClusterMessage message : frame.messages()) {
-            if (message instanceof ClusterMessage.Forward) {
+            if (message instanceof ClusterMessage.Forward || message instanceof ClusterMessage.SharedForward) {
                 counters.forwarded();
             }
         }
@@ -440,6 +455,46 @@ public final class HazelcastClusterBus implements ClusterBus {
             }
         }
         return answers;
+    }
+
+    @Override
+    public void sharedGroupChanged(String group, int online) {
+        synchronized (routeLock) {
+            if (online < 0) {
+                localGroups.remove(group);
+            } else {
+                localGroups.put(group, online);
+            }
+            for (Channel channel : channels.values()) {
+                channel.send(new ClusterMessage.SharedGroup(group, online), null, true);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> sharedGroupsKnown() {
+        // Acknowledged by each node after everything this node sent it before.
+        return broadcast(new ClusterMessage.Sync());
+    }
+
+    @Override
+    public Set<String> sharedGroupsMatching(String topic) {
+        return isLocalOnly(topic) ? Set.of() : groups.match(topic);
+    }
+
+    @Override
+    public Map<String, Integer> sharedGroupNodes(String group) {
+        return groups.nodes(group);
+    }
+
+    @Override
+    public SharedForwarding forwardShared(String node, String group, String publisher, StoredMessage message) {
+        return sharedForwards.send(node, group, publisher, message);
+    }
+
+    @Override
+    public void sharedDone(String group, long messageId) {
+        sharedForwards.doneHere(group, messageId);
     }
 
     @Override

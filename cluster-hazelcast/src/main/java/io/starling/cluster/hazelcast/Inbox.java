@@ -29,6 +29,8 @@ final class Inbox implements MessageListener<byte[]> {
     /** The parts that handle received messages. */
     record Handlers(
             RemoteRoutes routes,
+            RemoteGroups groups,
+            SharedForwards sharedForwards,
             ForwardOrder forwardOrder,
             LostNodes lostNodes,
             SessionMoves moves,
@@ -164,6 +166,19 @@ final class Inbox implements MessageListener<byte[]> {
             to.routes().remove(source, removed.filter());
         } else if (message instanceof ClusterMessage.Routes all) {
             to.routes().replaceAll(source, all.filters());
+            to.groups().replaceAll(source, all.groups()).forEach(node::sharedMembersOnlineElsewhere);
+        } else if (message instanceof ClusterMessage.SharedGroup group) {
+            if (to.groups().set(source, group.group(), group.online())) {
+                node.sharedMembersOnlineElsewhere(group.group());
+            }
+        } else if (message instanceof ClusterMessage.SharedForward forward) {
+            to.counters().received();
+            to.sharedForwards().received(source, forward.group(), forward.message());
+            CompletionStage<Void> stage = node.deliverShared(
+                    forward.group(), forward.publisher().isEmpty() ? null : forward.publisher(), forward.message());
+            return forward.message().qos() > 0 ? stage : null;
+        } else if (message instanceof ClusterMessage.SharedDone done) {
+            to.sharedForwards().doneThere(source, done.group(), done.messageId());
         } else if (message instanceof ClusterMessage.ForwardLost forward) {
             to.counters().received();
             CompletableFuture<Void> stage = to.forwardOrder()

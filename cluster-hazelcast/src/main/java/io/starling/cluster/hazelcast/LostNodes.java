@@ -137,6 +137,8 @@ final class LostNodes {
     void redirect(String lostNode, String adopter, Channel.Outgoing outgoing, boolean sent) {
         if (outgoing.message() instanceof ClusterMessage.Forward forward) {
             forwardLost(lostNode, adopter, forward.message(), outgoing.done(), sent);
+        } else if (outgoing.message() instanceof ClusterMessage.SharedForward) {
+            // SharedForwards.nodeLost hands it back to its group, which places it again.
         } else {
             Channel.gone(outgoing, lostNode);
         }

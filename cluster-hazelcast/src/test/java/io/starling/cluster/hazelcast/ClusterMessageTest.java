@@ -38,7 +38,7 @@ class ClusterMessageTest {
                 new ClusterMessage.Hello(),
                 new ClusterMessage.RouteAdded("a/+/b"),
                 new ClusterMessage.RouteRemoved("a/#"),
-                new ClusterMessage.Routes(Set.of("x", "y/#", "")),
+                new ClusterMessage.Routes(Set.of("x", "y/#", ""), Map.of("$share/g/a/#", 2, "$share/h/b", 0)),
                 new ClusterMessage.Forward(MESSAGE),
                 new ClusterMessage.Retained(EMPTY),
                 new ClusterMessage.Release(5, "client-1", 99),
@@ -58,7 +58,10 @@ class ClusterMessageTest {
                 new ClusterMessage.MoveRouted("client-1"),
                 new ClusterMessage.MoveDone("client-1"),
                 new ClusterMessage.TakeOver("client-1"),
-                new ClusterMessage.QueuePart("client-1", SESSION.messages(), true));
+                new ClusterMessage.QueuePart("client-1", SESSION.messages(), true),
+                new ClusterMessage.SharedGroup("$share/g/a/#", 3),
+                new ClusterMessage.SharedForward("$share/g/a/#", "publisher-1", MESSAGE),
+                new ClusterMessage.SharedDone("$share/g/a/#", 42));
     }
 
     @Test

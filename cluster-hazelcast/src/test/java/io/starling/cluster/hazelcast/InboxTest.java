@@ -22,7 +22,9 @@ import io.starling.spi.ClusterNode;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -44,6 +46,7 @@ class InboxTest {
     private final ClientIdOwnership ownership = mock(ClientIdOwnership.class);
     private final RetainedTakeOver retainedTakeOver = mock(RetainedTakeOver.class);
     private final RemoteRoutes routes = new RemoteRoutes();
+    private final RemoteGroups groups = new RemoteGroups();
     private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0);
     private final Acknowledgements acknowledgements =
             new Acknowledgements(() -> 7, timer, Duration.ofHours(1), counters);
@@ -58,6 +61,8 @@ class InboxTest {
             },
             new Inbox.Handlers(
                     routes,
+                    groups,
+                    new SharedForwards(new HashMap<>(), timer),
                     new ForwardOrder(),
                     lostNodes,
                     moves,
@@ -88,11 +93,39 @@ class InboxTest {
 
     @Test
     void routeChangesReachTheRoutesOfTheSendingNode() {
-        receive("other", 0, new ClusterMessage.Routes(Set.of("a/#")), new ClusterMessage.RouteAdded("b/+"));
+        receive("other", 0, new ClusterMessage.Routes(Set.of("a/#"), Map.of()), new ClusterMessage.RouteAdded("b/+"));
         assertEquals(Set.of("other"), routes.match("a/1"));
         assertEquals(Set.of("other"), routes.match("b/1"));
         receive("other", 0, new ClusterMessage.RouteRemoved("a/#"));
         assertEquals(Set.of(), routes.match("a/1"));
+    }
+
+    @Test
+    void theGroupsOfTheSendingNodeAreReplacedByItsRouteSetAndChangedOneByOne() {
+        receive("other", 0, new ClusterMessage.SharedGroup("$share/stale/x", 1));
+        receive(
+                "other",
+                0,
+                new ClusterMessage.Routes(Set.of(), Map.of("$share/g/a/#", 2, "$share/h/b", 0)),
+                new ClusterMessage.SharedGroup("$share/h/b", 1));
+        assertEquals(Map.of(), groups.nodes("$share/stale/x"), "no stale member after a route set");
+        assertEquals(Map.of("other", 2), groups.nodes("$share/g/a/#"));
+        assertEquals(Map.of("other", 1), groups.nodes("$share/h/b"));
+        // Members online again there: this node's queues of those groups may go there.
+        verify(node).sharedMembersOnlineElsewhere("$share/stale/x");
+        verify(node).sharedMembersOnlineElsewhere("$share/g/a/#");
+        verify(node).sharedMembersOnlineElsewhere("$share/h/b");
+    }
+
+    @Test
+    void aSharedForwardIsAcknowledgedOnceTheGroupHereStoredIt() {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        when(node.deliverShared(any(), any(), any())).thenReturn(stored);
+        receive("other", 45, new ClusterMessage.SharedForward("$share/g/t/#", "", QOS1));
+        verify(node).deliverShared(eq("$share/g/t/#"), isNull(), sameMessage(QOS1));
+        verify(back, never()).send(eq(new ClusterMessage.Ack(45, true)), isNull(), eq(false));
+        stored.complete(null);
+        verify(back).send(new ClusterMessage.Ack(45, true), null, false);
     }
 
     @Test
