@@ -33,7 +33,8 @@ final class Wire {
     /**
      * 6: a session's subscriptions carry their options and Subscription Identifier as an int.
      * 7: a session carries its Session Expiry (interval, offline since) after its packet-id position.
-     * 8: shared subscription groups (the groups in the route set, and three new message types).
+     * 8: a released session's queue follows the release in parts; shared subscription groups (the
+     *    groups in the route set, and three new message types).
      */
     static final int VERSION = 8;
 
