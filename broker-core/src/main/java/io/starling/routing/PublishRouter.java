@@ -258,7 +258,8 @@ public final class PublishRouter {
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
             CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
-            Plan plan = plan(deliveries, live, refusable);
+            // A forwarded message (asked for a verdict) may be refused for its publisher on another node.
+            Plan plan = plan(deliveries, live, refusable || verdict != null, publisher != null);
             if (verdict != null) {
                 verdict.matches = deliveries.size();
                 verdict.refusedAll = plan.refusedAll(deliveries.size());
@@ -303,8 +304,9 @@ public final class PublishRouter {
      *
      * @param refusable whether its publisher may be told nobody took it: then a session whose
      *     queue in memory would drop it as new counts as refusing it too ({@link Session#queueRefusal})
+     * @param pausable  whether its publisher is a client of this node that push-back can pause
      */
-    private Plan plan(Deliveries<Session> deliveries, StoredMessage live, boolean refusable) {
+    private Plan plan(Deliveries<Session> deliveries, StoredMessage live, boolean refusable, boolean pausable) {
         List<DeliveryTarget> stored = List.of();
         List<NotStored> refused = List.of();
         for (int i = 0; i < deliveries.size(); i++) {
@@ -320,7 +322,7 @@ public final class PublishRouter {
             boolean isStored = qos > 0 && session.isPersistent();
             QueueRefusal refusal = isStored ? queues.refuse(session.clientId(), live) : null;
             if (refusal == null && refusable && qos > 0) {
-                refusal = session.queueRefusal(live);
+                refusal = session.queueRefusal(live, pausable);
             }
             if (refusal != null) {
                 deliveries.skip(i);

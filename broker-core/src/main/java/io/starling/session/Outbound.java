@@ -263,9 +263,11 @@ final class Outbound {
      * Null when the store is the queue (its own limits decide) and under drop-oldest, which makes
      * room for the new message.
      *
-     * @param online whether the client is connected
+     * @param online   whether the client is connected
+     * @param pausable whether the message's publisher can be paused (a client of this node;
+     *     others fall back to drop-newest, see {@link #deliver})
      */
-    QueueRefusal refusalOfNew(StoredMessage message, boolean online) {
+    QueueRefusal refusalOfNew(StoredMessage message, boolean online, boolean pausable) {
         if (backlog != null || online && queuedMirror == 0) {
             return null;
         }
@@ -273,7 +275,7 @@ final class Outbound {
         if (overBudget(size)) {
             return new QueueRefusal("total", budgetExhausted());
         }
-        if (online && limits.policy() == QueueFullPolicy.PUSH_BACK) {
+        if (online && pausable && limits.policy() == QueueFullPolicy.PUSH_BACK) {
             // Taken past the limits: its publisher is paused instead.
             return null;
         }

@@ -268,9 +268,11 @@ public final class Session {
      * Why a QoS 1/2 message routed to this session now would be dropped as new by its queue
      * limits in memory, or null (see {@link Outbound#refusalOfNew}). Safe from any thread; the
      * answer may lag what the session's thread does meanwhile.
+     *
+     * @param pausable whether the message comes from a client of this node that push-back can pause
      */
-    public QueueRefusal queueRefusal(StoredMessage message) {
-        return outbound.refusalOfNew(message, attached);
+    public QueueRefusal queueRefusal(StoredMessage message, boolean pausable) {
+        return outbound.refusalOfNew(message, attached, pausable);
     }
 
     /** Whether the session has a connection attached or being attached. */

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * frees its packet id), while a 3.1.1 publisher is acknowledged and the message dropped and
  * counted on the full session's node. A message that also matches a subscriber with room is
  * acknowledged with success and dropped (counted) only for the full session, which then gets
- * exactly what was acknowledged to it, in order.
+ * exactly what was acknowledged to it, in order. The same holds for a full queue in memory
+ * ({@code max-queued-messages}, the in-memory store).
  */
 class QuotaExceededClusterTest {
 
@@ -89,6 +90,32 @@ class QuotaExceededClusterTest {
             try (RawMqttClient full = new RawMqttClient(home.mqttPort)) {
                 assertTrue(RawPublish.connect(full, "full", false));
                 assertEquals(accepted, RawPublish.receive(full, accepted.size()), "what was acknowledged, in order");
+            }
+        }
+    }
+
+    @Test
+    void aFullQueueInMemoryOnTheOtherNodeRefusesAForwardToo() throws Exception {
+        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 2, "starling.mqtt.max-queued-messages = 3")) {
+            ClusterProcesses.Node home = cluster.node(0);
+            ClusterProcesses.Node other = cluster.node(1);
+            try (RawMqttClient full = new RawMqttClient(home.mqttPort)) {
+                RawPublish.connect(full, "full", false);
+                RawPublish.subscribe(full, 1, "m/#", 1);
+            }
+            List<String> accepted;
+            try (RawMqttClient publisher = Mqtt5Wire.connected(other.mqttPort, "pub-other", 0x02, new byte[0])) {
+                QuotaFill fill = QuotaFill.untilRefused(publisher, "m/fill", SIZE, 10);
+                accepted = fill.accepted();
+                assertEquals(QUOTA_EXCEEDED, fill.reason(), "PUBACK reason once the queue on the other node is full");
+                assertEquals(3, accepted.size());
+            }
+            assertEquals(1, ScrapedMetrics.scrape(other.httpPort).value("starling_quota_exceeded_total"));
+            try (RawMqttClient full = new RawMqttClient(home.mqttPort)) {
+                assertTrue(RawPublish.connect(full, "full", false));
+                assertEquals(accepted, RawPublish.receive(full, accepted.size()), "what was acknowledged, in order");
+                full.setReadTimeout(300);
+                assertTrue(full.isSilent(), "nothing more");
             }
         }
     }
