@@ -260,10 +260,8 @@ public final class SessionRegistry {
                     written = Stages.both(written, storeWithItsState(clientId, queued));
                 } else {
                     // A new delivery here, with a packet id of this session's.
-                    written = Stages.both(
-                            written,
-                            queueStore.append(
-                                    queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
+                    written =
+                            Stages.both(written, queueStore.append(queued.message(), asTarget(clientId, queued), null));
                     session.deliver(queued.message(), queued.qos(), true, false);
                 }
             }
@@ -278,10 +276,15 @@ public final class SessionRegistry {
         return stored;
     }
 
+    /** The client as the one target of a message it holds, with the QoS and RETAIN flag it gets it with. */
+    private static List<DeliveryTarget> asTarget(String clientId, QueuedMessage queued) {
+        return List.of(
+                new DeliveryTarget(clientId, queued.qos(), queued.message().retain()));
+    }
+
     /** Stores a message for the client with the packet id and QoS 2 state it has on another node. */
     private CompletionStage<Void> storeWithItsState(String clientId, QueuedMessage queued) {
-        CompletionStage<Void> appended =
-                queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null);
+        CompletionStage<Void> appended = queueStore.append(queued.message(), asTarget(clientId, queued), null);
         if (queued.packetId() != 0) {
             queueStore.markSent(clientId, queued.message().id(), queued.packetId());
         }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * MQTT 5 across a cluster of three nodes (each the real Main in its own JVM, Hazelcast on
  * loopback), with Paho's MQTT 5 client: properties and Subscription Identifiers of messages
  * forwarded between nodes, identifiers and No Local kept by a session that moves to another
- * node, retained messages' properties on every node, Retain As Published across nodes, a
+ * node, retained messages' properties on every node, Retain As Published across nodes (also for
+ * a queued message that moves with its session), a
  * delayed will cancelled by a reconnect on another node, and a session's expiry continued by
  * the node that takes a lost node's sessions over. That a message is not
  * sent is shown by a later marker arriving first: a node sends to one client in order.
@@ -112,6 +113,32 @@ class Mqtt5ClusterTest {
             Paho5Client.Received retained = late.next();
             assertTrue(retained.message().isRetained());
             EveryProperty.assertKept(retained.message(), "retained", HOUR);
+        }
+    }
+
+    @Test
+    void retainAsPublishedHoldsForAQueuedMessageThatMovesWithTheSession() throws Exception {
+        try (Paho5Client publisher = new Paho5Client(cluster.node(1).url(), "c5-rmpub")) {
+            publisher.connect(true, 0);
+            try (Paho5Client subscriber = new Paho5Client(cluster.node(0).url(), "c5-rmsub")) {
+                assertFalse(subscriber.connect(true, HOUR));
+                subscribe(subscriber, "moved/kept", 0, true);
+                subscribe(subscriber, "moved/plain", 0, false);
+                subscriber.disconnect();
+            }
+            // Queued on node 0 for the offline session (the forward is stored before PUBACK).
+            publisher.publish("moved/kept", EveryProperty.message("kept", HOUR, true));
+            publisher.publish("moved/plain", EveryProperty.message("plain", HOUR, true));
+        }
+        try (Paho5Client subscriber = new Paho5Client(cluster.node(2).url(), "c5-rmsub")) {
+            assertTrue(subscriber.connect(false, HOUR), "the session moved");
+            Paho5Client.Received kept = subscriber.next();
+            assertEquals("moved/kept", kept.topic());
+            assertTrue(kept.message().isRetained(), "Retain As Published after a hand-over [MQTT-3.3.1-12]");
+            Paho5Client.Received plain = subscriber.next();
+            assertEquals("moved/plain", plain.topic());
+            assertFalse(plain.message().isRetained(), "[MQTT-3.3.1-13]");
+            subscriber.disconnect();
         }
     }
 

@@ -50,7 +50,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
                     }
                 }
                 for (KeptEntry entry : kept) {
-                    tables.enqueue(message, entry.target.clientId(), entry.target.qos(), entry.packetId);
+                    tables.enqueue(message, entry.target, entry.packetId);
                 }
                 if (receipt != null) {
                     tables.inboundQos2.put(new Object[] {receipt.clientId(), receipt.packetId()}, Boolean.TRUE);

@@ -1,5 +1,6 @@
 package io.starling.storage.mapdb;
 
+import io.starling.spi.StoredMessage;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,32 +13,53 @@ import java.nio.ByteBuffer;
  * @param released whether the client's PUBREC was received
  * @param size     the bytes charged to the client's queue for it ({@link QueueUsage}); 0 in
  *     entries of store format 1, which the migration to format 2 rewrites
+ * @param retain   the RETAIN flag the client gets it with ({@link #RETAIN_0}, {@link #RETAIN_1}),
+ *     or {@link #RETAIN_OF_MESSAGE} in entries written before the flag was added, which take the
+ *     message record's flag (what they were always sent with)
  */
-record QueueEntry(long sequence, int qos, int packetId, boolean released, int size) {
+record QueueEntry(long sequence, int qos, int packetId, boolean released, int size, byte retain) {
+
+    static final byte RETAIN_0 = 0;
+    static final byte RETAIN_1 = 1;
+    static final byte RETAIN_OF_MESSAGE = -1;
 
     private static final int FORMAT_1_BYTES = 8 + 1 + 2 + 1;
-    private static final int BYTES = FORMAT_1_BYTES + 4;
+    private static final int FORMAT_2_BYTES = FORMAT_1_BYTES + 4;
+    /** The retain byte is appended to format 2's entry: an older entry is shorter, no migration. */
+    private static final int BYTES = FORMAT_2_BYTES + 1;
+
+    QueueEntry(long sequence, int qos, int packetId, boolean released, int size, boolean retain) {
+        this(sequence, qos, packetId, released, size, retain ? RETAIN_1 : RETAIN_0);
+    }
 
     QueueEntry withPacketId(int newPacketId) {
-        return new QueueEntry(sequence, qos, newPacketId, released, size);
+        return new QueueEntry(sequence, qos, newPacketId, released, size, retain);
     }
 
     QueueEntry asReleased() {
-        return new QueueEntry(sequence, qos, packetId, true, size);
+        return new QueueEntry(sequence, qos, packetId, true, size, retain);
     }
 
     QueueEntry withSize(int newSize) {
-        return new QueueEntry(sequence, qos, packetId, released, newSize);
+        return new QueueEntry(sequence, qos, packetId, released, newSize, retain);
+    }
+
+    /** The stored message as this client gets it. */
+    StoredMessage asSent(StoredMessage message) {
+        return retain == RETAIN_OF_MESSAGE ? message : message.withRetain(retain == RETAIN_1);
     }
 
     byte[] encode() {
-        return ByteBuffer.allocate(BYTES)
+        ByteBuffer out = ByteBuffer.allocate(retain == RETAIN_OF_MESSAGE ? FORMAT_2_BYTES : BYTES)
                 .putLong(sequence)
                 .put((byte) qos)
                 .putShort((short) packetId)
                 .put((byte) (released ? 1 : 0))
-                .putInt(size)
-                .array();
+                .putInt(size);
+        if (retain != RETAIN_OF_MESSAGE) {
+            out.put(retain);
+        }
+        return out.array();
     }
 
     static QueueEntry decode(byte[] bytes) {
@@ -47,6 +69,7 @@ record QueueEntry(long sequence, int qos, int packetId, boolean released, int si
                 in.get(),
                 Short.toUnsignedInt(in.getShort()),
                 in.get() != 0,
-                bytes.length >= BYTES ? in.getInt() : 0);
+                bytes.length >= FORMAT_2_BYTES ? in.getInt() : 0,
+                bytes.length >= BYTES ? in.get() : RETAIN_OF_MESSAGE);
     }
 }

@@ -1,5 +1,6 @@
 package io.starling.storage.mapdb;
 
+import io.starling.spi.DeliveryTarget;
 import io.starling.spi.QueuePage;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
@@ -120,12 +121,17 @@ final class StoreTables {
         return NodeCachingStore.walOf(db).getFileTail$mapdb();
     }
 
-    /** Stores the message once (if new) and queues it for the client, as sent with the packet id (0: not sent yet). */
-    void enqueue(StoredMessage message, String clientId, int qos, int packetId) {
+    /**
+     * Stores the message once (if new) and queues it for the target, as sent with the packet id
+     * (0: not sent yet).
+     */
+    void enqueue(StoredMessage message, DeliveryTarget target, int packetId) {
+        String clientId = target.clientId();
         Object[] key = {clientId, message.id()};
         byte[] encoded = references.containsKey(message.id()) ? null : MessageCodec.encode(message);
         int size = (encoded != null ? encoded.length : messages.get(message.id()).length) + QueueUsage.ENTRY_OVERHEAD;
-        if (queued.putIfAbsent(key, new QueueEntry(lastSequence + 1, qos, packetId, false, size).encode()) != null) {
+        QueueEntry entry = new QueueEntry(lastSequence + 1, target.qos(), packetId, false, size, target.retain());
+        if (queued.putIfAbsent(key, entry.encode()) != null) {
             return;
         }
         lastSequence++;
@@ -154,7 +160,7 @@ final class StoreTables {
             if (message != null) {
                 QueueEntry entry = QueueEntry.decode(stored.getValue());
                 result.add(new QueuedMessage(
-                        MessageCodec.decode(message), entry.qos(), entry.packetId(), entry.released()));
+                        entry.asSent(MessageCodec.decode(message)), entry.qos(), entry.packetId(), entry.released()));
             }
         }
         return new QueuePage(result, last, true);
@@ -172,7 +178,7 @@ final class StoreTables {
         found.sort((a, b) -> Long.compare(a.getKey().sequence(), b.getKey().sequence()));
         return found.stream()
                 .map(e -> new QueuedMessage(
-                        e.getValue(),
+                        e.getKey().asSent(e.getValue()),
                         e.getKey().qos(),
                         e.getKey().packetId(),
                         e.getKey().released()))
