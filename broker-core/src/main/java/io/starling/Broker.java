@@ -19,6 +19,7 @@ import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.protocol.Redirection;
+import io.starling.protocol.WillPublisher;
 import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
@@ -93,7 +94,7 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SessionRegistry sessions;
     /** MQTT 5 wills waiting for their delay; a session released to another node cancels its own. */
-    private final DelayedWills delayedWills = new DelayedWills();
+    private final DelayedWills delayedWills;
 
     private final RetainedMessages retained;
     private final PublishRouter router;
@@ -157,6 +158,8 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.authChain = new AuthChain(
                 authenticators, authorizers, config.anonymousAccess(), config.authTimeout(), authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
+        WillPublisher wills = new WillPublisher(authChain, router, messageIds);
+        this.delayedWills = new DelayedWills(sessionStore, wills);
         this.redirection =
                 new Redirection(config.mqtt5().redirect(), config.mqtt5().serverReference());
         ProtocolServices services = new ProtocolServices(
@@ -172,6 +175,7 @@ public final class Broker implements ClusterNode, MetricsSource {
                 new PacketLog(config.verbose()),
                 metrics,
                 cluster,
+                wills,
                 delayedWills,
                 redirection);
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
@@ -198,12 +202,20 @@ public final class Broker implements ClusterNode, MetricsSource {
      */
     public void start() throws InterruptedException {
         int retainedCount = retained.restore();
+        // Read before the sessions: restoring deletes expired sessions, whose wills are due.
+        int willCount = delayedWills.restore(storage.sessions().loadWills());
         int sessionCount = sessions.restore();
-        if (retainedCount + sessionCount > 0) {
-            LOG.info("Restored {} persistent session(s) and {} retained message(s).", sessionCount, retainedCount);
+        if (retainedCount + sessionCount + willCount > 0) {
+            LOG.info(
+                    "Restored {} persistent session(s), {} retained message(s) and {} delayed will(s).",
+                    sessionCount,
+                    retainedCount,
+                    willCount);
         }
         cluster.start(this);
         sessions.settleRestored(RESTORED_SESSIONS_TIMEOUT);
+        // Once the cluster settled which sessions stay here (the others' wills are cancelled).
+        delayedWills.startRestored(workers.next());
         try {
             openListeners();
         } catch (ListenerBindException e) {
@@ -393,9 +405,10 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay) {
-        delayedWills.continuedElsewhere(clientId);
-        return sessions.release(clientId, relay);
+    public CompletionStage<Optional<SessionSnapshot>> releaseSession(
+            String clientId, SessionRelay relay, boolean cleanStart) {
+        delayedWills.continuedElsewhere(clientId, !cleanStart);
+        return sessions.release(clientId, relay, cleanStart);
     }
 
     @Override

@@ -280,7 +280,7 @@ public final class LocalAnswers {
                     return true;
                 })
                 .thenCompose(found -> Boolean.TRUE.equals(found)
-                        ? sessions.release(clientId, null).thenApply(released -> true)
+                        ? sessions.release(clientId, null, false).thenApply(released -> true)
                         : CompletableFuture.completedFuture(false));
     }
 }

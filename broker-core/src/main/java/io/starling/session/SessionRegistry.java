@@ -328,7 +328,7 @@ public final class SessionRegistry {
             EventExecutor loop,
             IntConsumer onAccepted) {
         CompletableFuture<Session> result = new CompletableFuture<>();
-        cluster.claimClientId(clientId).whenComplete((moved, failure) -> {
+        cluster.claimClientId(clientId, cleanStart).whenComplete((moved, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
@@ -365,7 +365,7 @@ public final class SessionRegistry {
             }
             boolean existed = session.isPersistent() || request.moved().isPresent();
             boolean relayed = relayExpected.remove(request.clientId());
-            session.startTakeover(request.link());
+            session.startTakeover(request.link(), request.cleanStart());
             SessionExpiry expiry = SessionExpiry.online(request.expirySeconds());
             CompletionStage<Void> written = request.cleanStart() || !existed
                     ? startFresh(session, request.expirySeconds() == 0, expiry)
@@ -438,9 +438,11 @@ public final class SessionRegistry {
      * Gives the session up to another node: closes its connection (the will is published),
      * removes it here, and returns its state if it was persistent. With a {@code relay}, a
      * persistent session stays in routing and relays what reaches it until {@link #endRelay}
-     * (see {@link io.starling.spi.ClusterNode#releaseSession}).
+     * (see {@link io.starling.spi.ClusterNode#releaseSession}). {@code sessionEnds}: the client
+     * started a new session elsewhere (see {@link ClientLink#closeForTakeover}).
      */
-    public CompletionStage<Optional<SessionSnapshot>> release(String clientId, SessionRelay relay) {
+    public CompletionStage<Optional<SessionSnapshot>> release(
+            String clientId, SessionRelay relay, boolean sessionEnds) {
         Session session = sessions.get(clientId);
         if (session == null) {
             return CompletableFuture.completedFuture(Optional.empty());
@@ -451,7 +453,7 @@ public final class SessionRegistry {
                 released.complete(Optional.empty());
                 return;
             }
-            session.startTakeover(null);
+            session.startTakeover(null, sessionEnds);
             // Its expiry timer here is void: the session goes on elsewhere (and may still relay from here).
             session.nextOfflinePeriod();
             // What waited for a relay into this session goes with it.

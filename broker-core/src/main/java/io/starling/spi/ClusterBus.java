@@ -56,9 +56,11 @@ public interface ClusterBus extends AutoCloseable {
      * Claims the client id for a connection on this node; a connection with the same id on
      * another node is closed and that node's session is handed over.
      *
+     * @param cleanStart whether the connection starts a new session (MQTT 5 Clean Start, 3.1.1
+     *     clean session): the other node then ends the old one (its delayed will is published)
      * @return the session another node gave up (see {@link ClusterNode#releaseSession}), or empty
      */
-    CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId);
+    CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart);
 
     /**
      * A persistent session this node restored from its store at start, before it is routed.

@@ -49,10 +49,12 @@ public interface ClusterNode {
      * yet) goes through the relay, in order, until {@link #endRelay}. Without one (null), the
      * session leaves routing at once.
      *
+     * @param cleanStart whether the client's new connection starts a new session: a will waiting
+     *     for its delay is then published (the session ended), otherwise dropped [MQTT-3.1.3-9]
      * @return the persistent session to continue on the other node, or empty if there was none
      *     (no session, or a clean one; then nothing is relayed)
      */
-    CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay);
+    CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay, boolean cleanStart);
 
     /**
      * The new node of a released session is known everywhere: the session leaves this node's

@@ -47,8 +47,10 @@ final class PairedClusterBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
-        return peer == null ? CompletableFuture.completedFuture(Optional.empty()) : peer.releaseSession(clientId, null);
+    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart) {
+        return peer == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : peer.releaseSession(clientId, null, cleanStart);
     }
 
     @Override

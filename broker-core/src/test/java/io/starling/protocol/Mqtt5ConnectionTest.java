@@ -440,6 +440,40 @@ class Mqtt5ConnectionTest {
     }
 
     @Test
+    void section_3_1_3_2_2_aCleanStartTakingOverAConnectedClientEndsTheSessionAndPublishesItsWill() throws Exception {
+        try (RawMqttClient watcher = connected("takeover-watcher");
+                RawMqttClient connectedClient = new RawMqttClient(broker.port())) {
+            watcher.send(subscribe(1, new byte[0], "taken/#", 0));
+            watcher.expect(SUBACK);
+            connectedClient.send(connectWithDelayedWill("taken-fresh", 0x02, "taken/fresh", 3600));
+            connectedClient.expect(CONNACK);
+            try (RawMqttClient fresh = new RawMqttClient(broker.port())) {
+                fresh.send(connect("taken-fresh", 0x02, 60, sessionExpiry(3600)));
+                assertEquals(0, fresh.expect(CONNACK).body()[0], "a new session");
+                assertEquals("taken/fresh", publishTopic(watcher.expect(PUBLISH)), "the old session's will");
+                fresh.send(disconnect(0x00, new byte[0]));
+            }
+        }
+    }
+
+    @Test
+    void mqtt_3_1_3_9_aConnectionTakingOverTheSessionCancelsTheDelayedWill() throws Exception {
+        try (RawMqttClient watcher = connected("continue-watcher");
+                RawMqttClient connectedClient = new RawMqttClient(broker.port())) {
+            watcher.send(subscribe(1, new byte[0], "continued/#", 0));
+            watcher.expect(SUBACK);
+            connectedClient.send(connectWithDelayedWill("continued", 0x02, "continued/will", 3600));
+            connectedClient.expect(CONNACK);
+            try (RawMqttClient again = new RawMqttClient(broker.port())) {
+                again.send(connect("continued", 0x00, 60, sessionExpiry(3600)));
+                assertEquals(1, again.expect(CONNACK).body()[0], "the session continues");
+                assertTrue(watcher.isSilent(), "the will was published");
+                again.send(disconnect(0x00, new byte[0]));
+            }
+        }
+    }
+
+    @Test
     void mqtt_3_14_2_2_sessionExpiryAtDisconnectAfterZeroInConnectIsProtocolError() throws Exception {
         try (RawMqttClient client = connected("expiry-change")) {
             client.send(disconnect(0x00, sessionExpiry(60)));

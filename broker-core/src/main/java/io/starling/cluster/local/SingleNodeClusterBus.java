@@ -41,7 +41,7 @@ public final class SingleNodeClusterBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
+    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart) {
         return NO_SESSION;
     }
 

@@ -70,10 +70,11 @@ final class ClientIdOwnership {
     }
 
     /**
-     * Claims the client id for a connection here; completes with the session the previous owner
-     * node released (or the record of a lost node's session), if any.
+     * Claims the client id for a connection here ({@code cleanStart}: one that starts a new
+     * session); completes with the session the previous owner node released (or the record of
+     * a lost node's session), if any.
      */
-    CompletionStage<Optional<SessionSnapshot>> claim(String clientId) {
+    CompletionStage<Optional<SessionSnapshot>> claim(String clientId, boolean cleanStart) {
         IMap<String, String> map = owners;
         if (map == null) {
             return CompletableFuture.completedFuture(Optional.empty());
@@ -110,7 +111,7 @@ final class ClientIdOwnership {
                         .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
                 return;
             }
-            handOver(previous, channel, clientId)
+            handOver(previous, channel, clientId, cleanStart)
                     .whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
         });
         return result;
@@ -122,7 +123,7 @@ final class ClientIdOwnership {
      * that node had queued follows if it answers later (see {@link #released}).
      */
     private CompletionStage<Optional<SessionSnapshot>> handOver(
-            ClaimProcessor.Owner previous, Channel channel, String clientId) {
+            ClaimProcessor.Owner previous, Channel channel, String clientId, boolean cleanStart) {
         long requestId = ids.getAsLong();
         CompletableFuture<Optional<SessionSnapshot>> answer =
                 new CompletableFuture<Optional<SessionSnapshot>>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -133,7 +134,7 @@ final class ClientIdOwnership {
             // nodeLeft did not see it: asked of a dead node, it would wait the whole timeout.
             continueFromRecord(request);
         } else {
-            channel.send(new ClusterMessage.Release(requestId, clientId, previous.epoch()), null, false);
+            channel.send(new ClusterMessage.Release(requestId, clientId, previous.epoch(), cleanStart), null, false);
         }
         return answer.handle((snapshot, error) -> {
                     requests.remove(requestId);
@@ -169,7 +170,7 @@ final class ClientIdOwnership {
                         return CompletableFuture.completedFuture(null);
                     }
                     claim.epoch.complete(previous.epoch() + 1);
-                    return handOver(previous, channel, clientId)
+                    return handOver(previous, channel, clientId, false)
                             .thenCompose(moved ->
                                     moved.map(node::adoptSession).orElse(CompletableFuture.completedFuture(null)));
                 })
@@ -246,7 +247,7 @@ final class ClientIdOwnership {
                 .thenCompose(ignored -> {
                     // Counted as moving from the moment the session may relay (a stopping node waits for it).
                     moves.releasing(clientId, relay);
-                    return node.releaseSession(clientId, relay);
+                    return node.releaseSession(clientId, relay, request.cleanStart());
                 })
                 .whenComplete((snapshot, failure) -> {
                     if (failure != null) {

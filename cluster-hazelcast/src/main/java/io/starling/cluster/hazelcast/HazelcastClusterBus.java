@@ -424,8 +424,8 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId) {
-        return ownership.claim(clientId);
+    public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart) {
+        return ownership.claim(clientId, cleanStart);
     }
 
     @Override

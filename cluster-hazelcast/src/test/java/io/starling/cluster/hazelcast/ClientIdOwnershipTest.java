@@ -86,7 +86,7 @@ class ClientIdOwnershipTest {
         records.data.put("x", new SessionRecords.Value("c", 0, Map.of("t/#", 1)).format());
 
         CompletableFuture<Optional<SessionSnapshot>> claim =
-                ownership.claim("x").toCompletableFuture();
+                ownership.claim("x", false).toCompletableFuture();
 
         assertTrue(claim.isDone(), "the claim continued from the record without waiting for node C");
         assertEquals(Map.of("t/#", 1), claim.join().orElseThrow().subscriptions());

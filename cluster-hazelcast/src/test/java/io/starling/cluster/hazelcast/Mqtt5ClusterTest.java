@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * forwarded between nodes, identifiers and No Local kept by a session that moves to another
  * node, retained messages' properties on every node, Retain As Published across nodes (also for
  * a queued message that moves with its session), a
- * delayed will cancelled by a reconnect on another node, and a session's expiry continued by
+ * delayed will cancelled by a reconnect on another node and published by a Clean Start there, and a session's expiry continued by
  * the node that takes a lost node's sessions over. That a message is not
  * sent is shown by a later marker arriving first: a node sends to one client in order.
  */
@@ -168,6 +168,30 @@ class Mqtt5ClusterTest {
                 marker.publish("will/marker", EveryProperty.qos1("marker"));
                 assertEquals("will/marker", watcher.next().topic(), "no will [MQTT-3.1.3-9]");
                 back.disconnect();
+            }
+        }
+    }
+
+    @Test
+    void aCleanStartOnAnotherNodePublishesTheDelayedWill() throws Exception {
+        try (Paho5Client watcher = new Paho5Client(cluster.node(2).url(), "c5-fresh-watcher")) {
+            watcher.connect(true, 0);
+            watcher.subscribe("will/#", 1);
+            try (Paho5Client willing = new Paho5Client(cluster.node(0).url(), "c5-fresh")) {
+                MqttConnectionOptions options = Paho5Client.options(true, HOUR);
+                options.setWill("will/c5-fresh", EveryProperty.qos1("will"));
+                MqttProperties willProperties = new MqttProperties();
+                // Longer than the test: only the end of the session publishes it meanwhile.
+                willProperties.setWillDelayInterval(HOUR);
+                options.setWillMessageProperties(willProperties);
+                willing.connect(options);
+                willing.drop();
+            }
+            try (Paho5Client fresh = new Paho5Client(cluster.node(1).url(), "c5-fresh")) {
+                assertFalse(fresh.connect(true, HOUR), "a new session");
+                Paho5Client.Received will = watcher.next();
+                assertEquals("will/c5-fresh", will.topic(), "the old session ended: its will is sent [MQTT-3.1.2-5]");
+                fresh.disconnect();
             }
         }
     }

@@ -47,6 +47,11 @@ final class StoreTables {
     final BTreeMap<String, Boolean> sessions;
     /** Client id to {interval seconds, offline since} of a session that expires ({@link MapDbSessionStore}; format 3). */
     final BTreeMap<String, long[]> sessionExpiry;
+    /**
+     * Client id to its MQTT 5 will waiting for its delay ({@link WillCodec}). Added within format
+     * 3: an older store opens with the table empty, and a broker without it ignores the table.
+     */
+    final BTreeMap<String, byte[]> wills;
     /** (client id, topic filter) to granted QoS. */
     final BTreeMap<Object[], Integer> subscriptions;
     /** Topic to encoded retained message. */
@@ -85,6 +90,7 @@ final class StoreTables {
         sessions = db.treeMap("sessions", Serializer.STRING, Serializer.BOOLEAN).createOrOpen();
         sessionExpiry = db.treeMap("session-expiry", Serializer.STRING, Serializer.LONG_ARRAY)
                 .createOrOpen();
+        wills = db.treeMap("wills", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         subscriptions = db.treeMap(
                         "subscriptions",
                         new TupleKeySerializer(Serializer.STRING, Serializer.STRING),

@@ -42,6 +42,7 @@ final class StoreVerifier {
         verifyOrder(tables.inboundQos2);
         verifyOrder(tables.sessions);
         verifyOrder(tables.sessionExpiry);
+        verifyOrder(tables.wills);
         verifyOrder(tables.subscriptions);
         verifyOrder(tables.retained);
         for (byte[] message : tables.messages.values()) {
