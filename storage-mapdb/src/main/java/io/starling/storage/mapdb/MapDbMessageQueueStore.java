@@ -21,9 +21,17 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     private final StoreWriter writer;
     private final UnappliedEntries unapplied = new UnappliedEntries();
+    private final ExpiredMessages expired;
 
     MapDbMessageQueueStore(StoreWriter writer) {
         this.writer = writer;
+        this.expired = new ExpiredMessages(writer);
+        expired.start();
+    }
+
+    /** Removes now what the periodic pass would: the copies of messages expired before {@code now}. */
+    CompletionStage<Integer> removeExpired(long now) {
+        return expired.sweep(now);
     }
 
     @Override
@@ -144,6 +152,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     @Override
     public void close() {
+        expired.close();
         writer.close();
     }
 }

@@ -38,6 +38,7 @@ final class StoreVerifier {
         verifyOrder(tables.messages);
         verifyOrder(tables.references);
         verifyOrder(tables.queued);
+        verifyOrder(tables.expiring);
         verifyOrder(tables.usageTable);
         verifyOrder(tables.inboundQos2);
         verifyOrder(tables.sessions);

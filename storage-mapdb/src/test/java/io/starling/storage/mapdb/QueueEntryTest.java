@@ -14,10 +14,12 @@ class QueueEntryTest {
 
     @Test
     void theRetainFlagOfTheEntryDecidesHowTheMessageIsSent() {
-        QueueEntry kept = QueueEntry.decode(new QueueEntry(1, 1, 0, false, 40, true).encode());
-        QueueEntry cleared = QueueEntry.decode(new QueueEntry(2, 1, 0, false, 40, false).encode());
+        QueueEntry kept = QueueEntry.decode(new QueueEntry(1, 1, 0, 40, true, QueueEntry.NO_EXPIRY).encode());
+        QueueEntry cleared = QueueEntry.decode(new QueueEntry(2, 1, 0, 40, false, 1234).encode());
         assertTrue(kept.asSent(PUBLISHED_RETAINED).retain());
         assertFalse(cleared.asSent(PUBLISHED_RETAINED).retain());
+        assertEquals(1234, cleared.withPacketId(3).expiresAt(), "the expiry is kept with the entry");
+        assertEquals(QueueEntry.NO_EXPIRY, kept.expiresAt());
         assertTrue(
                 kept.withPacketId(5)
                         .asReleased()
@@ -37,7 +39,7 @@ class QueueEntryTest {
                 .putInt(40)
                 .array();
         QueueEntry entry = QueueEntry.decode(format2);
-        assertEquals(new QueueEntry(3, 2, 9, true, 40, QueueEntry.RETAIN_OF_MESSAGE), entry);
+        assertEquals(new QueueEntry(3, 2, 9, true, 40, QueueEntry.RETAIN_OF_MESSAGE, QueueEntry.NO_EXPIRY), entry);
         assertTrue(entry.asSent(PUBLISHED_RETAINED).retain());
         assertFalse(entry.asSent(PUBLISHED_RETAINED.withRetain(false)).retain());
         assertEquals(16, entry.encode().length, "rewritten as it was (a packet id or PUBREC marked)");
