@@ -6,6 +6,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.admin.AdminHttp;
 import io.starling.admin.AdminLogin;
 import io.starling.admin.LocalAnswers;
+import io.starling.admin.RedirectControl;
+import io.starling.admin.SavedRedirect;
 import io.starling.auth.AuthChain;
 import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
@@ -52,6 +54,7 @@ import io.starling.transport.OperationsHttpServer;
 import io.starling.transport.TlsContexts;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -73,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * through the SPIs. {@link #start} restores stored state before any listener opens;
  * {@link #stop} stops accepting, closes connections, then closes the stores.
  */
-public final class Broker implements ClusterNode, MetricsSource {
+public final class Broker implements ClusterNode, MetricsSource, RedirectControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
@@ -104,6 +107,8 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final MqttServer server;
     /** Whether this node sends its clients to another server (starling.mqtt5.redirect, the admin API). */
     private final Redirection redirection;
+    /** The admin API's redirect, kept across restarts. */
+    private final SavedRedirect savedRedirect;
 
     private final OperationsHttpServer http;
     private final OperationsHttpServer admin;
@@ -160,8 +165,18 @@ public final class Broker implements ClusterNode, MetricsSource {
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
         WillPublisher wills = new WillPublisher(authChain, router, messageIds);
         this.delayedWills = new DelayedWills(sessionStore, wills);
-        this.redirection =
-                new Redirection(config.mqtt5().redirect(), config.mqtt5().serverReference());
+        this.savedRedirect = new SavedRedirect(Path.of(config.raw().getString("starling.data-directory")));
+        String saved = savedRedirect.read();
+        if (saved != null) {
+            LOG.info(
+                    "Redirect '{}' set through the admin API applies (instead of starling.mqtt5.redirect '{}') until"
+                            + " DELETE /api/v1/nodes/ID/redirect.",
+                    saved,
+                    config.mqtt5().redirect());
+        }
+        this.redirection = new Redirection(
+                saved != null ? saved : config.mqtt5().redirect(),
+                config.mqtt5().serverReference());
         ProtocolServices services = new ProtocolServices(
                 config,
                 sessions,
@@ -181,8 +196,8 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
         this.admin = new OperationsHttpServer(this, acceptor, workers);
-        this.localAnswers = new LocalAnswers(
-                cluster::nodeId, Main.version(), sessions, this, authChain, this::listenerPorts, this::redirect);
+        this.localAnswers =
+                new LocalAnswers(cluster::nodeId, Main.version(), sessions, this, authChain, this::listenerPorts, this);
         AdminLogin login = new AdminLogin(
                 adminPasswords,
                 config.admin().token(),
@@ -314,19 +329,37 @@ public final class Broker implements ClusterNode, MetricsSource {
         return metrics;
     }
 
-    /** Stops the broker; a second call (a second SIGTERM) does nothing. */
     /**
      * Starts ({@code use-another-server}, {@code server-moved}) or stops ({@code none}) sending
      * this node's clients to the configured Server Reference: new CONNECTs are refused, and the
      * connected clients are disconnected (MQTT 5: DISCONNECT 0x9C / 0x9D with the reference).
+     * Saved in the data directory: it applies after a restart too, until {@link #clearRedirect}.
      *
      * @return how many connections were told to leave
      */
+    @Override
     public int redirect(String mode) {
+        savedRedirect.save(mode);
+        return apply(mode);
+    }
+
+    @Override
+    public int clearRedirect() {
+        savedRedirect.clear();
+        return apply(config.mqtt5().redirect());
+    }
+
+    @Override
+    public String redirectMode() {
+        return redirection.mode();
+    }
+
+    private int apply(String mode) {
         redirection.set(mode);
         return mode.equals("none") ? 0 : server.tellConnections(redirection);
     }
 
+    /** Stops the broker; a second call (a second SIGTERM) does nothing. */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
