@@ -9,7 +9,6 @@ import io.starling.testing.Paho5Client;
 import io.starling.testing.WallClock;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
@@ -152,12 +151,7 @@ class Mqtt5ClusterTest {
             marker.connect(true, 0);
             long dropped;
             try (Paho5Client willing = new Paho5Client(cluster.node(0).url(), "c5-willing")) {
-                MqttConnectionOptions options = Paho5Client.options(true, HOUR);
-                options.setWill("will/c5-willing", EveryProperty.qos1("will"));
-                MqttProperties willProperties = new MqttProperties();
-                willProperties.setWillDelayInterval(willDelaySeconds);
-                options.setWillMessageProperties(willProperties);
-                willing.connect(options);
+                willing.connect(Paho5Client.optionsWithDelayedWill(true, HOUR, "will/c5-willing", willDelaySeconds));
                 willing.drop();
                 dropped = System.currentTimeMillis();
             }
@@ -178,13 +172,8 @@ class Mqtt5ClusterTest {
             watcher.connect(true, 0);
             watcher.subscribe("will/#", 1);
             try (Paho5Client willing = new Paho5Client(cluster.node(0).url(), "c5-fresh")) {
-                MqttConnectionOptions options = Paho5Client.options(true, HOUR);
-                options.setWill("will/c5-fresh", EveryProperty.qos1("will"));
-                MqttProperties willProperties = new MqttProperties();
                 // Longer than the test: only the end of the session publishes it meanwhile.
-                willProperties.setWillDelayInterval(HOUR);
-                options.setWillMessageProperties(willProperties);
-                willing.connect(options);
+                willing.connect(Paho5Client.optionsWithDelayedWill(true, HOUR, "will/c5-fresh", HOUR));
                 willing.drop();
             }
             try (Paho5Client fresh = new Paho5Client(cluster.node(1).url(), "c5-fresh")) {

@@ -13,7 +13,6 @@ import io.starling.testing.Mqtt5Wire;
 import io.starling.testing.RawMqttClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,11 +25,7 @@ class BrokerRestartTest {
     Path directory;
 
     private EmbeddedBroker start() throws InterruptedException {
-        return EmbeddedBroker.start(
-                MapDbStorageProvider.open(
-                        new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0)),
-                List.of(),
-                List.of());
+        return MapDbBrokers.embedded(directory);
     }
 
     @Test

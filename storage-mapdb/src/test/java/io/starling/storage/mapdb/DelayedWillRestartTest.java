@@ -9,15 +9,10 @@ import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.EveryProperty;
 import io.starling.testing.Paho5Client;
 import io.starling.testing.WallClock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DelayedWillRestartTest {
 
-    private static final long WAIT_MILLIS = 60_000;
+    private static final long WAIT_MILLIS = MapDbBrokers.WAIT_MILLIS;
     private static final long HOUR = 3600;
+    private static final String LOGS = "delayed-will-logs";
 
     @TempDir
     Path directory;
@@ -40,7 +36,7 @@ class DelayedWillRestartTest {
     void aWillThatFellDueWhileTheBrokerWasKilledIsPublishedAtTheRestart() throws Exception {
         Path config = MapDbBrokerConfig.write(directory, "starling.storage.mapdb.durability = always");
         long delaySeconds = 2;
-        BrokerProcess broker = start(config);
+        BrokerProcess broker = MapDbBrokers.process(config);
         long dropped;
         try {
             try (Paho5Client watcher = new Paho5Client(broker.url(), "dw-watcher")) {
@@ -50,7 +46,7 @@ class DelayedWillRestartTest {
             }
             int lines = broker.lineCount();
             try (Paho5Client willing = new Paho5Client(broker.url(), "dw-killed")) {
-                willing.connect(willOptions("dw-killed", true, delaySeconds));
+                willing.connect(Paho5Client.optionsWithDelayedWill(true, HOUR, "will/dw-killed", delaySeconds));
                 willing.drop();
                 dropped = System.currentTimeMillis();
             }
@@ -62,9 +58,9 @@ class DelayedWillRestartTest {
             }
             broker.kill();
             broker.awaitExit(WAIT_MILLIS);
-            saveLog(broker, 1);
+            MapDbBrokers.saveLog(broker, LOGS, 1);
             WallClock.awaitPast(dropped + delaySeconds * 1000 + 1000);
-            broker = start(config);
+            broker = MapDbBrokers.process(config);
             try (Paho5Client watcher = new Paho5Client(broker.url(), "dw-watcher");
                     Paho5Client marker = new Paho5Client(broker.url(), "dw-marker")) {
                 assertTrue(watcher.connect(false, HOUR));
@@ -79,7 +75,7 @@ class DelayedWillRestartTest {
         } finally {
             broker.terminate();
             broker.awaitExit(WAIT_MILLIS);
-            saveLog(broker, 2);
+            MapDbBrokers.saveLog(broker, LOGS, 2);
         }
     }
 
@@ -88,7 +84,7 @@ class DelayedWillRestartTest {
         long delaySeconds = 6;
         long stopped;
         List<Paho5Client> atTheStop = new ArrayList<>();
-        try (EmbeddedBroker broker = startEmbedded()) {
+        try (EmbeddedBroker broker = MapDbBrokers.embedded(directory)) {
             try (Paho5Client watcher = new Paho5Client(broker.url(), "dw-watcher")) {
                 assertFalse(watcher.connect(true, HOUR));
                 watcher.subscribe("will/#", 1);
@@ -99,7 +95,8 @@ class DelayedWillRestartTest {
             for (String clientId : List.of("dw-due", "dw-back", "dw-fresh")) {
                 Paho5Client client = new Paho5Client(broker.url(), clientId);
                 atTheStop.add(client);
-                client.connect(willOptions(clientId, true, clientId.equals("dw-fresh") ? HOUR : delaySeconds));
+                client.connect(Paho5Client.optionsWithDelayedWill(
+                        true, HOUR, "will/" + clientId, clientId.equals("dw-fresh") ? HOUR : delaySeconds));
             }
         } finally {
             for (Paho5Client client : atTheStop) {
@@ -107,7 +104,7 @@ class DelayedWillRestartTest {
             }
         }
         stopped = System.currentTimeMillis();
-        try (EmbeddedBroker broker = startEmbedded();
+        try (EmbeddedBroker broker = MapDbBrokers.embedded(directory);
                 Paho5Client watcher = new Paho5Client(broker.url(), "dw-watcher");
                 Paho5Client back = new Paho5Client(broker.url(), "dw-back");
                 Paho5Client fresh = new Paho5Client(broker.url(), "dw-fresh");
@@ -125,33 +122,5 @@ class DelayedWillRestartTest {
             back.disconnect();
             fresh.disconnect();
         }
-    }
-
-    private static MqttConnectionOptions willOptions(String clientId, boolean cleanStart, long delaySeconds) {
-        MqttConnectionOptions options = Paho5Client.options(cleanStart, HOUR);
-        options.setWill("will/" + clientId, EveryProperty.qos1("will"));
-        MqttProperties willProperties = new MqttProperties();
-        willProperties.setWillDelayInterval(delaySeconds);
-        options.setWillMessageProperties(willProperties);
-        return options;
-    }
-
-    private EmbeddedBroker startEmbedded() throws InterruptedException {
-        return EmbeddedBroker.start(
-                MapDbStorageProvider.open(
-                        new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0)),
-                List.of(),
-                List.of());
-    }
-
-    private static BrokerProcess start(Path config) throws Exception {
-        BrokerProcess broker = BrokerProcess.start(List.of("-c", config.toString()), Map.of());
-        broker.awaitPort(WAIT_MILLIS);
-        return broker;
-    }
-
-    private static void saveLog(BrokerProcess broker, int run) throws Exception {
-        Path logs = Files.createDirectories(Path.of("target", "delayed-will-logs"));
-        Files.writeString(logs.resolve("broker-" + run + ".log"), broker.output());
     }
 }
