@@ -6,6 +6,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.admin.AdminHttp;
 import io.starling.admin.AdminLogin;
 import io.starling.admin.LocalAnswers;
+import io.starling.admin.RedirectControl;
+import io.starling.admin.SavedRedirect;
 import io.starling.auth.AuthChain;
 import io.starling.auth.LoginThrottle;
 import io.starling.config.BrokerConfig;
@@ -19,6 +21,7 @@ import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.protocol.Redirection;
+import io.starling.protocol.WillPublisher;
 import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
@@ -51,6 +54,7 @@ import io.starling.transport.OperationsHttpServer;
 import io.starling.transport.TlsContexts;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -72,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * through the SPIs. {@link #start} restores stored state before any listener opens;
  * {@link #stop} stops accepting, closes connections, then closes the stores.
  */
-public final class Broker implements ClusterNode, MetricsSource {
+public final class Broker implements ClusterNode, MetricsSource, RedirectControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
@@ -93,7 +97,7 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SessionRegistry sessions;
     /** MQTT 5 wills waiting for their delay; a session released to another node cancels its own. */
-    private final DelayedWills delayedWills = new DelayedWills();
+    private final DelayedWills delayedWills;
 
     private final RetainedMessages retained;
     private final PublishRouter router;
@@ -103,6 +107,8 @@ public final class Broker implements ClusterNode, MetricsSource {
     private final MqttServer server;
     /** Whether this node sends its clients to another server (starling.mqtt5.redirect, the admin API). */
     private final Redirection redirection;
+    /** The admin API's redirect, kept across restarts. */
+    private final SavedRedirect savedRedirect;
 
     private final OperationsHttpServer http;
     private final OperationsHttpServer admin;
@@ -161,8 +167,20 @@ public final class Broker implements ClusterNode, MetricsSource {
         this.authChain = new AuthChain(
                 authenticators, authorizers, config.anonymousAccess(), config.authTimeout(), authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
-        this.redirection =
-                new Redirection(config.mqtt5().redirect(), config.mqtt5().serverReference());
+        WillPublisher wills = new WillPublisher(authChain, router, messageIds);
+        this.delayedWills = new DelayedWills(sessionStore, wills);
+        this.savedRedirect = new SavedRedirect(Path.of(config.raw().getString("starling.data-directory")));
+        String saved = savedRedirect.read();
+        if (saved != null) {
+            LOG.info(
+                    "Redirect '{}' set through the admin API applies (instead of starling.mqtt5.redirect '{}') until"
+                            + " DELETE /api/v1/nodes/ID/redirect.",
+                    saved,
+                    config.mqtt5().redirect());
+        }
+        this.redirection = new Redirection(
+                saved != null ? saved : config.mqtt5().redirect(),
+                config.mqtt5().serverReference());
         ProtocolServices services = new ProtocolServices(
                 config,
                 sessions,
@@ -176,13 +194,14 @@ public final class Broker implements ClusterNode, MetricsSource {
                 new PacketLog(config.verbose()),
                 metrics,
                 cluster,
+                wills,
                 delayedWills,
                 redirection);
         this.server = new MqttServer(services, acceptor, workers, tlsHandshakes);
         this.http = new OperationsHttpServer(this, acceptor, workers);
         this.admin = new OperationsHttpServer(this, acceptor, workers);
-        this.localAnswers = new LocalAnswers(
-                cluster::nodeId, Main.version(), sessions, this, authChain, this::listenerPorts, this::redirect);
+        this.localAnswers =
+                new LocalAnswers(cluster::nodeId, Main.version(), sessions, this, authChain, this::listenerPorts, this);
         AdminLogin login = new AdminLogin(
                 adminPasswords,
                 config.admin().token(),
@@ -202,12 +221,20 @@ public final class Broker implements ClusterNode, MetricsSource {
      */
     public void start() throws InterruptedException {
         int retainedCount = retained.restore();
+        // Read before the sessions: restoring deletes expired sessions, whose wills are due.
+        int willCount = delayedWills.restore(storage.sessions().loadWills());
         int sessionCount = sessions.restore();
-        if (retainedCount + sessionCount > 0) {
-            LOG.info("Restored {} persistent session(s) and {} retained message(s).", sessionCount, retainedCount);
+        if (retainedCount + sessionCount + willCount > 0) {
+            LOG.info(
+                    "Restored {} persistent session(s), {} retained message(s) and {} delayed will(s).",
+                    sessionCount,
+                    retainedCount,
+                    willCount);
         }
         cluster.start(this);
         sessions.settleRestored(RESTORED_SESSIONS_TIMEOUT);
+        // Once the cluster settled which sessions stay here (the others' wills are cancelled).
+        delayedWills.startRestored(workers.next());
         try {
             openListeners();
         } catch (ListenerBindException e) {
@@ -306,19 +333,37 @@ public final class Broker implements ClusterNode, MetricsSource {
         return metrics;
     }
 
-    /** Stops the broker; a second call (a second SIGTERM) does nothing. */
     /**
      * Starts ({@code use-another-server}, {@code server-moved}) or stops ({@code none}) sending
      * this node's clients to the configured Server Reference: new CONNECTs are refused, and the
      * connected clients are disconnected (MQTT 5: DISCONNECT 0x9C / 0x9D with the reference).
+     * Saved in the data directory: it applies after a restart too, until {@link #clearRedirect}.
      *
      * @return how many connections were told to leave
      */
+    @Override
     public int redirect(String mode) {
+        savedRedirect.save(mode);
+        return apply(mode);
+    }
+
+    @Override
+    public int clearRedirect() {
+        savedRedirect.clear();
+        return apply(config.mqtt5().redirect());
+    }
+
+    @Override
+    public String redirectMode() {
+        return redirection.mode();
+    }
+
+    private int apply(String mode) {
         redirection.set(mode);
         return mode.equals("none") ? 0 : server.tellConnections(redirection);
     }
 
+    /** Stops the broker; a second call (a second SIGTERM) does nothing. */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
@@ -412,9 +457,10 @@ public final class Broker implements ClusterNode, MetricsSource {
     }
 
     @Override
-    public CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay) {
-        delayedWills.continuedElsewhere(clientId);
-        return sessions.release(clientId, relay);
+    public CompletionStage<Optional<SessionSnapshot>> releaseSession(
+            String clientId, SessionRelay relay, boolean cleanStart) {
+        delayedWills.continuedElsewhere(clientId, !cleanStart);
+        return sessions.release(clientId, relay, cleanStart);
     }
 
     @Override

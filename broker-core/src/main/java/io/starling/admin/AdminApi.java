@@ -58,7 +58,9 @@ final class AdminApi {
         return switch (resource) {
             case "nodes" ->
                 path.size() == 3 && path.get(2).equals("redirect")
-                        ? only(method, "POST", path, 3, () -> redirect(path.get(1), call.parameter("mode")))
+                        ? method.equals("DELETE")
+                                ? only(method, "DELETE", path, 3, () -> clearRedirect(path.get(1)))
+                                : only(method, "POST", path, 3, () -> redirect(path.get(1), call.parameter("mode")))
                         : only(method, "GET", path, 1, () -> nodes());
             case "clients" -> clients(call, path);
             case "sessions" -> sessions(call, path);
@@ -256,21 +258,29 @@ final class AdminApi {
 
     /**
      * One node starts or stops sending its clients to the Server Reference (MQTT 5: CONNACK
-     * and DISCONNECT 0x9C / 0x9D): {@code {"node", "redirect", "disconnected"}}; 404 for an
-     * unknown node.
+     * and DISCONNECT 0x9C / 0x9D), also after a restart: {@code {"node", "redirect",
+     * "disconnected"}}; 404 for an unknown node.
      */
     private CompletionStage<Object> redirect(String node, String mode) {
         if (mode == null || !Mqtt5Settings.REDIRECTS.contains(mode)) {
             throw ApiError.badRequest("mode must be one of " + Mqtt5Settings.REDIRECTS);
         }
-        return cluster.askEveryNode(new NodeQuery(LocalAnswers.REDIRECT, Map.of("node", node, "mode", mode)))
+        return askToRedirect(node, Map.of("node", node, "mode", mode));
+    }
+
+    /** The node forgets the redirect set through the API: its setting applies again. Answered as {@link #redirect}. */
+    private CompletionStage<Object> clearRedirect(String node) {
+        return askToRedirect(node, Map.of("node", node, "clear", "true"));
+    }
+
+    private CompletionStage<Object> askToRedirect(String node, Map<String, String> parameters) {
+        return cluster.askEveryNode(new NodeQuery(LocalAnswers.REDIRECT, parameters))
                 .thenApply(answers -> {
                     for (NodeAnswer answer : answers) {
-                        if (answer.node().equals(node) && answer.value() != null) {
-                            LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+                        if (answer.node().equals(node) && answer.value() instanceof Map<?, ?> done) {
+                            LinkedHashMap<Object, Object> result = new LinkedHashMap<>();
                             result.put("node", node);
-                            result.put("redirect", mode);
-                            result.put("disconnected", answer.value());
+                            result.putAll(done);
                             return result;
                         }
                     }

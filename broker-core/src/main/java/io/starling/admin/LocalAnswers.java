@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 
 /**
  * This node's answers to the admin API's {@link NodeQuery}s: its figures, its sessions and
@@ -51,11 +50,11 @@ public final class LocalAnswers {
     private final AuthChain auth;
     private final Supplier<Map<String, Integer>> listeners;
     private final MessageRates rates;
-    private final ToIntFunction<String> redirect;
+    private final RedirectControl redirects;
 
     /**
      * @param listeners the ports of the open listeners by kind (ipv4, websockets, ...)
-     * @param redirect  starts or stops sending this node's clients elsewhere; returns the connections told
+     * @param redirects where this node sends its clients
      */
     public LocalAnswers(
             Supplier<String> nodeId,
@@ -64,14 +63,14 @@ public final class LocalAnswers {
             MetricsSource metrics,
             AuthChain auth,
             Supplier<Map<String, Integer>> listeners,
-            ToIntFunction<String> redirect) {
+            RedirectControl redirects) {
         this.nodeId = nodeId;
         this.version = version;
         this.sessions = sessions;
         this.metrics = metrics;
         this.auth = auth;
         this.listeners = listeners;
-        this.redirect = redirect;
+        this.redirects = redirects;
         this.rates = new MessageRates(metrics.counters(), System::nanoTime);
     }
 
@@ -278,12 +277,22 @@ public final class LocalAnswers {
         return page.toAnswer();
     }
 
-    /** The node named in the query redirects its clients: how many connections it told to leave; others: null. */
-    private Integer redirect(NodeQuery query) {
+    /**
+     * The node named in the query redirects its clients as the query's {@code mode} says, or
+     * with {@code clear} as its setting says: {@code {"redirect": mode now, "disconnected":
+     * connections told to leave}}; others: null.
+     */
+    private LinkedHashMap<String, Object> redirect(NodeQuery query) {
         if (!query.parameter("node", "").equals(nodeId.get())) {
             return null;
         }
-        return redirect.applyAsInt(query.parameter("mode", ""));
+        int disconnected = Boolean.parseBoolean(query.parameter("clear", "false"))
+                ? redirects.clearRedirect()
+                : redirects.redirect(query.parameter("mode", ""));
+        LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+        result.put("redirect", redirects.redirectMode());
+        result.put("disconnected", disconnected);
+        return result;
     }
 
     private CompletionStage<Serializable> disconnect(String clientId) {
@@ -300,7 +309,7 @@ public final class LocalAnswers {
                     return true;
                 })
                 .thenCompose(found -> Boolean.TRUE.equals(found)
-                        ? sessions.release(clientId, null).thenApply(released -> true)
+                        ? sessions.release(clientId, null, false).thenApply(released -> true)
                         : CompletableFuture.completedFuture(false));
     }
 }

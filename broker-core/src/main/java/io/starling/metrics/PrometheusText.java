@@ -72,6 +72,10 @@ public final class PrometheusText {
                 "starling_store_queued_bytes",
                 "Bytes the stored queues are charged against the store's queue limits.",
                 store.queuedBytes());
+        text.counter(
+                "starling_store_expired_messages_removed_total",
+                "Queued copies of messages whose Message Expiry passed, removed from the store before their turn.",
+                store.expiredMessagesRemoved());
         text.header("starling_store_commit_seconds", "summary", "Store commits (write and fsync) and their duration.");
         text.sample("starling_store_commit_seconds_count", store.commits());
         text.sample("starling_store_commit_seconds_sum", store.commitNanos() / 1e9);

@@ -126,6 +126,8 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private long willDelaySeconds;
     /** The will handed to the cluster while connected (it publishes it if this node is lost). */
     private StoredMessage registeredWill;
+    /** Taken over by a connection that started a new session (Clean Start): the old one ended, its will is due. */
+    private boolean takenOverByNewSession;
     /** Why the broker closed the connection ({@link State#CLOSED_BY_BROKER}, {@link State#TAKEN_OVER}). */
     private String closeReason;
 
@@ -627,35 +629,18 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     private void publishWillWhenDue() {
         long delay = mqtt5 == null ? 0 : Math.min(willDelaySeconds, mqtt5.sessionExpiry());
         if (delay > 0 && state == State.TAKEN_OVER) {
-            // A new connection to the session came before the delay passed [MQTT-3.1.3-9].
+            // A new connection to the session came before the delay passed [MQTT-3.1.3-9]; one
+            // that started a new session ended this one, which publishes the will now.
+            if (takenOverByNewSession) {
+                services.wills().publish(identity, will);
+            }
             return;
         }
         if (delay > 0) {
-            services.delayedWills().schedule(identity.clientId(), channel.eventLoop(), delay, this::publishWill);
+            services.delayedWills().schedule(identity, will, channel.eventLoop(), delay);
         } else {
-            publishWill();
+            services.wills().publish(identity, will);
         }
-    }
-
-    private void publishWill() {
-        String clientId = identity.clientId();
-        if (!services.auth().canPublish(identity, will.topic())) {
-            LOG.info("Will of client {} on '{}' not published: not authorized.", clientId, will.topic());
-            return;
-        }
-        StoredMessage message = new StoredMessage(
-                services.messageIds().next(),
-                will.topic(),
-                will.qos(),
-                will.retain(),
-                will.payload(),
-                System.currentTimeMillis(),
-                will.properties());
-        services.router().publish(message, null).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.error("Will of client {} could not be stored: {}", clientId, failure.toString());
-            }
-        });
     }
 
     /** A protocol error (MQTT 5: 0x82). */
@@ -942,9 +927,10 @@ public final class MqttConnection extends ChannelDuplexHandler implements Client
     }
 
     @Override
-    public void closeForTakeover() {
+    public void closeForTakeover(boolean sessionEnds) {
         channel.eventLoop().execute(() -> {
             if (state.isOpen()) {
+                takenOverByNewSession = sessionEnds;
                 closeAs(
                         State.TAKEN_OVER,
                         ReasonCode.SESSION_TAKEN_OVER,

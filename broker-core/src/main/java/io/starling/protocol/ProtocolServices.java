@@ -26,5 +26,6 @@ public record ProtocolServices(
         PacketLog packetLog,
         BrokerMetrics metrics,
         ClusterBus cluster,
+        WillPublisher wills,
         DelayedWills delayedWills,
         Redirection redirection) {}

@@ -12,6 +12,7 @@ import io.starling.protocol.mqtt5.ReasonCode;
 public final class Redirection {
 
     private volatile ReasonCode code;
+    private volatile String mode;
     private final String serverReference;
 
     /** @param mode one of {@link io.starling.config.Mqtt5Settings#REDIRECTS} */
@@ -28,6 +29,12 @@ public final class Redirection {
             case "server-moved" -> ReasonCode.SERVER_MOVED;
             default -> throw new IllegalArgumentException("unknown redirect mode '" + mode + "'");
         };
+        this.mode = mode;
+    }
+
+    /** The mode in effect, as in {@code starling.mqtt5.redirect}. */
+    public String mode() {
+        return mode;
     }
 
     /** The reason code clients are sent away with, null while they are not. */

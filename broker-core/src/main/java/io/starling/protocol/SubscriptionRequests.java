@@ -152,7 +152,7 @@ final class SubscriptionRequests {
                 retained.payload(),
                 retained.timestamp(),
                 retained.properties());
-        services.queues().append(copy, List.of(new DeliveryTarget(session.clientId(), qos)), null);
+        services.queues().append(copy, List.of(new DeliveryTarget(session.clientId(), qos, true)), null);
         session.deliver(copy, qos, true, false);
     }
 

@@ -192,7 +192,6 @@ public final class PublishRouter {
      * message by their routes; {@link DuplicateWindows} lets one copy through.
      */
     public CompletionStage<Void> deliverTo(Collection<String> clientIds, StoredMessage message) {
-        StoredMessage live = message.withRetain(false);
         CompletionStage<Void> all = Stages.DONE;
         for (String clientId : clientIds) {
             Session session = sessions.apply(clientId);
@@ -208,22 +207,26 @@ public final class PublishRouter {
                     written.complete(null);
                     return;
                 }
-                if (!duplicates.firstDelivery(clientId, live)) {
+                // RETAIN as published (a lost node's forward) or as the relaying node sent it (a
+                // moving session's), kept only for a Retain As Published subscription [MQTT-3.3.1-12/13].
+                StoredMessage asSent = message.withRetain(
+                        message.retain() && Topics.retainsAsPublished(session.subscriptions(), message.topic()));
+                if (!duplicates.firstDelivery(clientId, asSent)) {
                     // Came by its route first: the message goes now, in the relay's order.
-                    session.deliverRelayedCopy(live, qos, qos > 0 && session.isPersistent());
+                    session.deliverRelayedCopy(asSent, qos, qos > 0 && session.isPersistent());
                     written.complete(null);
                     return;
                 }
                 CompletionStage<Void> append;
                 if (session.isMoving()) {
                     // The session moved on meanwhile: relayed further, before anything routed to it later.
-                    append = session.relay(live);
+                    append = session.relay(asSent);
                 } else {
                     boolean isStored = qos > 0 && session.isPersistent();
                     append = isStored
-                            ? queues.append(live, List.of(new DeliveryTarget(clientId, qos)), null)
+                            ? queues.append(asSent, List.of(new DeliveryTarget(clientId, qos, asSent.retain())), null)
                             : Stages.DONE;
-                    session.deliverRelayed(live, qos, isStored);
+                    session.deliverRelayed(asSent, qos, isStored);
                 }
                 append.whenComplete((ignored, failure) -> {
                     if (failure != null) {
@@ -257,9 +260,9 @@ public final class PublishRouter {
             }
             trie.match(message.topic(), deliveries);
             StoredMessage live = message.withRetain(false);
-            CompletionStage<Void> relayed = relayToMovingSessions(deliveries, live);
+            CompletionStage<Void> relayed = relayToMovingSessions(deliveries, message, live);
             // A forwarded message (asked for a verdict) may be refused for its publisher on another node.
-            Plan plan = plan(deliveries, live, refusable || verdict != null, publisher != null);
+            Plan plan = plan(deliveries, live, message.retain(), refusable || verdict != null, publisher != null);
             if (verdict != null) {
                 verdict.matches = deliveries.size();
                 verdict.refusedAll = plan.refusedAll(deliveries.size());
@@ -284,15 +287,18 @@ public final class PublishRouter {
     /**
      * Sessions given up to another node that still relay what reaches them here (their new node
      * is not known everywhere yet) get the message relayed, not delivered: the publisher's
-     * acknowledgement waits until the new node made it durable.
+     * acknowledgement waits until the new node made it durable. Relayed with the RETAIN flag the
+     * session gets it with (see {@link #deliver}).
      */
-    private static CompletionStage<Void> relayToMovingSessions(Deliveries<Session> deliveries, StoredMessage live) {
+    private static CompletionStage<Void> relayToMovingSessions(
+            Deliveries<Session> deliveries, StoredMessage published, StoredMessage live) {
         CompletionStage<Void> relayed = Stages.DONE;
         for (int i = 0; i < deliveries.size(); i++) {
             Session session = deliveries.subscriber(i);
             if (session.isMoving()) {
                 deliveries.skip(i);
-                relayed = Stages.both(relayed, session.submitRelay(live));
+                relayed =
+                        Stages.both(relayed, session.submitRelay(deliveries.isRetainAsPublished(i) ? published : live));
             }
         }
         return relayed;
@@ -300,13 +306,20 @@ public final class PublishRouter {
 
     /**
      * Decides what each matching session gets, before anything is delivered: the stored queues
-     * are appended to before the sessions see the message.
+     * are appended to before the sessions see the message. A stored copy keeps the RETAIN flag
+     * the session gets it with ({@code publishedRetain} for Retain As Published, see
+     * {@link #deliver}), so that it is sent with it from the store too.
      *
      * @param refusable whether its publisher may be told nobody took it: then a session whose
      *     queue in memory would drop it as new counts as refusing it too ({@link Session#queueRefusal})
      * @param pausable  whether its publisher is a client of this node that push-back can pause
      */
-    private Plan plan(Deliveries<Session> deliveries, StoredMessage live, boolean refusable, boolean pausable) {
+    private Plan plan(
+            Deliveries<Session> deliveries,
+            StoredMessage live,
+            boolean publishedRetain,
+            boolean refusable,
+            boolean pausable) {
         List<DeliveryTarget> stored = List.of();
         List<NotStored> refused = List.of();
         for (int i = 0; i < deliveries.size(); i++) {
@@ -336,7 +349,8 @@ public final class PublishRouter {
                 if (stored.isEmpty()) {
                     stored = new ArrayList<>();
                 }
-                stored.add(new DeliveryTarget(session.clientId(), qos));
+                stored.add(new DeliveryTarget(
+                        session.clientId(), qos, publishedRetain && deliveries.isRetainAsPublished(i)));
             }
             deliveries.deliver(i, qos, isStored);
         }

@@ -87,6 +87,20 @@ public final class Topics {
     }
 
     /**
+     * Whether one of the subscriptions (filter to {@link SubscriptionOptions}) whose filter
+     * matches the topic is Retain As Published (as {@link Deliveries} decides it for a routed message).
+     */
+    public static boolean retainsAsPublished(Map<String, Integer> subscriptions, String topic) {
+        for (Map.Entry<String, Integer> subscription : subscriptions.entrySet()) {
+            if (SubscriptionOptions.retainAsPublished(subscription.getValue())
+                    && matches(subscription.getKey(), topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The Subscription Identifiers of the subscriptions (filter to {@link SubscriptionOptions})
      * whose filter matches the topic, in ascending order, each once; a shared subscription's
      * filter is the one after its group.

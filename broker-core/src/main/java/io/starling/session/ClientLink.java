@@ -15,8 +15,12 @@ public interface ClientLink {
     /** False while the socket's outbound buffer is above its high-water mark. */
     boolean isWritable();
 
-    /** Another connection took the session over: close this one (its will is published). */
-    void closeForTakeover();
+    /**
+     * Another connection took the session over: close this one. Its will is published now if
+     * {@code sessionEnds} (the new connection started a new session, Clean Start), otherwise only
+     * a will without delay is: the new connection cancels a delayed one [MQTT-3.1.3-9].
+     */
+    void closeForTakeover(boolean sessionEnds);
 
     /** The client does not drain its queue: close the connection with this reason (its will is published). */
     void closeAsSlowConsumer(String reason);

@@ -1,6 +1,7 @@
 package io.starling.session;
 
 import io.starling.spi.ClusterBus;
+import io.starling.spi.DelayedWill;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionStore;
@@ -58,6 +59,22 @@ public final class ClusterMirroredSessionStore implements SessionStore {
     @Override
     public CompletionStage<Void> delete(String clientId) {
         return both(store.delete(clientId), cluster.sessionDeleted(clientId), clientId);
+    }
+
+    /** Kept by this node only: the cluster has its own copy of connected clients' wills. */
+    @Override
+    public CompletionStage<Void> saveWill(DelayedWill will) {
+        return store.saveWill(will);
+    }
+
+    @Override
+    public CompletionStage<Void> deleteWill(String clientId) {
+        return store.deleteWill(clientId);
+    }
+
+    @Override
+    public Collection<DelayedWill> loadWills() {
+        return store.loadWills();
     }
 
     private static CompletionStage<Void> both(

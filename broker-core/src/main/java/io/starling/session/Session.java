@@ -198,17 +198,20 @@ public final class Session {
         return link != null && link == candidate;
     }
 
-    /** Closes the current connection, if any, and remembers {@code next} as the one being attached. */
-    void startTakeover(ClientLink next) {
+    /**
+     * Closes the current connection, if any, and remembers {@code next} as the one being attached;
+     * {@code sessionEnds} if that one starts a new session (see {@link ClientLink#closeForTakeover}).
+     */
+    void startTakeover(ClientLink next, boolean sessionEnds) {
         if (link != null) {
             ClientLink old = link;
             link = null;
             attached = false;
-            old.closeForTakeover();
+            old.closeForTakeover(sessionEnds);
             releaseShared();
         }
         if (connecting != null && connecting != next) {
-            connecting.closeForTakeover();
+            connecting.closeForTakeover(sessionEnds);
         }
         connecting = next;
     }

@@ -253,10 +253,8 @@ public final class SessionRegistry {
                     written = Stages.both(written, storeWithItsState(clientId, queued));
                 } else {
                     // A new delivery here, with a packet id of this session's.
-                    written = Stages.both(
-                            written,
-                            queueStore.append(
-                                    queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null));
+                    written =
+                            Stages.both(written, queueStore.append(queued.message(), asTarget(clientId, queued), null));
                     session.deliver(queued.message(), queued.qos(), true, false);
                 }
             }
@@ -265,10 +263,15 @@ public final class SessionRegistry {
         return stored;
     }
 
+    /** The client as the one target of a message it holds, with the QoS and RETAIN flag it gets it with. */
+    private static List<DeliveryTarget> asTarget(String clientId, QueuedMessage queued) {
+        return List.of(
+                new DeliveryTarget(clientId, queued.qos(), queued.message().retain()));
+    }
+
     /** Stores a message for the client with the packet id and QoS 2 state it has on another node. */
     private CompletionStage<Void> storeWithItsState(String clientId, QueuedMessage queued) {
-        CompletionStage<Void> appended =
-                queueStore.append(queued.message(), List.of(new DeliveryTarget(clientId, queued.qos())), null);
+        CompletionStage<Void> appended = queueStore.append(queued.message(), asTarget(clientId, queued), null);
         if (queued.packetId() != 0) {
             queueStore.markSent(clientId, queued.message().id(), queued.packetId());
         }
@@ -349,7 +352,7 @@ public final class SessionRegistry {
             }
             boolean existed = session.isPersistent() || request.moved().isPresent();
             boolean relayed = relayExpected.remove(request.clientId());
-            session.startTakeover(request.link());
+            session.startTakeover(request.link(), request.cleanStart());
             SessionExpiry expiry = SessionExpiry.online(request.expirySeconds());
             CompletionStage<Void> written = request.cleanStart() || !existed
                     ? startFresh(session, request.expirySeconds() == 0, expiry)
@@ -424,9 +427,11 @@ public final class SessionRegistry {
      * Gives the session up to another node: closes its connection (the will is published),
      * removes it here, and returns its state if it was persistent. With a {@code relay}, a
      * persistent session stays in routing and relays what reaches it until {@link #endRelay}
-     * (see {@link io.starling.spi.ClusterNode#releaseSession}).
+     * (see {@link io.starling.spi.ClusterNode#releaseSession}). {@code sessionEnds}: the client
+     * started a new session elsewhere (see {@link ClientLink#closeForTakeover}).
      */
-    public CompletionStage<Optional<SessionSnapshot>> release(String clientId, SessionRelay relay) {
+    public CompletionStage<Optional<SessionSnapshot>> release(
+            String clientId, SessionRelay relay, boolean sessionEnds) {
         Session session = sessions.get(clientId);
         if (session == null) {
             return CompletableFuture.completedFuture(Optional.empty());
@@ -437,7 +442,7 @@ public final class SessionRegistry {
                 released.complete(Optional.empty());
                 return;
             }
-            session.startTakeover(null);
+            session.startTakeover(null, sessionEnds);
             // Its expiry timer here is void: the session goes on elsewhere (and may still relay from here).
             session.nextOfflinePeriod();
             // What waited for a relay into this session goes with it.

@@ -114,8 +114,9 @@ public interface ClusterBus extends AutoCloseable {
      * Claims the client id for a connection on this node; a connection with the same id on
      * another node is closed and that node's session is handed over.
      *
-     * @param cleanStart the connection starts a new session (Clean Start, or a 3.1.1 clean
-     *     session): the cluster need not find the old one's state, only end it
+     * @param cleanStart the connection starts a new session (MQTT 5 Clean Start, or a 3.1.1 clean
+     *     session): the cluster need not find the old one's state, only end it (a delayed will
+     *     of the old one is published)
      * @return the session another node gave up (see {@link ClusterNode#releaseSession}), or empty
      */
     CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart);

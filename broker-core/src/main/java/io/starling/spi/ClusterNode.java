@@ -83,10 +83,12 @@ public interface ClusterNode {
      * <p>With a relay, the session's stored copy here stays until {@link #sessionMoved} (the
      * caller sends the queue on in parts, {@link #continueQueue}); without one it is deleted now.
      *
+     * @param cleanStart whether the client's new connection starts a new session: a will waiting
+     *     for its delay is then published (the session ended), otherwise dropped [MQTT-3.1.3-9]
      * @return the persistent session to continue on the other node, or empty if there was none
      *     (no session, or a clean one; then nothing is relayed)
      */
-    CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay);
+    CompletionStage<Optional<SessionSnapshot>> releaseSession(String clientId, SessionRelay relay, boolean cleanStart);
 
     /**
      * The next part of the queue of a session that moved here from another node (the messages

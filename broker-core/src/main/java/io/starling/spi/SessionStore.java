@@ -1,6 +1,8 @@
 package io.starling.spi;
 
+import io.starling.concurrent.Stages;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -27,6 +29,24 @@ public interface SessionStore extends AutoCloseable {
      * connection ends. Nothing if there is no record of the client.
      */
     CompletionStage<Void> saveExpiry(String clientId, SessionExpiry expiry);
+
+    /**
+     * Keeps an MQTT 5 will that waits for its delay, replacing any the client had; read back
+     * at start-up by {@link #loadWills}. A store that does not outlive the broker keeps none.
+     */
+    default CompletionStage<Void> saveWill(DelayedWill will) {
+        return Stages.DONE;
+    }
+
+    /** Removes the client's waiting will (published, or cancelled by a new connection). */
+    default CompletionStage<Void> deleteWill(String clientId) {
+        return Stages.DONE;
+    }
+
+    /** The wills that were waiting when the broker stopped, read once at start-up. */
+    default Collection<DelayedWill> loadWills() {
+        return List.of();
+    }
 
     /** Removes the record and every queued, in-flight and inbound QoS 2 entry of the client. */
     CompletionStage<Void> delete(String clientId);

@@ -32,6 +32,14 @@ public interface StoreStatistics {
         return 0;
     }
 
+    /**
+     * Queued copies of messages whose Message Expiry passed that the store removed before their
+     * turn to be sent came (0 for a store that does not).
+     */
+    default long expiredMessagesRemoved() {
+        return 0;
+    }
+
     /** Commits since the store was opened. */
     long commits();
 

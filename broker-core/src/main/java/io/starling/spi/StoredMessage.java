@@ -39,6 +39,14 @@ public record StoredMessage(
                 : new StoredMessage(id, topic, qos, newRetain, payload, timestamp, properties);
     }
 
+    /**
+     * Milliseconds since the epoch from which it {@link #isExpired is expired}; {@link Long#MAX_VALUE}
+     * for a message without a Message Expiry Interval.
+     */
+    public long expiresAtMillis() {
+        return properties.hasExpiry() ? timestamp + properties.messageExpiryInterval() * 1000 : Long.MAX_VALUE;
+    }
+
     /** Whether its Message Expiry Interval has passed at {@code nowMillis} [MQTT-3.3.2-5]. */
     public boolean isExpired(long nowMillis) {
         return properties.hasExpiry() && properties.remainingSeconds(timestamp, nowMillis) <= 0;

@@ -48,7 +48,9 @@ final class PairedClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart) {
-        return peer == null ? CompletableFuture.completedFuture(Optional.empty()) : peer.releaseSession(clientId, null);
+        return peer == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : peer.releaseSession(clientId, null, cleanStart);
     }
 
     @Override

@@ -440,6 +440,42 @@ class Mqtt5ConnectionTest {
     }
 
     @Test
+    void section_3_1_3_2_2_aCleanStartTakingOverAConnectedClientEndsTheSessionAndPublishesItsWill() throws Exception {
+        try (RawMqttClient watcher = takeOverAConnectedClientWithADelayedWill("taken-fresh", 0x02, 0)) {
+            assertEquals("taken/taken-fresh", publishTopic(watcher.expect(PUBLISH)), "the old session's will");
+        }
+    }
+
+    @Test
+    void mqtt_3_1_3_9_aConnectionTakingOverTheSessionCancelsTheDelayedWill() throws Exception {
+        try (RawMqttClient watcher = takeOverAConnectedClientWithADelayedWill("continued", 0x00, 1)) {
+            assertTrue(watcher.isSilent(), "the will was published");
+        }
+    }
+
+    /**
+     * Connects {@code clientId} with a will delayed an hour on "taken/{clientId}", then a second
+     * connection of it with the CONNECT {@code flags} (Clean Start or not) while the first is
+     * still connected; returns a client subscribed to the will's topic.
+     */
+    private RawMqttClient takeOverAConnectedClientWithADelayedWill(String clientId, int flags, int sessionPresent)
+            throws Exception {
+        RawMqttClient watcher = connected(clientId + "-watcher");
+        watcher.send(subscribe(1, new byte[0], "taken/#", 0));
+        watcher.expect(SUBACK);
+        try (RawMqttClient first = new RawMqttClient(broker.port());
+                RawMqttClient second = new RawMqttClient(broker.port())) {
+            first.send(connectWithDelayedWill(clientId, 0x02, "taken/" + clientId, 3600));
+            first.expect(CONNACK);
+            second.send(connect(clientId, flags, 60, sessionExpiry(3600)));
+            assertEquals(sessionPresent, second.expect(CONNACK).body()[0], "session present");
+            assertTrue(first.isClosedByServer(), "taken over");
+            second.send(disconnect(0x00, new byte[0]));
+        }
+        return watcher;
+    }
+
+    @Test
     void mqtt_3_14_2_2_sessionExpiryAtDisconnectAfterZeroInConnectIsProtocolError() throws Exception {
         try (RawMqttClient client = connected("expiry-change")) {
             client.send(disconnect(0x00, sessionExpiry(60)));

@@ -10,6 +10,7 @@ import static io.starling.testing.RawMqttClient.DISCONNECT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigUtil;
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
@@ -18,9 +19,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Server Reference (MQTT 5 section 4.11): a node that sends its clients to another server,
@@ -32,6 +36,7 @@ class Mqtt5RedirectionTest {
 
     private static final String REFERENCE = "other.example:1883";
     private static final String TOKEN = "redirection-token-0123456789";
+    private static final String REDIRECT = "/api/v1/nodes/single-node/redirect";
 
     private static int mqtt311Connack(int port, String clientId) throws Exception {
         try (RawMqttClient client = new RawMqttClient(port)) {
@@ -98,12 +103,54 @@ class Mqtt5RedirectionTest {
         }
     }
 
+    @Test
+    void aRedirectSetThroughTheAdminApiOutlivesARestartUntilDeleted(@TempDir Path data) throws Exception {
+        String[] settings = {
+            "admin.enabled = true",
+            "admin.token = \"" + TOKEN + "\"",
+            "mqtt5.server-reference = \"" + REFERENCE + "\"",
+            "data-directory = " + ConfigUtil.quoteString(data.toString())
+        };
+        try (EmbeddedBroker broker = EmbeddedBroker.start(settings)) {
+            HttpResponse<String> moved =
+                    post(broker.broker().port("admin"), "/api/v1/nodes/single-node/redirect?mode=server-moved");
+            assertEquals(200, moved.statusCode(), moved.body());
+        }
+        try (EmbeddedBroker broker = EmbeddedBroker.start(settings)) {
+            assertEquals(0x9D, mqtt5Connack(broker.port(), "after-restart"), "the redirect outlived the restart");
+            HttpResponse<String> cleared = send(broker.broker().port("admin"), "DELETE", REDIRECT);
+            assertEquals(200, cleared.statusCode(), cleared.body());
+            assertTrue(cleared.body().contains("\"redirect\":\"none\""), cleared.body());
+            assertEquals(0, mqtt5Connack(broker.port(), "after-delete"), "the setting applies again");
+            assertEquals(
+                    405, send(broker.broker().port("admin"), "PUT", REDIRECT).statusCode());
+        }
+        try (EmbeddedBroker broker = EmbeddedBroker.start(settings)) {
+            assertEquals(0, mqtt5Connack(broker.port(), "after-second-restart"), "deleted for good");
+        }
+        Files.writeString(data.resolve("redirect"), "elsewhere\n");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(settings)) {
+            assertEquals(0, mqtt5Connack(broker.port(), "bad-file"), "a file naming no mode is ignored");
+        }
+    }
+
+    private static int mqtt5Connack(int port, String clientId) throws Exception {
+        try (RawMqttClient client = new RawMqttClient(port)) {
+            client.send(connect(clientId, 0x02, 60, new byte[0]));
+            return connackReason(client.expect(CONNACK));
+        }
+    }
+
     private static HttpResponse<String> post(int port, String path) throws Exception {
+        return send(port, "POST", path);
+    }
+
+    private static HttpResponse<String> send(int port, String method, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("X-Starling-Admin", "1")
-                .POST(HttpRequest.BodyPublishers.noBody())
+                .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }

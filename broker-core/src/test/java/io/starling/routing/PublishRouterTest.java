@@ -116,7 +116,7 @@ class PublishRouterTest {
         }
 
         @Override
-        public void closeForTakeover() {
+        public void closeForTakeover(boolean sessionEnds) {
             throw new AssertionError("no client id is connected twice here");
         }
 

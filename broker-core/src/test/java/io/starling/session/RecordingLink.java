@@ -41,7 +41,7 @@ final class RecordingLink implements ClientLink {
     }
 
     @Override
-    public synchronized void closeForTakeover() {
+    public synchronized void closeForTakeover(boolean sessionEnds) {
         closedBecause = "taken over";
     }
 

@@ -86,7 +86,7 @@ class RelayOrderTest {
                 session.deliverRelayed(later, 1, false);
                 session.deliver(earlier, 1, false, false); // the direct twin arrives
                 session.relayEnded();
-                session.startTakeover(link);
+                session.startTakeover(link, false);
                 session.attach(link, loop);
                 return link.sent();
             });

@@ -55,7 +55,7 @@ class SessionTest {
 
     private static void connect(Session session, RecordingLink link, EventExecutor loop) throws Exception {
         onSessionThread(session, () -> {
-            session.startTakeover(link);
+            session.startTakeover(link, false);
             session.attach(link, loop);
             return null;
         });

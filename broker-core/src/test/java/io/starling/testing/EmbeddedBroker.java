@@ -2,6 +2,7 @@ package io.starling.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import io.starling.Broker;
 import io.starling.cluster.local.SingleNodeClusterBus;
 import io.starling.config.BrokerConfig;
@@ -11,8 +12,10 @@ import io.starling.spi.Authorizer;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.Storage;
 import io.starling.storage.memory.InMemoryStorageProvider;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A broker in the test JVM on 127.0.0.1 and free ports, $SYS topics off. Settings are HOCON lines under
@@ -64,12 +67,20 @@ public final class EmbeddedBroker implements AutoCloseable {
                 "starling.http { host = \"127.0.0.1\", port = 0 }",
                 "starling.admin.port = 0",
                 // $SYS retained messages would surprise tests subscribing to '$SYS/#'; tests of them set it.
-                "starling.sys-interval = 0"));
+                "starling.sys-interval = 0",
+                // What a broker saves there (an admin redirect) must not reach the next test's broker.
+                "starling.data-directory = "
+                        + ConfigUtil.quoteString(freshDataDirectory().toString())));
         for (String setting : settings) {
             overrides = ConfigFactory.parseString("starling." + setting).withFallback(overrides);
         }
         Config reference = ConfigLoader.load(null, Map.of());
         return BrokerConfig.from(overrides.withFallback(reference).resolve());
+    }
+
+    /** A directory of its own, not created: the broker creates it if it saves something. */
+    private static Path freshDataDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "starling-data-" + UUID.randomUUID());
     }
 
     public int port() {

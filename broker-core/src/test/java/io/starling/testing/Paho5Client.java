@@ -48,6 +48,19 @@ public final class Paho5Client implements AutoCloseable, MqttCallback {
         return options;
     }
 
+    /** As {@link #options}, with a QoS 1 will "will" on {@code willTopic} delayed by {@code delaySeconds}. */
+    public static MqttConnectionOptions optionsWithDelayedWill(
+            boolean cleanStart, long sessionExpirySeconds, String willTopic, long delaySeconds) {
+        MqttConnectionOptions options = options(cleanStart, sessionExpirySeconds);
+        MqttMessage will = new MqttMessage("will".getBytes(StandardCharsets.UTF_8));
+        will.setQos(1);
+        options.setWill(willTopic, will);
+        MqttProperties willProperties = new MqttProperties();
+        willProperties.setWillDelayInterval(delaySeconds);
+        options.setWillMessageProperties(willProperties);
+        return options;
+    }
+
     /** Connects; returns CONNACK's session present. */
     public boolean connect(MqttConnectionOptions options) throws MqttException {
         IMqttToken token = client.connect(options);

@@ -11,6 +11,7 @@ import io.starling.protocol.DelayedWills;
 import io.starling.protocol.PacketLog;
 import io.starling.protocol.ProtocolServices;
 import io.starling.protocol.Redirection;
+import io.starling.protocol.WillPublisher;
 import io.starling.routing.DuplicateWindows;
 import io.starling.routing.MessageIds;
 import io.starling.routing.PublishRouter;
@@ -71,6 +72,8 @@ public final class TestProtocolServices {
         AuthChain auth =
                 new AuthChain(List.of(), List.of(), config.anonymousAccess(), config.authTimeout(), Runnable::run);
         LoginThrottle logins = new LoginThrottle(auth, config.loginLimits(), metrics, System::nanoTime);
+        MessageIds messageIds = new MessageIds();
+        WillPublisher wills = new WillPublisher(auth, router, messageIds);
         return new ProtocolServices(
                 config,
                 sessions,
@@ -80,11 +83,12 @@ public final class TestProtocolServices {
                 storage.queues(),
                 auth,
                 logins,
-                new MessageIds(),
+                messageIds,
                 new PacketLog(config.verbose()),
                 metrics,
                 cluster,
-                new DelayedWills(),
+                wills,
+                new DelayedWills(sessionStore, wills),
                 new Redirection(config.mqtt5().redirect(), config.mqtt5().serverReference()));
     }
 }

@@ -171,7 +171,7 @@ public class RouteBenchmark {
         }
 
         @Override
-        public void closeForTakeover() {
+        public void closeForTakeover(boolean sessionEnds) {
             throw new IllegalStateException("no client id is used twice in this benchmark");
         }
 

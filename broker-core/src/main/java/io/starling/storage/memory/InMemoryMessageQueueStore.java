@@ -38,7 +38,8 @@ public final class InMemoryMessageQueueStore implements MessageQueueStore {
         for (DeliveryTarget target : targets) {
             ClientQueue queue = queue(target.clientId());
             synchronized (queue) {
-                queue.messages.put(message.id(), new QueuedMessage(message, target.qos(), 0, false));
+                queue.messages.put(
+                        message.id(), new QueuedMessage(message.withRetain(target.retain()), target.qos(), 0, false));
             }
         }
         if (receipt != null) {

@@ -87,8 +87,9 @@ final class ClientIdOwnership {
      * ({@link ConnectClaim}) unless another node holds the session, an earlier claim here is
      * still in progress, or a client starting afresh ends a lost node's session.
      *
-     * @param cleanStart the client starts a new session: nothing of the old one is read, and a
-     *     lost node's session of the id ends with this claim
+     * @param cleanStart the client starts a new session: nothing of the old one is read, a
+     *     lost node's session of the id ends with this claim, and a live holder ends its session
+     *     (publishing a will that waits for its delay)
      */
     CompletionStage<Optional<SessionSnapshot>> claim(String clientId, boolean cleanStart) {
         IMap<String, String> map = owners;
@@ -193,7 +194,7 @@ final class ClientIdOwnership {
             // nodeLeft did not see it: asked of a dead node, it would wait the whole timeout.
             continueFromRecord(request);
         } else {
-            channel.send(new ClusterMessage.Release(requestId, clientId, previous.epoch()), null, false);
+            channel.send(new ClusterMessage.Release(requestId, clientId, previous.epoch(), cleanStart), null, false);
         }
         return answer.handle((snapshot, error) -> {
                     requests.remove(requestId);
@@ -352,7 +353,7 @@ final class ClientIdOwnership {
                 .thenCompose(ignored -> {
                     // Counted as moving from the moment the session may relay (a stopping node waits for it).
                     moves.releasing(clientId, relay);
-                    return node.releaseSession(clientId, relay);
+                    return node.releaseSession(clientId, relay, request.cleanStart());
                 })
                 .whenComplete((snapshot, failure) -> {
                     if (failure != null) {

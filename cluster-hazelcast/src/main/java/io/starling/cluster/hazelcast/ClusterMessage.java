@@ -249,17 +249,25 @@ sealed interface ClusterMessage {
         }
     }
 
-    /** The sending node claimed this client id (at this epoch): hand its session over. */
-    record Release(long requestId, String clientId, long epoch) implements ClusterMessage {
+    /**
+     * The sending node claimed this client id (at this epoch): hand its session over. With
+     * {@code cleanStart} the client started a new session there, which ends the old one.
+     */
+    record Release(long requestId, String clientId, long epoch, boolean cleanStart) implements ClusterMessage {
         @Override
         public void write(DataOutputStream out) throws IOException {
             out.writeLong(requestId);
             Wire.writeString(out, clientId);
             out.writeLong(epoch);
+            out.writeBoolean(cleanStart);
         }
 
         static Release read(DataInputStream in) throws IOException {
-            return new Release(in.readLong(), Wire.readString(in), in.readLong());
+            long requestId = in.readLong();
+            String clientId = Wire.readString(in);
+            long epoch = in.readLong();
+            // Appended: a node of the previous release does not send it (its session continued).
+            return new Release(requestId, clientId, epoch, Wire.hasMore(in) && in.readBoolean());
         }
     }
 

@@ -121,7 +121,7 @@ final class ReturningSessions {
                                     "The session of {} continued on node {} during the split; dropping the copy here.",
                                     clientId,
                                     holder);
-                            node.releaseSession(clientId, null)
+                            node.releaseSession(clientId, null, false)
                                     .thenAccept(released -> released.filter(session ->
                                                     !session.messages().isEmpty())
                                             .ifPresent(session -> handBack(holder, session)));

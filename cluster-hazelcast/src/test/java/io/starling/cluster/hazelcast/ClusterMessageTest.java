@@ -41,7 +41,7 @@ class ClusterMessageTest {
                 new ClusterMessage.Routes(Set.of("x", "y/#", ""), Map.of("$share/g/a/#", 2, "$share/h/b", 0)),
                 new ClusterMessage.Forward(MESSAGE),
                 new ClusterMessage.Retained(EMPTY),
-                new ClusterMessage.Release(5, "client-1", 99),
+                new ClusterMessage.Release(5, "client-1", 99, true),
                 new ClusterMessage.Released(6, SESSION, "lost-node", Set.of("k1", "k2")),
                 new ClusterMessage.Ack(Long.MAX_VALUE, true, Set.of(0, 3)),
                 new ClusterMessage.RetainedSyncRequest(8),

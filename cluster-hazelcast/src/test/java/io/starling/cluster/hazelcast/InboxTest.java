@@ -193,7 +193,7 @@ class InboxTest {
 
     @Test
     void handOverMessagesGoToTheirHandlers() {
-        ClusterMessage.Release release = new ClusterMessage.Release(1, "c", 2);
+        ClusterMessage.Release release = new ClusterMessage.Release(1, "c", 2, false);
         ClusterMessage.Released released = new ClusterMessage.Released(1, null, null, Set.of());
         receive("other", 0, release, released, new ClusterMessage.TakeOver("d"), new ClusterMessage.MoveDone("e"));
         verify(ownership).release(back, release);

@@ -9,7 +9,6 @@ import io.starling.testing.Paho5Client;
 import io.starling.testing.WallClock;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
@@ -24,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * MQTT 5 across a cluster of three nodes (each the real Main in its own JVM, Hazelcast on
  * loopback), with Paho's MQTT 5 client: properties and Subscription Identifiers of messages
  * forwarded between nodes, identifiers and No Local kept by a session that moves to another
- * node, retained messages' properties on every node, Retain As Published across nodes, a
- * delayed will cancelled by a reconnect on another node, and a session's expiry continued by
+ * node, retained messages' properties on every node, Retain As Published across nodes (also for
+ * a queued message that moves with its session), a
+ * delayed will cancelled by a reconnect on another node and published by a Clean Start there, and a session's expiry continued by
  * the node that takes a lost node's sessions over. That a message is not
  * sent is shown by a later marker arriving first: a node sends to one client in order.
  */
@@ -116,6 +116,32 @@ class Mqtt5ClusterTest {
     }
 
     @Test
+    void retainAsPublishedHoldsForAQueuedMessageThatMovesWithTheSession() throws Exception {
+        try (Paho5Client publisher = new Paho5Client(cluster.node(1).url(), "c5-rmpub")) {
+            publisher.connect(true, 0);
+            try (Paho5Client subscriber = new Paho5Client(cluster.node(0).url(), "c5-rmsub")) {
+                assertFalse(subscriber.connect(true, HOUR));
+                subscribe(subscriber, "moved/kept", 0, true);
+                subscribe(subscriber, "moved/plain", 0, false);
+                subscriber.disconnect();
+            }
+            // Queued on node 0 for the offline session (the forward is stored before PUBACK).
+            publisher.publish("moved/kept", EveryProperty.message("kept", HOUR, true));
+            publisher.publish("moved/plain", EveryProperty.message("plain", HOUR, true));
+        }
+        try (Paho5Client subscriber = new Paho5Client(cluster.node(2).url(), "c5-rmsub")) {
+            assertTrue(subscriber.connect(false, HOUR), "the session moved");
+            Paho5Client.Received kept = subscriber.next();
+            assertEquals("moved/kept", kept.topic());
+            assertTrue(kept.message().isRetained(), "Retain As Published after a hand-over [MQTT-3.3.1-12]");
+            Paho5Client.Received plain = subscriber.next();
+            assertEquals("moved/plain", plain.topic());
+            assertFalse(plain.message().isRetained(), "[MQTT-3.3.1-13]");
+            subscriber.disconnect();
+        }
+    }
+
+    @Test
     void aReconnectOnAnotherNodeCancelsTheDelayedWill() throws Exception {
         long willDelaySeconds = 4;
         try (Paho5Client watcher = new Paho5Client(cluster.node(2).url(), "c5-watcher");
@@ -125,12 +151,7 @@ class Mqtt5ClusterTest {
             marker.connect(true, 0);
             long dropped;
             try (Paho5Client willing = new Paho5Client(cluster.node(0).url(), "c5-willing")) {
-                MqttConnectionOptions options = Paho5Client.options(true, HOUR);
-                options.setWill("will/c5-willing", EveryProperty.qos1("will"));
-                MqttProperties willProperties = new MqttProperties();
-                willProperties.setWillDelayInterval(willDelaySeconds);
-                options.setWillMessageProperties(willProperties);
-                willing.connect(options);
+                willing.connect(Paho5Client.optionsWithDelayedWill(true, HOUR, "will/c5-willing", willDelaySeconds));
                 willing.drop();
                 dropped = System.currentTimeMillis();
             }
@@ -141,6 +162,25 @@ class Mqtt5ClusterTest {
                 marker.publish("will/marker", EveryProperty.qos1("marker"));
                 assertEquals("will/marker", watcher.next().topic(), "no will [MQTT-3.1.3-9]");
                 back.disconnect();
+            }
+        }
+    }
+
+    @Test
+    void aCleanStartOnAnotherNodePublishesTheDelayedWill() throws Exception {
+        try (Paho5Client watcher = new Paho5Client(cluster.node(2).url(), "c5-fresh-watcher")) {
+            watcher.connect(true, 0);
+            watcher.subscribe("will/#", 1);
+            try (Paho5Client willing = new Paho5Client(cluster.node(0).url(), "c5-fresh")) {
+                // Longer than the test: only the end of the session publishes it meanwhile.
+                willing.connect(Paho5Client.optionsWithDelayedWill(true, HOUR, "will/c5-fresh", HOUR));
+                willing.drop();
+            }
+            try (Paho5Client fresh = new Paho5Client(cluster.node(1).url(), "c5-fresh")) {
+                assertFalse(fresh.connect(true, HOUR), "a new session");
+                Paho5Client.Received will = watcher.next();
+                assertEquals("will/c5-fresh", will.topic(), "the old session ended: its will is sent [MQTT-3.1.2-5]");
+                fresh.disconnect();
             }
         }
     }

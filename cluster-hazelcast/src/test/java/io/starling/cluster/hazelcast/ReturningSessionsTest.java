@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
@@ -94,7 +95,7 @@ class ReturningSessionsTest {
         owners.data.put("c", "b/7");
         owners.data.put("d", "me/3");
         when(node.clientIds()).thenReturn(Set.of("c", "d", "e"));
-        when(node.releaseSession(eq("c"), isNull()))
+        when(node.releaseSession(eq("c"), isNull(), eq(false)))
                 .thenReturn(CompletableFuture.completedFuture(Optional.of(WITH_MESSAGES)));
 
         returning.reclaimAfterMerge();
@@ -102,7 +103,7 @@ class ReturningSessionsTest {
         assertEquals("b/7", owners.data.get("c"));
         assertEquals("me/3", owners.data.get("d"), "still this node's");
         assertEquals("me/1", owners.data.get("e"), "claimed again after the other side purged it");
-        verify(node, never()).releaseSession(eq("d"), any());
+        verify(node, never()).releaseSession(eq("d"), any(), anyBoolean());
         ArgumentCaptor<ClusterMessage> sent = ArgumentCaptor.forClass(ClusterMessage.class);
         verify(toB).send(sent.capture(), any(), eq(false));
         assertEquals(new ClusterMessage.HandBack(WITH_MESSAGES), sent.getValue());

@@ -21,9 +21,17 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     private final StoreWriter writer;
     private final UnappliedEntries unapplied = new UnappliedEntries();
+    private final ExpiredMessages expired;
 
     MapDbMessageQueueStore(StoreWriter writer) {
         this.writer = writer;
+        this.expired = new ExpiredMessages(writer);
+        expired.start();
+    }
+
+    /** Removes now what the periodic pass would: the copies of messages expired before {@code now}. */
+    CompletionStage<Integer> removeExpired(long now) {
+        return expired.sweep(now);
     }
 
     @Override
@@ -50,7 +58,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
                     }
                 }
                 for (KeptEntry entry : kept) {
-                    tables.enqueue(message, entry.target.clientId(), entry.target.qos(), entry.packetId);
+                    tables.enqueue(message, entry.target, entry.packetId);
                 }
                 if (receipt != null) {
                     tables.inboundQos2.put(new Object[] {receipt.clientId(), receipt.packetId()}, Boolean.TRUE);
@@ -144,6 +152,7 @@ final class MapDbMessageQueueStore implements MessageQueueStore {
 
     @Override
     public void close() {
+        expired.close();
         writer.close();
     }
 }

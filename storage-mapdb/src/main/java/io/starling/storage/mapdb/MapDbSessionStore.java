@@ -1,9 +1,11 @@
 package io.starling.storage.mapdb;
 
+import io.starling.spi.DelayedWill;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
 import io.starling.spi.SessionStore;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +94,23 @@ final class MapDbSessionStore implements SessionStore {
             tables.subscriptions.prefixSubMap(new Object[] {clientId}).clear();
             tables.dropClient(clientId);
         });
+    }
+
+    @Override
+    public CompletionStage<Void> saveWill(DelayedWill will) {
+        return writer.write(tables -> tables.wills.put(will.clientId(), WillCodec.encode(will)));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteWill(String clientId) {
+        return writer.update(tables -> tables.wills.remove(clientId));
+    }
+
+    @Override
+    public Collection<DelayedWill> loadWills() {
+        return writer.read(tables -> tables.wills.entrySet().stream()
+                .map(entry -> WillCodec.decode(entry.getKey(), entry.getValue()))
+                .toList());
     }
 
     @Override

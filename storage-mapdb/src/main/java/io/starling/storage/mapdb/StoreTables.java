@@ -1,5 +1,6 @@
 package io.starling.storage.mapdb;
 
+import io.starling.spi.DeliveryTarget;
 import io.starling.spi.QueuePage;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
@@ -36,6 +37,12 @@ final class StoreTables {
     final BTreeMap<Long, Integer> references;
     /** (client id, message id) to encoded {@link QueueEntry}. */
     final BTreeMap<Object[], byte[]> queued;
+    /**
+     * (expires at, client id, message id) of each queued copy of a message with a Message
+     * Expiry, so that {@link #dropExpired} finds them by time (added within format 3: entries
+     * written before have no row, and are dropped at their turn in the queue).
+     */
+    final BTreeMap<Object[], Boolean> expiring;
     /** Client id to the bytes its queue is charged ({@link QueueUsage}; format 2, which also added each entry's size). */
     final BTreeMap<String, Long> usageTable;
 
@@ -46,6 +53,11 @@ final class StoreTables {
     final BTreeMap<String, Boolean> sessions;
     /** Client id to {interval seconds, offline since} of a session that expires ({@link MapDbSessionStore}; format 3). */
     final BTreeMap<String, long[]> sessionExpiry;
+    /**
+     * Client id to its MQTT 5 will waiting for its delay ({@link WillCodec}). Added within format
+     * 3: an older store opens with the table empty, and a broker without it ignores the table.
+     */
+    final BTreeMap<String, byte[]> wills;
     /** (client id, topic filter) to granted QoS. */
     final BTreeMap<Object[], Integer> subscriptions;
     /** Topic to encoded retained message. */
@@ -75,6 +87,11 @@ final class StoreTables {
                 .createOrOpen();
         usageTable =
                 db.treeMap("queue-usage", Serializer.STRING, Serializer.LONG).createOrOpen();
+        expiring = db.treeMap(
+                        "expiring",
+                        new TupleKeySerializer(Serializer.LONG, Serializer.STRING, Serializer.LONG),
+                        Serializer.BOOLEAN)
+                .createOrOpen();
         usage = new QueueUsage(usageTable);
         inboundQos2 = db.treeMap(
                         "inbound-qos2",
@@ -84,6 +101,7 @@ final class StoreTables {
         sessions = db.treeMap("sessions", Serializer.STRING, Serializer.BOOLEAN).createOrOpen();
         sessionExpiry = db.treeMap("session-expiry", Serializer.STRING, Serializer.LONG_ARRAY)
                 .createOrOpen();
+        wills = db.treeMap("wills", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         subscriptions = db.treeMap(
                         "subscriptions",
                         new TupleKeySerializer(Serializer.STRING, Serializer.STRING),
@@ -120,15 +138,24 @@ final class StoreTables {
         return NodeCachingStore.walOf(db).getFileTail$mapdb();
     }
 
-    /** Stores the message once (if new) and queues it for the client, as sent with the packet id (0: not sent yet). */
-    void enqueue(StoredMessage message, String clientId, int qos, int packetId) {
+    /**
+     * Stores the message once (if new) and queues it for the target, as sent with the packet id
+     * (0: not sent yet).
+     */
+    void enqueue(StoredMessage message, DeliveryTarget target, int packetId) {
+        String clientId = target.clientId();
         Object[] key = {clientId, message.id()};
         byte[] encoded = references.containsKey(message.id()) ? null : MessageCodec.encode(message);
         int size = (encoded != null ? encoded.length : messages.get(message.id()).length) + QueueUsage.ENTRY_OVERHEAD;
-        if (queued.putIfAbsent(key, new QueueEntry(lastSequence + 1, qos, packetId, false, size).encode()) != null) {
+        long expiresAt = message.properties().hasExpiry() ? message.expiresAtMillis() : QueueEntry.NO_EXPIRY;
+        QueueEntry entry = new QueueEntry(lastSequence + 1, target.qos(), packetId, size, target.retain(), expiresAt);
+        if (queued.putIfAbsent(key, entry.encode()) != null) {
             return;
         }
         lastSequence++;
+        if (expiresAt != QueueEntry.NO_EXPIRY) {
+            expiring.put(new Object[] {expiresAt, clientId, message.id()}, Boolean.TRUE);
+        }
         usage.add(clientId, size);
         if (references.merge(message.id(), 1, Integer::sum) == 1) {
             messages.put(message.id(), encoded);
@@ -154,7 +181,7 @@ final class StoreTables {
             if (message != null) {
                 QueueEntry entry = QueueEntry.decode(stored.getValue());
                 result.add(new QueuedMessage(
-                        MessageCodec.decode(message), entry.qos(), entry.packetId(), entry.released()));
+                        entry.asSent(MessageCodec.decode(message)), entry.qos(), entry.packetId(), entry.released()));
             }
         }
         return new QueuePage(result, last, true);
@@ -172,7 +199,7 @@ final class StoreTables {
         found.sort((a, b) -> Long.compare(a.getKey().sequence(), b.getKey().sequence()));
         return found.stream()
                 .map(e -> new QueuedMessage(
-                        e.getValue(),
+                        e.getKey().asSent(e.getValue()),
                         e.getKey().qos(),
                         e.getKey().packetId(),
                         e.getKey().released()))
@@ -185,15 +212,55 @@ final class StoreTables {
         if (removed != null) {
             QueueEntry entry = QueueEntry.decode(removed);
             usage.add(clientId, -entry.size());
+            forgetExpiry(clientId, messageId, entry);
             release(messageId);
         }
+    }
+
+    private void forgetExpiry(String clientId, long messageId, QueueEntry entry) {
+        if (entry.expiresAt() != QueueEntry.NO_EXPIRY) {
+            expiring.remove(new Object[] {entry.expiresAt(), clientId, messageId});
+        }
+    }
+
+    /** What one call of {@link #dropExpired} did. */
+    record ExpiredSweep(int removed, boolean more) {}
+
+    /**
+     * Removes up to {@code max} queued copies of messages whose Message Expiry passed before
+     * {@code now} (a message already sent stays until its flow completes: only its row goes).
+     * {@code more} if there may be others.
+     */
+    ExpiredSweep dropExpired(long now, int max) {
+        List<Object[]> due = new ArrayList<>();
+        for (Object[] key : expiring.headMap(new Object[] {now}).keySet()) {
+            if (due.size() == max) {
+                break;
+            }
+            due.add(key);
+        }
+        int removed = 0;
+        for (Object[] key : due) {
+            String clientId = (String) key[1];
+            long messageId = (Long) key[2];
+            byte[] entry = queued.get(new Object[] {clientId, messageId});
+            if (entry != null && QueueEntry.decode(entry).packetId() == 0) {
+                dequeue(clientId, messageId);
+                removed++;
+            } else {
+                expiring.remove(key);
+            }
+        }
+        return new ExpiredSweep(removed, due.size() == max);
     }
 
     /** Removes every queued and in-flight entry and inbound QoS 2 id of the client. */
     void dropClient(String clientId) {
         ConcurrentNavigableMap<Object[], byte[]> entries = clientEntries(clientId);
-        for (Object[] key : entries.keySet()) {
-            release((Long) key[1]);
+        for (Map.Entry<Object[], byte[]> entry : entries.entrySet()) {
+            long messageId = (Long) entry.getKey()[1];
+            forgetExpiry(clientId, messageId, QueueEntry.decode(entry.getValue()));
+            release(messageId);
         }
         entries.clear();
         usage.add(clientId, -usage.of(clientId));

@@ -38,10 +38,12 @@ final class StoreVerifier {
         verifyOrder(tables.messages);
         verifyOrder(tables.references);
         verifyOrder(tables.queued);
+        verifyOrder(tables.expiring);
         verifyOrder(tables.usageTable);
         verifyOrder(tables.inboundQos2);
         verifyOrder(tables.sessions);
         verifyOrder(tables.sessionExpiry);
+        verifyOrder(tables.wills);
         verifyOrder(tables.subscriptions);
         verifyOrder(tables.retained);
         for (byte[] message : tables.messages.values()) {

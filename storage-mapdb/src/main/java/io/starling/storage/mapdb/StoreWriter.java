@@ -73,6 +73,7 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong commitNanos = new AtomicLong();
+    private final AtomicLong expiredRemoved = new AtomicLong();
     /** The store file's size after the last commit, for monitoring. */
     private volatile long sizeBytes;
 
@@ -161,6 +162,16 @@ final class StoreWriter implements AutoCloseable, StoreStatistics {
     @Override
     public long commitNanos() {
         return commitNanos.get();
+    }
+
+    @Override
+    public long expiredMessagesRemoved() {
+        return expiredRemoved.get();
+    }
+
+    /** Counts queued copies of expired messages removed ({@link ExpiredMessages}). */
+    void countExpiredRemoved(int count) {
+        expiredRemoved.addAndGet(count);
     }
 
     @Override

@@ -13,7 +13,6 @@ import io.starling.testing.Mqtt5Wire;
 import io.starling.testing.RawMqttClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,11 +25,7 @@ class BrokerRestartTest {
     Path directory;
 
     private EmbeddedBroker start() throws InterruptedException {
-        return EmbeddedBroker.start(
-                MapDbStorageProvider.open(
-                        new MapDbSettings(directory, Durability.ALWAYS, Duration.ofSeconds(1), 0, 0, 0)),
-                List.of(),
-                List.of());
+        return MapDbBrokers.embedded(directory);
     }
 
     @Test
@@ -104,6 +99,54 @@ class BrokerRestartTest {
                     List.of(300L),
                     Mqtt5Wire.publishProperties(forwarded).get(PropertyId.SUBSCRIPTION_IDENTIFIER),
                     "[MQTT-3.3.4-3]");
+        }
+    }
+
+    /**
+     * A message published with RETAIN 1 while two persistent sessions are offline keeps the flag
+     * for the one whose subscription is Retain As Published, from the store after a reconnect and
+     * after a restart; the other gets RETAIN 0 [MQTT-3.3.1-12/13].
+     */
+    @Test
+    void retainAsPublishedHoldsForMessagesFromTheStore() throws Exception {
+        try (EmbeddedBroker broker = start()) {
+            subscribeAndLeave(broker, "rap", 0x01 | 0x08);
+            subscribeAndLeave(broker, "plain", 0x01);
+            publishRetained(broker, "first");
+            assertEquals(List.of("first/1"), reconnectAndReceive(broker, "rap"));
+            assertEquals(List.of("first/0"), reconnectAndReceive(broker, "plain"));
+            publishRetained(broker, "second");
+        }
+        try (EmbeddedBroker broker = start()) {
+            assertEquals(List.of("second/1"), reconnectAndReceive(broker, "rap"), "after a restart");
+            assertEquals(List.of("second/0"), reconnectAndReceive(broker, "plain"), "after a restart");
+        }
+    }
+
+    private static void subscribeAndLeave(EmbeddedBroker broker, String clientId, int options) throws Exception {
+        try (RawMqttClient client = new RawMqttClient(broker.port())) {
+            assertEquals(0, connect5(client, clientId));
+            client.send(Mqtt5Wire.subscribe(1, new byte[0], "kept/t", options)).expect(RawMqttClient.SUBACK);
+        }
+    }
+
+    private static void publishRetained(EmbeddedBroker broker, String payload) throws Exception {
+        try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
+            publisher.connect("publisher", true, 60);
+            byte[] retained = RawMqttClient.publishPacket("kept/t", 1, 1, payload);
+            retained[0] |= 0x01;
+            publisher.send(retained).expect(RawMqttClient.PUBACK);
+        }
+    }
+
+    /** Reconnects the session and returns what it gets, each as payload/RETAIN, acknowledged. */
+    private static List<String> reconnectAndReceive(EmbeddedBroker broker, String clientId) throws Exception {
+        try (RawMqttClient client = new RawMqttClient(broker.port(), 500)) {
+            assertEquals(1, connect5(client, clientId));
+            RawMqttClient.Packet publish = client.expect(PUBLISH);
+            client.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, Mqtt5Wire.publishPacketId(publish)));
+            assertTrue(client.isSilent(), "one message");
+            return List.of(Mqtt5Wire.publishPayload(publish) + "/" + (publish.flags() & 0x01));
         }
     }
 

@@ -4,10 +4,12 @@ import static io.starling.storage.mapdb.OpenStore.await;
 import static io.starling.storage.mapdb.OpenStore.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.starling.spi.DelayedWill;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRecord;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,23 @@ class MapDbSessionStoreTest {
 
         await(store.sessions.save(new SessionRecord("c", Map.of("x", 0))));
         assertEquals(List.of(new SessionRecord("c", Map.of("x", 0))), List.copyOf(store.sessions.loadAll()));
+    }
+
+    @Test
+    void delayedWillsAreKeptAcrossAReopenUntilDeleted() throws Exception {
+        DelayedWill named = new DelayedWill("c", "user", message(0, "will/c", "gone"), 1_700_000_060_000L);
+        DelayedWill anonymous = new DelayedWill("d", null, message(0, "will/d", "gone too"), 1_700_000_090_000L);
+        await(store.sessions.saveWill(named));
+        await(store.sessions.saveWill(anonymous));
+        await(store.sessions.deleteWill("d"));
+        store.close();
+        store = OpenStore.open(directory);
+        DelayedWill loaded = List.copyOf(store.sessions.loadWills()).get(0);
+        assertEquals(1, store.sessions.loadWills().size());
+        assertEquals("user", loaded.username());
+        assertEquals(named.dueMillis(), loaded.dueMillis());
+        assertEquals("will/c", loaded.message().topic());
+        assertEquals("gone", new String(loaded.message().payload(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -8,10 +8,7 @@ import io.starling.testing.BrokerProcess;
 import io.starling.testing.EveryProperty;
 import io.starling.testing.Paho5Client;
 import io.starling.testing.WallClock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Mqtt5KillTest {
 
-    private static final long WAIT_MILLIS = 60_000;
+    private static final long WAIT_MILLIS = MapDbBrokers.WAIT_MILLIS;
     private static final long HOUR = 3600;
     /** Long enough to be acknowledged and stored before the kill, short enough to pass while the broker is down. */
     private static final long SHORT_SECONDS = 1;
@@ -36,7 +33,7 @@ class Mqtt5KillTest {
     @Test
     void propertiesAndExpiriesSurviveKillDashNine() throws Exception {
         Path config = MapDbBrokerConfig.write(directory, "starling.storage.mapdb.durability = always");
-        BrokerProcess broker = start(config);
+        BrokerProcess broker = MapDbBrokers.process(config);
         long shortLivedSince;
         try {
             try (Paho5Client keeper = new Paho5Client(broker.url(), "m5-keeper");
@@ -64,11 +61,11 @@ class Mqtt5KillTest {
             broker.kill();
             broker.awaitExit(WAIT_MILLIS);
             online.close();
-            saveLog(broker, 1);
+            MapDbBrokers.saveLog(broker, "mqtt5-kill-logs", 1);
             // The broker is down until both short expiries have passed (the broker's clock started
             // them a little after these readings, a second of margin covers that).
             WallClock.awaitPast(Math.max(shortLivedSince, expiringSentAt) + SHORT_SECONDS * 1000 + 1000);
-            broker = start(config);
+            broker = MapDbBrokers.process(config);
             long restarted = System.currentTimeMillis();
 
             try (Paho5Client keeper = new Paho5Client(broker.url(), "m5-keeper");
@@ -99,18 +96,7 @@ class Mqtt5KillTest {
         } finally {
             broker.terminate();
             broker.awaitExit(WAIT_MILLIS);
-            saveLog(broker, 2);
+            MapDbBrokers.saveLog(broker, "mqtt5-kill-logs", 2);
         }
-    }
-
-    private static BrokerProcess start(Path config) throws Exception {
-        BrokerProcess broker = BrokerProcess.start(List.of("-c", config.toString()), Map.of());
-        broker.awaitPort(WAIT_MILLIS);
-        return broker;
-    }
-
-    private static void saveLog(BrokerProcess broker, int run) throws Exception {
-        Path logs = Files.createDirectories(Path.of("target", "mqtt5-kill-logs"));
-        Files.writeString(logs.resolve("broker-" + run + ".log"), broker.output());
     }
 }

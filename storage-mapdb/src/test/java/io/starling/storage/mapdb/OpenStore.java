@@ -46,8 +46,9 @@ final class OpenStore implements AutoCloseable {
         write.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /** Closes the queue store (its expiry pass) and with it the writer. */
     @Override
     public void close() {
-        writer.close();
+        queues.close();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.starling.spi.DeliveryTarget;
 import io.starling.spi.StoredMessage;
 import java.io.File;
 import java.io.IOException;
@@ -138,7 +139,7 @@ class TornCommitTest {
             int adds = 1 + random.nextInt(20);
             for (int i = 0; i < adds; i++) {
                 long id = nextId++;
-                tables.enqueue(message(id, 1 + random.nextInt(3000)), CLIENT, 1, 0);
+                tables.enqueue(message(id, 1 + random.nextInt(3000)), new DeliveryTarget(CLIENT, 1), 0);
                 queued.add(id);
             }
             List<Long> present = new ArrayList<>(queued);
@@ -159,7 +160,7 @@ class TornCommitTest {
     /** After the crash: the store takes more adds and removes, commits, and still holds what it should. */
     private static void writeMore(StoreTables tables, Set<Long> present) {
         for (long id = 1_000_000; id < 1_000_050; id++) {
-            tables.enqueue(message(id, (int) (id % 2000) + 1), CLIENT, 2, 0);
+            tables.enqueue(message(id, (int) (id % 2000) + 1), new DeliveryTarget(CLIENT, 2), 0);
         }
         for (long id : present) {
             tables.dequeue(CLIENT, id);
