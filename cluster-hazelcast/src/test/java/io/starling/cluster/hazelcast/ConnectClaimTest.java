@@ -49,7 +49,8 @@ class ConnectClaimTest {
                 Duration.ofSeconds(10),
                 256,
                 1 << 20,
-                100);
+                100,
+                256 * 1024);
     }
 
     @AfterAll
