@@ -90,6 +90,11 @@ public final class PrometheusText {
                 m.loginsHeldBack());
         ClusterStatistics cluster = source.cluster();
         text.gauge("starling_cluster_members", "Cluster members, this node included.", cluster.members());
+        text.gauge(
+                "starling_cluster_safe",
+                "1 when the cluster's shared state (client id owners, session records) has every backup copy,"
+                        + " so a member may be lost or stopped; 0 while copies are made after a member joined or left.",
+                cluster.backupsInSync() ? 1 : 0);
         text.counter(
                 "starling_cluster_messages_forwarded_total",
                 "Messages sent to other cluster nodes (once per receiving node).",

@@ -80,4 +80,13 @@ public interface ClusterStatistics {
     default long largestQueuePartBytes() {
         return 0;
     }
+
+    /**
+     * Whether every part of the cluster's shared state (client id owners, session records) has its
+     * backup copy on another member: only then can a member be lost without losing any of it.
+     * False for a while after a member joined or left, while the copies are made again.
+     */
+    default boolean backupsInSync() {
+        return true;
+    }
 }

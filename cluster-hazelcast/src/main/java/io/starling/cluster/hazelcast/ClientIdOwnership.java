@@ -98,15 +98,16 @@ final class ClientIdOwnership {
         }
         LocalClaims.Claim claim = claims.begin(clientId);
         CompletableFuture<Optional<SessionSnapshot>> result = new CompletableFuture<>();
+        Set<String> liveAtClaim = liveNodes();
         map.submitToKey(
                         clientId,
-                        cleanStart ? ConnectClaim.fresh(nodeId, liveNodes()) : ConnectClaim.continuing(nodeId))
+                        cleanStart ? ConnectClaim.fresh(nodeId, liveAtClaim) : ConnectClaim.continuing(nodeId))
                 .whenComplete((found, failure) -> {
                     if (failure != null) {
                         claim.epoch.complete(-1L);
                         finish(clientId, claim, result, null, failure);
                     } else {
-                        claimed(clientId, cleanStart, claim, result, found);
+                        claimed(clientId, cleanStart, claim, result, found, liveAtClaim);
                     }
                 });
         return result;
@@ -118,15 +119,26 @@ final class ClientIdOwnership {
         return live;
     }
 
+    /**
+     * @param liveAtClaim the live nodes when the claim was sent: a Clean Start claim left the id's
+     *     record to the node it was claimed from if that node was among them
+     */
     private void claimed(
             String clientId,
             boolean cleanStart,
             LocalClaims.Claim claim,
             CompletableFuture<Optional<SessionSnapshot>> result,
-            ConnectClaim.Result found) {
+            ConnectClaim.Result found,
+            Set<String> liveAtClaim) {
         ClaimProcessor.Owner previous = found.previous();
         claim.epoch.complete(previous == null ? 1L : previous.epoch() + 1);
-        if (cleanStart && found.record() != null) {
+        // A claim sent just before its holder was noticed lost waited for the partition to move and
+        // left the record to a node that will not hand the session over now (nor be asked, once its
+        // channel is gone): the record is ended all the same.
+        boolean keeperLostSince = previous != null
+                && liveAtClaim.contains(previous.node())
+                && !liveNodes().contains(previous.node());
+        if (cleanStart && (found.record() != null || keeperLostSince)) {
             // The old session, which no live node will hand over (a lost node's, mostly): it ends
             // before the new one starts (a second call).
             endLostSession(clientId, previous == null ? null : previous.node()).whenComplete((ignored, failure) -> {

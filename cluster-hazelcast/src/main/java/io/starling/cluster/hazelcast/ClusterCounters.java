@@ -3,6 +3,7 @@ package io.starling.cluster.hazelcast;
 import io.starling.spi.ClusterStatistics;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -18,10 +19,17 @@ final class ClusterCounters implements ClusterStatistics {
     private final AtomicLong largestQueuePart = new AtomicLong();
     private final IntSupplier members;
     private final LongSupplier pending;
+    private final BooleanSupplier backupsInSync;
 
-    ClusterCounters(IntSupplier members, LongSupplier pending) {
+    ClusterCounters(IntSupplier members, LongSupplier pending, BooleanSupplier backupsInSync) {
         this.members = members;
         this.pending = pending;
+        this.backupsInSync = backupsInSync;
+    }
+
+    @Override
+    public boolean backupsInSync() {
+        return backupsInSync.getAsBoolean();
     }
 
     void forwarded() {

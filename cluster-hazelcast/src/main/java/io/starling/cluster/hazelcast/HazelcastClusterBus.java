@@ -108,7 +108,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     HazelcastClusterBus(HazelcastSettings settings) {
         this.settings = settings;
         this.membership = new Membership(nodeId, new MemberEvents());
-        this.counters = new ClusterCounters(membership::memberCount, this::pending);
+        this.counters = new ClusterCounters(membership::memberCount, this::pending, this::clusterSafe);
         this.acknowledgements = new Acknowledgements(ids::incrementAndGet, timer, settings.requestTimeout(), counters);
         this.wills = new Wills(nodeId, ids::incrementAndGet);
         this.retainedTakeOver = new RetainedTakeOver(
@@ -628,6 +628,14 @@ public final class HazelcastClusterBus implements ClusterBus {
     @Override
     public ClusterStatistics statistics() {
         return counters;
+    }
+
+    /** Hazelcast's cluster-safe state: no partition of its maps waits for its backup (asks every member). */
+    private boolean clusterSafe() {
+        HazelcastInstance instance = hazelcast;
+        return instance == null
+                || !instance.getLifecycleService().isRunning()
+                || instance.getPartitionService().isClusterSafe();
     }
 
     @Override

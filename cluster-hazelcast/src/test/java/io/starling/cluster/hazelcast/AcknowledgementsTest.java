@@ -22,7 +22,7 @@ class AcknowledgementsTest {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final AtomicLong ids = new AtomicLong(100);
-    private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0);
+    private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0, () -> true);
 
     @AfterEach
     void stopTimer() {

@@ -88,7 +88,7 @@ class ClientIdOwnershipTest {
                         channels,
                         timer,
                         settings.requestTimeout(),
-                        new ClusterCounters(() -> 2, () -> 0),
+                        new ClusterCounters(() -> 2, () -> 0, () -> true),
                         settings.moveQueuePartBytes()));
         lostNodes.start(node, owners.map, records.map);
         ownership.start(node, owners.map, records.map);

@@ -2,6 +2,7 @@ package io.starling.cluster.hazelcast;
 
 import io.starling.testing.BrokerProcess;
 import io.starling.testing.FreePort;
+import io.starling.testing.ScrapedMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,21 @@ final class ClusterProcesses implements AutoCloseable {
         /** Waits until this node's log says the cluster has {@code members} members. */
         void awaitMembers(int members, int fromLine) throws InterruptedException {
             process.awaitLine("Cluster now has " + members + " member(s).", fromLine, 60_000);
+        }
+
+        /**
+         * Waits (at most 60 s) until this node reports the cluster's shared state backed up again
+         * ({@code starling_cluster_safe} 1): a test that loses a second member right after a first
+         * otherwise loses what Hazelcast had not copied again yet, as a real cluster would.
+         */
+        void awaitClusterSafe() throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ScrapedMetrics.scrape(httpPort).value("starling_cluster_safe") != 1) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the cluster's backups were not in sync within 60 s");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
         }
     }
 

@@ -47,7 +47,7 @@ class InboxTest {
     private final RetainedTakeOver retainedTakeOver = mock(RetainedTakeOver.class);
     private final RemoteRoutes routes = new RemoteRoutes();
     private final RemoteGroups groups = new RemoteGroups();
-    private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0);
+    private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0, () -> true);
     private final Acknowledgements acknowledgements =
             new Acknowledgements(() -> 7, timer, Duration.ofHours(1), counters);
     private final List<Channel> routesSent = new ArrayList<>();

@@ -33,7 +33,7 @@ class QueueStreamTest {
     private final List<Sent> sent = new ArrayList<>();
     private final Channel channel = mock(Channel.class);
     private final ClusterNode node = mock(ClusterNode.class);
-    private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0);
+    private final ClusterCounters counters = new ClusterCounters(() -> 2, () -> 0, () -> true);
     private final List<List<QueuedMessage>> leftBehind = new ArrayList<>();
 
     QueueStreamTest() {
