@@ -19,6 +19,9 @@
 #   scripts/compare.sh --dashboard   Starling only: the fan-in load unwatched and with the admin API polled as
 #                                       the dashboard's Topics page polls it, in alternating pairs
 #                                       (lib/compare-dashboard.sh); with --full, more pairs and the full sizes
+#   scripts/compare.sh --latency     latency (p50 to p99.9) and msg/CPU-s at offered rates of 1,000, 5,000 and
+#                                       20,000 msg/s, Starling and Mosquitto side by side, and a PNG of latency
+#                                       against load (lib/compare-latency.sh); with --full, three rounds of 10 s
 #   scripts/compare.sh --memory      RSS after start, at peak and at rest with the quick scenarios, and under a
 #                                       QoS 0 burst to a slow reader: Mosquitto, Starling in-memory and on
 #                                       MapDB with bin/starling's own memory settings (lib/compare-memory.sh)
@@ -49,11 +52,13 @@ case "${1:-}" in
   --memory) MODE=memory ;;
   --dashboard) MODE=dashboard ;;
   --failover) MODE=failover ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--failover|--mqtt5 [--full]|--dashboard [--full]]" >&2; exit 2 ;;
+  --latency) MODE=latency ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--failover|--mqtt5 [--full]|--dashboard [--full]|--latency [--full]]" >&2; exit 2 ;;
 esac
 # The scenario sizes: --mqtt5 runs the quick ones unless --full follows it.
 MODE_SIZES=quick
-[[ "$MODE" == full || ( ( "$MODE" == mqtt5 || "$MODE" == dashboard ) && "${2:-}" == --full ) ]] && MODE_SIZES=full
+[[ "$MODE" == full || ( ( "$MODE" == mqtt5 || "$MODE" == dashboard || "$MODE" == latency ) && "${2:-}" == --full ) ]] \
+  && MODE_SIZES=full
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
@@ -229,6 +234,20 @@ write_section() {
   cat "$section"
 }
 
+# mosquitto_conf PORT [NAME]: writes $WORK/NAME.conf (default mosquitto.conf), a Mosquitto on
+# loopback PORT, anonymous, without persistence, with starling_conf's in-flight window and queue limit.
+mosquitto_conf() {
+  cat > "$WORK/${2:-mosquitto}.conf" <<CONF
+listener $1 127.0.0.1
+allow_anonymous true
+persistence false
+max_inflight_messages 32
+max_queued_messages $QUEUE_LIMIT
+set_tcp_nodelay true
+log_dest stdout
+CONF
+}
+
 # start_both: starts Mosquitto with $WORK/mosquitto.conf and Starling with $WORK/starling.conf,
 # waits for MOSQUITTO_PORT and STARLING_PORT, and sets MOSQUITTO_PID and STARLING_PID.
 start_both() {
@@ -239,53 +258,11 @@ start_both() {
   wait_for_port "$MOSQUITTO_PORT" "$MOSQUITTO_PID" mosquitto
 }
 
-if [[ "$MODE" == cross-node ]]; then
-  # shellcheck source=scripts/lib/compare-cross-node.sh
-  . "$ROOT/scripts/lib/compare-cross-node.sh"
-  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
-  exit 0
-fi
-
-if [[ "$MODE" == storm ]]; then
-  # shellcheck source=scripts/lib/compare-storm.sh
-  . "$ROOT/scripts/lib/compare-storm.sh"
-  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some storm runs failed; see above" >&2; exit 1; }
-  exit 0
-fi
-
-if [[ "$MODE" == mqtt5 ]]; then
-  # shellcheck source=scripts/lib/compare-mqtt5.sh
-  . "$ROOT/scripts/lib/compare-mqtt5.sh"
-  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
-  exit 0
-fi
-
-if [[ "$MODE" == failover ]]; then
-  command -v haproxy > /dev/null || { echo "compare.sh: haproxy not found (apt-get install haproxy)" >&2; exit 2; }
-  # shellcheck source=scripts/lib/compare-failover.sh
-  . "$ROOT/scripts/lib/compare-failover.sh"
-  [[ $FAILED -eq 0 ]] || { echo "compare.sh: the failover storm failed; see above" >&2; exit 1; }
-  exit 0
-fi
-
-if [[ "$MODE" == offline ]]; then
-  # shellcheck source=scripts/lib/compare-offline.sh
-  . "$ROOT/scripts/lib/compare-offline.sh"
-  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
-  exit 0
-fi
-
-if [[ "$MODE" == dashboard ]]; then
-  # shellcheck source=scripts/lib/compare-dashboard.sh
-  . "$ROOT/scripts/lib/compare-dashboard.sh"
-  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
-  exit 0
-fi
-
-if [[ "$MODE" == memory ]]; then
-  # shellcheck source=scripts/lib/compare-memory.sh
-  . "$ROOT/scripts/lib/compare-memory.sh"
-  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their delivery checks; see above" >&2; exit 1; }
+# Every mode but quick and full is a section of its own, in lib/compare-MODE.sh.
+if [[ "$MODE" != quick && "$MODE" != full ]]; then
+  # shellcheck source=/dev/null
+  . "$ROOT/scripts/lib/compare-$MODE.sh"
+  [[ $FAILED -eq 0 ]] || { echo "compare.sh: some runs failed their checks; see above" >&2; exit 1; }
   exit 0
 fi
 
@@ -293,15 +270,7 @@ STARLING_PORT="$(free_port)"
 MOSQUITTO_PORT="$(free_port)"
 
 starling_conf starling "$STARLING_PORT"
-cat > "$WORK/mosquitto.conf" <<EOF
-listener $MOSQUITTO_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 32
-max_queued_messages $QUEUE_LIMIT
-set_tcp_nodelay true
-log_dest stdout
-EOF
+mosquitto_conf "$MOSQUITTO_PORT"
 
 start_both
 echo "Starling pid $STARLING_PID port $STARLING_PORT; Mosquitto pid $MOSQUITTO_PID port $MOSQUITTO_PORT; $MODE mode"

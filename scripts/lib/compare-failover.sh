@@ -8,6 +8,7 @@
 # generator kills node 1 with SIGKILL and measures until every client is connected again through
 # HAProxy, and the CPU of nodes 2 and 3 meanwhile. Starling only: Mosquitto has no cluster.
 
+command -v haproxy > /dev/null || { echo "compare.sh: haproxy not found (apt-get install haproxy)" >&2; exit 2; }
 STORM_CLIENTS="${STORM_CLIENTS:-10000}"
 EXAMPLE="$STARLING_HOME/examples/cluster"
 CLUSTER_NAME="failover-$$"

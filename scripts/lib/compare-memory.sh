@@ -132,15 +132,7 @@ MEMORY_START=$(date +%s)
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 port="$(free_port)"
-cat > "$WORK/mosquitto-memory.conf" <<EOF
-listener $port 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 32
-max_queued_messages $QUEUE_LIMIT
-set_tcp_nodelay true
-log_dest stdout
-EOF
+mosquitto_conf "$port" mosquitto-memory
 "$MOSQUITTO" -c "$WORK/mosquitto-memory.conf" > "$WORK/mosquitto-memory.log" 2>&1 &
 MOSQUITTO_PID=$!
 wait_for_port "$port" "$MOSQUITTO_PID" mosquitto-memory

@@ -10,15 +10,7 @@
 STARLING_PORT="$(free_port)"
 MOSQUITTO_PORT="$(free_port)"
 starling_conf starling "$STARLING_PORT"
-cat > "$WORK/mosquitto.conf" <<EOF2
-listener $MOSQUITTO_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 32
-max_queued_messages $QUEUE_LIMIT
-set_tcp_nodelay true
-log_dest stdout
-EOF2
+mosquitto_conf "$MOSQUITTO_PORT"
 
 start_both
 echo "Starling pid $STARLING_PID port $STARLING_PORT; Mosquitto pid $MOSQUITTO_PID port $MOSQUITTO_PORT; MQTT 5 against 3.1.1, $MODE sizes"

@@ -76,9 +76,11 @@ public record Result(
         if (latency != null && latency.getTotalCount() > 0) {
             out.printf(
                     Locale.ROOT,
-                    "  latency p50 %d us, p99 %d us, max %d us%n",
+                    "  latency p50 %d us, p90 %d us, p99 %d us, p99.9 %d us, max %d us%n",
                     latency.getValueAtPercentile(50),
+                    latency.getValueAtPercentile(90),
                     latency.getValueAtPercentile(99),
+                    latency.getValueAtPercentile(99.9),
                     latency.getMaxValue());
         }
         if (!Double.isNaN(kibPerConnection)) {
@@ -173,8 +175,10 @@ public record Result(
         fields.add("msgs_per_cpu_s=" + number(messagesPerCpuSecond(), 0));
         fields.add("jit_cpu_s=" + number(compilerCpu, 2));
         boolean hasLatency = latency != null && latency.getTotalCount() > 0;
-        fields.add("p50_us=" + (hasLatency ? Long.toString(latency.getValueAtPercentile(50)) : "-"));
-        fields.add("p99_us=" + (hasLatency ? Long.toString(latency.getValueAtPercentile(99)) : "-"));
+        fields.add("p50_us=" + percentile(hasLatency, 50));
+        fields.add("p90_us=" + percentile(hasLatency, 90));
+        fields.add("p99_us=" + percentile(hasLatency, 99));
+        fields.add("p999_us=" + percentile(hasLatency, 99.9));
         fields.add("max_us=" + (hasLatency ? Long.toString(latency.getMaxValue()) : "-"));
         fields.add("kib_per_conn=" + number(kibPerConnection, 2));
         fields.add("kib_at_connack=" + number(kibAtLastConnack, 2));
@@ -185,6 +189,10 @@ public record Result(
         fields.add("rss_drain_max_mib=" + (offline == null ? "-" : number(offline.rssDrainMaxKiB() / 1024, 0)));
         fields.add("status=" + (passed() ? "PASS" : "FAIL"));
         return "RESULT " + String.join(" ", fields);
+    }
+
+    private String percentile(boolean hasLatency, double percentile) {
+        return hasLatency ? Long.toString(latency.getValueAtPercentile(percentile)) : "-";
     }
 
     private static String number(double value, int decimals) {
