@@ -46,8 +46,8 @@ public final class SessionRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** Sessions given up to another node that still relay what reaches them here (see {@link #release}). */
     private final Map<String, Session> moving = new ConcurrentHashMap<>();
-    /** Client ids whose session arrives from a node that relays to it (see {@link #expectRelay}). */
-    private final Set<String> relayExpected = ConcurrentHashMap.newKeySet();
+    /** Sessions that arrive from a node that relays to them, and queue parts that came first (see {@link #expectRelay}). */
+    private final ArrivingSessions arriving = new ArrivingSessions();
 
     private final SessionStore sessionStore;
     private final MessageQueueStore queueStore;
@@ -209,7 +209,9 @@ public final class SessionRegistry {
             }
             // A session its lost node held connected is offline from now on; its timer goes on here.
             SessionExpiry expiry = orphan.expiry().offlineFrom(System.currentTimeMillis());
-            Stages.completeWhen(adopt(session, orphan, relayExpected.remove(orphan.clientId()), expiry), adopted);
+            List<ArrivingSessions.Part> early = arriving.arrived(orphan.clientId());
+            Stages.completeWhen(adopt(session, orphan, early != null, expiry), adopted);
+            continueEarlyParts(session, early);
             if (!expiry.never()) {
                 expireAt(session, expiry.deadline());
             }
@@ -351,14 +353,15 @@ public final class SessionRegistry {
                 return;
             }
             boolean existed = session.isPersistent() || request.moved().isPresent();
-            boolean relayed = relayExpected.remove(request.clientId());
+            List<ArrivingSessions.Part> early = arriving.arrived(request.clientId());
             session.startTakeover(request.link(), request.cleanStart());
             SessionExpiry expiry = SessionExpiry.online(request.expirySeconds());
             CompletionStage<Void> written = request.cleanStart() || !existed
                     ? startFresh(session, request.expirySeconds() == 0, expiry)
                     : request.moved()
-                            .map(moved -> adopt(session, moved, relayed, expiry))
+                            .map(moved -> adopt(session, moved, early != null, expiry))
                             .orElseGet(() -> saveExpiry(session, expiry));
+            continueEarlyParts(session, early);
             written.whenComplete((ignored, failure) -> session.execute(() -> {
                 if (!session.isConnecting(request.link())) {
                     result.completeExceptionally(new CancellationException("taken over by a newer connection"));
@@ -469,28 +472,46 @@ public final class SessionRegistry {
      * stored; dropped if the session does not expect it (it started afresh meanwhile).
      */
     public CompletionStage<Void> continueQueue(String clientId, List<QueuedMessage> part, boolean last) {
+        CompletableFuture<Void> held = arriving.holdIfExpected(clientId, part, last);
+        if (held != null) {
+            // Its CONNECT has not continued the session yet: the part waits for it (continueEarlyParts).
+            return held;
+        }
         Session session = sessions.get(clientId);
         if (session == null) {
             LOG.info("Dropped {} queued message(s) moving with {}: it has no session here.", part.size(), clientId);
             return Stages.DONE;
         }
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        session.execute(() -> {
-            if (session.isDiscarded() || !session.continueQueue(part, last)) {
-                LOG.info(
-                        "Dropped {} queued message(s) moving with {}: its session here started afresh.",
-                        part.size(),
-                        clientId);
-                stored.complete(null);
-                return;
-            }
-            CompletionStage<Void> written = Stages.DONE;
-            for (QueuedMessage queued : part) {
-                written = Stages.both(written, storeWithItsState(clientId, queued));
-            }
-            Stages.completeWhen(written, stored);
-        });
+        session.execute(() -> Stages.completeWhen(continueQueueOnThread(session, part, last), stored));
         return stored;
+    }
+
+    /** Queues and stores a part of the session's moving queue; on the session's thread. */
+    private CompletionStage<Void> continueQueueOnThread(Session session, List<QueuedMessage> part, boolean last) {
+        String clientId = session.clientId();
+        if (session.isDiscarded() || !session.continueQueue(part, last)) {
+            LOG.info(
+                    "Dropped {} queued message(s) moving with {}: its session here started afresh.",
+                    part.size(),
+                    clientId);
+            return Stages.DONE;
+        }
+        CompletionStage<Void> written = Stages.DONE;
+        for (QueuedMessage queued : part) {
+            written = Stages.both(written, storeWithItsState(clientId, queued));
+        }
+        return written;
+    }
+
+    /** The parts of its queue that arrived before the session was continued here, in order; on its thread. */
+    private void continueEarlyParts(Session session, List<ArrivingSessions.Part> early) {
+        if (early == null) {
+            return;
+        }
+        for (ArrivingSessions.Part part : early) {
+            Stages.completeWhen(continueQueueOnThread(session, part.messages(), part.last()), part.stored());
+        }
     }
 
     /** Messages of a session released to another node that are stored there now: removed here. */
@@ -534,12 +555,16 @@ public final class SessionRegistry {
 
     /** The client's session arrives from a node that relays to it (see {@link io.starling.spi.ClusterNode#expectRelay}). */
     public void expectRelay(String clientId) {
-        relayExpected.add(clientId);
+        arriving.expect(clientId);
     }
 
     /** The node the client's session came from has relayed everything: what waited goes out. */
     public void relayEnded(String clientId) {
-        relayExpected.remove(clientId);
+        for (ArrivingSessions.Part part : arriving.ended(clientId)) {
+            // Never continued here (its CONNECT failed): the other node keeps what it could not move.
+            part.stored()
+                    .completeExceptionally(new IllegalStateException("the session of " + clientId + " did not arrive"));
+        }
         Session session = sessions.get(clientId);
         if (session != null) {
             session.execute(session::relayEnded);
