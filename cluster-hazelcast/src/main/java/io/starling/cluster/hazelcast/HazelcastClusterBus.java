@@ -633,9 +633,12 @@ public final class HazelcastClusterBus implements ClusterBus {
     /** Hazelcast's cluster-safe state: no partition of its maps waits for its backup (asks every member). */
     private boolean clusterSafe() {
         HazelcastInstance instance = hazelcast;
-        return instance == null
-                || !instance.getLifecycleService().isRunning()
-                || instance.getPartitionService().isClusterSafe();
+        try {
+            return instance == null || instance.getPartitionService().isClusterSafe();
+        } catch (RuntimeException e) {
+            // Hazelcast is stopping (or cannot ask the members): not known to be safe.
+            return false;
+        }
     }
 
     @Override
