@@ -56,9 +56,6 @@ record DeliveryCheck(
         long expected = 0;
         long delivered = 0;
         long missing = 0;
-        long duplicates = 0;
-        long reordered = 0;
-        long foreign = 0;
         for (int s = 0; s < subscribers.size(); s++) {
             Subscriber subscriber = subscribers.get(s);
             for (int p : heardBy[s]) {
@@ -70,21 +67,8 @@ record DeliveryCheck(
                 lost.andNot(received);
                 missing += lost.cardinality();
             }
-            duplicates += subscriber.duplicates();
-            reordered += subscriber.reordered();
-            foreign += subscriber.foreign();
         }
-        return new DeliveryCheck(
-                qos,
-                sent.published(),
-                expected,
-                delivered,
-                missing,
-                duplicates,
-                reordered,
-                sent.unacknowledged(),
-                sent.unexpectedAcks(),
-                foreign);
+        return counted(qos, sent, expected, delivered, missing, 0, subscribers);
     }
 
     /** The subscribers are the members of one shared subscription group hearing every publisher. */
@@ -110,12 +94,29 @@ record DeliveryCheck(
             lost.andNot(union);
             missing += lost.cardinality();
         }
+        return counted(qos, sent, expected, delivered, missing, duplicates, members);
+    }
+
+    /**
+     * The check, with what each subscriber counted itself (its duplicates, reorderings and
+     * messages of other runs) added to the figures found across them.
+     *
+     * @param duplicates copies found twice across the subscribers (a group's), besides their own
+     */
+    private static DeliveryCheck counted(
+            int qos,
+            Sent sent,
+            long expected,
+            long delivered,
+            long missing,
+            long duplicates,
+            List<Subscriber> subscribers) {
         long reordered = 0;
         long foreign = 0;
-        for (Subscriber member : members) {
-            duplicates += member.duplicates();
-            reordered += member.reordered();
-            foreign += member.foreign();
+        for (Subscriber subscriber : subscribers) {
+            duplicates += subscriber.duplicates();
+            reordered += subscriber.reordered();
+            foreign += subscriber.foreign();
         }
         return new DeliveryCheck(
                 qos,
