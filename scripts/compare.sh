@@ -6,6 +6,8 @@
 #   scripts/compare.sh --full        the issue's sizes (10,000 idle connections, 100,000 drained)
 #   scripts/compare.sh --cross-node  Starling only: two nodes clustered with Hazelcast, publishers
 #                                       on node 1 and subscribers on node 2, against one node
+#   scripts/compare.sh --copied-queues  Starling only: the same pair with persistent subscribers, the
+#                                       cluster's copy of the queues on and off (lib/compare-copied-queues.sh)
 #   scripts/compare.sh --storm       10,000 clients with passwords (STORM_CLIENTS) reconnect at
 #                                       once, over TCP and TLS, Starling and Mosquitto (lib/compare-storm.sh)
 #   scripts/compare.sh --mqtt5       MQTT 5 against MQTT 3.1.1 clients, Starling and Mosquitto side by
@@ -47,13 +49,14 @@ case "${1:-}" in
   --full) MODE=full ;;
   --mqtt5) MODE=mqtt5 ;;
   --cross-node) MODE=cross-node ;;
+  --copied-queues) MODE=copied-queues ;;
   --storm) MODE=storm ;;
   --offline) MODE=offline ;;
   --memory) MODE=memory ;;
   --dashboard) MODE=dashboard ;;
   --failover) MODE=failover ;;
   --latency) MODE=latency ;;
-  *) echo "usage: $0 [--quick|--full|--cross-node|--storm|--offline|--memory|--failover|--mqtt5 [--full]|--dashboard [--full]|--latency [--full]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--quick|--full|--cross-node|--copied-queues|--storm|--offline|--memory|--failover|--mqtt5 [--full]|--dashboard [--full]|--latency [--full]]" >&2; exit 2 ;;
 esac
 # The scenario sizes: --mqtt5 runs the quick ones unless --full follows it.
 MODE_SIZES=quick
@@ -76,7 +79,7 @@ fi
 # Both brokers hold the whole drain in a subscriber's queue and keep 32 messages in flight.
 QUEUE_LIMIT=$((DRAIN * 2))
 
-[[ "$MODE" == cross-node || "$MODE" == failover || "$MODE" == dashboard || -x "$MOSQUITTO" ]] \
+[[ "$MODE" == cross-node || "$MODE" == copied-queues || "$MODE" == failover || "$MODE" == dashboard || -x "$MOSQUITTO" ]] \
   || { echo "compare.sh: $MOSQUITTO not found (apt-get install mosquitto)" >&2; exit 2; }
 if [[ ! -f "$BENCH_JAR" || ! -f "$STARLING_DIST" ]]; then
   (cd "$ROOT" && mvn -B -q -pl benchmarks,distribution -am package -DskipTests)
@@ -168,6 +171,42 @@ start_starling() {
   wait_for_port "$2" "$LAST_PID" "$1"
 }
 
+# start_node_pair [MORE-SETTINGS]: two Starling nodes from the installation, clustered with
+# Hazelcast on loopback (each its own MQTT and member port), with MORE-SETTINGS in both
+# configurations; returns once each sees the other. Sets NODE1_PORT, NODE2_PORT, STARLING_PID
+# (node 1) and NODE2_PID. Names its logs node1 and node2 (a second pair overwrites them).
+start_node_pair() {
+  NODE1_PORT="$(free_port)"; NODE2_PORT="$(free_port)"
+  local member1 member2 cluster_name="bench-$$-$RANDOM" node
+  member1="$(free_port)"; member2="$(free_port)"
+  for node in 1 2; do
+    local member_port mqtt_port
+    if [[ $node == 1 ]]; then member_port=$member1; mqtt_port=$NODE1_PORT; else member_port=$member2; mqtt_port=$NODE2_PORT; fi
+    starling_conf "node$node" "$mqtt_port" "starling.cluster.type = hazelcast
+starling.cluster.hazelcast {
+  cluster-name = \"$cluster_name\"
+  member-host = \"127.0.0.1\"
+  member-port = $member_port
+  members = [\"127.0.0.1:$member1\", \"127.0.0.1:$member2\"]
+  member-timeout = 10s
+  join-timeout = 5s
+}
+${1:-}"
+  done
+  start_starling node1 "$NODE1_PORT"
+  STARLING_PID=$LAST_PID
+  start_starling node2 "$NODE2_PORT"
+  NODE2_PID=$LAST_PID
+  # Both nodes log the member count when it changes; measure only once they see each other.
+  for _ in $(seq 1 150); do
+    grep -q "Cluster now has 2 member(s)" "$WORK/node1.log" && grep -q "Cluster now has 2 member(s)" "$WORK/node2.log" && break
+    sleep 0.2
+  done
+  grep -q "Cluster now has 2 member(s)" "$WORK/node2.log" \
+    || { echo "compare.sh: the two nodes did not form a cluster within 30 s; see their logs:" >&2; cat "$WORK/node1.log" "$WORK/node2.log" >&2; exit 1; }
+  echo "Starling node 1 pid $STARLING_PID port $NODE1_PORT, node 2 pid $NODE2_PID port $NODE2_PORT (member ports $member1, $member2)"
+}
+
 # generate NAME PORT PID ARGS...: runs the generator, shows its output, prints its RESULT line.
 # Publishers keep at most 32 QoS 1/2 messages in flight, the brokers' own limit: Mosquitto
 # 2.0.11 acknowledges inbound QoS 2 messages beyond max_inflight_messages and then drops them.
@@ -178,6 +217,17 @@ generate() {
     --duration "$CAP" --grace 10 --window 32 "$@" 2>&1)" || true
   echo "$out" | sed "s/^/  [$name] /" >&2
   grep '^RESULT' <<<"$out" | tail -1 || echo "RESULT status=ERROR"
+}
+
+# pair_row LABEL FIRST SECOND: a table row comparing two RESULT lines of one scenario: msg/s,
+# msg/CPU-s and p50 / p99 of each, the second's msg/CPU-s over the first's, and both statuses.
+# (Printed, so run in a subshell: call check on the lines yourself.)
+pair_row() {
+  local label="$1" a="$2" b="$3"
+  printf '| %s | %s | %s | %s / %s | %s | %s | %s / %s | **%s** | %s / %s |\n' "$label" \
+    "$(field "$a" msgs_per_s)" "$(field "$a" msgs_per_cpu_s)" "$(ms "$(field "$a" p50_us)")" "$(ms "$(field "$a" p99_us)")" \
+    "$(field "$b" msgs_per_s)" "$(field "$b" msgs_per_cpu_s)" "$(ms "$(field "$b" p50_us)")" "$(ms "$(field "$b" p99_us)")" \
+    "$(ratio "$(field "$b" msgs_per_cpu_s)" "$(field "$a" msgs_per_cpu_s)")" "$(field "$a" status)" "$(field "$b" status)"
 }
 
 FAILED=0

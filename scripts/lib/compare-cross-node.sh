@@ -7,36 +7,7 @@
 # cluster). The CPU figure is both nodes' together in both cases, so the single-node rows also
 # pay for node 2 keeping its routes.
 
-NODE1_PORT="$(free_port)"; NODE2_PORT="$(free_port)"
-MEMBER1_PORT="$(free_port)"; MEMBER2_PORT="$(free_port)"
-CLUSTER_NAME="bench-$$"
-
-for node in 1 2; do
-  member_port_var="MEMBER${node}_PORT"; mqtt_port_var="NODE${node}_PORT"
-  starling_conf "node$node" "${!mqtt_port_var}" "starling.cluster.type = hazelcast
-starling.cluster.hazelcast {
-  cluster-name = \"$CLUSTER_NAME\"
-  member-host = \"127.0.0.1\"
-  member-port = ${!member_port_var}
-  members = [\"127.0.0.1:$MEMBER1_PORT\", \"127.0.0.1:$MEMBER2_PORT\"]
-  member-timeout = 10s
-  join-timeout = 5s
-}"
-done
-start_starling node1 "$NODE1_PORT"
-STARLING_PID=$LAST_PID
-start_starling node2 "$NODE2_PORT"
-NODE2_PID=$LAST_PID
-
-# Both nodes log the member count when it changes; measure only once they see each other.
-for _ in $(seq 1 150); do
-  grep -q "Cluster now has 2 member(s)" "$WORK/node1.log" && grep -q "Cluster now has 2 member(s)" "$WORK/node2.log" && break
-  sleep 0.2
-done
-grep -q "Cluster now has 2 member(s)" "$WORK/node2.log" \
-  || { echo "compare.sh: the two nodes did not form a cluster within 30 s; see their logs:" >&2; cat "$WORK/node1.log" "$WORK/node2.log" >&2; exit 1; }
-echo "Starling node 1 pid $STARLING_PID port $NODE1_PORT, node 2 pid $NODE2_PID port $NODE2_PORT (member ports $MEMBER1_PORT, $MEMBER2_PORT)"
-
+start_node_pair
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 START=$(date +%s)
 SINGLE=(--subscriber-broker-pid "$NODE2_PID")
@@ -54,12 +25,7 @@ cross_compare() {
   s="$(generate single "$NODE1_PORT" "$STARLING_PID" "${SINGLE[@]}" "$@")"
   c="$(generate cross "$NODE1_PORT" "$STARLING_PID" "${CROSS[@]}" "$@")"
   check "$s" "$c"
-  CROSS_ROWS+="| $label | $(field "$s" msgs_per_s) | $(field "$s" msgs_per_cpu_s)"
-  CROSS_ROWS+=" | $(ms "$(field "$s" p50_us)") / $(ms "$(field "$s" p99_us)")"
-  CROSS_ROWS+=" | $(field "$c" msgs_per_s) | $(field "$c" msgs_per_cpu_s)"
-  CROSS_ROWS+=" | $(ms "$(field "$c" p50_us)") / $(ms "$(field "$c" p99_us)")"
-  CROSS_ROWS+=" | **$(ratio "$(field "$c" msgs_per_cpu_s)" "$(field "$s" msgs_per_cpu_s)")**"
-  CROSS_ROWS+=" | $(field "$s" status) / $(field "$c" status) |"$'\n'
+  CROSS_ROWS+="$(pair_row "$label" "$s" "$c")"$'\n'
 }
 
 for qos in 0 1; do

@@ -38,6 +38,7 @@ import io.starling.spi.Authorizer;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
+import io.starling.spi.MessageQueueStore;
 import io.starling.spi.NodeQuery;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionRelay;
@@ -151,6 +152,8 @@ public final class Broker implements ClusterNode, MetricsSource, RedirectControl
         this.workers = EventLoops.newGroup("starling-io", config.ioThreads());
         SubscriptionTrie<Session> trie = new SubscriptionTrie<>();
         SessionStore sessionStore = new ClusterMirroredSessionStore(storage.sessions(), cluster);
+        // Shared groups' queues are this node's alone (docs/SHARED.md); sessions' may be copied.
+        MessageQueueStore queues = cluster.queueStore(storage.queues());
         this.retained = new RetainedMessages(storage.retained());
         DropLog drops = new DropLog(metrics);
         this.shared = new SharedSubscriptions(
@@ -160,10 +163,9 @@ public final class Broker implements ClusterNode, MetricsSource, RedirectControl
                 storage.queues(),
                 cluster);
         Subscriptions subscriptions = new Subscriptions(trie, shared, cluster, sessionStore, metrics);
-        this.sessions = new SessionRegistry(
-                sessionStore, storage.queues(), subscriptions, cluster, config, metrics, drops, workers);
-        this.router =
-                new PublishRouter(trie, shared, retained, storage.queues(), cluster, sessions::get, duplicates, drops);
+        this.sessions =
+                new SessionRegistry(sessionStore, queues, subscriptions, cluster, config, metrics, drops, workers);
+        this.router = new PublishRouter(trie, shared, retained, queues, cluster, sessions::get, duplicates, drops);
         this.authChain = new AuthChain(
                 authenticators, authorizers, config.anonymousAccess(), config.authTimeout(), authExecutor);
         LoginThrottle logins = new LoginThrottle(authChain, config.loginLimits(), metrics, System::nanoTime);
@@ -187,7 +189,7 @@ public final class Broker implements ClusterNode, MetricsSource, RedirectControl
                 subscriptions,
                 router,
                 retained,
-                storage.queues(),
+                queues,
                 authChain,
                 logins,
                 messageIds,
@@ -449,6 +451,13 @@ public final class Broker implements ClusterNode, MetricsSource, RedirectControl
     @Override
     public void stopWatchingForDuplicates(Collection<String> clientIds) {
         duplicates.close(clientIds);
+    }
+
+    @Override
+    public void deliveredBefore(String clientId, Collection<QueuedMessage> messages) {
+        for (QueuedMessage queued : messages) {
+            duplicates.firstDelivery(clientId, queued.message());
+        }
     }
 
     @Override

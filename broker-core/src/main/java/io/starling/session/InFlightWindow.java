@@ -25,6 +25,8 @@ final class InFlightWindow {
         boolean released;
         /** Not sent again on this connection yet: its client's Receive Maximum had no room (see {@link #resend}). */
         boolean held;
+        /** Its first PUBLISH waits for the store (see {@code Outbound}): not sent again before that. */
+        boolean awaitingSend;
 
         Entry(StoredMessage message, int qos, boolean stored, boolean released) {
             this.message = message;
@@ -59,6 +61,11 @@ final class InFlightWindow {
 
     boolean contains(int packetId) {
         return entries.containsKey(packetId);
+    }
+
+    /** Whether {@code entry} is still in flight under {@code packetId}. */
+    boolean isEntry(int packetId, Entry entry) {
+        return entries.get(packetId) == entry;
     }
 
     /** Records a message as sent with {@code packetId}. */
@@ -101,6 +108,11 @@ final class InFlightWindow {
         int sent = 0;
         for (Map.Entry<Integer, Entry> next : entries.entrySet()) {
             Entry entry = next.getValue();
+            if (entry.awaitingSend) {
+                // Goes out in its turn, on this connection, and counts as out.
+                sent++;
+                continue;
+            }
             entry.held = sent >= window;
             if (entry.held) {
                 anyHeld = true;

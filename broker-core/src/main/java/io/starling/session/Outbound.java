@@ -9,6 +9,7 @@ import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The messages on their way to one client: those in flight (sent, not yet acknowledged:
@@ -27,6 +30,8 @@ import java.util.function.Supplier;
  */
 final class Outbound {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
+
     private final String clientId;
     private final Limits limits;
     private final MessageQueueStore store;
@@ -37,6 +42,13 @@ final class Outbound {
     private final StoredBacklog backlog;
 
     private final Supplier<ClientLink> link;
+    private final Executor sessionThread;
+    /**
+     * Messages put in flight whose PUBLISH waits, in send order: a QoS 2 message until the store
+     * has its packet id ({@link MessageQueueStore#publishWaitsForMarkSent}), and whatever was
+     * sent after one (order). Null while none waits.
+     */
+    private ArrayDeque<AwaitedSend> awaited;
     /**
      * Both the shared empty ones until this client has a message in flight or queued: an idle
      * or publish-only client never has, and its own would cost about 140 bytes.
@@ -91,7 +103,11 @@ final class Outbound {
         this.pushBack = pushBack;
         this.backlog = limits.storeIsQueue() ? new StoredBacklog(clientId, store, sessionThread) : null;
         this.link = link;
+        this.sessionThread = sessionThread;
     }
+
+    /** A PUBLISH that goes out once {@code ready} completes and those before it went. */
+    private record AwaitedSend(int packetId, InFlightWindow.Entry entry, CompletionStage<Void> ready) {}
 
     /**
      * Sends the message now if the client is online and nothing is queued before it, and the
@@ -324,11 +340,51 @@ final class Outbound {
             addFirst(new Pending(message, qos, stored));
             return;
         }
-        inFlightForUpdate().put(packetId, new InFlightWindow.Entry(message, qos, stored, false));
-        if (stored) {
-            store.markSent(clientId, message.id(), packetId);
+        InFlightWindow.Entry entry = new InFlightWindow.Entry(message, qos, stored, false);
+        inFlightForUpdate().put(packetId, entry);
+        CompletionStage<Void> marked = stored ? store.markSent(clientId, message.id(), packetId) : Stages.DONE;
+        boolean waits = qos == 2 && stored && store.publishWaitsForMarkSent();
+        if (awaited == null && !waits) {
+            link.sendPublish(message, qos, packetId, false);
+            return;
         }
-        link.sendPublish(message, qos, packetId, false);
+        if (awaited == null) {
+            awaited = new ArrayDeque<>();
+        }
+        entry.awaitingSend = true;
+        CompletionStage<Void> ready = waits ? marked : Stages.DONE;
+        awaited.addLast(new AwaitedSend(packetId, entry, ready));
+        ready.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                // The store's own copy is written or not; the client is not kept waiting for the other.
+                LOG.warn(
+                        "Sending packet id {} to {} before the store had it: {}",
+                        packetId,
+                        clientId,
+                        failure.toString());
+            }
+            sessionThread.execute(this::sendAwaited);
+        });
+    }
+
+    /**
+     * Sends the waiting PUBLISHes whose turn came, in order, on the connection of now (or on the
+     * next one, by {@link #resend}, if none), unless acknowledged or taken away meanwhile.
+     */
+    private void sendAwaited() {
+        while (awaited != null
+                && !awaited.isEmpty()
+                && awaited.peekFirst().ready().toCompletableFuture().isDone()) {
+            AwaitedSend next = awaited.removeFirst();
+            next.entry().awaitingSend = false;
+            ClientLink current = link.get();
+            if (current != null && inFlight.isEntry(next.packetId(), next.entry())) {
+                current.sendPublish(next.entry().message, next.entry().qos, next.packetId(), false);
+            }
+        }
+        if (awaited != null && awaited.isEmpty()) {
+            awaited = null;
+        }
     }
 
     /**
@@ -414,9 +470,7 @@ final class Outbound {
      */
     private void take(List<QueuedMessage> page) {
         ClientLink current = link.get();
-        Set<Long> held = new HashSet<>();
-        queue.addMessageIds(held);
-        inFlight.addMessageIds(held);
+        Set<Long> held = heldMessageIds();
         for (QueuedMessage stored : page) {
             if (held.contains(stored.message().id())) {
                 continue;
@@ -479,6 +533,14 @@ final class Outbound {
         }
         entry.released = true;
         return store.markReleased(clientId, entry.message.id());
+    }
+
+    /** The ids of the messages queued in memory or in flight. */
+    Set<Long> heldMessageIds() {
+        Set<Long> held = new HashSet<>();
+        queue.addMessageIds(held);
+        inFlight.addMessageIds(held);
+        return held;
     }
 
     /** See {@link Session#takeRelease}. */

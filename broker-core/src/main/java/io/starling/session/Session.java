@@ -518,6 +518,11 @@ public final class Session {
         }
     }
 
+    /** The ids of the messages the session has queued or in flight. */
+    Set<Long> heldMessageIds() {
+        return outbound.heldMessageIds();
+    }
+
     /**
      * A QoS 2 message whose PUBREC another node received: sends its PUBREL (with its packet id)
      * now if the client is connected, and again when it reconnects, until PUBCOMP.

@@ -225,6 +225,7 @@ public final class SessionRegistry {
      * A QoS 2 message whose PUBREC that node had received is not sent again (the client has it):
      * its PUBREL is taken over with its packet id, so that a client that hands QoS 2 messages to
      * the application at PUBREL, as Paho does, gets it (unless this session uses the packet id).
+     * A message the session holds already (queued or in flight, by message id) is left out.
      */
     public CompletionStage<Void> takeMessages(String clientId, List<QueuedMessage> messages) {
         Session session = sessions.get(clientId);
@@ -243,7 +244,12 @@ public final class SessionRegistry {
                 return;
             }
             CompletionStage<Void> written = Stages.DONE;
+            Set<Long> held = session.heldMessageIds();
             for (QueuedMessage queued : messages) {
+                if (held.contains(queued.message().id())) {
+                    // The session has it already (the rest of a queue taken from the cluster's copy holds both).
+                    continue;
+                }
                 if (queued.released() && !session.takeRelease(queued)) {
                     LOG.warn(
                             "Dropped the PUBREL of packet id {} handed back for {}: its session here uses that id.",
@@ -255,8 +261,8 @@ public final class SessionRegistry {
                     written = Stages.both(written, storeWithItsState(clientId, queued));
                 } else {
                     // A new delivery here, with a packet id of this session's.
-                    written =
-                            Stages.both(written, queueStore.append(queued.message(), asTarget(clientId, queued), null));
+                    written = Stages.both(
+                            written, queueStore.append(queued.message(), List.of(asTarget(clientId, queued)), null));
                     session.deliver(queued.message(), queued.qos(), true, false);
                 }
             }
@@ -266,21 +272,13 @@ public final class SessionRegistry {
     }
 
     /** The client as the one target of a message it holds, with the QoS and RETAIN flag it gets it with. */
-    private static List<DeliveryTarget> asTarget(String clientId, QueuedMessage queued) {
-        return List.of(
-                new DeliveryTarget(clientId, queued.qos(), queued.message().retain()));
+    private static DeliveryTarget asTarget(String clientId, QueuedMessage queued) {
+        return new DeliveryTarget(clientId, queued.qos(), queued.message().retain());
     }
 
     /** Stores a message for the client with the packet id and QoS 2 state it has on another node. */
     private CompletionStage<Void> storeWithItsState(String clientId, QueuedMessage queued) {
-        CompletionStage<Void> appended = queueStore.append(queued.message(), asTarget(clientId, queued), null);
-        if (queued.packetId() != 0) {
-            queueStore.markSent(clientId, queued.message().id(), queued.packetId());
-        }
-        if (queued.released()) {
-            queueStore.markReleased(clientId, queued.message().id());
-        }
-        return appended;
+        return queueStore.appendMoved(queued, asTarget(clientId, queued));
     }
 
     private Session newSession(String clientId, EventExecutor loop) {
@@ -380,19 +378,22 @@ public final class SessionRegistry {
     /** Discards whatever the session had; a persistent one is recorded anew (with its expiry), a clean one deleted. */
     private CompletionStage<Void> startFresh(Session session, boolean cleanSession, SessionExpiry expiry) {
         boolean wasStored = session.isPersistent();
-        if (!cleanSession) {
-            // A new persistent session: QoS 2 ids an earlier one of the client left open do not apply.
-            // (A clean session is never continued elsewhere: nothing to clear, no cluster write.)
-            cluster.inboundQos2Cleared(session.clientId());
-        }
         subscriptions.removeAll(session);
         session.reset();
         session.setPersistent(!cleanSession);
         if (!cleanSession) {
             session.setExpiry(expiry);
-            return sessionStore.save(new SessionRecord(session.clientId(), Map.of(), expiry));
+            // A new persistent session: what the cluster kept of an earlier one of the client does not apply.
+            // (A clean session is never continued elsewhere: nothing to clear, no cluster write.)
+            return Stages.both(
+                    cluster.persistentSessionStarted(session.clientId()),
+                    sessionStore.save(new SessionRecord(session.clientId(), Map.of(), expiry)));
         }
-        return wasStored ? sessionStore.delete(session.clientId()) : Stages.DONE;
+        if (!wasStored) {
+            return Stages.DONE;
+        }
+        cluster.persistentSessionEnded(session.clientId());
+        return sessionStore.delete(session.clientId());
     }
 
     /**
@@ -518,7 +519,7 @@ public final class SessionRegistry {
     public CompletionStage<Void> queuePartMoved(String clientId, Collection<Long> messageIds) {
         CompletionStage<Void> removed = Stages.DONE;
         for (long messageId : messageIds) {
-            removed = Stages.both(removed, queueStore.remove(clientId, messageId));
+            removed = Stages.both(removed, queueStore.removeMoved(clientId, messageId));
         }
         return removed;
     }
@@ -647,6 +648,7 @@ public final class SessionRegistry {
     }
 
     private void deleteExpired(String clientId) {
+        cluster.persistentSessionEnded(clientId);
         sessionStore.delete(clientId).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.error("Could not delete the expired session of {}: {}", clientId, failure.toString());

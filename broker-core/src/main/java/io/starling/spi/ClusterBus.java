@@ -193,8 +193,32 @@ public interface ClusterBus extends AutoCloseable {
     /** The PUBREL of that packet id came (see {@link #inboundQos2Received}). */
     default void inboundQos2Released(String clientId, int packetId) {}
 
-    /** The client's session starts afresh: no QoS 2 packet id of its client awaits PUBREL. */
-    default void inboundQos2Cleared(String clientId) {}
+    /**
+     * A new persistent session of the client starts on this node: what the cluster kept of an
+     * earlier one (QoS 2 packet ids of its client awaiting PUBREL, the copy of its queue) no
+     * longer applies. Completes when the cluster has forgotten it (the session's first message
+     * must not meet the copy of the earlier queue).
+     */
+    default CompletionStage<Void> persistentSessionStarted(String clientId) {
+        return Stages.DONE;
+    }
+
+    /**
+     * A persistent session ended on this node (it expired, or its client started a clean
+     * session): what the cluster kept of its queue goes. (Not called when a session moves to
+     * another node, which takes over what the cluster kept.)
+     */
+    default void persistentSessionEnded(String clientId) {}
+
+    /**
+     * The store of queued messages as the broker uses it: {@code local}, or, for a cluster that
+     * keeps a copy of every persistent session's queue on other nodes (so that a node continuing
+     * a session after this one is lost has every message this one acknowledged), {@code local}
+     * with its changes also made to that copy.
+     */
+    default MessageQueueStore queueStore(MessageQueueStore local) {
+        return local;
+    }
 
     /**
      * A client with a will is connected to this node (CONNACK sent). The cluster may keep the

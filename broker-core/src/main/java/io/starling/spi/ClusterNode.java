@@ -68,6 +68,14 @@ public interface ClusterNode {
     /** Ends {@link #watchForDuplicates} for the clients: nothing more is remembered for them. */
     void stopWatchingForDuplicates(Collection<String> clientIds);
 
+    /**
+     * The client's session, watched for duplicates ({@link #watchForDuplicates}), continues with
+     * these messages (the cluster's copy of a lost node's queue): a copy of one of them relayed
+     * by {@link #deliverTo} (a forward the lost node had stored and not acknowledged) is not
+     * delivered again.
+     */
+    void deliveredBefore(String clientId, Collection<QueuedMessage> messages);
+
     /** The client ids with a session on this node now (connected or not). */
     Set<String> clientIds();
 

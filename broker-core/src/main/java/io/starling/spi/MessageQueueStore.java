@@ -29,6 +29,44 @@ public interface MessageQueueStore extends AutoCloseable {
     /** The client acknowledged (PUBACK/PUBCOMP) the message, or it was dropped by policy. */
     CompletionStage<Void> remove(String clientId, long messageId);
 
+    /**
+     * Stores a message of a session that came from another node (handed over, or continued
+     * from the cluster's copy), with the packet id and QoS 2 state it has there. A store that
+     * also keeps a copy elsewhere for the session has it there already: only its own copy is
+     * written.
+     */
+    default CompletionStage<Void> appendMoved(QueuedMessage queued, DeliveryTarget target) {
+        CompletionStage<Void> appended = append(queued.message(), List.of(target), null);
+        String clientId = target.clientId();
+        long messageId = queued.message().id();
+        if (queued.packetId() != 0) {
+            markSent(clientId, messageId, queued.packetId());
+        }
+        if (queued.released()) {
+            markReleased(clientId, messageId);
+        }
+        return appended;
+    }
+
+    /**
+     * The message moved with its session to another node, which stored it: this node's copy
+     * goes. Unlike {@link #remove}, the message is not done: a store that also keeps a copy
+     * elsewhere for the session (a cluster's) leaves that copy to the session's new node.
+     */
+    default CompletionStage<Void> removeMoved(String clientId, long messageId) {
+        return remove(clientId, messageId);
+    }
+
+    /**
+     * Whether a QoS 2 message is sent to the client only once {@link #markSent} completed. True
+     * for a store that keeps the packet id where another node may continue the session: a node
+     * that continued it without the packet id of a message the client has would send the message
+     * again under a new id, and the client would take it as a second message.
+     */
+    default boolean publishWaitsForMarkSent() {
+        return false;
+    }
+
     /** The client's queued and in-flight messages, oldest first. Read at start-up only. */
     List<QueuedMessage> load(String clientId);
 

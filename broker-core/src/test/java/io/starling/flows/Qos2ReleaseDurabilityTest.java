@@ -2,18 +2,13 @@ package io.starling.flows;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.starling.spi.DeliveryTarget;
-import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
-import io.starling.spi.QueuedMessage;
 import io.starling.spi.Storage;
-import io.starling.spi.StoredMessage;
 import io.starling.storage.memory.InMemoryStorageProvider;
+import io.starling.testing.DelegatingQueueStore;
 import io.starling.testing.EmbeddedBroker;
 import io.starling.testing.RawMqttClient;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
@@ -27,53 +22,16 @@ import org.junit.jupiter.api.Test;
 class Qos2ReleaseDurabilityTest {
 
     /** The in-memory queue store, with the recording of PUBRECs held until the test lets it go. */
-    private static final class HeldReleases implements MessageQueueStore {
-        final MessageQueueStore store;
+    private static final class HeldReleases extends DelegatingQueueStore {
         final CompletableFuture<Void> letGo = new CompletableFuture<>();
 
         HeldReleases(MessageQueueStore store) {
-            this.store = store;
+            super(store);
         }
 
         @Override
         public CompletionStage<Void> markReleased(String clientId, long messageId) {
             return letGo.thenCompose(ignored -> store.markReleased(clientId, messageId));
-        }
-
-        @Override
-        public CompletionStage<Void> append(
-                StoredMessage message, Collection<DeliveryTarget> targets, InboundQos2Receipt receipt) {
-            return store.append(message, targets, receipt);
-        }
-
-        @Override
-        public CompletionStage<Void> markSent(String clientId, long messageId, int packetId) {
-            return store.markSent(clientId, messageId, packetId);
-        }
-
-        @Override
-        public CompletionStage<Void> remove(String clientId, long messageId) {
-            return store.remove(clientId, messageId);
-        }
-
-        @Override
-        public List<QueuedMessage> load(String clientId) {
-            return store.load(clientId);
-        }
-
-        @Override
-        public Set<Integer> loadInboundQos2(String clientId) {
-            return store.loadInboundQos2(clientId);
-        }
-
-        @Override
-        public CompletionStage<Void> releaseInboundQos2(String clientId, int packetId) {
-            return store.releaseInboundQos2(clientId, packetId);
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.starling.config.BrokerConfig.QueueFullPolicy;
 import io.starling.metrics.BrokerMetrics;
 import io.starling.spi.DeliveryTarget;
+import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import io.starling.storage.memory.InMemoryMessageQueueStore;
@@ -33,11 +34,15 @@ class OutboundTest {
 
     /** A window of 2 and a queue of 3 messages or {@code maxBytes} payload bytes. */
     private Outbound outbound(QueueFullPolicy policy, long maxBytes) {
+        return outbound(policy, maxBytes, store);
+    }
+
+    private Outbound outbound(QueueFullPolicy policy, long maxBytes, MessageQueueStore queues) {
         Outbound.Limits limits = new Outbound.Limits(2, 3, maxBytes, 0, policy, Duration.ofMinutes(1), false, false);
         return new Outbound(
                 CLIENT,
                 limits,
-                store,
+                queues,
                 new DropLog(metrics),
                 metrics,
                 pushBack,
@@ -169,6 +174,36 @@ class OutboundTest {
         assertTrue(outbound.acknowledged(packetId, 2));
         assertEquals(List.of(), store.load(CLIENT));
         assertEquals(List.of(), outbound.snapshot());
+    }
+
+    /**
+     * With a store that keeps packet ids on another node, a QoS 2 PUBLISH goes out only once its
+     * packet id is stored (else a node continuing the session could send it under a new id), a
+     * reconnect does not send it early, and a QoS 1 message sent after it keeps its place.
+     */
+    @Test
+    void aQos2PublishWaitsUntilTheStoreHasItsPacketIdAndOthersKeepTheirPlace() {
+        MarkSentGate gate = new MarkSentGate(store);
+        Outbound outbound = outbound(QueueFullPolicy.DROP_NEWEST, 0, gate);
+        StoredMessage first = stored(1);
+        outbound.deliver(link, first, 2, true, true, false);
+        outbound.deliver(link, stored(2), 1, true, true, false);
+        assertEquals(List.of(), link.sent());
+        RecordingLink next = new RecordingLink();
+        current = next;
+        outbound.resend(next);
+        assertEquals(List.of(), next.sent(), "not sent again before it was sent");
+
+        gate.open(1);
+        assertEquals(List.of(), next.sent(), "the QoS 1 message waits behind the QoS 2 one");
+        gate.open(0);
+        assertEquals(List.of("PUBLISH m1 q2 dup=false", "PUBLISH m2 q1 dup=false"), next.sent());
+        assertEquals(next.packetId(0), store.load(CLIENT).get(0).packetId());
+        outbound.deliver(next, stored(3), 1, true, true, false);
+        assertEquals(2, next.sent().size(), "the window of 2 is full");
+        assertTrue(outbound.acknowledged(next.packetId(1), 1));
+        outbound.pump(next);
+        assertEquals("PUBLISH m3 q1 dup=false", next.sent().get(2), "nothing waits once the QoS 2 message went");
     }
 
     @Test

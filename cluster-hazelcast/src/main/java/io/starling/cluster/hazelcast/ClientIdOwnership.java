@@ -43,6 +43,7 @@ final class ClientIdOwnership {
     private final LongSupplier ids;
     private final Duration timeout;
     private final MovingQueues queues;
+    private final QueueReplicas replicas;
     private final Map<Long, Request> requests = new ConcurrentHashMap<>();
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
@@ -62,8 +63,10 @@ final class ClientIdOwnership {
             Supplier<Set<String>> otherNodes,
             LongSupplier ids,
             Duration timeout,
-            MovingQueues queues) {
+            MovingQueues queues,
+            QueueReplicas replicas) {
         this.nodeId = nodeId;
+        this.replicas = replicas;
         this.channels = channels;
         this.claims = claims;
         this.lostNodes = lostNodes;
@@ -182,7 +185,7 @@ final class ClientIdOwnership {
             // with the claim (a client starting afresh has ended it above).
             Optional<SessionSnapshot> recorded =
                     cleanStart ? Optional.empty() : fromRecord(clientId, found.record(), found.inboundQos2(), false);
-            finish(clientId, claim, result, recorded, null);
+            withQueue(recorded).whenComplete((snapshot, error) -> finish(clientId, claim, result, snapshot, error));
             return;
         }
         handOver(previous, channel, clientId, cleanStart)
@@ -211,7 +214,10 @@ final class ClientIdOwnership {
         return answer.handle((snapshot, error) -> {
                     requests.remove(requestId);
                     if (error == null) {
-                        return CompletableFuture.completedFuture(snapshot);
+                        // The queue comes from that node; the cluster's copy of it is this node's to change now.
+                        return snapshot.isEmpty()
+                                ? CompletableFuture.completedFuture(snapshot)
+                                : replicas.own(clientId).thenApply(ignored -> snapshot);
                     }
                     LOG.warn(
                             "Node {} did not hand over the session of {} ({}); continuing it from its record.",
@@ -297,13 +303,38 @@ final class ClientIdOwnership {
                 .getAsync(clientId)
                 .thenCombine(
                         inboundQos2.textOf(clientId),
-                        (text, inbound) -> fromRecord(clientId, text, inbound, evenIfLive));
+                        (text, inbound) -> fromRecord(clientId, text, inbound, evenIfLive))
+                .thenCompose(this::withQueue);
+    }
+
+    /**
+     * A session continued from its record gets the cluster's copy of its queue (the messages its
+     * node acknowledged, with their packet ids and QoS 2 state), which is this node's from now on.
+     * A second Hazelcast call, on this rare path only (its node was lost or did not answer).
+     */
+    private CompletionStage<Optional<SessionSnapshot>> withQueue(Optional<SessionSnapshot> recorded) {
+        if (recorded.isEmpty() || !replicas.enabled()) {
+            return CompletableFuture.completedFuture(recorded);
+        }
+        SessionSnapshot session = recorded.get();
+        return replicas.take(session.clientId())
+                .thenApply(queue -> {
+                    node.deliveredBefore(session.clientId(), queue);
+                    return queue;
+                })
+                .thenApply(queue -> Optional.of(new SessionSnapshot(
+                        session.clientId(),
+                        session.subscriptions(),
+                        queue,
+                        session.inboundQos2(),
+                        session.packetIdsFrom(),
+                        session.expiry())));
     }
 
     /**
      * The session a record describes, if the node it names is gone (or, with {@code evenIfLive},
      * did not hand it over): subscriptions, packet-id lease and the QoS 2 packet ids its client
-     * sent that await PUBREL (its queued messages stay in that node's store).
+     * sent that await PUBREL (its queued messages: {@link #withQueue}).
      */
     private Optional<SessionSnapshot> fromRecord(
             String clientId, String recordText, String inboundText, boolean evenIfLive) {
@@ -407,7 +438,13 @@ final class ClientIdOwnership {
                 moved == null ? "nothing" : moved.messages().size() + " message(s)",
                 request != null);
         if (request == null) {
-            if (moved != null && !moved.messages().isEmpty()) {
+            if (moved != null && !moved.messages().isEmpty() && replicas.enabled()) {
+                // Too late: the session continued here from its record, with the cluster's copy of its queue.
+                LOG.info(
+                        "Node released the session of {} late; its {} message(s) came with the cluster's copy.",
+                        moved.clientId(),
+                        moved.messages().size());
+            } else if (moved != null && !moved.messages().isEmpty()) {
                 // Too late: the session continued here from its record. What that node had is queued here.
                 LOG.info(
                         "Node released the session of {} late; queueing its {} message(s) here.",

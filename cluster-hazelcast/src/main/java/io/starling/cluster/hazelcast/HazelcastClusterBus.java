@@ -10,6 +10,7 @@ import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
 import io.starling.spi.InboundQos2Receipt;
+import io.starling.spi.MessageQueueStore;
 import io.starling.spi.NodeAnswer;
 import io.starling.spi.NodeQuery;
 import io.starling.spi.SessionExpiry;
@@ -83,6 +84,7 @@ public final class HazelcastClusterBus implements ClusterBus {
     private final SessionMoves moves;
     private final MovingQueues movingQueues;
     private final InboundQos2Records inboundQos2 = new InboundQos2Records();
+    private final QueueReplicas replicas;
     private final ClientIdOwnership ownership;
     private final AtomicLong ids = new AtomicLong();
     private final ClusterCounters counters;
@@ -113,11 +115,16 @@ public final class HazelcastClusterBus implements ClusterBus {
         this.wills = new Wills(nodeId, ids::incrementAndGet);
         this.retainedTakeOver = new RetainedTakeOver(
                 this::channel, ids::incrementAndGet, settings.requestTimeout().multipliedBy(10));
-        this.lostNodes =
-                new LostNodes(nodeId, channels, membership::otherNodes, claims, routes, settings, timer, inboundQos2);
-        this.moves = new SessionMoves(channels, timer, settings.requestTimeout());
+        this.replicas = new QueueReplicas(
+                nodeId,
+                settings.requestTimeout(),
+                settings.memberTimeout().plus(settings.requestTimeout()),
+                settings.replicateQueues());
+        this.lostNodes = new LostNodes(
+                nodeId, channels, membership::otherNodes, claims, routes, settings, timer, inboundQos2, replicas);
+        this.moves = new SessionMoves(channels, timer, settings.requestTimeout(), replicas);
         this.movingQueues = new MovingQueues(
-                nodeId, channels, timer, settings.requestTimeout(), counters, settings.moveQueuePartBytes());
+                nodeId, channels, timer, settings.requestTimeout(), counters, settings.moveQueuePartBytes(), replicas);
         this.ownership = new ClientIdOwnership(
                 nodeId,
                 channels,
@@ -128,10 +135,11 @@ public final class HazelcastClusterBus implements ClusterBus {
                 membership::otherNodes,
                 ids::incrementAndGet,
                 settings.requestTimeout(),
-                movingQueues);
+                movingQueues,
+                replicas);
         this.records = new SessionRecordMirror(nodeId, settings.requestTimeout(), this::recordWritten);
-        this.returning =
-                new ReturningSessions(nodeId, channels, membership::otherNodes, records, settings.requestTimeout());
+        this.returning = new ReturningSessions(
+                nodeId, channels, membership::otherNodes, records, replicas, settings.requestTimeout());
         this.sharedForwards = new SharedForwards(channels, timer);
         this.inbox = new Inbox(
                 nodeId,
@@ -179,6 +187,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         lostNodes.start(clusterNode, owners, sessionRecords);
         moves.start(clusterNode);
         inboundQos2.start(instance.getMap(InboundQos2Records.MAP));
+        replicas.start(instance.getMap(QueueReplicas.MAP));
         ownership.start(clusterNode, owners, sessionRecords);
         movingQueues.start(clusterNode, owners);
         nodeQueries.start(instance, clusterNode, nodeId, settings.requestTimeout());
@@ -553,8 +562,20 @@ public final class HazelcastClusterBus implements ClusterBus {
     }
 
     @Override
-    public void inboundQos2Cleared(String clientId) {
+    public CompletionStage<Void> persistentSessionStarted(String clientId) {
         inboundQos2.cleared(clientId);
+        return replicas.startedAfresh(clientId);
+    }
+
+    @Override
+    public void persistentSessionEnded(String clientId) {
+        // Refused once another node continued the session (it owns the copy then).
+        replicas.deleted(clientId);
+    }
+
+    @Override
+    public MessageQueueStore queueStore(MessageQueueStore local) {
+        return replicas.enabled() ? new ReplicatedQueueStore(local, replicas) : local;
     }
 
     @Override
@@ -648,6 +669,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         }
         closed = true;
         records.close();
+        replicas.close();
         membership.close();
         HazelcastInstance instance = hazelcast;
         if (instance != null) {

@@ -1,7 +1,9 @@
 package io.starling.cluster.hazelcast;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
@@ -24,7 +26,8 @@ record HazelcastSettings(
         int maxBatchMessages,
         int maxBatchBytes,
         int maxPendingPerNode,
-        int moveQueuePartBytes) {
+        int moveQueuePartBytes,
+        boolean replicateQueues) {
 
     static final String PATH = "starling.cluster.hazelcast";
     /** The member attribute that carries a member's Starling node id. */
@@ -60,7 +63,8 @@ record HazelcastSettings(
                 range(c, "max-batch-messages", 1, 100_000),
                 range(c, "max-batch-bytes", 1024, 64 * 1024 * 1024),
                 range(c, "max-pending-per-node", 16, 10_000_000),
-                range(c, "move-queue-part-bytes", 1024, 64 * 1024 * 1024));
+                range(c, "move-queue-part-bytes", 1024, 64 * 1024 * 1024),
+                c.getBoolean("replicate-queues"));
     }
 
     /**
@@ -84,6 +88,11 @@ record HazelcastSettings(
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
         config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
+        // Each session's copy is changed in place by entry processors: as bytes, every change
+        // would copy the whole queue.
+        config.addMapConfig(new MapConfig(QueueReplicas.MAP)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setBackupCount(1));
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(memberPort).setPortAutoIncrement(false);
         network.setPublicAddress(memberHost + ":" + memberPort);

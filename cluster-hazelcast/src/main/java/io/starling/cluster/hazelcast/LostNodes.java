@@ -56,6 +56,9 @@ final class LostNodes {
     private final long forgetAfterMillis;
     private final LostNodeRelay relay;
     private final InboundQos2Records inboundQos2;
+    /** The copies of the lost node's queues, taken with its sessions. */
+    private final QueueReplicas replicas;
+
     private final InDoubtMessages inDoubt = new InDoubtMessages();
     /** Lost nodes whose routes are still kept, and the node that relays what is routed to them. */
     private final Map<String, String> adopters = new ConcurrentHashMap<>();
@@ -85,9 +88,11 @@ final class LostNodes {
             RemoteRoutes routes,
             HazelcastSettings settings,
             ScheduledExecutorService timer,
-            InboundQos2Records inboundQos2) {
+            InboundQos2Records inboundQos2,
+            QueueReplicas replicas) {
         this.nodeId = nodeId;
         this.inboundQos2 = inboundQos2;
+        this.replicas = replicas;
         this.channels = channels;
         this.otherNodes = otherNodes;
         this.claims = claims;
@@ -318,13 +323,17 @@ final class LostNodes {
                     continuesLostSession(clientId, lostNode, true);
                     return inboundQos2
                             .idsOf(clientId)
-                            .thenCompose(inbound -> node.adoptSession(new SessionSnapshot(
-                                    clientId,
-                                    record.subscriptions(),
-                                    List.of(),
-                                    inbound,
-                                    record.leasedTo(),
-                                    record.expiry())))
+                            .thenCombine(replicas.take(clientId), (inbound, queue) -> {
+                                node.deliveredBefore(clientId, queue);
+                                return new SessionSnapshot(
+                                        clientId,
+                                        record.subscriptions(),
+                                        queue,
+                                        inbound,
+                                        record.leasedTo(),
+                                        record.expiry());
+                            })
+                            .thenCompose(node::adoptSession)
                             .thenApply(ignored -> nodeId);
                 });
         return adopted.whenComplete((ignored, failure) -> claims.end(clientId, claim));

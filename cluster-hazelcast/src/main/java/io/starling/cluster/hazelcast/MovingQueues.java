@@ -30,6 +30,7 @@ final class MovingQueues {
     private final Duration timeout;
     private final ClusterCounters counters;
     private final int partBytes;
+    private final QueueReplicas replicas;
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
 
@@ -40,8 +41,10 @@ final class MovingQueues {
             ScheduledExecutorService timer,
             Duration timeout,
             ClusterCounters counters,
-            int partBytes) {
+            int partBytes,
+            QueueReplicas replicas) {
         this.nodeId = nodeId;
+        this.replicas = replicas;
         this.channels = channels;
         this.timer = timer;
         this.timeout = timeout;
@@ -64,7 +67,26 @@ final class MovingQueues {
                 node,
                 counters,
                 partBytes,
-                this::handOn);
+                (clientId, rest) -> leftBehind(channel.target(), clientId, rest));
+    }
+
+    /**
+     * The new node did not confirm the rest of the queue. If it left and queues are copied, the
+     * node that continues the session has the rest from the cluster's copy (this node's appends
+     * are in it, and its removals of moved parts were its own copy's): this node's copy goes,
+     * as after a complete move. Otherwise the rest is handed on.
+     */
+    private void leftBehind(String target, String clientId, List<QueuedMessage> rest) {
+        if (replicas.enabled() && !channels.containsKey(target)) {
+            LOG.info(
+                    "Node {} left while {} message(s) of {} were on their way; the cluster's copy of the queue has them.",
+                    target,
+                    rest.size(),
+                    clientId);
+            node.sessionMoved(clientId);
+            return;
+        }
+        handOn(clientId, rest);
     }
 
     /**

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Sessions this node has that the cluster may have continued elsewhere meanwhile: restored
  * from this node's store at start, or kept through a network split. This node claims their
  * client ids again unless a live node holds one; then the session continued there, and the
- * messages stored here for it go to that node.
+ * messages stored here for it go to that node, unless queues are copied ({@link QueueReplicas}):
+ * then the session continued with the copy, and a restored session's messages are dropped. A
+ * session kept here sets the copy to what this node restored.
  */
 final class ReturningSessions {
 
@@ -28,6 +30,7 @@ final class ReturningSessions {
     private final Map<String, Channel> channels;
     private final Supplier<Set<String>> otherNodes;
     private final SessionRecordMirror records;
+    private final QueueReplicas replicas;
     private final Duration timeout;
     private volatile ClusterNode node;
     private volatile IMap<String, String> owners;
@@ -37,8 +40,10 @@ final class ReturningSessions {
             Map<String, Channel> channels,
             Supplier<Set<String>> otherNodes,
             SessionRecordMirror records,
+            QueueReplicas replicas,
             Duration timeout) {
         this.nodeId = nodeId;
+        this.replicas = replicas;
         this.channels = channels;
         this.otherNodes = otherNodes;
         this.records = records;
@@ -63,10 +68,22 @@ final class ReturningSessions {
                     String holder = holder(previousValue);
                     Channel channel = holder == null ? null : channels.get(holder);
                     if (holder == null || !live.contains(holder) || channel == null) {
+                        // Kept: the cluster's copy of its queue is what this node restored.
                         return records.kept(clientId, restored.subscriptions(), restored.expiry())
-                                .thenApply(ignored -> true);
+                                .thenCombine(replicas.reset(clientId, restored.messages()), (kept, reset) -> true);
                     }
                     if (restored.messages().isEmpty()) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    if (replicas.enabled()) {
+                        // The node holding the session continued it with the cluster's copy of its
+                        // queue, which had every message this node acknowledged.
+                        LOG.info(
+                                "Dropped the {} stored message(s) of {}: its session continued on node {} with the"
+                                        + " cluster's copy of its queue.",
+                                restored.messages().size(),
+                                clientId,
+                                holder);
                         return CompletableFuture.completedFuture(false);
                     }
                     CompletableFuture<Void> handedBack = timed(new CompletableFuture<>());
@@ -125,6 +142,10 @@ final class ReturningSessions {
                                     .thenAccept(released -> released.filter(session ->
                                                     !session.messages().isEmpty())
                                             .ifPresent(session -> handBack(holder, session)));
+                        } else {
+                            // The other side may have taken the copy of its queue over during the
+                            // split: this node's changes would be refused.
+                            replicas.take(clientId);
                         }
                     });
         }

@@ -56,11 +56,14 @@ final class SessionMoves {
     private final Map<String, MoveRelay> leaving = new ConcurrentHashMap<>();
 
     private final Map<String, Arrival> arriving = new ConcurrentHashMap<>();
+    private final QueueReplicas replicas;
     private volatile ClusterNode node;
 
     /** @param channels the bus's channels to the other nodes (read only here) */
-    SessionMoves(Map<String, Channel> channels, ScheduledExecutorService timer, Duration timeout) {
+    SessionMoves(
+            Map<String, Channel> channels, ScheduledExecutorService timer, Duration timeout, QueueReplicas replicas) {
         this.channels = channels;
+        this.replicas = replicas;
         this.timer = timer;
         this.timeout = timeout;
     }
@@ -256,9 +259,28 @@ final class SessionMoves {
             }
         });
         arriving.forEach((clientId, arrival) -> {
-            if (arrival.from().equals(lostNode)) {
-                done(clientId, lostNode);
+            if (!arrival.from().equals(lostNode)) {
+                return;
             }
+            if (!replicas.enabled()) {
+                done(clientId, lostNode);
+                return;
+            }
+            // The rest of its queue is in the cluster's copy (this node's since the answer): queued
+            // before what waited for the relay.
+            replicas.take(clientId)
+                    .thenCompose(copy -> node.takeMessages(clientId, copy))
+                    .whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            LOG.warn(
+                                    "Could not take the rest of the queue of {} from the cluster's copy after node {}"
+                                            + " left: {}",
+                                    clientId,
+                                    lostNode,
+                                    failure.toString());
+                        }
+                        done(clientId, lostNode);
+                    });
         });
     }
 }

@@ -35,19 +35,7 @@ class ChannelTest {
 
     /** A channel whose sender runs the drain on the calling thread. */
     private Channel channel(int maxBatchMessages, int maxPending) {
-        HazelcastSettings settings = new HazelcastSettings(
-                "c",
-                "127.0.0.1",
-                5701,
-                List.of("127.0.0.1:5701"),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(10),
-                maxBatchMessages,
-                1 << 20,
-                maxPending,
-                256 * 1024);
+        HazelcastSettings settings = TestSettings.unstarted(Duration.ofSeconds(10), maxBatchMessages, maxPending);
         return new Channel(
                 "a",
                 "b",

@@ -16,7 +16,6 @@ import io.starling.spi.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,30 +54,22 @@ class ClientIdOwnershipTest {
 
     /** Node a, with {@link #channels} to the live nodes; node c was lost unless it has one. */
     private void startNodeA() {
-        HazelcastSettings settings = new HazelcastSettings(
-                "test",
-                "127.0.0.1",
-                5701,
-                List.of("127.0.0.1:5701"),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(10),
-                256,
-                1 << 20,
-                100,
-                256 * 1024);
+        HazelcastSettings settings = TestSettings.unstarted(Duration.ofMinutes(10), 256, 100);
         InboundQos2Records inboundQos2 = new InboundQos2Records();
         inboundQos2.start(qos2.map);
         LocalClaims claims = new LocalClaims();
         Map<String, Channel> live = channels;
-        lostNodes = new LostNodes("a", live, live::keySet, claims, new RemoteRoutes(), settings, timer, inboundQos2);
+        // Without copies of the queues: a session continued from its record takes the copy with a
+        // call of its own (QueueReplicasTest), not counted here.
+        QueueReplicas replicas = new QueueReplicas("a", settings.requestTimeout(), settings.requestTimeout(), false);
+        lostNodes = new LostNodes(
+                "a", live, live::keySet, claims, new RemoteRoutes(), settings, timer, inboundQos2, replicas);
         ownership = new ClientIdOwnership(
                 "a",
                 channels,
                 claims,
                 lostNodes,
-                new SessionMoves(channels, timer, settings.requestTimeout()),
+                new SessionMoves(channels, timer, settings.requestTimeout(), replicas),
                 inboundQos2,
                 live::keySet,
                 new AtomicLong()::incrementAndGet,
@@ -89,7 +80,9 @@ class ClientIdOwnershipTest {
                         timer,
                         settings.requestTimeout(),
                         new ClusterCounters(() -> 2, () -> 0, () -> true),
-                        settings.moveQueuePartBytes()));
+                        settings.moveQueuePartBytes(),
+                        replicas),
+                replicas);
         lostNodes.start(node, owners.map, records.map);
         ownership.start(node, owners.map, records.map);
     }

@@ -38,19 +38,8 @@ class ConnectClaimTest {
     }
 
     private static HazelcastSettings settings(int port, List<String> members) {
-        return new HazelcastSettings(
-                "connect-claim-" + ProcessHandle.current().pid(),
-                "127.0.0.1",
-                port,
-                members,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(10),
-                256,
-                1 << 20,
-                100,
-                256 * 1024);
+        return TestSettings.member(
+                "connect-claim-" + ProcessHandle.current().pid(), port, members, Duration.ofSeconds(10));
     }
 
     @AfterAll

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node killed while it stores messages for an offline persistent session, whose client
- * then continues the session on another node: when the killed node starts again with its
- * store, it hands those messages to the node holding the session and keeps no copy of it. A
- * QoS 2 message the client had received (PUBREC) but not completed goes on with its PUBREL.
+ * Without the cluster's copy of the queues ({@code replicate-queues = false}): a node killed
+ * while it stores messages for an offline persistent session, whose client then continues the
+ * session on another node: when the killed node starts again with its store, it hands those
+ * messages to the node holding the session and keeps no copy of it. A QoS 2 message the client
+ * had received (PUBREC) but not completed goes on with its PUBREL. (With the copy, the default,
+ * the session has them at once: {@link KilledNodeQueueTest}.)
  */
 class RestartedNodeTest {
 
@@ -23,7 +25,8 @@ class RestartedNodeTest {
 
     @Test
     void aRestartedNodeHandsItsStoredMessagesToTheNodeWhereTheSessionContinued() throws Exception {
-        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(dir, 2)) {
+        try (ClusterProcesses cluster =
+                ClusterProcesses.startWithMapDb(dir, 2, "starling.cluster.hazelcast.replicate-queues = false")) {
             ClusterProcesses.Node a = cluster.node(0);
             ClusterProcesses.Node b = cluster.node(1);
             int releasedId;
@@ -92,15 +95,15 @@ class RestartedNodeTest {
         }
     }
 
-    private static byte[] bytes(String text) {
+    static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(RawMqttClient.Packet packet) {
+    static String text(RawMqttClient.Packet packet) {
         return new String(packet.body(), StandardCharsets.UTF_8);
     }
 
-    private static int packetIdOf(RawMqttClient.Packet publish) {
+    static int packetIdOf(RawMqttClient.Packet publish) {
         int topicLength = ((publish.body()[0] & 0xFF) << 8) | (publish.body()[1] & 0xFF);
         int index = 2 + topicLength;
         return ((publish.body()[index] & 0xFF) << 8) | (publish.body()[index + 1] & 0xFF);

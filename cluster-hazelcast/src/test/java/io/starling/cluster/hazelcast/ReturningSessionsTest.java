@@ -39,8 +39,14 @@ class ReturningSessionsTest {
     private final Channel toB = mock(Channel.class);
     private final ClusterNode node = mock(ClusterNode.class);
     private final SessionRecordMirror mirror = new SessionRecordMirror("me", Duration.ofSeconds(30), id -> {});
-    private final ReturningSessions returning =
-            new ReturningSessions("me", channels, () -> Set.of("b"), mirror, Duration.ofSeconds(30));
+    /** Without copies of the queues (a restored session's messages are handed over), unless a test says. */
+    private final ReturningSessions returning = new ReturningSessions(
+            "me",
+            channels,
+            () -> Set.of("b"),
+            mirror,
+            new QueueReplicas("me", Duration.ofSeconds(30), Duration.ofSeconds(30), false),
+            Duration.ofSeconds(30));
 
     ReturningSessionsTest() {
         channels.put("b", toB);
@@ -71,6 +77,22 @@ class ReturningSessionsTest {
         verify(toB).send(eq(new ClusterMessage.HandBack(WITH_MESSAGES)), any(), eq(false));
         assertEquals("b/2", owners.data.get("c"), "the live node keeps the id");
         assertEquals(Map.of(), records.data);
+    }
+
+    @Test
+    void withCopiedQueuesARestoredSessionALiveNodeContinuedIsDroppedWithItsMessages() {
+        ReturningSessions copying = new ReturningSessions(
+                "me",
+                channels,
+                () -> Set.of("b"),
+                mirror,
+                new QueueReplicas("me", Duration.ofSeconds(30), Duration.ofSeconds(30), true),
+                Duration.ofSeconds(30));
+        copying.start(node, owners.map);
+        owners.data.put("c", "b/2");
+        assertFalse(copying.restored(WITH_MESSAGES).toCompletableFuture().join(), "dropped here");
+        verify(toB, never()).send(any(), any(), eq(false));
+        assertEquals("b/2", owners.data.get("c"), "the live node keeps the id");
     }
 
     @Test

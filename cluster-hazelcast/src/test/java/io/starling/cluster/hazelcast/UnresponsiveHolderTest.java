@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A client reconnects to another node while the node holding its persistent session does not
  * answer (frozen for longer than the request timeout, shorter than the member timeout): the
- * session continues from the cluster's record with its subscriptions, and what the frozen node
- * had queued for it follows once that node answers. Before, the connect failed, and the next
+ * session continues from the cluster's record with its subscriptions and the cluster's copy of
+ * its queue (taking the copy over waits for the frozen node if the copy's partition is there:
+ * while it failed after the request timeout instead, the retried connect found the session gone,
+ * which the frozen node had handed over meanwhile to a connect that had failed). Before, the connect failed, and the next
  * one, finding the id already claimed by its own node, started an empty session: the
  * subscriptions were gone and nothing reached the client (found by the randomized fault run).
  */
@@ -34,7 +36,7 @@ class UnresponsiveHolderTest {
     Path dir;
 
     @Test
-    void aSessionWhoseNodeDoesNotAnswerContinuesFromItsRecordAndGetsItsQueueLater() throws Exception {
+    void aSessionWhoseNodeDoesNotAnswerContinuesFromItsRecordWithItsQueue() throws Exception {
         try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(
                 dir,
                 2,
@@ -93,7 +95,7 @@ class UnresponsiveHolderTest {
                             received.stream()
                                     .filter(text -> text.startsWith("queued"))
                                     .toList(),
-                            clientIds.get(i) + ": what the frozen node had queued follows, in order: " + received);
+                            clientIds.get(i) + ": what was queued on the frozen node arrives, in order: " + received);
                     assertTrue(
                             received.contains("live"),
                             clientIds.get(i) + ": its subscription works on the other node: " + received);

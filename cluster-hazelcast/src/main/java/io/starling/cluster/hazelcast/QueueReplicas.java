@@ -1,0 +1,349 @@
+package io.starling.cluster.hazelcast;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.starling.concurrent.Stages;
+import io.starling.spi.DeliveryTarget;
+import io.starling.spi.QueuedMessage;
+import io.starling.spi.StoredMessage;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The cluster's copy of every persistent session's queue, so that a node continuing a lost
+ * node's session has every message that node acknowledged to its publishers, in order, with
+ * the packet ids and QoS 2 state the client knows: the IMap {@code starling.queues} (client id
+ * to {@link QueueReplica}, kept as objects, one synchronous backup). Only the node that owns a
+ * session's copy changes it; a node takes the copy over when it continues the session (from its
+ * record, or handed over), so a late change from the node it left is refused.
+ */
+final class QueueReplicas {
+
+    static final String MAP = "starling.queues";
+
+    private final String nodeId;
+    private final Duration timeout;
+    private final Duration takeTimeout;
+    private final boolean enabled;
+    /** Orders each session's copy; kept above every sequence of a copy taken over. */
+    private final AtomicLong sequences = new AtomicLong(System.currentTimeMillis() << 20);
+
+    /** The appends called and not completed yet, in call order (see {@link #inCallOrder}). */
+    private final ArrayDeque<PendingAppend> pendingAppends = new ArrayDeque<>();
+
+    private volatile IMap<String, QueueReplica> map;
+    private volatile boolean closed;
+
+    /**
+     * @param timeout     how long a change may take (the request timeout)
+     * @param takeTimeout how long a take may take: the copy's partition may be on a node that
+     *     does not answer (frozen) until it answers or is declared lost and the partition moves
+     * @param enabled     {@code starling.cluster.hazelcast.replicate-queues}: if not, nothing is
+     *     copied or taken
+     */
+    QueueReplicas(String nodeId, Duration timeout, Duration takeTimeout, boolean enabled) {
+        this.nodeId = nodeId;
+        this.timeout = timeout;
+        this.takeTimeout = takeTimeout;
+        this.enabled = enabled;
+    }
+
+    void start(IMap<String, QueueReplica> replicas) {
+        if (enabled) {
+            this.map = replicas;
+        }
+    }
+
+    /**
+     * Whether sessions' queues are copied: then a node that continues a session of a lost node
+     * has its messages, and the messages that node stored are not handed over when it returns.
+     */
+    boolean enabled() {
+        return enabled;
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    /**
+     * The message joins the copies of the targets' queues. Fails if a target's copy belongs to
+     * another node (its session continued there): the message must not be acknowledged here.
+     */
+    CompletionStage<Void> appended(StoredMessage message, Collection<DeliveryTarget> targets) {
+        IMap<String, QueueReplica> replicas = map;
+        if (replicas == null || closed) {
+            return Stages.DONE;
+        }
+        HashMap<String, Integer> flags = new HashMap<>();
+        for (DeliveryTarget target : targets) {
+            flags.put(target.clientId(), target.qos() | (target.retain() ? Change.RETAIN : 0));
+        }
+        Change change =
+                Change.append(nodeId, message.id(), Wire.encodeMessage(message), flags, sequences.incrementAndGet());
+        String only = flags.size() == 1 ? flags.keySet().iterator().next() : null;
+        CompletionStage<Map<String, Object>> applied = only != null
+                ? replicas.submitToKey(only, change).thenApply(accepted -> Map.of(only, accepted))
+                : replicas.submitToKeys(flags.keySet(), change);
+        CompletableFuture<Void> stored = timed(applied)
+                .thenAccept(answers -> answers.forEach((clientId, accepted) -> {
+                    if (!Boolean.TRUE.equals(accepted)) {
+                        throw new IllegalStateException("the session of " + clientId + " continued on another node");
+                    }
+                }));
+        return inCallOrder(stored);
+    }
+
+    /**
+     * Completes as {@code stored} does, but not before the appends called earlier: Hazelcast
+     * answers its calls in any order, and a publisher's acknowledgements must go out in the order
+     * of its messages [MQTT-4.6.0-2].
+     */
+    private CompletableFuture<Void> inCallOrder(CompletableFuture<Void> stored) {
+        PendingAppend pending = new PendingAppend(stored, new CompletableFuture<>());
+        synchronized (pendingAppends) {
+            pendingAppends.addLast(pending);
+        }
+        stored.whenComplete((ignored, failure) -> completeInCallOrder());
+        return pending.ordered();
+    }
+
+    /**
+     * Completes the appends whose turn came, oldest first. Under the lock, so that what waits for
+     * one (the publisher's acknowledgement) runs before the next completes.
+     */
+    private void completeInCallOrder() {
+        synchronized (pendingAppends) {
+            while (!pendingAppends.isEmpty()
+                    && pendingAppends.peekFirst().stored().isDone()) {
+                PendingAppend done = pendingAppends.removeFirst();
+                done.stored().whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        done.ordered().completeExceptionally(failure);
+                    } else {
+                        done.ordered().complete(null);
+                    }
+                });
+            }
+        }
+    }
+
+    private record PendingAppend(CompletableFuture<Void> stored, CompletableFuture<Void> ordered) {}
+
+    CompletionStage<Void> sent(String clientId, long messageId, int packetId) {
+        return change(clientId, Change.of(Change.Kind.SENT, nodeId, messageId, packetId));
+    }
+
+    CompletionStage<Void> released(String clientId, long messageId) {
+        return change(clientId, Change.of(Change.Kind.RELEASED, nodeId, messageId, 0));
+    }
+
+    CompletionStage<Void> removed(String clientId, long messageId) {
+        return change(clientId, Change.of(Change.Kind.REMOVE, nodeId, messageId, 0));
+    }
+
+    /** A new session of the client starts here: the copy is this node's, and empty. */
+    CompletionStage<Void> startedAfresh(String clientId) {
+        return reset(clientId, List.of());
+    }
+
+    /** This node keeps the session with these messages (restored from its store): the copy is set to them. */
+    CompletionStage<Void> reset(String clientId, List<QueuedMessage> messages) {
+        ArrayList<QueueReplica.Item> items = new ArrayList<>(messages.size());
+        for (QueuedMessage queued : messages) {
+            QueueReplica.Item item = new QueueReplica.Item(
+                    queued.message().id(),
+                    Wire.encodeMessage(queued.message()),
+                    queued.qos(),
+                    queued.message().retain(),
+                    sequences.incrementAndGet());
+            item.packetId = queued.packetId();
+            item.released = queued.released();
+            items.add(item);
+        }
+        return change(clientId, Change.reset(nodeId, items));
+    }
+
+    /** The session ended here: its copy goes, if it is still this node's. */
+    CompletionStage<Void> deleted(String clientId) {
+        return change(clientId, Change.of(Change.Kind.DELETE, nodeId, 0, 0));
+    }
+
+    /**
+     * The session continues here: its copy becomes this node's (changes from the node it was on
+     * are refused from now on). Completes with its messages in queue order, in flight first as
+     * they were sent; empty without a copy.
+     */
+    CompletionStage<List<QueuedMessage>> take(String clientId) {
+        IMap<String, QueueReplica> replicas = map;
+        if (replicas == null || closed) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return replicas.submitToKey(clientId, Change.of(Change.Kind.TAKE, nodeId, 0, 0))
+                .toCompletableFuture()
+                .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(answer -> {
+                    QueueReplica taken = (QueueReplica) answer;
+                    List<QueuedMessage> messages = new ArrayList<>(taken.items.size());
+                    for (QueueReplica.Item item : taken.ordered()) {
+                        messages.add(item.toQueued());
+                    }
+                    long last = taken.lastSequence();
+                    sequences.accumulateAndGet(last, Math::max);
+                    return messages;
+                });
+    }
+
+    /**
+     * As {@link #take}, without the messages: the session's queue comes from the node it leaves
+     * (a hand-over between live nodes), and is in the copy already (that node appended it).
+     */
+    CompletionStage<Void> own(String clientId) {
+        IMap<String, QueueReplica> replicas = map;
+        if (replicas == null || closed) {
+            return Stages.DONE;
+        }
+        return replicas.submitToKey(clientId, Change.of(Change.Kind.OWN, nodeId, 0, 0))
+                .toCompletableFuture()
+                .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenAccept(last -> sequences.accumulateAndGet((Long) last, Math::max));
+    }
+
+    private CompletionStage<Void> change(String clientId, Change change) {
+        IMap<String, QueueReplica> replicas = map;
+        if (replicas == null || closed) {
+            return Stages.DONE;
+        }
+        return timed(replicas.submitToKey(clientId, change)).thenApply(ignored -> null);
+    }
+
+    private <T> CompletableFuture<T> timed(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One change to a session's copy, applied on the key's partition owner and, the same, on its backup. */
+    static final class Change implements EntryProcessor<String, QueueReplica, Object> {
+
+        private static final long serialVersionUID = 1L;
+        /** In an append's flags: the target gets the message with RETAIN 1. */
+        static final int RETAIN = 4;
+
+        enum Kind {
+            APPEND,
+            SENT,
+            RELEASED,
+            REMOVE,
+            TAKE,
+            OWN,
+            RESET,
+            DELETE
+        }
+
+        private final Kind kind;
+        private final String node;
+        private final long messageId;
+        private final int packetId;
+        private final byte[] message;
+        /** APPEND: client id to QoS, plus {@link #RETAIN}. */
+        private final HashMap<String, Integer> flags;
+
+        private final long sequence;
+        private final ArrayList<QueueReplica.Item> items;
+
+        private Change(
+                Kind kind,
+                String node,
+                long messageId,
+                int packetId,
+                byte[] message,
+                HashMap<String, Integer> flags,
+                long sequence,
+                ArrayList<QueueReplica.Item> items) {
+            this.kind = kind;
+            this.node = node;
+            this.messageId = messageId;
+            this.packetId = packetId;
+            this.message = message;
+            this.flags = flags;
+            this.sequence = sequence;
+            this.items = items;
+        }
+
+        static Change of(Kind kind, String node, long messageId, int packetId) {
+            return new Change(kind, node, messageId, packetId, null, null, 0, null);
+        }
+
+        static Change append(
+                String node, long messageId, byte[] message, HashMap<String, Integer> flags, long sequence) {
+            return new Change(Kind.APPEND, node, messageId, 0, message, flags, sequence, null);
+        }
+
+        static Change reset(String node, ArrayList<QueueReplica.Item> items) {
+            return new Change(Kind.RESET, node, 0, 0, null, null, 0, items);
+        }
+
+        @Override
+        public Object process(Map.Entry<String, QueueReplica> entry) {
+            QueueReplica replica = entry.getValue();
+            switch (kind) {
+                case TAKE, OWN -> {
+                    QueueReplica taken = replica == null ? new QueueReplica(node) : replica;
+                    taken.owner = node;
+                    entry.setValue(taken);
+                    return kind == Kind.TAKE ? taken.copy() : Long.valueOf(taken.lastSequence());
+                }
+                case RESET -> {
+                    QueueReplica fresh = new QueueReplica(node);
+                    for (QueueReplica.Item item : items) {
+                        fresh.items.put(item.messageId, item);
+                    }
+                    entry.setValue(fresh);
+                    return Boolean.TRUE;
+                }
+                case APPEND -> {
+                    if (replica == null) {
+                        replica = new QueueReplica(node);
+                    } else if (!replica.owner.equals(node)) {
+                        return Boolean.FALSE;
+                    }
+                    int flag = flags.get(entry.getKey());
+                    replica.append(new QueueReplica.Item(messageId, message, flag & 3, (flag & RETAIN) != 0, sequence));
+                    entry.setValue(replica);
+                    return Boolean.TRUE;
+                }
+                default -> {
+                    return changeOwned(entry, replica);
+                }
+            }
+        }
+
+        /** SENT, RELEASED, REMOVE, DELETE: only the owner's. */
+        private Boolean changeOwned(Map.Entry<String, QueueReplica> entry, QueueReplica replica) {
+            if (replica == null || !replica.owner.equals(node)) {
+                return Boolean.FALSE;
+            }
+            if (kind == Kind.DELETE) {
+                entry.setValue(null);
+                return Boolean.TRUE;
+            }
+            if (kind == Kind.REMOVE) {
+                replica.remove(messageId);
+            } else if (kind == Kind.SENT) {
+                replica.sent(messageId, packetId);
+            } else {
+                replica.released(messageId);
+            }
+            entry.setValue(replica);
+            return Boolean.TRUE;
+        }
+    }
+}
