@@ -24,6 +24,13 @@ final class QueueReplica implements Serializable {
     /** The node whose session this is: only its changes apply. */
     String owner;
 
+    /**
+     * The node that handed the session over to {@link #owner} while both ran, or null: messages it
+     * had routed to the session before it let go may still reach it, and it appends them before
+     * relaying them to the owner (who appends the same message again, a no-op).
+     */
+    String handedOverBy;
+
     /** By message id. */
     final LinkedHashMap<Long, Item> items = new LinkedHashMap<>();
 
@@ -131,6 +138,11 @@ final class QueueReplica implements Serializable {
         List<Item> ordered = new ArrayList<>(items.values());
         ordered.sort(Comparator.comparingLong(item -> item.sequence));
         return ordered;
+    }
+
+    /** Whether {@code node} may append: the owner, or the node that handed the session over to it. */
+    boolean appendsFrom(String node) {
+        return owner.equals(node) || node.equals(handedOverBy);
     }
 
     /** A copy to hand out of the partition thread, which goes on changing the items. */

@@ -2,12 +2,12 @@ package io.starling.cluster.hazelcast;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import io.starling.concurrent.DaemonThreads;
 import io.starling.concurrent.Stages;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,8 +39,12 @@ final class QueueReplicas {
     /** Orders each session's copy; kept above every sequence of a copy taken over. */
     private final AtomicLong sequences = new AtomicLong(System.currentTimeMillis() << 20);
 
-    /** The appends called and not completed yet, in call order (see {@link #inCallOrder}). */
-    private final ArrayDeque<PendingAppend> pendingAppends = new ArrayDeque<>();
+    /** Hazelcast answers its calls in any order; these complete in the order they were called. */
+    private final ExecutorService completer =
+            Executors.newSingleThreadExecutor(DaemonThreads.named("starling-cluster-copy"));
+
+    private final CallOrder appends = new CallOrder(completer);
+    private final CallOrder releases = new CallOrder(completer);
 
     private volatile IMap<String, QueueReplica> map;
     private volatile boolean closed;
@@ -73,6 +79,7 @@ final class QueueReplicas {
 
     void close() {
         closed = true;
+        completer.shutdown();
     }
 
     /**
@@ -100,51 +107,18 @@ final class QueueReplicas {
                         throw new IllegalStateException("the session of " + clientId + " continued on another node");
                     }
                 }));
-        return inCallOrder(stored);
+        // A publisher's acknowledgements go out in the order of its messages [MQTT-4.6.0-2].
+        return appends.after(stored);
     }
-
-    /**
-     * Completes as {@code stored} does, but not before the appends called earlier: Hazelcast
-     * answers its calls in any order, and a publisher's acknowledgements must go out in the order
-     * of its messages [MQTT-4.6.0-2].
-     */
-    private CompletableFuture<Void> inCallOrder(CompletableFuture<Void> stored) {
-        PendingAppend pending = new PendingAppend(stored, new CompletableFuture<>());
-        synchronized (pendingAppends) {
-            pendingAppends.addLast(pending);
-        }
-        stored.whenComplete((ignored, failure) -> completeInCallOrder());
-        return pending.ordered();
-    }
-
-    /**
-     * Completes the appends whose turn came, oldest first. Under the lock, so that what waits for
-     * one (the publisher's acknowledgement) runs before the next completes.
-     */
-    private void completeInCallOrder() {
-        synchronized (pendingAppends) {
-            while (!pendingAppends.isEmpty()
-                    && pendingAppends.peekFirst().stored().isDone()) {
-                PendingAppend done = pendingAppends.removeFirst();
-                done.stored().whenComplete((ignored, failure) -> {
-                    if (failure != null) {
-                        done.ordered().completeExceptionally(failure);
-                    } else {
-                        done.ordered().complete(null);
-                    }
-                });
-            }
-        }
-    }
-
-    private record PendingAppend(CompletableFuture<Void> stored, CompletableFuture<Void> ordered) {}
 
     CompletionStage<Void> sent(String clientId, long messageId, int packetId) {
         return change(clientId, Change.of(Change.Kind.SENT, nodeId, messageId, packetId));
     }
 
+    /** In call order, as PUBREL waits for it: Paho hands a QoS 2 message over at PUBREL. */
     CompletionStage<Void> released(String clientId, long messageId) {
-        return change(clientId, Change.of(Change.Kind.RELEASED, nodeId, messageId, 0));
+        return releases.after(change(clientId, Change.of(Change.Kind.RELEASED, nodeId, messageId, 0))
+                .toCompletableFuture());
     }
 
     CompletionStage<Void> removed(String clientId, long messageId) {
@@ -297,6 +271,9 @@ final class QueueReplicas {
             switch (kind) {
                 case TAKE, OWN -> {
                     QueueReplica taken = replica == null ? new QueueReplica(node) : replica;
+                    // A node that handed the session over live may still append what it had routed;
+                    // one that is lost or silent (TAKE) may not.
+                    taken.handedOverBy = kind == Kind.OWN && !taken.owner.equals(node) ? taken.owner : null;
                     taken.owner = node;
                     entry.setValue(taken);
                     return kind == Kind.TAKE ? taken.copy() : Long.valueOf(taken.lastSequence());
@@ -312,7 +289,7 @@ final class QueueReplicas {
                 case APPEND -> {
                     if (replica == null) {
                         replica = new QueueReplica(node);
-                    } else if (!replica.owner.equals(node)) {
+                    } else if (!replica.appendsFrom(node)) {
                         return Boolean.FALSE;
                     }
                     int flag = flags.get(entry.getKey());

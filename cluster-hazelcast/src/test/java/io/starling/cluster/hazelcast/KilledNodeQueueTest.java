@@ -30,7 +30,8 @@ class KilledNodeQueueTest {
 
     @Test
     void aKilledNodesSessionContinuesElsewhereWithItsWholeQueue() throws Exception {
-        try (ClusterProcesses cluster = ClusterProcesses.startWithMapDb(dir, 2)) {
+        try (ClusterProcesses cluster =
+                ClusterProcesses.startWithMapDb(dir, 2, "starling.cluster.hazelcast.replicate-queues = true")) {
             ClusterProcesses.Node a = cluster.node(0);
             ClusterProcesses.Node b = cluster.node(1);
             int releasedId;

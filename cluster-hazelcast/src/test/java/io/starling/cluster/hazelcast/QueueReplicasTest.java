@@ -172,6 +172,30 @@ class QueueReplicasTest {
         assertEquals(List.of(31L, 32L, 33L, 34L), ids(done(node("d", first).take("x4"))));
     }
 
+    /**
+     * A session handed over between live nodes: the node it left may still append what it had
+     * routed to the session before letting go (it relays those to the new node); once another
+     * node continues the session without it (from the record), it may not.
+     */
+    @Test
+    void theNodeThatHandedTheSessionOverMayStillAppendUntilAnotherNodeTakesIt() {
+        QueueReplicas a = node("a", first);
+        QueueReplicas b = node("b", second);
+        done(a.appended(message(51), List.of(new DeliveryTarget("x6", 1))));
+        done(b.own("x6"));
+        done(a.appended(message(52), List.of(new DeliveryTarget("x6", 1))));
+        done(b.appended(message(52), List.of(new DeliveryTarget("x6", 1))));
+        done(a.removed("x6", 51));
+        QueueReplicas c = node("c", first);
+        assertEquals(
+                List.of(51L, 52L), ids(done(c.take("x6"))), "the old node's removal refused, its append kept once");
+
+        assertThrows(
+                CompletionException.class,
+                () -> done(a.appended(message(53), List.of(new DeliveryTarget("x6", 1)))),
+                "after a take, the node that handed it over is refused too");
+    }
+
     @Test
     void aNodeKeepingARestoredSessionSetsTheCopyToItsOwnQueue() {
         QueueReplicas a = node("a", first);

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Without the cluster's copy of the queues ({@code replicate-queues = false}): a node killed
+ * Without the cluster's copy of the queues ({@code replicate-queues = false}, the default): a node killed
  * while it stores messages for an offline persistent session, whose client then continues the
  * session on another node: when the killed node starts again with its store, it hands those
  * messages to the node holding the session and keeps no copy of it. A QoS 2 message the client
- * had received (PUBREC) but not completed goes on with its PUBREL. (With the copy, the default,
- * the session has them at once: {@link KilledNodeQueueTest}.)
+ * had received (PUBREC) but not completed goes on with its PUBREL. (With the copy the session
+ * has them at once: {@link KilledNodeQueueTest}.)
  */
 class RestartedNodeTest {
 

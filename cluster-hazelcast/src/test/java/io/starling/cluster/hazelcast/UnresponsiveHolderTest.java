@@ -41,7 +41,8 @@ class UnresponsiveHolderTest {
                 dir,
                 2,
                 "starling.cluster.hazelcast.request-timeout = 1500ms",
-                "starling.cluster.hazelcast.member-timeout = 20s")) {
+                "starling.cluster.hazelcast.member-timeout = 20s",
+                "starling.cluster.hazelcast.replicate-queues = true")) {
             ClusterProcesses.Node holder = cluster.node(0);
             ClusterProcesses.Node other = cluster.node(1);
             // Several clients: the claim of an id whose map partition the frozen node owns waits for
