@@ -99,8 +99,8 @@ final class QueueReplicas {
                 Change.append(nodeId, message.id(), Wire.encodeMessage(message), flags, sequences.incrementAndGet());
         String only = flags.size() == 1 ? flags.keySet().iterator().next() : null;
         CompletionStage<Map<String, Object>> applied = only != null
-                ? replicas.submitToKey(only, change).thenApply(accepted -> Map.of(only, accepted))
-                : replicas.submitToKeys(flags.keySet(), change);
+                ? answered(replicas.submitToKey(only, change)).thenApply(accepted -> Map.of(only, accepted))
+                : answered(replicas.submitToKeys(flags.keySet(), change));
         CompletableFuture<Void> stored = timed(applied)
                 .thenAccept(answers -> answers.forEach((clientId, accepted) -> {
                     if (!Boolean.TRUE.equals(accepted)) {
@@ -162,8 +162,7 @@ final class QueueReplicas {
         if (replicas == null || closed) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return replicas.submitToKey(clientId, Change.of(Change.Kind.TAKE, nodeId, 0, 0))
-                .toCompletableFuture()
+        return answered(replicas.submitToKey(clientId, Change.of(Change.Kind.TAKE, nodeId, 0, 0)))
                 .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(answer -> {
                     QueueReplica taken = (QueueReplica) answer;
@@ -186,8 +185,7 @@ final class QueueReplicas {
         if (replicas == null || closed) {
             return Stages.DONE;
         }
-        return replicas.submitToKey(clientId, Change.of(Change.Kind.OWN, nodeId, 0, 0))
-                .toCompletableFuture()
+        return answered(replicas.submitToKey(clientId, Change.of(Change.Kind.OWN, nodeId, 0, 0)))
                 .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenAccept(last -> sequences.accumulateAndGet((Long) last, Math::max));
     }
@@ -197,7 +195,27 @@ final class QueueReplicas {
         if (replicas == null || closed) {
             return Stages.DONE;
         }
-        return timed(replicas.submitToKey(clientId, change)).thenApply(ignored -> null);
+        return timed(answered(replicas.submitToKey(clientId, change))).thenApply(ignored -> null);
+    }
+
+    /**
+     * The call's answer in a future of this class's own, completed on the thread that received
+     * it. A stage registered on Hazelcast's own future runs on its default executor, which on a
+     * machine with two cores or fewer (a common pool of parallelism 1) starts a new thread for
+     * every callback: measured, that made the copy cost milliseconds of CPU per message.
+     */
+    private static <T> CompletableFuture<T> answered(CompletionStage<T> call) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        call.whenCompleteAsync(
+                (value, failure) -> {
+                    if (failure != null) {
+                        answer.completeExceptionally(failure);
+                    } else {
+                        answer.complete(value);
+                    }
+                },
+                Runnable::run);
+        return answer;
     }
 
     private <T> CompletableFuture<T> timed(CompletionStage<T> stage) {
