@@ -282,9 +282,12 @@ final class Outbound {
      * @param online   whether the client is connected
      * @param pausable whether the message's publisher can be paused (a client of this node;
      *     others fall back to drop-newest, see {@link #deliver})
+     * @param submitted deliveries handed to the session and not yet queued: counted with the
+     *     queue (the router acknowledged them already)
      */
-    QueueRefusal refusalOfNew(StoredMessage message, boolean online, boolean pausable) {
-        if (backlog != null || online && queuedMirror == 0) {
+    QueueRefusal refusalOfNew(StoredMessage message, boolean online, boolean pausable, int submitted) {
+        int queued = queuedMirror + submitted;
+        if (backlog != null || online && queued == 0) {
             return null;
         }
         long size = message.payload().length;
@@ -302,11 +305,11 @@ final class Outbound {
         if (limits.policy() == QueueFullPolicy.DROP_OLDEST) {
             return null;
         }
-        if (queuedMirror >= limits.maxQueued() || maxBytes > 0 && queuedBytesMirror + size > maxBytes) {
+        if (queued >= limits.maxQueued() || maxBytes > 0 && queuedBytesMirror + size > maxBytes) {
             return new QueueRefusal(
                     "client",
                     "queue at max-queued-messages (" + limits.maxQueued() + ") or max-queued-bytes (" + maxBytes
-                            + ") with " + queuedMirror + " message(s)");
+                            + ") with " + queued + " message(s)");
         }
         return null;
     }

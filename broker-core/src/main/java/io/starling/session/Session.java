@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,16 @@ public final class Session {
 
     private final String clientId;
     private final SessionExecutor executor;
+
+    /**
+     * Deliveries submitted by routing threads and not yet run on the session's thread: the
+     * router acknowledges a publisher before they run, so the queue's own count lags behind
+     * them (a publisher's next message must see them, {@link #queueRefusal}).
+     */
+    private volatile int submitted;
+
+    private static final AtomicIntegerFieldUpdater<Session> SUBMITTED =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "submitted");
     private final Outbound outbound;
     private final PacketIds packetIds;
     private final PushBack pushBack = new PushBack();
@@ -269,13 +280,13 @@ public final class Session {
 
     /**
      * Why a QoS 1/2 message routed to this session now would be dropped as new by its queue
-     * limits in memory, or null (see {@link Outbound#refusalOfNew}). Safe from any thread; the
-     * answer may lag what the session's thread does meanwhile.
+     * limits in memory, or null (see {@link Outbound#refusalOfNew}). Safe from any thread;
+     * deliveries submitted and not yet run count as queued.
      *
      * @param pausable whether the message comes from a client of this node that push-back can pause
      */
     public QueueRefusal queueRefusal(StoredMessage message, boolean pausable) {
-        return outbound.refusalOfNew(message, attached, pausable);
+        return outbound.refusalOfNew(message, attached, pausable, submitted);
     }
 
     /** Whether the session has a connection attached or being attached. */
@@ -295,6 +306,7 @@ public final class Session {
      * Safe from any thread.
      */
     public void submitDelivery(StoredMessage message, int qos, boolean stored, boolean pausable) {
+        SUBMITTED.incrementAndGet(this);
         executor.submit(new Delivery(message, qos, stored, pausable));
     }
 
@@ -314,7 +326,12 @@ public final class Session {
 
         @Override
         public void run() {
-            deliver(message, qos, stored, pausable);
+            try {
+                deliver(message, qos, stored, pausable);
+            } finally {
+                // Counted out once queued (or sent), so that queueRefusal never sees it in neither.
+                SUBMITTED.decrementAndGet(Session.this);
+            }
         }
     }
 
