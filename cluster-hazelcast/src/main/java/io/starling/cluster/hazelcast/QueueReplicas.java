@@ -250,6 +250,8 @@ final class QueueReplicas {
 
         private final long sequence;
         private final ArrayList<QueueReplica.Item> items;
+        /** False on the backup, whose answer nobody reads: a take then copies nothing to answer. */
+        private boolean answers = true;
 
         private Change(
                 Kind kind,
@@ -283,6 +285,17 @@ final class QueueReplicas {
             return new Change(Kind.RESET, node, 0, 0, null, null, 0, items);
         }
 
+        /** The same change, without the owner's answer (a whole queue's copy for a take). */
+        @Override
+        public EntryProcessor<String, QueueReplica, Object> getBackupProcessor() {
+            if (kind != Kind.TAKE && kind != Kind.OWN) {
+                return this;
+            }
+            Change backup = new Change(kind, node, messageId, packetId, message, flags, sequence, items);
+            backup.answers = false;
+            return backup;
+        }
+
         @Override
         public Object process(Map.Entry<String, QueueReplica> entry) {
             QueueReplica replica = entry.getValue();
@@ -294,6 +307,9 @@ final class QueueReplicas {
                     taken.handedOverBy = kind == Kind.OWN && !taken.owner.equals(node) ? taken.owner : null;
                     taken.owner = node;
                     entry.setValue(taken);
+                    if (!answers) {
+                        return null;
+                    }
                     return kind == Kind.TAKE ? taken.copy() : Long.valueOf(taken.lastSequence());
                 }
                 case RESET -> {
