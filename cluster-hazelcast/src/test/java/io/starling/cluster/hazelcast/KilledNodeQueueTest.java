@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.starling.testing.PahoClients;
 import io.starling.testing.RawMqttClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +83,11 @@ class KilledNodeQueueTest {
                         subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBCOMP, sentId));
                     } else {
                         assertEquals(RawMqttClient.PUBLISH, next.type());
-                        // Topic kept/x after its length, then the packet id, then the payload.
-                        queued.add(text(next).substring(2 + "kept/x".length() + 2));
+                        // Topic kept/x after its length, then the packet id, then the payload (read as
+                        // bytes: a packet id's bytes need not be UTF-8).
+                        int payloadAt = 2 + "kept/x".length() + 2;
+                        queued.add(new String(
+                                next.body(), payloadAt, next.body().length - payloadAt, StandardCharsets.UTF_8));
                         subscriber.send(RawMqttClient.ackPacket(RawMqttClient.PUBACK, packetIdOf(next)));
                     }
                 }
