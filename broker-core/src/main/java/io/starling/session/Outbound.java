@@ -7,6 +7,7 @@ import io.starling.session.OutboundQueue.Pending;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionContinuedElsewhereException;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -358,7 +359,7 @@ final class Outbound {
         CompletionStage<Void> ready = waits ? marked : Stages.DONE;
         awaited.addLast(new AwaitedSend(packetId, entry, ready));
         ready.whenComplete((ignored, failure) -> {
-            if (failure != null) {
+            if (failure != null && !SessionContinuedElsewhereException.isCause(failure)) {
                 // The store's own copy is written or not; the client is not kept waiting for the other.
                 LOG.warn(
                         "Sending packet id {} to {} before the store had it: {}",
@@ -381,13 +382,26 @@ final class Outbound {
             AwaitedSend next = awaited.removeFirst();
             next.entry().awaitingSend = false;
             ClientLink current = link.get();
-            if (current != null && inFlight.isEntry(next.packetId(), next.entry())) {
-                current.sendPublish(next.entry().message, next.entry().qos, next.packetId(), false);
+            if (current == null || !inFlight.isEntry(next.packetId(), next.entry())) {
+                continue;
             }
+            if (continuedElsewhere(next.ready())) {
+                // Sent from here, the node holding the session now would not know its packet id.
+                current.closeForTakeover(false);
+                continue;
+            }
+            current.sendPublish(next.entry().message, next.entry().qos, next.packetId(), false);
         }
         if (awaited != null && awaited.isEmpty()) {
             awaited = null;
         }
+    }
+
+    /** Whether the store refused the change {@code ready} waited for: another node holds the session. */
+    private static boolean continuedElsewhere(CompletionStage<Void> ready) {
+        return ready.toCompletableFuture()
+                .handle((ignored, failure) -> SessionContinuedElsewhereException.isCause(failure))
+                .getNow(false);
     }
 
     /**

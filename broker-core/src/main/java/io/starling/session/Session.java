@@ -6,6 +6,7 @@ import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionContinuedElsewhereException;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.SessionRelay;
 import io.starling.spi.SessionSnapshot;
@@ -577,7 +578,12 @@ public final class Session {
         }
         ClientLink received = link;
         recorded.whenComplete((ignored, failure) -> execute(() -> {
-            if (failure != null) {
+            if (SessionContinuedElsewhereException.isCause(failure)) {
+                // The node holding the session now resends the PUBLISH under this id; the client answers PUBREC there.
+                if (link != null && link == received) {
+                    link.closeForTakeover(false);
+                }
+            } else if (failure != null) {
                 LOG.error(
                         "Could not record the PUBREC of {} for packet {}; PUBREL withheld: {}",
                         clientId,

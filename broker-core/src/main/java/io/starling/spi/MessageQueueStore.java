@@ -20,10 +20,16 @@ public interface MessageQueueStore extends AutoCloseable {
      */
     CompletionStage<Void> append(StoredMessage message, Collection<DeliveryTarget> targets, InboundQos2Receipt receipt);
 
-    /** The message was sent to the client with this packet id (it is now in flight). */
+    /**
+     * The message was sent to the client with this packet id (it is now in flight). Fails with
+     * {@link SessionContinuedElsewhereException} when another node holds the session now.
+     */
     CompletionStage<Void> markSent(String clientId, long messageId, int packetId);
 
-    /** PUBREC for this in-flight QoS 2 message was received; only PUBREL/PUBCOMP remain. */
+    /**
+     * PUBREC for this in-flight QoS 2 message was received; only PUBREL/PUBCOMP remain. Fails
+     * with {@link SessionContinuedElsewhereException} when another node holds the session now.
+     */
     CompletionStage<Void> markReleased(String clientId, long messageId);
 
     /** The client acknowledged (PUBACK/PUBCOMP) the message, or it was dropped by policy. */

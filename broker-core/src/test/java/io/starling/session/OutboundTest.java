@@ -206,6 +206,23 @@ class OutboundTest {
         assertEquals("PUBLISH m3 q1 dup=false", next.sent().get(2), "nothing waits once the QoS 2 message went");
     }
 
+    /**
+     * The store refuses the packet id because another node holds the session now (this node was
+     * cut off and the cluster continued the session elsewhere): the QoS 2 PUBLISH never goes out
+     * from here, and the client is disconnected so that it finds the node holding its session.
+     */
+    @Test
+    void aQos2PublishWhosePacketIdIsRefusedIsNotSentAndTheClientIsDisconnected() {
+        MarkSentGate gate = new MarkSentGate(store);
+        Outbound outbound = outbound(QueueFullPolicy.DROP_NEWEST, 0, gate);
+        outbound.deliver(link, stored(1), 2, true, true, false);
+
+        gate.refuse(0, CLIENT);
+
+        assertEquals(List.of(), link.sent());
+        assertEquals("taken over", link.closedBecause());
+    }
+
     @Test
     void restoredMessagesWithPacketIdsAreInFlightTheOthersQueued() {
         Outbound outbound = outbound(QueueFullPolicy.DROP_NEWEST, 0);

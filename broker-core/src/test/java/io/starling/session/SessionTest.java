@@ -9,11 +9,16 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.starling.config.BrokerConfig.QueueFullPolicy;
 import io.starling.metrics.BrokerMetrics;
+import io.starling.spi.DeliveryTarget;
+import io.starling.spi.MessageQueueStore;
+import io.starling.spi.SessionContinuedElsewhereException;
 import io.starling.spi.StoredMessage;
 import io.starling.storage.memory.InMemoryMessageQueueStore;
+import io.starling.testing.DelegatingQueueStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +64,40 @@ class SessionTest {
             session.attach(link, loop);
             return null;
         });
+    }
+
+    /**
+     * The store refuses to record the PUBREC because another node holds the session now: no
+     * PUBREL from here (the node holding the session resends the PUBLISH under the same id),
+     * and the client is disconnected to find that node.
+     */
+    @Test
+    void aPubrecTheStoreRefusesGetsNoPubrelAndTheClientIsDisconnected() throws Exception {
+        InMemoryMessageQueueStore memory = new InMemoryMessageQueueStore();
+        MessageQueueStore refusing = new DelegatingQueueStore(memory) {
+            @Override
+            public CompletionStage<Void> markReleased(String clientId, long messageId) {
+                return CompletableFuture.failedFuture(new SessionContinuedElsewhereException(clientId));
+            }
+        };
+        Outbound.Limits limits =
+                new Outbound.Limits(1, 1, 0, 0, QueueFullPolicy.PUSH_BACK, Duration.ofMinutes(1), false, false);
+        Session session = new Session("c", loop, limits, refusing, new DropLog(metrics), metrics, null);
+        RecordingLink link = new RecordingLink();
+        connect(session, link, loop);
+        StoredMessage message = new StoredMessage(1, "t", 2, false, new byte[4], 0);
+        memory.append(message, List.of(new DeliveryTarget("c", 2)), null);
+        session.submitDelivery(message, 2, true, false);
+        assertEquals(List.of("PUBLISH m1 q2 dup=false"), onSessionThread(session, link::sent));
+
+        onSessionThread(session, () -> {
+            session.onPubrec(link.packetId(0));
+            return null;
+        });
+
+        // The answer to the PUBREC is handled in a task of its own, after the one above.
+        assertEquals("taken over", onSessionThread(session, link::closedBecause));
+        assertEquals(List.of("PUBLISH m1 q2 dup=false"), link.sent(), "no PUBREL");
     }
 
     @Test

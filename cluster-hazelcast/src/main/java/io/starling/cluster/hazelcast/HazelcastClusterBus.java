@@ -178,6 +178,7 @@ public final class HazelcastClusterBus implements ClusterBus {
                 settings.memberHost(),
                 settings.memberPort(),
                 settings.members());
+        CallbackThreads.install();
         HazelcastInstance instance = Hazelcast.newHazelcastInstance(settings.hazelcastConfig(nodeId));
         this.hazelcast = instance;
         this.owners = instance.getMap(OWNERS);

@@ -6,6 +6,7 @@ import io.starling.concurrent.DaemonThreads;
 import io.starling.concurrent.Stages;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionContinuedElsewhereException;
 import io.starling.spi.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,20 +105,24 @@ final class QueueReplicas {
         CompletableFuture<Void> stored = timed(applied)
                 .thenAccept(answers -> answers.forEach((clientId, accepted) -> {
                     if (!Boolean.TRUE.equals(accepted)) {
-                        throw new IllegalStateException("the session of " + clientId + " continued on another node");
+                        throw new SessionContinuedElsewhereException(clientId);
                     }
                 }));
         // A publisher's acknowledgements go out in the order of its messages [MQTT-4.6.0-2].
         return appends.after(stored);
     }
 
+    /** Fails with {@link SessionContinuedElsewhereException} if another node holds the copy. */
     CompletionStage<Void> sent(String clientId, long messageId, int packetId) {
-        return change(clientId, Change.of(Change.Kind.SENT, nodeId, messageId, packetId));
+        return ownedChange(clientId, Change.of(Change.Kind.SENT, nodeId, messageId, packetId));
     }
 
-    /** In call order, as PUBREL waits for it: Paho hands a QoS 2 message over at PUBREL. */
+    /**
+     * In call order, as PUBREL waits for it: Paho hands a QoS 2 message over at PUBREL. Fails
+     * with {@link SessionContinuedElsewhereException} if another node holds the copy.
+     */
     CompletionStage<Void> released(String clientId, long messageId) {
-        return releases.after(change(clientId, Change.of(Change.Kind.RELEASED, nodeId, messageId, 0))
+        return releases.after(ownedChange(clientId, Change.of(Change.Kind.RELEASED, nodeId, messageId, 0))
                 .toCompletableFuture());
     }
 
@@ -191,30 +196,42 @@ final class QueueReplicas {
     }
 
     private CompletionStage<Void> change(String clientId, Change change) {
+        return changed(clientId, change).thenApply(ignored -> null);
+    }
+
+    /** A change only the copy's owner may make: refused, the session here is stale. */
+    private CompletionStage<Void> ownedChange(String clientId, Change change) {
+        return changed(clientId, change).thenAccept(answer -> {
+            if (Boolean.FALSE.equals(answer)) {
+                throw new SessionContinuedElsewhereException(clientId);
+            }
+        });
+    }
+
+    private CompletionStage<Object> changed(String clientId, Change change) {
         IMap<String, QueueReplica> replicas = map;
         if (replicas == null || closed) {
-            return Stages.DONE;
+            return CompletableFuture.completedFuture(null);
         }
-        return timed(answered(replicas.submitToKey(clientId, change))).thenApply(ignored -> null);
+        return timed(answered(replicas.submitToKey(clientId, change)));
     }
 
     /**
-     * The call's answer in a future of this class's own, completed on the thread that received
-     * it. A stage registered on Hazelcast's own future runs on its default executor, which on a
-     * machine with two cores or fewer (a common pool of parallelism 1) starts a new thread for
-     * every callback: measured, that made the copy cost milliseconds of CPU per message.
+     * The call's answer in a plain future, completed on Hazelcast's callback executor
+     * ({@link CallbackThreads}), never on the thread that received the answer: what follows an
+     * answer may call Hazelcast again, which its response threads must not do
+     * ({@code IllegalThreadStateException}: a session continued from a lost node failed to set up
+     * in the fault run when this ran on the response thread).
      */
     private static <T> CompletableFuture<T> answered(CompletionStage<T> call) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        call.whenCompleteAsync(
-                (value, failure) -> {
-                    if (failure != null) {
-                        answer.completeExceptionally(failure);
-                    } else {
-                        answer.complete(value);
-                    }
-                },
-                Runnable::run);
+        call.whenComplete((value, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            } else {
+                answer.complete(value);
+            }
+        });
         return answer;
     }
 
@@ -337,9 +354,15 @@ final class QueueReplicas {
             }
         }
 
-        /** SENT, RELEASED, REMOVE, DELETE: only the owner's. */
+        /**
+         * SENT, RELEASED, REMOVE, DELETE: only the owner's; false if another node owns the copy,
+         * null if there is none (a session that started before its node copied queues).
+         */
         private Boolean changeOwned(Map.Entry<String, QueueReplica> entry, QueueReplica replica) {
-            if (replica == null || !replica.owner.equals(node)) {
+            if (replica == null) {
+                return null;
+            }
+            if (!replica.owner.equals(node)) {
                 return Boolean.FALSE;
             }
             if (kind == Kind.DELETE) {

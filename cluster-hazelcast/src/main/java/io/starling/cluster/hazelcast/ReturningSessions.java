@@ -76,14 +76,7 @@ final class ReturningSessions {
                         return CompletableFuture.completedFuture(false);
                     }
                     if (replicas.enabled()) {
-                        // The node holding the session continued it with the cluster's copy of its
-                        // queue, which had every message this node acknowledged.
-                        LOG.info(
-                                "Dropped the {} stored message(s) of {}: its session continued on node {} with the"
-                                        + " cluster's copy of its queue.",
-                                restored.messages().size(),
-                                clientId,
-                                holder);
+                        dropped(restored, holder);
                         return CompletableFuture.completedFuture(false);
                     }
                     CompletableFuture<Void> handedBack = timed(new CompletableFuture<>());
@@ -116,7 +109,8 @@ final class ReturningSessions {
      * sessions here, so that a connect elsewhere displaces them. A session whose id a live node
      * of the other side holds was continued there during the split (its client connected there,
      * or that side took this node's sessions over): the copy here is dropped, its connection
-     * closed, and what was queued here for it goes to that node.
+     * closed, and what was queued here for it goes to that node, unless queues are copied: then
+     * that node has every message this node acknowledged, and what is queued here is dropped.
      */
     void reclaimAfterMerge() {
         Set<String> live = new HashSet<>(otherNodes.get());
@@ -141,7 +135,13 @@ final class ReturningSessions {
                             node.releaseSession(clientId, null, false)
                                     .thenAccept(released -> released.filter(session ->
                                                     !session.messages().isEmpty())
-                                            .ifPresent(session -> handBack(holder, session)));
+                                            .ifPresent(session -> {
+                                                if (replicas.enabled()) {
+                                                    dropped(session, holder);
+                                                } else {
+                                                    handBack(holder, session);
+                                                }
+                                            }));
                         } else {
                             // The other side may have taken the copy of its queue over during the
                             // split: this node's changes would be refused.
@@ -150,6 +150,19 @@ final class ReturningSessions {
                     });
         }
         LOG.info("Claimed the ids of {} session(s) here again after the merge.", sessions.size());
+    }
+
+    /**
+     * The node holding the session continued it with the cluster's copy of its queue, which has
+     * every message this node acknowledged: handing these over would deliver them twice.
+     */
+    private static void dropped(SessionSnapshot session, String holder) {
+        LOG.info(
+                "Dropped the {} stored message(s) of {}: its session continued on node {} with the"
+                        + " cluster's copy of its queue.",
+                session.messages().size(),
+                session.clientId(),
+                holder);
     }
 
     private static String holder(String ownerValue) {

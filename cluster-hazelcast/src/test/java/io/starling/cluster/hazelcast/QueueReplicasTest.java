@@ -8,6 +8,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.QueuedMessage;
+import io.starling.spi.SessionContinuedElsewhereException;
 import io.starling.spi.StoredMessage;
 import io.starling.testing.FreePort;
 import java.nio.charset.StandardCharsets;
@@ -123,11 +124,19 @@ class QueueReplicasTest {
 
         CompletionException refused = assertThrows(
                 CompletionException.class, () -> done(a.appended(message(12), List.of(new DeliveryTarget("x2", 1)))));
+        assertTrue(refused.getCause() instanceof SessionContinuedElsewhereException, refused.toString());
         assertTrue(refused.getCause().getMessage().contains("x2"), refused.toString());
+        CompletionException sentRefused = assertThrows(CompletionException.class, () -> done(a.sent("x2", 11, 7)));
+        assertTrue(sentRefused.getCause() instanceof SessionContinuedElsewhereException, sentRefused.toString());
+        CompletionException releaseRefused = assertThrows(CompletionException.class, () -> done(a.released("x2", 11)));
+        assertTrue(releaseRefused.getCause() instanceof SessionContinuedElsewhereException, releaseRefused.toString());
         done(a.removed("x2", 11));
         done(a.deleted("x2"));
 
-        assertEquals(List.of(11L), ids(done(b.take("x2"))), "the old node's removal and delete refused");
+        assertEquals(
+                List.of("11 m11 retain=false qos=1 packet=0 released=false"),
+                described(done(b.take("x2"))),
+                "the old node's packet id, PUBREC, removal and delete refused");
         done(b.deleted("x2"));
         assertEquals(List.of(), done(b.take("x2")), "the owner's delete applies");
     }
