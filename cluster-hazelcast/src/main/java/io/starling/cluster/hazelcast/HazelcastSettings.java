@@ -5,6 +5,8 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
 import java.util.List;
@@ -27,11 +29,14 @@ record HazelcastSettings(
         int maxBatchBytes,
         int maxPendingPerNode,
         int moveQueuePartBytes,
-        boolean replicateQueues) {
+        boolean replicateQueues,
+        int minClusterSize) {
 
     static final String PATH = "starling.cluster.hazelcast";
     /** The member attribute that carries a member's Starling node id. */
     static final String NODE_ATTRIBUTE = "starling.node";
+    /** The split-brain protection of the cluster's maps ({@link #minClusterSize}). */
+    static final String PROTECTION = "starling-min-cluster-size";
 
     static HazelcastSettings from(com.typesafe.config.Config config) {
         com.typesafe.config.Config c = config.getConfig(PATH);
@@ -64,13 +69,16 @@ record HazelcastSettings(
                 range(c, "max-batch-bytes", 1024, 64 * 1024 * 1024),
                 range(c, "max-pending-per-node", 16, 10_000_000),
                 range(c, "move-queue-part-bytes", 1024, 64 * 1024 * 1024),
-                c.getBoolean("replicate-queues"));
+                c.getBoolean("replicate-queues"),
+                range(c, "min-cluster-size", 0, 1000));
     }
 
     /**
      * The Hazelcast member of node {@code nodeId}: bound to {@link #memberHost} only, Hazelcast's
      * logging through slf4j, no phone-home, no shutdown hook (the broker stops it), member
-     * failure detection and join waits from these settings.
+     * failure detection and join waits from these settings, and with {@link #minClusterSize}
+     * above 1 every {@code starling.*} map refusing reads and writes on a member that sees fewer
+     * members ({@link MinimumClusterSize}).
      */
     Config hazelcastConfig(String nodeId) {
         Config config = new Config();
@@ -88,11 +96,20 @@ record HazelcastSettings(
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
         config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
+        String protection = null;
+        if (minClusterSize > 1) {
+            protection = PROTECTION;
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(PROTECTION, true, minClusterSize)
+                    .setProtectOn(SplitBrainProtectionOn.READ_WRITE)
+                    .setFunctionImplementation(new MinimumClusterSize(minClusterSize)));
+            config.addMapConfig(new MapConfig("starling.*").setSplitBrainProtectionName(protection));
+        }
         // Each session's copy is changed in place by entry processors: as bytes, every change
         // would copy the whole queue.
         config.addMapConfig(new MapConfig(QueueReplicas.MAP)
                 .setInMemoryFormat(InMemoryFormat.OBJECT)
-                .setBackupCount(1));
+                .setBackupCount(1)
+                .setSplitBrainProtectionName(protection));
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(memberPort).setPortAutoIncrement(false);
         network.setPublicAddress(memberHost + ":" + memberPort);

@@ -80,6 +80,7 @@ class HazelcastSettingsTest {
         assertRefused("member-port = 70000", "starling.cluster.hazelcast.member-port");
         assertRefused("request-timeout = 10ms", "starling.cluster.hazelcast.request-timeout");
         assertRefused("cluster-name = \" \"", "starling.cluster.hazelcast.cluster-name");
+        assertRefused("min-cluster-size = -1", "starling.cluster.hazelcast.min-cluster-size");
     }
 
     private static void assertRefused(String setting, String key) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Without the cluster's copy of the queues ({@code replicate-queues = false}, the default): a node killed
+ * Without the cluster's copy of the queues ({@code replicate-queues = false}): a node killed
  * while it stores messages for an offline persistent session, whose client then continues the
  * session on another node: when the killed node starts again with its store, it hands those
  * messages to the node holding the session and keeps no copy of it. A QoS 2 message the client
