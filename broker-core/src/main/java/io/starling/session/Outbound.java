@@ -3,6 +3,7 @@ package io.starling.session;
 import io.starling.concurrent.Stages;
 import io.starling.config.BrokerConfig.QueueFullPolicy;
 import io.starling.metrics.BrokerMetrics;
+import io.starling.metrics.ThrottledLog;
 import io.starling.session.OutboundQueue.Pending;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueueRefusal;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class Outbound {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
+    /** A store that cannot keep up fails many in a row: one line per interval, not one per message. */
+    private static final ThrottledLog UNRECORDED_SENDS = new ThrottledLog(LOG, Duration.ofSeconds(10));
 
     private final String clientId;
     private final Limits limits;
@@ -361,8 +364,8 @@ final class Outbound {
         ready.whenComplete((ignored, failure) -> {
             if (failure != null && !SessionContinuedElsewhereException.isCause(failure)) {
                 // The store's own copy is written or not; the client is not kept waiting for the other.
-                LOG.warn(
-                        "Sending packet id {} to {} before the store had it: {}",
+                UNRECORDED_SENDS.event(
+                        "{} QoS 2 PUBLISH(es) sent before the store had their packet id (the last: packet id {} to {}: {})",
                         packetId,
                         clientId,
                         failure.toString());

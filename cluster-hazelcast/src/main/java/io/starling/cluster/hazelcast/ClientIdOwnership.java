@@ -288,6 +288,7 @@ final class ClientIdOwnership {
                         if (!live.contains(recordNode)) {
                             // What the adopter relays for that session does not reach the new one.
                             lostNodes.endedLostSession(clientId, recordNode);
+                            replicas.endedOnLostNode(clientId, recordNode);
                         }
                     }
                     return Optional.<SessionSnapshot>empty();

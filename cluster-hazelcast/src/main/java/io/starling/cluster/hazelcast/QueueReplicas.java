@@ -158,6 +158,14 @@ final class QueueReplicas {
     }
 
     /**
+     * The session of lost node {@code lostNode} ended (its client started afresh elsewhere): its
+     * copy goes, if that node still owns it (not once a new session of the id has set its own).
+     */
+    CompletionStage<Void> endedOnLostNode(String clientId, String lostNode) {
+        return change(clientId, Change.of(Change.Kind.DELETE, lostNode, 0, 0));
+    }
+
+    /**
      * The session continues here: its copy becomes this node's (changes from the node it was on
      * are refused from now on). Completes with its messages in queue order, in flight first as
      * they were sent; empty without a copy.

@@ -141,6 +141,23 @@ class QueueReplicasTest {
         assertEquals(List.of(), done(b.take("x2")), "the owner's delete applies");
     }
 
+    /** A lost node's session ended by a Clean Start elsewhere: its copy goes, but not a new session's. */
+    @Test
+    void theCopyOfALostNodesEndedSessionGoesUnlessANewSessionSetItsOwn() {
+        QueueReplicas lost = node("lost", first);
+        QueueReplicas b = node("b", second);
+        done(lost.appended(message(61), List.of(new DeliveryTarget("x7", 1))));
+        done(lost.appended(message(62), List.of(new DeliveryTarget("x8", 1))));
+        done(b.startedAfresh("x8"));
+
+        done(b.endedOnLostNode("x7", "lost"));
+        done(b.endedOnLostNode("x8", "lost"));
+
+        assertEquals(List.of(), done(b.take("x7")), "the ended session's copy is gone");
+        done(b.appended(message(63), List.of(new DeliveryTarget("x8", 1))));
+        assertEquals(List.of(63L), ids(done(node("c", first).take("x8"))), "the new session's copy stays");
+    }
+
     /**
      * Hazelcast retries an operation that met a migrating partition, so a change can overtake
      * the append it follows: the message is sent (its packet id) or done with before its append
