@@ -2,6 +2,7 @@ package io.starling.session;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.starling.metrics.BrokerMetrics;
+import io.starling.metrics.ThrottledLog;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.QueueRefusal;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** A store that cannot keep up fails many in a row: one line per interval, not one per PUBREC. */
+    private static final ThrottledLog UNRECORDED_PUBRECS = new ThrottledLog(LOG, Duration.ofSeconds(10));
+
     private static final Duration LEASE_RETRY = Duration.ofSeconds(1);
 
     private final String clientId;
@@ -584,8 +588,9 @@ public final class Session {
                     link.closeForTakeover(false);
                 }
             } else if (failure != null) {
-                LOG.error(
-                        "Could not record the PUBREC of {} for packet {}; PUBREL withheld: {}",
+                UNRECORDED_PUBRECS.event(
+                        "{} PUBREC(s) could not be recorded, their PUBREL withheld until the client reconnects"
+                                + " (the last: {} packet {}: {})",
                         clientId,
                         packetId,
                         failure.toString());

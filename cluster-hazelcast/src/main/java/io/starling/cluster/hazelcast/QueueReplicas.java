@@ -171,22 +171,18 @@ final class QueueReplicas {
      * they were sent; empty without a copy.
      */
     CompletionStage<List<QueuedMessage>> take(String clientId) {
-        IMap<String, QueueReplica> replicas = map;
-        if (replicas == null || closed) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        return answered(replicas.submitToKey(clientId, Change.of(Change.Kind.TAKE, nodeId, 0, 0)))
-                .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(answer -> {
-                    QueueReplica taken = (QueueReplica) answer;
-                    List<QueuedMessage> messages = new ArrayList<>(taken.items.size());
-                    for (QueueReplica.Item item : taken.ordered()) {
-                        messages.add(item.toQueued());
-                    }
-                    long last = taken.lastSequence();
-                    sequences.accumulateAndGet(last, Math::max);
-                    return messages;
-                });
+        return takeOver(clientId, Change.Kind.TAKE).thenApply(answer -> {
+            if (answer == null) {
+                return List.of();
+            }
+            QueueReplica taken = (QueueReplica) answer;
+            List<QueuedMessage> messages = new ArrayList<>(taken.items.size());
+            for (QueueReplica.Item item : taken.ordered()) {
+                messages.add(item.toQueued());
+            }
+            sequences.accumulateAndGet(taken.lastSequence(), Math::max);
+            return messages;
+        });
     }
 
     /**
@@ -194,13 +190,24 @@ final class QueueReplicas {
      * (a hand-over between live nodes), and is in the copy already (that node appended it).
      */
     CompletionStage<Void> own(String clientId) {
+        return takeOver(clientId, Change.Kind.OWN).thenAccept(last -> {
+            if (last != null) {
+                sequences.accumulateAndGet((Long) last, Math::max);
+            }
+        });
+    }
+
+    /**
+     * Makes the copy this node's ({@code kind} TAKE or OWN); completes with the owner's answer,
+     * or null when queues are not copied. Waits past a frozen partition owner (takeTimeout).
+     */
+    private CompletableFuture<Object> takeOver(String clientId, Change.Kind kind) {
         IMap<String, QueueReplica> replicas = map;
         if (replicas == null || closed) {
-            return Stages.DONE;
+            return CompletableFuture.completedFuture(null);
         }
-        return answered(replicas.submitToKey(clientId, Change.of(Change.Kind.OWN, nodeId, 0, 0)))
-                .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenAccept(last -> sequences.accumulateAndGet((Long) last, Math::max));
+        return answered(replicas.submitToKey(clientId, Change.of(kind, nodeId, 0, 0)))
+                .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private CompletionStage<Void> change(String clientId, Change change) {
