@@ -70,6 +70,13 @@ class QueueReplicasTest {
         return stage.toCompletableFuture().join();
     }
 
+    /** Asserts that the change failed because another node holds the session; returns why. */
+    private static Throwable continuedElsewhere(CompletionStage<Void> change) {
+        CompletionException refused = assertThrows(CompletionException.class, () -> done(change));
+        assertTrue(refused.getCause() instanceof SessionContinuedElsewhereException, refused.toString());
+        return refused.getCause();
+    }
+
     private static List<Long> ids(List<QueuedMessage> queue) {
         return queue.stream().map(queued -> queued.message().id()).toList();
     }
@@ -122,14 +129,10 @@ class QueueReplicasTest {
         done(a.appended(message(11), List.of(new DeliveryTarget("x2", 1))));
         done(b.take("x2"));
 
-        CompletionException refused = assertThrows(
-                CompletionException.class, () -> done(a.appended(message(12), List.of(new DeliveryTarget("x2", 1)))));
-        assertTrue(refused.getCause() instanceof SessionContinuedElsewhereException, refused.toString());
-        assertTrue(refused.getCause().getMessage().contains("x2"), refused.toString());
-        CompletionException sentRefused = assertThrows(CompletionException.class, () -> done(a.sent("x2", 11, 7)));
-        assertTrue(sentRefused.getCause() instanceof SessionContinuedElsewhereException, sentRefused.toString());
-        CompletionException releaseRefused = assertThrows(CompletionException.class, () -> done(a.released("x2", 11)));
-        assertTrue(releaseRefused.getCause() instanceof SessionContinuedElsewhereException, releaseRefused.toString());
+        Throwable refused = continuedElsewhere(a.appended(message(12), List.of(new DeliveryTarget("x2", 1))));
+        assertTrue(refused.getMessage().contains("x2"), refused.toString());
+        continuedElsewhere(a.sent("x2", 11, 7));
+        continuedElsewhere(a.released("x2", 11));
         done(a.removed("x2", 11));
         done(a.deleted("x2"));
 
