@@ -461,6 +461,11 @@ public final class Broker implements ClusterNode, MetricsSource, RedirectControl
     }
 
     @Override
+    public int sendClientsAway() {
+        return server.tellConnections(new Redirection("use-another-server", ""));
+    }
+
+    @Override
     public Set<String> clientIds() {
         return sessions.clientIds();
     }

@@ -9,18 +9,21 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.config.Mqtt5Settings;
+import io.starling.metrics.ThrottledLog;
 import io.starling.protocol.mqtt5.PropertyId;
 import io.starling.protocol.mqtt5.PublishProperties;
 import io.starling.protocol.mqtt5.ReasonCode;
 import io.starling.spi.AuthResult;
 import io.starling.spi.AuthStep;
 import io.starling.spi.ClientIdentity;
+import io.starling.spi.ClusterUnavailableException;
 import io.starling.spi.ConnectInfo;
 import io.starling.spi.MessageProperties;
 import io.starling.spi.SessionExpiry;
 import io.starling.spi.StoredMessage;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,6 +50,8 @@ import org.slf4j.LoggerFactory;
 final class ConnectHandshake {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.starling.connections");
+    /** Clients retry at once when refused for this, so they are counted, not each logged. */
+    private static final ThrottledLog UNAVAILABLE = new ThrottledLog(LOG, Duration.ofSeconds(10));
 
     private final MqttConnection connection;
     private final ProtocolServices services;
@@ -298,7 +303,10 @@ final class ConnectHandshake {
                 .whenComplete((attached, failure) -> channel.eventLoop().execute(() -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                        if (!(cause instanceof CancellationException) && connection.isConnecting()) {
+                        if (cause instanceof ClusterUnavailableException && connection.isConnecting()) {
+                            UNAVAILABLE.event("{} CONNECT(s) refused: {}.", cause.getMessage());
+                            connection.refuse(ReasonCode.SERVER_UNAVAILABLE, null);
+                        } else if (!(cause instanceof CancellationException) && connection.isConnecting()) {
                             LOG.error(
                                     "Could not set up the session of client {} (store or cluster): {}",
                                     clientId,

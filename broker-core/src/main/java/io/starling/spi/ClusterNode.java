@@ -76,6 +76,15 @@ public interface ClusterNode {
      */
     void deliveredBefore(String clientId, Collection<QueuedMessage> messages);
 
+    /**
+     * Closes every client connection, telling MQTT 5 clients to use another server (DISCONNECT
+     * 0x9C): this node is cut off from its cluster and must not acknowledge what the rest of it
+     * never learns of. Their sessions stay. Returns how many connections were told.
+     */
+    default int sendClientsAway() {
+        return 0;
+    }
+
     /** The client ids with a session on this node now (connected or not). */
     Set<String> clientIds();
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The batches this node sent and waits to hear back about: each {@link Channel.Batch} gets an
  * id that travels in its frame; the receiving node's {@link ClusterMessage.Ack} completes what
- * waits for its messages, or the request timeout fails them.
+ * waits for its messages, or the timeout ({@link HazelcastSettings#publishTimeout}: past the
+ * time the target would have been declared lost, when {@link #nodeLeft} hands them on) fails them.
  */
 final class Acknowledgements implements Channel.Batches {
 

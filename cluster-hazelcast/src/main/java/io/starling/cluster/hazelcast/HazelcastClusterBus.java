@@ -9,6 +9,7 @@ import io.starling.concurrent.Stages;
 import io.starling.spi.ClusterBus;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.ClusterStatistics;
+import io.starling.spi.ClusterUnavailableException;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
 import io.starling.spi.NodeAnswer;
@@ -104,22 +105,20 @@ public final class HazelcastClusterBus implements ClusterBus {
     private volatile HazelcastInstance hazelcast;
     private volatile IMap<String, String> owners;
     private final NodeQueries nodeQueries = new NodeQueries();
+    private final ServingGate gate;
     private volatile ClusterNode node;
     private volatile boolean closed;
 
     HazelcastClusterBus(HazelcastSettings settings) {
         this.settings = settings;
         this.membership = new Membership(nodeId, new MemberEvents());
+        this.gate = new ServingGate(settings.minClusterSize());
         this.counters = new ClusterCounters(membership::memberCount, this::pending, this::clusterSafe);
-        this.acknowledgements = new Acknowledgements(ids::incrementAndGet, timer, settings.requestTimeout(), counters);
+        this.acknowledgements = new Acknowledgements(ids::incrementAndGet, timer, settings.publishTimeout(), counters);
         this.wills = new Wills(nodeId, ids::incrementAndGet);
         this.retainedTakeOver = new RetainedTakeOver(
                 this::channel, ids::incrementAndGet, settings.requestTimeout().multipliedBy(10));
-        this.replicas = new QueueReplicas(
-                nodeId,
-                settings.requestTimeout(),
-                settings.memberTimeout().plus(settings.requestTimeout()),
-                settings.replicateQueues());
+        this.replicas = new QueueReplicas(nodeId, settings.publishTimeout(), settings.replicateQueues());
         this.lostNodes = new LostNodes(
                 nodeId, channels, membership::otherNodes, claims, routes, settings, timer, inboundQos2, replicas);
         this.moves = new SessionMoves(channels, timer, settings.requestTimeout(), replicas);
@@ -207,6 +206,7 @@ public final class HazelcastClusterBus implements ClusterBus {
         @Override
         public void joined(String other) {
             channel(other);
+            gate.membersChanged(membership.memberCount());
         }
 
         /**
@@ -230,13 +230,33 @@ public final class HazelcastClusterBus implements ClusterBus {
         @Override
         public void left(String other, String address) {
             nodeLeft(other, address);
+            int members = membership.memberCount();
+            if (gate.membersChanged(members)) {
+                LOG.warn(
+                        "This node sees {} cluster member(s), fewer than min-cluster-size {}: it sends its {}"
+                                + " client(s) to other nodes and refuses connections until it is back in the cluster.",
+                        members,
+                        settings.minClusterSize(),
+                        node.sendClientsAway());
+            }
         }
 
-        /** Settles the client ids with the other side and takes its retained messages. */
+        @Override
+        public void merging() {
+            gate.merging();
+        }
+
+        /**
+         * Settles the client ids with the other side and takes its retained messages; clients may
+         * connect again once the sessions the other side continued are released here.
+         */
         @Override
         public void merged() {
             worker.execute(() -> {
-                returning.reclaimAfterMerge();
+                returning.reclaimAfterMerge().whenComplete((ignored, failure) -> {
+                    gate.settled(membership.memberCount());
+                    LOG.info("Merged back into the cluster; serving clients {}.", gate.serves() ? "again" : "not yet");
+                });
                 retainedTakeOver.takeOver(membership.oldestOtherNode());
             });
         }
@@ -518,6 +538,9 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Optional<SessionSnapshot>> claimClientId(String clientId, boolean cleanStart) {
+        if (!gate.serves()) {
+            return CompletableFuture.failedFuture(new ClusterUnavailableException(gate.why()));
+        }
         return ownership.claim(clientId, cleanStart);
     }
 
@@ -553,8 +576,10 @@ public final class HazelcastClusterBus implements ClusterBus {
 
     @Override
     public CompletionStage<Void> inboundQos2Received(InboundQos2Receipt receipt) {
-        return timed(
-                inboundQos2.received(receipt.clientId(), receipt.packetId()).toCompletableFuture());
+        return inboundQos2
+                .received(receipt.clientId(), receipt.packetId())
+                .toCompletableFuture()
+                .orTimeout(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -38,6 +38,17 @@ record HazelcastSettings(
     /** The split-brain protection of the cluster's maps ({@link #minClusterSize}). */
     static final String PROTECTION = "starling-min-cluster-size";
 
+    /**
+     * How long what a publish waits for on other members (a forward's acknowledgement, a write of
+     * the copy of the queues or of an inbound QoS 2 id) may take: a frozen member is declared dead
+     * within the member timeout, and its forwards go to the node taking its sessions over and its
+     * partitions to their backups; failing earlier fails publishes that are delivered already in
+     * part, and the publishers' resends deliver them twice.
+     */
+    Duration publishTimeout() {
+        return memberTimeout.plus(requestTimeout);
+    }
+
     static HazelcastSettings from(com.typesafe.config.Config config) {
         com.typesafe.config.Config c = config.getConfig(PATH);
         String host = c.getString("member-host");

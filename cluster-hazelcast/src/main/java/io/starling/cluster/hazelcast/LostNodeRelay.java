@@ -67,6 +67,16 @@ final class LostNodeRelay {
     }
 
     /**
+     * The node is lost (noticed here). A node can be lost more than once with the same id (frozen
+     * past the member timeout, merged back, lost again): the placement of an earlier loss is
+     * finished and says nothing about where its sessions are now, so this loss starts afresh. A
+     * takeover not placed yet is this loss's (a relayed forward came before the notice).
+     */
+    void lost(String lostNode) {
+        takeovers.computeIfPresent(lostNode, (node, earlier) -> earlier.placed.isDone() ? null : earlier);
+    }
+
+    /**
      * Every session of the lost node has a place now: {@code holders} maps each client id to
      * its subscriptions' node. Sessions held here need no confirmation.
      *
@@ -87,6 +97,11 @@ final class LostNodeRelay {
         takeover.placed.complete(null);
         checkConfirmed(takeover);
         return takeover.sessions.size();
+    }
+
+    /** Where the lost node's sessions are cannot be known here: what is relayed for them fails. */
+    void notPlaced(String lostNode, Throwable why) {
+        takeover(lostNode).placed.completeExceptionally(why);
     }
 
     /**
@@ -178,8 +193,12 @@ final class LostNodeRelay {
         });
     }
 
-    /** Forgets a lost node once nothing can be routed to it any more. */
-    void forget(String lostNode) {
-        takeovers.remove(lostNode);
+    /**
+     * What forgets this loss of the node once nothing can be routed to it any more; a later loss
+     * of the same node (see {@link #lost}) is not forgotten by it.
+     */
+    Runnable forgetter(String lostNode) {
+        Takeover current = takeover(lostNode);
+        return () -> takeovers.remove(lostNode, current);
     }
 }

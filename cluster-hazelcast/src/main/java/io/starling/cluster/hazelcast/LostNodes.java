@@ -113,6 +113,7 @@ final class LostNodes {
      * Lost nodes the left node was relaying for are taken over by the oldest member now.
      */
     Loss nodeLost(String lostNode, String oldest) {
+        relay.lost(lostNode);
         String earlyAdopter = adoptedEarly.remove(lostNode);
         List<String> toTakeOver = new ArrayList<>();
         if (earlyAdopter == null) {
@@ -237,6 +238,7 @@ final class LostNodes {
      *     later never had them (and a side merged back after a split may have the node alive)
      */
     void takeOver(String lostNode, List<Channel> keeping) {
+        Runnable forget = relay.forgetter(lostNode);
         adoptSessionsOf(lostNode, keeping)
                 .thenCompose(ignored -> relay.allConfirmed(lostNode))
                 .thenCompose(ignored -> Channel.sendToAll(keeping, new ClusterMessage.Adopted(lostNode)))
@@ -252,7 +254,7 @@ final class LostNodes {
                     Channel.sendToAll(keeping, new ClusterMessage.Settled(lostNode));
                     settled(lostNode);
                     // Forwards to the lost node still unacknowledged on a node that noticed it late come here.
-                    timer.schedule(() -> relay.forget(lostNode), forgetAfterMillis, TimeUnit.MILLISECONDS);
+                    timer.schedule(forget, forgetAfterMillis, TimeUnit.MILLISECONDS);
                     LOG.info("Took over lost node {}: its routes are dropped everywhere.", lostNode);
                 });
     }
@@ -268,6 +270,7 @@ final class LostNodes {
         Map<String, Map<String, Integer>> subscriptions = new ConcurrentHashMap<>();
         Map<String, String> holders = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> adoptions = new ArrayList<>();
+        RuntimeException unreadable = null;
         try {
             Set<String> live = new HashSet<>(otherNodes.get());
             live.add(nodeId);
@@ -281,7 +284,14 @@ final class LostNodes {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not take over the sessions of lost node {}: {}", lostNode, e.toString());
+            unreadable = e;
+        }
+        if (unreadable != null) {
+            // Below min-cluster-size, say: where its sessions are is unknown, so what is routed to
+            // them is not acknowledged (relaying it to nobody would acknowledge a message nobody has).
+            LOG.warn("Could not take over the sessions of lost node {}: {}", lostNode, unreadable.toString());
+            relay.notPlaced(lostNode, unreadable);
+            return CompletableFuture.completedFuture(null);
         }
         // A session another node continued before the records were read here no longer names the
         // lost node; that node said so before rewriting the record, so once every node answered a

@@ -5,7 +5,6 @@ import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +37,10 @@ final class Membership implements InitialMembershipListener {
         /** A node left (or was declared dead); {@code address} is its member address, for the log. */
         void left(String node, String address);
 
-        /** This side of a network split joined the other, larger side. */
+        /** This side of a network split starts joining the other, larger side. */
+        void merging();
+
+        /** This side of a network split joined the other, larger side (or failed to: still split). */
         void merged();
     }
 
@@ -58,8 +60,12 @@ final class Membership implements InitialMembershipListener {
         this.hazelcast = instance;
         instance.getCluster().addMembershipListener(this);
         instance.getLifecycleService().addLifecycleListener(event -> {
-            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                events.merged();
+            switch (event.getState()) {
+                case MERGING -> events.merging();
+                case MERGED, MERGE_FAILED -> events.merged();
+                default -> {
+                    // starting, shutting down: the bus follows its own start and close
+                }
             }
         });
     }

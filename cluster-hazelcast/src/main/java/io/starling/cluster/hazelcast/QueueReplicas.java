@@ -3,7 +3,6 @@ package io.starling.cluster.hazelcast;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.starling.concurrent.DaemonThreads;
-import io.starling.concurrent.Stages;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.SessionContinuedElsewhereException;
@@ -12,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +36,6 @@ final class QueueReplicas {
 
     private final String nodeId;
     private final Duration timeout;
-    private final Duration takeTimeout;
     private final boolean enabled;
     /** Orders each session's copy; kept above every sequence of a copy taken over. */
     private final AtomicLong sequences = new AtomicLong(System.currentTimeMillis() << 20);
@@ -51,16 +51,15 @@ final class QueueReplicas {
     private volatile boolean closed;
 
     /**
-     * @param timeout     how long a change may take (the request timeout)
-     * @param takeTimeout how long a take may take: the copy's partition may be on a node that
-     *     does not answer (frozen) until it answers or is declared lost and the partition moves
-     * @param enabled     {@code starling.cluster.hazelcast.replicate-queues}: if not, nothing is
+     * @param timeout how long a change or take may wait ({@link HazelcastSettings#publishTimeout}):
+     *     the copy's partition may be on a node that does not answer (frozen) until it is
+     *     declared lost and the partition moves to its backup
+     * @param enabled {@code starling.cluster.hazelcast.replicate-queues}: if not, nothing is
      *     copied or taken
      */
-    QueueReplicas(String nodeId, Duration timeout, Duration takeTimeout, boolean enabled) {
+    QueueReplicas(String nodeId, Duration timeout, boolean enabled) {
         this.nodeId = nodeId;
         this.timeout = timeout;
-        this.takeTimeout = takeTimeout;
         this.enabled = enabled;
     }
 
@@ -84,13 +83,15 @@ final class QueueReplicas {
     }
 
     /**
-     * The message joins the copies of the targets' queues. Fails if a target's copy belongs to
-     * another node (its session continued there): the message must not be acknowledged here.
+     * The message joins the copies of the targets' queues. Completes with the targets whose copy
+     * another node holds (their session continued there while this node was cut off or frozen):
+     * the copy of this node's session is stale, and the node holding the session gets the
+     * message by its own route.
      */
-    CompletionStage<Void> appended(StoredMessage message, Collection<DeliveryTarget> targets) {
+    CompletionStage<Set<String>> appended(StoredMessage message, Collection<DeliveryTarget> targets) {
         IMap<String, QueueReplica> replicas = map;
         if (replicas == null || closed) {
-            return Stages.DONE;
+            return CompletableFuture.completedFuture(Set.of());
         }
         HashMap<String, Integer> flags = new HashMap<>();
         for (DeliveryTarget target : targets) {
@@ -102,14 +103,17 @@ final class QueueReplicas {
         CompletionStage<Map<String, Object>> applied = only != null
                 ? answered(replicas.submitToKey(only, change)).thenApply(accepted -> Map.of(only, accepted))
                 : answered(replicas.submitToKeys(flags.keySet(), change));
-        CompletableFuture<Void> stored = timed(applied)
-                .thenAccept(answers -> answers.forEach((clientId, accepted) -> {
-                    if (!Boolean.TRUE.equals(accepted)) {
-                        throw new SessionContinuedElsewhereException(clientId);
-                    }
-                }));
+        CompletableFuture<Set<String>> stored = timed(applied).thenApply(answers -> {
+            Set<String> elsewhere = new HashSet<>();
+            answers.forEach((clientId, accepted) -> {
+                if (!Boolean.TRUE.equals(accepted)) {
+                    elsewhere.add(clientId);
+                }
+            });
+            return elsewhere;
+        });
         // A publisher's acknowledgements go out in the order of its messages [MQTT-4.6.0-2].
-        return appends.after(stored);
+        return appends.after(stored.thenApply(elsewhere -> (Void) null)).thenApply(ignored -> stored.join());
     }
 
     /** Fails with {@link SessionContinuedElsewhereException} if another node holds the copy. */
@@ -199,7 +203,7 @@ final class QueueReplicas {
 
     /**
      * Makes the copy this node's ({@code kind} TAKE or OWN); completes with the owner's answer,
-     * or null when queues are not copied. Waits past a frozen partition owner (takeTimeout).
+     * or null when queues are not copied.
      */
     private CompletableFuture<Object> takeOver(String clientId, Change.Kind kind) {
         IMap<String, QueueReplica> replicas = map;
@@ -207,7 +211,7 @@ final class QueueReplicas {
             return CompletableFuture.completedFuture(null);
         }
         return answered(replicas.submitToKey(clientId, Change.of(kind, nodeId, 0, 0)))
-                .orTimeout(takeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private CompletionStage<Void> change(String clientId, Change change) {

@@ -1,6 +1,7 @@
 package io.starling.cluster.hazelcast;
 
 import io.starling.concurrent.Stages;
+import io.starling.metrics.ThrottledLog;
 import io.starling.spi.DeliveryTarget;
 import io.starling.spi.InboundQos2Receipt;
 import io.starling.spi.MessageQueueStore;
@@ -8,6 +9,7 @@ import io.starling.spi.QueuePage;
 import io.starling.spi.QueueRefusal;
 import io.starling.spi.QueuedMessage;
 import io.starling.spi.StoredMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -30,6 +32,7 @@ final class ReplicatedQueueStore implements MessageQueueStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedQueueStore.class);
     private static final String SHARED_PREFIX = "$share/";
 
+    private final ThrottledLog staleSessions = new ThrottledLog(LOG, Duration.ofSeconds(10));
     private final MessageQueueStore local;
     private final QueueReplicas replicas;
 
@@ -48,7 +51,19 @@ final class ReplicatedQueueStore implements MessageQueueStore {
                 sessions.add(target);
             }
         }
-        return sessions.isEmpty() ? stored : Stages.both(stored, replicas.appended(message, sessions));
+        if (sessions.isEmpty()) {
+            return stored;
+        }
+        CompletionStage<Void> copied = replicas.appended(message, sessions).thenAccept(elsewhere -> {
+            if (!elsewhere.isEmpty()) {
+                // Failing the publish would make its publisher send it again to every other target.
+                staleSessions.event(
+                        "{} message(s) not copied for sessions another node continued (this node was cut off;"
+                                + " its sessions are released after the merge), e.g. for {}",
+                        elsewhere.iterator().next());
+            }
+        });
+        return Stages.both(stored, copied);
     }
 
     @Override

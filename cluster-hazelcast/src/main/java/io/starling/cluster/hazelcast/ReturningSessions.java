@@ -4,7 +4,9 @@ import com.hazelcast.map.IMap;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.SessionSnapshot;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -112,44 +114,43 @@ final class ReturningSessions {
      * closed, and what was queued here for it goes to that node, unless queues are copied: then
      * that node has every message this node acknowledged, and what is queued here is dropped.
      */
-    void reclaimAfterMerge() {
+    CompletableFuture<Void> reclaimAfterMerge() {
         Set<String> live = new HashSet<>(otherNodes.get());
         live.add(nodeId);
         Set<String> sessions = node.clientIds();
+        List<CompletableFuture<?>> settled = new ArrayList<>(sessions.size());
         for (String clientId : sessions) {
-            owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
-                    .whenComplete((previousValue, failure) -> {
-                        if (failure != null) {
-                            LOG.warn(
-                                    "Could not claim client id {} again after the merge: {}",
-                                    clientId,
-                                    failure.toString());
-                            return;
-                        }
-                        String holder = holder(previousValue);
-                        if (holder != null && !holder.equals(nodeId) && live.contains(holder)) {
-                            LOG.info(
-                                    "The session of {} continued on node {} during the split; dropping the copy here.",
-                                    clientId,
-                                    holder);
-                            node.releaseSession(clientId, null, false)
-                                    .thenAccept(released -> released.filter(session ->
-                                                    !session.messages().isEmpty())
-                                            .ifPresent(session -> {
-                                                if (replicas.enabled()) {
-                                                    dropped(session, holder);
-                                                } else {
-                                                    handBack(holder, session);
-                                                }
-                                            }));
-                        } else {
-                            // The other side may have taken the copy of its queue over during the
-                            // split: this node's changes would be refused.
-                            replicas.take(clientId);
-                        }
-                    });
+            settled.add(owners.submitToKey(clientId, ClaimProcessor.unlessHeldBy(nodeId, live))
+                    .toCompletableFuture()
+                    .thenCompose(previousValue -> settle(clientId, holder(previousValue), live))
+                    .exceptionally(failure -> {
+                        LOG.warn(
+                                "Could not claim client id {} again after the merge: {}", clientId, failure.toString());
+                        return null;
+                    }));
         }
-        LOG.info("Claimed the ids of {} session(s) here again after the merge.", sessions.size());
+        LOG.info("Claiming the ids of {} session(s) here again after the merge.", sessions.size());
+        return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
+    }
+
+    /** Drops the session here if a live node of the other side continued it, else keeps its copy. */
+    private CompletionStage<?> settle(String clientId, String holder, Set<String> live) {
+        if (holder == null || holder.equals(nodeId) || !live.contains(holder)) {
+            // The other side may have taken the copy of its queue over during the split: this
+            // node's changes would be refused.
+            return replicas.take(clientId);
+        }
+        LOG.info("The session of {} continued on node {} during the split; dropping the copy here.", clientId, holder);
+        return node.releaseSession(clientId, null, false)
+                .thenAccept(released -> released.filter(
+                                session -> !session.messages().isEmpty())
+                        .ifPresent(session -> {
+                            if (replicas.enabled()) {
+                                dropped(session, holder);
+                            } else {
+                                handBack(holder, session);
+                            }
+                        }));
     }
 
     /**

@@ -61,7 +61,7 @@ class ClientIdOwnershipTest {
         Map<String, Channel> live = channels;
         // Without copies of the queues: a session continued from its record takes the copy with a
         // call of its own (QueueReplicasTest), not counted here.
-        QueueReplicas replicas = new QueueReplicas("a", settings.requestTimeout(), settings.requestTimeout(), false);
+        QueueReplicas replicas = new QueueReplicas("a", settings.requestTimeout(), false);
         lostNodes = new LostNodes(
                 "a", live, live::keySet, claims, new RemoteRoutes(), settings, timer, inboundQos2, replicas);
         ownership = new ClientIdOwnership(

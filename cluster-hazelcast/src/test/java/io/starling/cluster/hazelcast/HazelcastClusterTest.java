@@ -377,6 +377,8 @@ class HazelcastClusterTest {
             c.process.awaitLine("left; its routes lead", fromC, 30_000);
             int merged = c.process.awaitLine("Cluster now has 3 member(s).", fromC, 90_000);
             c.process.awaitLine("retained message(s) over from node", merged, 30_000);
+            // Connections are refused until it has released the sessions the other side continued.
+            c.process.awaitLine("Merged back into the cluster; serving clients again.", fromC, 30_000);
             a.awaitMembers(3, fromA);
 
             PahoClients.Received atC;

@@ -68,4 +68,43 @@ class LostNodeRelayTest {
         relay.placed("lost", Map.of("y", Map.of("a/#", 1)), Map.of("y", "other"));
         assertTrue(relay.allConfirmed("lost").isDone());
     }
+
+    /**
+     * A node frozen past the member timeout, merged back and lost again keeps its id: the first
+     * loss's placement must not answer for the second (the fault run lost messages relayed at
+     * once to where its sessions had been the first time).
+     */
+    @Test
+    void aNodeLostAgainWithTheSameIdIsPlacedAfresh() {
+        relay.lost("lost");
+        Runnable forgetFirstLoss = relay.forgetter("lost");
+        relay.placed("lost", Map.of("x", Map.of("a/#", 1)), Map.of("x", "other"));
+
+        relay.lost("lost");
+        CompletableFuture<Void> relayed =
+                relay.relay("lost", message("a/1"), false).toCompletableFuture();
+        assertFalse(relayed.isDone(), "waits for this loss's placement");
+        forgetFirstLoss.run();
+        relay.placed("lost", Map.of("y", Map.of("a/#", 1)), Map.of("y", "me"));
+        assertTrue(relayed.isDone());
+        assertEquals(List.of(new Sent("me", Set.of("y"), "a/1")), sent, "the first loss's session is not this one's");
+    }
+
+    @Test
+    void aForwardRelayedBeforeTheLossWasNoticedKeepsItsPlacement() {
+        CompletableFuture<Void> early =
+                relay.relay("lost", message("a/1"), false).toCompletableFuture();
+        relay.lost("lost");
+        relay.placed("lost", Map.of("x", Map.of("a/#", 1)), Map.of("x", "me"));
+        assertTrue(early.isDone());
+    }
+
+    @Test
+    void whatIsRelayedForSessionsThatCannotBePlacedFails() {
+        CompletableFuture<Void> relayed =
+                relay.relay("lost", message("a/1"), false).toCompletableFuture();
+        relay.notPlaced("lost", new IllegalStateException("below min-cluster-size"));
+        assertTrue(relayed.isCompletedExceptionally(), "not acknowledged to its publisher");
+        assertTrue(sent.isEmpty());
+    }
 }

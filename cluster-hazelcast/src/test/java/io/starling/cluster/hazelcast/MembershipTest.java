@@ -49,6 +49,11 @@ class MembershipTest {
         }
 
         @Override
+        public void merging() {
+            said.add("merging");
+        }
+
+        @Override
         public void merged() {
             said.add("merged");
         }
@@ -122,13 +127,16 @@ class MembershipTest {
     }
 
     @Test
-    void aMergeIsTold() {
+    void aMergeIsToldAsItStartsAndEndsFailedOrNot() {
         membership.start(hazelcast);
         ArgumentCaptor<LifecycleListener> listener = ArgumentCaptor.forClass(LifecycleListener.class);
         verify(lifecycle).addLifecycleListener(listener.capture());
         listener.getValue().stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGING));
         listener.getValue().stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGED));
-        assertEquals(List.of("merged"), said);
+        listener.getValue().stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGING));
+        listener.getValue().stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGE_FAILED));
+        listener.getValue().stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.SHUTTING_DOWN));
+        assertEquals(List.of("merging", "merged", "merging", "merged"), said);
     }
 
     @Test

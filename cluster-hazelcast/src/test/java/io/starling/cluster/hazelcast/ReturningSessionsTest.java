@@ -45,7 +45,7 @@ class ReturningSessionsTest {
             channels,
             () -> Set.of("b"),
             mirror,
-            new QueueReplicas("me", Duration.ofSeconds(30), Duration.ofSeconds(30), false),
+            new QueueReplicas("me", Duration.ofSeconds(30), false),
             Duration.ofSeconds(30));
 
     ReturningSessionsTest() {
@@ -86,7 +86,7 @@ class ReturningSessionsTest {
                 channels,
                 () -> Set.of("b"),
                 mirror,
-                new QueueReplicas("me", Duration.ofSeconds(30), Duration.ofSeconds(30), true),
+                new QueueReplicas("me", Duration.ofSeconds(30), true),
                 Duration.ofSeconds(30));
         copying.start(node, owners.map);
         owners.data.put("c", "b/2");
@@ -120,7 +120,7 @@ class ReturningSessionsTest {
         when(node.releaseSession(eq("c"), isNull(), eq(false)))
                 .thenReturn(CompletableFuture.completedFuture(Optional.of(WITH_MESSAGES)));
 
-        returning.reclaimAfterMerge();
+        assertTrue(returning.reclaimAfterMerge().isDone(), "settled once every session is");
 
         assertEquals("b/7", owners.data.get("c"));
         assertEquals("me/3", owners.data.get("d"), "still this node's");
@@ -129,5 +129,19 @@ class ReturningSessionsTest {
         ArgumentCaptor<ClusterMessage> sent = ArgumentCaptor.forClass(ClusterMessage.class);
         verify(toB).send(sent.capture(), any(), eq(false));
         assertEquals(new ClusterMessage.HandBack(WITH_MESSAGES), sent.getValue());
+    }
+
+    @Test
+    void aMergeIsSettledOnlyOnceTheSessionsTheOtherSideContinuedAreReleased() {
+        owners.data.put("c", "b/7");
+        when(node.clientIds()).thenReturn(Set.of("c"));
+        CompletableFuture<Optional<SessionSnapshot>> release = new CompletableFuture<>();
+        when(node.releaseSession(eq("c"), isNull(), eq(false))).thenReturn(release);
+
+        CompletableFuture<Void> settled = returning.reclaimAfterMerge();
+
+        assertFalse(settled.isDone(), "the stale session is still here");
+        release.complete(Optional.empty());
+        assertTrue(settled.isDone());
     }
 }
