@@ -156,7 +156,8 @@ public final class HazelcastClusterBus implements ClusterBus {
                         counters),
                 this::sendAllRoutes,
                 worker,
-                () -> closed);
+                () -> closed,
+                membership::hasLeft);
     }
 
     /** This node's id in the cluster (a new one at every start). */

@@ -2,8 +2,10 @@ package io.starling.cluster.hazelcast;
 
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.MessageListener;
+import io.starling.metrics.ThrottledLog;
 import io.starling.spi.ClusterNode;
 import io.starling.spi.StoredMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,10 @@ final class Inbox implements MessageListener<byte[]> {
     private final Executor worker;
 
     private final BooleanSupplier closed;
+    /** Whether a node left and has not joined again: what it still sends is dropped. */
+    private final Predicate<String> hasLeft;
+
+    private final ThrottledLog fromDeparted = new ThrottledLog(LOG, Duration.ofSeconds(10));
     private volatile ClusterNode node;
 
     Inbox(
@@ -56,8 +63,10 @@ final class Inbox implements MessageListener<byte[]> {
             Handlers handlers,
             Consumer<Channel> sendAllRoutes,
             Executor worker,
-            BooleanSupplier closed) {
+            BooleanSupplier closed,
+            Predicate<String> hasLeft) {
         this.nodeId = nodeId;
+        this.hasLeft = hasLeft;
         this.channels = channels;
         this.handlers = handlers;
         this.sendAllRoutes = sendAllRoutes;
@@ -79,6 +88,13 @@ final class Inbox implements MessageListener<byte[]> {
             return;
         }
         if (frame.source().equals(nodeId) || closed.getAsBoolean()) {
+            return;
+        }
+        if (hasLeft.test(frame.source())) {
+            // Unacknowledged, so its sender's publishes and claims fail: that node is cut off.
+            fromDeparted.event(
+                    "Dropped {} cluster frame(s) from nodes no longer in the cluster (frozen or cut off), e.g. from {}.",
+                    frame.source());
             return;
         }
         try {

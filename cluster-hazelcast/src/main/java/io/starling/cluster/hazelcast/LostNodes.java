@@ -243,6 +243,14 @@ final class LostNodes {
                 .thenCompose(ignored -> relay.allConfirmed(lostNode))
                 .thenCompose(ignored -> Channel.sendToAll(keeping, new ClusterMessage.Adopted(lostNode)))
                 .whenComplete((ignored, failure) -> {
+                    if (otherNodes.get().contains(lostNode)) {
+                        // This node was the one cut off, and has merged back meanwhile: the node's
+                        // routes here are the ones its new channel brought, not to be dropped.
+                        adopters.remove(lostNode);
+                        settled(lostNode);
+                        LOG.info("Node {}, counted lost, is back in the cluster: its routes stay.", lostNode);
+                        return;
+                    }
                     if (failure != null) {
                         LOG.warn(
                                 "Not every node confirmed dropping the routes of lost node {}: {}",

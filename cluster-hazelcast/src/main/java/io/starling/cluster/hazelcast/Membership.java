@@ -47,6 +47,9 @@ final class Membership implements InitialMembershipListener {
     private final String nodeId;
     private final Events events;
     private final Map<UUID, String> nodes = new ConcurrentHashMap<>();
+    /** Nodes that left and have not joined again (a frozen node merged back joins again). */
+    private final Set<String> departed = ConcurrentHashMap.newKeySet();
+
     private volatile HazelcastInstance hazelcast;
     private volatile boolean closed;
 
@@ -96,6 +99,7 @@ final class Membership implements InitialMembershipListener {
     public void memberRemoved(MembershipEvent event) {
         String node = nodes.remove(event.getMember().getUuid());
         if (node != null) {
+            departed.add(node);
             events.left(node, String.valueOf(event.getMember().getAddress()));
         }
     }
@@ -103,6 +107,15 @@ final class Membership implements InitialMembershipListener {
     /** The node ids of the other members. */
     Set<String> otherNodes() {
         return new HashSet<>(nodes.values());
+    }
+
+    /**
+     * Whether the node left the cluster and has not joined it again: a node frozen past the
+     * member timeout still sends what it had begun when it wakes up, before it learns it was
+     * dropped, and what it sends must not be acted on (a hand-over to it would be lost).
+     */
+    boolean hasLeft(String node) {
+        return departed.contains(node);
     }
 
     /** The oldest member's node id (this node's when alone). */
@@ -141,6 +154,7 @@ final class Membership implements InitialMembershipListener {
             return null;
         }
         nodes.put(member.getUuid(), other);
+        departed.remove(other);
         events.joined(other);
         return other;
     }

@@ -23,6 +23,7 @@ import io.starling.spi.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +54,7 @@ class InboxTest {
     private final List<Channel> routesSent = new ArrayList<>();
     private final List<Runnable> work = new ArrayList<>();
     private boolean closed;
+    private final Set<String> departed = new HashSet<>();
     private final Inbox inbox = new Inbox(
             "me",
             source -> {
@@ -72,7 +74,8 @@ class InboxTest {
                     counters),
             routesSent::add,
             work::add,
-            () -> closed);
+            () -> closed,
+            departed::contains);
 
     InboxTest() {
         when(back.target()).thenReturn("other");
@@ -89,6 +92,23 @@ class InboxTest {
         Message<byte[]> message = mock(Message.class);
         when(message.getMessageObject()).thenReturn(Wire.encode(new Wire.Frame(source, batchId, List.of(messages))));
         inbox.onMessage(message);
+    }
+
+    /**
+     * A node frozen past the member timeout still sends what it had begun when it wakes up; a
+     * hand-over to it would be lost (the fault run lost a whole queue that way).
+     */
+    @Test
+    void whatANodeThatLeftStillSendsIsDroppedUnacknowledged() {
+        departed.add("other");
+        receive("other", 46, new ClusterMessage.Release(3, "c", 1, false), new ClusterMessage.RouteAdded("b/+"));
+        verify(ownership, never()).release(any(), any());
+        verify(back, never()).send(any(), any(), anyBoolean());
+        assertEquals(Set.of(), routes.match("b/1"));
+
+        departed.remove("other");
+        receive("other", 0, new ClusterMessage.RouteAdded("b/+"));
+        assertEquals(Set.of("other"), routes.match("b/1"), "once it joined again");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.starling.cluster.hazelcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -124,6 +126,13 @@ class MembershipTest {
         membership.memberRemoved(new MembershipEvent(cluster, stranger, MembershipEvent.MEMBER_REMOVED, members));
         assertEquals(List.of("left n2 at [127.0.0.1]:5701"), said);
         assertEquals(Set.of(), membership.otherNodes());
+        assertTrue(membership.hasLeft("n2"));
+        assertFalse(membership.hasLeft("never-seen"), "a node that just joined is not one that left");
+
+        // Merged back after a freeze: the same node id joins again.
+        membership.memberAdded(
+                new MembershipEvent(cluster, member("n2", false), MembershipEvent.MEMBER_ADDED, members));
+        assertFalse(membership.hasLeft("n2"));
     }
 
     @Test
