@@ -36,6 +36,11 @@ final class LocalClaims {
         });
     }
 
+    /** Whether a claim of this node is in progress (a connect, or a lost node's session taken over). */
+    boolean any() {
+        return !claims.isEmpty();
+    }
+
     /**
      * Completes once this node's claims up to that epoch, if any are in progress, have
      * finished: the session to release is the one the last of them attached (an older claim of
