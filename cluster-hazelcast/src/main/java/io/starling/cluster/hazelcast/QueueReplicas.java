@@ -205,13 +205,8 @@ final class QueueReplicas {
      * Makes the copy this node's ({@code kind} TAKE or OWN); completes with the owner's answer,
      * or null when queues are not copied.
      */
-    private CompletableFuture<Object> takeOver(String clientId, Change.Kind kind) {
-        IMap<String, QueueReplica> replicas = map;
-        if (replicas == null || closed) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return answered(replicas.submitToKey(clientId, Change.of(kind, nodeId, 0, 0)))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    private CompletionStage<Object> takeOver(String clientId, Change.Kind kind) {
+        return changed(clientId, Change.of(kind, nodeId, 0, 0));
     }
 
     private CompletionStage<Void> change(String clientId, Change change) {
